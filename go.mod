@@ -1,11 +1,12 @@
 module github.com/ultracart-community/ultracart-go
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2
 	github.com/oapi-codegen/runtime v1.8.0
+	golang.org/x/oauth2 v0.38.0
 )
 
 require (

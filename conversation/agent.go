@@ -1,0 +1,46 @@
+package conversation
+
+import (
+	"context"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+)
+
+var (
+	opKeepAlive = operation{id: "getAgentKeepAlive", idempotent: true}
+	opAgentAuth = operation{id: "getAgentWebsocketAuthorization", idempotent: true} // issues a token; repeating is harmless
+)
+
+// KeepAlive keeps the agent's session alive (getAgentKeepAlive).
+func (c *Client) KeepAlive(ctx context.Context) error {
+	return c.callVoid(ctx, opKeepAlive, gen.NewGetAgentKeepAliveRequest)
+}
+
+// AgentWebsocketAuthorization returns a JWT and websocket URL that authorize
+// the agent's websocket connection (getAgentWebsocketAuthorization).
+func (c *Client) AgentWebsocketAuthorization(ctx context.Context) (*ConversationAgentAuthResponse, error) {
+	return call(ctx, c, opAgentAuth, gen.NewGetAgentWebsocketAuthorizationRequest,
+		func(r *ConversationAgentAuthResponse) (*bool, *gen.Error) { return r.Success, r.Error })
+}
+
+// RunKeepAlive calls KeepAlive now and then every interval until ctx ends,
+// then returns ctx's error. A failed call does not stop the loop: it is passed
+// to onFailure (when not nil), which runs on the loop's goroutine.
+func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
+	if interval <= 0 {
+		return &ArgumentError{Operation: opKeepAlive.id, Argument: "interval", Reason: "must be positive"}
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		if err := c.KeepAlive(ctx); err != nil && ctx.Err() == nil && onFailure != nil {
+			onFailure(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ticker.C:
+		}
+	}
+}

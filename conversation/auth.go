@@ -1,0 +1,93 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"golang.org/x/oauth2"
+)
+
+// Header names of the two authentication schemes.
+const (
+	headerSimpleKey     = "X-Ultracart-Simple-Key"
+	headerAuthorization = "Authorization"
+)
+
+// secret is a credential string that never prints itself.
+type secret string
+
+func (secret) String() string                 { return "[redacted]" }
+func (secret) GoString() string               { return `"[redacted]"` }
+func (s secret) Format(f fmt.State, _ rune)   { fmt.Fprint(f, "[redacted]") }
+func (s secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
+
+// credentials holds one of the two schemes.
+type credentials struct {
+	simpleKey secret
+	tokens    oauth2.TokenSource
+}
+
+func (c credentials) set() bool { return c.simpleKey != "" || c.tokens != nil }
+
+func (c credentials) scheme() string {
+	switch {
+	case c.simpleKey != "":
+		return "simple key"
+	case c.tokens != nil:
+		return "oauth2"
+	}
+	return "none"
+}
+
+// Format keeps the credentials out of any %v or %+v of a containing value.
+func (c credentials) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "{%s}", c.scheme()) }
+
+// apply sets the auth header on an outgoing request to the API host.
+func (c credentials) apply(req *http.Request) error {
+	if c.simpleKey != "" {
+		req.Header.Set(headerSimpleKey, string(c.simpleKey))
+		return nil
+	}
+	tok, err := c.tokens.Token()
+	if err != nil {
+		// A token source's error describes the refresh, never the token.
+		return fmt.Errorf("getting OAuth 2 token: %w", err)
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return errors.New("getting OAuth 2 token: token source returned no access token")
+	}
+	req.Header.Set(headerAuthorization, "Bearer "+tok.AccessToken)
+	return nil
+}
+
+// stripCredentials removes both auth headers.
+func stripCredentials(h http.Header) {
+	h.Del(headerSimpleKey)
+	h.Del(headerAuthorization)
+}
+
+// maxRedirects matches net/http's own limit.
+const maxRedirects = 10
+
+// guardRedirects returns a copy of hc whose redirect policy drops the
+// credentials when a redirect leaves the API's scheme and host. net/http
+// already drops Authorization across domains but forwards custom headers
+// such as x-ultracart-simple-key, so both are removed here.
+func guardRedirects(hc *http.Client, scheme, host string) *http.Client {
+	cp := *hc
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != scheme || req.URL.Host != host {
+			stripCredentials(req.Header)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &cp
+}

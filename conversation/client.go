@@ -1,0 +1,170 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Defaults of a new Client.
+const (
+	DefaultBaseURL          = "https://secure.ultracart.com/rest/v2"
+	DefaultAPIVersion       = "2016-10-01"
+	DefaultMaxResponseBytes = 32 << 20
+	// Version is this module's version, sent in the default User-Agent.
+	Version = "0.1.0"
+)
+
+// Client calls the UltraCart Conversation API. Create it with NewClient; it
+// is safe for concurrent use by many goroutines and should be reused, since
+// it holds the connection pool.
+type Client struct {
+	server       string // base URL with a trailing slash, as the generated builders need
+	scheme, host string
+	creds        credentials
+	hc           *http.Client
+	userAgent    string
+	apiVersion   string
+	retryer      Retryer
+	logger       *slog.Logger
+	maxRespBytes int64
+}
+
+// NewClient returns a client configured by opts. A credential is required:
+// WithSimpleKey, WithBearerToken or WithTokenSource.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{
+		baseURL:      DefaultBaseURL,
+		userAgent:    defaultUserAgent(),
+		apiVersion:   DefaultAPIVersion,
+		retryer:      DefaultRetryPolicy,
+		maxRespBytes: DefaultMaxResponseBytes,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, fmt.Errorf("conversation: %w", err)
+		}
+	}
+	if !cfg.creds.set() {
+		return nil, errors.New("conversation: no credentials: use WithSimpleKey, WithBearerToken or WithTokenSource (or ULTRACART_SIMPLE_KEY with NewClientFromEnv)")
+	}
+	u, err := checkBaseURL(cfg.baseURL, cfg.allowPlainHTTP)
+	if err != nil {
+		return nil, err
+	}
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: newTransport()}
+	}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		server:       strings.TrimSuffix(u.String(), "/") + "/",
+		scheme:       u.Scheme,
+		host:         u.Host,
+		creds:        cfg.creds,
+		hc:           guardRedirects(hc, u.Scheme, u.Host),
+		userAgent:    cfg.userAgent,
+		apiVersion:   cfg.apiVersion,
+		retryer:      cfg.retryer,
+		logger:       logger,
+		maxRespBytes: cfg.maxRespBytes,
+	}, nil
+}
+
+// Environment variables read by NewClientFromEnv.
+const (
+	EnvSimpleKey   = "ULTRACART_SIMPLE_KEY"
+	EnvBearerToken = "ULTRACART_BEARER_TOKEN"
+	EnvBaseURL     = "ULTRACART_BASE_URL"
+	EnvAPIVersion  = "ULTRACART_API_VERSION"
+)
+
+// NewClientFromEnv is NewClient configured from the environment, for
+// command-line tools: ULTRACART_SIMPLE_KEY or ULTRACART_BEARER_TOKEN,
+// and optionally ULTRACART_BASE_URL and ULTRACART_API_VERSION. opts are
+// applied after the environment and so override it.
+func NewClientFromEnv(opts ...Option) (*Client, error) {
+	var env []Option
+	if v := os.Getenv(EnvSimpleKey); v != "" {
+		env = append(env, WithSimpleKey(v))
+	} else if v := os.Getenv(EnvBearerToken); v != "" {
+		env = append(env, WithBearerToken(v))
+	}
+	if v := os.Getenv(EnvBaseURL); v != "" {
+		env = append(env, WithBaseURL(v))
+	}
+	if v := os.Getenv(EnvAPIVersion); v != "" {
+		env = append(env, WithAPIVersion(v))
+	}
+	return NewClient(append(env, opts...)...)
+}
+
+// BaseURL returns the base URL the client calls, without a trailing slash.
+func (c *Client) BaseURL() string { return strings.TrimSuffix(c.server, "/") }
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("conversation.Client{base: %s, auth: %s}", c.BaseURL(), c.creds.scheme())
+}
+
+// Format makes every verb, %+v and %#v included, print String: the client
+// holds credentials, which must never reach a log.
+func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+func defaultUserAgent() string {
+	return "ultracart-go-conversation/" + Version + " (" + runtime.Version() + ")"
+}
+
+// newTransport is http.DefaultTransport with a pool sized for concurrent use:
+// net/http keeps only 2 idle connections per host by default, so a burst of
+// concurrent calls would open and close connections.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+// checkBaseURL refuses base URLs that would leak credentials or misroute
+// requests.
+func checkBaseURL(raw string, allowPlainHTTP bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("conversation: base URL %q: scheme must be https", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("conversation: base URL %q: no host", raw)
+	case u.User != nil:
+		return nil, errors.New("conversation: base URL must not contain user info")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("conversation: base URL %q: must not have a query or fragment", raw)
+	case u.Scheme == "http" && !allowPlainHTTP && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("conversation: base URL %q: plain http is allowed only for loopback hosts (use WithInsecureHTTP to override)", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

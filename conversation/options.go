@@ -1,0 +1,157 @@
+package conversation
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"golang.org/x/oauth2"
+)
+
+// Option configures a Client. Options are applied in order; a later one wins.
+type Option func(*config) error
+
+type config struct {
+	creds          credentials
+	baseURL        string
+	httpClient     *http.Client
+	userAgent      string
+	apiVersion     string
+	retryer        Retryer
+	logger         *slog.Logger
+	maxRespBytes   int64
+	allowPlainHTTP bool
+}
+
+// WithSimpleKey authenticates with an UltraCart simple API key, sent as the
+// x-ultracart-simple-key header.
+func WithSimpleKey(key string) Option {
+	return func(c *config) error {
+		if key == "" {
+			return errors.New("WithSimpleKey: key is empty")
+		}
+		c.creds = credentials{simpleKey: secret(key)}
+		return nil
+	}
+}
+
+// WithBearerToken authenticates with a fixed OAuth 2 access token, sent as
+// "Authorization: Bearer <token>". Use WithTokenSource for tokens that expire.
+func WithBearerToken(token string) Option {
+	return func(c *config) error {
+		if token == "" {
+			return errors.New("WithBearerToken: token is empty")
+		}
+		c.creds = credentials{tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})}
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with OAuth 2 access tokens from ts, which
+// may refresh them. Tokens are cached until they expire.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return errors.New("WithTokenSource: token source is nil")
+		}
+		c.creds = credentials{tokens: oauth2.ReuseTokenSource(nil, ts)}
+		return nil
+	}
+}
+
+// WithBaseURL sets the service's base URL, e.g. a test server's. The default
+// is DefaultBaseURL. A plain http:// URL is accepted only for a loopback host,
+// unless WithInsecureHTTP is also given.
+func WithBaseURL(u string) Option {
+	return func(c *config) error {
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL for a host that is not
+// loopback. Credentials then cross the network in clear text.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.allowPlainHTTP = true
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client. The Client uses a copy of it whose
+// redirect policy also strips credentials on a redirect to another host; its
+// transport and timeout are used as they are.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: client is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header (default: this module and version).
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithAPIVersion sets the X-UltraCart-Api-Version header (default DefaultAPIVersion).
+func WithAPIVersion(v string) Option {
+	return func(c *config) error {
+		if v == "" {
+			return errors.New("WithAPIVersion: version is empty")
+		}
+		c.apiVersion = v
+		return nil
+	}
+}
+
+// WithRetryPolicy sets how failed calls are retried; zero fields take the
+// defaults of DefaultRetryPolicy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return WithRetryer(p.withDefaults())
+}
+
+// WithRetryer plugs in a custom retry decision. The client still never
+// retries a call whose failure leaves it unknown whether the service acted.
+func WithRetryer(r Retryer) Option {
+	return func(c *config) error {
+		if r == nil {
+			return errors.New("WithRetryer: retryer is nil")
+		}
+		c.retryer = r
+		return nil
+	}
+}
+
+// WithoutRetries makes every call a single attempt.
+func WithoutRetries() Option { return WithRetryer(noRetry{}) }
+
+// WithLogger sets where retries and other events are logged, at debug level.
+// Nothing logged contains a credential. The default discards everything.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("WithLogger: logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds the size of a response body the client reads
+// (default DefaultMaxResponseBytes); a larger body fails with
+// ErrResponseTooLarge.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("WithMaxResponseBytes: size must be positive")
+		}
+		c.maxRespBytes = n
+		return nil
+	}
+}

@@ -1,0 +1,280 @@
+package conversation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+)
+
+// operation names an API operation and says whether repeating it is harmless.
+type operation struct {
+	id         string // operationId as documented
+	idempotent bool
+	foreign    bool // a request to another host: no credentials or API headers
+}
+
+// builder makes the request from the base URL; the generated New*Request
+// functions are builders once their arguments are bound.
+type builder func(server string) (*http.Request, error)
+
+// envelope reports the "success" flag and "error" object of a decoded body.
+type envelope[T any] func(*T) (success *bool, apiErr *gen.Error)
+
+// call runs op and decodes a 2xx body into a new T.
+func call[T any](ctx context.Context, c *Client, op operation, build builder, env envelope[T]) (*T, error) {
+	out := new(T)
+	if err := c.do(ctx, op, build, func(status int, body []byte) error {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return errors.New("empty body")
+		}
+		if err := json.Unmarshal(body, out); err != nil {
+			return err
+		}
+		if env == nil {
+			return nil
+		}
+		if ok, e := env(out); ok != nil && !*ok {
+			return unsuccessful(op.id, status, e, body)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// callVoid runs an operation that documents no success body: any 2xx is
+// success, with or without a body.
+func (c *Client) callVoid(ctx context.Context, op operation, build builder) error {
+	return c.do(ctx, op, build, nil)
+}
+
+// errUnsuccessful carries a "success": false body out of a decode callback.
+type errUnsuccessful struct{ err *APIError }
+
+func (e errUnsuccessful) Error() string { return e.err.Error() }
+
+func unsuccessful(op string, status int, e *gen.Error, body []byte) error {
+	apiErr := &APIError{Operation: op, StatusCode: status, Body: bytes.Clone(truncate(body, maxErrorBody))}
+	fillFromError(apiErr, e)
+	return errUnsuccessful{apiErr}
+}
+
+// do sends the request, retrying as the policy allows, and hands a 2xx body
+// to decode (nil for void operations).
+func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error) error {
+	if ctx == nil {
+		return &ArgumentError{Operation: op.id, Argument: "ctx", Reason: "nil context"}
+	}
+	req, err := build(c.server)
+	if err != nil {
+		return &ArgumentError{Operation: op.id, Argument: "request", Reason: err.Error()}
+	}
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		err := c.attempt(ctx, op, req, decode)
+		if err == nil {
+			return nil
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts = attempt
+		}
+		if !retrySafe(ctx, op.idempotent, err) {
+			return finalError(op, attempt, err)
+		}
+		delay, ok := c.retryer.RetryDelay(attempt, waited, err)
+		if !ok {
+			return finalError(op, attempt, err)
+		}
+		if deadline, has := ctx.Deadline(); has && time.Now().Add(delay).After(deadline) {
+			// Sleeping would only end in a deadline error: return the real
+			// failure now, while the caller can still act on it.
+			return finalError(op, attempt, err)
+		}
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: retrying",
+			slog.String("operation", op.id), slog.Int("attempt", attempt),
+			slog.Duration("wait", delay), slog.String("error", err.Error()))
+		if serr := sleep(ctx, delay); serr != nil {
+			return &TransportError{Operation: op.id, Attempts: attempt,
+				Err: fmt.Errorf("%w while waiting to retry: %w", serr, err)}
+		}
+		waited += delay
+	}
+}
+
+// finalError gives err its final form: API and decode errors as they are,
+// anything else as a *TransportError.
+func finalError(op operation, attempts int, err error) error {
+	var apiErr *APIError
+	var decErr *DecodeError
+	var argErr *ArgumentError
+	if errors.As(err, &apiErr) || errors.As(err, &decErr) || errors.As(err, &argErr) {
+		return err
+	}
+	return &TransportError{Operation: op.id, Attempts: attempts, Err: err}
+}
+
+// attempt makes one request.
+func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, decode func(int, []byte) error) error {
+	req := proto.Clone(ctx)
+	if proto.GetBody != nil {
+		body, err := proto.GetBody()
+		if err != nil {
+			return err
+		}
+		req.Body = body
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if !op.foreign {
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-UltraCart-Api-Version", c.apiVersion)
+		if err := c.creds.apply(req); err != nil {
+			return err // a token refresh failure: retried like a transport error
+		}
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if ok && decode == nil {
+		// Drain a little so the connection can be reused; the body is ignored.
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		return nil
+	}
+	limit := c.maxRespBytes
+	if !ok {
+		limit = min(limit, 1<<20) // an error body only needs its start
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := readBody(buf, resp, limit); err != nil {
+		if !ok && errors.Is(err, ErrResponseTooLarge) {
+			return newAPIError(op.id, resp, buf.Bytes())
+		}
+		if errors.Is(err, ErrResponseTooLarge) {
+			return &DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+				Snippet: bytes.Clone(truncate(buf.Bytes(), maxErrorBody)), Err: err}
+		}
+		return err // a transport failure mid-body
+	}
+	body := buf.Bytes()
+	if !ok {
+		return newAPIError(op.id, resp, body)
+	}
+	if err := decode(resp.StatusCode, body); err != nil {
+		var u errUnsuccessful
+		if errors.As(err, &u) {
+			u.err.Header = resp.Header
+			u.err.RESTError = resp.Header.Get("UC-REST-ERROR")
+			return u.err
+		}
+		return &DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Snippet: bytes.Clone(truncate(body, maxErrorBody)), Err: err}
+	}
+	return nil
+}
+
+// readBody reads at most limit bytes into buf. A declared length over the
+// limit is refused without reading the body.
+func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
+	if resp.ContentLength > limit {
+		return fmt.Errorf("%w: Content-Length %d, limit %d", ErrResponseTooLarge, resp.ContentLength, limit)
+	}
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + 1)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		buf.Truncate(int(limit))
+		return fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, limit)
+	}
+	return nil
+}
+
+// newAPIError maps a non-2xx response.
+func newAPIError(op string, resp *http.Response, body []byte) *APIError {
+	e := &APIError{
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+		RESTError:  resp.Header.Get("UC-REST-ERROR"),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		Header:     resp.Header,
+		Body:       bytes.Clone(truncate(body, maxErrorBody)),
+	}
+	var er gen.ErrorResponse
+	if json.Unmarshal(body, &er) == nil {
+		fillFromError(e, er.Error)
+	}
+	return e
+}
+
+func fillFromError(e *APIError, ge *gen.Error) {
+	if ge == nil {
+		return
+	}
+	e.ErrorCode = deref(ge.ErrorCode)
+	e.DeveloperMessage = deref(ge.DeveloperMessage)
+	e.UserMessage = deref(ge.UserMessage)
+	e.MoreInfo = deref(ge.MoreInfo)
+	e.ObjectID = deref(ge.ObjectID)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// Buffers are pooled: reading a body is the client's main allocation, and
+// json.Unmarshal copies what it keeps.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // let outsized buffers go rather than pin them
+	}
+	b.Reset()
+	bufPool.Put(b)
+}
+
+// callWithBody runs an operation whose only argument is a required body.
+func callWithBody[B, R any](ctx context.Context, c *Client, op operation, arg string, body *B,
+	build func(server string, body B) (*http.Request, error), env envelope[R]) (*R, error) {
+	if err := required(op.id, arg, body); err != nil {
+		return nil, err
+	}
+	b := *body
+	return call(ctx, c, op, func(s string) (*http.Request, error) { return build(s, b) }, env)
+}
+
+// callUpdate runs an update by oid with a required body.
+func callUpdate[B, R any](ctx context.Context, c *Client, op operation, oid int, arg string, body *B,
+	build func(server string, oid int32, body B) (*http.Request, error), env envelope[R]) (*R, error) {
+	id, err := checkOid(op.id, "oid", oid)
+	if err != nil {
+		return nil, err
+	}
+	return callWithBody(ctx, c, op, arg, body, func(s string, b B) (*http.Request, error) { return build(s, id, b) }, env)
+}

@@ -1,0 +1,72 @@
+package conversation
+
+import (
+	"bytes"
+	"context"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+)
+
+var (
+	opUploadURL = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
+	// opUploadPut is the PUT of the bytes to the presigned URL: another host,
+	// so no UltraCart credential or header goes with it.
+	opUploadPut = operation{id: "uploadMultimedia", idempotent: true, foreign: true}
+)
+
+// MultimediaUploadURL returns a presigned URL to upload a file with the given
+// extension (e.g. "jpg") and the key to reference it in a message
+// (getConversationMultimediaUploadUrl).
+func (c *Client) MultimediaUploadURL(ctx context.Context, extension string) (*ConversationMultimediaUploadURLResponse, error) {
+	if err := checkPathValue(opUploadURL.id, "extension", extension); err != nil {
+		return nil, err
+	}
+	return call(ctx, c, opUploadURL, func(s string) (*http.Request, error) {
+		return gen.NewGetConversationMultimediaUploadURLRequest(s, extension)
+	}, func(r *ConversationMultimediaUploadURLResponse) (*bool, *gen.Error) { return r.Success, r.Error })
+}
+
+// UploadMultimedia uploads data as a file with the given extension: it gets a
+// presigned URL, then PUTs the bytes there without any UltraCart credential.
+// contentType may be empty to derive it from the extension. The returned key
+// goes into a message's upload_keys.
+func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType string, data []byte) (*ConversationMultimediaUploadURL, error) {
+	if data == nil {
+		return nil, &ArgumentError{Operation: opUploadPut.id, Argument: "data", Reason: "is required"}
+	}
+	resp, err := c.MultimediaUploadURL(ctx, extension)
+	if err != nil {
+		return nil, err
+	}
+	up := resp.ConversationMultimediaUploadURL
+	if up == nil || up.URL == nil || *up.URL == "" {
+		return nil, &DecodeError{Operation: opUploadURL.id, StatusCode: http.StatusOK, Err: errNoUploadURL}
+	}
+	if contentType == "" {
+		contentType = mime.TypeByExtension("." + strings.TrimPrefix(extension, "."))
+	}
+	target := *up.URL
+	err = c.do(ctx, opUploadPut, func(string) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPut, target, bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		return req, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return up, nil
+}
+
+type uploadError string
+
+func (e uploadError) Error() string { return string(e) }
+
+const errNoUploadURL = uploadError("response has no conversation_multimedia_upload_url.url")
