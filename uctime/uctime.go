@@ -57,18 +57,27 @@ func Parse(s string) (time.Time, error) {
 	return time.Time{}, err
 }
 
+// unparsed reports whether t holds only text that could not be parsed. Once
+// the program sets an instant, the instant wins everywhere.
+func (t Time) unparsed() bool { return t.raw != nil && t.Time.IsZero() }
+
 // Valid reports whether the value holds an instant read from the wire or set
 // by the program, as opposed to text that could not be parsed.
-func (t Time) Valid() bool { return t.raw == nil }
+func (t Time) Valid() bool { return !t.unparsed() }
 
-// Raw returns the JSON text that could not be parsed, or "" when the value is
-// valid.
-func (t Time) Raw() string { return string(t.raw) }
+// Raw returns the JSON token that could not be parsed, quotes included (it
+// need not be a string), or "" when the value is valid.
+func (t Time) Raw() string {
+	if !t.unparsed() {
+		return ""
+	}
+	return string(t.raw)
+}
 
 // MarshalJSON writes RFC 3339 with nanoseconds as needed, or the original text
 // when it could not be parsed.
 func (t Time) MarshalJSON() ([]byte, error) {
-	if t.raw != nil && t.Time.IsZero() {
+	if t.unparsed() {
 		return bytes.Clone(t.raw), nil
 	}
 	return t.Time.MarshalJSON()
@@ -92,9 +101,9 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// String formats the instant as RFC 3339, or returns the unparsed text.
+// String formats the instant as RFC 3339, or returns the unparsed JSON token.
 func (t Time) String() string {
-	if t.raw != nil {
+	if t.unparsed() {
 		return string(t.raw)
 	}
 	return t.Time.Format(time.RFC3339Nano)

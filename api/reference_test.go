@@ -1,0 +1,348 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// facts counts the reference facts checked and reports the ones the spec
+// gets wrong.
+type facts struct {
+	t *testing.T
+	n *int
+}
+
+func (f facts) check(ok bool, format string, args ...any) bool {
+	f.t.Helper()
+	*f.n++
+	if !ok {
+		f.t.Errorf(format, args...)
+	}
+	return ok
+}
+
+func (f facts) equal(what string, spec, ref any) bool {
+	f.t.Helper()
+	return f.check(reflect.DeepEqual(spec, ref), "%s: spec has %#v, reference says %#v", what, spec, ref)
+}
+
+// asJSON is v as a generic JSON tree (numbers as float64).
+func asJSON(t *testing.T, v any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal %T: %v", v, err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("unmarshal %s: %v", b, err)
+	}
+	return m
+}
+
+// specForm writes a reference schema fragment the way the spec states it.
+func specForm(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		switch k {
+		case "$ref":
+			out[k] = "#/components/schemas/" + v.(string)
+		case "items":
+			out[k] = specForm(v.(map[string]any))
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// sameKeys checks every key of want in got, and that got has no other key.
+func (f facts) sameKeys(what string, got, want map[string]any) {
+	f.t.Helper()
+	for _, k := range sortedKeys(want) {
+		f.equal(what+"."+k, got[k], want[k])
+	}
+	for _, k := range sortedKeys(got) {
+		if strings.HasPrefix(k, "x-") {
+			continue // generator extensions (x-go-type, x-omitzero, ...) are not facts of the wire
+		}
+		if _, ok := want[k]; !ok {
+			f.check(false, "%s: spec has %s=%v, which the reference lacks", what, k, got[k])
+		}
+	}
+}
+
+var errorResponseNames = map[int]string{400: "BadRequest", 401: "Unauthorized", 410: "Gone", 429: "TooManyRequests", 500: "InternalServerError"}
+
+// paramSchemaExtras are the bounds the spec adds from the parameter
+// descriptions ("(Max 200)", "zero based index").
+var paramSchemaExtras = map[string]map[string]any{"_limit": {"maximum": 200.0}, "_offset": {"minimum": 0.0}}
+var paramGoNames = map[string]string{"_limit": "Limit", "_offset": "Offset"}
+
+func TestSpecCoversReference(t *testing.T) {
+	ref := reference(t)
+	doc := loadSpec(t)
+	total := 0
+
+	t.Run("server", func(t *testing.T) {
+		f := facts{t, &total}
+		if f.equal("servers", len(doc.Servers), 1) {
+			f.equal("server url", doc.Servers[0].URL, ref.Server)
+		}
+	})
+
+	t.Run("request_headers", func(t *testing.T) {
+		f := facts{t, &total}
+		v := ref.RequestHeaders["X-UltraCart-Api-Version"]
+		f.check(v != "" && strings.Contains(doc.Info.Description, "X-UltraCart-Api-Version: "+v),
+			"info.description does not state X-UltraCart-Api-Version: %s", v)
+		// Accept and Content-Type: every body and response is application/json (checked per operation).
+		f.equal("Accept", ref.RequestHeaders["Accept"], "application/json")
+		f.equal("Content-Type", ref.RequestHeaders["Content-Type"], "application/json")
+	})
+
+	t.Run("security", func(t *testing.T) {
+		f := facts{t, &total}
+		schemes := doc.Components.SecuritySchemes
+		f.equal("number of security schemes", len(schemes), len(ref.Security))
+		for _, name := range sortedKeys(ref.Security) {
+			want := ref.Security[name]
+			s := schemes[name]
+			if !f.check(s != nil && s.Value != nil, "security scheme %s missing", name) {
+				continue
+			}
+			f.equal(name+".type", s.Value.Type, want["type"])
+			switch want["type"] {
+			case "apiKey":
+				f.equal(name+".in", s.Value.In, want["in"])
+				f.equal(name+".name", s.Value.Name, want["name"])
+			case "oauth2":
+				f.check(s.Value.Flows != nil, "%s: oauth2 without flows", name)
+			}
+		}
+		f.check(alternativesAlone(doc.Security, ref), "top-level security %v: want each of %v alone as an alternative, and no other", doc.Security, sortedKeys(ref.Security))
+	})
+
+	specOps := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			specOps[op.OperationID] = true
+			if op.OperationID == "" {
+				t.Errorf("%s %s has no operationId", method, path)
+			}
+		}
+	}
+	refOps := map[string]bool{}
+	for _, op := range ref.Operations {
+		refOps[op.OperationID] = true
+		t.Run("operation/"+op.OperationID, func(t *testing.T) { checkOperation(facts{t, &total}, doc, ref, op) })
+	}
+	t.Run("no extra operations", func(t *testing.T) {
+		f := facts{t, &total}
+		f.equal("number of operations", len(specOps), len(ref.Operations))
+		for _, id := range sortedKeys(specOps) {
+			f.check(refOps[id], "spec has operation %s, which the reference lacks", id)
+		}
+	})
+
+	for _, name := range sortedKeys(ref.Schemas) {
+		t.Run("schema/"+name, func(t *testing.T) {
+			f := facts{t, &total}
+			s := doc.Components.Schemas[name]
+			if !f.check(s != nil && s.Value != nil, "schema %s missing", name) {
+				return
+			}
+			shape := asJSON(t, s.Value)
+			delete(shape, "properties")
+			f.sameKeys(name, shape, map[string]any{"type": "object"})
+			props := ref.rawProps[name]
+			for _, pn := range sortedKeys(props) {
+				sp := s.Value.Properties[pn]
+				if !f.check(sp != nil, "%s: property %s missing", name, pn) {
+					continue
+				}
+				f.sameKeys(name+"."+pn, asJSON(t, sp), specForm(props[pn]))
+			}
+			for _, pn := range sortedKeys(s.Value.Properties) {
+				_, ok := props[pn]
+				f.check(ok, "%s: spec has property %s, which the reference lacks", name, pn)
+			}
+		})
+	}
+	t.Run("no extra schemas", func(t *testing.T) {
+		f := facts{t, &total}
+		f.equal("number of schemas", len(doc.Components.Schemas), len(ref.Schemas))
+		for _, name := range sortedKeys(doc.Components.Schemas) {
+			_, ok := ref.Schemas[name]
+			f.check(ok, "spec has schema %s, which the reference lacks", name)
+		}
+	})
+
+	t.Logf("%d reference facts checked", total)
+	if total < 3600 {
+		t.Errorf("only %d facts checked, want 3600+", total)
+	}
+}
+
+// alternativesAlone reports whether reqs lists each reference scheme alone as
+// one alternative and nothing else (no anonymous {} alternative).
+func alternativesAlone(reqs openapi3.SecurityRequirements, ref *refDoc) bool {
+	var got []string
+	for _, r := range reqs {
+		if len(r) != 1 {
+			return false
+		}
+		for name, scopes := range r {
+			if len(scopes) != 0 {
+				return false
+			}
+			got = append(got, name)
+		}
+	}
+	slices.Sort(got)
+	return slices.Equal(got, sortedKeys(ref.Security))
+}
+
+func checkOperation(f facts, doc *openapi3.T, ref *refDoc, want refOp) {
+	t := f.t
+	item := doc.Paths.Value(want.Path)
+	if !f.check(item != nil, "path %s missing", want.Path) {
+		return
+	}
+	op := item.GetOperation(want.Method)
+	if !f.check(op != nil, "%s %s missing", want.Method, want.Path) {
+		return
+	}
+	f.equal("operationId", op.OperationID, want.OperationID)
+	f.equal("summary", op.Summary, want.Summary)
+	f.equal("description", op.Description, want.Description)
+	f.equal("tags", op.Tags, []string{"conversation"})
+	security := doc.Security
+	if op.Security != nil {
+		security = *op.Security
+	}
+	f.check(alternativesAlone(security, ref), "security %v: want each of %v alone", security, sortedKeys(ref.Security))
+
+	// Parameters, including any declared on the path item.
+	params := map[string]*openapi3.Parameter{}
+	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, p := range list {
+			params[p.Value.Name] = p.Value
+		}
+	}
+	var body *refParam
+	nonBody := 0
+	for i, p := range want.Parameters {
+		if p.In == "body" {
+			body = &want.Parameters[i]
+			continue
+		}
+		nonBody++
+		what := "parameter " + p.Name
+		sp := params[p.Name]
+		if !f.check(sp != nil, "%s missing", what) {
+			continue
+		}
+		f.equal(what+".in", sp.In, p.In)
+		f.equal(what+".required", sp.Required, p.Required)
+		f.equal(what+".description", sp.Description, p.Description)
+		wantSchema := map[string]any{}
+		for k, v := range p.Schema {
+			wantSchema[k] = v
+		}
+		for k, v := range paramSchemaExtras[p.Name] {
+			wantSchema[k] = v
+		}
+		f.sameKeys(what+".schema", asJSON(t, sp.Schema), wantSchema)
+		if goName, ok := paramGoNames[p.Name]; ok {
+			f.equal(what+".x-go-name", sp.Extensions["x-go-name"], goName)
+		}
+	}
+	f.equal("number of parameters", len(params), nonBody)
+
+	if body == nil {
+		f.check(op.RequestBody == nil, "spec has a request body, the reference none")
+	} else if f.check(op.RequestBody != nil && op.RequestBody.Value != nil, "request body %s missing", body.Name) {
+		rb := op.RequestBody.Value
+		f.equal("requestBody.required", rb.Required, body.Required)
+		f.equal("requestBody.description", rb.Description, body.Description)
+		f.equal("requestBody.content", sortedKeys(rb.Content), []string{"application/json"})
+		if mt := rb.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+			f.equal("requestBody schema", mt.Schema.Ref, "#/components/schemas/"+body.Schema["$ref"].(string))
+		}
+		f.equal("x-codegen-request-body-name", op.Extensions["x-codegen-request-body-name"], body.Name)
+	}
+
+	// Responses: the documented statuses, plus 204 for a void operation.
+	var wantCodes []string
+	for _, s := range want.DocumentedStatuses {
+		wantCodes = append(wantCodes, strconv.Itoa(s.Status))
+	}
+	if want.Response == nil {
+		wantCodes = append(wantCodes, "204")
+	}
+	slices.Sort(wantCodes)
+	f.equal("response statuses", sortedKeys(op.Responses.Map()), wantCodes)
+	if want.Response == nil {
+		if r := op.Responses.Value("204"); f.check(r != nil && r.Value != nil, "void operation without 204") {
+			f.check(len(r.Value.Content) == 0, "204 has content %v", sortedKeys(r.Value.Content))
+		}
+	}
+	for _, s := range want.DocumentedStatuses {
+		what := fmt.Sprintf("response %d", s.Status)
+		r := op.Responses.Value(strconv.Itoa(s.Status))
+		if !f.check(r != nil && r.Value != nil, "%s missing", what) {
+			continue
+		}
+		f.equal(what+" description", deref(r.Value.Description), s.Description)
+		if s.Status == http.StatusOK {
+			if want.Response == nil {
+				f.check(false, "200 documented for a void operation")
+				continue
+			}
+			f.equal(what+" content", sortedKeys(r.Value.Content), []string{"application/json"})
+			if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+				f.equal(what+" schema", mt.Schema.Ref, "#/components/schemas/"+*want.Response)
+			}
+			continue
+		}
+		checkErrorResponse(f, what, s.Status, r, ref)
+	}
+	f.check(want.Response != nil || !slices.Contains(wantCodes, "200"), "void operation documents 200")
+}
+
+func checkErrorResponse(f facts, what string, status int, r *openapi3.ResponseRef, ref *refDoc) {
+	f.check(slices.Contains(ref.ErrorResponse.StatusCodes, status), "%s is not a documented error status", what)
+	f.equal(what+" $ref", r.Ref, "#/components/responses/"+errorResponseNames[status])
+	f.equal(what+" content", sortedKeys(r.Value.Content), []string{"application/json"})
+	if mt := r.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+		f.equal(what+" schema", mt.Schema.Ref, "#/components/schemas/"+ref.ErrorResponse.Schema)
+	}
+	wantHeaders := sortedKeys(ref.ErrorResponse.Headers)
+	if status == ref.ErrorResponse.RetryAfterHeaderOn {
+		wantHeaders = append(wantHeaders, "Retry-After")
+		slices.Sort(wantHeaders)
+	}
+	f.equal(what+" headers", sortedKeys(r.Value.Headers), wantHeaders)
+	for _, h := range wantHeaders {
+		hr := r.Value.Headers[h]
+		f.check(hr != nil && hr.Value != nil && hr.Value.Schema != nil && hr.Value.Schema.Value.Type.Is("string"),
+			"%s header %s: want a string", what, h)
+	}
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

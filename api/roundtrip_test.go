@@ -1,0 +1,339 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/uctime"
+)
+
+func TestModelsTableMatchesReference(t *testing.T) {
+	ref := reference(t)
+	if got, want := sortedKeys(models), sortedKeys(ref.Schemas); !slices.Equal(got, want) {
+		for _, n := range want {
+			if models[n] == nil {
+				t.Errorf("models table lacks reference schema %s", n)
+			}
+		}
+		for _, n := range got {
+			if _, ok := ref.Schemas[n]; !ok {
+				t.Errorf("models table has %s, which the reference lacks", n)
+			}
+		}
+	}
+	if len(models) != 173 {
+		t.Errorf("models table has %d entries, want 173", len(models))
+	}
+}
+
+var uctimeType = reflect.TypeFor[uctime.Time]()
+
+// TestModelFieldTypes checks that every generated struct has exactly the
+// reference's JSON properties, each with the Go type its schema implies.
+func TestModelFieldTypes(t *testing.T) {
+	ref := reference(t)
+	for _, name := range sortedKeys(ref.Schemas) {
+		t.Run(name, func(t *testing.T) {
+			newModel := models[name]
+			if newModel == nil {
+				t.Fatalf("no Go type for %s", name)
+			}
+			typ := reflect.TypeOf(newModel()).Elem()
+			props := ref.Schemas[name].Properties
+			if len(props) == 0 {
+				// No documented properties: a free-form object, kept as raw
+				// JSON so that numbers inside stay exact.
+				if typ != reflect.TypeFor[json.RawMessage]() {
+					t.Errorf("%v, want json.RawMessage for a schema without properties", typ)
+				}
+				return
+			}
+			if typ.Kind() != reflect.Struct {
+				t.Fatalf("%v is a %v, want a struct", typ, typ.Kind())
+			}
+			seen := map[string]bool{}
+			for i := range typ.NumField() {
+				f := typ.Field(i)
+				jsonName, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+				p, ok := props[jsonName]
+				if !ok {
+					t.Errorf("field %s has JSON name %q, not a property of %s", f.Name, jsonName, name)
+					continue
+				}
+				seen[jsonName] = true
+				// Every property is optional. Arrays use omitzero, so a nil
+				// slice is left out but an empty one is sent as [] (clearing a list).
+				wantOpts := "omitempty"
+				if p.Type == "array" {
+					wantOpts = "omitzero"
+				}
+				if opts != wantOpts {
+					t.Errorf("field %s: json options %q, want %q", f.Name, opts, wantOpts)
+				}
+				if len(p.Enum) > 0 {
+					continue // named string types: TestModelEnumFieldTypes
+				}
+				if want := goTypeOf(t, p, false); f.Type != want {
+					t.Errorf("field %s (%s): Go type %v, want %v", f.Name, jsonName, f.Type, want)
+				}
+			}
+			for _, pn := range sortedKeys(props) {
+				if !seen[pn] {
+					t.Errorf("property %s has no field in %v", pn, typ)
+				}
+			}
+		})
+	}
+}
+
+// goTypeOf is the Go type the generator should write for a reference property
+// (elem: as a slice element, which is not a pointer).
+func goTypeOf(t *testing.T, p refProp, elem bool) reflect.Type {
+	var typ reflect.Type
+	switch {
+	case p.Ref != "":
+		typ = reflect.TypeOf(models[p.Ref]()).Elem()
+	case p.Type == "array":
+		return reflect.SliceOf(goTypeOf(t, *p.Items, true))
+	case p.Type == "string" && p.Format == "date-time":
+		typ = uctimeType
+	case p.Type == "string":
+		typ = reflect.TypeFor[string]()
+	case p.Type == "integer" && p.Format == "int32":
+		typ = reflect.TypeFor[int32]()
+	case p.Type == "integer" && p.Format == "int64":
+		typ = reflect.TypeFor[int64]()
+	case p.Type == "integer":
+		typ = reflect.TypeFor[int]()
+	case p.Type == "number":
+		typ = reflect.TypeFor[float64]()
+	case p.Type == "boolean":
+		typ = reflect.TypeFor[bool]()
+	default:
+		t.Fatalf("unexpected reference property %+v", p)
+	}
+	if elem {
+		return typ
+	}
+	return reflect.PointerTo(typ)
+}
+
+func TestModelEnumFieldTypes(t *testing.T) {
+	ref := reference(t)
+	count := 0
+	for _, name := range sortedKeys(ref.Schemas) {
+		typ := reflect.TypeOf(models[name]()).Elem()
+		if typ.Kind() != reflect.Struct {
+			continue // free-form: TestModelFieldTypes
+		}
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			p := ref.Schemas[name].Properties[jsonName]
+			if len(p.Enum) == 0 {
+				continue
+			}
+			count++
+			ft := f.Type
+			if ft.Kind() != reflect.Pointer || ft.Elem().Kind() != reflect.String {
+				t.Errorf("%s.%s: enum field is %v, want a pointer to a string type", name, jsonName, ft)
+				continue
+			}
+			// The generated constants must be exactly the documented values.
+			valid, ok := reflect.PointerTo(ft.Elem()).MethodByName("Valid")
+			if !ok {
+				t.Errorf("%s.%s: %v has no Valid method", name, jsonName, ft.Elem())
+				continue
+			}
+			for _, v := range p.Enum {
+				ev := reflect.New(ft.Elem())
+				ev.Elem().SetString(v)
+				if !valid.Func.Call([]reflect.Value{ev})[0].Bool() {
+					t.Errorf("%s.%s: documented value %q is not Valid()", name, jsonName, v)
+				}
+			}
+		}
+	}
+	if count != 26 {
+		t.Errorf("checked %d enum fields, the reference documents 26", count)
+	}
+}
+
+// TestRoundTripAllSchemas decodes a fully populated example of every schema
+// into its generated type, encodes it again and compares the JSON trees.
+func TestRoundTripAllSchemas(t *testing.T) {
+	ref := reference(t)
+	g := &exampleGen{ref: ref}
+	schemas, leaves := 0, 0
+	for _, name := range sortedKeys(ref.Schemas) {
+		t.Run(name, func(t *testing.T) {
+			in := g.example(t, name)
+			v := models[name]()
+			out := roundTrip(t, in, v)
+			want := decodeTree(t, in)
+			for _, pn := range sortedKeys(ref.Schemas[name].Properties) {
+				if _, ok := want.(map[string]any)[pn]; !ok {
+					t.Errorf("the example lacks property %s", pn)
+				}
+			}
+			c := &treeCompare{t: t, ref: ref}
+			c.object(name, name, want, decodeTree(t, out))
+			if !t.Failed() {
+				schemas++
+			}
+			leaves += c.leaves
+		})
+	}
+	t.Logf("round-tripped %d of %d schemas, %d values compared", schemas, len(ref.Schemas), leaves)
+	if schemas != len(ref.Schemas) {
+		t.Errorf("only %d of %d schemas round-tripped", schemas, len(ref.Schemas))
+	}
+}
+
+// TestUnknownEnumValuesDecode puts an undocumented value in every enum
+// property: decoding must not fail and the value must come back unchanged.
+func TestUnknownEnumValuesDecode(t *testing.T) {
+	ref := reference(t)
+	for _, name := range sortedKeys(ref.Schemas) {
+		props := ref.Schemas[name].Properties
+		for _, pn := range sortedKeys(props) {
+			if len(props[pn].Enum) == 0 {
+				continue
+			}
+			t.Run(name+"."+pn, func(t *testing.T) {
+				in := fmt.Appendf(nil, `{%q:"added_in_a_later_release"}`, pn)
+				out := roundTrip(t, in, models[name]())
+				if string(out) != string(in) {
+					t.Errorf("got %s, want %s", out, in)
+				}
+			})
+		}
+	}
+	var st gen.ConversationMessageTransportStatus
+	if err := json.Unmarshal([]byte(`{"status":"delivered_by_carrier","conversation_participant_arn":"m1"}`), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status == nil || *st.Status != "delivered_by_carrier" || st.Status.Valid() {
+		t.Errorf("status = %v, want the unknown value kept and not Valid()", st.Status)
+	}
+	if st.ConversationParticipantARN == nil || *st.ConversationParticipantARN != "m1" {
+		t.Errorf("conversation_participant_arn = %v, want m1", st.ConversationParticipantARN)
+	}
+}
+
+func TestNumbersSurvive(t *testing.T) {
+	for _, num := range []string{"1234567.89", "0.07", "0.1", "-0.01", "99999999999.99", "123456789012.34", "1e-7", "0"} {
+		t.Run(num, func(t *testing.T) {
+			in := []byte(`{"arbitrary_unit_cost":` + num + `,"arbitrary_quantity":` + num + `}`)
+			var item gen.AutoOrderItem
+			out := roundTrip(t, in, &item)
+			if item.ArbitraryUnitCost == nil {
+				t.Fatal("arbitrary_unit_cost lost")
+			}
+			want, got := decodeTree(t, in).(map[string]any), decodeTree(t, out).(map[string]any)
+			for k := range want {
+				if !sameNumber(want[k], got[k]) {
+					t.Errorf("%s: %s became %v", k, num, got[k])
+				}
+			}
+		})
+	}
+	var item gen.AutoOrderItem
+	if err := json.Unmarshal([]byte(`{"arbitrary_unit_cost":1234567.89}`), &item); err != nil {
+		t.Fatal(err)
+	}
+	if *item.ArbitraryUnitCost != 1234567.89 {
+		t.Errorf("1234567.89 decoded as %v", *item.ArbitraryUnitCost)
+	}
+}
+
+// TestLenientDateTimes: a response whose date-times are not strict RFC 3339
+// still decodes, and everything else in it is intact.
+func TestLenientDateTimes(t *testing.T) {
+	ref := reference(t)
+	g := &exampleGen{ref: ref}
+	in := decodeTree(t, g.example(t, "ConversationMessagesResponse")).(map[string]any)
+	msgs := in["conversation_messages"].([]any)
+	if len(msgs) != 2 {
+		t.Fatalf("example has %d messages", len(msgs))
+	}
+	m0, m1 := msgs[0].(map[string]any), msgs[1].(map[string]any)
+	m0["message_dts"] = "2022-12-13 09:58:41"
+	m1["message_dts"] = "garbage"
+	inJSON, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var resp gen.ConversationMessagesResponse
+	out := roundTrip(t, inJSON, &resp)
+
+	d0, d1 := resp.ConversationMessages[0].MessageDts, resp.ConversationMessages[1].MessageDts
+	if want := time.Date(2022, 12, 13, 9, 58, 41, 0, time.UTC); d0 == nil || !d0.Valid() || !d0.Equal(want) {
+		t.Errorf("space-separated date-time = %v, want %v", d0, want)
+	}
+	if d1 == nil || d1.Valid() || d1.Raw() != `"garbage"` || !d1.IsZero() {
+		t.Errorf("garbage date-time = %#v, want invalid, raw kept, zero instant", d1)
+	}
+
+	// Everything else is intact: the lenient one comes back as RFC 3339 UTC,
+	// the unparsable one byte for byte.
+	m0["message_dts"] = "2022-12-13T09:58:41Z"
+	m1["message_dts"] = "garbage"
+	got := decodeTree(t, out).(map[string]any)
+	gm1 := got["conversation_messages"].([]any)[1].(map[string]any)
+	if gm1["message_dts"] != "garbage" {
+		t.Errorf("garbage re-encoded as %v", gm1["message_dts"])
+	}
+	gm1["message_dts"] = m0["message_dts"] // compare the rest with the tree comparer
+	m1["message_dts"] = m0["message_dts"]
+	c := &treeCompare{t: t, ref: ref}
+	c.object("ConversationMessagesResponse", "ConversationMessagesResponse", in, got)
+	if c.leaves < 50 {
+		t.Errorf("compared only %d values", c.leaves)
+	}
+}
+
+// TestEmptyArraySurvives: an empty list must be sent as [], or an update
+// could never clear it (omitempty would drop it).
+func TestEmptyArraySurvives(t *testing.T) {
+	in := `{"conversation_department_oids":[],"short_code":"x"}`
+	var m gen.ConversationCannedMessage
+	if err := json.Unmarshal([]byte(in), &m); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"conversation_department_oids":[]`) {
+		t.Errorf("empty array lost: %s", out)
+	}
+	m.ConversationDepartmentOids = nil
+	out, _ = json.Marshal(m)
+	if strings.Contains(string(out), "conversation_department_oids") {
+		t.Errorf("nil slice sent: %s", out)
+	}
+}
+
+// TestFreeFormKeepsNumbers: a number inside a free-form object survives exactly.
+func TestFreeFormKeepsNumbers(t *testing.T) {
+	in := `{"settings":{"big":9007199254740993,"rate":0.07}}`
+	var d gen.ConversationDepartment
+	if err := json.Unmarshal([]byte(in), &d); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "9007199254740993") {
+		t.Errorf("number changed: %s", out)
+	}
+}
