@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +42,13 @@ func call[T any](ctx context.Context, c *Client, op operation, build builder, en
 			return err
 		}
 		if env == nil {
+			// A schema without "success" (startConversation, the webchat
+			// context): a body that says "success": false anyway is a failure.
+			// The byte scan keeps the common case (no such key) to one decode.
+			var generic gen.ErrorResponse
+			if bytes.Contains(body, []byte(`"success"`)) && json.Unmarshal(body, &generic) == nil && generic.Success != nil && !*generic.Success {
+				return unsuccessful(op.id, status, generic.Error, body)
+			}
 			return nil
 		}
 		if ok, e := env(out); ok != nil && !*ok {
@@ -126,6 +135,13 @@ func finalError(op operation, attempts int, err error) error {
 
 // attempt makes one request.
 func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, decode func(int, []byte) error) error {
+	var endDrain context.CancelFunc
+	if decode == nil {
+		// A void operation ignores its 2xx body: its request gets a context
+		// of its own, so that draining that body can be cut short.
+		ctx, endDrain = context.WithCancel(ctx)
+		defer endDrain()
+	}
 	req := proto.Clone(ctx)
 	if proto.GetBody != nil {
 		body, err := proto.GetBody()
@@ -146,14 +162,21 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		if op.foreign {
+			redactURLQuery(err)
+		}
 		return err
 	}
 	defer resp.Body.Close()
 
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok && decode == nil {
-		// Drain a little so the connection can be reused; the body is ignored.
+		// Drain a little so the connection can be reused, but never wait
+		// long for a body nobody reads: one that trickles, or never ends,
+		// would hold the call (and RunKeepAlive's loop) until ctx ends.
+		t := time.AfterFunc(voidDrainWait, endDrain)
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		t.Stop()
 		return nil
 	}
 	limit := c.maxRespBytes
@@ -187,6 +210,21 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 			Snippet: bytes.Clone(truncate(body, maxErrorBody)), Err: err}
 	}
 	return nil
+}
+
+// voidDrainWait bounds the wait for the ignored body of a void operation.
+const voidDrainWait = time.Second
+
+// redactURLQuery removes the query from the URL a *url.Error prints: the
+// query of a presigned upload URL is its signature, a credential for the
+// bucket, and the error reaches logs.
+func redactURLQuery(err error) {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if base, _, found := strings.Cut(ue.URL, "?"); found {
+			ue.URL = base + "?[query redacted]"
+		}
+	}
 }
 
 // readBody reads at most limit bytes into buf. A declared length over the
