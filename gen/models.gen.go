@@ -269,16 +269,16 @@ func (e ConversationMedium) Valid() bool {
 
 // Defines values for ConversationMessageType.
 const (
-	Message ConversationMessageType = "message"
-	Notice  ConversationMessageType = "notice"
+	ConversationMessageTypeMessage ConversationMessageType = "message"
+	ConversationMessageTypeNotice  ConversationMessageType = "notice"
 )
 
 // Valid indicates whether the value is a known member of the ConversationMessageType enum.
 func (e ConversationMessageType) Valid() bool {
 	switch e {
-	case Message:
+	case ConversationMessageTypeMessage:
 		return true
-	case Notice:
+	case ConversationMessageTypeNotice:
 		return true
 	default:
 		return false
@@ -287,43 +287,43 @@ func (e ConversationMessageType) Valid() bool {
 
 // Defines values for ConversationMessageTransportStatusStatus.
 const (
-	Accepted                 ConversationMessageTransportStatusStatus = "accepted"
-	PINPOINTERROR            ConversationMessageTransportStatusStatus = "PINPOINT_ERROR"
-	Queued                   ConversationMessageTransportStatusStatus = "queued"
-	Read                     ConversationMessageTransportStatusStatus = "read"
-	SENTTOPINPOINT           ConversationMessageTransportStatusStatus = "SENT_TO_PINPOINT"
-	SENTTOTWILIO             ConversationMessageTransportStatusStatus = "SENT_TO_TWILIO"
-	Scheduled                ConversationMessageTransportStatusStatus = "scheduled"
-	Sending                  ConversationMessageTransportStatusStatus = "sending"
-	Sent                     ConversationMessageTransportStatusStatus = "sent"
-	TWILIOCREDENTIALSMISSING ConversationMessageTransportStatusStatus = "TWILIO_CREDENTIALS_MISSING"
-	TWILIOERROR              ConversationMessageTransportStatusStatus = "TWILIO_ERROR"
+	ConversationMessageTransportStatusStatusAccepted                 ConversationMessageTransportStatusStatus = "accepted"
+	ConversationMessageTransportStatusStatusPINPOINTERROR            ConversationMessageTransportStatusStatus = "PINPOINT_ERROR"
+	ConversationMessageTransportStatusStatusQueued                   ConversationMessageTransportStatusStatus = "queued"
+	ConversationMessageTransportStatusStatusRead                     ConversationMessageTransportStatusStatus = "read"
+	ConversationMessageTransportStatusStatusSENTTOPINPOINT           ConversationMessageTransportStatusStatus = "SENT_TO_PINPOINT"
+	ConversationMessageTransportStatusStatusSENTTOTWILIO             ConversationMessageTransportStatusStatus = "SENT_TO_TWILIO"
+	ConversationMessageTransportStatusStatusScheduled                ConversationMessageTransportStatusStatus = "scheduled"
+	ConversationMessageTransportStatusStatusSending                  ConversationMessageTransportStatusStatus = "sending"
+	ConversationMessageTransportStatusStatusSent                     ConversationMessageTransportStatusStatus = "sent"
+	ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING ConversationMessageTransportStatusStatus = "TWILIO_CREDENTIALS_MISSING"
+	ConversationMessageTransportStatusStatusTWILIOERROR              ConversationMessageTransportStatusStatus = "TWILIO_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the ConversationMessageTransportStatusStatus enum.
 func (e ConversationMessageTransportStatusStatus) Valid() bool {
 	switch e {
-	case Accepted:
+	case ConversationMessageTransportStatusStatusAccepted:
 		return true
-	case PINPOINTERROR:
+	case ConversationMessageTransportStatusStatusPINPOINTERROR:
 		return true
-	case Queued:
+	case ConversationMessageTransportStatusStatusQueued:
 		return true
-	case Read:
+	case ConversationMessageTransportStatusStatusRead:
 		return true
-	case SENTTOPINPOINT:
+	case ConversationMessageTransportStatusStatusSENTTOPINPOINT:
 		return true
-	case SENTTOTWILIO:
+	case ConversationMessageTransportStatusStatusSENTTOTWILIO:
 		return true
-	case Scheduled:
+	case ConversationMessageTransportStatusStatusScheduled:
 		return true
-	case Sending:
+	case ConversationMessageTransportStatusStatusSending:
 		return true
-	case Sent:
+	case ConversationMessageTransportStatusStatusSent:
 		return true
-	case TWILIOCREDENTIALSMISSING:
+	case ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING:
 		return true
-	case TWILIOERROR:
+	case ConversationMessageTransportStatusStatusTWILIOERROR:
 		return true
 	default:
 		return false
@@ -392,16 +392,16 @@ func (e ConversationWebchatQueueStatusUpdateRequestAgentStatus) Valid() bool {
 
 // Defines values for DistanceUom.
 const (
-	CM DistanceUom = "CM"
-	IN DistanceUom = "IN"
+	DistanceUomCM DistanceUom = "CM"
+	DistanceUomIN DistanceUom = "IN"
 )
 
 // Valid indicates whether the value is a known member of the DistanceUom enum.
 func (e DistanceUom) Valid() bool {
 	switch e {
-	case CM:
+	case DistanceUomCM:
 		return true
-	case IN:
+	case DistanceUomIN:
 		return true
 	default:
 		return false
@@ -509,22 +509,22 @@ func (e OrderAutoOrderStatus) Valid() bool {
 
 // Defines values for OrderFraudScoreBinMatch.
 const (
-	NA       OrderFraudScoreBinMatch = "NA"
-	No       OrderFraudScoreBinMatch = "No"
-	NotFound OrderFraudScoreBinMatch = "NotFound"
-	Yes      OrderFraudScoreBinMatch = "Yes"
+	OrderFraudScoreBinMatchNA       OrderFraudScoreBinMatch = "NA"
+	OrderFraudScoreBinMatchNo       OrderFraudScoreBinMatch = "No"
+	OrderFraudScoreBinMatchNotFound OrderFraudScoreBinMatch = "NotFound"
+	OrderFraudScoreBinMatchYes      OrderFraudScoreBinMatch = "Yes"
 )
 
 // Valid indicates whether the value is a known member of the OrderFraudScoreBinMatch enum.
 func (e OrderFraudScoreBinMatch) Valid() bool {
 	switch e {
-	case NA:
+	case OrderFraudScoreBinMatchNA:
 		return true
-	case No:
+	case OrderFraudScoreBinMatchNo:
 		return true
-	case NotFound:
+	case OrderFraudScoreBinMatchNotFound:
 		return true
-	case Yes:
+	case OrderFraudScoreBinMatchYes:
 		return true
 	default:
 		return false
@@ -533,22 +533,22 @@ func (e OrderFraudScoreBinMatch) Valid() bool {
 
 // Defines values for OrderItemTaxProductType.
 const (
-	Digital  OrderItemTaxProductType = "digital"
-	Empty    OrderItemTaxProductType = ""
-	Physical OrderItemTaxProductType = "physical"
-	Service  OrderItemTaxProductType = "service"
+	OrderItemTaxProductTypeDigital  OrderItemTaxProductType = "digital"
+	OrderItemTaxProductTypeEmpty    OrderItemTaxProductType = ""
+	OrderItemTaxProductTypePhysical OrderItemTaxProductType = "physical"
+	OrderItemTaxProductTypeService  OrderItemTaxProductType = "service"
 )
 
 // Valid indicates whether the value is a known member of the OrderItemTaxProductType enum.
 func (e OrderItemTaxProductType) Valid() bool {
 	switch e {
-	case Digital:
+	case OrderItemTaxProductTypeDigital:
 		return true
-	case Empty:
+	case OrderItemTaxProductTypeEmpty:
 		return true
-	case Physical:
+	case OrderItemTaxProductTypePhysical:
 		return true
-	case Service:
+	case OrderItemTaxProductTypeService:
 		return true
 	default:
 		return false
@@ -557,19 +557,19 @@ func (e OrderItemTaxProductType) Valid() bool {
 
 // Defines values for OrderItemOptionAdditionalDimensionApplication.
 const (
-	AddItem   OrderItemOptionAdditionalDimensionApplication = "add item"
-	None      OrderItemOptionAdditionalDimensionApplication = "none"
-	SetItemTo OrderItemOptionAdditionalDimensionApplication = "set item to"
+	OrderItemOptionAdditionalDimensionApplicationAddItem   OrderItemOptionAdditionalDimensionApplication = "add item"
+	OrderItemOptionAdditionalDimensionApplicationNone      OrderItemOptionAdditionalDimensionApplication = "none"
+	OrderItemOptionAdditionalDimensionApplicationSetItemTo OrderItemOptionAdditionalDimensionApplication = "set item to"
 )
 
 // Valid indicates whether the value is a known member of the OrderItemOptionAdditionalDimensionApplication enum.
 func (e OrderItemOptionAdditionalDimensionApplication) Valid() bool {
 	switch e {
-	case AddItem:
+	case OrderItemOptionAdditionalDimensionApplicationAddItem:
 		return true
-	case None:
+	case OrderItemOptionAdditionalDimensionApplicationNone:
 		return true
-	case SetItemTo:
+	case OrderItemOptionAdditionalDimensionApplicationSetItemTo:
 		return true
 	default:
 		return false
@@ -647,34 +647,34 @@ func (e OrderPaymentPaymentMethod) Valid() bool {
 
 // Defines values for OrderPaymentPaymentStatus.
 const (
-	Authorized    OrderPaymentPaymentStatus = "Authorized"
-	CaptureFailed OrderPaymentPaymentStatus = "Capture Failed"
-	Declined      OrderPaymentPaymentStatus = "Declined"
-	Processed     OrderPaymentPaymentStatus = "Processed"
-	Refunded      OrderPaymentPaymentStatus = "Refunded"
-	Skipped       OrderPaymentPaymentStatus = "Skipped"
-	Unprocessed   OrderPaymentPaymentStatus = "Unprocessed"
-	Voided        OrderPaymentPaymentStatus = "Voided"
+	OrderPaymentPaymentStatusAuthorized    OrderPaymentPaymentStatus = "Authorized"
+	OrderPaymentPaymentStatusCaptureFailed OrderPaymentPaymentStatus = "Capture Failed"
+	OrderPaymentPaymentStatusDeclined      OrderPaymentPaymentStatus = "Declined"
+	OrderPaymentPaymentStatusProcessed     OrderPaymentPaymentStatus = "Processed"
+	OrderPaymentPaymentStatusRefunded      OrderPaymentPaymentStatus = "Refunded"
+	OrderPaymentPaymentStatusSkipped       OrderPaymentPaymentStatus = "Skipped"
+	OrderPaymentPaymentStatusUnprocessed   OrderPaymentPaymentStatus = "Unprocessed"
+	OrderPaymentPaymentStatusVoided        OrderPaymentPaymentStatus = "Voided"
 )
 
 // Valid indicates whether the value is a known member of the OrderPaymentPaymentStatus enum.
 func (e OrderPaymentPaymentStatus) Valid() bool {
 	switch e {
-	case Authorized:
+	case OrderPaymentPaymentStatusAuthorized:
 		return true
-	case CaptureFailed:
+	case OrderPaymentPaymentStatusCaptureFailed:
 		return true
-	case Declined:
+	case OrderPaymentPaymentStatusDeclined:
 		return true
-	case Processed:
+	case OrderPaymentPaymentStatusProcessed:
 		return true
-	case Refunded:
+	case OrderPaymentPaymentStatusRefunded:
 		return true
-	case Skipped:
+	case OrderPaymentPaymentStatusSkipped:
 		return true
-	case Unprocessed:
+	case OrderPaymentPaymentStatusUnprocessed:
 		return true
-	case Voided:
+	case OrderPaymentPaymentStatusVoided:
 		return true
 	default:
 		return false
@@ -713,16 +713,16 @@ func (e OrderPaymentCreditCardCardType) Valid() bool {
 
 // Defines values for OrderPaymentECheckBankAccountType.
 const (
-	Checking OrderPaymentECheckBankAccountType = "Checking"
-	Savings  OrderPaymentECheckBankAccountType = "Savings"
+	OrderPaymentECheckBankAccountTypeChecking OrderPaymentECheckBankAccountType = "Checking"
+	OrderPaymentECheckBankAccountTypeSavings  OrderPaymentECheckBankAccountType = "Savings"
 )
 
 // Valid indicates whether the value is a known member of the OrderPaymentECheckBankAccountType enum.
 func (e OrderPaymentECheckBankAccountType) Valid() bool {
 	switch e {
-	case Checking:
+	case OrderPaymentECheckBankAccountTypeChecking:
 		return true
-	case Savings:
+	case OrderPaymentECheckBankAccountTypeSavings:
 		return true
 	default:
 		return false
@@ -731,16 +731,16 @@ func (e OrderPaymentECheckBankAccountType) Valid() bool {
 
 // Defines values for OrderPaymentECheckBankOwnerType.
 const (
-	Business OrderPaymentECheckBankOwnerType = "Business"
-	Personal OrderPaymentECheckBankOwnerType = "Personal"
+	OrderPaymentECheckBankOwnerTypeBusiness OrderPaymentECheckBankOwnerType = "Business"
+	OrderPaymentECheckBankOwnerTypePersonal OrderPaymentECheckBankOwnerType = "Personal"
 )
 
 // Valid indicates whether the value is a known member of the OrderPaymentECheckBankOwnerType enum.
 func (e OrderPaymentECheckBankOwnerType) Valid() bool {
 	switch e {
-	case Business:
+	case OrderPaymentECheckBankOwnerTypeBusiness:
 		return true
-	case Personal:
+	case OrderPaymentECheckBankOwnerTypePersonal:
 		return true
 	default:
 		return false
@@ -749,22 +749,22 @@ func (e OrderPaymentECheckBankOwnerType) Valid() bool {
 
 // Defines values for WeightUom.
 const (
-	G  WeightUom = "G"
-	KG WeightUom = "KG"
-	LB WeightUom = "LB"
-	OZ WeightUom = "OZ"
+	WeightUomG  WeightUom = "G"
+	WeightUomKG WeightUom = "KG"
+	WeightUomLB WeightUom = "LB"
+	WeightUomOZ WeightUom = "OZ"
 )
 
 // Valid indicates whether the value is a known member of the WeightUom enum.
 func (e WeightUom) Valid() bool {
 	switch e {
-	case G:
+	case WeightUomG:
 		return true
-	case KG:
+	case WeightUomKG:
 		return true
-	case LB:
+	case WeightUomLB:
 		return true
-	case OZ:
+	case WeightUomOZ:
 		return true
 	default:
 		return false

@@ -7,10 +7,17 @@
 // A test starts one with NewServer, which also builds a ready-to-use
 // *conversation.Client:
 //
-//	srv := conversationtest.NewServer(t)
-//	conv := srv.AddConversation(gen.Conversation{})
-//	srv.AddMessage(*conv.ConversationUUID, gen.ConversationMessage{Body: ptr("hello")})
-//	// ... exercise code that uses srv.Client, or a client built from srv.URL and srv.Key
+//	func TestInbox(t *testing.T) {
+//		srv := conversationtest.NewServer(t)
+//		conv := srv.AddConversation(conversation.Conversation{})
+//		srv.AddMessage(*conv.ConversationUUID, conversation.ConversationMessage{Body: &body})
+//		// ... run the code under test with srv.Client, or with a client
+//		// built from srv.URL and srv.Key, then inspect srv.
+//	}
+//
+// The seeding helpers and inspectors take and return the generated models
+// of package gen, which package conversation re-exports as aliases:
+// conversation.Conversation and gen.Conversation are the same type.
 //
 // # What the fake does
 //

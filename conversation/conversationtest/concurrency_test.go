@@ -1,0 +1,109 @@
+package conversationtest_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+)
+
+// Many clients at once: run with -race. State stays consistent and no
+// response shares memory with the fake's state.
+func TestConcurrentUse(t *testing.T) {
+	srv, c, _ := setup(t)
+	ctx := context.Background()
+	conv := srv.AddConversation(gen.Conversation{})
+	id := *conv.ConversationUUID
+	srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{QueueName: ptr("general")})
+
+	const workers, rounds = 8, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds*8)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < rounds; i++ {
+				code := fmt.Sprintf("w%d-%d", w, i)
+				if r, err := c.InsertConversationCannedMessageWithResponse(ctx, gen.ConversationCannedMessage{ShortCode: ptr(code)}); err != nil || r.StatusCode() != 200 {
+					errs <- fmt.Errorf("insert %s: %v", code, err)
+				}
+				if _, err := srv.AddMessage(id, gen.ConversationMessage{Body: ptr(code)}); err != nil {
+					errs <- err
+				}
+				if r, err := c.GetConversationWithResponse(ctx, id, nil); err != nil || r.StatusCode() != 200 {
+					errs <- fmt.Errorf("get: %v", err)
+				}
+				if r, err := c.GetConversationsWithResponse(ctx, nil); err != nil || r.StatusCode() != 200 {
+					errs <- fmt.Errorf("list: %v", err)
+				}
+				if r, err := c.SearchConversationCannedMessagesWithResponse(ctx, gen.ConversationCannedMessagesSearch{ShortCode: ptr("w")}); err != nil || r.StatusCode() != 200 {
+					errs <- fmt.Errorf("search: %v", err)
+				}
+				status := gen.ConversationWebchatQueueStatusUpdateRequestAgentStatusAvailable
+				if i%2 == 0 {
+					status = gen.ConversationWebchatQueueStatusUpdateRequestAgentStatusBusy
+				}
+				if r, err := c.UpdateConversationWebchatQueueStatusWithResponse(ctx, "general", gen.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: ptr(status)}); err != nil || r.StatusCode() != 204 {
+					errs <- fmt.Errorf("status: %v", err)
+				}
+				if _, err := c.MarkReadConversationWithResponse(ctx, id); err != nil {
+					errs <- err
+				}
+				_ = srv.Requests()
+				_ = srv.RequestLog()
+				_, _ = srv.Conversation(id)
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	cv, _ := srv.Conversation(id)
+	if n := len(cv.Messages); n != workers*rounds || int(deref(cv.MessageCount)) != n {
+		t.Errorf("%d messages, message_count %d", n, deref(cv.MessageCount))
+	}
+	seen := map[int64]bool{}
+	for i, m := range cv.Messages {
+		if seen[*m.MessageEpoch] || (i > 0 && *m.MessageEpoch <= *cv.Messages[i-1].MessageEpoch) {
+			t.Fatalf("epochs not unique and increasing at %d", i)
+		}
+		seen[*m.MessageEpoch] = true
+	}
+	r, _ := c.GetConversationCannedMessagesWithResponse(ctx)
+	oids := map[int32]bool{}
+	for _, m := range r.JSON200.ConversationCannedMessages {
+		oids[*m.ConversationCannedMessageOid] = true
+	}
+	if len(oids) != workers*rounds {
+		t.Errorf("%d distinct oids, want %d", len(oids), workers*rounds)
+	}
+	q, _ := srv.QueueStatus("general")
+	if len(q.Agents) != 1 || deref(q.AgentCount) != 1 {
+		t.Errorf("queue agents = %+v", q.Agents)
+	}
+	if n := srv.RequestCount("insertConversationCannedMessage"); n != workers*rounds {
+		t.Errorf("insert count %d", n)
+	}
+}
+
+// What a caller gets back is a copy: changing it does not change the fake.
+func TestReturnedValuesAreCopies(t *testing.T) {
+	srv, _, _ := setup(t)
+	conv := srv.AddConversation(gen.Conversation{Participants: []gen.ConversationParticipant{{ConversationParticipantARN: ptr("a")}}})
+	id := *conv.ConversationUUID
+	*conv.Participants[0].ConversationParticipantARN = "changed"
+	in := gen.ConversationMessage{Body: ptr("original")}
+	m, _ := srv.AddMessage(id, in)
+	*in.Body = "changed"
+	*m.Body = "changed too"
+	cv, _ := srv.Conversation(id)
+	if *cv.Participants[0].ConversationParticipantARN != "a" || *cv.Messages[0].Body != "original" {
+		t.Errorf("state was changed through a returned or passed value: %+v", cv)
+	}
+}

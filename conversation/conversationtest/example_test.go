@@ -1,0 +1,113 @@
+package conversationtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
+)
+
+func strPtr(s string) *string { return &s }
+
+// A test seeds the fake, runs the code under test against srv.Client, and
+// checks the outcome in the fake's state.
+func ExampleNewServer() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+
+	srv := conversationtest.NewServer(t)
+	defer srv.Close() // in a real test, t.Cleanup does this
+
+	conv := srv.AddConversation(conversation.Conversation{})
+	id := *conv.ConversationUUID
+	_, _ = srv.AddMessage(id, conversation.ConversationMessage{
+		AuthorConversationParticipantARN: strPtr("arn:fake:conversation:user/customer"),
+		Body:                             strPtr("Is my order on its way?"),
+	})
+
+	// The code under test: read the unread conversations, mark them read.
+	ctx := context.Background()
+	page, err := srv.Client.ListConversations(ctx, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range page.Conversations {
+		if s.UnreadMessages != nil && *s.UnreadMessages {
+			fmt.Println("unread:", *s.LastConversationMessageBody)
+			if err := srv.Client.MarkRead(ctx, *s.ConversationUUID); err != nil {
+				fmt.Println(err)
+			}
+		}
+	}
+
+	after, _ := srv.Conversation(id)
+	fmt.Println("still unread:", *after.UnreadMessages)
+	fmt.Println("markread calls:", srv.RequestCount("markReadConversation"))
+	// Output:
+	// unread: Is my order on its way?
+	// still unread: false
+	// markread calls: 1
+}
+
+// Injected faults exercise a client's retries: here a 429 the client
+// waits out (Retry-After: 0) before trying again, then an outage it
+// reports.
+func ExampleServer_FailNext() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+	srv := conversationtest.NewServer(t)
+	defer srv.Close()
+	ctx := context.Background()
+
+	srv.FailNext(1, conversationtest.RateLimited(0).For("getConversationDepartments"))
+	_, err := srv.Client.Departments(ctx)
+	fmt.Println("after a 429:", err, "- requests:", srv.RequestCount("getConversationDepartments"))
+
+	srv.FailNext(1, conversationtest.HTTPStatus(500))
+	_, err = srv.Client.Departments(ctx)
+	var apiErr *conversation.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("after a 500:", apiErr.StatusCode, errors.Is(err, conversation.ErrServer))
+	}
+	// Output:
+	// after a 429: <nil> - requests: 2
+	// after a 500: 500 true
+}
+
+// New serves the fake on a server of your own, here httptest's; the
+// ultracart-fake command does the same on a TCP address.
+func ExampleNew() {
+	fake, err := conversationtest.New(conversationtest.WithKey("test-key"), conversationtest.WithDemoData())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer fake.Close()
+	hs := httptest.NewServer(fake.Handler())
+	defer hs.Close()
+
+	c, err := conversation.NewClient(
+		conversation.WithSimpleKey("test-key"),
+		conversation.WithBaseURL(hs.URL+conversationtest.BasePath),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := c.CannedMessages(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range resp.ConversationCannedMessages {
+		fmt.Println(*m.ShortCode)
+	}
+	// Output:
+	// hello
+	// hours
+	// shipping
+	// thanks
+}

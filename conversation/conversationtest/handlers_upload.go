@@ -1,0 +1,191 @@
+package conversationtest
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen"
+)
+
+// uploadPath is where upload URLs point: outside BasePath, like the
+// storage host a real pre-signed URL names.
+const uploadPath = "/upload/"
+
+// maxUploadBytes bounds an uploaded file.
+const maxUploadBytes = 32 << 20
+
+// Upload is a file PUT to an upload URL the fake handed out.
+type Upload struct {
+	// Key is the key returned with the upload URL.
+	Key string
+	// Body holds the bytes of the last PUT.
+	Body []byte
+	// ContentType is the Content-Type header of the last PUT.
+	ContentType string
+	// CredentialsSent reports whether any PUT to this URL carried an
+	// x-ultracart-simple-key or Authorization header: a client must not
+	// send UltraCart credentials to the storage host.
+	CredentialsSent bool
+	// Header is a copy of the headers of the last PUT.
+	Header http.Header
+	// Puts counts the PUTs received for this key.
+	Puts int
+	// Time is when the last PUT arrived, by the server's clock.
+	Time time.Time
+}
+
+// uploadRecord is an issued upload URL and what was put there.
+type uploadRecord struct {
+	signature string
+	upload    Upload
+}
+
+// GetConversationMultimediaUploadURL issues a key and a pre-signed-style
+// URL on the fake for a file with that extension (letters and digits,
+// with or without a leading dot).
+func (h handlers) GetConversationMultimediaUploadURL(ctx context.Context, req gen.GetConversationMultimediaUploadURLRequestObject) (gen.GetConversationMultimediaUploadURLResponseObject, error) {
+	s := h.s
+	ext := strings.ToLower(strings.TrimPrefix(req.Extension, "."))
+	if !validExtension(ext) {
+		return nil, badRequest("extension must be 1 to 16 letters or digits, such as jpg or pdf: %q", req.Extension)
+	}
+	key := "conversation/" + s.cfg.merchantID + "/" + newUUID() + "." + ext
+	sig := randomHex(16)
+	s.mu.Lock()
+	s.st.uploads[key] = &uploadRecord{signature: sig, upload: Upload{Key: key}}
+	s.mu.Unlock()
+	u := originFrom(ctx) + uploadPath + pathEscapeKey(key) + "?signature=" + sig
+	return gen.GetConversationMultimediaUploadURL200JSONResponse{
+		ConversationMultimediaUploadURL: &gen.ConversationMultimediaUploadURL{Key: ptr(key), URL: ptr(u)},
+		Metadata:                        okMeta(),
+		Success:                         ptr(true),
+	}, nil
+}
+
+func validExtension(ext string) bool {
+	if len(ext) == 0 || len(ext) > 16 {
+		return false
+	}
+	for _, c := range ext {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// serveUpload stores a PUT to an issued upload URL. Like a pre-signed
+// storage URL it needs no UltraCart credential, only the signature in the
+// URL; it answers 403 otherwise.
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	s.countRequest(UploadOperation)
+	defer func() { s.logRequest(UploadOperation, r, rec.status) }()
+	if f, ok := s.takeFault(UploadOperation); ok && s.applyFault(rec, r, f) {
+		return
+	}
+	if r.Body == nil { // possible when Handler is called directly
+		r.Body = http.NoBody
+	}
+	key := r.PathValue("key")
+	s.mu.Lock()
+	ur := s.st.uploads[key]
+	var sig string
+	if ur != nil {
+		sig = ur.signature
+	}
+	s.mu.Unlock()
+	if ur == nil {
+		http.Error(rec, "AccessDenied: no upload URL was issued for this key", http.StatusForbidden)
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("signature")), []byte(sig)) != 1 {
+		http.Error(rec, "SignatureDoesNotMatch: use the upload URL exactly as returned", http.StatusForbidden)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxUploadBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(rec, fmt.Sprintf("EntityTooLarge: at most %d bytes", tooLarge.Limit), http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(rec, "reading body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	creds := r.Header.Get("X-Ultracart-Simple-Key") != "" || r.Header.Get("Authorization") != ""
+	s.mu.Lock()
+	u := &ur.upload
+	u.Body = body
+	u.ContentType = r.Header.Get("Content-Type")
+	u.CredentialsSent = u.CredentialsSent || creds
+	u.Header = r.Header.Clone()
+	u.Puts++
+	u.Time = s.cfg.now()
+	s.mu.Unlock()
+	sum := md5.Sum(body) // the ETag storage services send: not for security
+	rec.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
+	rec.WriteHeader(http.StatusOK)
+}
+
+// serveUploadedFile returns an uploaded file, so that a test (or a media
+// URL) can read it back. It needs no credential.
+func (s *Server) serveUploadedFile(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.Upload(r.PathValue("key"))
+	if !ok {
+		http.Error(w, "NoSuchKey", http.StatusNotFound)
+		return
+	}
+	if u.ContentType != "" {
+		w.Header().Set("Content-Type", u.ContentType)
+	}
+	_, _ = w.Write(u.Body)
+}
+
+// Upload returns what was PUT to the upload URL issued for key, and
+// whether anything was.
+func (s *Server) Upload(key string) (Upload, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ur, ok := s.st.uploads[key]
+	if !ok || ur.upload.Puts == 0 {
+		return Upload{}, false
+	}
+	return copyUpload(ur.upload), true
+}
+
+// UploadedFile returns the bytes PUT to the upload URL issued for key, and
+// whether anything was.
+func (s *Server) UploadedFile(key string) ([]byte, bool) {
+	u, ok := s.Upload(key)
+	return u.Body, ok
+}
+
+// Uploads returns every completed upload, ordered by key.
+func (s *Server) Uploads() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Upload
+	for _, ur := range s.st.uploads {
+		if ur.upload.Puts > 0 {
+			out = append(out, copyUpload(ur.upload))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func copyUpload(u Upload) Upload {
+	u.Body = append([]byte(nil), u.Body...)
+	u.Header = u.Header.Clone()
+	return u
+}
