@@ -28,6 +28,9 @@ func (c *Client) AgentWebsocketAuthorization(ctx context.Context) (*Conversation
 // then returns ctx's error. A failed call does not stop the loop: it is passed
 // to onFailure (when not nil), which runs on the loop's goroutine.
 func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
+	if ctx == nil {
+		return &ArgumentError{Operation: opKeepAlive.id, Argument: "ctx", Reason: "nil context"}
+	}
 	if interval <= 0 {
 		return &ArgumentError{Operation: opKeepAlive.id, Argument: "interval", Reason: "must be positive"}
 	}

@@ -82,12 +82,24 @@ func guardRedirects(hc *http.Client, scheme, host string) *http.Client {
 			stripCredentials(req.Header)
 		}
 		if next != nil {
-			return next(req, via)
+			err := next(req, via)
+			if err == nil || err == http.ErrUseLastResponse { // net/http compares with ==
+				return err
+			}
+			return &redirectError{err}
 		}
 		if len(via) >= maxRedirects {
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			return &redirectError{fmt.Errorf("stopped after %d redirects", maxRedirects)}
 		}
 		return nil
 	}
 	return &cp
 }
+
+// redirectError is a redirect the client would not follow (a loop, too many
+// hops, or the caller's CheckRedirect refusing). Following the same
+// redirects again would end the same way, so it is never retried.
+type redirectError struct{ err error }
+
+func (e *redirectError) Error() string { return e.err.Error() }
+func (e *redirectError) Unwrap() error { return e.err }

@@ -28,7 +28,10 @@ const (
 type Client struct {
 	server       string // base URL with a trailing slash, as the generated builders need
 	scheme, host string
-	creds        credentials
+	// creds is behind a func because fmt shows a func only as an address:
+	// no verb can print the credential, even of a Client value or of a
+	// struct that holds one (fmt cannot call Format on unexported fields).
+	creds        func() credentials
 	hc           *http.Client
 	userAgent    string
 	apiVersion   string
@@ -70,11 +73,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	creds := cfg.creds
 	return &Client{
 		server:       strings.TrimSuffix(u.String(), "/") + "/",
 		scheme:       u.Scheme,
 		host:         u.Host,
-		creds:        cfg.creds,
+		creds:        func() credentials { return creds },
 		hc:           guardRedirects(hc, u.Scheme, u.Host),
 		userAgent:    cfg.userAgent,
 		apiVersion:   cfg.apiVersion,
@@ -117,7 +121,7 @@ func (c *Client) BaseURL() string { return strings.TrimSuffix(c.server, "/") }
 
 // String describes the client without its credentials.
 func (c *Client) String() string {
-	return fmt.Sprintf("conversation.Client{base: %s, auth: %s}", c.BaseURL(), c.creds.scheme())
+	return fmt.Sprintf("conversation.Client{base: %s, auth: %s}", c.BaseURL(), c.creds().scheme())
 }
 
 // Format makes every verb, %+v and %#v included, print String: the client
@@ -144,15 +148,20 @@ func newTransport() *http.Transport {
 func checkBaseURL(raw string, allowPlainHTTP bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error quotes the whole URL, password included: keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("conversation: base URL: %w", err)
 	}
 	switch {
+	case u.User != nil: // first, so that no message below quotes a password
+		return nil, errors.New("conversation: base URL must not contain user info")
 	case u.Scheme != "https" && u.Scheme != "http":
 		return nil, fmt.Errorf("conversation: base URL %q: scheme must be https", raw)
 	case u.Host == "":
 		return nil, fmt.Errorf("conversation: base URL %q: no host", raw)
-	case u.User != nil:
-		return nil, errors.New("conversation: base URL must not contain user info")
 	case u.RawQuery != "" || u.Fragment != "":
 		return nil, fmt.Errorf("conversation: base URL %q: must not have a query or fragment", raw)
 	case u.Scheme == "http" && !allowPlainHTTP && !isLoopback(u.Hostname()):

@@ -58,7 +58,11 @@ func (c *Client) JoinConversation(ctx context.Context, conversationUUID string, 
 	}
 	return c.callVoid(ctx, opJoinConversation, func(s string) (*http.Request, error) {
 		if req == nil {
-			return gen.NewJoinConversationRequestWithBody(s, conversationUUID, "application/json", nil)
+			r, err := gen.NewJoinConversationRequestWithBody(s, conversationUUID, "application/json", nil)
+			if r != nil {
+				r.Header.Del("Content-Type") // no body, so no content type
+			}
+			return r, err
 		}
 		return gen.NewJoinConversationRequest(s, conversationUUID, *req)
 	})

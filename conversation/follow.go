@@ -45,6 +45,10 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 		start = o.Since.UnixMilli()
 	}
 	return func(yield func(ConversationMessage, error) bool) {
+		if ctx == nil {
+			yield(ConversationMessage{}, &ArgumentError{Operation: opGetConversationMessages.id, Argument: "ctx", Reason: "nil context"})
+			return
+		}
 		if err := checkPathValue(opGetConversationMessages.id, "conversationUUID", conversationUUID); err != nil {
 			yield(ConversationMessage{}, err)
 			return

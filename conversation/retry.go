@@ -160,7 +160,8 @@ func retrySafe(ctx context.Context, idempotent bool, err error) bool {
 		return idempotent && apiErr.Temporary()
 	}
 	var decErr *DecodeError
-	if errors.As(err, &decErr) {
+	var redirErr *redirectError
+	if errors.As(err, &decErr) || errors.As(err, &redirErr) {
 		return false
 	}
 	return idempotent || connectionNotMade(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ultracart-community/ultracart-go/gen"
@@ -45,6 +46,11 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 	if up == nil || up.URL == nil || *up.URL == "" {
 		return nil, &DecodeError{Operation: opUploadURL.id, StatusCode: http.StatusOK, Err: errNoUploadURL}
 	}
+	// An unusable URL is the service's fault, not the caller's argument, and
+	// retrying the PUT would fail the same way.
+	if u, perr := url.Parse(*up.URL); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, &DecodeError{Operation: opUploadURL.id, StatusCode: http.StatusOK, Err: errBadUploadURL}
+	}
 	if contentType == "" {
 		contentType = mime.TypeByExtension("." + strings.TrimPrefix(extension, "."))
 	}
@@ -69,4 +75,7 @@ type uploadError string
 
 func (e uploadError) Error() string { return string(e) }
 
-const errNoUploadURL = uploadError("response has no conversation_multimedia_upload_url.url")
+const (
+	errNoUploadURL  = uploadError("response has no conversation_multimedia_upload_url.url")
+	errBadUploadURL = uploadError("response's conversation_multimedia_upload_url.url is not an absolute http(s) URL")
+)

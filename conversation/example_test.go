@@ -1,0 +1,224 @@
+package conversation_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// fakeUltraCart stands in for the service in these examples; real programs
+// leave the base URL at its default.
+func fakeUltraCart(h http.HandlerFunc) *httptest.Server { return httptest.NewServer(h) }
+
+func ExampleNewClient() {
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Ultracart-Simple-Key") != "my-simple-key" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{"success":true,"conversation_departments":[`+
+			`{"conversation_department_oid":1,"department_name":"Sales"},`+
+			`{"conversation_department_oid":2,"department_name":"Support"}]}`)
+	})
+	defer srv.Close()
+
+	c, err := conversation.NewClient(
+		conversation.WithSimpleKey("my-simple-key"),
+		conversation.WithBaseURL(srv.URL), // omit to call secure.ultracart.com
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := c.Departments(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range resp.ConversationDepartments {
+		fmt.Println(*d.ConversationDepartmentOid, *d.DepartmentName)
+	}
+	// Output:
+	// 1 Sales
+	// 2 Support
+}
+
+func ExampleClient_AllConversations() {
+	// Seven conversations, served two per page.
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("_offset"))
+		fmt.Fprint(w, `{"success":true,"conversations":[`)
+		n := 0
+		for i := offset; i < 7 && i < offset+2; i++ {
+			if n > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"conversation_uuid":"conv-%d","medium":"sms"}`, i)
+			n++
+		}
+		more := offset+n < 7
+		fmt.Fprintf(w, `],"metadata":{"result_set":{"count":%d,"offset":%d,"more":%t,"next_offset":%d}}}`, n, offset, more, offset+n)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx := context.Background()
+	opts := &conversation.ListConversationsOptions{Medium: conversation.MediumSMS, Limit: 2}
+	for summary, err := range c.AllConversations(ctx, opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(*summary.ConversationUUID)
+	}
+	// Output:
+	// conv-0
+	// conv-1
+	// conv-2
+	// conv-3
+	// conv-4
+	// conv-5
+	// conv-6
+}
+
+func ExampleAPIError() {
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("UC-REST-ERROR", "Rate limit exceeded")
+		w.Header().Set("Retry-After", "120")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"success":false,"error":{"error_code":"429","user_message":"Too many requests, slow down.",`+
+			`"developer_message":"Rate limit of 10 calls per second exceeded"}}`)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// A Retry-After of two minutes exceeds the retry policy's MaxRetryAfter,
+	// so the 429 comes back at once for the program to act on.
+	_, err = c.GetConversation(context.Background(), "conv-1", nil)
+
+	fmt.Println(errors.Is(err, conversation.ErrRateLimited))
+	var apiErr *conversation.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter)
+		fmt.Println(apiErr.UserMessage)
+		fmt.Println(apiErr.RESTError)
+	}
+	fmt.Println(err)
+	// Output:
+	// true
+	// 429 2m0s
+	// Too many requests, slow down.
+	// Rate limit exceeded
+	// conversation: getConversation: 429 Too Many Requests: Rate limit of 10 calls per second exceeded (error_code 429)
+}
+
+func Example_errors() {
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// Not found: an *APIError matching ErrNotFound.
+	err = c.MarkRead(ctx, "no-such-conversation")
+	fmt.Println(errors.Is(err, conversation.ErrNotFound))
+
+	// A bad argument: nothing is sent.
+	_, err = c.UpdateDepartment(ctx, 0, &conversation.ConversationDepartment{})
+	fmt.Println(errors.Is(err, conversation.ErrInvalidArgument), err)
+
+	// A context that ends: a *TransportError matching the context's error.
+	expired, cancel := context.WithTimeout(ctx, -time.Second)
+	defer cancel()
+	err = c.KeepAlive(expired)
+	var te *conversation.TransportError
+	fmt.Println(errors.As(err, &te), errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// true
+	// true conversation: updateConversationDepartment: invalid argument oid: must be between 1 and 2147483647
+	// true true
+}
+
+func ExampleClient_UploadMultimedia() {
+	// The storage the presigned URL points to: it must never see the key.
+	storage := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		fmt.Printf("storage: %s %s, %d bytes of %s, key sent: %t\n", r.Method, r.URL.Path, len(body),
+			r.Header.Get("Content-Type"), r.Header.Get("X-Ultracart-Simple-Key") != "")
+	})
+	defer storage.Close()
+	api := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"success":true,"conversation_multimedia_upload_url":`+
+			`{"key":"uploads/abc.png","url":"%s/bucket/abc.png?signature=xyz"}}`, storage.URL)
+	})
+	defer api.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(api.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	png := []byte("\x89PNG\r\n\x1a\n...")
+	up, err := c.UploadMultimedia(context.Background(), "png", "", png)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("reference it as", *up.Key)
+	// Output:
+	// storage: PUT /bucket/abc.png, 11 bytes of image/png, key sent: false
+	// reference it as uploads/abc.png
+}
+
+func ExampleClient_FollowMessages() {
+	// A conversation where a message arrives at each poll.
+	var polls atomic.Int64
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		n := polls.Add(1)
+		fmt.Fprint(w, `{"success":true,"conversation_messages":[`)
+		for i := int64(1); i <= n; i++ {
+			if i > 1 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"conversation_message_uuid":"m%d","message_epoch":%d,"body":"message %d"}`, i, 1670000000000+i, i)
+		}
+		fmt.Fprint(w, `]}`)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n := 0
+	for m, err := range c.FollowMessages(ctx, "conv-1", &conversation.FollowOptions{Interval: 10 * time.Millisecond}) {
+		if err != nil {
+			log.Print(err) // a failed poll: keep following
+			continue
+		}
+		fmt.Println(*m.Body)
+		if n++; n == 3 {
+			break
+		}
+	}
+	// Output:
+	// message 1
+	// message 2
+	// message 3
+}

@@ -1,0 +1,261 @@
+package conversation_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// faultStorm answers every request with status, a numbered ErrorResponse
+// body and a UC-REST-ERROR header, so the error can be traced to the attempt.
+func faultStorm(status int) faultHandler {
+	return func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("UC-REST-ERROR", "upstream failure "+strconv.Itoa(n))
+		faultJSON(w, status, faultErrorBody("upstream", "failure "+strconv.Itoa(n)))
+	}
+}
+
+// 502, 503 and 504 are retried until MaxAttempts; the error is the last
+// response's *APIError, reports the attempts made, in its field and text.
+func TestFault5xxStormOutlastsRetryBudget(t *testing.T) {
+	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			faultLeakCheck(t)
+			srv := faultServe(t, faultStorm(status))
+			c := faultClient(t, srv.Base())
+
+			start := time.Now()
+			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			el := time.Since(start)
+			apiErr := faultAs[*conversation.APIError](t, err)
+			faultIs(t, err, conversation.ErrServer)
+			faultIsNot(t, err, conversation.ErrRateLimited, conversation.ErrUnsuccessful, conversation.ErrInvalidArgument)
+			n := faultPolicy.MaxAttempts
+			if apiErr.StatusCode != status || apiErr.Attempts != n {
+				t.Errorf("status %d, Attempts %d; want %d, %d", apiErr.StatusCode, apiErr.Attempts, status, n)
+			}
+			if !apiErr.Temporary() {
+				t.Errorf("Temporary() = false for %d", status)
+			}
+			// The last failure, not the first, is what the caller sees.
+			last := "failure " + strconv.Itoa(n)
+			if apiErr.DeveloperMessage != last || apiErr.RESTError != "upstream failure "+strconv.Itoa(n) {
+				t.Errorf("DeveloperMessage %q, RESTError %q; want the last attempt's", apiErr.DeveloperMessage, apiErr.RESTError)
+			}
+			if apiErr.ErrorCode != "upstream" || apiErr.UserMessage == "" || apiErr.MoreInfo == "" || apiErr.ObjectID != "obj-1" {
+				t.Errorf("ErrorResponse fields not kept: %+v", *apiErr)
+			}
+			if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("after %d attempts", n)) || !strings.Contains(msg, last) {
+				t.Errorf("message %q does not report the attempts and the last failure", msg)
+			}
+			faultWantRequests(t, "server", srv.Count(), n)
+			if el > 2*time.Second {
+				t.Errorf("took %v with millisecond backoff", el)
+			}
+		})
+	}
+}
+
+// A 500 is not retried (retry.go: only 429, 502, 503, 504 are temporary).
+func TestFault500NotRetried(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, faultStorm(http.StatusInternalServerError))
+	c := faultClient(t, srv.Base())
+
+	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	apiErr := faultAs[*conversation.APIError](t, err)
+	faultIs(t, err, conversation.ErrServer)
+	if apiErr.StatusCode != 500 || apiErr.Attempts != 1 || apiErr.Temporary() {
+		t.Errorf("status %d, Attempts %d, Temporary %v; want 500, 1, false", apiErr.StatusCode, apiErr.Attempts, apiErr.Temporary())
+	}
+	if strings.Contains(err.Error(), "attempts") {
+		t.Errorf("a single attempt reported as several: %v", err)
+	}
+	faultWantRequests(t, "server", srv.Count(), 1)
+}
+
+// The other error statuses of the API are not retried either, and match
+// their sentinels.
+func TestFault4xxNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		is     error
+	}{
+		{400, conversation.ErrBadRequest},
+		{401, conversation.ErrUnauthorized},
+		{404, conversation.ErrNotFound},
+		{410, conversation.ErrGone},
+	} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			faultLeakCheck(t)
+			srv := faultServe(t, faultStorm(tc.status))
+			c := faultClient(t, srv.Base())
+			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			apiErr := faultAs[*conversation.APIError](t, err)
+			faultIs(t, err, tc.is)
+			faultIsNot(t, err, conversation.ErrServer, conversation.ErrRateLimited)
+			if apiErr.Attempts != 1 {
+				t.Errorf("Attempts = %d, want 1", apiErr.Attempts)
+			}
+			faultWantRequests(t, "server", srv.Count(), 1)
+		})
+	}
+}
+
+// A storm that ends within the budget is invisible to the caller.
+func TestFault503StormRecovers(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n <= 3 {
+			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			return
+		}
+		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+	})
+	c := faultClient(t, srv.Base())
+	if _, err := c.CannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("CannedMessages: %v", err)
+	}
+	faultWantRequests(t, "server", srv.Count(), 4)
+}
+
+// A 503's Retry-After is honoured like a 429's: the retry waits for it.
+func TestFault503RetryAfterHonoured(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			return
+		}
+		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+	})
+	c := faultClient(t, srv.Base())
+	start := time.Now()
+	if _, err := c.CannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("CannedMessages: %v", err)
+	}
+	if el := time.Since(start); el < 900*time.Millisecond {
+		t.Errorf("retried after %v, before the 1s Retry-After", el)
+	}
+	faultWantRequests(t, "server", srv.Count(), 2)
+}
+
+// A storm with waits longer than MaxTotalWait stops when the next wait
+// would exceed it, before MaxAttempts.
+func TestFault503StormBoundedByTotalWait(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Retry-After", "1")
+		faultStorm(http.StatusServiceUnavailable)(w, r, n)
+	})
+	p := faultPolicy
+	p.MaxAttempts = 10
+	p.MaxTotalWait = 1500 * time.Millisecond // room for one 1s wait, not two
+	c := faultClient(t, srv.Base(), conversation.WithRetryPolicy(p))
+
+	start := time.Now()
+	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	el := time.Since(start)
+	apiErr := faultAs[*conversation.APIError](t, err)
+	faultIs(t, err, conversation.ErrServer)
+	if apiErr.Attempts != 2 {
+		t.Errorf("Attempts = %d, want 2", apiErr.Attempts)
+	}
+	faultWantRequests(t, "server", srv.Count(), 2)
+	if el > p.MaxTotalWait+faultSlack {
+		t.Errorf("took %v, beyond MaxTotalWait %v", el, p.MaxTotalWait)
+	}
+}
+
+// WithoutRetries makes a storm a single request.
+func TestFault503WithoutRetries(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, faultStorm(http.StatusServiceUnavailable))
+	c := faultClient(t, srv.Base(), conversation.WithoutRetries())
+	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	apiErr := faultAs[*conversation.APIError](t, err)
+	faultIs(t, err, conversation.ErrServer)
+	if apiErr.Attempts != 1 {
+		t.Errorf("Attempts = %d, want 1", apiErr.Attempts)
+	}
+	faultWantRequests(t, "server", srv.Count(), 1)
+}
+
+// A backoff that would outlast the caller's deadline is not slept: the real
+// failure (the 503) is returned at once, not a deadline error later.
+func TestFault503BackoffBeyondDeadline(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, faultStorm(http.StatusServiceUnavailable))
+	p := faultPolicy
+	p.BaseDelay, p.MaxDelay = 4*time.Second, 4*time.Second // jittered: 2s to 4s
+	c := faultClient(t, srv.Base(), conversation.WithRetryPolicy(p))
+	const deadline = time.Second
+
+	start := time.Now()
+	_, err := c.CannedMessages(faultCtx(t, deadline))
+	el := time.Since(start)
+	apiErr := faultAs[*conversation.APIError](t, err)
+	faultIs(t, err, conversation.ErrServer)
+	faultIsNot(t, err, context.DeadlineExceeded)
+	if apiErr.StatusCode != 503 || apiErr.Attempts != 1 {
+		t.Errorf("APIError{%d, %d attempts}, want 503 after 1", apiErr.StatusCode, apiErr.Attempts)
+	}
+	faultWantRequests(t, "server", srv.Count(), 1)
+	t.Logf("MEASURE elapsed=%v deadline=%v", el.Round(time.Millisecond), deadline)
+	if el > deadline/2 {
+		t.Errorf("returned after %v, want at once", el)
+	}
+}
+
+// Many goroutines sharing one client against a server that fails two
+// requests in three: every call ends in success or in the typed 503 after
+// the full budget, the server sees no more than the budget allows, and
+// (under -race) nothing races.
+func TestFaultConcurrentFlakyServer(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n%3 != 0 {
+			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			return
+		}
+		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+	})
+	c := faultClient(t, srv.Base())
+	const calls = 24
+	errs := make(chan error, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err == nil {
+			continue
+		}
+		failed++
+		apiErr := faultAs[*conversation.APIError](t, err)
+		if apiErr.StatusCode != 503 || apiErr.Attempts != faultPolicy.MaxAttempts {
+			t.Errorf("APIError{%d, %d attempts}", apiErr.StatusCode, apiErr.Attempts)
+		}
+	}
+	n := srv.Count()
+	t.Logf("MEASURE concurrent: %d calls, %d failed after the budget, %d requests", calls, failed, n)
+	if n > calls*faultPolicy.MaxAttempts || n < calls {
+		t.Errorf("server saw %d requests for %d calls", n, calls)
+	}
+}

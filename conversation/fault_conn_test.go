@@ -1,0 +1,277 @@
+package conversation_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// A refused connection is retried up to MaxAttempts, then reported as a
+// *TransportError wrapping the dial error.
+func TestFaultConnectionRefused(t *testing.T) {
+	faultLeakCheck(t)
+	addr := faultRefusedAddr(t)
+	d := &faultDialer{}
+	c := faultClientWith(t, "http://"+addr+"/rest/v2", faultTransport(t, d.DialContext))
+
+	start := time.Now()
+	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	el := time.Since(start)
+	te := faultAs[*conversation.TransportError](t, err)
+	faultIs(t, err, syscall.ECONNREFUSED)
+	faultIsNot(t, err, context.DeadlineExceeded, conversation.ErrServer)
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) || opErr.Op != "dial" {
+		t.Errorf("want a dial *net.OpError inside, got %v", err)
+	}
+	n := faultPolicy.MaxAttempts
+	if te.Attempts != n || !strings.Contains(err.Error(), "after 4 attempts") {
+		t.Errorf("Attempts = %d, message %q; want %d attempts reported", te.Attempts, err, n)
+	}
+	faultWantRequests(t, "dials", int(d.dials.Load()), n)
+	if el > 2*time.Second {
+		t.Errorf("took %v", el)
+	}
+}
+
+// A connection reset in the middle of a response body is a *TransportError;
+// a read is retried, every attempt failing the same way.
+func TestFaultResetMidBody(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		if _, _, err := c.readRequest(); err != nil {
+			return
+		}
+		c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n" +
+			`{"conversation_departments":[{"conversation_department_oid":1,"department_na`)
+		c.sleep(20 * time.Millisecond) // let the client read the start
+		c.reset()
+	})
+	c := faultClient(t, srv.Base())
+
+	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	te := faultAs[*conversation.TransportError](t, err)
+	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("want ECONNRESET or io.ErrUnexpectedEOF inside, got %v", err)
+	}
+	var decErr *conversation.DecodeError
+	if errors.As(err, &decErr) {
+		t.Errorf("a broken connection reported as a decode error: %v", err)
+	}
+	if te.Attempts != faultPolicy.MaxAttempts {
+		t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
+	}
+	faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+}
+
+// A reset after the request was read and before any response is retried for
+// a read, then recovers when the server does.
+func TestFaultResetBeforeResponseRecovers(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		if _, _, err := c.readRequest(); err != nil {
+			return
+		}
+		if c.srv.requests.Load() <= 2 {
+			c.reset()
+			return
+		}
+		body := faultDepartmentsOK
+		c.writeString("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
+			strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+	})
+	c := faultClient(t, srv.Base())
+	if _, err := c.Departments(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("Departments: %v", err)
+	}
+	faultWantRequests(t, "server", int(srv.requests.Load()), 3)
+}
+
+// A server that accepts the connection and never answers: the call ends with
+// the caller's deadline, as a *TransportError matching DeadlineExceeded, and
+// is not retried past it.
+func TestFaultAcceptNeverAnswer(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		if _, _, err := c.readRequest(); err != nil {
+			return
+		}
+		c.waitGone()
+	})
+	c := faultClient(t, srv.Base())
+	const deadline = 400 * time.Millisecond
+
+	start := time.Now()
+	_, err := c.Departments(faultCtx(t, deadline))
+	faultWithin(t, start, deadline)
+	te := faultAs[*conversation.TransportError](t, err)
+	faultIs(t, err, context.DeadlineExceeded)
+	if te.Attempts != 1 {
+		t.Errorf("Attempts = %d, want 1", te.Attempts)
+	}
+	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+}
+
+// A server that accepts and never even reads the request.
+func TestFaultAcceptNeverRead(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) { c.waitGone() })
+	c := faultClient(t, srv.Base())
+	const deadline = 400 * time.Millisecond
+
+	start := time.Now()
+	err := c.KeepAlive(faultCtx(t, deadline))
+	faultWithin(t, start, deadline)
+	faultAs[*conversation.TransportError](t, err)
+	faultIs(t, err, context.DeadlineExceeded)
+	faultWantRequests(t, "connections", int(srv.accepted.Load()), 1)
+}
+
+// Response headers that trickle forever end with the deadline too.
+func TestFaultHeadersTrickle(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		if _, _, err := c.readRequest(); err != nil {
+			return
+		}
+		if !c.writeString("HTTP/1.1 200 OK\r\n") {
+			return
+		}
+		for i := 0; i < 500; i++ { // bounded: 500 × 20ms = 10s at most
+			if !c.writeString("X-Slow-"+strconv.Itoa(i)+": x\r\n") || !c.sleep(20*time.Millisecond) {
+				return
+			}
+		}
+	})
+	c := faultClient(t, srv.Base())
+	const deadline = 400 * time.Millisecond
+
+	start := time.Now()
+	_, err := c.Departments(faultCtx(t, deadline))
+	faultWithin(t, start, deadline)
+	faultAs[*conversation.TransportError](t, err)
+	faultIs(t, err, context.DeadlineExceeded)
+	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+}
+
+// A body that trickles forever, a byte at a time, ends with the deadline.
+func TestFaultBodyTricklesForever(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		if _, _, err := c.readRequest(); err != nil {
+			return
+		}
+		if !c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n") {
+			return
+		}
+		for i := 0; i < 500; i++ { // bounded: 500 × 20ms = 10s at most
+			if !c.writeString("1\r\n \r\n") || !c.sleep(20*time.Millisecond) {
+				return
+			}
+		}
+	})
+	c := faultClient(t, srv.Base())
+	const deadline = 400 * time.Millisecond
+
+	start := time.Now()
+	_, err := c.Departments(faultCtx(t, deadline))
+	faultWithin(t, start, deadline)
+	te := faultAs[*conversation.TransportError](t, err)
+	faultIs(t, err, context.DeadlineExceeded)
+	if te.Attempts != 1 {
+		t.Errorf("Attempts = %d, want 1", te.Attempts)
+	}
+	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+}
+
+// A void operation's 2xx body is ignored: one that trickles forever, or
+// never comes, does not hold the call until the context ends (RunKeepAlive
+// runs KeepAlive under a context without a deadline). The call succeeds
+// after at most a second of draining.
+func TestFaultVoidBodyNeverEnds(t *testing.T) {
+	for _, mode := range []string{"trickle", "silent"} {
+		t.Run(mode, func(t *testing.T) {
+			faultLeakCheck(t)
+			srv := faultRawServe(t, func(c *faultConn) {
+				if _, _, err := c.readRequest(); err != nil {
+					return
+				}
+				if !c.writeString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") {
+					return
+				}
+				if mode == "silent" {
+					c.waitGone()
+					return
+				}
+				for i := 0; i < 500; i++ { // bounded: 500 × 20ms = 10s at most
+					if !c.writeString("1\r\n \r\n") || !c.sleep(20*time.Millisecond) {
+						return
+					}
+				}
+			})
+			c := faultClient(t, srv.Base())
+			const drainBound = time.Second // voidDrainWait in request.go
+			start := time.Now()
+			err := c.KeepAlive(faultCtx(t, 10*time.Second))
+			faultWithin(t, start, drainBound)
+			if err != nil {
+				t.Errorf("KeepAlive after a 200: %v", err)
+			}
+			faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+		})
+	}
+}
+
+// A server whose certificate the client does not trust: a *TransportError
+// wrapping the verification failure, nothing reaches the handler, and the
+// key is never sent. A read is retried like any failed connection (another
+// node behind the name may serve a valid certificate); an insert is not,
+// since only a refused dial proves it was not delivered.
+func TestFaultUntrustedCertificate(t *testing.T) {
+	faultLeakCheck(t)
+	var handshakes atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request reached the handler: %s %s", r.Method, r.URL)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake errors are expected
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c := faultClient(t, srv.URL+"/rest/v2") // its transport trusts only the system roots
+
+	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	te := faultAs[*conversation.TransportError](t, err)
+	var certErr *tls.CertificateVerificationError
+	if !errors.As(err, &certErr) {
+		t.Errorf("want a *tls.CertificateVerificationError inside, got %v", err)
+	}
+	faultWantRequests(t, "connections (read)", int(handshakes.Load()), te.Attempts)
+	if te.Attempts != faultPolicy.MaxAttempts {
+		t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
+	}
+
+	before := handshakes.Load()
+	_, err = c.InsertDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
+	te = faultAs[*conversation.TransportError](t, err)
+	if te.Attempts != 1 {
+		t.Errorf("insert: Attempts = %d, want 1", te.Attempts)
+	}
+	faultWantRequests(t, "connections (insert)", int(handshakes.Load()-before), 1)
+}

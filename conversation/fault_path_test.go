@@ -1,0 +1,240 @@
+package conversation_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// faultHostilePaths are path values meant to change which endpoint is
+// called: dot segments, separators, query and fragment starters, escapes,
+// header injection, control characters, invalid UTF-8 and unicode.
+var faultHostilePaths = []string{
+	"..", ".", "...", "....", "/", "//", "%2F", "%2f", "?", "#", "?limit=1", "#frag",
+	"../../canned_messages", "../..", "../", "./", "a/../../departments", "..%2F..%2Fcanned_messages",
+	"%2e%2e", "%2E%2E%2F", "queues/statuses", "queues", "\\..\\..\\", "..;", ";x=1", "a b", "+", "%", "%zz",
+	"~", "@", ":", "a:b", "&x=1", "=", "\"", "'", "<script>", "é", "日本語", "💬", "\u2028", "\u202e",
+	"．．", "\uFF0F", "", "\x00", "a\x00b", "a\r\nX-Injected: 1", "a\tb", "\x7f", "\xff", "\xc0\xae\xc0\xae",
+	"x" + strings.Repeat("y", 2000),
+}
+
+// faultPathCase is one path-taking method: the route it must reach, the
+// wildcard that carries the value, and a call with the value.
+type faultPathCase struct {
+	name     string
+	pattern  string // ServeMux pattern, method included
+	wildcard string
+	prefix   string // escaped path before the value
+	suffix   string // escaped path after the value
+	call     func(ctx context.Context, c *conversation.Client, v string) error
+	requests int    // requests one accepted call makes to the API host
+	query    string // the raw query the server must see
+}
+
+const faultAPI = "/rest/v2/conversation"
+
+var faultPathCases = []faultPathCase{
+	{"GetConversation", "GET " + faultAPI + "/conversations/{uuid}", "uuid", faultAPI + "/conversations/", "",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.GetConversation(ctx, v, &conversation.GetConversationOptions{Limit: 5})
+			return err
+		}, 1, "limit=5"},
+	{"WebchatContext", "PUT " + faultAPI + "/conversations/{uuid}/context", "uuid", faultAPI + "/conversations/", "/context",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.WebchatContext(ctx, v)
+			return err
+		}, 1, ""},
+	{"JoinConversation", "PUT " + faultAPI + "/conversations/{uuid}/join", "uuid", faultAPI + "/conversations/", "/join",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			return c.JoinConversation(ctx, v, nil)
+		}, 1, ""},
+	{"LeaveConversation", "DELETE " + faultAPI + "/conversations/{uuid}/leave", "uuid", faultAPI + "/conversations/", "/leave",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			return c.LeaveConversation(ctx, v)
+		}, 1, ""},
+	{"MarkRead", "PUT " + faultAPI + "/conversations/{uuid}/markread", "uuid", faultAPI + "/conversations/", "/markread",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			return c.MarkRead(ctx, v)
+		}, 1, ""},
+	{"Messages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.Messages(ctx, v, time.UnixMilli(1700000000000), nil)
+			return err
+		}, 1, ""},
+	{"MessagesSinceEpoch", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.MessagesSinceEpoch(ctx, v, 1700000000000, &conversation.MessagesOptions{Limit: 10})
+			return err
+		}, 1, "limit=10"},
+	{"FollowMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			for _, err := range c.FollowMessages(ctx, v, &conversation.FollowOptions{Interval: time.Millisecond}) {
+				return err // the first message or error
+			}
+			return nil
+		}, 1, "limit=100"},
+	{"UpdateWebchatQueueStatus", "PUT " + faultAPI + "/conversations/queues/{queue}/status", "queue", faultAPI + "/conversations/queues/", "/status",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			s := conversation.AgentAvailable
+			return c.UpdateWebchatQueueStatus(ctx, v, &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &s})
+		}, 1, ""},
+	{"MultimediaUploadURL", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.MultimediaUploadURL(ctx, v)
+			return err
+		}, 1, ""},
+	{"UploadMultimedia", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
+		func(ctx context.Context, c *conversation.Client, v string) error {
+			_, err := c.UploadMultimedia(ctx, v, "application/octet-stream", []byte("data"))
+			return err
+		}, 1, ""},
+}
+
+// faultRoutes are every route of the API, so that a value that escaped its
+// segment would land on a real endpoint and be seen to.
+var faultRoutes = []string{
+	"PUT " + faultAPI + "/agent/auth",
+	"GET " + faultAPI + "/agent/keepalive",
+	"GET " + faultAPI + "/canned_messages",
+	"POST " + faultAPI + "/canned_messages",
+	"POST " + faultAPI + "/canned_messages/search",
+	"PUT " + faultAPI + "/canned_messages/{oid}",
+	"GET " + faultAPI + "/conversations",
+	"PUT " + faultAPI + "/conversations",
+	"GET " + faultAPI + "/conversations/queues/statuses",
+	"PUT " + faultAPI + "/conversations/queues/{queue}/status",
+	"GET " + faultAPI + "/conversations/{uuid}",
+	"PUT " + faultAPI + "/conversations/{uuid}/context",
+	"PUT " + faultAPI + "/conversations/{uuid}/join",
+	"DELETE " + faultAPI + "/conversations/{uuid}/leave",
+	"PUT " + faultAPI + "/conversations/{uuid}/markread",
+	"GET " + faultAPI + "/conversations/{uuid}/messages/{since}",
+	"GET " + faultAPI + "/departments",
+	"POST " + faultAPI + "/departments",
+	"PUT " + faultAPI + "/departments/{oid}",
+	"GET " + faultAPI + "/engagements",
+	"POST " + faultAPI + "/engagements",
+	"PUT " + faultAPI + "/engagements/{oid}",
+	"GET " + faultAPI + "/upload_url/{ext}",
+	"PUT /upload-target",
+}
+
+// Every path-taking method, with every hostile value: either the call is
+// refused before anything is sent (an *ArgumentError, no request), or the
+// server routes the request to the intended endpoint with the value intact
+// as the single path segment, and sees nothing else.
+func TestFaultHostilePathValues(t *testing.T) {
+	faultLeakCheck(t)
+	var srv *faultHTTP
+	srv = faultServeMux(t, faultRoutes, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch {
+		case strings.HasSuffix(r.Pattern, "/upload_url/{ext}"):
+			faultJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k1","url":"`+srv.URL+`/upload-target?X-Amz-Signature=sig"},"success":true}`)
+		case strings.HasSuffix(r.Pattern, "/messages/{since}"):
+			faultJSON(w, 200, `{"conversation_messages":[{"conversation_message_uuid":"m1","message_epoch":1700000000001}],"success":true}`)
+		case r.Pattern == "PUT /upload-target":
+			w.WriteHeader(200)
+		default:
+			faultJSON(w, 200, `{"success":true}`)
+		}
+	})
+	c := faultClient(t, srv.Base())
+
+	rejected, accepted, misrouted := 0, 0, 0
+	for _, pc := range faultPathCases {
+		t.Run(pc.name, func(t *testing.T) {
+			for _, v := range faultHostilePaths {
+				before := len(srv.Seen())
+				err := pc.call(faultCtx(t, 5*time.Second), c, v)
+				seen := srv.Seen()[before:]
+				if err != nil {
+					ae := faultAs[*conversation.ArgumentError](t, err)
+					faultIs(t, err, conversation.ErrInvalidArgument)
+					if ae.Argument == "" || ae.Reason == "" {
+						t.Errorf("%q: ArgumentError without argument or reason: %v", v, err)
+					}
+					if len(seen) != 0 {
+						t.Errorf("%q: refused, yet %d requests were sent: %+v", v, len(seen), seen)
+					}
+					rejected++
+					continue
+				}
+				accepted++
+				api := seen
+				if pc.name == "UploadMultimedia" && len(seen) == 2 {
+					api = seen[:1]
+					if seen[1].Pattern != "PUT /upload-target" || seen[1].SimpleKey != "" || seen[1].Auth != "" {
+						t.Errorf("%q: the upload PUT went to %q with key %q", v, seen[1].Pattern, seen[1].SimpleKey)
+					}
+				}
+				if len(api) != pc.requests {
+					t.Errorf("%q: %d requests, want %d: %+v", v, len(api), pc.requests, api)
+					misrouted++
+					continue
+				}
+				got := api[0]
+				wantPath := pc.prefix + url.PathEscape(v) + pc.suffix
+				if got.Pattern != pc.pattern || got.PathValues[pc.wildcard] != v || got.EscapedPath != wantPath {
+					misrouted++
+					t.Errorf("%q: server matched %q with %s=%q at %q; want %q with the value intact at %q",
+						v, got.Pattern, pc.wildcard, got.PathValues[pc.wildcard], got.EscapedPath, pc.pattern, wantPath)
+				}
+				if got.RawQuery != pc.query {
+					t.Errorf("%q: the server saw the query %q, want %q", v, got.RawQuery, pc.query)
+				}
+				if got.SimpleKey != faultKey {
+					t.Errorf("%q: the API request lacks the key", v)
+				}
+			}
+		})
+	}
+	// Values that can only change the endpoint must be refused everywhere.
+	for _, v := range []string{"", ".", "..", "\x00", "\xff", "a\r\nX-Injected: 1"} {
+		for _, pc := range faultPathCases {
+			if err := pc.call(t.Context(), c, v); err == nil {
+				t.Errorf("%s(%q) was accepted", pc.name, v)
+			}
+		}
+	}
+	t.Logf("MEASURE path-values: %d accepted and routed, %d refused before sending, %d misrouted", accepted, rejected, misrouted)
+}
+
+// Numeric ids outside the wire's range are refused before sending.
+func TestFaultHostileOids(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, `{"success":true}`) })
+	c := faultClient(t, srv.Base())
+	ctx := faultCtx(t, 5*time.Second)
+	for _, oid := range []int{0, -1, -2147483648, 2147483648, 1 << 40} {
+		t.Run(strconv.Itoa(oid), func(t *testing.T) {
+			for _, call := range []func() error{
+				func() error {
+					_, err := c.UpdateCannedMessage(ctx, oid, &conversation.ConversationCannedMessage{})
+					return err
+				},
+				func() error {
+					_, err := c.UpdateDepartment(ctx, oid, &conversation.ConversationDepartment{})
+					return err
+				},
+				func() error {
+					_, err := c.UpdateEngagement(ctx, oid, &conversation.ConversationEngagement{})
+					return err
+				},
+			} {
+				err := call()
+				ae := faultAs[*conversation.ArgumentError](t, err)
+				faultIs(t, err, conversation.ErrInvalidArgument)
+				if ae.Argument != "oid" {
+					t.Errorf("Argument = %q, want oid", ae.Argument)
+				}
+			}
+		})
+	}
+	faultWantRequests(t, "server", srv.Count(), 0)
+}

@@ -1,0 +1,154 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestConnectionReuse: the default transport keeps enough idle connections
+// per host for a burst of concurrent calls to reuse them (net/http's default
+// keeps 2, which would open ~30 new connections per burst).
+func TestConnectionReuse(t *testing.T) {
+	var newConns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(5 * time.Millisecond) // keep the calls overlapping
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const concurrent, rounds = 32, 5
+	ctx := ctxT(t)
+	for range rounds {
+		var wg sync.WaitGroup
+		errs := make(chan error, concurrent)
+		for range concurrent {
+			wg.Go(func() {
+				if err := c.KeepAlive(ctx); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+	// The first round opens up to 32; later rounds reuse them. Allow plenty
+	// of slack for scheduling, far below the 32*5 of no reuse.
+	if n := newConns.Load(); n > 2*concurrent {
+		t.Errorf("%d connections for %d calls, want at most %d", n, concurrent*rounds, 2*concurrent)
+	}
+	if tr, ok := c.hc.Transport.(*http.Transport); !ok {
+		t.Errorf("default transport is %T", c.hc.Transport)
+	} else if tr.MaxIdleConnsPerHost < concurrent {
+		t.Errorf("transport keeps %d idle connections per host", tr.MaxIdleConnsPerHost)
+	}
+}
+
+// TestRunKeepAlive: RunKeepAlive calls KeepAlive at once and then every
+// interval until the context ends, passing failures to onFailure.
+func TestRunKeepAlive(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path != basePath+"/conversation/agent/keepalive" || r.Method != "GET" {
+			t.Errorf("%s %s", r.Method, r.URL.Path)
+		}
+		switch n {
+		case 2:
+			writeError(w, 401, "")
+		case 3:
+			writeError(w, 500, "")
+		case 5:
+			cancel()
+			w.WriteHeader(204)
+		default:
+			w.WriteHeader(204)
+		}
+	})
+	c := newClient(t, srv)
+	var mu sync.Mutex
+	var failures []error
+	start := time.Now()
+	err := c.RunKeepAlive(ctx, 5*time.Millisecond, func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		failures = append(failures, err)
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("returned %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if n := rc.count(); n != 5 {
+		t.Errorf("%d calls, want 5", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(failures) != 2 || !errors.Is(failures[0], ErrUnauthorized) || !errors.Is(failures[1], ErrServer) {
+		t.Errorf("failures %v", failures)
+	}
+	for _, f := range failures {
+		noSecret(t, f)
+	}
+}
+
+// TestRunKeepAliveImmediate: the first call is made at once, not after the
+// interval; a deadline ends the loop; a nil onFailure is allowed.
+func TestRunKeepAliveImmediate(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		writeError(w, 400, "")
+	})
+	c := newClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- c.RunKeepAlive(ctx, time.Hour, nil) }()
+	select {
+	case <-arrived:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no call before the first interval")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("returned %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("did not return after cancel")
+	}
+	if rc.count() != 1 {
+		t.Errorf("%d calls", rc.count())
+	}
+
+	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer dcancel()
+	if err := c.RunKeepAlive(dctx, 5*time.Millisecond, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: %v", err)
+	}
+}
