@@ -262,13 +262,13 @@ func slogAtInfo(buf *lockedBuffer) *slog.Logger {
 
 // --- samples built from the embedded OpenAPI spec ---
 
-var specDoc = sync.OnceValues(gen.GetSwagger)
+var specDoc = sync.OnceValues(gen.GetSpec)
 
 func spec(t testing.TB) *openapi3.T {
 	t.Helper()
 	doc, err := specDoc()
 	if err != nil {
-		t.Fatalf("GetSwagger: %v", err)
+		t.Fatalf("GetSpec: %v", err)
 	}
 	return doc
 }

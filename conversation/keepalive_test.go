@@ -152,3 +152,47 @@ func TestRunKeepAliveImmediate(t *testing.T) {
 		t.Errorf("deadline: %v", err)
 	}
 }
+
+// TestRunKeepAliveBoundsEachCall: a service that never answers must not stall
+// the loop: each call ends after one interval and is reported, and the loop
+// goes on calling.
+func TestRunKeepAliveBoundsEachCall(t *testing.T) {
+	release := make(chan struct{})
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		select { // hang until the client gives up or the test ends
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	c := newClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failures := make(chan error, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- c.RunKeepAlive(ctx, 100*time.Millisecond, func(err error) {
+			select {
+			case failures <- err:
+			default:
+			}
+		})
+	}()
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-failures:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("failure %d = %v, want a deadline error", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a hanging keep-alive stalled the loop")
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("RunKeepAlive returned %v", err)
+	}
+	if rc.count() < 2 {
+		t.Errorf("%d calls, want at least 2", rc.count())
+	}
+}

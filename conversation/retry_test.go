@@ -13,17 +13,6 @@ import (
 	"time"
 )
 
-// insertOps are the operations that would act twice if repeated.
-func insertOps() []opCase {
-	var out []opCase
-	for _, op := range primaryOps() {
-		if op.insert {
-			out = append(out, op)
-		}
-	}
-	return out
-}
-
 // TestRetryCountsByStatus: how many requests each status costs, for reads
 // and updates (retried on 429 and 502/503/504) and for inserts (retried only
 // on 429).
