@@ -63,8 +63,9 @@ func benchTransport() *http.Transport {
 // benchServer serves the fixed payloads on 127.0.0.1 and counts the TCP
 // connections it accepts.
 type benchServer struct {
-	base  string // the API base URL: server URL + /rest/v2
-	conns atomic.Int64
+	base   string       // the API base URL: server URL + /rest/v2
+	conns  atomic.Int64 // connections accepted
+	closed atomic.Int64 // connections closed (before the server's own Close)
 }
 
 var benchJSONType = []string{"application/json"}
@@ -118,8 +119,11 @@ func newBenchServer(tb testing.TB) *benchServer {
 	mux.HandleFunc("POST "+benchPrefix+"/conversation/canned_messages", benchDiscard(p.cannedReply))
 	hs := httptest.NewUnstartedServer(mux)
 	hs.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.conns.Add(1)
+		case http.StateClosed:
+			s.closed.Add(1)
 		}
 	}
 	hs.Start()

@@ -74,9 +74,10 @@ func BenchmarkAllConversations(b *testing.B) { runWire(b, allConversationsCalls(
 const benchWorkers = 64
 
 // BenchmarkConcurrent64: throughput of getConversation with 64 goroutines
-// sharing one client (and so one connection pool). It reports req/s and
-// "conns", the TCP connections the server accepted during the run: at most
-// 64 when the pool keeps a connection per worker instead of dialing anew.
+// sharing one client (and so one connection pool). It reports req/s, "conns",
+// the TCP connections the server accepted during the run (64 when the pool
+// keeps one connection per worker), and "closed", those closed during the run
+// (0 when the pool never churns).
 func BenchmarkConcurrent64(b *testing.B) {
 	for _, c := range getConversationCalls() {
 		if c.name == "generated" {
@@ -113,6 +114,7 @@ func BenchmarkConcurrent64(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 			b.ReportMetric(float64(s.conns.Load()), "conns")
+			b.ReportMetric(float64(s.closed.Load()), "closed")
 		})
 	}
 }
