@@ -233,9 +233,9 @@ type benchCall struct {
 	bind func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error
 }
 
-var limit200 = int32(benchPageSize)
+var benchLimit200 = int32(benchPageSize)
 
-func getConversationCalls() []benchCall {
+func benchGetConversationCalls() []benchCall {
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			f := newBenchFloor(tb, base, rt)
@@ -270,7 +270,7 @@ func getConversationCalls() []benchCall {
 	}
 }
 
-func webchatContextCalls() []benchCall {
+func benchWebchatContextCalls() []benchCall {
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			f := newBenchFloor(tb, base, rt)
@@ -305,8 +305,8 @@ func webchatContextCalls() []benchCall {
 	}
 }
 
-// listConversationsCalls fetch the first page of 200 summaries.
-func listConversationsCalls() []benchCall {
+// benchListConversationsCalls fetch the first page of 200 summaries.
+func benchListConversationsCalls() []benchCall {
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			f := newBenchFloor(tb, base, rt)
@@ -321,7 +321,7 @@ func listConversationsCalls() []benchCall {
 		{"generated", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			g := newBenchGenerated(tb, base, rt)
 			return func(ctx context.Context) error {
-				r, err := g.GetConversationsWithResponse(ctx, &gen.GetConversationsParams{Limit: &limit200})
+				r, err := g.GetConversationsWithResponse(ctx, &gen.GetConversationsParams{Limit: &benchLimit200})
 				if err != nil {
 					return err
 				}
@@ -341,9 +341,9 @@ func listConversationsCalls() []benchCall {
 	}
 }
 
-// insertCalls post body to path; the server discards it and answers with a
-// small reply.
-func insertEngagementCalls(p *benchPayloads) []benchCall {
+// benchInsertEngagementCalls and the two below send a body with every field
+// set; the server discards it and answers with a small reply.
+func benchInsertEngagementCalls(p *benchPayloads) []benchCall {
 	body := &p.engagement
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
@@ -379,7 +379,7 @@ func insertEngagementCalls(p *benchPayloads) []benchCall {
 	}
 }
 
-func insertDepartmentCalls(p *benchPayloads) []benchCall {
+func benchInsertDepartmentCalls(p *benchPayloads) []benchCall {
 	body := &p.department
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
@@ -415,7 +415,7 @@ func insertDepartmentCalls(p *benchPayloads) []benchCall {
 	}
 }
 
-func insertCannedMessageCalls(p *benchPayloads) []benchCall {
+func benchInsertCannedMessageCalls(p *benchPayloads) []benchCall {
 	body := &p.cannedMessage
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
@@ -451,8 +451,8 @@ func insertCannedMessageCalls(p *benchPayloads) []benchCall {
 	}
 }
 
-// allConversationsCalls walk all 50 pages (10,000 summaries).
-func allConversationsCalls() []benchCall {
+// benchAllConversationsCalls walk all 50 pages (10,000 summaries).
+func benchAllConversationsCalls() []benchCall {
 	const total = benchPageSize * benchTotalPages
 	return []benchCall{
 		{"floor", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
@@ -489,7 +489,7 @@ func allConversationsCalls() []benchCall {
 			g := newBenchGenerated(tb, base, rt)
 			return func(ctx context.Context) error {
 				n := 0
-				params := gen.GetConversationsParams{Limit: &limit200}
+				params := gen.GetConversationsParams{Limit: &benchLimit200}
 				for {
 					r, err := g.GetConversationsWithResponse(ctx, &params)
 					if err != nil {
@@ -557,12 +557,12 @@ func benchCount(n, want int) error {
 func TestBenchClientsAgree(t *testing.T) {
 	p := loadBenchPayloads(t)
 	groups := map[string][]benchCall{
-		"GetConversation":     getConversationCalls(),
-		"WebchatContext":      webchatContextCalls(),
-		"ListConversations":   listConversationsCalls(),
-		"InsertEngagement":    insertEngagementCalls(p),
-		"InsertDepartment":    insertDepartmentCalls(p),
-		"InsertCannedMessage": insertCannedMessageCalls(p),
+		"GetConversation":     benchGetConversationCalls(),
+		"WebchatContext":      benchWebchatContextCalls(),
+		"ListConversations":   benchListConversationsCalls(),
+		"InsertEngagement":    benchInsertEngagementCalls(p),
+		"InsertDepartment":    benchInsertDepartmentCalls(p),
+		"InsertCannedMessage": benchInsertCannedMessageCalls(p),
 	}
 	for name, calls := range groups {
 		t.Run(name, func(t *testing.T) {

@@ -51,9 +51,9 @@ func (t *benchMemTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	}, nil
 }
 
-// runMemory runs the reference (encoding/json alone) and then each call over
+// benchRunMemory runs the reference (encoding/json alone) and then each call over
 // an in-memory transport serving body.
-func runMemory(b *testing.B, refName string, ref func() error, body []byte, calls []benchCall) {
+func benchRunMemory(b *testing.B, refName string, ref func() error, body []byte, calls []benchCall) {
 	b.Run(refName, func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -76,7 +76,7 @@ func runMemory(b *testing.B, refName string, ref func() error, body []byte, call
 	}
 }
 
-func unmarshalInto[T any](body []byte) func() error {
+func benchUnmarshalInto[T any](body []byte) func() error {
 	return func() error { return json.Unmarshal(body, new(T)) }
 }
 
@@ -85,17 +85,17 @@ func BenchmarkDecode(b *testing.B) {
 	p := loadBenchPayloads(b)
 	page := benchPagesData[0]()
 	b.Run("conversation", func(b *testing.B) {
-		runMemory(b, "unmarshal", unmarshalInto[conversation.ConversationResponse](p.conversation), p.conversation, getConversationCalls())
+		benchRunMemory(b, "unmarshal", benchUnmarshalInto[conversation.ConversationResponse](p.conversation), p.conversation, benchGetConversationCalls())
 	})
 	b.Run("context", func(b *testing.B) {
-		runMemory(b, "unmarshal", unmarshalInto[conversation.ConversationWebchatContext](p.context), p.context, webchatContextCalls())
+		benchRunMemory(b, "unmarshal", benchUnmarshalInto[conversation.ConversationWebchatContext](p.context), p.context, benchWebchatContextCalls())
 	})
 	b.Run("page", func(b *testing.B) {
-		runMemory(b, "unmarshal", unmarshalInto[conversation.ConversationsResponse](page), page, listConversationsCalls())
+		benchRunMemory(b, "unmarshal", benchUnmarshalInto[conversation.ConversationsResponse](page), page, benchListConversationsCalls())
 	})
 }
 
-func marshalOf(v any) func() error {
+func benchMarshalOf(v any) func() error {
 	return func() error { _, err := json.Marshal(v); return err }
 }
 
@@ -104,12 +104,12 @@ func marshalOf(v any) func() error {
 func BenchmarkEncode(b *testing.B) {
 	p := loadBenchPayloads(b)
 	b.Run("engagement", func(b *testing.B) {
-		runMemory(b, "marshal", marshalOf(p.engagement), p.engagementReply, insertEngagementCalls(p))
+		benchRunMemory(b, "marshal", benchMarshalOf(p.engagement), p.engagementReply, benchInsertEngagementCalls(p))
 	})
 	b.Run("department", func(b *testing.B) {
-		runMemory(b, "marshal", marshalOf(p.department), p.departmentReply, insertDepartmentCalls(p))
+		benchRunMemory(b, "marshal", benchMarshalOf(p.department), p.departmentReply, benchInsertDepartmentCalls(p))
 	})
 	b.Run("canned_message", func(b *testing.B) {
-		runMemory(b, "marshal", marshalOf(p.cannedMessage), p.cannedReply, insertCannedMessageCalls(p))
+		benchRunMemory(b, "marshal", benchMarshalOf(p.cannedMessage), p.cannedReply, benchInsertCannedMessageCalls(p))
 	})
 }

@@ -13,11 +13,11 @@ import (
 	"testing"
 )
 
-// runWire runs each call sequentially against its own server and client. The
+// benchRunWire runs each call sequentially against its own server and client. The
 // first call (outside the timing) dials and checks that the call works.
 // "conns" is the number of TCP connections the server accepted: 1 when the
 // client keeps its connection alive.
-func runWire(b *testing.B, calls []benchCall) {
+func benchRunWire(b *testing.B, calls []benchCall) {
 	for _, c := range calls {
 		b.Run(c.name, func(b *testing.B) {
 			s := newBenchServer(b)
@@ -39,35 +39,35 @@ func runWire(b *testing.B, calls []benchCall) {
 
 // BenchmarkGetConversation: getConversation, a small response (~3 KB, three
 // messages).
-func BenchmarkGetConversation(b *testing.B) { runWire(b, getConversationCalls()) }
+func BenchmarkGetConversation(b *testing.B) { benchRunWire(b, benchGetConversationCalls()) }
 
 // BenchmarkWebchatContext: getConversationContext, a large response (~110 KB:
 // cart, three orders, two auto orders).
-func BenchmarkWebchatContext(b *testing.B) { runWire(b, webchatContextCalls()) }
+func BenchmarkWebchatContext(b *testing.B) { benchRunWire(b, benchWebchatContextCalls()) }
 
 // BenchmarkListConversations: getConversations, one page of 200 summaries
 // (~300 KB).
-func BenchmarkListConversations(b *testing.B) { runWire(b, listConversationsCalls()) }
+func BenchmarkListConversations(b *testing.B) { benchRunWire(b, benchListConversationsCalls()) }
 
 // BenchmarkInsertEngagement and the other inserts: request encoding end to
 // end. Every field of the body is set; the server discards it and answers
 // with the new oid.
 func BenchmarkInsertEngagement(b *testing.B) {
-	runWire(b, insertEngagementCalls(loadBenchPayloads(b)))
+	benchRunWire(b, benchInsertEngagementCalls(loadBenchPayloads(b)))
 }
 
 func BenchmarkInsertDepartment(b *testing.B) {
-	runWire(b, insertDepartmentCalls(loadBenchPayloads(b)))
+	benchRunWire(b, benchInsertDepartmentCalls(loadBenchPayloads(b)))
 }
 
 func BenchmarkInsertCannedMessage(b *testing.B) {
-	runWire(b, insertCannedMessageCalls(loadBenchPayloads(b)))
+	benchRunWire(b, benchInsertCannedMessageCalls(loadBenchPayloads(b)))
 }
 
 // BenchmarkAllConversations: the wrapper's pagination iterator over 10,000
 // summaries (50 pages of 200) against hand-written loops. One op is the
 // whole walk.
-func BenchmarkAllConversations(b *testing.B) { runWire(b, allConversationsCalls()) }
+func BenchmarkAllConversations(b *testing.B) { benchRunWire(b, benchAllConversationsCalls()) }
 
 // benchWorkers is the number of goroutines sharing one client in
 // BenchmarkConcurrent64.
@@ -79,7 +79,7 @@ const benchWorkers = 64
 // keeps one connection per worker), and "closed", those closed during the run
 // (0 when the pool never churns).
 func BenchmarkConcurrent64(b *testing.B) {
-	for _, c := range getConversationCalls() {
+	for _, c := range benchGetConversationCalls() {
 		if c.name == "generated" {
 			continue // the same transport as the floor: nothing more to learn
 		}

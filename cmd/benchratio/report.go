@@ -356,20 +356,8 @@ func write(w io.Writer, rows []Row, cfg Config, t Targets, md bool) {
 }
 
 func note(r Row) string {
-	switch {
-	case r.Note != "":
+	if r.Note != "" {
 		return " (" + r.Note + ")"
-	case r.Kind == KindDecode && !math.IsNaN(r.P) && r.Time > 1:
-		return fmt.Sprintf(" (p=%.3f)", r.P)
 	}
 	return ""
-}
-
-func hasKind(rows []Row, k Kind) bool {
-	for _, r := range rows {
-		if r.Kind == k {
-			return true
-		}
-	}
-	return false
 }
