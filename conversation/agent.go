@@ -24,12 +24,16 @@ func (c *Client) AgentWebsocketAuthorization(ctx context.Context) (*Conversation
 		func(r *ConversationAgentAuthResponse) (*bool, *gen.Error) { return r.Success, r.Error })
 }
 
+// minKeepAliveBound keeps a short interval from failing calls that are merely
+// slow.
+const minKeepAliveBound = time.Second
+
 // RunKeepAlive calls KeepAlive now and then every interval until ctx ends,
 // then returns ctx's error. A failed call does not stop the loop: it is passed
 // to onFailure (when not nil), which runs on the loop's goroutine. Each call,
-// retries included, is bounded by interval: a keep-alive that answers later
-// than the next one is due is worthless, and a service that never answers
-// must not stall the loop.
+// retries included, is bounded by interval (at least one second): a
+// keep-alive that answers later than the next one is due is worthless, and a
+// service that never answers must not stall the loop.
 func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
 	if ctx == nil {
 		return &ArgumentError{Operation: opKeepAlive.id, Argument: "ctx", Reason: "nil context"}
@@ -40,7 +44,7 @@ func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFai
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
-		callCtx, cancel := context.WithTimeout(ctx, interval)
+		callCtx, cancel := context.WithTimeout(ctx, max(interval, minKeepAliveBound))
 		err := c.KeepAlive(callCtx)
 		cancel()
 		if err != nil && ctx.Err() == nil && onFailure != nil {
