@@ -132,13 +132,22 @@ func defaultUserAgent() string {
 	return "ultracart-go-conversation/" + Version + " (" + runtime.Version() + ")"
 }
 
+// DefaultMaxConnsPerHost caps the connections the default transport opens to
+// the API host. Calls beyond it wait for a free connection instead of dialing
+// another: the service is rate limited, so more parallelism buys nothing, and
+// without a cap net/http dials extra connections whenever a caller asks again
+// a moment before its previous connection is back in the pool. Pass your own
+// client with WithHTTPClient to change it.
+const DefaultMaxConnsPerHost = 64
+
 // newTransport is http.DefaultTransport with a pool sized for concurrent use:
 // net/http keeps only 2 idle connections per host by default, so a burst of
 // concurrent calls would open and close connections.
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 128
+	t.MaxIdleConnsPerHost = DefaultMaxConnsPerHost
+	t.MaxConnsPerHost = DefaultMaxConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
 	return t
 }

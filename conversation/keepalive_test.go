@@ -196,3 +196,40 @@ func TestRunKeepAliveBoundsEachCall(t *testing.T) {
 		t.Errorf("%d calls, want at least 2", rc.count())
 	}
 }
+
+// TestDefaultTransportCapsConnections: more concurrent calls than
+// DefaultMaxConnsPerHost wait for a connection instead of dialing more.
+func TestDefaultTransportCapsConnections(t *testing.T) {
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(2 * time.Millisecond) // keep calls overlapping
+		w.WriteHeader(204)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL+basePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 2 * DefaultMaxConnsPerHost {
+		wg.Go(func() {
+			for range 3 {
+				if err := c.KeepAlive(context.Background()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := opened.Load(); n > DefaultMaxConnsPerHost {
+		t.Errorf("%d connections opened for %d workers, want at most %d", n, 2*DefaultMaxConnsPerHost, DefaultMaxConnsPerHost)
+	}
+	t.Logf("%d connections for %d workers", opened.Load(), 2*DefaultMaxConnsPerHost)
+}
