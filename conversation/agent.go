@@ -35,8 +35,8 @@ const minKeepAliveBound = time.Second
 // keep-alive that answers later than the next one is due is worthless, and a
 // service that never answers must not stall the loop.
 func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
-	if ctx == nil {
-		return &ArgumentError{Operation: opKeepAlive.id, Argument: "ctx", Reason: "nil context"}
+	if err := checkCtx(opKeepAlive.id, ctx); err != nil {
+		return err
 	}
 	if interval <= 0 {
 		return &ArgumentError{Operation: opKeepAlive.id, Argument: "interval", Reason: "must be positive"}

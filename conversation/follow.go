@@ -45,8 +45,8 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 		start = o.Since.UnixMilli()
 	}
 	return func(yield func(ConversationMessage, error) bool) {
-		if ctx == nil {
-			yield(ConversationMessage{}, &ArgumentError{Operation: opGetConversationMessages.id, Argument: "ctx", Reason: "nil context"})
+		if err := checkCtx(opGetConversationMessages.id, ctx); err != nil {
+			yield(ConversationMessage{}, err)
 			return
 		}
 		if err := checkPathValue(opGetConversationMessages.id, "conversationUUID", conversationUUID); err != nil {

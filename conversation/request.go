@@ -42,20 +42,7 @@ func call[T any](ctx context.Context, c *Client, op operation, build builder, en
 			return err
 		}
 		if env == nil {
-			// A schema without "success" (startConversation, the webchat
-			// context): a body that says "success": false anyway is a failure.
-			// The byte scan keeps the common case (no such key) to one decode.
-			// The flag is decoded alone: an "error" object of the wrong
-			// shape must not turn a "success": false into a success.
-			var flag struct {
-				Success *bool `json:"success"`
-			}
-			if bytes.Contains(body, []byte(`"success"`)) && json.Unmarshal(body, &flag) == nil && flag.Success != nil && !*flag.Success {
-				var generic gen.ErrorResponse
-				_ = json.Unmarshal(body, &generic) // keeps what the error object holds, if anything
-				return unsuccessful(op.id, status, generic.Error, body)
-			}
-			return nil
+			return bareFailure(op.id, status, body)
 		}
 		if ok, e := env(out); ok != nil && !*ok {
 			return unsuccessful(op.id, status, e, body)
@@ -73,22 +60,39 @@ func (c *Client) callVoid(ctx context.Context, op operation, build builder) erro
 	return c.do(ctx, op, build, nil)
 }
 
-// errUnsuccessful carries a "success": false body out of a decode callback.
-type errUnsuccessful struct{ err *APIError }
+// bareFailure checks a body whose schema has no "success" field
+// (startConversation, the webchat context): one that says "success": false
+// anyway is a failure. The byte scan keeps the common case to one decode, and
+// the flag is decoded alone, so that an "error" object of the wrong shape
+// cannot turn a "success": false into a success.
+func bareFailure(op string, status int, body []byte) error {
+	if !bytes.Contains(body, []byte(`"success"`)) {
+		return nil
+	}
+	var flag struct {
+		Success *bool `json:"success"`
+	}
+	if json.Unmarshal(body, &flag) != nil || flag.Success == nil || *flag.Success {
+		return nil
+	}
+	var generic gen.ErrorResponse
+	_ = json.Unmarshal(body, &generic) // keeps what the error object holds, if anything
+	return unsuccessful(op, status, generic.Error, body)
+}
 
-func (e errUnsuccessful) Error() string { return e.err.Error() }
-
+// unsuccessful is the *APIError of a 2xx body that says "success": false;
+// attempt adds the response's headers.
 func unsuccessful(op string, status int, e *gen.Error, body []byte) error {
 	apiErr := &APIError{Operation: op, StatusCode: status, Body: bytes.Clone(truncate(body, maxErrorBody))}
 	fillFromError(apiErr, e)
-	return errUnsuccessful{apiErr}
+	return apiErr
 }
 
 // do sends the request, retrying as the policy allows, and hands a 2xx body
 // to decode (nil for void operations).
 func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error) error {
-	if ctx == nil {
-		return &ArgumentError{Operation: op.id, Argument: "ctx", Reason: "nil context"}
+	if err := checkCtx(op.id, ctx); err != nil {
+		return err
 	}
 	req, err := build(c.server)
 	if err != nil {
@@ -132,8 +136,7 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 func finalError(op operation, attempts int, err error) error {
 	var apiErr *APIError
 	var decErr *DecodeError
-	var argErr *ArgumentError
-	if errors.As(err, &apiErr) || errors.As(err, &decErr) || errors.As(err, &argErr) {
+	if errors.As(err, &apiErr) || errors.As(err, &decErr) {
 		return err
 	}
 	return &TransportError{Operation: op.id, Attempts: attempts, Err: err}
@@ -221,11 +224,11 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 		return newAPIError(op.id, resp, body)
 	}
 	if err := decode(resp.StatusCode, body); err != nil {
-		var u errUnsuccessful
-		if errors.As(err, &u) {
-			u.err.Header = resp.Header
-			u.err.RESTError = resp.Header.Get("UC-REST-ERROR")
-			return u.err
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Header = resp.Header
+			apiErr.RESTError = resp.Header.Get("UC-REST-ERROR")
+			return apiErr
 		}
 		return &DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 			Snippet: bytes.Clone(truncate(body, maxErrorBody)), Err: err}

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"strings"
@@ -52,6 +53,14 @@ func optionalLimit(op, arg string, n, maxN int) (*int32, error) {
 func required[T any](op, arg string, v *T) error {
 	if v == nil {
 		return &ArgumentError{Operation: op, Argument: arg, Reason: "is required"}
+	}
+	return nil
+}
+
+// checkCtx rejects a nil context, which would otherwise panic deep in net/http.
+func checkCtx(op string, ctx context.Context) error {
+	if ctx == nil {
+		return &ArgumentError{Operation: op, Argument: "ctx", Reason: "nil context"}
 	}
 	return nil
 }
