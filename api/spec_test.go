@@ -9,7 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
 // loadSpec loads api/openapi.yaml (tests run in api/).
@@ -36,9 +36,9 @@ func TestSpecValidates(t *testing.T) {
 // api/openapi.yaml changed.
 func TestEmbeddedSpecMatchesFile(t *testing.T) {
 	file := loadSpec(t)
-	embedded, err := gen.GetSpec() // GetSwagger is a deprecated alias of GetSpec
+	embedded, err := genspec.GetSpec() // GetSwagger is a deprecated alias of GetSpec
 	if err != nil {
-		t.Fatalf("gen.GetSpec: %v", err)
+		t.Fatalf("genspec.GetSpec: %v", err)
 	}
 	if err := embedded.Validate(context.Background()); err != nil {
 		t.Errorf("embedded spec is not valid: %v", err)

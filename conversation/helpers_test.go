@@ -21,7 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"golang.org/x/oauth2"
 
-	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
 // Credentials used by the tests. Every error, log line and formatted client
@@ -262,7 +262,7 @@ func slogAtInfo(buf *lockedBuffer) *slog.Logger {
 
 // --- samples built from the embedded OpenAPI spec ---
 
-var specDoc = sync.OnceValues(gen.GetSpec)
+var specDoc = sync.OnceValues(genspec.GetSpec)
 
 func spec(t testing.TB) *openapi3.T {
 	t.Helper()

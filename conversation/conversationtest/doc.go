@@ -26,7 +26,7 @@
 //     "Authorization: Bearer <token>" when WithBearerToken is given. Anything
 //     else is a 401 ErrorResponse with a UC-REST-ERROR header.
 //   - Validation: requests are checked against the embedded OpenAPI document
-//     (gen.GetSpec) with kin-openapi: malformed JSON, wrong types, unknown
+//     (genspec.GetSpec) with kin-openapi: malformed JSON, wrong types, unknown
 //     enum values or a _limit above 200 are a 400 ErrorResponse. An unknown
 //     path is a 404 and a wrong method a 405, both with an ErrorResponse body.
 //   - Errors always have success:false and error.developer_message,

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
@@ -48,7 +49,7 @@ var (
 func newValidator(t testing.TB, srv *conversationtest.Server) *validator {
 	t.Helper()
 	routerOnce.Do(func() {
-		doc, err := gen.GetSpec()
+		doc, err := genspec.GetSpec()
 		if err != nil {
 			routerErr = err
 			return

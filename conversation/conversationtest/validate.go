@@ -16,7 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
 // errMethodNotAllowed marks a path that exists with another method.
@@ -43,7 +43,7 @@ var (
 // validating it costs far more than a test should pay per server.
 func loadSpec() (*spec, error) {
 	specOnce.Do(func() {
-		doc, err := gen.GetSpec()
+		doc, err := genspec.GetSpec()
 		if err != nil {
 			errSpec = fmt.Errorf("loading the embedded OpenAPI document: %w", err)
 			return
