@@ -9,14 +9,20 @@ FUZZTIME      ?= 10s
 
 all: generate lint test
 
-## generate: rewrite gen/ from api/openapi.yaml
+# GENERATED is everything `make generate` writes: never edit it by hand.
+GENERATED := gen/ conversation/operations.gen.go conversation/models.gen.go \
+	conversation/operations_gen_test.go api/models_gen_test.go docs/OPERATIONS.md
+
+## generate: rewrite gen/ (oapi-codegen), then the wrapper methods, model
+## aliases and getters (internal/wrapgen), from api/openapi.yaml
 generate:
 	$(GO) generate ./gen/...
+	$(GO) generate ./conversation/
 
-## check-generated: regenerate and fail if gen/ differs from what is committed
+## check-generated: regenerate and fail if anything generated differs from what is committed
 check-generated: generate
-	@git diff --exit-code --stat -- gen/ || { echo 'gen/ is stale: run `make generate` and commit the result'; exit 1; }
-	@test -z "$$(git status --porcelain -- gen/)" || { git status --porcelain -- gen/; echo 'gen/ has files the generator did not write, or new ones not committed'; exit 1; }
+	@git diff --exit-code --stat -- $(GENERATED) || { echo 'generated code is stale: run `make generate` and commit the result'; exit 1; }
+	@test -z "$$(git status --porcelain -- $(GENERATED))" || { git status --porcelain -- $(GENERATED); echo 'generated files not committed, or files the generator did not write'; exit 1; }
 
 ## test: the whole test suite with the race detector (the README's test command)
 test:

@@ -3,26 +3,7 @@ package conversation
 import (
 	"context"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/gen"
 )
-
-var (
-	opKeepAlive = operation{id: "getAgentKeepAlive", idempotent: true}
-	opAgentAuth = operation{id: "getAgentWebsocketAuthorization", idempotent: true} // issues a token; repeating is harmless
-)
-
-// KeepAlive keeps the agent's session alive (getAgentKeepAlive).
-func (c *Client) KeepAlive(ctx context.Context) error {
-	return c.callVoid(ctx, opKeepAlive, gen.NewGetAgentKeepAliveRequest)
-}
-
-// AgentWebsocketAuthorization returns a JWT and websocket URL that authorize
-// the agent's websocket connection (getAgentWebsocketAuthorization).
-func (c *Client) AgentWebsocketAuthorization(ctx context.Context) (*ConversationAgentAuthResponse, error) {
-	return call(ctx, c, opAgentAuth, gen.NewGetAgentWebsocketAuthorizationRequest,
-		func(r *ConversationAgentAuthResponse) (*bool, *gen.Error) { return r.Success, r.Error })
-}
 
 // minKeepAliveBound keeps a short interval from failing calls that are merely
 // slow.
@@ -35,11 +16,11 @@ const minKeepAliveBound = time.Second
 // keep-alive that answers later than the next one is due is worthless, and a
 // service that never answers must not stall the loop.
 func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
-	if err := checkCtx(opKeepAlive.id, ctx); err != nil {
+	if err := checkCtx(opGetAgentKeepAlive.id, ctx); err != nil {
 		return err
 	}
 	if interval <= 0 {
-		return &ArgumentError{Operation: opKeepAlive.id, Argument: "interval", Reason: "must be positive"}
+		return &ArgumentError{Operation: opGetAgentKeepAlive.id, Argument: "interval", Reason: "must be positive"}
 	}
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()

@@ -16,7 +16,7 @@ import (
 // Defaults of a new Client.
 const (
 	DefaultBaseURL          = "https://secure.ultracart.com/rest/v2"
-	DefaultAPIVersion       = "2016-10-01"
+	DefaultAPIVersion       = "2017-03-01"
 	DefaultMaxResponseBytes = 32 << 20
 	// Version is this module's version, sent in the default User-Agent.
 	Version = "0.1.0"

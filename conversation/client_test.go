@@ -19,7 +19,7 @@ func TestNewClientDefaults(t *testing.T) {
 	if c.BaseURL() != DefaultBaseURL || c.server != DefaultBaseURL+"/" {
 		t.Errorf("base %q server %q", c.BaseURL(), c.server)
 	}
-	if c.apiVersion != "2016-10-01" || c.retryer != DefaultRetryPolicy || c.maxRespBytes != DefaultMaxResponseBytes {
+	if c.apiVersion != "2017-03-01" || c.retryer != DefaultRetryPolicy || c.maxRespBytes != DefaultMaxResponseBytes {
 		t.Errorf("defaults %+v", *c)
 	}
 	if !strings.HasPrefix(c.userAgent, "ultracart-go-conversation/"+Version+" (go") {

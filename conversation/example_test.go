@@ -38,12 +38,12 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	resp, err := c.Departments(context.Background())
+	depts, err := c.Departments(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, d := range resp.ConversationDepartments {
-		fmt.Println(*d.ConversationDepartmentOid, *d.DepartmentName)
+	for _, d := range depts {
+		fmt.Println(d.GetConversationDepartmentOid(), d.GetDepartmentName())
 	}
 	// Output:
 	// 1 Sales
@@ -73,12 +73,12 @@ func ExampleClient_AllConversations() {
 	}
 
 	ctx := context.Background()
-	opts := &conversation.ListConversationsOptions{Medium: conversation.MediumSMS, Limit: 2}
+	opts := &conversation.ListConversationsOptions{Medium: conversation.ConversationMediumSms, Limit: 2}
 	for summary, err := range c.AllConversations(ctx, opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*summary.ConversationUUID)
+		fmt.Println(summary.GetConversationUUID())
 	}
 	// Output:
 	// conv-0
@@ -151,7 +151,7 @@ func Example_errors() {
 	fmt.Println(errors.As(err, &te), errors.Is(err, context.DeadlineExceeded))
 	// Output:
 	// true
-	// true conversation: updateConversationDepartment: invalid argument oid: must be between 1 and 2147483647
+	// true conversation: updateConversationDepartment: invalid argument conversationDepartmentOid: must be between 1 and 2147483647
 	// true true
 }
 
@@ -178,7 +178,7 @@ func ExampleClient_UploadMultimedia() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("reference it as", *up.Key)
+	fmt.Println("reference it as", up.GetKey())
 	// Output:
 	// storage: PUT /bucket/abc.png, 11 bytes of image/png, key sent: false
 	// reference it as uploads/abc.png
@@ -212,7 +212,7 @@ func ExampleClient_FollowMessages() {
 			log.Print(err) // a failed poll: keep following
 			continue
 		}
-		fmt.Println(*m.Body)
+		fmt.Println(m.GetBody())
 		if n++; n == 3 {
 			break
 		}

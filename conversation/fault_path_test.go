@@ -67,9 +67,9 @@ var faultPathCases = []faultPathCase{
 			_, err := c.Messages(ctx, v, time.UnixMilli(1700000000000), nil)
 			return err
 		}, 1, ""},
-	{"MessagesSinceEpoch", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
+	{"MessagesWithLimit", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.MessagesSinceEpoch(ctx, v, 1700000000000, &conversation.MessagesOptions{Limit: 10})
+			_, err := c.Messages(ctx, v, time.UnixMilli(1700000000000), &conversation.MessagesOptions{Limit: 10})
 			return err
 		}, 1, "limit=10"},
 	{"FollowMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
@@ -230,8 +230,8 @@ func TestFaultHostileOids(t *testing.T) {
 				err := call()
 				ae := faultAs[*conversation.ArgumentError](t, err)
 				faultIs(t, err, conversation.ErrInvalidArgument)
-				if ae.Argument != "oid" {
-					t.Errorf("Argument = %q, want oid", ae.Argument)
+				if !strings.HasSuffix(ae.Argument, "Oid") {
+					t.Errorf("Argument = %q, want the oid's name", ae.Argument)
 				}
 			}
 		})

@@ -40,8 +40,8 @@ func TestFault429RetryAfterSeconds(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Departments: %v", err)
 	}
-	if len(resp.ConversationDepartments) != 1 {
-		t.Errorf("got %d departments, want 1", len(resp.ConversationDepartments))
+	if len(resp) != 1 {
+		t.Errorf("got %d departments, want 1", len(resp))
 	}
 	faultWantRequests(t, "server", srv.Count(), 2)
 	t.Logf("MEASURE elapsed=%v retry-after=1s", el.Round(time.Millisecond))

@@ -28,7 +28,7 @@ func TestFaultRedirectSameHost(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Departments: %v", err)
 			}
-			if len(resp.ConversationDepartments) != 1 {
+			if len(resp) != 1 {
 				t.Errorf("response not decoded from the redirect target")
 			}
 			seen := srv.Seen()

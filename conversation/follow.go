@@ -58,7 +58,7 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 		lastIsStart := start > 0    // messages at exactly Since are not "after" it
 		for {
 			query := max(last-1, 0)
-			resp, err := c.MessagesSinceEpoch(ctx, conversationUUID, query, &MessagesOptions{Limit: o.PageSize})
+			msgs, err := c.Messages(ctx, conversationUUID, time.UnixMilli(query), &MessagesOptions{Limit: o.PageSize})
 			if ctx.Err() != nil {
 				return
 			}
@@ -68,7 +68,6 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 					return
 				}
 			} else {
-				msgs := resp.ConversationMessages
 				slices.SortStableFunc(msgs, func(a, b ConversationMessage) int {
 					return cmp.Compare(epochOf(a, last), epochOf(b, last))
 				})

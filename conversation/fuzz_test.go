@@ -217,19 +217,19 @@ var fuzzDecodeOps = []struct {
 }{
 	{"WebchatContext", func(ctx context.Context, c *Client) (any, error) { return c.WebchatContext(ctx, "c1") },
 		func() any { return new(ConversationWebchatContext) }},
-	{"GetConversation", func(ctx context.Context, c *Client) (any, error) { return c.GetConversation(ctx, "c1", nil) },
-		func() any { return new(ConversationResponse) }},
-	{"ListConversations", func(ctx context.Context, c *Client) (any, error) {
-		p, err := c.ListConversations(ctx, nil)
-		if p == nil {
+	{"GetConversation", func(ctx context.Context, c *Client) (any, error) {
+		var info ResponseInfo
+		conv, err := c.GetConversation(ctx, "c1", nil, WithResponseInfo(&info))
+		if err != nil {
 			return nil, err
 		}
-		return p.Response, err
-	}, func() any { return new(ConversationsResponse) }},
-	{"WebchatQueueStatuses", func(ctx context.Context, c *Client) (any, error) { return c.WebchatQueueStatuses(ctx) },
-		func() any { return new(ConversationWebchatQueueStatusesResponse) }},
-	{"MessagesSinceEpoch", func(ctx context.Context, c *Client) (any, error) { return c.MessagesSinceEpoch(ctx, "c1", 0, nil) },
-		func() any { return new(ConversationMessagesResponse) }},
+		return &ConversationResponse{Conversation: conv, Metadata: info.Metadata, Warning: info.Warning}, nil
+	}, func() any { return new(ConversationResponse) }},
+	{"SearchConversations", func(ctx context.Context, c *Client) (any, error) {
+		return c.SearchConversations(ctx, &ConversationSearchRequest{})
+	}, func() any { return new(ConversationSearchResponse) }},
+	{"GetPbxCall", func(ctx context.Context, c *Client) (any, error) { return c.GetPbxCall(ctx, "c1") },
+		func() any { return new(ConversationPbxCallResponse) }},
 }
 
 // FuzzDecodeResponse serves arbitrary bytes as a 200 from a loopback server

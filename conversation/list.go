@@ -4,97 +4,29 @@ import (
 	"context"
 	"iter"
 	"log/slog"
-	"net/http"
-
-	"github.com/ultracart-community/ultracart-go/gen"
 )
 
-var opGetConversations = operation{id: "getConversations", idempotent: true}
-
-// Conversation media, for ListConversationsOptions.Medium.
-const (
-	MediumSMS       = gen.ConversationSummaryMediumSms
-	MediumWebsocket = gen.ConversationSummaryMediumWebsocket
-)
-
-// MaxPageSize is the largest page getConversations serves.
+// MaxPageSize is the largest page the paged list operations serve
+// (getConversations, searchPbxCalls).
 const MaxPageSize = 200
 
-// ListConversationsOptions are the optional parameters of getConversations.
-// The zero value lists every medium from the newest conversation.
-type ListConversationsOptions struct {
-	// Medium keeps only conversations of one medium (MediumSMS, MediumWebsocket).
-	Medium ConversationSummaryMedium
-	// Before is sent as the `before` query parameter, as given.
-	Before string
-	// Limit is the page size, 1..MaxPageSize (0: the service's default, 100;
-	// AllConversations uses MaxPageSize).
-	Limit int
-	// Offset is the zero-based index of the first conversation.
-	Offset int
-}
-
-// ConversationsPage is one page of conversation summaries.
-type ConversationsPage struct {
-	Conversations []ConversationSummary
-	// ResultSet is metadata.result_set (zero when the service sent none).
-	ResultSet ResultSet
-	// Response is the whole decoded body, metadata and warning included.
-	Response *ConversationsResponse
-}
-
-// More reports whether the service says more conversations follow.
-func (p *ConversationsPage) More() bool { return p.ResultSet.More != nil && *p.ResultSet.More }
-
-// ListConversations retrieves one page of conversation summaries, newest
-// first (getConversations).
-func (c *Client) ListConversations(ctx context.Context, opts *ListConversationsOptions) (*ConversationsPage, error) {
-	const op = "getConversations"
-	var o ListConversationsOptions
-	if opts != nil {
-		o = *opts
-	}
-	params := &gen.GetConversationsParams{}
-	limit, err := optionalLimit(op, "opts.Limit", o.Limit, MaxPageSize)
-	if err != nil {
-		return nil, err
-	}
-	params.Limit = limit
-	if o.Offset < 0 || o.Offset > maxInt32 {
-		return nil, &ArgumentError{Operation: op, Argument: "opts.Offset", Reason: "must be between 0 and 2147483647"}
-	}
-	if o.Offset > 0 {
-		off := int32(o.Offset)
-		params.Offset = &off
-	}
-	if o.Medium != "" {
-		m := string(o.Medium)
-		params.Medium = &m
-	}
-	if o.Before != "" {
-		b := o.Before
-		params.Before = &b
-	}
-	resp, err := call(ctx, c, opGetConversations, func(s string) (*http.Request, error) {
-		return gen.NewGetConversationsRequest(s, params)
-	}, func(r *ConversationsResponse) (*bool, *gen.Error) { return r.Success, r.Error })
-	if err != nil {
-		return nil, err
-	}
-	page := &ConversationsPage{Conversations: resp.Conversations, Response: resp}
-	if resp.Metadata != nil && resp.Metadata.ResultSet != nil {
-		page.ResultSet = *resp.Metadata.ResultSet
-	}
-	return page, nil
-}
-
 // AllConversations iterates over every conversation summary from
-// opts.Offset on, fetching pages as needed. It follows result_set.more and
-// next_offset (or, without next_offset, the count received). It stops after
-// the last page, when the caller breaks, after yielding an error, or when the
-// service sends a next offset that does not advance or repeats (logged at
-// warn level), so a faulty service cannot make it loop. opts is copied, never
-// modified.
+// opts.Offset on, newest first, fetching pages of MaxPageSize (or opts.Limit)
+// as needed.
+//
+// A walk yields each conversation at most once. The list is ordered newest
+// first and paged by offset, so a conversation that starts during the walk
+// shifts later pages by one: the walk then sees a summary it already yielded
+// again, and skips it. A walk does not see conversations that start after it
+// began (they land before its offset), and may miss one whose summary moves
+// from a page not yet read to one already read (a new message moves it to the
+// front). For a live view, use WatchInbox or FollowMessages.
+//
+// It follows result_set.more and next_offset (or, without next_offset, the
+// count received). It stops after the last page, when the caller breaks, after
+// yielding an error, or when the service sends a next offset that does not
+// advance or repeats (logged at warn level), so a faulty service cannot make
+// it loop. opts is copied, never modified.
 func (c *Client) AllConversations(ctx context.Context, opts *ListConversationsOptions) iter.Seq2[ConversationSummary, error] {
 	var o ListConversationsOptions
 	if opts != nil {
@@ -105,32 +37,86 @@ func (c *Client) AllConversations(ctx context.Context, opts *ListConversationsOp
 	}
 	return func(yield func(ConversationSummary, error) bool) {
 		o := o // each run of the iterator starts over
-		seen := map[int]bool{o.Offset: true}
-		for {
-			page, err := c.ListConversations(ctx, &o)
-			if err != nil {
-				yield(ConversationSummary{}, err)
-				return
-			}
-			for _, s := range page.Conversations {
-				if !yield(s, nil) {
-					return
+		seen := map[string]bool{}
+		walkPages(ctx, c, opGetConversations.id, o.Offset, func(offset int) (*Page[ConversationSummary], error) {
+			o.Offset = offset
+			return c.ListConversations(ctx, &o)
+		}, func(s ConversationSummary) bool {
+			if id := s.GetConversationUUID(); id != "" {
+				if seen[id] {
+					return true
 				}
+				seen[id] = true
 			}
-			if !page.More() || len(page.Conversations) == 0 {
-				return
+			return yield(s, nil)
+		}, func(err error) { yield(ConversationSummary{}, err) })
+	}
+}
+
+// AllPbxCalls iterates over every PBX call record the search matches, from
+// opts.Offset on, fetching pages of MaxPageSize (or opts.Limit) as needed
+// (searchPbxCalls). It yields each call at most once, and stops as
+// AllConversations does. search and opts are copied, never modified.
+func (c *Client) AllPbxCalls(ctx context.Context, search *ConversationPbxCallSearchRequest, opts *SearchPbxCallsOptions) iter.Seq2[ConversationPbxCall, error] {
+	var o SearchPbxCallsOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = MaxPageSize
+	}
+	var s *ConversationPbxCallSearchRequest
+	if search != nil {
+		cp := *search
+		s = &cp
+	}
+	return func(yield func(ConversationPbxCall, error) bool) {
+		o := o
+		seen := map[string]bool{}
+		walkPages(ctx, c, opSearchPbxCalls.id, o.Offset, func(offset int) (*Page[ConversationPbxCall], error) {
+			o.Offset = offset
+			return c.SearchPbxCalls(ctx, s, &o)
+		}, func(call ConversationPbxCall) bool {
+			if id := call.GetCallUUID(); id != "" {
+				if seen[id] {
+					return true
+				}
+				seen[id] = true
 			}
-			next := o.Offset + len(page.Conversations)
-			if n := page.ResultSet.NextOffset; n != nil {
-				next = int(*n)
-			}
-			if next <= o.Offset || seen[next] {
-				c.logger.LogAttrs(ctx, slog.LevelWarn, "conversation: pagination stopped: next offset does not advance",
-					slog.String("operation", opGetConversations.id), slog.Int("offset", o.Offset), slog.Int("next_offset", next))
-				return
-			}
-			seen[next] = true
-			o.Offset = next
+			return yield(call, nil)
+		}, func(err error) { yield(ConversationPbxCall{}, err) })
+	}
+}
+
+// walkPages fetches pages from offset on and hands their items to each until
+// it returns false, the last page, an error (handed to fail), or a next
+// offset that does not advance.
+func walkPages[T any](ctx context.Context, c *Client, op string, offset int, fetch func(offset int) (*Page[T], error), each func(T) bool, fail func(error)) {
+	visited := map[int]bool{offset: true}
+	for {
+		page, err := fetch(offset)
+		if err != nil {
+			fail(err)
+			return
 		}
+		for _, item := range page.Items {
+			if !each(item) {
+				return
+			}
+		}
+		if !page.More() || len(page.Items) == 0 {
+			return
+		}
+		next := offset + len(page.Items)
+		if n := page.ResultSet.NextOffset; n != nil {
+			next = int(*n)
+		}
+		if next <= offset || visited[next] {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "conversation: pagination stopped: next offset does not advance",
+				slog.String("operation", op), slog.Int("offset", offset), slog.Int("next_offset", next))
+			return
+		}
+		visited[next] = true
+		offset = next
 	}
 }

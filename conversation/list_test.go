@@ -293,7 +293,7 @@ func TestAllConversationsStopLogged(t *testing.T) {
 	}
 }
 
-// TestConversationsPageJSON: the page's Response is the whole body.
+// TestConversationsPageWarning: the page keeps the envelope's warning.
 func TestConversationsPageJSON(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[],"warning":{"warning_message":"w"},"metadata":{"result_set":{"more":false}}}`)
@@ -302,7 +302,7 @@ func TestConversationsPageJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(p.Response.Warning)
+	b, _ := json.Marshal(p.Warning)
 	if string(b) != `{"warning_message":"w"}` || p.More() {
 		t.Errorf("warning %s more %v", b, p.More())
 	}

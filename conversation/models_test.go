@@ -24,7 +24,7 @@ func genExcluded(name string) bool {
 }
 
 // TestModelsReexported: every exported type and constant of the generated
-// models is re-exported by models.go under the same name, as an alias of
+// models is re-exported by models.gen.go under the same name, as an alias of
 // the generated one, so that programs never import gen/.
 func TestModelsReexported(t *testing.T) {
 	fset := token.NewFileSet()
@@ -32,7 +32,7 @@ func TestModelsReexported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modelsFile, err := parser.ParseFile(fset, "models.go", nil, parser.SkipObjectResolution)
+	modelsFile, err := parser.ParseFile(fset, "models.gen.go", nil, parser.SkipObjectResolution)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestModelsReexported(t *testing.T) {
 		t.Fatalf("found only %d exported names in gen/models.gen.go", len(want))
 	}
 
-	// got: what models.go declares as X = gen.X.
+	// got: what models.gen.go declares as X = gen.X.
 	got := map[string]token.Token{}
 	for _, decl := range modelsFile.Decls {
 		gd, ok := decl.(*ast.GenDecl)
@@ -76,14 +76,14 @@ func TestModelsReexported(t *testing.T) {
 				if s.Assign.IsValid() && isGenSelector(s.Type, s.Name.Name) {
 					got[s.Name.Name] = token.TYPE
 				} else if _, ok := want[s.Name.Name]; ok {
-					t.Errorf("models.go: type %s is not an alias of gen.%[1]s", s.Name.Name)
+					t.Errorf("models.gen.go: type %s is not an alias of gen.%[1]s", s.Name.Name)
 				}
 			case *ast.ValueSpec:
 				for i, n := range s.Names {
 					if i < len(s.Values) && isGenSelector(s.Values[i], n.Name) {
 						got[n.Name] = gd.Tok
 					} else if _, ok := want[n.Name]; ok {
-						t.Errorf("models.go: %s %s is not gen.%[2]s", gd.Tok, n.Name)
+						t.Errorf("models.gen.go: %s %s is not gen.%[2]s", gd.Tok, n.Name)
 					}
 				}
 			}
@@ -98,7 +98,7 @@ func TestModelsReexported(t *testing.T) {
 	}
 	sort.Strings(missing)
 	for _, m := range missing {
-		t.Errorf("models.go does not re-export %s (add `%s = gen.%s`)", m, m[strings.IndexByte(m, ' ')+1:], m[strings.IndexByte(m, ' ')+1:])
+		t.Errorf("models.gen.go does not re-export %s (add `%s = gen.%s`)", m, m[strings.IndexByte(m, ' ')+1:], m[strings.IndexByte(m, ' ')+1:])
 	}
 }
 
@@ -115,7 +115,7 @@ func isGenSelector(e ast.Expr, name string) bool {
 // The re-exported types are the generated ones, so values pass between the
 // two without conversion.
 var (
-	_ gen.ConversationMessage       = ConversationMessage{}
-	_ gen.ConversationSummaryMedium = MediumSMS
-	_ *gen.ErrorResponse            = (*ErrorResponse)(nil)
+	_ gen.ConversationMessage = ConversationMessage{}
+	_ gen.ConversationMedium  = MediumSMS
+	_ *gen.ErrorResponse      = (*ErrorResponse)(nil)
 )

@@ -24,7 +24,7 @@ func TestRedirectSameHost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *resp.ConversationDepartments[0].DepartmentName != "Support" {
+			if resp[0].GetDepartmentName() != "Support" {
 				t.Errorf("resp %+v", resp)
 			}
 			reqs := rc.all()

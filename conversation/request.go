@@ -28,69 +28,16 @@ type operation struct {
 // functions are builders once their arguments are bound.
 type builder func(server string) (*http.Request, error)
 
-// envelope reports the "success" flag and "error" object of a decoded body.
-type envelope[T any] func(*T) (success *bool, apiErr *gen.Error)
-
-// call runs op and decodes a 2xx body into a new T.
-func call[T any](ctx context.Context, c *Client, op operation, build builder, env envelope[T]) (*T, error) {
-	out := new(T)
-	if err := c.do(ctx, op, build, func(status int, body []byte) error {
-		if len(bytes.TrimSpace(body)) == 0 {
-			return errors.New("empty body")
-		}
-		if err := json.Unmarshal(body, out); err != nil {
-			return err
-		}
-		if env == nil {
-			return bareFailure(op.id, status, body)
-		}
-		if ok, e := env(out); ok != nil && !*ok {
-			return unsuccessful(op.id, status, e, body)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// callVoid runs an operation that documents no success body: any 2xx is
-// success, with or without a body.
-func (c *Client) callVoid(ctx context.Context, op operation, build builder) error {
-	return c.do(ctx, op, build, nil)
-}
-
-// bareFailure checks a body whose schema has no "success" field
-// (startConversation, the webchat context): one that says "success": false
-// anyway is a failure. The byte scan keeps the common case to one decode, and
-// the flag is decoded alone, so that an "error" object of the wrong shape
-// cannot turn a "success": false into a success.
-func bareFailure(op string, status int, body []byte) error {
-	if !bytes.Contains(body, []byte(`"success"`)) {
-		return nil
-	}
-	var flag struct {
-		Success *bool `json:"success"`
-	}
-	if json.Unmarshal(body, &flag) != nil || flag.Success == nil || *flag.Success {
-		return nil
-	}
-	var generic gen.ErrorResponse
-	_ = json.Unmarshal(body, &generic) // keeps what the error object holds, if anything
-	return unsuccessful(op, status, generic.Error, body)
-}
-
-// unsuccessful is the *APIError of a 2xx body that says "success": false;
-// attempt adds the response's headers.
-func unsuccessful(op string, status int, e *gen.Error, body []byte) error {
-	apiErr := &APIError{Operation: op, StatusCode: status, Body: bytes.Clone(truncate(body, maxErrorBody))}
-	fillFromError(apiErr, e)
-	return apiErr
+// exchange records what a successful call learned besides its body.
+type exchange struct {
+	status   int
+	header   http.Header
+	attempts int
 }
 
 // do sends the request, retrying as the policy allows, and hands a 2xx body
 // to decode (nil for void operations).
-func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error) error {
+func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error, ex *exchange) error {
 	if err := checkCtx(op.id, ctx); err != nil {
 		return err
 	}
@@ -100,8 +47,11 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, op, req, attempt == 1, decode)
+		err := c.attempt(ctx, op, req, attempt == 1, decode, ex)
 		if err == nil {
+			if ex != nil {
+				ex.attempts = attempt
+			}
 			return nil
 		}
 		var apiErr *APIError
@@ -147,7 +97,7 @@ func finalError(op operation, attempts int, err error) error {
 const headerAPIVersion = "X-Ultracart-Api-Version"
 
 // attempt makes one request.
-func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, first bool, decode func(int, []byte) error) error {
+func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, first bool, decode func(int, []byte) error, ex *exchange) error {
 	var endDrain context.CancelFunc
 	if decode == nil {
 		// A void operation ignores its 2xx body: its request gets a context
@@ -194,6 +144,9 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	defer resp.Body.Close()
 
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if ok && ex != nil {
+		ex.status, ex.header = resp.StatusCode, resp.Header
+	}
 	if ok && decode == nil {
 		// Drain a little so the connection can be reused, but never wait
 		// long for a body nobody reads: one that trickles, or never ends,
@@ -319,24 +272,4 @@ func putBuffer(b *bytes.Buffer) {
 	}
 	b.Reset()
 	bufPool.Put(b)
-}
-
-// callWithBody runs an operation whose only argument is a required body.
-func callWithBody[B, R any](ctx context.Context, c *Client, op operation, arg string, body *B,
-	build func(server string, body B) (*http.Request, error), env envelope[R]) (*R, error) {
-	if err := required(op.id, arg, body); err != nil {
-		return nil, err
-	}
-	b := *body
-	return call(ctx, c, op, func(s string) (*http.Request, error) { return build(s, b) }, env)
-}
-
-// callUpdate runs an update by oid with a required body.
-func callUpdate[B, R any](ctx context.Context, c *Client, op operation, oid int, arg string, body *B,
-	build func(server string, oid int32, body B) (*http.Request, error), env envelope[R]) (*R, error) {
-	id, err := checkOid(op.id, "oid", oid)
-	if err != nil {
-		return nil, err
-	}
-	return callWithBody(ctx, c, op, arg, body, func(s string, b B) (*http.Request, error) { return build(s, id, b) }, env)
 }

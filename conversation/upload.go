@@ -7,28 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/ultracart-community/ultracart-go/gen"
 )
 
-var (
-	opUploadURL = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
-	// opUploadPut is the PUT of the bytes to the presigned URL: another host,
-	// so no UltraCart credential or header goes with it.
-	opUploadPut = operation{id: "uploadMultimedia", idempotent: true, foreign: true}
-)
-
-// MultimediaUploadURL returns a presigned URL to upload a file with the given
-// extension (e.g. "jpg") and the key to reference it in a message
-// (getConversationMultimediaUploadUrl).
-func (c *Client) MultimediaUploadURL(ctx context.Context, extension string) (*ConversationMultimediaUploadURLResponse, error) {
-	if err := checkPathValue(opUploadURL.id, "extension", extension); err != nil {
-		return nil, err
-	}
-	return call(ctx, c, opUploadURL, func(s string) (*http.Request, error) {
-		return gen.NewGetConversationMultimediaUploadURLRequest(s, extension)
-	}, func(r *ConversationMultimediaUploadURLResponse) (*bool, *gen.Error) { return r.Success, r.Error })
-}
+// opUploadPut is the PUT of the bytes to the presigned URL: another host, so
+// no UltraCart credential or header goes with it.
+var opUploadPut = operation{id: "uploadMultimedia", idempotent: true, foreign: true}
 
 // UploadMultimedia uploads data as a file with the given extension: it gets a
 // presigned URL, then PUTs the bytes there without any UltraCart credential.
@@ -38,18 +21,17 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 	if data == nil {
 		return nil, &ArgumentError{Operation: opUploadPut.id, Argument: "data", Reason: "is required"}
 	}
-	resp, err := c.MultimediaUploadURL(ctx, extension)
+	up, err := c.MultimediaUploadURL(ctx, extension)
 	if err != nil {
 		return nil, err
 	}
-	up := resp.ConversationMultimediaUploadURL
-	if up == nil || up.URL == nil || *up.URL == "" {
-		return nil, &DecodeError{Operation: opUploadURL.id, StatusCode: http.StatusOK, Err: errNoUploadURL}
+	if up.URL == nil || *up.URL == "" {
+		return nil, &DecodeError{Operation: opGetConversationMultimediaUploadURL.id, StatusCode: http.StatusOK, Err: errNoUploadURL}
 	}
 	// An unusable URL is the service's fault, not the caller's argument, and
 	// retrying the PUT would fail the same way.
 	if u, perr := url.Parse(*up.URL); perr != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, &DecodeError{Operation: opUploadURL.id, StatusCode: http.StatusOK, Err: errBadUploadURL}
+		return nil, &DecodeError{Operation: opGetConversationMultimediaUploadURL.id, StatusCode: http.StatusOK, Err: errBadUploadURL}
 	}
 	if contentType == "" {
 		contentType = mime.TypeByExtension("." + strings.TrimPrefix(extension, "."))
@@ -64,7 +46,7 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 			req.Header.Set("Content-Type", contentType)
 		}
 		return req, nil
-	}, nil)
+	}, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,12 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,10 +15,15 @@ import (
 // checkPathValue rejects a path value that could change which endpoint is
 // called. Other characters ("/", "?", "#", "%") are escaped by the generated
 // request builders, but "." and ".." survive escaping and are then resolved
-// away as dot segments, reaching another endpoint.
-func checkPathValue(op, arg, v string) error {
+// away as dot segments, reaching another endpoint. reserved are the literal
+// segments another operation has in this value's place (GET
+// /pbx/hardware_phone/manufacturers is not a hardware phone): the generator
+// lists them from the spec.
+func checkPathValue(op, arg, v string, reserved ...string) error {
 	reason := ""
 	switch {
+	case slices.Contains(reserved, v):
+		reason = fmt.Sprintf("must not be %q: that path is another operation's", v)
 	case v == "":
 		reason = "must not be empty"
 	case strings.Trim(v, ".") == "":
@@ -38,18 +46,6 @@ func checkOid(op, arg string, oid int) (int32, error) {
 	return int32(oid), nil
 }
 
-// optionalLimit checks an optional positive count (0 means "not sent").
-func optionalLimit(op, arg string, n, maxN int) (*int32, error) {
-	if n == 0 {
-		return nil, nil
-	}
-	if n < 1 || n > maxN {
-		return nil, &ArgumentError{Operation: op, Argument: arg, Reason: "must be between 1 and " + strconv.Itoa(maxN)}
-	}
-	v := int32(n)
-	return &v, nil
-}
-
 func required[T any](op, arg string, v *T) error {
 	if v == nil {
 		return &ArgumentError{Operation: op, Argument: arg, Reason: "is required"}
@@ -61,6 +57,57 @@ func required[T any](op, arg string, v *T) error {
 func checkCtx(op string, ctx context.Context) error {
 	if ctx == nil {
 		return &ArgumentError{Operation: op, Argument: "ctx", Reason: "nil context"}
+	}
+	return nil
+}
+
+// optInt32 checks an optional count or offset of the wire's int32 (0 means
+// "not sent") against the documented bounds.
+func optInt32(op, arg string, n, minN, maxN int) (*int32, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if n < minN || n > maxN {
+		return nil, &ArgumentError{Operation: op, Argument: arg, Reason: "must be between " + strconv.Itoa(minN) + " and " + strconv.Itoa(maxN)}
+	}
+	v := int32(n)
+	return &v, nil
+}
+
+// optString is s to send, or nil for "" (not sent).
+func optString[S ~string](s S) *S {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// unixMilli is t as epoch milliseconds for a path or query value; the zero
+// time is 0, "from the beginning".
+func unixMilli(op, arg string, t time.Time) (int64, error) {
+	if t.IsZero() {
+		return 0, nil
+	}
+	ms := t.UnixMilli()
+	if ms < 0 {
+		return 0, &ArgumentError{Operation: op, Argument: arg, Reason: "must not be before 1970"}
+	}
+	return ms, nil
+}
+
+// optRFC3339 is t as an RFC 3339 query value, or nil for the zero time.
+func optRFC3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.RFC3339)
+	return &s
+}
+
+// requiredString refuses an empty required query value.
+func requiredString(op, arg, v string) error {
+	if v == "" {
+		return &ArgumentError{Operation: op, Argument: arg, Reason: "must not be empty"}
 	}
 	return nil
 }

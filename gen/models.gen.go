@@ -9,11 +9,33 @@ import (
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
+// Defines values for AdditionalDimensionApplication.
+const (
+	AdditionalDimensionApplicationAddItem   AdditionalDimensionApplication = "add item"
+	AdditionalDimensionApplicationNone      AdditionalDimensionApplication = "none"
+	AdditionalDimensionApplicationSetItemTo AdditionalDimensionApplication = "set item to"
+)
+
+// Valid indicates whether the value is a known member of the AdditionalDimensionApplication enum.
+func (e AdditionalDimensionApplication) Valid() bool {
+	switch e {
+	case AdditionalDimensionApplicationAddItem:
+		return true
+	case AdditionalDimensionApplicationNone:
+		return true
+	case AdditionalDimensionApplicationSetItemTo:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AutoOrderStatus.
 const (
 	AutoOrderStatusActive   AutoOrderStatus = "active"
 	AutoOrderStatusCanceled AutoOrderStatus = "canceled"
 	AutoOrderStatusDisabled AutoOrderStatus = "disabled"
+	AutoOrderStatusMerged   AutoOrderStatus = "merged"
 )
 
 // Valid indicates whether the value is a known member of the AutoOrderStatus enum.
@@ -25,224 +47,304 @@ func (e AutoOrderStatus) Valid() bool {
 		return true
 	case AutoOrderStatusDisabled:
 		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AutoOrderItemFrequency.
-const (
-	AutoOrderItemFrequencyBiweekly     AutoOrderItemFrequency = "Biweekly"
-	AutoOrderItemFrequencyEvery        AutoOrderItemFrequency = "Every..."
-	AutoOrderItemFrequencyEvery10Days  AutoOrderItemFrequency = "Every 10 Days"
-	AutoOrderItemFrequencyEvery24Days  AutoOrderItemFrequency = "Every 24 Days"
-	AutoOrderItemFrequencyEvery28Days  AutoOrderItemFrequency = "Every 28 Days"
-	AutoOrderItemFrequencyEvery2Months AutoOrderItemFrequency = "Every 2 Months"
-	AutoOrderItemFrequencyEvery3Months AutoOrderItemFrequency = "Every 3 Months"
-	AutoOrderItemFrequencyEvery45Days  AutoOrderItemFrequency = "Every 45 Days"
-	AutoOrderItemFrequencyEvery4Months AutoOrderItemFrequency = "Every 4 Months"
-	AutoOrderItemFrequencyEvery6Months AutoOrderItemFrequency = "Every 6 Months"
-	AutoOrderItemFrequencyMonthly      AutoOrderItemFrequency = "Monthly"
-	AutoOrderItemFrequencyWeekly       AutoOrderItemFrequency = "Weekly"
-	AutoOrderItemFrequencyYearly       AutoOrderItemFrequency = "Yearly"
-)
-
-// Valid indicates whether the value is a known member of the AutoOrderItemFrequency enum.
-func (e AutoOrderItemFrequency) Valid() bool {
-	switch e {
-	case AutoOrderItemFrequencyBiweekly:
-		return true
-	case AutoOrderItemFrequencyEvery:
-		return true
-	case AutoOrderItemFrequencyEvery10Days:
-		return true
-	case AutoOrderItemFrequencyEvery24Days:
-		return true
-	case AutoOrderItemFrequencyEvery28Days:
-		return true
-	case AutoOrderItemFrequencyEvery2Months:
-		return true
-	case AutoOrderItemFrequencyEvery3Months:
-		return true
-	case AutoOrderItemFrequencyEvery45Days:
-		return true
-	case AutoOrderItemFrequencyEvery4Months:
-		return true
-	case AutoOrderItemFrequencyEvery6Months:
-		return true
-	case AutoOrderItemFrequencyMonthly:
-		return true
-	case AutoOrderItemFrequencyWeekly:
-		return true
-	case AutoOrderItemFrequencyYearly:
+	case AutoOrderStatusMerged:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AutoOrderItemSimpleScheduleFrequency.
+// Defines values for AutoOrderFrequency.
 const (
-	AutoOrderItemSimpleScheduleFrequencyBiweekly     AutoOrderItemSimpleScheduleFrequency = "Biweekly"
-	AutoOrderItemSimpleScheduleFrequencyEvery        AutoOrderItemSimpleScheduleFrequency = "Every..."
-	AutoOrderItemSimpleScheduleFrequencyEvery10Days  AutoOrderItemSimpleScheduleFrequency = "Every 10 Days"
-	AutoOrderItemSimpleScheduleFrequencyEvery24Days  AutoOrderItemSimpleScheduleFrequency = "Every 24 Days"
-	AutoOrderItemSimpleScheduleFrequencyEvery28Days  AutoOrderItemSimpleScheduleFrequency = "Every 28 Days"
-	AutoOrderItemSimpleScheduleFrequencyEvery2Months AutoOrderItemSimpleScheduleFrequency = "Every 2 Months"
-	AutoOrderItemSimpleScheduleFrequencyEvery3Months AutoOrderItemSimpleScheduleFrequency = "Every 3 Months"
-	AutoOrderItemSimpleScheduleFrequencyEvery45Days  AutoOrderItemSimpleScheduleFrequency = "Every 45 Days"
-	AutoOrderItemSimpleScheduleFrequencyEvery4Months AutoOrderItemSimpleScheduleFrequency = "Every 4 Months"
-	AutoOrderItemSimpleScheduleFrequencyEvery6Months AutoOrderItemSimpleScheduleFrequency = "Every 6 Months"
-	AutoOrderItemSimpleScheduleFrequencyMonthly      AutoOrderItemSimpleScheduleFrequency = "Monthly"
-	AutoOrderItemSimpleScheduleFrequencyWeekly       AutoOrderItemSimpleScheduleFrequency = "Weekly"
-	AutoOrderItemSimpleScheduleFrequencyYearly       AutoOrderItemSimpleScheduleFrequency = "Yearly"
+	AutoOrderFrequencyBiweekly     AutoOrderFrequency = "Biweekly"
+	AutoOrderFrequencyEvery        AutoOrderFrequency = "Every..."
+	AutoOrderFrequencyEvery10Days  AutoOrderFrequency = "Every 10 Days"
+	AutoOrderFrequencyEvery24Days  AutoOrderFrequency = "Every 24 Days"
+	AutoOrderFrequencyEvery28Days  AutoOrderFrequency = "Every 28 Days"
+	AutoOrderFrequencyEvery2Months AutoOrderFrequency = "Every 2 Months"
+	AutoOrderFrequencyEvery3Months AutoOrderFrequency = "Every 3 Months"
+	AutoOrderFrequencyEvery45Days  AutoOrderFrequency = "Every 45 Days"
+	AutoOrderFrequencyEvery4Months AutoOrderFrequency = "Every 4 Months"
+	AutoOrderFrequencyEvery4Weeks  AutoOrderFrequency = "Every 4 Weeks"
+	AutoOrderFrequencyEvery5Months AutoOrderFrequency = "Every 5 Months"
+	AutoOrderFrequencyEvery6Months AutoOrderFrequency = "Every 6 Months"
+	AutoOrderFrequencyEvery6Weeks  AutoOrderFrequency = "Every 6 Weeks"
+	AutoOrderFrequencyEvery8Weeks  AutoOrderFrequency = "Every 8 Weeks"
+	AutoOrderFrequencyMonthly      AutoOrderFrequency = "Monthly"
+	AutoOrderFrequencyWeekly       AutoOrderFrequency = "Weekly"
+	AutoOrderFrequencyYearly       AutoOrderFrequency = "Yearly"
 )
 
-// Valid indicates whether the value is a known member of the AutoOrderItemSimpleScheduleFrequency enum.
-func (e AutoOrderItemSimpleScheduleFrequency) Valid() bool {
+// Valid indicates whether the value is a known member of the AutoOrderFrequency enum.
+func (e AutoOrderFrequency) Valid() bool {
 	switch e {
-	case AutoOrderItemSimpleScheduleFrequencyBiweekly:
+	case AutoOrderFrequencyBiweekly:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery:
+	case AutoOrderFrequencyEvery:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery10Days:
+	case AutoOrderFrequencyEvery10Days:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery24Days:
+	case AutoOrderFrequencyEvery24Days:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery28Days:
+	case AutoOrderFrequencyEvery28Days:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery2Months:
+	case AutoOrderFrequencyEvery2Months:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery3Months:
+	case AutoOrderFrequencyEvery3Months:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery45Days:
+	case AutoOrderFrequencyEvery45Days:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery4Months:
+	case AutoOrderFrequencyEvery4Months:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyEvery6Months:
+	case AutoOrderFrequencyEvery4Weeks:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyMonthly:
+	case AutoOrderFrequencyEvery5Months:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyWeekly:
+	case AutoOrderFrequencyEvery6Months:
 		return true
-	case AutoOrderItemSimpleScheduleFrequencyYearly:
+	case AutoOrderFrequencyEvery6Weeks:
+		return true
+	case AutoOrderFrequencyEvery8Weeks:
+		return true
+	case AutoOrderFrequencyMonthly:
+		return true
+	case AutoOrderFrequencyWeekly:
+		return true
+	case AutoOrderFrequencyYearly:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CartCustomerProfileCreditCardCardType.
+// Defines values for CartOptionType.
 const (
-	CartCustomerProfileCreditCardCardTypeAMEX       CartCustomerProfileCreditCardCardType = "AMEX"
-	CartCustomerProfileCreditCardCardTypeDinersClub CartCustomerProfileCreditCardCardType = "Diners Club"
-	CartCustomerProfileCreditCardCardTypeDiscover   CartCustomerProfileCreditCardCardType = "Discover"
-	CartCustomerProfileCreditCardCardTypeJCB        CartCustomerProfileCreditCardCardType = "JCB"
-	CartCustomerProfileCreditCardCardTypeMasterCard CartCustomerProfileCreditCardCardType = "MasterCard"
-	CartCustomerProfileCreditCardCardTypeVISA       CartCustomerProfileCreditCardCardType = "VISA"
+	CartOptionTypeDropdown  CartOptionType = "dropdown"
+	CartOptionTypeFixed     CartOptionType = "fixed"
+	CartOptionTypeHidden    CartOptionType = "hidden"
+	CartOptionTypeMultiline CartOptionType = "multiline"
+	CartOptionTypeRadio     CartOptionType = "radio"
+	CartOptionTypeSingle    CartOptionType = "single"
 )
 
-// Valid indicates whether the value is a known member of the CartCustomerProfileCreditCardCardType enum.
-func (e CartCustomerProfileCreditCardCardType) Valid() bool {
+// Valid indicates whether the value is a known member of the CartOptionType enum.
+func (e CartOptionType) Valid() bool {
 	switch e {
-	case CartCustomerProfileCreditCardCardTypeAMEX:
+	case CartOptionTypeDropdown:
 		return true
-	case CartCustomerProfileCreditCardCardTypeDinersClub:
+	case CartOptionTypeFixed:
 		return true
-	case CartCustomerProfileCreditCardCardTypeDiscover:
+	case CartOptionTypeHidden:
 		return true
-	case CartCustomerProfileCreditCardCardTypeJCB:
+	case CartOptionTypeMultiline:
 		return true
-	case CartCustomerProfileCreditCardCardTypeMasterCard:
+	case CartOptionTypeRadio:
 		return true
-	case CartCustomerProfileCreditCardCardTypeVISA:
+	case CartOptionTypeSingle:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CartItemMultimediaType.
+// Defines values for ConversationAgentProfileAiVoicePersonality.
 const (
-	CartItemMultimediaTypeImage   CartItemMultimediaType = "Image"
-	CartItemMultimediaTypePDF     CartItemMultimediaType = "PDF"
-	CartItemMultimediaTypeText    CartItemMultimediaType = "Text"
-	CartItemMultimediaTypeUnknown CartItemMultimediaType = "Unknown"
-	CartItemMultimediaTypeVideo   CartItemMultimediaType = "Video"
+	ConversationAgentProfileAiVoicePersonalityAra ConversationAgentProfileAiVoicePersonality = "Ara"
+	ConversationAgentProfileAiVoicePersonalityEve ConversationAgentProfileAiVoicePersonality = "Eve"
+	ConversationAgentProfileAiVoicePersonalityLeo ConversationAgentProfileAiVoicePersonality = "Leo"
+	ConversationAgentProfileAiVoicePersonalityRex ConversationAgentProfileAiVoicePersonality = "Rex"
+	ConversationAgentProfileAiVoicePersonalitySal ConversationAgentProfileAiVoicePersonality = "Sal"
 )
 
-// Valid indicates whether the value is a known member of the CartItemMultimediaType enum.
-func (e CartItemMultimediaType) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationAgentProfileAiVoicePersonality enum.
+func (e ConversationAgentProfileAiVoicePersonality) Valid() bool {
 	switch e {
-	case CartItemMultimediaTypeImage:
+	case ConversationAgentProfileAiVoicePersonalityAra:
 		return true
-	case CartItemMultimediaTypePDF:
+	case ConversationAgentProfileAiVoicePersonalityEve:
 		return true
-	case CartItemMultimediaTypeText:
+	case ConversationAgentProfileAiVoicePersonalityLeo:
 		return true
-	case CartItemMultimediaTypeUnknown:
+	case ConversationAgentProfileAiVoicePersonalityRex:
 		return true
-	case CartItemMultimediaTypeVideo:
+	case ConversationAgentProfileAiVoicePersonalitySal:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CartItemOptionType.
+// Defines values for ConversationAgentStatus.
 const (
-	CartItemOptionTypeDropdown  CartItemOptionType = "dropdown"
-	CartItemOptionTypeFixed     CartItemOptionType = "fixed"
-	CartItemOptionTypeHidden    CartItemOptionType = "hidden"
-	CartItemOptionTypeMultiline CartItemOptionType = "multiline"
-	CartItemOptionTypeRadio     CartItemOptionType = "radio"
-	CartItemOptionTypeSingle    CartItemOptionType = "single"
+	ConversationAgentStatusAvailable   ConversationAgentStatus = "available"
+	ConversationAgentStatusBusy        ConversationAgentStatus = "busy"
+	ConversationAgentStatusUnavailable ConversationAgentStatus = "unavailable"
 )
 
-// Valid indicates whether the value is a known member of the CartItemOptionType enum.
-func (e CartItemOptionType) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationAgentStatus enum.
+func (e ConversationAgentStatus) Valid() bool {
 	switch e {
-	case CartItemOptionTypeDropdown:
+	case ConversationAgentStatusAvailable:
 		return true
-	case CartItemOptionTypeFixed:
+	case ConversationAgentStatusBusy:
 		return true
-	case CartItemOptionTypeHidden:
-		return true
-	case CartItemOptionTypeMultiline:
-		return true
-	case CartItemOptionTypeRadio:
-		return true
-	case CartItemOptionTypeSingle:
+	case ConversationAgentStatusUnavailable:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CartKitComponentOptionType.
+// Defines values for ConversationEngagementVisitorType.
 const (
-	CartKitComponentOptionTypeDropdown  CartKitComponentOptionType = "dropdown"
-	CartKitComponentOptionTypeFixed     CartKitComponentOptionType = "fixed"
-	CartKitComponentOptionTypeHidden    CartKitComponentOptionType = "hidden"
-	CartKitComponentOptionTypeMultiline CartKitComponentOptionType = "multiline"
-	CartKitComponentOptionTypeRadio     CartKitComponentOptionType = "radio"
-	CartKitComponentOptionTypeSingle    CartKitComponentOptionType = "single"
+	ConversationEngagementVisitorTypeAll       ConversationEngagementVisitorType = "all"
+	ConversationEngagementVisitorTypeFirstTime ConversationEngagementVisitorType = "first time"
+	ConversationEngagementVisitorTypeReturning ConversationEngagementVisitorType = "returning"
 )
 
-// Valid indicates whether the value is a known member of the CartKitComponentOptionType enum.
-func (e CartKitComponentOptionType) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationEngagementVisitorType enum.
+func (e ConversationEngagementVisitorType) Valid() bool {
 	switch e {
-	case CartKitComponentOptionTypeDropdown:
+	case ConversationEngagementVisitorTypeAll:
 		return true
-	case CartKitComponentOptionTypeFixed:
+	case ConversationEngagementVisitorTypeFirstTime:
 		return true
-	case CartKitComponentOptionTypeHidden:
+	case ConversationEngagementVisitorTypeReturning:
 		return true
-	case CartKitComponentOptionTypeMultiline:
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEngagementEquationFunctionCustomersLocationLogic.
+const (
+	ConversationEngagementEquationFunctionCustomersLocationLogicIs    ConversationEngagementEquationFunctionCustomersLocationLogic = "is"
+	ConversationEngagementEquationFunctionCustomersLocationLogicIsNot ConversationEngagementEquationFunctionCustomersLocationLogic = "is not"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEngagementEquationFunctionCustomersLocationLogic enum.
+func (e ConversationEngagementEquationFunctionCustomersLocationLogic) Valid() bool {
+	switch e {
+	case ConversationEngagementEquationFunctionCustomersLocationLogicIs:
 		return true
-	case CartKitComponentOptionTypeRadio:
+	case ConversationEngagementEquationFunctionCustomersLocationLogicIsNot:
 		return true
-	case CartKitComponentOptionTypeSingle:
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEngagementEquationFunctionType.
+const (
+	ConversationEngagementEquationFunctionTypeAnyPageFromSession      ConversationEngagementEquationFunctionType = "any page from session"
+	ConversationEngagementEquationFunctionTypeCurrentPageURL          ConversationEngagementEquationFunctionType = "current page url"
+	ConversationEngagementEquationFunctionTypeCustomersBrowsingTime   ConversationEngagementEquationFunctionType = "customers browsing time"
+	ConversationEngagementEquationFunctionTypeCustomersLocation       ConversationEngagementEquationFunctionType = "customers location"
+	ConversationEngagementEquationFunctionTypeNumberOfViewedPages     ConversationEngagementEquationFunctionType = "number of viewed pages"
+	ConversationEngagementEquationFunctionTypeReferringWebsiteAddress ConversationEngagementEquationFunctionType = "referring website address"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEngagementEquationFunctionType enum.
+func (e ConversationEngagementEquationFunctionType) Valid() bool {
+	switch e {
+	case ConversationEngagementEquationFunctionTypeAnyPageFromSession:
+		return true
+	case ConversationEngagementEquationFunctionTypeCurrentPageURL:
+		return true
+	case ConversationEngagementEquationFunctionTypeCustomersBrowsingTime:
+		return true
+	case ConversationEngagementEquationFunctionTypeCustomersLocation:
+		return true
+	case ConversationEngagementEquationFunctionTypeNumberOfViewedPages:
+		return true
+	case ConversationEngagementEquationFunctionTypeReferringWebsiteAddress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEngagementNumberLogic.
+const (
+	ConversationEngagementNumberLogicIsAtLeast  ConversationEngagementNumberLogic = "is at least"
+	ConversationEngagementNumberLogicIsAtMost   ConversationEngagementNumberLogic = "is at most"
+	ConversationEngagementNumberLogicIsLessThan ConversationEngagementNumberLogic = "is less than"
+	ConversationEngagementNumberLogicIsMoreThan ConversationEngagementNumberLogic = "is more than"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEngagementNumberLogic enum.
+func (e ConversationEngagementNumberLogic) Valid() bool {
+	switch e {
+	case ConversationEngagementNumberLogicIsAtLeast:
+		return true
+	case ConversationEngagementNumberLogicIsAtMost:
+		return true
+	case ConversationEngagementNumberLogicIsLessThan:
+		return true
+	case ConversationEngagementNumberLogicIsMoreThan:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEngagementTextLogic.
+const (
+	ConversationEngagementTextLogicContains       ConversationEngagementTextLogic = "contains"
+	ConversationEngagementTextLogicDoesNotContain ConversationEngagementTextLogic = "does not contain"
+	ConversationEngagementTextLogicIsExactly      ConversationEngagementTextLogic = "is exactly"
+	ConversationEngagementTextLogicIsNot          ConversationEngagementTextLogic = "is not"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEngagementTextLogic enum.
+func (e ConversationEngagementTextLogic) Valid() bool {
+	switch e {
+	case ConversationEngagementTextLogicContains:
+		return true
+	case ConversationEngagementTextLogicDoesNotContain:
+		return true
+	case ConversationEngagementTextLogicIsExactly:
+		return true
+	case ConversationEngagementTextLogicIsNot:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEventRRWebType.
+const (
+	ConversationEventRRWebTypeEvents ConversationEventRRWebType = "events"
+	ConversationEventRRWebTypeInit   ConversationEventRRWebType = "init"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEventRRWebType enum.
+func (e ConversationEventRRWebType) Valid() bool {
+	switch e {
+	case ConversationEventRRWebTypeEvents:
+		return true
+	case ConversationEventRRWebTypeInit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationMcpServerAuthMethod.
+const (
+	ConversationMcpServerAuthMethodBasic  ConversationMcpServerAuthMethod = "basic"
+	ConversationMcpServerAuthMethodHeader ConversationMcpServerAuthMethod = "header"
+	ConversationMcpServerAuthMethodNone   ConversationMcpServerAuthMethod = "none"
+)
+
+// Valid indicates whether the value is a known member of the ConversationMcpServerAuthMethod enum.
+func (e ConversationMcpServerAuthMethod) Valid() bool {
+	switch e {
+	case ConversationMcpServerAuthMethodBasic:
+		return true
+	case ConversationMcpServerAuthMethodHeader:
+		return true
+	case ConversationMcpServerAuthMethodNone:
 		return true
 	default:
 		return false
@@ -269,13 +371,16 @@ func (e ConversationMedium) Valid() bool {
 
 // Defines values for ConversationMessageType.
 const (
-	ConversationMessageTypeMessage ConversationMessageType = "message"
-	ConversationMessageTypeNotice  ConversationMessageType = "notice"
+	ConversationMessageTypeEngagementPrompt ConversationMessageType = "engagement prompt"
+	ConversationMessageTypeMessage          ConversationMessageType = "message"
+	ConversationMessageTypeNotice           ConversationMessageType = "notice"
 )
 
 // Valid indicates whether the value is a known member of the ConversationMessageType enum.
 func (e ConversationMessageType) Valid() bool {
 	switch e {
+	case ConversationMessageTypeEngagementPrompt:
+		return true
 	case ConversationMessageTypeMessage:
 		return true
 	case ConversationMessageTypeNotice:
@@ -330,60 +435,399 @@ func (e ConversationMessageTransportStatusStatus) Valid() bool {
 	}
 }
 
-// Defines values for ConversationSummaryMedium.
+// Defines values for ConversationPbxAction.
 const (
-	ConversationSummaryMediumSms       ConversationSummaryMedium = "sms"
-	ConversationSummaryMediumWebsocket ConversationSummaryMedium = "websocket"
+	ConversationPbxActionAgent     ConversationPbxAction = "agent"
+	ConversationPbxActionMenu      ConversationPbxAction = "menu"
+	ConversationPbxActionQueue     ConversationPbxAction = "queue"
+	ConversationPbxActionTimeBased ConversationPbxAction = "time based"
+	ConversationPbxActionVoicemail ConversationPbxAction = "voicemail"
 )
 
-// Valid indicates whether the value is a known member of the ConversationSummaryMedium enum.
-func (e ConversationSummaryMedium) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationPbxAction enum.
+func (e ConversationPbxAction) Valid() bool {
 	switch e {
-	case ConversationSummaryMediumSms:
+	case ConversationPbxActionAgent:
 		return true
-	case ConversationSummaryMediumWebsocket:
+	case ConversationPbxActionMenu:
+		return true
+	case ConversationPbxActionQueue:
+		return true
+	case ConversationPbxActionTimeBased:
+		return true
+	case ConversationPbxActionVoicemail:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ConversationWebchatQueueStatusAgentAgentStatus.
+// Defines values for ConversationPbxAgentCallRoutingPreference.
 const (
-	ConversationWebchatQueueStatusAgentAgentStatusAvailable   ConversationWebchatQueueStatusAgentAgentStatus = "available"
-	ConversationWebchatQueueStatusAgentAgentStatusBusy        ConversationWebchatQueueStatusAgentAgentStatus = "busy"
-	ConversationWebchatQueueStatusAgentAgentStatusUnavailable ConversationWebchatQueueStatusAgentAgentStatus = "unavailable"
+	ConversationPbxAgentCallRoutingPreferenceCellphone     ConversationPbxAgentCallRoutingPreference = "cellphone"
+	ConversationPbxAgentCallRoutingPreferenceHardwarePhone ConversationPbxAgentCallRoutingPreference = "hardware_phone"
+	ConversationPbxAgentCallRoutingPreferenceSoftphone     ConversationPbxAgentCallRoutingPreference = "softphone"
 )
 
-// Valid indicates whether the value is a known member of the ConversationWebchatQueueStatusAgentAgentStatus enum.
-func (e ConversationWebchatQueueStatusAgentAgentStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationPbxAgentCallRoutingPreference enum.
+func (e ConversationPbxAgentCallRoutingPreference) Valid() bool {
 	switch e {
-	case ConversationWebchatQueueStatusAgentAgentStatusAvailable:
+	case ConversationPbxAgentCallRoutingPreferenceCellphone:
 		return true
-	case ConversationWebchatQueueStatusAgentAgentStatusBusy:
+	case ConversationPbxAgentCallRoutingPreferenceHardwarePhone:
 		return true
-	case ConversationWebchatQueueStatusAgentAgentStatusUnavailable:
+	case ConversationPbxAgentCallRoutingPreferenceSoftphone:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ConversationWebchatQueueStatusUpdateRequestAgentStatus.
+// Defines values for ConversationPbxAvailablePhoneNumberAddressRequirements.
 const (
-	ConversationWebchatQueueStatusUpdateRequestAgentStatusAvailable   ConversationWebchatQueueStatusUpdateRequestAgentStatus = "available"
-	ConversationWebchatQueueStatusUpdateRequestAgentStatusBusy        ConversationWebchatQueueStatusUpdateRequestAgentStatus = "busy"
-	ConversationWebchatQueueStatusUpdateRequestAgentStatusUnavailable ConversationWebchatQueueStatusUpdateRequestAgentStatus = "unavailable"
+	ConversationPbxAvailablePhoneNumberAddressRequirementsAny     ConversationPbxAvailablePhoneNumberAddressRequirements = "any"
+	ConversationPbxAvailablePhoneNumberAddressRequirementsForeign ConversationPbxAvailablePhoneNumberAddressRequirements = "foreign"
+	ConversationPbxAvailablePhoneNumberAddressRequirementsLocal   ConversationPbxAvailablePhoneNumberAddressRequirements = "local"
+	ConversationPbxAvailablePhoneNumberAddressRequirementsNone    ConversationPbxAvailablePhoneNumberAddressRequirements = "none"
 )
 
-// Valid indicates whether the value is a known member of the ConversationWebchatQueueStatusUpdateRequestAgentStatus enum.
-func (e ConversationWebchatQueueStatusUpdateRequestAgentStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ConversationPbxAvailablePhoneNumberAddressRequirements enum.
+func (e ConversationPbxAvailablePhoneNumberAddressRequirements) Valid() bool {
 	switch e {
-	case ConversationWebchatQueueStatusUpdateRequestAgentStatusAvailable:
+	case ConversationPbxAvailablePhoneNumberAddressRequirementsAny:
 		return true
-	case ConversationWebchatQueueStatusUpdateRequestAgentStatusBusy:
+	case ConversationPbxAvailablePhoneNumberAddressRequirementsForeign:
 		return true
-	case ConversationWebchatQueueStatusUpdateRequestAgentStatusUnavailable:
+	case ConversationPbxAvailablePhoneNumberAddressRequirementsLocal:
+		return true
+	case ConversationPbxAvailablePhoneNumberAddressRequirementsNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxCallAiEngagementEngagementType.
+const (
+	ConversationPbxCallAiEngagementEngagementTypeAiAgent ConversationPbxCallAiEngagementEngagementType = "ai_agent"
+	ConversationPbxCallAiEngagementEngagementTypeAiCoach ConversationPbxCallAiEngagementEngagementType = "ai_coach"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCallAiEngagementEngagementType enum.
+func (e ConversationPbxCallAiEngagementEngagementType) Valid() bool {
+	switch e {
+	case ConversationPbxCallAiEngagementEngagementTypeAiAgent:
+		return true
+	case ConversationPbxCallAiEngagementEngagementTypeAiCoach:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxCallTranscriptSegmentSpeaker.
+const (
+	ConversationPbxCallTranscriptSegmentSpeakerAgent    ConversationPbxCallTranscriptSegmentSpeaker = "agent"
+	ConversationPbxCallTranscriptSegmentSpeakerCustomer ConversationPbxCallTranscriptSegmentSpeaker = "customer"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCallTranscriptSegmentSpeaker enum.
+func (e ConversationPbxCallTranscriptSegmentSpeaker) Valid() bool {
+	switch e {
+	case ConversationPbxCallTranscriptSegmentSpeakerAgent:
+		return true
+	case ConversationPbxCallTranscriptSegmentSpeakerCustomer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxCosAuditLogAction.
+const (
+	ConversationPbxCosAuditLogActionBlocked           ConversationPbxCosAuditLogAction = "blocked"
+	ConversationPbxCosAuditLogActionOverrideApproved  ConversationPbxCosAuditLogAction = "override_approved"
+	ConversationPbxCosAuditLogActionOverrideDenied    ConversationPbxCosAuditLogAction = "override_denied"
+	ConversationPbxCosAuditLogActionOverrideRequested ConversationPbxCosAuditLogAction = "override_requested"
+	ConversationPbxCosAuditLogActionOverrideTimeout   ConversationPbxCosAuditLogAction = "override_timeout"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCosAuditLogAction enum.
+func (e ConversationPbxCosAuditLogAction) Valid() bool {
+	switch e {
+	case ConversationPbxCosAuditLogActionBlocked:
+		return true
+	case ConversationPbxCosAuditLogActionOverrideApproved:
+		return true
+	case ConversationPbxCosAuditLogActionOverrideDenied:
+		return true
+	case ConversationPbxCosAuditLogActionOverrideRequested:
+		return true
+	case ConversationPbxCosAuditLogActionOverrideTimeout:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxCosAuditLogRuleTriggered.
+const (
+	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked   ConversationPbxCosAuditLogRuleTriggered = "country_blocked"
+	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled ConversationPbxCosAuditLogRuleTriggered = "outbound_disabled"
+	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked   ConversationPbxCosAuditLogRuleTriggered = "premium_blocked"
+	ConversationPbxCosAuditLogRuleTriggeredTimeRange        ConversationPbxCosAuditLogRuleTriggered = "time_range"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCosAuditLogRuleTriggered enum.
+func (e ConversationPbxCosAuditLogRuleTriggered) Valid() bool {
+	switch e {
+	case ConversationPbxCosAuditLogRuleTriggeredCountryBlocked:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredTimeRange:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxQueueAiPriority.
+const (
+	ConversationPbxQueueAiPriorityBackup  ConversationPbxQueueAiPriority = "backup"
+	ConversationPbxQueueAiPriorityFirst   ConversationPbxQueueAiPriority = "first"
+	ConversationPbxQueueAiPriorityNeutral ConversationPbxQueueAiPriority = "neutral"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxQueueAiPriority enum.
+func (e ConversationPbxQueueAiPriority) Valid() bool {
+	switch e {
+	case ConversationPbxQueueAiPriorityBackup:
+		return true
+	case ConversationPbxQueueAiPriorityFirst:
+		return true
+	case ConversationPbxQueueAiPriorityNeutral:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxRecordingStatus.
+const (
+	ConversationPbxRecordingStatusCompleted ConversationPbxRecordingStatus = "completed"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxRecordingStatus enum.
+func (e ConversationPbxRecordingStatus) Valid() bool {
+	switch e {
+	case ConversationPbxRecordingStatusCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxVoice.
+const (
+	ConversationPbxVoiceMan   ConversationPbxVoice = "man"
+	ConversationPbxVoiceWoman ConversationPbxVoice = "woman"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxVoice enum.
+func (e ConversationPbxVoice) Valid() bool {
+	switch e {
+	case ConversationPbxVoiceMan:
+		return true
+	case ConversationPbxVoiceWoman:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxVoicemailMailboxVoicemailMailboxType.
+const (
+	ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent  ConversationPbxVoicemailMailboxVoicemailMailboxType = "agent"
+	ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared ConversationPbxVoicemailMailboxVoicemailMailboxType = "shared"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxVoicemailMailboxVoicemailMailboxType enum.
+func (e ConversationPbxVoicemailMailboxVoicemailMailboxType) Valid() bool {
+	switch e {
+	case ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent:
+		return true
+	case ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationSentimentSentiment.
+const (
+	ConversationSentimentSentimentMIXED    ConversationSentimentSentiment = "MIXED"
+	ConversationSentimentSentimentNEGATIVE ConversationSentimentSentiment = "NEGATIVE"
+	ConversationSentimentSentimentNEUTRAL  ConversationSentimentSentiment = "NEUTRAL"
+	ConversationSentimentSentimentPOSITIVE ConversationSentimentSentiment = "POSITIVE"
+)
+
+// Valid indicates whether the value is a known member of the ConversationSentimentSentiment enum.
+func (e ConversationSentimentSentiment) Valid() bool {
+	switch e {
+	case ConversationSentimentSentimentMIXED:
+		return true
+	case ConversationSentimentSentimentNEGATIVE:
+		return true
+	case ConversationSentimentSentimentNEUTRAL:
+		return true
+	case ConversationSentimentSentimentPOSITIVE:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel.
+const (
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail          ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "email"
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone           ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "none"
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask  ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "ultracart_task"
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "zoho_desk_ticket"
+)
+
+// Valid indicates whether the value is a known member of the ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel enum.
+func (e ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel) Valid() bool {
+	switch e {
+	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail:
+		return true
+	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone:
+		return true
+	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask:
+		return true
+	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationWebsocketMessageEventType.
+const (
+	ConversationWebsocketMessageEventTypeAddCoupon                ConversationWebsocketMessageEventType = "add coupon"
+	ConversationWebsocketMessageEventTypeAddItem                  ConversationWebsocketMessageEventType = "add item"
+	ConversationWebsocketMessageEventTypeConversationClosed       ConversationWebsocketMessageEventType = "conversation closed"
+	ConversationWebsocketMessageEventTypeEngageCustomer           ConversationWebsocketMessageEventType = "engage customer"
+	ConversationWebsocketMessageEventTypeNewConversation          ConversationWebsocketMessageEventType = "new conversation"
+	ConversationWebsocketMessageEventTypeNewMessage               ConversationWebsocketMessageEventType = "new message"
+	ConversationWebsocketMessageEventTypeParticipantJoin          ConversationWebsocketMessageEventType = "participant join"
+	ConversationWebsocketMessageEventTypeParticipantLeft          ConversationWebsocketMessageEventType = "participant left"
+	ConversationWebsocketMessageEventTypeParticipantUpdate        ConversationWebsocketMessageEventType = "participant update"
+	ConversationWebsocketMessageEventTypeQueueNewMember           ConversationWebsocketMessageEventType = "queue new member"
+	ConversationWebsocketMessageEventTypeQueuePosition            ConversationWebsocketMessageEventType = "queue position"
+	ConversationWebsocketMessageEventTypeQueueStatusUpdate        ConversationWebsocketMessageEventType = "queue status update"
+	ConversationWebsocketMessageEventTypeReadMessage              ConversationWebsocketMessageEventType = "read message"
+	ConversationWebsocketMessageEventTypeRrweb                    ConversationWebsocketMessageEventType = "rrweb"
+	ConversationWebsocketMessageEventTypeTyping                   ConversationWebsocketMessageEventType = "typing"
+	ConversationWebsocketMessageEventTypeUpdatedMessage           ConversationWebsocketMessageEventType = "updated message"
+	ConversationWebsocketMessageEventTypeWebchatContext           ConversationWebsocketMessageEventType = "webchat context"
+	ConversationWebsocketMessageEventTypeWebchatStartConversation ConversationWebsocketMessageEventType = "webchat start conversation"
+)
+
+// Valid indicates whether the value is a known member of the ConversationWebsocketMessageEventType enum.
+func (e ConversationWebsocketMessageEventType) Valid() bool {
+	switch e {
+	case ConversationWebsocketMessageEventTypeAddCoupon:
+		return true
+	case ConversationWebsocketMessageEventTypeAddItem:
+		return true
+	case ConversationWebsocketMessageEventTypeConversationClosed:
+		return true
+	case ConversationWebsocketMessageEventTypeEngageCustomer:
+		return true
+	case ConversationWebsocketMessageEventTypeNewConversation:
+		return true
+	case ConversationWebsocketMessageEventTypeNewMessage:
+		return true
+	case ConversationWebsocketMessageEventTypeParticipantJoin:
+		return true
+	case ConversationWebsocketMessageEventTypeParticipantLeft:
+		return true
+	case ConversationWebsocketMessageEventTypeParticipantUpdate:
+		return true
+	case ConversationWebsocketMessageEventTypeQueueNewMember:
+		return true
+	case ConversationWebsocketMessageEventTypeQueuePosition:
+		return true
+	case ConversationWebsocketMessageEventTypeQueueStatusUpdate:
+		return true
+	case ConversationWebsocketMessageEventTypeReadMessage:
+		return true
+	case ConversationWebsocketMessageEventTypeRrweb:
+		return true
+	case ConversationWebsocketMessageEventTypeTyping:
+		return true
+	case ConversationWebsocketMessageEventTypeUpdatedMessage:
+		return true
+	case ConversationWebsocketMessageEventTypeWebchatContext:
+		return true
+	case ConversationWebsocketMessageEventTypeWebchatStartConversation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationWebsocketMessageType.
+const (
+	ConversationWebsocketMessageTypeCheckQueuePosition ConversationWebsocketMessageType = "check queue position"
+	ConversationWebsocketMessageTypeEvent              ConversationWebsocketMessageType = "event"
+	ConversationWebsocketMessageTypeMessage            ConversationWebsocketMessageType = "message"
+	ConversationWebsocketMessageTypePing               ConversationWebsocketMessageType = "ping"
+)
+
+// Valid indicates whether the value is a known member of the ConversationWebsocketMessageType enum.
+func (e ConversationWebsocketMessageType) Valid() bool {
+	switch e {
+	case ConversationWebsocketMessageTypeCheckQueuePosition:
+		return true
+	case ConversationWebsocketMessageTypeEvent:
+		return true
+	case ConversationWebsocketMessageTypeMessage:
+		return true
+	case ConversationWebsocketMessageTypePing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreditCardType.
+const (
+	CreditCardTypeAMEX       CreditCardType = "AMEX"
+	CreditCardTypeDinersClub CreditCardType = "Diners Club"
+	CreditCardTypeDiscover   CreditCardType = "Discover"
+	CreditCardTypeJCB        CreditCardType = "JCB"
+	CreditCardTypeMasterCard CreditCardType = "MasterCard"
+	CreditCardTypeVISA       CreditCardType = "VISA"
+)
+
+// Valid indicates whether the value is a known member of the CreditCardType enum.
+func (e CreditCardType) Valid() bool {
+	switch e {
+	case CreditCardTypeAMEX:
+		return true
+	case CreditCardTypeDinersClub:
+		return true
+	case CreditCardTypeDiscover:
+		return true
+	case CreditCardTypeJCB:
+		return true
+	case CreditCardTypeMasterCard:
+		return true
+	case CreditCardTypeVISA:
 		return true
 	default:
 		return false
@@ -408,48 +852,264 @@ func (e DistanceUom) Valid() bool {
 	}
 }
 
-// Defines values for OrderCurrentStage.
+// Defines values for ItemAutoOrderStepType.
 const (
-	OrderCurrentStageAccountsReceivable   OrderCurrentStage = "Accounts Receivable"
-	OrderCurrentStageAdvancedOrderRouting OrderCurrentStage = "Advanced Order Routing"
-	OrderCurrentStageCompletedOrder       OrderCurrentStage = "Completed Order"
-	OrderCurrentStageFraudReview          OrderCurrentStage = "Fraud Review"
-	OrderCurrentStageLeastCostRouting     OrderCurrentStage = "Least Cost Routing"
-	OrderCurrentStagePendingClearance     OrderCurrentStage = "Pending Clearance"
-	OrderCurrentStagePreOrdered           OrderCurrentStage = "Pre-ordered"
-	OrderCurrentStageQuoteRequest         OrderCurrentStage = "Quote Request"
-	OrderCurrentStageQuoteSent            OrderCurrentStage = "Quote Sent"
-	OrderCurrentStageRejected             OrderCurrentStage = "Rejected"
-	OrderCurrentStageShippingDepartment   OrderCurrentStage = "Shipping Department"
-	OrderCurrentStageUnknown              OrderCurrentStage = "Unknown"
+	ItemAutoOrderStepTypeItem       ItemAutoOrderStepType = "item"
+	ItemAutoOrderStepTypeKitOnly    ItemAutoOrderStepType = "kit only"
+	ItemAutoOrderStepTypeLoop       ItemAutoOrderStepType = "loop"
+	ItemAutoOrderStepTypePause      ItemAutoOrderStepType = "pause"
+	ItemAutoOrderStepTypePauseUntil ItemAutoOrderStepType = "pause until"
 )
 
-// Valid indicates whether the value is a known member of the OrderCurrentStage enum.
-func (e OrderCurrentStage) Valid() bool {
+// Valid indicates whether the value is a known member of the ItemAutoOrderStepType enum.
+func (e ItemAutoOrderStepType) Valid() bool {
 	switch e {
-	case OrderCurrentStageAccountsReceivable:
+	case ItemAutoOrderStepTypeItem:
 		return true
-	case OrderCurrentStageAdvancedOrderRouting:
+	case ItemAutoOrderStepTypeKitOnly:
 		return true
-	case OrderCurrentStageCompletedOrder:
+	case ItemAutoOrderStepTypeLoop:
 		return true
-	case OrderCurrentStageFraudReview:
+	case ItemAutoOrderStepTypePause:
 		return true
-	case OrderCurrentStageLeastCostRouting:
+	case ItemAutoOrderStepTypePauseUntil:
 		return true
-	case OrderCurrentStagePendingClearance:
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemOptionType.
+const (
+	ItemOptionTypeDropdown       ItemOptionType = "dropdown"
+	ItemOptionTypeFileAttachment ItemOptionType = "file attachment"
+	ItemOptionTypeFixed          ItemOptionType = "fixed"
+	ItemOptionTypeHidden         ItemOptionType = "hidden"
+	ItemOptionTypeMultiline      ItemOptionType = "multiline"
+	ItemOptionTypeRadio          ItemOptionType = "radio"
+	ItemOptionTypeSingle         ItemOptionType = "single"
+)
+
+// Valid indicates whether the value is a known member of the ItemOptionType enum.
+func (e ItemOptionType) Valid() bool {
+	switch e {
+	case ItemOptionTypeDropdown:
 		return true
-	case OrderCurrentStagePreOrdered:
+	case ItemOptionTypeFileAttachment:
 		return true
-	case OrderCurrentStageQuoteRequest:
+	case ItemOptionTypeFixed:
 		return true
-	case OrderCurrentStageQuoteSent:
+	case ItemOptionTypeHidden:
 		return true
-	case OrderCurrentStageRejected:
+	case ItemOptionTypeMultiline:
 		return true
-	case OrderCurrentStageShippingDepartment:
+	case ItemOptionTypeRadio:
 		return true
-	case OrderCurrentStageUnknown:
+	case ItemOptionTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemRelatedItemType.
+const (
+	ItemRelatedItemTypeAddon         ItemRelatedItemType = "Addon"
+	ItemRelatedItemTypeComplementary ItemRelatedItemType = "Complementary"
+	ItemRelatedItemTypeSystem        ItemRelatedItemType = "System"
+	ItemRelatedItemTypeUserDefined   ItemRelatedItemType = "UserDefined"
+)
+
+// Valid indicates whether the value is a known member of the ItemRelatedItemType enum.
+func (e ItemRelatedItemType) Valid() bool {
+	switch e {
+	case ItemRelatedItemTypeAddon:
+		return true
+	case ItemRelatedItemTypeComplementary:
+		return true
+	case ItemRelatedItemTypeSystem:
+		return true
+	case ItemRelatedItemTypeUserDefined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemRestrictionItemType.
+const (
+	ItemRestrictionItemTypeCanNotBePurchasedWith  ItemRestrictionItemType = "can not be purchased with"
+	ItemRestrictionItemTypeCanOnlyBePurchasedWith ItemRestrictionItemType = "can only be purchased with"
+	ItemRestrictionItemTypeMustBePurchasedWith    ItemRestrictionItemType = "must be purchased with"
+)
+
+// Valid indicates whether the value is a known member of the ItemRestrictionItemType enum.
+func (e ItemRestrictionItemType) Valid() bool {
+	switch e {
+	case ItemRestrictionItemTypeCanNotBePurchasedWith:
+		return true
+	case ItemRestrictionItemTypeCanOnlyBePurchasedWith:
+		return true
+	case ItemRestrictionItemTypeMustBePurchasedWith:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemReviewStatus.
+const (
+	ItemReviewStatusApproved             ItemReviewStatus = "approved"
+	ItemReviewStatusMultimediaProcessing ItemReviewStatus = "multimedia processing"
+	ItemReviewStatusRejected             ItemReviewStatus = "rejected"
+	ItemReviewStatusUnapproved           ItemReviewStatus = "unapproved"
+)
+
+// Valid indicates whether the value is a known member of the ItemReviewStatus enum.
+func (e ItemReviewStatus) Valid() bool {
+	switch e {
+	case ItemReviewStatusApproved:
+		return true
+	case ItemReviewStatusMultimediaProcessing:
+		return true
+	case ItemReviewStatusRejected:
+		return true
+	case ItemReviewStatusUnapproved:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemShippingDestinationRestrictionValidity.
+const (
+	ItemShippingDestinationRestrictionValidityInvalidFor   ItemShippingDestinationRestrictionValidity = "invalid for"
+	ItemShippingDestinationRestrictionValidityValidOnlyFor ItemShippingDestinationRestrictionValidity = "valid only for"
+)
+
+// Valid indicates whether the value is a known member of the ItemShippingDestinationRestrictionValidity enum.
+func (e ItemShippingDestinationRestrictionValidity) Valid() bool {
+	switch e {
+	case ItemShippingDestinationRestrictionValidityInvalidFor:
+		return true
+	case ItemShippingDestinationRestrictionValidityValidOnlyFor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemShippingMethodShippingMethodValidity.
+const (
+	ItemShippingMethodShippingMethodValidityInvalidFor   ItemShippingMethodShippingMethodValidity = "invalid for"
+	ItemShippingMethodShippingMethodValidityValidFor     ItemShippingMethodShippingMethodValidity = "valid for"
+	ItemShippingMethodShippingMethodValidityValidOnlyFor ItemShippingMethodShippingMethodValidity = "valid only for"
+)
+
+// Valid indicates whether the value is a known member of the ItemShippingMethodShippingMethodValidity enum.
+func (e ItemShippingMethodShippingMethodValidity) Valid() bool {
+	switch e {
+	case ItemShippingMethodShippingMethodValidityInvalidFor:
+		return true
+	case ItemShippingMethodShippingMethodValidityValidFor:
+		return true
+	case ItemShippingMethodShippingMethodValidityValidOnlyFor:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemTagTagType.
+const (
+	ItemTagTagTypeCustomer ItemTagTagType = "customer"
+	ItemTagTagTypeItem     ItemTagTagType = "item"
+	ItemTagTagTypeOrder    ItemTagTagType = "order"
+)
+
+// Valid indicates whether the value is a known member of the ItemTagTagType enum.
+func (e ItemTagTagType) Valid() bool {
+	switch e {
+	case ItemTagTagTypeCustomer:
+		return true
+	case ItemTagTagTypeItem:
+		return true
+	case ItemTagTagTypeOrder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ItemThirdPartyEmailMarketingProviderName.
+const (
+	ItemThirdPartyEmailMarketingProviderNameAWeber          ItemThirdPartyEmailMarketingProviderName = "AWeber"
+	ItemThirdPartyEmailMarketingProviderNameActiveCampaign  ItemThirdPartyEmailMarketingProviderName = "ActiveCampaign"
+	ItemThirdPartyEmailMarketingProviderNameCampaignMonitor ItemThirdPartyEmailMarketingProviderName = "Campaign Monitor"
+	ItemThirdPartyEmailMarketingProviderNameConstantContact ItemThirdPartyEmailMarketingProviderName = "ConstantContact"
+	ItemThirdPartyEmailMarketingProviderNameEmma            ItemThirdPartyEmailMarketingProviderName = "Emma"
+	ItemThirdPartyEmailMarketingProviderNameGetResponse     ItemThirdPartyEmailMarketingProviderName = "GetResponse"
+	ItemThirdPartyEmailMarketingProviderNameIContact        ItemThirdPartyEmailMarketingProviderName = "iContact"
+	ItemThirdPartyEmailMarketingProviderNameKlaviyo         ItemThirdPartyEmailMarketingProviderName = "Klaviyo"
+	ItemThirdPartyEmailMarketingProviderNameLyris           ItemThirdPartyEmailMarketingProviderName = "Lyris"
+	ItemThirdPartyEmailMarketingProviderNameLyrisHQ         ItemThirdPartyEmailMarketingProviderName = "LyrisHQ"
+	ItemThirdPartyEmailMarketingProviderNameMailChimp       ItemThirdPartyEmailMarketingProviderName = "MailChimp"
+	ItemThirdPartyEmailMarketingProviderNameSilverPop       ItemThirdPartyEmailMarketingProviderName = "SilverPop"
+)
+
+// Valid indicates whether the value is a known member of the ItemThirdPartyEmailMarketingProviderName enum.
+func (e ItemThirdPartyEmailMarketingProviderName) Valid() bool {
+	switch e {
+	case ItemThirdPartyEmailMarketingProviderNameAWeber:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameActiveCampaign:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameCampaignMonitor:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameConstantContact:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameEmma:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameGetResponse:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameIContact:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameKlaviyo:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameLyris:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameLyrisHQ:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameMailChimp:
+		return true
+	case ItemThirdPartyEmailMarketingProviderNameSilverPop:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MultimediaType.
+const (
+	MultimediaTypeImage   MultimediaType = "Image"
+	MultimediaTypePDF     MultimediaType = "PDF"
+	MultimediaTypeText    MultimediaType = "Text"
+	MultimediaTypeUnknown MultimediaType = "Unknown"
+	MultimediaTypeVideo   MultimediaType = "Video"
+)
+
+// Valid indicates whether the value is a known member of the MultimediaType enum.
+func (e MultimediaType) Valid() bool {
+	switch e {
+	case MultimediaTypeImage:
+		return true
+	case MultimediaTypePDF:
+		return true
+	case MultimediaTypeText:
+		return true
+	case MultimediaTypeUnknown:
+		return true
+	case MultimediaTypeVideo:
 		return true
 	default:
 		return false
@@ -531,72 +1191,40 @@ func (e OrderFraudScoreBinMatch) Valid() bool {
 	}
 }
 
-// Defines values for OrderItemTaxProductType.
-const (
-	OrderItemTaxProductTypeDigital  OrderItemTaxProductType = "digital"
-	OrderItemTaxProductTypeEmpty    OrderItemTaxProductType = ""
-	OrderItemTaxProductTypePhysical OrderItemTaxProductType = "physical"
-	OrderItemTaxProductTypeService  OrderItemTaxProductType = "service"
-)
-
-// Valid indicates whether the value is a known member of the OrderItemTaxProductType enum.
-func (e OrderItemTaxProductType) Valid() bool {
-	switch e {
-	case OrderItemTaxProductTypeDigital:
-		return true
-	case OrderItemTaxProductTypeEmpty:
-		return true
-	case OrderItemTaxProductTypePhysical:
-		return true
-	case OrderItemTaxProductTypeService:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for OrderItemOptionAdditionalDimensionApplication.
-const (
-	OrderItemOptionAdditionalDimensionApplicationAddItem   OrderItemOptionAdditionalDimensionApplication = "add item"
-	OrderItemOptionAdditionalDimensionApplicationNone      OrderItemOptionAdditionalDimensionApplication = "none"
-	OrderItemOptionAdditionalDimensionApplicationSetItemTo OrderItemOptionAdditionalDimensionApplication = "set item to"
-)
-
-// Valid indicates whether the value is a known member of the OrderItemOptionAdditionalDimensionApplication enum.
-func (e OrderItemOptionAdditionalDimensionApplication) Valid() bool {
-	switch e {
-	case OrderItemOptionAdditionalDimensionApplicationAddItem:
-		return true
-	case OrderItemOptionAdditionalDimensionApplicationNone:
-		return true
-	case OrderItemOptionAdditionalDimensionApplicationSetItemTo:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for OrderPaymentPaymentMethod.
 const (
-	OrderPaymentPaymentMethodAffirm         OrderPaymentPaymentMethod = "Affirm"
-	OrderPaymentPaymentMethodAmazon         OrderPaymentPaymentMethod = "Amazon"
-	OrderPaymentPaymentMethodAmazonSC       OrderPaymentPaymentMethod = "Amazon SC"
-	OrderPaymentPaymentMethodCOD            OrderPaymentPaymentMethod = "COD"
-	OrderPaymentPaymentMethodCash           OrderPaymentPaymentMethod = "Cash"
-	OrderPaymentPaymentMethodCheck          OrderPaymentPaymentMethod = "Check"
-	OrderPaymentPaymentMethodCreditCard     OrderPaymentPaymentMethod = "Credit Card"
-	OrderPaymentPaymentMethodEBay           OrderPaymentPaymentMethod = "eBay"
-	OrderPaymentPaymentMethodECheck         OrderPaymentPaymentMethod = "eCheck"
-	OrderPaymentPaymentMethodGoogleShopping OrderPaymentPaymentMethod = "Google Shopping"
-	OrderPaymentPaymentMethodInsurance      OrderPaymentPaymentMethod = "Insurance"
-	OrderPaymentPaymentMethodLoanHero       OrderPaymentPaymentMethod = "LoanHero"
-	OrderPaymentPaymentMethodMoneyOrder     OrderPaymentPaymentMethod = "Money Order"
-	OrderPaymentPaymentMethodPayPal         OrderPaymentPaymentMethod = "PayPal"
-	OrderPaymentPaymentMethodPurchaseOrder  OrderPaymentPaymentMethod = "Purchase Order"
-	OrderPaymentPaymentMethodQuoteRequest   OrderPaymentPaymentMethod = "Quote Request"
-	OrderPaymentPaymentMethodUnknown        OrderPaymentPaymentMethod = "Unknown"
-	OrderPaymentPaymentMethodWalmart        OrderPaymentPaymentMethod = "Walmart"
-	OrderPaymentPaymentMethodWireTransfer   OrderPaymentPaymentMethod = "Wire Transfer"
+	OrderPaymentPaymentMethodAffirm            OrderPaymentPaymentMethod = "Affirm"
+	OrderPaymentPaymentMethodAmazon            OrderPaymentPaymentMethod = "Amazon"
+	OrderPaymentPaymentMethodAmazonPay         OrderPaymentPaymentMethod = "Amazon Pay"
+	OrderPaymentPaymentMethodAmazonSC          OrderPaymentPaymentMethod = "Amazon SC"
+	OrderPaymentPaymentMethodApplePay          OrderPaymentPaymentMethod = "Apple Pay"
+	OrderPaymentPaymentMethodCOD               OrderPaymentPaymentMethod = "COD"
+	OrderPaymentPaymentMethodCash              OrderPaymentPaymentMethod = "Cash"
+	OrderPaymentPaymentMethodCheck             OrderPaymentPaymentMethod = "Check"
+	OrderPaymentPaymentMethodCreditCard        OrderPaymentPaymentMethod = "Credit Card"
+	OrderPaymentPaymentMethodCrypto            OrderPaymentPaymentMethod = "Crypto"
+	OrderPaymentPaymentMethodEBay              OrderPaymentPaymentMethod = "eBay"
+	OrderPaymentPaymentMethodECheck            OrderPaymentPaymentMethod = "eCheck"
+	OrderPaymentPaymentMethodGoHighLevel       OrderPaymentPaymentMethod = "GoHighLevel"
+	OrderPaymentPaymentMethodGoldbelly         OrderPaymentPaymentMethod = "Goldbelly"
+	OrderPaymentPaymentMethodGooglePay         OrderPaymentPaymentMethod = "Google Pay"
+	OrderPaymentPaymentMethodGoogleShopping    OrderPaymentPaymentMethod = "Google Shopping"
+	OrderPaymentPaymentMethodHealthBenefitCard OrderPaymentPaymentMethod = "Health Benefit Card"
+	OrderPaymentPaymentMethodInsurance         OrderPaymentPaymentMethod = "Insurance"
+	OrderPaymentPaymentMethodKlarna            OrderPaymentPaymentMethod = "Klarna"
+	OrderPaymentPaymentMethodLink              OrderPaymentPaymentMethod = "Link"
+	OrderPaymentPaymentMethodLoanHero          OrderPaymentPaymentMethod = "LoanHero"
+	OrderPaymentPaymentMethodMoneyOrder        OrderPaymentPaymentMethod = "Money Order"
+	OrderPaymentPaymentMethodPayPal            OrderPaymentPaymentMethod = "PayPal"
+	OrderPaymentPaymentMethodPayPalFastlane    OrderPaymentPaymentMethod = "PayPal Fastlane"
+	OrderPaymentPaymentMethodPurchaseOrder     OrderPaymentPaymentMethod = "Purchase Order"
+	OrderPaymentPaymentMethodQuoteRequest      OrderPaymentPaymentMethod = "Quote Request"
+	OrderPaymentPaymentMethodSezzle            OrderPaymentPaymentMethod = "Sezzle"
+	OrderPaymentPaymentMethodShopCom           OrderPaymentPaymentMethod = "Shop.com"
+	OrderPaymentPaymentMethodUnknown           OrderPaymentPaymentMethod = "Unknown"
+	OrderPaymentPaymentMethodVenmo             OrderPaymentPaymentMethod = "Venmo"
+	OrderPaymentPaymentMethodWalmart           OrderPaymentPaymentMethod = "Walmart"
+	OrderPaymentPaymentMethodWireTransfer      OrderPaymentPaymentMethod = "Wire Transfer"
 )
 
 // Valid indicates whether the value is a known member of the OrderPaymentPaymentMethod enum.
@@ -606,7 +1234,11 @@ func (e OrderPaymentPaymentMethod) Valid() bool {
 		return true
 	case OrderPaymentPaymentMethodAmazon:
 		return true
+	case OrderPaymentPaymentMethodAmazonPay:
+		return true
 	case OrderPaymentPaymentMethodAmazonSC:
+		return true
+	case OrderPaymentPaymentMethodApplePay:
 		return true
 	case OrderPaymentPaymentMethodCOD:
 		return true
@@ -616,13 +1248,27 @@ func (e OrderPaymentPaymentMethod) Valid() bool {
 		return true
 	case OrderPaymentPaymentMethodCreditCard:
 		return true
+	case OrderPaymentPaymentMethodCrypto:
+		return true
 	case OrderPaymentPaymentMethodEBay:
 		return true
 	case OrderPaymentPaymentMethodECheck:
 		return true
+	case OrderPaymentPaymentMethodGoHighLevel:
+		return true
+	case OrderPaymentPaymentMethodGoldbelly:
+		return true
+	case OrderPaymentPaymentMethodGooglePay:
+		return true
 	case OrderPaymentPaymentMethodGoogleShopping:
 		return true
+	case OrderPaymentPaymentMethodHealthBenefitCard:
+		return true
 	case OrderPaymentPaymentMethodInsurance:
+		return true
+	case OrderPaymentPaymentMethodKlarna:
+		return true
+	case OrderPaymentPaymentMethodLink:
 		return true
 	case OrderPaymentPaymentMethodLoanHero:
 		return true
@@ -630,11 +1276,19 @@ func (e OrderPaymentPaymentMethod) Valid() bool {
 		return true
 	case OrderPaymentPaymentMethodPayPal:
 		return true
+	case OrderPaymentPaymentMethodPayPalFastlane:
+		return true
 	case OrderPaymentPaymentMethodPurchaseOrder:
 		return true
 	case OrderPaymentPaymentMethodQuoteRequest:
 		return true
+	case OrderPaymentPaymentMethodSezzle:
+		return true
+	case OrderPaymentPaymentMethodShopCom:
+		return true
 	case OrderPaymentPaymentMethodUnknown:
+		return true
+	case OrderPaymentPaymentMethodVenmo:
 		return true
 	case OrderPaymentPaymentMethodWalmart:
 		return true
@@ -681,36 +1335,6 @@ func (e OrderPaymentPaymentStatus) Valid() bool {
 	}
 }
 
-// Defines values for OrderPaymentCreditCardCardType.
-const (
-	OrderPaymentCreditCardCardTypeAMEX       OrderPaymentCreditCardCardType = "AMEX"
-	OrderPaymentCreditCardCardTypeDinersClub OrderPaymentCreditCardCardType = "Diners Club"
-	OrderPaymentCreditCardCardTypeDiscover   OrderPaymentCreditCardCardType = "Discover"
-	OrderPaymentCreditCardCardTypeJCB        OrderPaymentCreditCardCardType = "JCB"
-	OrderPaymentCreditCardCardTypeMasterCard OrderPaymentCreditCardCardType = "MasterCard"
-	OrderPaymentCreditCardCardTypeVISA       OrderPaymentCreditCardCardType = "VISA"
-)
-
-// Valid indicates whether the value is a known member of the OrderPaymentCreditCardCardType enum.
-func (e OrderPaymentCreditCardCardType) Valid() bool {
-	switch e {
-	case OrderPaymentCreditCardCardTypeAMEX:
-		return true
-	case OrderPaymentCreditCardCardTypeDinersClub:
-		return true
-	case OrderPaymentCreditCardCardTypeDiscover:
-		return true
-	case OrderPaymentCreditCardCardTypeJCB:
-		return true
-	case OrderPaymentCreditCardCardTypeMasterCard:
-		return true
-	case OrderPaymentCreditCardCardTypeVISA:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for OrderPaymentECheckBankAccountType.
 const (
 	OrderPaymentECheckBankAccountTypeChecking OrderPaymentECheckBankAccountType = "Checking"
@@ -741,6 +1365,96 @@ func (e OrderPaymentECheckBankOwnerType) Valid() bool {
 	case OrderPaymentECheckBankOwnerTypeBusiness:
 		return true
 	case OrderPaymentECheckBankOwnerTypePersonal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderStage.
+const (
+	OrderStageAccountsReceivable   OrderStage = "Accounts Receivable"
+	OrderStageAdvancedOrderRouting OrderStage = "Advanced Order Routing"
+	OrderStageCompletedOrder       OrderStage = "Completed Order"
+	OrderStageFraudReview          OrderStage = "Fraud Review"
+	OrderStageHold                 OrderStage = "Hold"
+	OrderStageLeastCostRouting     OrderStage = "Least Cost Routing"
+	OrderStagePendingClearance     OrderStage = "Pending Clearance"
+	OrderStagePreOrdered           OrderStage = "Pre-ordered"
+	OrderStageQuoteRequest         OrderStage = "Quote Request"
+	OrderStageQuoteSent            OrderStage = "Quote Sent"
+	OrderStageRejected             OrderStage = "Rejected"
+	OrderStageShippingDepartment   OrderStage = "Shipping Department"
+	OrderStageUnknown              OrderStage = "Unknown"
+)
+
+// Valid indicates whether the value is a known member of the OrderStage enum.
+func (e OrderStage) Valid() bool {
+	switch e {
+	case OrderStageAccountsReceivable:
+		return true
+	case OrderStageAdvancedOrderRouting:
+		return true
+	case OrderStageCompletedOrder:
+		return true
+	case OrderStageFraudReview:
+		return true
+	case OrderStageHold:
+		return true
+	case OrderStageLeastCostRouting:
+		return true
+	case OrderStagePendingClearance:
+		return true
+	case OrderStagePreOrdered:
+		return true
+	case OrderStageQuoteRequest:
+		return true
+	case OrderStageQuoteSent:
+		return true
+	case OrderStageRejected:
+		return true
+	case OrderStageShippingDepartment:
+		return true
+	case OrderStageUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PointOfSaleReaderPaymentProvider.
+const (
+	PointOfSaleReaderPaymentProviderStripe PointOfSaleReaderPaymentProvider = "stripe"
+)
+
+// Valid indicates whether the value is a known member of the PointOfSaleReaderPaymentProvider enum.
+func (e PointOfSaleReaderPaymentProvider) Valid() bool {
+	switch e {
+	case PointOfSaleReaderPaymentProviderStripe:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaxProductType.
+const (
+	TaxProductTypeDigital  TaxProductType = "digital"
+	TaxProductTypeEmpty    TaxProductType = ""
+	TaxProductTypePhysical TaxProductType = "physical"
+	TaxProductTypeService  TaxProductType = "service"
+)
+
+// Valid indicates whether the value is a known member of the TaxProductType enum.
+func (e TaxProductType) Valid() bool {
+	switch e {
+	case TaxProductTypeDigital:
+		return true
+	case TaxProductTypeEmpty:
+		return true
+	case TaxProductTypePhysical:
+		return true
+	case TaxProductTypeService:
 		return true
 	default:
 		return false
@@ -783,8 +1497,14 @@ type Activity struct {
 	UUID          *string `json:"uuid,omitempty"`
 }
 
+// AdditionalDimensionApplication How an option value applies its additional dimensions to the item.
+type AdditionalDimensionApplication string
+
 // AutoOrder defines model for AutoOrder.
 type AutoOrder struct {
+	// AddOns Array of addon objects instructing which items to add to auto order and how many times they should be added.
+	AddOns []AutoOrderAddonItem `json:"add_ons,omitzero"`
+
 	// AutoOrderCode Unique code assigned to this auto order
 	AutoOrderCode *string `json:"auto_order_code,omitempty"`
 
@@ -831,6 +1551,15 @@ type AutoOrder struct {
 	Logs       []AutoOrderLog       `json:"logs,omitzero"`
 	Management *AutoOrderManagement `json:"management,omitempty"`
 
+	// MerchantID UltraCart merchant ID owning this order
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// MergedDts The date/time the auto order was merged into another auto order
+	MergedDts *uctime.Time `json:"merged_dts,omitempty"`
+
+	// MergedIntoAutoOrderOid The auto order that this auto order was merged into
+	MergedIntoAutoOrderOid *int32 `json:"merged_into_auto_order_oid,omitempty"`
+
 	// NextAttempt The next time that the auto order will be attempted for processing
 	NextAttempt   *uctime.Time `json:"next_attempt,omitempty"`
 	OriginalOrder *Order       `json:"original_order,omitempty"`
@@ -840,6 +1569,9 @@ type AutoOrder struct {
 
 	// OverrideAffiliateID Override the affiliate id given credit for rebills of this auto order
 	OverrideAffiliateID *int32 `json:"override_affiliate_id,omitempty"`
+
+	// Properties Array of property objects
+	Properties []AutoOrderProperty `json:"properties,omitzero"`
 
 	// RebillOrders Rebill orders that have taken place on this auto order
 	RebillOrders []Order `json:"rebill_orders,omitzero"`
@@ -854,8 +1586,35 @@ type AutoOrder struct {
 // AutoOrderStatus The status of the auto order
 type AutoOrderStatus string
 
+// AutoOrderAddonItem defines model for AutoOrderAddonItem.
+type AutoOrderAddonItem struct {
+	ArbitraryUnitCost *float64 `json:"arbitrary_unit_cost,omitempty"`
+	FreeShipping      *bool    `json:"free_shipping,omitempty"`
+	ItemID            *string  `json:"item_id,omitempty"`
+	NextXOrders       *int32   `json:"next_x_orders,omitempty"`
+
+	// Options Options associated with this item
+	Options  []AutoOrderAddonItemOption `json:"options,omitzero"`
+	Quantity *int32                     `json:"quantity,omitempty"`
+}
+
+// AutoOrderAddonItemOption defines model for AutoOrderAddonItemOption.
+type AutoOrderAddonItemOption struct {
+	// Label Label
+	Label *string `json:"label,omitempty"`
+
+	// Value Value
+	Value *string `json:"value,omitempty"`
+}
+
+// AutoOrderFrequency How often an auto order item rebills.
+type AutoOrderFrequency string
+
 // AutoOrderItem defines model for AutoOrderItem.
 type AutoOrderItem struct {
+	// AddOns Array of addon objects instructing which items to add to auto order and how many times they should be added.
+	AddOns []AutoOrderAddonItem `json:"add_ons,omitzero"`
+
 	// ArbitraryItemID Arbitrary item id that should be rebilled instead of the normal schedule
 	ArbitraryItemID *string `json:"arbitrary_item_id,omitempty"`
 
@@ -877,8 +1636,14 @@ type AutoOrderItem struct {
 	// AutoOrderItemOid Primary key of AutoOrderItem
 	AutoOrderItemOid *int32 `json:"auto_order_item_oid,omitempty"`
 
+	// CalculatedNextShipmentDts Calculated Date/time that this item is scheduled to rebill.  Will be null if no more shipments are going to occur on this item
+	CalculatedNextShipmentDts *uctime.Time `json:"calculated_next_shipment_dts,omitempty"`
+
+	// FirstOrderDts Date/time of the first order of this item.  Null if item added to auto order and has not been rebilled yet.
+	FirstOrderDts *uctime.Time `json:"first_order_dts,omitempty"`
+
 	// Frequency Frequency of the rebill if not a fixed schedule
-	Frequency *AutoOrderItemFrequency `json:"frequency,omitempty"`
+	Frequency *AutoOrderFrequency `json:"frequency,omitempty"`
 
 	// FutureSchedules The future rebill schedule for this item up to the next ten rebills
 	FutureSchedules []AutoOrderItemFutureSchedule `json:"future_schedules,omitzero"`
@@ -888,6 +1653,9 @@ type AutoOrderItem struct {
 
 	// LifeTimeValue The life time value of this item including the original purchase
 	LifeTimeValue *float64 `json:"life_time_value,omitempty"`
+
+	// NextItemID Calculated next item id
+	NextItemID *string `json:"next_item_id,omitempty"`
 
 	// NextPreshipmentNoticeDts The date/time of when the next pre-shipment notice should be sent
 	NextPreshipmentNoticeDts *uctime.Time `json:"next_preshipment_notice_dts,omitempty"`
@@ -910,6 +1678,9 @@ type AutoOrderItem struct {
 	// OriginalQuantity The original quantity purchased
 	OriginalQuantity *float64 `json:"original_quantity,omitempty"`
 
+	// Paused True if paused.  This field is an object instead of a primitive for backwards compatibility.
+	Paused *bool `json:"paused,omitempty"`
+
 	// PaypalPayerID The PayPal Payer ID tied to this item
 	PaypalPayerID *string `json:"paypal_payer_id,omitempty"`
 
@@ -919,6 +1690,9 @@ type AutoOrderItem struct {
 	// PreshipmentNoticeSent True if the preshipment notice associated with the next rebill has been sent
 	PreshipmentNoticeSent *bool `json:"preshipment_notice_sent,omitempty"`
 
+	// Properties Array of property objects
+	Properties []AutoOrderProperty `json:"properties,omitzero"`
+
 	// RebillValue The value of the rebills of this item
 	RebillValue *float64 `json:"rebill_value,omitempty"`
 
@@ -926,9 +1700,6 @@ type AutoOrderItem struct {
 	RemainingRepeatCount *int32                       `json:"remaining_repeat_count,omitempty"`
 	SimpleSchedule       *AutoOrderItemSimpleSchedule `json:"simple_schedule,omitempty"`
 }
-
-// AutoOrderItemFrequency Frequency of the rebill if not a fixed schedule
-type AutoOrderItemFrequency string
 
 // AutoOrderItemFutureSchedule defines model for AutoOrderItemFutureSchedule.
 type AutoOrderItemFutureSchedule struct {
@@ -957,7 +1728,7 @@ type AutoOrderItemOption struct {
 // AutoOrderItemSimpleSchedule defines model for AutoOrderItemSimpleSchedule.
 type AutoOrderItemSimpleSchedule struct {
 	// Frequency Frequency of the rebill if not a fixed schedule
-	Frequency *AutoOrderItemSimpleScheduleFrequency `json:"frequency,omitempty"`
+	Frequency *AutoOrderFrequency `json:"frequency,omitempty"`
 
 	// ItemID Item ID that should rebill
 	ItemID *string `json:"item_id,omitempty"`
@@ -965,9 +1736,6 @@ type AutoOrderItemSimpleSchedule struct {
 	// RepeatCount The number of times this simple schedule is configured for
 	RepeatCount *int32 `json:"repeat_count,omitempty"`
 }
-
-// AutoOrderItemSimpleScheduleFrequency Frequency of the rebill if not a fixed schedule
-type AutoOrderItemSimpleScheduleFrequency string
 
 // AutoOrderLog defines model for AutoOrderLog.
 type AutoOrderLog struct {
@@ -982,6 +1750,25 @@ type AutoOrderLog struct {
 type AutoOrderManagement struct {
 	// UpdateBillingURL URL where the customer can go to update their billing information.
 	UpdateBillingURL *string `json:"update_billing_url,omitempty"`
+}
+
+// AutoOrderProperty defines model for AutoOrderProperty.
+type AutoOrderProperty struct {
+	// Name Name of the property
+	Name *string `json:"name,omitempty"`
+
+	// Value Value of the property
+	Value *string `json:"value,omitempty"`
+}
+
+// BaseResponse defines model for BaseResponse.
+type BaseResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
 }
 
 // Browser defines model for Browser.
@@ -1063,6 +1850,9 @@ type Cart struct {
 	Summary     *CartSummary     `json:"summary,omitempty"`
 	Taxes       *CartTaxes       `json:"taxes,omitempty"`
 	UpsellAfter *CartUpsellAfter `json:"upsell_after,omitempty"`
+
+	// Utms UTM clicks.  The zero index is the most recent (last) UTM click.  Only available in BigQuery and on an abandon webhook.
+	Utms []CartUtm `json:"utms,omitzero"`
 }
 
 // CartAffiliate defines model for CartAffiliate.
@@ -1152,8 +1942,14 @@ type CartCheckout struct {
 	// Comments Comments from the customer.  Rarely used on the single page checkout.
 	Comments *string `json:"comments,omitempty"`
 
+	// CurrentStep Current step of the checkout (read only)
+	CurrentStep *string `json:"current_step,omitempty"`
+
 	// CustomField1 Custom field 1
 	CustomField1 *string `json:"custom_field1,omitempty"`
+
+	// CustomField10 Custom field 10
+	CustomField10 *string `json:"custom_field10,omitempty"`
 
 	// CustomField2 Custom field 2
 	CustomField2 *string `json:"custom_field2,omitempty"`
@@ -1172,6 +1968,12 @@ type CartCheckout struct {
 
 	// CustomField7 Custom field 7
 	CustomField7 *string `json:"custom_field7,omitempty"`
+
+	// CustomField8 Custom field 8
+	CustomField8 *string `json:"custom_field8,omitempty"`
+
+	// CustomField9 Custom field 9
+	CustomField9 *string `json:"custom_field9,omitempty"`
 
 	// IPAddress IP Address (read only unless non-browser key authenticated)
 	IPAddress *string `json:"ip_address,omitempty"`
@@ -1336,7 +2138,7 @@ type CartCustomerProfileCreditCard struct {
 	CardNumber *string `json:"card_number,omitempty"`
 
 	// CardType Card type
-	CardType *CartCustomerProfileCreditCardCardType `json:"card_type,omitempty"`
+	CardType *CreditCardType `json:"card_type,omitempty"`
 
 	// CustomerProfileCreditCardID Unique identifier for this stored card
 	CustomerProfileCreditCardID *int32 `json:"customer_profile_credit_card_id,omitempty"`
@@ -1344,9 +2146,6 @@ type CartCustomerProfileCreditCard struct {
 	// LastUsedDate Last used
 	LastUsedDate *uctime.Time `json:"last_used_date,omitempty"`
 }
-
-// CartCustomerProfileCreditCardCardType Card type
-type CartCustomerProfileCreditCardCardType string
 
 // CartGift defines model for CartGift.
 type CartGift struct {
@@ -1429,6 +2228,9 @@ type CartItem struct {
 	// Preorder True if this item is on pre-order
 	Preorder *bool `json:"preorder,omitempty"`
 
+	// Properties Properties associated with the item
+	Properties []CartItemProperty `json:"properties,omitzero"`
+
 	// Quantity quantity
 	Quantity *float64 `json:"quantity,omitempty"`
 
@@ -1485,14 +2287,11 @@ type CartItemMultimedia struct {
 	Thumbnails []CartItemMultimediaThumbnail `json:"thumbnails,omitzero"`
 
 	// Type Type of multimedia
-	Type *CartItemMultimediaType `json:"type,omitempty"`
+	Type *MultimediaType `json:"type,omitempty"`
 
 	// URL URL to view multimedia at
 	URL *string `json:"url,omitempty"`
 }
-
-// CartItemMultimediaType Type of multimedia
-type CartItemMultimediaType string
 
 // CartItemMultimediaThumbnail defines model for CartItemMultimediaThumbnail.
 type CartItemMultimediaThumbnail struct {
@@ -1540,14 +2339,11 @@ type CartItemOption struct {
 	SelectedValue *string `json:"selected_value,omitempty"`
 
 	// Type Type of option
-	Type *CartItemOptionType `json:"type,omitempty"`
+	Type *CartOptionType `json:"type,omitempty"`
 
 	// Values Values that the customer can select from for radio or select type options
 	Values []CartItemOptionValue `json:"values,omitzero"`
 }
-
-// CartItemOptionType Type of option
-type CartItemOptionType string
 
 // CartItemOptionValue defines model for CartItemOptionValue.
 type CartItemOptionValue struct {
@@ -1570,6 +2366,21 @@ type CartItemPhysical struct {
 	Length *Distance `json:"length,omitempty"`
 	Weight *Weight   `json:"weight,omitempty"`
 	Width  *Distance `json:"width,omitempty"`
+}
+
+// CartItemProperty defines model for CartItemProperty.
+type CartItemProperty struct {
+	// Display True if this property is displayed to the customer
+	Display *bool `json:"display,omitempty"`
+
+	// ExpirationDts The date/time that the property expires and is deleted
+	ExpirationDts *uctime.Time `json:"expiration_dts,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// Value Value
+	Value *string `json:"value,omitempty"`
 }
 
 // CartItemVariationSelection defines model for CartItemVariationSelection.
@@ -1615,14 +2426,11 @@ type CartKitComponentOption struct {
 	SelectedValue *string `json:"selected_value,omitempty"`
 
 	// Type Type of option
-	Type *CartKitComponentOptionType `json:"type,omitempty"`
+	Type *CartOptionType `json:"type,omitempty"`
 
 	// Values Values that the customer can select from for radio or select type options
 	Values []CartItemOptionValue `json:"values,omitzero"`
 }
-
-// CartKitComponentOptionType Type of option
-type CartKitComponentOptionType string
 
 // CartMarketing defines model for CartMarketing.
 type CartMarketing struct {
@@ -1636,12 +2444,16 @@ type CartMarketing struct {
 	MailingListOptIn *bool `json:"mailing_list_opt_in,omitempty"`
 }
 
+// CartOptionType How a cart item or kit component option is presented.
+type CartOptionType string
+
 // CartPayment defines model for CartPayment.
 type CartPayment struct {
-	Affirm     *CartPaymentAffirm     `json:"affirm,omitempty"`
-	Amazon     *CartPaymentAmazon     `json:"amazon,omitempty"`
-	Check      *CartPaymentCheck      `json:"check,omitempty"`
-	CreditCard *CartPaymentCreditCard `json:"credit_card,omitempty"`
+	Affirm            *CartPaymentAffirm            `json:"affirm,omitempty"`
+	Amazon            *CartPaymentAmazon            `json:"amazon,omitempty"`
+	Check             *CartPaymentCheck             `json:"check,omitempty"`
+	CreditCard        *CartPaymentCreditCard        `json:"credit_card,omitempty"`
+	HealthBenefitCard *CartPaymentHealthBenefitCard `json:"health_benefit_card,omitempty"`
 
 	// PaymentMethod Payment method
 	PaymentMethod *string                   `json:"payment_method,omitempty"`
@@ -1697,6 +2509,27 @@ type CartPaymentCreditCard struct {
 
 	// StoreCreditCard True if the customer wants to store the card on their profile for future re-use
 	StoreCreditCard *bool `json:"store_credit_card,omitempty"`
+}
+
+// CartPaymentHealthBenefitCard defines model for CartPaymentHealthBenefitCard.
+type CartPaymentHealthBenefitCard struct {
+	// HealthBenefitCardExpirationMonth Health benefit expiration month (1-12)
+	HealthBenefitCardExpirationMonth *int32 `json:"health_benefit_card_expiration_month,omitempty"`
+
+	// HealthBenefitCardExpirationYear Health benefit card expiration year (four digit year)
+	HealthBenefitCardExpirationYear *int32 `json:"health_benefit_card_expiration_year,omitempty"`
+
+	// HealthBenefitCardNumber Health benefit card number (masked to the last 4)
+	HealthBenefitCardNumber *string `json:"health_benefit_card_number,omitempty"`
+
+	// HealthBenefitCardNumberToken Hosted field token for the card number
+	HealthBenefitCardNumberToken *string `json:"health_benefit_card_number_token,omitempty"`
+
+	// HealthBenefitCardVerificationNumber Health benefit card verification number (masked)
+	HealthBenefitCardVerificationNumber *string `json:"health_benefit_card_verification_number,omitempty"`
+
+	// HealthBenefitCardVerificationNumberToken Hosted field token for the health benefit card verification number
+	HealthBenefitCardVerificationNumberToken *string `json:"health_benefit_card_verification_number_token,omitempty"`
 }
 
 // CartPaymentPurchaseOrder defines model for CartPaymentPurchaseOrder.
@@ -1813,6 +2646,9 @@ type CartSettingsPaymentAmazon struct {
 type CartSettingsPaymentCreditCard struct {
 	// CollectCreditCardVerificationNumber True if the credit card verification number should be collected
 	CollectCreditCardVerificationNumber *bool `json:"collect_credit_card_verification_number,omitempty"`
+
+	// CollectCreditCardVerificationNumberMinimum If this field is null or the total is greater than or equal to this value then collect the CVV2.
+	CollectCreditCardVerificationNumberMinimum *float64 `json:"collect_credit_card_verification_number_minimum,omitempty"`
 
 	// CreditCardTypes Available credit card types
 	CreditCardTypes []string `json:"credit_card_types,omitzero"`
@@ -1993,18 +2829,24 @@ type CartSummary struct {
 	ArbitraryTax                   *Currency `json:"arbitrary_tax,omitempty"`
 	ArbitraryTaxRate               *Currency `json:"arbitrary_tax_rate,omitempty"`
 	ArbitraryTaxableSubtotal       *Currency `json:"arbitrary_taxable_subtotal,omitempty"`
-	ShippingHandling               *Currency `json:"shipping_handling,omitempty"`
-	ShippingHandlingDiscount       *Currency `json:"shipping_handling_discount,omitempty"`
-	ShippingHandlingWithDiscount   *Currency `json:"shipping_handling_with_discount,omitempty"`
-	Subtotal                       *Currency `json:"subtotal,omitempty"`
-	SubtotalDiscount               *Currency `json:"subtotal_discount,omitempty"`
-	SubtotalWithDiscount           *Currency `json:"subtotal_with_discount,omitempty"`
-	Surcharge                      *Currency `json:"surcharge,omitempty"`
-	Tax                            *Currency `json:"tax,omitempty"`
-	TaxableSubtotal                *Currency `json:"taxable_subtotal,omitempty"`
-	TaxableSubtotalDiscount        *Currency `json:"taxable_subtotal_discount,omitempty"`
-	TaxableSubtotalWithDiscount    *Currency `json:"taxable_subtotal_with_discount,omitempty"`
-	Total                          *Currency `json:"total,omitempty"`
+	HealthBenefitCardAmount        *Currency `json:"health_benefit_card_amount,omitempty"`
+	HealthBenefitCardBalance       *Currency `json:"health_benefit_card_balance,omitempty"`
+
+	// HealthBenefitCardRequirements Health benefit card requirements
+	HealthBenefitCardRequirements *string   `json:"health_benefit_card_requirements,omitempty"`
+	InternalGiftCertificateAmount *Currency `json:"internal_gift_certificate_amount,omitempty"`
+	ShippingHandling              *Currency `json:"shipping_handling,omitempty"`
+	ShippingHandlingDiscount      *Currency `json:"shipping_handling_discount,omitempty"`
+	ShippingHandlingWithDiscount  *Currency `json:"shipping_handling_with_discount,omitempty"`
+	Subtotal                      *Currency `json:"subtotal,omitempty"`
+	SubtotalDiscount              *Currency `json:"subtotal_discount,omitempty"`
+	SubtotalWithDiscount          *Currency `json:"subtotal_with_discount,omitempty"`
+	Surcharge                     *Currency `json:"surcharge,omitempty"`
+	Tax                           *Currency `json:"tax,omitempty"`
+	TaxableSubtotal               *Currency `json:"taxable_subtotal,omitempty"`
+	TaxableSubtotalDiscount       *Currency `json:"taxable_subtotal_discount,omitempty"`
+	TaxableSubtotalWithDiscount   *Currency `json:"taxable_subtotal_with_discount,omitempty"`
+	Total                         *Currency `json:"total,omitempty"`
 }
 
 // CartTaxes defines model for CartTaxes.
@@ -2027,8 +2869,52 @@ type CartUpsellAfter struct {
 	// FinalizeAfterMinutes The amount of inactivity in minutes after which the cart should be finalized into an order.  This will calculate the finalize_after_dts field.
 	FinalizeAfterMinutes *int32 `json:"finalize_after_minutes,omitempty"`
 
-	// UpsellPathCode Upsell path code
+	// UpsellPathCode Upsell path code (this is for legacy upsells only)
 	UpsellPathCode *string `json:"upsell_path_code,omitempty"`
+
+	// UpsellPathName Upsell path name to start on (StoreFront Upsells).  Will only be respected on a handoff API call.
+	UpsellPathName *string `json:"upsell_path_name,omitempty"`
+
+	// UpsellPathVariation Upsell path variation to start on (StoreFront Upsells).   Will only be respected on a handoff API call.
+	UpsellPathVariation *string `json:"upsell_path_variation,omitempty"`
+}
+
+// CartUtm defines model for CartUtm.
+type CartUtm struct {
+	AttributionFirstClickSubtotal    *float64 `json:"attribution_first_click_subtotal,omitempty"`
+	AttributionFirstClickTotal       *float64 `json:"attribution_first_click_total,omitempty"`
+	AttributionLastClickSubtotal     *float64 `json:"attribution_last_click_subtotal,omitempty"`
+	AttributionLastClickTotal        *float64 `json:"attribution_last_click_total,omitempty"`
+	AttributionLinearSubtotal        *float64 `json:"attribution_linear_subtotal,omitempty"`
+	AttributionLinearTotal           *float64 `json:"attribution_linear_total,omitempty"`
+	AttributionPositionBasedSubtotal *float64 `json:"attribution_position_based_subtotal,omitempty"`
+	AttributionPositionBasedTotal    *float64 `json:"attribution_position_based_total,omitempty"`
+
+	// ClickDts Date/time that the click happened
+	ClickDts        *uctime.Time `json:"click_dts,omitempty"`
+	FacebookAdID    *string      `json:"facebook_ad_id,omitempty"`
+	Fbclid          *string      `json:"fbclid,omitempty"`
+	Gbraid          *string      `json:"gbraid,omitempty"`
+	Glcid           *string      `json:"glcid,omitempty"`
+	ItmCampaign     *string      `json:"itm_campaign,omitempty"`
+	ItmContent      *string      `json:"itm_content,omitempty"`
+	ItmID           *string      `json:"itm_id,omitempty"`
+	ItmMedium       *string      `json:"itm_medium,omitempty"`
+	ItmSource       *string      `json:"itm_source,omitempty"`
+	ItmTerm         *string      `json:"itm_term,omitempty"`
+	Msclkid         *string      `json:"msclkid,omitempty"`
+	ShortCode       *string      `json:"short_code,omitempty"`
+	ShortCodeBackup *bool        `json:"short_code_backup,omitempty"`
+	Ttclid          *string      `json:"ttclid,omitempty"`
+	UcMessageID     *string      `json:"uc_message_id,omitempty"`
+	UtmCampaign     *string      `json:"utm_campaign,omitempty"`
+	UtmContent      *string      `json:"utm_content,omitempty"`
+	UtmID           *string      `json:"utm_id,omitempty"`
+	UtmMedium       *string      `json:"utm_medium,omitempty"`
+	UtmSource       *string      `json:"utm_source,omitempty"`
+	UtmTerm         *string      `json:"utm_term,omitempty"`
+	Vmcid           *string      `json:"vmcid,omitempty"`
+	Wbraid          *string      `json:"wbraid,omitempty"`
 }
 
 // Conversation defines model for Conversation.
@@ -2057,24 +2943,48 @@ type Conversation struct {
 	MessageCount *int32                    `json:"message_count,omitempty"`
 	Messages     []ConversationMessage     `json:"messages,omitzero"`
 	Participants []ConversationParticipant `json:"participants,omitzero"`
+	Sentiment    *ConversationSentiment    `json:"sentiment,omitempty"`
 
 	// StartDts Start of the conversation date/time
 	StartDts       *uctime.Time `json:"start_dts,omitempty"`
 	UnreadMessages *bool        `json:"unread_messages,omitempty"`
-	Visible        *bool        `json:"visible,omitempty"`
-}
 
-// ConversationMedium The communication medium of the customer.
-type ConversationMedium string
+	// VirtualAgent True if a virtual agent answered the conversation
+	VirtualAgent *bool `json:"virtual_agent,omitempty"`
+
+	// VirtualAgentCost The cost of this conversation performed by the virtual agent
+	VirtualAgentCost *float64 `json:"virtual_agent_cost,omitempty"`
+	Visible          *bool    `json:"visible,omitempty"`
+}
 
 // ConversationAgentAuth defines model for ConversationAgentAuth.
 type ConversationAgentAuth struct {
-	ConversationParticipantARN  *string                     `json:"conversation_participant_arn,omitempty"`
-	ConversationParticipantName *string                     `json:"conversation_participant_name,omitempty"`
-	JWT                         *string                     `json:"jwt,omitempty"`
-	MerchantID                  *string                     `json:"merchant_id,omitempty"`
-	TwilioAccounts              []ConversationTwilioAccount `json:"twilio_accounts,omitzero"`
-	WebsocketURL                *string                     `json:"websocket_url,omitempty"`
+	ChatAdmin                   *bool   `json:"chat_admin,omitempty"`
+	ChatUser                    *bool   `json:"chat_user,omitempty"`
+	ConversationParticipantARN  *string `json:"conversation_participant_arn,omitempty"`
+	ConversationParticipantName *string `json:"conversation_participant_name,omitempty"`
+	CustomerProfile             *bool   `json:"customer_profile,omitempty"`
+
+	// DefaultPhoneNumber The default phone number this agent should use when making an outbound call.
+	DefaultPhoneNumber *string `json:"default_phone_number,omitempty"`
+
+	// GroupIds UltraCart Groups this user belongs to
+	GroupIds         []int                       `json:"group_ids,omitzero"`
+	JWT              *string                     `json:"jwt,omitempty"`
+	MerchantID       *string                     `json:"merchant_id,omitempty"`
+	PbxAdmin         *bool                       `json:"pbx_admin,omitempty"`
+	PbxJWT           *string                     `json:"pbx_jwt,omitempty"`
+	PbxSupervisor    *bool                       `json:"pbx_supervisor,omitempty"`
+	PbxUser          *bool                       `json:"pbx_user,omitempty"`
+	PbxVoiceIdentity *string                     `json:"pbx_voice_identity,omitempty"`
+	PbxVoiceToken    *string                     `json:"pbx_voice_token,omitempty"`
+	PbxWorkerToken   *string                     `json:"pbx_worker_token,omitempty"`
+	PbxWorkerTokenV2 *string                     `json:"pbx_worker_token_v2,omitempty"`
+	TwilioAccounts   []ConversationTwilioAccount `json:"twilio_accounts,omitzero"`
+
+	// UserID UltraCart User ID
+	UserID       *int32  `json:"user_id,omitempty"`
+	WebsocketURL *string `json:"websocket_url,omitempty"`
 }
 
 // ConversationAgentAuthResponse defines model for ConversationAgentAuthResponse.
@@ -2086,6 +2996,114 @@ type ConversationAgentAuthResponse struct {
 	// Success Indicates if API call was successful
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentProfile defines model for ConversationAgentProfile.
+type ConversationAgentProfile struct {
+	// Ai AI powered chat bot
+	Ai             *bool                                 `json:"ai,omitempty"`
+	AiCapabilities *ConversationVirtualAgentCapabilities `json:"ai_capabilities,omitempty"`
+
+	// AiChatInstructions Additional instructions for this AI when handle web chats
+	AiChatInstructions *string `json:"ai_chat_instructions,omitempty"`
+
+	// AiPersona Persona of this AI agent
+	AiPersona *string `json:"ai_persona,omitempty"`
+
+	// AiSmsInstructions Additional instructions for this AI when handle SMS messages
+	AiSmsInstructions *string `json:"ai_sms_instructions,omitempty"`
+
+	// AiTicketInstructions Additional instructions for this AI when handling ticket draft replies
+	AiTicketInstructions *string `json:"ai_ticket_instructions,omitempty"`
+
+	// AiVoiceInstructions Additional voice instructions for this AI when handling voice calls
+	AiVoiceInstructions *string `json:"ai_voice_instructions,omitempty"`
+
+	// AiVoicePersonality Which AI voice personality to use when handling the call.
+	AiVoicePersonality *ConversationAgentProfileAiVoicePersonality `json:"ai_voice_personality,omitempty"`
+
+	// ChatLimit The number of engagement chats that can be pushed on them at any given time.
+	ChatLimit *int32 `json:"chat_limit,omitempty"`
+
+	// DefaultLanguageIsoCode The default language the agent is chatting in
+	DefaultLanguageIsoCode *string `json:"default_language_iso_code,omitempty"`
+
+	// DefaultStatus Default status when the agent loads conversations app.
+	DefaultStatus *ConversationAgentStatus `json:"default_status,omitempty"`
+
+	// DisplayName An alternate name that the agent wants to use in chat.
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// Name Their actual user name for profile settings display as placeholder test
+	Name *string `json:"name,omitempty"`
+
+	// ProfileImageUploadKey An upload key used to update the profile image.
+	ProfileImageUploadKey *string `json:"profile_image_upload_key,omitempty"`
+
+	// ProfileImageURL Their current profile image URL
+	ProfileImageURL *string `json:"profile_image_url,omitempty"`
+
+	// UserID User ID associated with the agent.  Populated by getAgentProfiles call only.
+	UserID *int32 `json:"user_id,omitempty"`
+
+	// ZohodeskClassifications Restrict this agent to drafting replies only to tickets with these classifications
+	ZohodeskClassifications []string `json:"zohodesk_classifications,omitzero"`
+
+	// ZohodeskDepartments Restrict this agent to drafting replies only to these department ids
+	ZohodeskDepartments []string `json:"zohodesk_departments,omitzero"`
+}
+
+// ConversationAgentProfileAiVoicePersonality Which AI voice personality to use when handling the call.
+type ConversationAgentProfileAiVoicePersonality string
+
+// ConversationAgentProfileResponse defines model for ConversationAgentProfileResponse.
+type ConversationAgentProfileResponse struct {
+	AgentProfile *ConversationAgentProfile `json:"agent_profile,omitempty"`
+	Error        *Error                    `json:"error,omitempty"`
+	Metadata     *ResponseMetadata         `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentProfilesResponse defines model for ConversationAgentProfilesResponse.
+type ConversationAgentProfilesResponse struct {
+	AgentProfiles []ConversationAgentProfile `json:"agent_profiles,omitzero"`
+	Error         *Error                     `json:"error,omitempty"`
+	Metadata      *ResponseMetadata          `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatus An agent's availability for new conversations.
+type ConversationAgentStatus string
+
+// ConversationAutocompleteRequest defines model for ConversationAutocompleteRequest.
+type ConversationAutocompleteRequest struct {
+	Field *string `json:"field,omitempty"`
+	Term  *string `json:"term,omitempty"`
+}
+
+// ConversationAutocompleteResponse defines model for ConversationAutocompleteResponse.
+type ConversationAutocompleteResponse struct {
+	Error    *Error                          `json:"error,omitempty"`
+	Field    *string                         `json:"field,omitempty"`
+	Metadata *ResponseMetadata               `json:"metadata,omitempty"`
+	Results  []ConversationAutocompleteValue `json:"results,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Term    *string  `json:"term,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAutocompleteValue defines model for ConversationAutocompleteValue.
+type ConversationAutocompleteValue struct {
+	Description *string `json:"description,omitempty"`
+	Value       *string `json:"value,omitempty"`
 }
 
 // ConversationCannedMessage defines model for ConversationCannedMessage.
@@ -2124,13 +3142,43 @@ type ConversationCannedMessagesSearch struct {
 	ShortCode  *string `json:"short_code,omitempty"`
 }
 
+// ConversationDeleteKnowledgeBaseDocumentResponse defines model for ConversationDeleteKnowledgeBaseDocumentResponse.
+type ConversationDeleteKnowledgeBaseDocumentResponse struct {
+	DocumentID *string           `json:"document_id,omitempty"`
+	Error      *Error            `json:"error,omitempty"`
+	Metadata   *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
 // ConversationDepartment defines model for ConversationDepartment.
 type ConversationDepartment struct {
-	ConversationDepartmentOid *int32                          `json:"conversation_department_oid,omitempty"`
-	DeleteMe                  *bool                           `json:"delete_me,omitempty"`
-	DepartmentName            *string                         `json:"department_name,omitempty"`
-	MerchantID                *string                         `json:"merchant_id,omitempty"`
-	Settings                  *ConversationDepartmentSettings `json:"settings,omitempty"`
+	ConversationDepartmentOid *int32                         `json:"conversation_department_oid,omitempty"`
+	DepartmentName            *string                        `json:"department_name,omitempty"`
+	Members                   []ConversationDepartmentMember `json:"members,omitzero"`
+	MerchantID                *string                        `json:"merchant_id,omitempty"`
+	Settings                  json.RawMessage                `json:"settings,omitempty"`
+}
+
+// ConversationDepartmentMember defines model for ConversationDepartmentMember.
+type ConversationDepartmentMember struct {
+	Ai     *bool   `json:"ai,omitempty"`
+	Member *bool   `json:"member,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	UserID *int32  `json:"user_id,omitempty"`
+}
+
+// ConversationDepartmentMembersResponse defines model for ConversationDepartmentMembersResponse.
+type ConversationDepartmentMembersResponse struct {
+	ConversationDepartmentMembers []ConversationDepartmentMember `json:"conversation_department_members,omitzero"`
+	Error                         *Error                         `json:"error,omitempty"`
+	Metadata                      *ResponseMetadata              `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
 }
 
 // ConversationDepartmentResponse defines model for ConversationDepartmentResponse.
@@ -2143,9 +3191,6 @@ type ConversationDepartmentResponse struct {
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
 }
-
-// ConversationDepartmentSettings defines model for ConversationDepartmentSettings.
-type ConversationDepartmentSettings = json.RawMessage
 
 // ConversationDepartmentsResponse defines model for ConversationDepartmentsResponse.
 type ConversationDepartmentsResponse struct {
@@ -2160,17 +3205,71 @@ type ConversationDepartmentsResponse struct {
 
 // ConversationEngagement defines model for ConversationEngagement.
 type ConversationEngagement struct {
+	Active                    *bool                           `json:"active,omitempty"`
 	ConversationEngagementOid *int32                          `json:"conversation_engagement_oid,omitempty"`
 	CustomerGreeting          *string                         `json:"customer_greeting,omitempty"`
+	CustomerInitiated         *bool                           `json:"customer_initiated,omitempty"`
 	DepartmentOids            []int                           `json:"department_oids,omitzero"`
 	EngagementName            *string                         `json:"engagement_name,omitempty"`
 	Equation                  *ConversationEngagementEquation `json:"equation,omitempty"`
 	TimeOnPage                *int32                          `json:"time_on_page,omitempty"`
-	VisitorType               *string                         `json:"visitor_type,omitempty"`
+
+	// VisitorType The type of visitor
+	VisitorType *ConversationEngagementVisitorType `json:"visitor_type,omitempty"`
 }
 
+// ConversationEngagementVisitorType The type of visitor
+type ConversationEngagementVisitorType string
+
 // ConversationEngagementEquation defines model for ConversationEngagementEquation.
-type ConversationEngagementEquation = json.RawMessage
+type ConversationEngagementEquation struct {
+	Groups []ConversationEngagementEquationGroup `json:"groups,omitzero"`
+}
+
+// ConversationEngagementEquationFunction defines model for ConversationEngagementEquationFunction.
+type ConversationEngagementEquationFunction struct {
+	// AnyPageURLLogic Logic operation to perform on an any page url function type
+	AnyPageURLLogic *ConversationEngagementTextLogic `json:"any_page_url_logic,omitempty"`
+	AnyPageURLValue *string                          `json:"any_page_url_value,omitempty"`
+
+	// CurrentPageURLLogic Logic operation to perform on a current page url function type
+	CurrentPageURLLogic *ConversationEngagementTextLogic `json:"current_page_url_logic,omitempty"`
+	CurrentPageURLValue *string                          `json:"current_page_url_value,omitempty"`
+
+	// CustomersBrowsingTimeLogic Logic operation to perform on a customer&#39;s browsing time function type
+	CustomersBrowsingTimeLogic   *ConversationEngagementNumberLogic `json:"customers_browsing_time_logic,omitempty"`
+	CustomersBrowsingTimeSeconds *int32                             `json:"customers_browsing_time_seconds,omitempty"`
+	CustomersLocationCountry     *string                            `json:"customers_location_country,omitempty"`
+
+	// CustomersLocationLogic Logic operation to perform on a customer&#39;s location function type
+	CustomersLocationLogic *ConversationEngagementEquationFunctionCustomersLocationLogic `json:"customers_location_logic,omitempty"`
+	CustomersLocationState *string                                                       `json:"customers_location_state,omitempty"`
+
+	// NumberOfViewedPagesLogic Logic operation to perform on a customer&#39;s browsing time function type
+	NumberOfViewedPagesLogic *ConversationEngagementNumberLogic `json:"number_of_viewed_pages_logic,omitempty"`
+	NumberOfViewedPagesValue *int32                             `json:"number_of_viewed_pages_value,omitempty"`
+
+	// ReferringWebsiteLogic Logic operation to perform on a referring website function type
+	ReferringWebsiteLogic *ConversationEngagementTextLogic `json:"referring_website_logic,omitempty"`
+	ReferringWebsiteValue *string                          `json:"referring_website_value,omitempty"`
+
+	// Type Type of function
+	Type *ConversationEngagementEquationFunctionType `json:"type,omitempty"`
+}
+
+// ConversationEngagementEquationFunctionCustomersLocationLogic Logic operation to perform on a customer&#39;s location function type
+type ConversationEngagementEquationFunctionCustomersLocationLogic string
+
+// ConversationEngagementEquationFunctionType Type of function
+type ConversationEngagementEquationFunctionType string
+
+// ConversationEngagementEquationGroup defines model for ConversationEngagementEquationGroup.
+type ConversationEngagementEquationGroup struct {
+	Functions []ConversationEngagementEquationFunction `json:"functions,omitzero"`
+}
+
+// ConversationEngagementNumberLogic How an engagement rule compares a number (browsing time, pages viewed).
+type ConversationEngagementNumberLogic string
 
 // ConversationEngagementResponse defines model for ConversationEngagementResponse.
 type ConversationEngagementResponse struct {
@@ -2183,6 +3282,9 @@ type ConversationEngagementResponse struct {
 	Warning *Warning `json:"warning,omitempty"`
 }
 
+// ConversationEngagementTextLogic How an engagement rule compares a text (a URL or website address).
+type ConversationEngagementTextLogic string
+
 // ConversationEngagementsResponse defines model for ConversationEngagementsResponse.
 type ConversationEngagementsResponse struct {
 	ConversationEngagements []ConversationEngagement `json:"conversation_engagements,omitzero"`
@@ -2194,10 +3296,224 @@ type ConversationEngagementsResponse struct {
 	Warning *Warning `json:"warning,omitempty"`
 }
 
+// ConversationEventAddCoupon defines model for ConversationEventAddCoupon.
+type ConversationEventAddCoupon struct {
+	AgentARN   *string `json:"agent_arn,omitempty"`
+	AgentName  *string `json:"agent_name,omitempty"`
+	CouponCode *string `json:"coupon_code,omitempty"`
+}
+
+// ConversationEventAddItem defines model for ConversationEventAddItem.
+type ConversationEventAddItem struct {
+	AgentARN  *string    `json:"agent_arn,omitempty"`
+	AgentName *string    `json:"agent_name,omitempty"`
+	Items     []CartItem `json:"items,omitzero"`
+}
+
+// ConversationEventQueuePosition defines model for ConversationEventQueuePosition.
+type ConversationEventQueuePosition struct {
+	// Available True if agents are logged into the queue
+	Available *bool `json:"available,omitempty"`
+
+	// Position Position in the queue.  Value will be -1 if they cant be found in the queue.
+	Position *int32 `json:"position,omitempty"`
+}
+
+// ConversationEventRRWeb defines model for ConversationEventRRWeb.
+type ConversationEventRRWeb struct {
+	Data            *string `json:"data,omitempty"`
+	DataPart        *int32  `json:"data_part,omitempty"`
+	DataSha256      *string `json:"data_sha256,omitempty"`
+	DataTotalParts  *int32  `json:"data_total_parts,omitempty"`
+	DataTotalSha256 *string `json:"data_total_sha256,omitempty"`
+	EventIndex      *int32  `json:"event_index,omitempty"`
+
+	// Type Type of event
+	Type *ConversationEventRRWebType `json:"type,omitempty"`
+}
+
+// ConversationEventRRWebType Type of event
+type ConversationEventRRWebType string
+
+// ConversationEventReadMessage defines model for ConversationEventReadMessage.
+type ConversationEventReadMessage struct {
+	ConversationMessageUUID *string `json:"conversation_message_uuid,omitempty"`
+
+	// MessageDts Message date/time
+	MessageDts   *uctime.Time `json:"message_dts,omitempty"`
+	MessageEpoch *int64       `json:"message_epoch,omitempty"`
+}
+
+// ConversationEventTyping defines model for ConversationEventTyping.
+type ConversationEventTyping struct {
+	AuthorConversationParticipantARN  *string `json:"author_conversation_participant_arn,omitempty"`
+	AuthorConversationParticipantName *string `json:"author_conversation_participant_name,omitempty"`
+	Value                             *string `json:"value,omitempty"`
+}
+
+// ConversationEventWebchatContext defines model for ConversationEventWebchatContext.
+type ConversationEventWebchatContext struct {
+	CartID *string `json:"cart_id,omitempty"`
+	Ucacid *string `json:"ucacid,omitempty"`
+	URL    *string `json:"url,omitempty"`
+}
+
+// ConversationInsertKnowledgeBaseDocumentRequest defines model for ConversationInsertKnowledgeBaseDocumentRequest.
+type ConversationInsertKnowledgeBaseDocumentRequest struct {
+	OriginalFileName *string `json:"original_file_name,omitempty"`
+	PresignedURL     *string `json:"presigned_url,omitempty"`
+}
+
+// ConversationInsertKnowledgeBaseDocumentResponse defines model for ConversationInsertKnowledgeBaseDocumentResponse.
+type ConversationInsertKnowledgeBaseDocumentResponse struct {
+	DocumentUUID *string           `json:"document_uuid,omitempty"`
+	Error        *Error            `json:"error,omitempty"`
+	Metadata     *ResponseMetadata `json:"metadata,omitempty"`
+	S3Key        *string           `json:"s3_key,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success    *bool    `json:"success,omitempty"`
+	VectorKeys []string `json:"vector_keys,omitzero"`
+	Warning    *Warning `json:"warning,omitempty"`
+}
+
 // ConversationJoinRequest defines model for ConversationJoinRequest.
 type ConversationJoinRequest struct {
 	ParticipantLanguageIsoCode *string `json:"participant_language_iso_code,omitempty"`
 }
+
+// ConversationKnowledgeBaseDocument defines model for ConversationKnowledgeBaseDocument.
+type ConversationKnowledgeBaseDocument struct {
+	ChunkCount  *int32  `json:"chunk_count,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// DocumentID Human readable identifier.  Filename is recommended.
+	DocumentID   *string `json:"document_id,omitempty"`
+	DocumentUUID *string `json:"document_uuid,omitempty"`
+	Metadata     *string `json:"metadata,omitempty"`
+	MimeType     *string `json:"mime_type,omitempty"`
+	S3Key        *string `json:"s3_key,omitempty"`
+	S3Url        *string `json:"s3_url,omitempty"`
+}
+
+// ConversationKnowledgeBaseDocumentUploadURL defines model for ConversationKnowledgeBaseDocumentUploadUrl.
+type ConversationKnowledgeBaseDocumentUploadURL struct {
+	Key *string `json:"key,omitempty"`
+	URL *string `json:"url,omitempty"`
+}
+
+// ConversationKnowledgeBaseDocumentUploadURLResponse defines model for ConversationKnowledgeBaseDocumentUploadUrlResponse.
+type ConversationKnowledgeBaseDocumentUploadURLResponse struct {
+	ConversationKnowledgeBaseDocumentUploadURL *ConversationKnowledgeBaseDocumentUploadURL `json:"conversation_knowledge_base_document_upload_url,omitempty"`
+	Error                                      *Error                                      `json:"error,omitempty"`
+	Metadata                                   *ResponseMetadata                           `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationKnowledgeBaseDocumentsResponse defines model for ConversationKnowledgeBaseDocumentsResponse.
+type ConversationKnowledgeBaseDocumentsResponse struct {
+	// Documents documents
+	Documents []ConversationKnowledgeBaseDocument `json:"documents,omitzero"`
+	Error     *Error                              `json:"error,omitempty"`
+	Metadata  *ResponseMetadata                   `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationLocationCountry defines model for ConversationLocationCountry.
+type ConversationLocationCountry struct {
+	Iso2           *string                             `json:"iso2,omitempty"`
+	Name           *string                             `json:"name,omitempty"`
+	StateProvinces []ConversationLocationStateProvince `json:"state_provinces,omitzero"`
+}
+
+// ConversationLocationStateProvince defines model for ConversationLocationStateProvince.
+type ConversationLocationStateProvince struct {
+	Abbreviation *string `json:"abbreviation,omitempty"`
+	Name         *string `json:"name,omitempty"`
+}
+
+// ConversationLocationsResponse defines model for ConversationLocationsResponse.
+type ConversationLocationsResponse struct {
+	Countries []ConversationLocationCountry `json:"countries,omitzero"`
+	Error     *Error                        `json:"error,omitempty"`
+	Metadata  *ResponseMetadata             `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationMcpServer defines model for ConversationMcpServer.
+type ConversationMcpServer struct {
+	// AuthMethod Authorization Method
+	AuthMethod *ConversationMcpServerAuthMethod `json:"auth_method,omitempty"`
+
+	// BasicPassword Basic password
+	BasicPassword *string `json:"basic_password,omitempty"`
+
+	// BasicUserName Basic user name
+	BasicUserName *string `json:"basic_user_name,omitempty"`
+
+	// HeaderName Header name
+	HeaderName *string `json:"header_name,omitempty"`
+
+	// HeaderValue Header value
+	HeaderValue *string `json:"header_value,omitempty"`
+
+	// McpServerUUID UUID of the MCP server configuration
+	McpServerUUID *string `json:"mcp_server_uuid,omitempty"`
+
+	// Priority Priority on which the MCP server tools are incorporated into the model.  Lower number comes first
+	Priority *int32 `json:"priority,omitempty"`
+
+	// URL URL to the MCP server (must be https)
+	URL *string `json:"url,omitempty"`
+}
+
+// ConversationMcpServerAuthMethod Authorization Method
+type ConversationMcpServerAuthMethod string
+
+// ConversationMcpServerResponse defines model for ConversationMcpServerResponse.
+type ConversationMcpServerResponse struct {
+	Error     *Error                 `json:"error,omitempty"`
+	McpServer *ConversationMcpServer `json:"mcp_server,omitempty"`
+	Metadata  *ResponseMetadata      `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationMcpServerToolsResponse defines model for ConversationMcpServerToolsResponse.
+type ConversationMcpServerToolsResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success   *bool    `json:"success,omitempty"`
+	ToolsJSON *string  `json:"tools_json,omitempty"`
+	Warning   *Warning `json:"warning,omitempty"`
+}
+
+// ConversationMcpServersResponse defines model for ConversationMcpServersResponse.
+type ConversationMcpServersResponse struct {
+	Error      *Error                  `json:"error,omitempty"`
+	McpServers []ConversationMcpServer `json:"mcp_servers,omitzero"`
+	Metadata   *ResponseMetadata       `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationMedium The medium of a conversation: SMS or webchat (websocket).
+type ConversationMedium string
 
 // ConversationMessage defines model for ConversationMessage.
 type ConversationMessage struct {
@@ -2218,6 +3534,7 @@ type ConversationMessage struct {
 
 	// MessageEpoch Message epoch milliseconds
 	MessageEpoch      *int64                               `json:"message_epoch,omitempty"`
+	MessageType       *string                              `json:"message_type,omitempty"`
 	Translations      []ConversationMessageTranslation     `json:"translations,omitzero"`
 	TransportStatuses []ConversationMessageTransportStatus `json:"transport_statuses,omitzero"`
 
@@ -2297,6 +3614,1554 @@ type ConversationParticipant struct {
 	UnreadMessages  *int32       `json:"unread_messages,omitempty"`
 }
 
+// ConversationPbxAction What a PBX routing step does with a call: send it to an agent, a menu, a queue, a time-based route or a voicemail box.
+type ConversationPbxAction string
+
+// ConversationPbxAddress defines model for ConversationPbxAddress.
+type ConversationPbxAddress struct {
+	// AddressSid Twilio Address SID
+	AddressSid *string `json:"address_sid,omitempty"`
+
+	// City City
+	City *string `json:"city,omitempty"`
+
+	// ConversationPbxAddressUUID Conversation Pbx Address UUID
+	ConversationPbxAddressUUID *string `json:"conversation_pbx_address_uuid,omitempty"`
+
+	// CountryCode ISO country code (2 characters)
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// CustomerName Customer name
+	CustomerName *string `json:"customer_name,omitempty"`
+
+	// FriendlyName Friendly name for the address
+	FriendlyName *string `json:"friendly_name,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// PostalCode Postal code
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// Region State/Province/Region
+	Region *string `json:"region,omitempty"`
+
+	// Street Street address
+	Street *string `json:"street,omitempty"`
+
+	// Valid Whether the address is valid (validated or verified)
+	Valid *bool `json:"valid,omitempty"`
+
+	// Validated Whether the address has been validated by Twilio
+	Validated *bool `json:"validated,omitempty"`
+
+	// Verified Whether the address has been verified by Twilio
+	Verified *bool `json:"verified,omitempty"`
+}
+
+// ConversationPbxAddressResponse defines model for ConversationPbxAddressResponse.
+type ConversationPbxAddressResponse struct {
+	Address  *ConversationPbxAddress `json:"address,omitempty"`
+	Error    *Error                  `json:"error,omitempty"`
+	Metadata *ResponseMetadata       `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAddressesResponse defines model for ConversationPbxAddressesResponse.
+type ConversationPbxAddressesResponse struct {
+	Addresses []ConversationPbxAddress `json:"addresses,omitzero"`
+}
+
+// ConversationPbxAgent defines model for ConversationPbxAgent.
+type ConversationPbxAgent struct {
+	// Ai Flag to indicate if the agent is AI
+	Ai *bool `json:"ai,omitempty"`
+
+	// CallRoutingPreference The call routing preference
+	CallRoutingPreference *ConversationPbxAgentCallRoutingPreference `json:"call_routing_preference,omitempty"`
+
+	// Cellphone Cellphone number of agent in E.164 format
+	Cellphone *string `json:"cellphone,omitempty"`
+
+	// ConversationPbxAgentUUID Conversation Pbx Agent unique identifier
+	ConversationPbxAgentUUID *string `json:"conversation_pbx_agent_uuid,omitempty"`
+
+	// CosUUID Class of Service UUID. If null, the merchant default CoS applies.
+	CosUUID *string `json:"cos_uuid,omitempty"`
+
+	// DefaultPhoneNumberUUID The default phone number that this agent should dial out to the PSTN with.
+	DefaultPhoneNumberUUID *string `json:"default_phone_number_uuid,omitempty"`
+
+	// Extension Extension
+	Extension *int32 `json:"extension,omitempty"`
+
+	// FullName Full name
+	FullName *string `json:"full_name,omitempty"`
+
+	// HardwarePhoneUuids Array of hardware phones UUIDs associated with this agent
+	HardwarePhoneUuids []string `json:"hardware_phone_uuids,omitzero"`
+
+	// Login Agent login
+	Login *string `json:"login,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// PersonalConversationPbxVoicemailMailboxUUID Personal Conversation Pbx Voicemail Mailbox UUID
+	PersonalConversationPbxVoicemailMailboxUUID *string `json:"personal_conversation_pbx_voicemail_mailbox_uuid,omitempty"`
+
+	// PreferredHardwarePhoneUUID The hardware phone that will be dialed on an incoming call if routing preference is hardware_phone
+	PreferredHardwarePhoneUUID *string `json:"preferred_hardware_phone_uuid,omitempty"`
+
+	// RecordOutgoingAutomatically True if outgoing calls should be automatically recorded
+	RecordOutgoingAutomatically *bool `json:"record_outgoing_automatically,omitempty"`
+
+	// SharedConversationPbxVoicemailMailboxUUID Shared Conversation Pbx Voicemail Mailbox UUID
+	SharedConversationPbxVoicemailMailboxUUID *string `json:"shared_conversation_pbx_voicemail_mailbox_uuid,omitempty"`
+
+	// TwilioTaskrouterWorkerID Twilio taskrouter worker Id
+	TwilioTaskrouterWorkerID *string `json:"twilio_taskrouter_worker_id,omitempty"`
+
+	// UnavailablePlayAudioUUID Unavailable play audio UUID
+	UnavailablePlayAudioUUID *string `json:"unavailable_play_audio_uuid,omitempty"`
+
+	// UnavailableSay Unavailable say
+	UnavailableSay *string `json:"unavailable_say,omitempty"`
+
+	// UnavailableSayVoice Unavailable say voice
+	UnavailableSayVoice *ConversationPbxVoice `json:"unavailable_say_voice,omitempty"`
+
+	// UserID User Id
+	UserID *int32 `json:"user_id,omitempty"`
+
+	// Voicemail True if this agent has voicemail configured
+	Voicemail *bool `json:"voicemail,omitempty"`
+}
+
+// ConversationPbxAgentCallRoutingPreference The call routing preference
+type ConversationPbxAgentCallRoutingPreference string
+
+// ConversationPbxAgentResponse defines model for ConversationPbxAgentResponse.
+type ConversationPbxAgentResponse struct {
+	Agent    *ConversationPbxAgent `json:"agent,omitempty"`
+	Error    *Error                `json:"error,omitempty"`
+	Metadata *ResponseMetadata     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAgentsResponse defines model for ConversationPbxAgentsResponse.
+type ConversationPbxAgentsResponse struct {
+	Agents   []ConversationPbxAgent `json:"agents,omitzero"`
+	Error    *Error                 `json:"error,omitempty"`
+	Metadata *ResponseMetadata      `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAudio defines model for ConversationPbxAudio.
+type ConversationPbxAudio struct {
+	// AudioS3ListingKey Audio S3 Listing Key
+	AudioS3ListingKey *string `json:"audio_s3_listing_key,omitempty"`
+
+	// ConversationPbxAudioUUID Conversation Pbx Audio UUID
+	ConversationPbxAudioUUID *string `json:"conversation_pbx_audio_uuid,omitempty"`
+
+	// DefaultHoldMusic If true, this will be the default hold music
+	DefaultHoldMusic *bool `json:"default_hold_music,omitempty"`
+
+	// Description Description of this audio
+	Description *string `json:"description,omitempty"`
+
+	// Filename Filename
+	Filename *string `json:"filename,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// MimeType Mime Type
+	MimeType *string `json:"mime_type,omitempty"`
+
+	// URL URL
+	URL *string `json:"url,omitempty"`
+
+	// UserID User Id
+	UserID *int32 `json:"user_id,omitempty"`
+
+	// Version Version
+	Version *int32 `json:"version,omitempty"`
+}
+
+// ConversationPbxAudioResponse defines model for ConversationPbxAudioResponse.
+type ConversationPbxAudioResponse struct {
+	Audio    *ConversationPbxAudio `json:"audio,omitempty"`
+	Error    *Error                `json:"error,omitempty"`
+	Metadata *ResponseMetadata     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAudioUploadURL defines model for ConversationPbxAudioUploadUrl.
+type ConversationPbxAudioUploadURL struct {
+	Key *string `json:"key,omitempty"`
+	URL *string `json:"url,omitempty"`
+}
+
+// ConversationPbxAudioUploadURLResponse defines model for ConversationPbxAudioUploadUrlResponse.
+type ConversationPbxAudioUploadURLResponse struct {
+	ConversationPbxAudioUploadURL *ConversationPbxAudioUploadURL `json:"conversation_pbx_audio_upload_url,omitempty"`
+	Error                         *Error                         `json:"error,omitempty"`
+	Metadata                      *ResponseMetadata              `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAudioUsageResponse defines model for ConversationPbxAudioUsageResponse.
+type ConversationPbxAudioUsageResponse struct {
+	Error    *Error                 `json:"error,omitempty"`
+	Menus    []ConversationPbxMenu  `json:"menus,omitzero"`
+	Metadata *ResponseMetadata      `json:"metadata,omitempty"`
+	Queues   []ConversationPbxQueue `json:"queues,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success            *bool                             `json:"success,omitempty"`
+	VoicemailMailboxes []ConversationPbxVoicemailMailbox `json:"voicemail_mailboxes,omitzero"`
+	Warning            *Warning                          `json:"warning,omitempty"`
+}
+
+// ConversationPbxAudiosResponse defines model for ConversationPbxAudiosResponse.
+type ConversationPbxAudiosResponse struct {
+	Audios   []ConversationPbxAudio `json:"audios,omitzero"`
+	Error    *Error                 `json:"error,omitempty"`
+	Metadata *ResponseMetadata      `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxAvailablePhoneNumber defines model for ConversationPbxAvailablePhoneNumber.
+type ConversationPbxAvailablePhoneNumber struct {
+	// AddressRequirements Address requirements
+	AddressRequirements *ConversationPbxAvailablePhoneNumberAddressRequirements `json:"address_requirements,omitempty"`
+
+	// Country ISO country code
+	Country *string `json:"country,omitempty"`
+
+	// FriendlyName Friendly formatted phone number
+	FriendlyName *string `json:"friendly_name,omitempty"`
+
+	// Locality City/Locality
+	Locality *string `json:"locality,omitempty"`
+
+	// Mms MMS capability
+	Mms *bool `json:"mms,omitempty"`
+
+	// MonthlyCost Monthly cost for this phone number
+	MonthlyCost *float64 `json:"monthly_cost,omitempty"`
+
+	// PhoneNumber Phone number in E.164 format
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// Region State/Province/Region
+	Region *string `json:"region,omitempty"`
+
+	// Sms SMS capability
+	Sms *bool `json:"sms,omitempty"`
+
+	// Voice Voice capability
+	Voice *bool `json:"voice,omitempty"`
+}
+
+// ConversationPbxAvailablePhoneNumberAddressRequirements Address requirements
+type ConversationPbxAvailablePhoneNumberAddressRequirements string
+
+// ConversationPbxAvailablePhoneNumbersResponse defines model for ConversationPbxAvailablePhoneNumbersResponse.
+type ConversationPbxAvailablePhoneNumbersResponse struct {
+	AvailablePhoneNumbers []ConversationPbxAvailablePhoneNumber `json:"available_phone_numbers,omitzero"`
+	Error                 *Error                                `json:"error,omitempty"`
+	Metadata              *ResponseMetadata                     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCall defines model for ConversationPbxCall.
+type ConversationPbxCall struct {
+	// AccountSid Twilio account SID
+	AccountSid *string `json:"account_sid,omitempty"`
+
+	// Agents List of agents who participated in this call
+	Agents []ConversationPbxCallAgent `json:"agents,omitzero"`
+
+	// AiAgentEngagements List of AI agent engagements during the call
+	AiAgentEngagements []ConversationPbxCallAiEngagement `json:"ai_agent_engagements,omitzero"`
+
+	// CallSid Twilio call SID for the primary (customer) call leg
+	CallSid *string `json:"call_sid,omitempty"`
+
+	// CallUUID Unique identifier for this call record
+	CallUUID *string                    `json:"call_uuid,omitempty"`
+	Caller   *ConversationPbxCallCaller `json:"caller,omitempty"`
+
+	// ConferenceSid Twilio conference SID if this call used conferencing
+	ConferenceSid *string `json:"conference_sid,omitempty"`
+
+	// CreatedAtDts Timestamp when the call record was created
+	CreatedAtDts *uctime.Time `json:"created_at_dts,omitempty"`
+
+	// CustomerName Customer name associated with this call
+	CustomerName *string `json:"customer_name,omitempty"`
+
+	// CustomerProfileOid UltraCart customer profile OID if the caller was matched to a customer
+	CustomerProfileOid *string `json:"customer_profile_oid,omitempty"`
+
+	// Disposition Call disposition describing how the call ended
+	Disposition *string `json:"disposition,omitempty"`
+
+	// Email Email address of the caller if known
+	Email     *string                       `json:"email,omitempty"`
+	Financial *ConversationPbxCallFinancial `json:"financial,omitempty"`
+
+	// Holds List of hold events during the call
+	Holds []ConversationPbxCallHold `json:"holds,omitzero"`
+
+	// MerchantID Merchant identifier
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// RecordingSids List of all Twilio recording SIDs associated with this call
+	RecordingSids []string `json:"recording_sids,omitzero"`
+
+	// Recordings List of recordings made during the call
+	Recordings []ConversationPbxCallRecording `json:"recordings,omitzero"`
+	Routing    *ConversationPbxCallRouting    `json:"routing,omitempty"`
+
+	// Status Final status of the call
+	Status   *string                      `json:"status,omitempty"`
+	Timeline *ConversationPbxCallTimeline `json:"timeline,omitempty"`
+
+	// Transfers List of transfer events during the call
+	Transfers []ConversationPbxCallTransfer `json:"transfers,omitzero"`
+
+	// UpdatedAtDts Timestamp when the call record was last updated
+	UpdatedAtDts *uctime.Time `json:"updated_at_dts,omitempty"`
+}
+
+// ConversationPbxCallAgent defines model for ConversationPbxCallAgent.
+type ConversationPbxCallAgent struct {
+	// AgentExtension Agent&#39;s phone extension
+	AgentExtension *string `json:"agent_extension,omitempty"`
+
+	// AgentID Unique identifier for the agent
+	AgentID *string `json:"agent_id,omitempty"`
+
+	// AgentName Display name of the agent
+	AgentName *string `json:"agent_name,omitempty"`
+
+	// Answered Whether the agent answered the call
+	Answered *bool `json:"answered,omitempty"`
+
+	// CallSid Twilio call SID for the agent&#39;s call leg
+	CallSid *string `json:"call_sid,omitempty"`
+
+	// JoinedAtDts Timestamp when the agent joined the call
+	JoinedAtDts *uctime.Time `json:"joined_at_dts,omitempty"`
+
+	// LeftAtDts Timestamp when the agent left the call
+	LeftAtDts *uctime.Time `json:"left_at_dts,omitempty"`
+
+	// Role Role of the agent in the call
+	Role *string `json:"role,omitempty"`
+
+	// WorkerSid Twilio TaskRouter worker SID
+	WorkerSid *string `json:"worker_sid,omitempty"`
+}
+
+// ConversationPbxCallAiCost defines model for ConversationPbxCallAiCost.
+type ConversationPbxCallAiCost struct {
+	// Amount Total cost amount in the specified currency
+	Amount *float64 `json:"amount,omitempty"`
+
+	// BilledMinutes Number of minutes billed for AI usage
+	BilledMinutes *float64 `json:"billed_minutes,omitempty"`
+
+	// CostPerMinute Cost per minute for AI usage
+	CostPerMinute *float64 `json:"cost_per_minute,omitempty"`
+
+	// Currency Currency code (always USD)
+	Currency *string `json:"currency,omitempty"`
+}
+
+// ConversationPbxCallAiEngagement defines model for ConversationPbxCallAiEngagement.
+type ConversationPbxCallAiEngagement struct {
+	// AgentName Display name of the AI agent
+	AgentName *string `json:"agent_name,omitempty"`
+
+	// AgentUUID UUID of the AI agent configuration used
+	AgentUUID *string                    `json:"agent_uuid,omitempty"`
+	Cost      *ConversationPbxCallAiCost `json:"cost,omitempty"`
+
+	// EndedAtDts Timestamp when the AI engagement ended
+	EndedAtDts *uctime.Time `json:"ended_at_dts,omitempty"`
+
+	// EngagementType Type of AI engagement
+	EngagementType *ConversationPbxCallAiEngagementEngagementType `json:"engagement_type,omitempty"`
+
+	// SessionUUID Unique identifier for this AI engagement session
+	SessionUUID *string `json:"session_uuid,omitempty"`
+
+	// StartedAtDts Timestamp when the AI engagement started
+	StartedAtDts *uctime.Time `json:"started_at_dts,omitempty"`
+
+	// Status Status of the AI engagement
+	Status *string `json:"status,omitempty"`
+
+	// ToolCalls List of tool calls made by the AI agent during this engagement
+	ToolCalls []ConversationPbxCallAiToolCall `json:"tool_calls,omitzero"`
+
+	// Whispers List of coaching whispers sent during this engagement
+	Whispers []ConversationPbxCallAiWhisper `json:"whispers,omitzero"`
+}
+
+// ConversationPbxCallAiEngagementEngagementType Type of AI engagement
+type ConversationPbxCallAiEngagementEngagementType string
+
+// ConversationPbxCallAiToolCall defines model for ConversationPbxCallAiToolCall.
+type ConversationPbxCallAiToolCall struct {
+	// CalledAtDts Timestamp when the tool was called
+	CalledAtDts *uctime.Time `json:"called_at_dts,omitempty"`
+
+	// CompletedAtDts Timestamp when the tool call completed
+	CompletedAtDts *uctime.Time `json:"completed_at_dts,omitempty"`
+
+	// DurationMs Duration of the tool call in milliseconds
+	DurationMs *int32 `json:"duration_ms,omitempty"`
+
+	// ErrorMessage Error message if the tool call failed
+	ErrorMessage *string `json:"error_message,omitempty"`
+
+	// Parameters Parameters passed to the tool (structure varies by tool)
+	Parameters json.RawMessage `json:"parameters,omitempty"`
+
+	// Result Result returned by the tool (structure varies by tool)
+	Result json.RawMessage `json:"result,omitempty"`
+
+	// Success Whether the tool call succeeded
+	Success *bool `json:"success,omitempty"`
+
+	// ToolCallUUID Unique identifier for this tool call
+	ToolCallUUID *string `json:"tool_call_uuid,omitempty"`
+
+	// ToolName Name of the tool that was called
+	ToolName *string `json:"tool_name,omitempty"`
+}
+
+// ConversationPbxCallAiWhisper defines model for ConversationPbxCallAiWhisper.
+type ConversationPbxCallAiWhisper struct {
+	// Message The whisper message content
+	Message *string `json:"message,omitempty"`
+
+	// Priority Priority level of the whisper
+	Priority *string `json:"priority,omitempty"`
+
+	// WhisperUUID Unique identifier for this whisper
+	WhisperUUID *string `json:"whisper_uuid,omitempty"`
+
+	// WhisperedAtDts Timestamp when the whisper was sent
+	WhisperedAtDts *uctime.Time `json:"whispered_at_dts,omitempty"`
+}
+
+// ConversationPbxCallCaller defines model for ConversationPbxCallCaller.
+type ConversationPbxCallCaller struct {
+	// CallerID Caller ID name if available
+	CallerID *string `json:"caller_id,omitempty"`
+
+	// City City associated with the phone number
+	City *string `json:"city,omitempty"`
+
+	// Country Country associated with the phone number (ISO 3166-1 alpha-2)
+	Country *string `json:"country,omitempty"`
+
+	// PhoneNumber Phone number in E.164 format
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// State State or province associated with the phone number
+	State *string `json:"state,omitempty"`
+}
+
+// ConversationPbxCallFinancial defines model for ConversationPbxCallFinancial.
+type ConversationPbxCallFinancial struct {
+	// AiAgentBilledMinutes Total AI agent billed minutes for this call
+	AiAgentBilledMinutes *float64 `json:"ai_agent_billed_minutes,omitempty"`
+
+	// AiAgentCost Total AI agent cost for this call
+	AiAgentCost *float64 `json:"ai_agent_cost,omitempty"`
+
+	// AiAgentCostCurrency Currency for AI agent cost
+	AiAgentCostCurrency *string `json:"ai_agent_cost_currency,omitempty"`
+
+	// CallCurrency Currency for call price (default USD)
+	CallCurrency *string `json:"call_currency,omitempty"`
+
+	// CallPrice Twilio call cost
+	CallPrice *float64 `json:"call_price,omitempty"`
+
+	// CallPriceEstimated True if call price is a fallback-rate estimate, false if Twilio-confirmed
+	CallPriceEstimated *bool `json:"call_price_estimated,omitempty"`
+
+	// TranscriptionCost AWS Transcribe transcription cost
+	TranscriptionCost *float64 `json:"transcription_cost,omitempty"`
+}
+
+// ConversationPbxCallHold defines model for ConversationPbxCallHold.
+type ConversationPbxCallHold struct {
+	// HeldByAgentID ID of the agent who placed the caller on hold
+	HeldByAgentID *string `json:"held_by_agent_id,omitempty"`
+
+	// HoldDurationSeconds Duration of the hold in seconds
+	HoldDurationSeconds *int32 `json:"hold_duration_seconds,omitempty"`
+
+	// HoldEndDts Timestamp when the hold ended
+	HoldEndDts *uctime.Time `json:"hold_end_dts,omitempty"`
+
+	// HoldStartDts Timestamp when the hold started
+	HoldStartDts *uctime.Time `json:"hold_start_dts,omitempty"`
+}
+
+// ConversationPbxCallQueue defines model for ConversationPbxCallQueue.
+type ConversationPbxCallQueue struct {
+	// AnsweredAtDts Timestamp when the call was answered from the queue
+	AnsweredAtDts *uctime.Time `json:"answered_at_dts,omitempty"`
+
+	// EnteredAtDts Timestamp when the call entered the queue
+	EnteredAtDts *uctime.Time `json:"entered_at_dts,omitempty"`
+
+	// QueueName Display name of the queue
+	QueueName *string `json:"queue_name,omitempty"`
+
+	// QueueUUID Unique identifier for the queue
+	QueueUUID *string `json:"queue_uuid,omitempty"`
+
+	// Result Result of queue routing (e.g., answered, abandoned, timeout)
+	Result *string `json:"result,omitempty"`
+
+	// WaitSeconds Number of seconds the caller waited in the queue
+	WaitSeconds *int32 `json:"wait_seconds,omitempty"`
+}
+
+// ConversationPbxCallRecording defines model for ConversationPbxCallRecording.
+type ConversationPbxCallRecording struct {
+	// Channels Number of audio channels in the recording (1 for mono, 2 for stereo/dual-channel)
+	Channels *int32 `json:"channels,omitempty"`
+
+	// DurationSeconds Duration of the recording in seconds
+	DurationSeconds *int32 `json:"duration_seconds,omitempty"`
+
+	// IsPrimary Whether this is the primary recording for the call
+	IsPrimary *bool `json:"is_primary,omitempty"`
+
+	// RecordingS3Key S3 key for the recording audio file
+	RecordingS3Key *string `json:"recording_s3_key,omitempty"`
+
+	// RecordingSid Twilio recording SID
+	RecordingSid *string `json:"recording_sid,omitempty"`
+
+	// RecordingURL URL to access the recording
+	RecordingURL *string `json:"recording_url,omitempty"`
+
+	// Status Status of the recording
+	Status     *string                        `json:"status,omitempty"`
+	Transcript *ConversationPbxCallTranscript `json:"transcript,omitempty"`
+}
+
+// ConversationPbxCallResponse defines model for ConversationPbxCallResponse.
+type ConversationPbxCallResponse struct {
+	Call     *ConversationPbxCall `json:"call,omitempty"`
+	Error    *Error               `json:"error,omitempty"`
+	Metadata *ResponseMetadata    `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCallRouting defines model for ConversationPbxCallRouting.
+type ConversationPbxCallRouting struct {
+	// CallType Type of call routing used
+	CallType *string `json:"call_type,omitempty"`
+
+	// Direction Direction of the call
+	Direction *string                   `json:"direction,omitempty"`
+	Queue     *ConversationPbxCallQueue `json:"queue,omitempty"`
+}
+
+// ConversationPbxCallSearchRequest defines model for ConversationPbxCallSearchRequest.
+type ConversationPbxCallSearchRequest struct {
+	// AgentIds Filter by agent IDs
+	AgentIds []string `json:"agent_ids,omitzero"`
+
+	// CustomerName Filter by customer name
+	CustomerName *string `json:"customer_name,omitempty"`
+
+	// Direction Filter by call direction (inbound/outbound)
+	Direction *string `json:"direction,omitempty"`
+
+	// Disposition Filter by call disposition
+	Disposition *string `json:"disposition,omitempty"`
+
+	// EndDate Filter calls created on or before this date (ISO 8601)
+	EndDate *string `json:"end_date,omitempty"`
+
+	// HasAiEngagement Filter to calls with AI agent engagement
+	HasAiEngagement *bool `json:"has_ai_engagement,omitempty"`
+
+	// HasRecording Filter to calls that have a recording
+	HasRecording *bool `json:"has_recording,omitempty"`
+
+	// HasTranscript Filter to calls that have a transcript
+	HasTranscript *bool `json:"has_transcript,omitempty"`
+
+	// MaxDurationSeconds Filter by maximum call duration in seconds
+	MaxDurationSeconds *int32 `json:"max_duration_seconds,omitempty"`
+
+	// MinDurationSeconds Filter by minimum call duration in seconds
+	MinDurationSeconds *int32 `json:"min_duration_seconds,omitempty"`
+
+	// PhoneNumber Filter by phone number (partial match supported)
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// QueueUuids Filter by queue UUIDs
+	QueueUuids []string `json:"queue_uuids,omitzero"`
+
+	// SearchTerm Free text search term - smart-routed based on content (phone, email, UUID, or general text)
+	SearchTerm *string `json:"search_term,omitempty"`
+
+	// StartDate Filter calls created on or after this date (ISO 8601)
+	StartDate *string `json:"start_date,omitempty"`
+
+	// Statuses Filter by call statuses
+	Statuses []string `json:"statuses,omitzero"`
+
+	// TranscriptSearch Search within transcript text
+	TranscriptSearch *string `json:"transcript_search,omitempty"`
+}
+
+// ConversationPbxCallSearchResponse defines model for ConversationPbxCallSearchResponse.
+type ConversationPbxCallSearchResponse struct {
+	// Calls calls
+	Calls    []ConversationPbxCall `json:"calls,omitzero"`
+	Error    *Error                `json:"error,omitempty"`
+	Metadata *ResponseMetadata     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCallTimeline defines model for ConversationPbxCallTimeline.
+type ConversationPbxCallTimeline struct {
+	// AnswerDts Timestamp when the call was answered
+	AnswerDts *uctime.Time `json:"answer_dts,omitempty"`
+
+	// CreatedDts Timestamp when the call was created/initiated
+	CreatedDts *uctime.Time `json:"created_dts,omitempty"`
+
+	// EndDts Timestamp when the call ended
+	EndDts *uctime.Time `json:"end_dts,omitempty"`
+
+	// QueueWaitSeconds Time spent waiting in queue in seconds
+	QueueWaitSeconds *int32 `json:"queue_wait_seconds,omitempty"`
+
+	// TalkTimeSeconds Actual talk time in seconds (excluding hold time and queue wait)
+	TalkTimeSeconds *int32 `json:"talk_time_seconds,omitempty"`
+
+	// TotalDurationSeconds Total duration of the call in seconds from creation to end
+	TotalDurationSeconds *int32 `json:"total_duration_seconds,omitempty"`
+}
+
+// ConversationPbxCallTranscript defines model for ConversationPbxCallTranscript.
+type ConversationPbxCallTranscript struct {
+	// FullTranscriptS3Key S3 key for the full transcript text file
+	FullTranscriptS3Key *string `json:"full_transcript_s3_key,omitempty"`
+
+	// JobName AWS Transcribe job name
+	JobName *string `json:"job_name,omitempty"`
+
+	// LanguageCode Language code for transcription
+	LanguageCode *string `json:"language_code,omitempty"`
+
+	// Provider Transcription service provider
+	Provider *string `json:"provider,omitempty"`
+
+	// Segments Transcript segments with speaker labels and timestamps
+	Segments []ConversationPbxCallTranscriptSegment `json:"segments,omitzero"`
+
+	// Status Status of the transcription
+	Status *string `json:"status,omitempty"`
+
+	// TranscriptJSONS3Key S3 key for the detailed transcript JSON with speaker diarization
+	TranscriptJSONS3Key *string `json:"transcript_json_s3_key,omitempty"`
+}
+
+// ConversationPbxCallTranscriptSegment defines model for ConversationPbxCallTranscriptSegment.
+type ConversationPbxCallTranscriptSegment struct {
+	// AgentID Agent ID if speaker is an agent
+	AgentID *string `json:"agent_id,omitempty"`
+
+	// Channel Audio channel identifier (e.g. ch_0, ch_1)
+	Channel *string `json:"channel,omitempty"`
+
+	// Confidence Transcription confidence score (0-1)
+	Confidence *float64 `json:"confidence,omitempty"`
+
+	// EndTime End time in seconds from beginning of recording
+	EndTime *float64 `json:"end_time,omitempty"`
+
+	// Speaker Speaker role
+	Speaker *ConversationPbxCallTranscriptSegmentSpeaker `json:"speaker,omitempty"`
+
+	// StartTime Start time in seconds from beginning of recording
+	StartTime *float64 `json:"start_time,omitempty"`
+
+	// Text Transcribed text for this segment
+	Text *string `json:"text,omitempty"`
+}
+
+// ConversationPbxCallTranscriptSegmentSpeaker Speaker role
+type ConversationPbxCallTranscriptSegmentSpeaker string
+
+// ConversationPbxCallTransfer defines model for ConversationPbxCallTransfer.
+type ConversationPbxCallTransfer struct {
+	// TransferReason Reason provided for the transfer
+	TransferReason *string `json:"transfer_reason,omitempty"`
+
+	// TransferType Type of transfer performed
+	TransferType *string `json:"transfer_type,omitempty"`
+
+	// TransferredAtDts Timestamp when the transfer occurred
+	TransferredAtDts *uctime.Time `json:"transferred_at_dts,omitempty"`
+
+	// TransferredByAgentID ID of the agent who initiated the transfer
+	TransferredByAgentID *string `json:"transferred_by_agent_id,omitempty"`
+
+	// TransferredTo Destination of the transfer (agent ID, queue name, or phone number)
+	TransferredTo *string `json:"transferred_to,omitempty"`
+}
+
+// ConversationPbxClassOfService defines model for ConversationPbxClassOfService.
+type ConversationPbxClassOfService struct {
+	// AllowedCountries E.164 country calling codes (e.g. 1 for US/Canada, 44 for UK). Empty means domestic only.
+	AllowedCountries []string `json:"allowed_countries,omitzero"`
+
+	// BlockPremiumNumbers Block calls to 900, 976, premium-rate, and shortcode destinations
+	BlockPremiumNumbers *bool `json:"block_premium_numbers,omitempty"`
+
+	// ConversationPbxClassOfServiceUUID Class of Service unique identifier
+	ConversationPbxClassOfServiceUUID *string `json:"conversation_pbx_class_of_service_uuid,omitempty"`
+
+	// DefaultFlag If true, this CoS applies to all agents without an explicit cos_uuid. Only one per merchant.
+	DefaultFlag *bool `json:"default_flag,omitempty"`
+
+	// Description Description of the class of service
+	Description *string `json:"description,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Name Display name for the class of service
+	Name *string `json:"name,omitempty"`
+
+	// OutboundEnabled Whether agents with this CoS can make outbound calls
+	OutboundEnabled *bool `json:"outbound_enabled,omitempty"`
+
+	// TimeRangeUUID UUID of a time range. If set, outbound calls only permitted during those time windows.
+	TimeRangeUUID *string `json:"time_range_uuid,omitempty"`
+}
+
+// ConversationPbxClassOfServiceResponse defines model for ConversationPbxClassOfServiceResponse.
+type ConversationPbxClassOfServiceResponse struct {
+	ClassOfService *ConversationPbxClassOfService `json:"class_of_service,omitempty"`
+	Error          *Error                         `json:"error,omitempty"`
+	Metadata       *ResponseMetadata              `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxClassOfServicesResponse defines model for ConversationPbxClassOfServicesResponse.
+type ConversationPbxClassOfServicesResponse struct {
+	// ClassesOfServices Array of class of service records
+	ClassesOfServices []ConversationPbxClassOfService `json:"classes_of_services,omitzero"`
+	Error             *Error                          `json:"error,omitempty"`
+	Metadata          *ResponseMetadata               `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCosAuditLog defines model for ConversationPbxCosAuditLog.
+type ConversationPbxCosAuditLog struct {
+	// Action Action taken
+	Action *ConversationPbxCosAuditLogAction `json:"action,omitempty"`
+
+	// AgentLogin Login of the agent who attempted the call
+	AgentLogin *string `json:"agent_login,omitempty"`
+
+	// AuditLogUUID Audit log entry unique identifier
+	AuditLogUUID *string `json:"audit_log_uuid,omitempty"`
+
+	// ClassOfServiceName Name of the class of service (denormalized for display)
+	ClassOfServiceName *string `json:"class_of_service_name,omitempty"`
+
+	// ClassOfServiceUUID UUID of the class of service that was evaluated
+	ClassOfServiceUUID *string `json:"class_of_service_uuid,omitempty"`
+
+	// Destination Phone number the agent tried to dial
+	Destination *string `json:"destination,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// RuleTriggered Rule that triggered the action
+	RuleTriggered *ConversationPbxCosAuditLogRuleTriggered `json:"rule_triggered,omitempty"`
+
+	// SupervisorLogin Login of supervisor who approved/denied (null for timeouts and direct blocks)
+	SupervisorLogin *string `json:"supervisor_login,omitempty"`
+
+	// Timestamp ISO 8601 timestamp of the event
+	Timestamp *string `json:"timestamp,omitempty"`
+}
+
+// ConversationPbxCosAuditLogAction Action taken
+type ConversationPbxCosAuditLogAction string
+
+// ConversationPbxCosAuditLogRuleTriggered Rule that triggered the action
+type ConversationPbxCosAuditLogRuleTriggered string
+
+// ConversationPbxCosAuditLogsResponse defines model for ConversationPbxCosAuditLogsResponse.
+type ConversationPbxCosAuditLogsResponse struct {
+	// AuditLogs Array of audit log entries
+	AuditLogs []ConversationPbxCosAuditLog `json:"audit_logs,omitzero"`
+	Error     *Error                       `json:"error,omitempty"`
+	Metadata  *ResponseMetadata            `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCustomerSnapshotRequest defines model for ConversationPbxCustomerSnapshotRequest.
+type ConversationPbxCustomerSnapshotRequest struct {
+	AutoOrderExpand *string           `json:"auto_order_expand,omitempty"`
+	CustomerExpand  *string           `json:"customer_expand,omitempty"`
+	Error           *Error            `json:"error,omitempty"`
+	Metadata        *ResponseMetadata `json:"metadata,omitempty"`
+	OrderExpand     *string           `json:"order_expand,omitempty"`
+	PhoneNumber     *string           `json:"phone_number,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxCustomerSnapshotResponse defines model for ConversationPbxCustomerSnapshotResponse.
+type ConversationPbxCustomerSnapshotResponse struct {
+	AutoOrders []AutoOrder       `json:"auto_orders,omitzero"`
+	Customers  []Customer        `json:"customers,omitzero"`
+	Error      *Error            `json:"error,omitempty"`
+	Metadata   *ResponseMetadata `json:"metadata,omitempty"`
+	Orders     []Order           `json:"orders,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxHardwarePhone defines model for ConversationPbxHardwarePhone.
+type ConversationPbxHardwarePhone struct {
+	// AdminUsername Admin Username
+	AdminUsername *string `json:"admin_username,omitempty"`
+
+	// ConversationPbxAgentUUID Associated Agent UUID
+	ConversationPbxAgentUUID *string `json:"conversation_pbx_agent_uuid,omitempty"`
+
+	// ConversationPbxHardwarePhoneUUID Conversation Pbx Hardware Phone UUID
+	ConversationPbxHardwarePhoneUUID *string `json:"conversation_pbx_hardware_phone_uuid,omitempty"`
+
+	// CreatedAt Created At
+	CreatedAt json.RawMessage `json:"created_at,omitempty"`
+
+	// Description Description
+	Description *string `json:"description,omitempty"`
+
+	// MacAddress MAC Address
+	MacAddress *string `json:"mac_address,omitempty"`
+
+	// Manufacturer Manufacturer
+	Manufacturer *string `json:"manufacturer,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Model Model
+	Model *string `json:"model,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// ProvisioningURL Auto-provisioning URL for phone configuration
+	ProvisioningURL *string `json:"provisioning_url,omitempty"`
+
+	// SIPDomain SIP Domain
+	SIPDomain *string `json:"sip_domain,omitempty"`
+
+	// SIPEdgeLocation SIP Edge Location
+	SIPEdgeLocation *string `json:"sip_edge_location,omitempty"`
+
+	// SIPPassword SIP Password (only on create or regenerate password requests)
+	SIPPassword *string `json:"sip_password,omitempty"`
+
+	// SIPUsername SIP Username
+	SIPUsername *string `json:"sip_username,omitempty"`
+
+	// TwilioCredentialSid Twilio Credential SID
+	TwilioCredentialSid *string `json:"twilio_credential_sid,omitempty"`
+
+	// UpdatedAt Updated At
+	UpdatedAt json.RawMessage `json:"updated_at,omitempty"`
+}
+
+// ConversationPbxHardwarePhoneResponse defines model for ConversationPbxHardwarePhoneResponse.
+type ConversationPbxHardwarePhoneResponse struct {
+	Error         *Error                        `json:"error,omitempty"`
+	HardwarePhone *ConversationPbxHardwarePhone `json:"hardware_phone,omitempty"`
+	Metadata      *ResponseMetadata             `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxHardwarePhonesResponse defines model for ConversationPbxHardwarePhonesResponse.
+type ConversationPbxHardwarePhonesResponse struct {
+	HardwarePhones []ConversationPbxHardwarePhone `json:"hardware_phones,omitzero"`
+}
+
+// ConversationPbxMenu defines model for ConversationPbxMenu.
+type ConversationPbxMenu struct {
+	// AllowDirectExtensions If true, the customer is allowed to input direct extensions within this menu
+	AllowDirectExtensions *bool `json:"allow_direct_extensions,omitempty"`
+
+	// ConversationPbxMenuUUID Conversation Pbx Menu UUID
+	ConversationPbxMenuUUID *string `json:"conversation_pbx_menu_uuid,omitempty"`
+
+	// DefaultAction The default action for this menu
+	DefaultAction *string `json:"default_action,omitempty"`
+
+	// DefaultActionTarget The default action target for this menu
+	DefaultActionTarget *string `json:"default_action_target,omitempty"`
+
+	// Mappings Action mappings for this menu
+	Mappings []ConversationPbxMenuMapping `json:"mappings,omitzero"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Name Menu name
+	Name *string `json:"name,omitempty"`
+
+	// PlayAudioUUID An optional audio clip that plays when a customer enters this menu
+	PlayAudioUUID *string `json:"play_audio_uuid,omitempty"`
+
+	// Say An optional saying that plays when a customer enters this menu
+	Say *string `json:"say,omitempty"`
+
+	// SayVoice say voice
+	SayVoice *ConversationPbxVoice `json:"say_voice,omitempty"`
+
+	// Timeout The idle seconds before this menu times out
+	Timeout *int32 `json:"timeout,omitempty"`
+}
+
+// ConversationPbxMenuMapping defines model for ConversationPbxMenuMapping.
+type ConversationPbxMenuMapping struct {
+	// Action Action
+	Action *ConversationPbxAction `json:"action,omitempty"`
+
+	// ActionTarget Action target.  This is the UUID associated with the configuration object of that particular type.
+	ActionTarget *string `json:"action_target,omitempty"`
+
+	// Digits Digits
+	Digits *int32 `json:"digits,omitempty"`
+
+	// Speech Speech
+	Speech *string `json:"speech,omitempty"`
+}
+
+// ConversationPbxMenuResponse defines model for ConversationPbxMenuResponse.
+type ConversationPbxMenuResponse struct {
+	Error    *Error               `json:"error,omitempty"`
+	Menu     *ConversationPbxMenu `json:"menu,omitempty"`
+	Metadata *ResponseMetadata    `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxMenusResponse defines model for ConversationPbxMenusResponse.
+type ConversationPbxMenusResponse struct {
+	Error    *Error                `json:"error,omitempty"`
+	Menus    []ConversationPbxMenu `json:"menus,omitzero"`
+	Metadata *ResponseMetadata     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxPhoneManufacturer defines model for ConversationPbxPhoneManufacturer.
+type ConversationPbxPhoneManufacturer struct {
+	ManufacturerID *string                     `json:"manufacturer_id,omitempty"`
+	Models         []ConversationPbxPhoneModel `json:"models,omitzero"`
+	Name           *string                     `json:"name,omitempty"`
+}
+
+// ConversationPbxPhoneManufacturersResponse defines model for ConversationPbxPhoneManufacturersResponse.
+type ConversationPbxPhoneManufacturersResponse struct {
+	Error         *Error                             `json:"error,omitempty"`
+	Manufacturers []ConversationPbxPhoneManufacturer `json:"manufacturers,omitzero"`
+	Metadata      *ResponseMetadata                  `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxPhoneModel defines model for ConversationPbxPhoneModel.
+type ConversationPbxPhoneModel struct {
+	ModelID *string `json:"model_id,omitempty"`
+	Name    *string `json:"name,omitempty"`
+}
+
+// ConversationPbxPhoneNumber defines model for ConversationPbxPhoneNumber.
+type ConversationPbxPhoneNumber struct {
+	// Action Action
+	Action *ConversationPbxAction `json:"action,omitempty"`
+
+	// ActionTarget Action target.  This is the UUID associated with the configuration object of that particular type.
+	ActionTarget *string `json:"action_target,omitempty"`
+
+	// AddressSid Twilio Address SID linked to this phone number for regulatory compliance
+	AddressSid *string `json:"address_sid,omitempty"`
+
+	// ConversationPbxPhoneNumberUUID Conversation Pbx Phone Number UUID
+	ConversationPbxPhoneNumberUUID *string `json:"conversation_pbx_phone_number_uuid,omitempty"`
+
+	// DefaultPhoneNumber Default phone number for outbound calling.
+	DefaultPhoneNumber *bool `json:"default_phone_number,omitempty"`
+
+	// DeletionProtected If true, this phone number cannot be deleted through the API. It must be deleted via the Twilio console.
+	DeletionProtected *bool `json:"deletion_protected,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// PhoneNumber Phone number
+	PhoneNumber *string `json:"phone_number,omitempty"`
+}
+
+// ConversationPbxPhoneNumberPurchaseRequest defines model for ConversationPbxPhoneNumberPurchaseRequest.
+type ConversationPbxPhoneNumberPurchaseRequest struct {
+	// Action Initial action for incoming calls
+	Action *ConversationPbxAction `json:"action,omitempty"`
+
+	// ActionTarget Initial action target UUID
+	ActionTarget *string `json:"action_target,omitempty"`
+
+	// AddressSid Address SID if required for regulatory compliance
+	AddressSid *string `json:"address_sid,omitempty"`
+
+	// FriendlyName Friendly name for the phone number
+	FriendlyName *string `json:"friendly_name,omitempty"`
+
+	// PhoneNumber Phone number to purchase in E.164 format (from search results)
+	PhoneNumber *string `json:"phone_number,omitempty"`
+}
+
+// ConversationPbxPhoneNumberResponse defines model for ConversationPbxPhoneNumberResponse.
+type ConversationPbxPhoneNumberResponse struct {
+	Error       *Error                      `json:"error,omitempty"`
+	Metadata    *ResponseMetadata           `json:"metadata,omitempty"`
+	PhoneNumber *ConversationPbxPhoneNumber `json:"phone_number,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxPhoneNumbersResponse defines model for ConversationPbxPhoneNumbersResponse.
+type ConversationPbxPhoneNumbersResponse struct {
+	Error        *Error                       `json:"error,omitempty"`
+	Metadata     *ResponseMetadata            `json:"metadata,omitempty"`
+	PhoneNumbers []ConversationPbxPhoneNumber `json:"phone_numbers,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxQueue defines model for ConversationPbxQueue.
+type ConversationPbxQueue struct {
+	// AiPriority AI Agent Priority compared to human agents
+	AiPriority *ConversationPbxQueueAiPriority `json:"ai_priority,omitempty"`
+
+	// AiTimeoutSeconds AI timeout seconds
+	AiTimeoutSeconds *int32 `json:"ai_timeout_seconds,omitempty"`
+
+	// AnnounceQueuePosition If true, the customer is told their queue position upon entering the queue
+	AnnounceQueuePosition *bool `json:"announce_queue_position,omitempty"`
+
+	// AutomaticCoachAgentUUID AI Agent UUID to automatically engage to provide coaching
+	AutomaticCoachAgentUUID *string `json:"automatic_coach_agent_uuid,omitempty"`
+
+	// CallbackAnnounceAudioUUID Custom audio file UUID for the callback offer prompt
+	CallbackAnnounceAudioUUID *string `json:"callback_announce_audio_uuid,omitempty"`
+
+	// CallbackAnnounceSay Custom TTS text for the callback offer prompt
+	CallbackAnnounceSay *string `json:"callback_announce_say,omitempty"`
+
+	// CallbackConfirmAudioUUID Custom audio file UUID for the callback confirmation message
+	CallbackConfirmAudioUUID *string `json:"callback_confirm_audio_uuid,omitempty"`
+
+	// CallbackConfirmSay Custom TTS text for the callback confirmation message
+	CallbackConfirmSay *string `json:"callback_confirm_say,omitempty"`
+
+	// CallbackEnabled If true, the callback option is enabled for this queue
+	CallbackEnabled *bool `json:"callback_enabled,omitempty"`
+
+	// CallbackHoursOnly When true, only offer callbacks during business hours
+	CallbackHoursOnly *bool `json:"callback_hours_only,omitempty"`
+
+	// CallbackMaxAttempts Maximum number of times the system will attempt to call the customer back
+	CallbackMaxAttempts *int32 `json:"callback_max_attempts,omitempty"`
+
+	// CallbackMaxOffers Maximum number of times the callback option is offered to a caller per call
+	CallbackMaxOffers *int32 `json:"callback_max_offers,omitempty"`
+
+	// CallbackMaxPending Maximum number of pending callbacks allowed per queue
+	CallbackMaxPending *int32 `json:"callback_max_pending,omitempty"`
+
+	// CallbackOfferAfterSeconds Seconds a caller must wait in queue before the callback option is offered
+	CallbackOfferAfterSeconds *int32 `json:"callback_offer_after_seconds,omitempty"`
+
+	// CallbackOfferIntervalSeconds Seconds between repeat callback offers to the same caller
+	CallbackOfferIntervalSeconds *int32 `json:"callback_offer_interval_seconds,omitempty"`
+
+	// CallbackRetryDelaySeconds Delay in seconds between callback retry attempts
+	CallbackRetryDelaySeconds *int32 `json:"callback_retry_delay_seconds,omitempty"`
+
+	// ConversationPbxQueueUUID Conversation Pbx Queue unique identifier
+	ConversationPbxQueueUUID *string `json:"conversation_pbx_queue_uuid,omitempty"`
+
+	// ConversationVoicemailMailboxUUID The voicemail mailbox associated with this queue
+	ConversationVoicemailMailboxUUID *string `json:"conversation_voicemail_mailbox_uuid,omitempty"`
+
+	// HoldConversationPbxAudioUUID The audio to play while holding in a queue
+	HoldConversationPbxAudioUUID *string `json:"hold_conversation_pbx_audio_uuid,omitempty"`
+
+	// MaxHoldSeconds The maximum number of seconds for a customer to hold in a queue
+	MaxHoldSeconds *int32                       `json:"max_hold_seconds,omitempty"`
+	Members        *ConversationPbxQueueMembers `json:"members,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Name Name of queue
+	Name *string `json:"name,omitempty"`
+
+	// NoAgentAvailablePlayAudioUUID When no agent is available after the max_hold_seconds, say this
+	NoAgentAvailablePlayAudioUUID *string `json:"no_agent_available_play_audio_uuid,omitempty"`
+
+	// NoAgentAvailableSay When no agent is available after the max_hold_seconds, say this
+	NoAgentAvailableSay *string `json:"no_agent_available_say,omitempty"`
+
+	// NoAgentAvailableSayVoice The type of voice used to say text when no agent is available
+	NoAgentAvailableSayVoice *ConversationPbxVoice `json:"no_agent_available_say_voice,omitempty"`
+
+	// PlayAudioUUID Audio played when customer enters a queue
+	PlayAudioUUID *string `json:"play_audio_uuid,omitempty"`
+
+	// RecordCall If true, any calls in this queue are recorded
+	RecordCall *bool `json:"record_call,omitempty"`
+
+	// Say Say text when a customer enters queue
+	Say *string `json:"say,omitempty"`
+
+	// SayVoice The type of voice to use when say text is spoken
+	SayVoice *ConversationPbxVoice `json:"say_voice,omitempty"`
+
+	// TwilioTaskrouterWorkflowSid Twilio taskrouter workflow sid
+	TwilioTaskrouterWorkflowSid *string `json:"twilio_taskrouter_workflow_sid,omitempty"`
+
+	// TwilioWorkspaceQueueSid Twilio workspace queue sid
+	TwilioWorkspaceQueueSid *string `json:"twilio_workspace_queue_sid,omitempty"`
+
+	// Voicemail If true, this queue has a voicemail associated with it
+	Voicemail *bool `json:"voicemail,omitempty"`
+
+	// WaitCriticalSeconds Wait time in seconds before critical
+	WaitCriticalSeconds *int32 `json:"wait_critical_seconds,omitempty"`
+
+	// WaitWarningSeconds Wait time in seconds before warning
+	WaitWarningSeconds *int32 `json:"wait_warning_seconds,omitempty"`
+
+	// WrapUpSeconds Wrap up time in seconds
+	WrapUpSeconds *int32 `json:"wrap_up_seconds,omitempty"`
+}
+
+// ConversationPbxQueueAiPriority AI Agent Priority compared to human agents
+type ConversationPbxQueueAiPriority string
+
+// ConversationPbxQueueMembers defines model for ConversationPbxQueueMembers.
+type ConversationPbxQueueMembers struct {
+	Groups []int `json:"groups,omitzero"`
+	Users  []int `json:"users,omitzero"`
+}
+
+// ConversationPbxQueueResponse defines model for ConversationPbxQueueResponse.
+type ConversationPbxQueueResponse struct {
+	Error    *Error                `json:"error,omitempty"`
+	Metadata *ResponseMetadata     `json:"metadata,omitempty"`
+	Queue    *ConversationPbxQueue `json:"queue,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxQueuesResponse defines model for ConversationPbxQueuesResponse.
+type ConversationPbxQueuesResponse struct {
+	Error    *Error                 `json:"error,omitempty"`
+	Metadata *ResponseMetadata      `json:"metadata,omitempty"`
+	Queues   []ConversationPbxQueue `json:"queues,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxRecordingStatus The status of a voicemail recording.
+type ConversationPbxRecordingStatus string
+
+// ConversationPbxTimeBased defines model for ConversationPbxTimeBased.
+type ConversationPbxTimeBased struct {
+	ConversationPbxTimeBasedUUID *string                                `json:"conversation_pbx_time_based_uuid,omitempty"`
+	MappingConfig                *ConversationPbxTimeBasedMappingConfig `json:"mapping_config,omitempty"`
+	MerchantID                   *string                                `json:"merchant_id,omitempty"`
+	TimeBasedName                *string                                `json:"time_based_name,omitempty"`
+}
+
+// ConversationPbxTimeBasedMapping defines model for ConversationPbxTimeBasedMapping.
+type ConversationPbxTimeBasedMapping struct {
+	// Action Action
+	Action *ConversationPbxAction `json:"action,omitempty"`
+
+	// ActionTarget Action target.  This is the UUID associated with the configuration object of that particular type.
+	ActionTarget *string `json:"action_target,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// TimeRangeUUID Time range UUID
+	TimeRangeUUID *string `json:"time_range_uuid,omitempty"`
+}
+
+// ConversationPbxTimeBasedMappingConfig defines model for ConversationPbxTimeBasedMappingConfig.
+type ConversationPbxTimeBasedMappingConfig struct {
+	DefaultMapping *ConversationPbxTimeBasedMapping `json:"default_mapping,omitempty"`
+
+	// Mappings Mappings
+	Mappings []ConversationPbxTimeBasedMapping `json:"mappings,omitzero"`
+}
+
+// ConversationPbxTimeBasedResponse defines model for ConversationPbxTimeBasedResponse.
+type ConversationPbxTimeBasedResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success   *bool                     `json:"success,omitempty"`
+	TimeBased *ConversationPbxTimeBased `json:"time_based,omitempty"`
+	Warning   *Warning                  `json:"warning,omitempty"`
+}
+
+// ConversationPbxTimeBasedsResponse defines model for ConversationPbxTimeBasedsResponse.
+type ConversationPbxTimeBasedsResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success    *bool                      `json:"success,omitempty"`
+	TimeBaseds []ConversationPbxTimeBased `json:"time_baseds,omitzero"`
+	Warning    *Warning                   `json:"warning,omitempty"`
+}
+
+// ConversationPbxTimeRange defines model for ConversationPbxTimeRange.
+type ConversationPbxTimeRange struct {
+	// Configs Configurations for all ranges in this time range
+	Configs []ConversationPbxTimeRangeConfig `json:"configs,omitzero"`
+
+	// ConversationPbxTimeRangeUUID Conversation Pbx Time Range UUID
+	ConversationPbxTimeRangeUUID *string `json:"conversation_pbx_time_range_uuid,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// TimeRangeName Time range name
+	TimeRangeName *string `json:"time_range_name,omitempty"`
+
+	// Timezone Timezone
+	Timezone *string `json:"timezone,omitempty"`
+}
+
+// ConversationPbxTimeRangeConfig defines model for ConversationPbxTimeRangeConfig.
+type ConversationPbxTimeRangeConfig struct {
+	// EndDate End date
+	EndDate *uctime.Time `json:"end_date,omitempty"`
+
+	// EndDayOfWeek End day of week
+	EndDayOfWeek *int32 `json:"end_day_of_week,omitempty"`
+
+	// EndTime End time
+	EndTime *string `json:"end_time,omitempty"`
+
+	// StartDate Start date
+	StartDate *uctime.Time `json:"start_date,omitempty"`
+
+	// StartDayOfWeek Start day of week
+	StartDayOfWeek *int32 `json:"start_day_of_week,omitempty"`
+
+	// StartTime Start time
+	StartTime *string `json:"start_time,omitempty"`
+}
+
+// ConversationPbxTimeRangeResponse defines model for ConversationPbxTimeRangeResponse.
+type ConversationPbxTimeRangeResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success   *bool                     `json:"success,omitempty"`
+	TimeRange *ConversationPbxTimeRange `json:"time_range,omitempty"`
+	Warning   *Warning                  `json:"warning,omitempty"`
+}
+
+// ConversationPbxTimeRangesResponse defines model for ConversationPbxTimeRangesResponse.
+type ConversationPbxTimeRangesResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success    *bool                      `json:"success,omitempty"`
+	TimeRanges []ConversationPbxTimeRange `json:"time_ranges,omitzero"`
+	Warning    *Warning                   `json:"warning,omitempty"`
+}
+
+// ConversationPbxVoice Text-to-speech voice (man or woman) used to say prompts.
+type ConversationPbxVoice string
+
+// ConversationPbxVoicemailMailbox defines model for ConversationPbxVoicemailMailbox.
+type ConversationPbxVoicemailMailbox struct {
+	// ConversationPbxVoicemailMailboxUUID Conversation Pbx Voicemail Mailbox UUID
+	ConversationPbxVoicemailMailboxUUID *string `json:"conversation_pbx_voicemail_mailbox_uuid,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// SendNoticesToEmail Send notices to email
+	SendNoticesToEmail *string `json:"send_notices_to_email,omitempty"`
+
+	// UserID User Id
+	UserID *int32 `json:"user_id,omitempty"`
+
+	// VoicemailFollowupPlayAudioUUID Voicemail follow play audio UUID
+	VoicemailFollowupPlayAudioUUID *string `json:"voicemail_followup_play_audio_uuid,omitempty"`
+
+	// VoicemailFollowupSay Voicemail followup say
+	VoicemailFollowupSay *string `json:"voicemail_followup_say,omitempty"`
+
+	// VoicemailFollowupSayVoice Voicemail followup say voice
+	VoicemailFollowupSayVoice *ConversationPbxVoice `json:"voicemail_followup_say_voice,omitempty"`
+
+	// VoicemailMailboxID Voicemail mailbox id
+	VoicemailMailboxID *string `json:"voicemail_mailbox_id,omitempty"`
+
+	// VoicemailMailboxType Voicemail mailbox type
+	VoicemailMailboxType *ConversationPbxVoicemailMailboxVoicemailMailboxType `json:"voicemail_mailbox_type,omitempty"`
+
+	// VoicemailPromptPlayAudioUUID Voicemail prompt play audio UUID
+	VoicemailPromptPlayAudioUUID *string `json:"voicemail_prompt_play_audio_uuid,omitempty"`
+
+	// VoicemailPromptSay Voicemail prompt say
+	VoicemailPromptSay *string `json:"voicemail_prompt_say,omitempty"`
+
+	// VoicemailPromptSayVoice Voicemail prompt say voice
+	VoicemailPromptSayVoice *ConversationPbxVoice `json:"voicemail_prompt_say_voice,omitempty"`
+}
+
+// ConversationPbxVoicemailMailboxVoicemailMailboxType Voicemail mailbox type
+type ConversationPbxVoicemailMailboxVoicemailMailboxType string
+
+// ConversationPbxVoicemailMailboxResponse defines model for ConversationPbxVoicemailMailboxResponse.
+type ConversationPbxVoicemailMailboxResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success          *bool                            `json:"success,omitempty"`
+	VoicemailMailbox *ConversationPbxVoicemailMailbox `json:"voicemail_mailbox,omitempty"`
+	Warning          *Warning                         `json:"warning,omitempty"`
+}
+
+// ConversationPbxVoicemailMailboxesResponse defines model for ConversationPbxVoicemailMailboxesResponse.
+type ConversationPbxVoicemailMailboxesResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success            *bool                             `json:"success,omitempty"`
+	VoicemailMailboxes []ConversationPbxVoicemailMailbox `json:"voicemail_mailboxes,omitzero"`
+	Warning            *Warning                          `json:"warning,omitempty"`
+}
+
+// ConversationPbxVoicemailMessage defines model for ConversationPbxVoicemailMessage.
+type ConversationPbxVoicemailMessage struct {
+	// CallSid Call SID
+	CallSid *string `json:"call_sid,omitempty"`
+
+	// Duration Duration in seconds
+	Duration *int32 `json:"duration,omitempty"`
+
+	// From From phone number in E.164
+	From *string `json:"from,omitempty"`
+
+	// FromCallerID From caller id (if available)
+	FromCallerID *string `json:"from_caller_id,omitempty"`
+
+	// Listened True if the voicemail has been listened to in the user interface
+	Listened *bool `json:"listened,omitempty"`
+
+	// MerchantID Merchant ID
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// RecordingSid Recording SID
+	RecordingSid *string `json:"recording_sid,omitempty"`
+
+	// RecordingSizeBytes Recording size in bytes
+	RecordingSizeBytes *int32 `json:"recording_size_bytes,omitempty"`
+
+	// RecordingStatus Recording Status
+	RecordingStatus *ConversationPbxRecordingStatus `json:"recording_status,omitempty"`
+
+	// RecordingURL Recording URL (expires in 4 hours)
+	RecordingURL *string `json:"recording_url,omitempty"`
+
+	// TranscriptJSON JSON version of the transcript
+	TranscriptJSON *uctime.Time `json:"transcript_json,omitempty"`
+
+	// TranscriptText Formatted text of the transcript
+	TranscriptText *string `json:"transcript_text,omitempty"`
+
+	// VoicemailDts Voicemail date/time
+	VoicemailDts *uctime.Time `json:"voicemail_dts,omitempty"`
+}
+
+// ConversationPbxVoicemailMessageResponse defines model for ConversationPbxVoicemailMessageResponse.
+type ConversationPbxVoicemailMessageResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success          *bool                            `json:"success,omitempty"`
+	VoicemailMessage *ConversationPbxVoicemailMessage `json:"voicemail_message,omitempty"`
+	Warning          *Warning                         `json:"warning,omitempty"`
+}
+
+// ConversationPbxVoicemailMessageSummariesResponse defines model for ConversationPbxVoicemailMessageSummariesResponse.
+type ConversationPbxVoicemailMessageSummariesResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success                   *bool                                    `json:"success,omitempty"`
+	VoicemailMessageSummaries []ConversationPbxVoicemailMessageSummary `json:"voicemail_message_summaries,omitzero"`
+	Warning                   *Warning                                 `json:"warning,omitempty"`
+}
+
+// ConversationPbxVoicemailMessageSummary defines model for ConversationPbxVoicemailMessageSummary.
+type ConversationPbxVoicemailMessageSummary struct {
+	// CallSid Call SID
+	CallSid *string `json:"call_sid,omitempty"`
+
+	// Duration Duration in seconds
+	Duration *int32 `json:"duration,omitempty"`
+
+	// From From phone number in E.164
+	From *string `json:"from,omitempty"`
+
+	// FromCallerID From caller id (if available)
+	FromCallerID *string `json:"from_caller_id,omitempty"`
+
+	// Listened True if the voicemail has been listened to in the user interface
+	Listened *bool `json:"listened,omitempty"`
+
+	// MerchantID Merchant ID
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// RecordingSid Recording SID
+	RecordingSid *string `json:"recording_sid,omitempty"`
+
+	// RecordingSizeBytes Recording size in bytes
+	RecordingSizeBytes *int32 `json:"recording_size_bytes,omitempty"`
+
+	// RecordingStatus Recording Status
+	RecordingStatus *ConversationPbxRecordingStatus `json:"recording_status,omitempty"`
+
+	// VoicemailDts Voicemail date/time
+	VoicemailDts *uctime.Time `json:"voicemail_dts,omitempty"`
+}
+
+// ConversationPermissions defines model for ConversationPermissions.
+type ConversationPermissions struct {
+	EditSettings *bool `json:"edit_settings,omitempty"`
+}
+
+// ConversationPermissionsResponse defines model for ConversationPermissionsResponse.
+type ConversationPermissionsResponse struct {
+	Error       *Error                   `json:"error,omitempty"`
+	Metadata    *ResponseMetadata        `json:"metadata,omitempty"`
+	Permissions *ConversationPermissions `json:"permissions,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
 // ConversationResponse defines model for ConversationResponse.
 type ConversationResponse struct {
 	Conversation *Conversation     `json:"conversation,omitempty"`
@@ -2307,6 +5172,57 @@ type ConversationResponse struct {
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
 }
+
+// ConversationSearchRequest defines model for ConversationSearchRequest.
+type ConversationSearchRequest struct {
+	// DateEnd End of the range
+	DateEnd *uctime.Time `json:"date_end,omitempty"`
+
+	// DateStart Start of the range
+	DateStart            *uctime.Time `json:"date_start,omitempty"`
+	EmailFilter          *string      `json:"email_filter,omitempty"`
+	LanguageFilter       *string      `json:"language_filter,omitempty"`
+	MediumFilter         *string      `json:"medium_filter,omitempty"`
+	OrderByNewest        *bool        `json:"order_by_newest,omitempty"`
+	OrderByOldest        *bool        `json:"order_by_oldest,omitempty"`
+	RangeBegin           *int32       `json:"range_begin,omitempty"`
+	RangeEnd             *int32       `json:"range_end,omitempty"`
+	SmsPhoneNumberFilter *string      `json:"sms_phone_number_filter,omitempty"`
+	TextSearch           *string      `json:"text_search,omitempty"`
+	VisibleFilter        *bool        `json:"visible_filter,omitempty"`
+}
+
+// ConversationSearchResponse defines model for ConversationSearchResponse.
+type ConversationSearchResponse struct {
+	RangeBegin *int32                `json:"range_begin,omitempty"`
+	RangeEnd   *int32                `json:"range_end,omitempty"`
+	Records    []ConversationSummary `json:"records,omitzero"`
+	Total      *int32                `json:"total,omitempty"`
+}
+
+// ConversationSentiment defines model for ConversationSentiment.
+type ConversationSentiment struct {
+	// LastDetectSentiment The last time the detect sentiment was run on this conversation
+	LastDetectSentiment *uctime.Time `json:"last_detect_sentiment,omitempty"`
+
+	// Mixed The mixed score
+	Mixed *float64 `json:"mixed,omitempty"`
+
+	// Negative The negative score
+	Negative *float64 `json:"negative,omitempty"`
+
+	// Neutral The neutral score
+	Neutral *float64 `json:"neutral,omitempty"`
+
+	// Positive The positive score
+	Positive *float64 `json:"positive,omitempty"`
+
+	// Sentiment The overall sentiment
+	Sentiment *ConversationSentimentSentiment `json:"sentiment,omitempty"`
+}
+
+// ConversationSentimentSentiment The overall sentiment
+type ConversationSentimentSentiment string
 
 // ConversationStartRequest defines model for ConversationStartRequest.
 type ConversationStartRequest struct {
@@ -2339,10 +5255,11 @@ type ConversationSummary struct {
 	LastMessageDts *uctime.Time `json:"last_message_dts,omitempty"`
 
 	// Medium The communication medium of the customer.
-	Medium       *ConversationSummaryMedium `json:"medium,omitempty"`
-	MerchantID   *string                    `json:"merchant_id,omitempty"`
-	MessageCount *int32                     `json:"message_count,omitempty"`
-	Participants []ConversationParticipant  `json:"participants,omitzero"`
+	Medium       *ConversationMedium       `json:"medium,omitempty"`
+	MerchantID   *string                   `json:"merchant_id,omitempty"`
+	MessageCount *int32                    `json:"message_count,omitempty"`
+	Participants []ConversationParticipant `json:"participants,omitzero"`
+	Sentiment    *ConversationSentiment    `json:"sentiment,omitempty"`
 
 	// StartDts Start of the conversation date/time
 	StartDts       *uctime.Time `json:"start_dts,omitempty"`
@@ -2350,13 +5267,82 @@ type ConversationSummary struct {
 	Visible        *bool        `json:"visible,omitempty"`
 }
 
-// ConversationSummaryMedium The communication medium of the customer.
-type ConversationSummaryMedium string
-
 // ConversationTwilioAccount defines model for ConversationTwilioAccount.
 type ConversationTwilioAccount struct {
 	MerchantID         *string  `json:"merchant_id,omitempty"`
 	TwilioPhoneNumbers []string `json:"twilio_phone_numbers,omitzero"`
+}
+
+// ConversationVirtualAgentBudget defines model for ConversationVirtualAgentBudget.
+type ConversationVirtualAgentBudget struct {
+	BudgetDaily   *float64 `json:"budget_daily,omitempty"`
+	BudgetMonthly *float64 `json:"budget_monthly,omitempty"`
+	UsedDaily     *float64 `json:"used_daily,omitempty"`
+	UsedMonthly   *float64 `json:"used_monthly,omitempty"`
+}
+
+// ConversationVirtualAgentBudgetResponse defines model for ConversationVirtualAgentBudgetResponse.
+type ConversationVirtualAgentBudgetResponse struct {
+	Budget   *ConversationVirtualAgentBudget `json:"budget,omitempty"`
+	Error    *Error                          `json:"error,omitempty"`
+	Metadata *ResponseMetadata               `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationVirtualAgentCapabilities defines model for ConversationVirtualAgentCapabilities.
+type ConversationVirtualAgentCapabilities struct {
+	// AccessStorefrontAndItem Permission flag to allow this Agent access to the storefront and item information.
+	AccessStorefrontAndItem *bool `json:"access_storefront_and_item,omitempty"`
+	CancelSubscription      *bool `json:"cancel_subscription,omitempty"`
+	DelaySubscription       *bool `json:"delay_subscription,omitempty"`
+
+	// GenerateCoupon Permission flag to allow this Agent to generate coupons based upon the agent prompt instructions
+	GenerateCoupon                *bool `json:"generate_coupon,omitempty"`
+	LookupOrderInformation        *bool `json:"lookup_order_information,omitempty"`
+	LookupSubscriptionInformation *bool `json:"lookup_subscription_information,omitempty"`
+	OpenSupportTicket             *bool `json:"open_support_ticket,omitempty"`
+
+	// OpenSupportTicketChannel Channel to use to open the support ticket
+	OpenSupportTicketChannel *ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel `json:"open_support_ticket_channel,omitempty"`
+
+	// OpenSupportTicketChannelEmail Email to send support ticket to
+	OpenSupportTicketChannelEmail *string `json:"open_support_ticket_channel_email,omitempty"`
+
+	// OpenSupportTicketZohoDeskDepartmentID Department ID to open a Zoho Desk ticket for
+	OpenSupportTicketZohoDeskDepartmentID *string `json:"open_support_ticket_zoho_desk_department_id,omitempty"`
+	PauseSubscription                     *bool   `json:"pause_subscription,omitempty"`
+	ResumeSubscription                    *bool   `json:"resume_subscription,omitempty"`
+	TransferChatToLiveAgent               *bool   `json:"transfer_chat_to_live_agent,omitempty"`
+	UpdateSubscriptionCreditCard          *bool   `json:"update_subscription_credit_card,omitempty"`
+
+	// ZohoDeskAvailable True if Zoho Desk is connected to UltraCart
+	ZohoDeskAvailable *bool `json:"zoho_desk_available,omitempty"`
+
+	// ZohoDeskDepartments Array of Zoho Desk Department if zoho desk is connected to UltraCart
+	ZohoDeskDepartments []ConversationVirtualAgentCapabilityZohoDeskDepartment `json:"zoho_desk_departments,omitzero"`
+}
+
+// ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel Channel to use to open the support ticket
+type ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel string
+
+// ConversationVirtualAgentCapabilitiesResponse defines model for ConversationVirtualAgentCapabilitiesResponse.
+type ConversationVirtualAgentCapabilitiesResponse struct {
+	Capabilities *ConversationVirtualAgentCapabilities `json:"capabilities,omitempty"`
+	Error        *Error                                `json:"error,omitempty"`
+	Metadata     *ResponseMetadata                     `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationVirtualAgentCapabilityZohoDeskDepartment defines model for ConversationVirtualAgentCapabilityZohoDeskDepartment.
+type ConversationVirtualAgentCapabilityZohoDeskDepartment struct {
+	DepartmentID   *string `json:"department_id,omitempty"`
+	DepartmentName *string `json:"department_name,omitempty"`
 }
 
 // ConversationWebchatContext defines model for ConversationWebchatContext.
@@ -2397,9 +5383,9 @@ type ConversationWebchatQueueStatus struct {
 // ConversationWebchatQueueStatusAgent defines model for ConversationWebchatQueueStatusAgent.
 type ConversationWebchatQueueStatusAgent struct {
 	// AgentStatus Status of the agent
-	AgentStatus                 *ConversationWebchatQueueStatusAgentAgentStatus `json:"agent_status,omitempty"`
-	ConversationParticipantARN  *string                                         `json:"conversation_participant_arn,omitempty"`
-	ConversationParticipantName *string                                         `json:"conversation_participant_name,omitempty"`
+	AgentStatus                 *ConversationAgentStatus `json:"agent_status,omitempty"`
+	ConversationParticipantARN  *string                  `json:"conversation_participant_arn,omitempty"`
+	ConversationParticipantName *string                  `json:"conversation_participant_name,omitempty"`
 
 	// LastChatDts Date/time that this agent took their last chat
 	LastChatDts    *uctime.Time `json:"last_chat_dts,omitempty"`
@@ -2408,9 +5394,6 @@ type ConversationWebchatQueueStatusAgent struct {
 	// ProfileImageURL Profile image URL
 	ProfileImageURL *string `json:"profile_image_url,omitempty"`
 }
-
-// ConversationWebchatQueueStatusAgentAgentStatus Status of the agent
-type ConversationWebchatQueueStatusAgentAgentStatus string
 
 // ConversationWebchatQueueStatusQueueEntry defines model for ConversationWebchatQueueStatusQueueEntry.
 type ConversationWebchatQueueStatusQueueEntry struct {
@@ -2423,16 +5406,14 @@ type ConversationWebchatQueueStatusQueueEntry struct {
 	JoinDts                    *uctime.Time `json:"join_dts,omitempty"`
 	ParticipantLanguageIsoCode *string      `json:"participant_language_iso_code,omitempty"`
 	Question                   *string      `json:"question,omitempty"`
+	QueueName                  *string      `json:"queue_name,omitempty"`
 }
 
 // ConversationWebchatQueueStatusUpdateRequest defines model for ConversationWebchatQueueStatusUpdateRequest.
 type ConversationWebchatQueueStatusUpdateRequest struct {
 	// AgentStatus Status of the agent
-	AgentStatus *ConversationWebchatQueueStatusUpdateRequestAgentStatus `json:"agent_status,omitempty"`
+	AgentStatus *ConversationAgentStatus `json:"agent_status,omitempty"`
 }
-
-// ConversationWebchatQueueStatusUpdateRequestAgentStatus Status of the agent
-type ConversationWebchatQueueStatusUpdateRequestAgentStatus string
 
 // ConversationWebchatQueueStatusesResponse defines model for ConversationWebchatQueueStatusesResponse.
 type ConversationWebchatQueueStatusesResponse struct {
@@ -2445,6 +5426,47 @@ type ConversationWebchatQueueStatusesResponse struct {
 	Warning *Warning `json:"warning,omitempty"`
 }
 
+// ConversationWebsocketMessage defines model for ConversationWebsocketMessage.
+type ConversationWebsocketMessage struct {
+	// ConversationARN Conversation ARN
+	ConversationARN *string `json:"conversation_arn,omitempty"`
+
+	// ConversationUUID Conversation UUID if the websocket message is tied to a specific conversation
+	ConversationUUID                *string                                   `json:"conversation_uuid,omitempty"`
+	EventAddCoupon                  *ConversationEventAddCoupon               `json:"event_add_coupon,omitempty"`
+	EventAddItem                    *ConversationEventAddItem                 `json:"event_add_item,omitempty"`
+	EventConversationClosed         *ConversationSummary                      `json:"event_conversation_closed,omitempty"`
+	EventEngageCustomer             *ConversationWebchatQueueStatusQueueEntry `json:"event_engage_customer,omitempty"`
+	EventNewConversation            *ConversationSummary                      `json:"event_new_conversation,omitempty"`
+	EventNewMessage                 *ConversationSummary                      `json:"event_new_message,omitempty"`
+	EventParticipantJoin            *ConversationSummary                      `json:"event_participant_join,omitempty"`
+	EventParticipantJoinParticipant *ConversationParticipant                  `json:"event_participant_join_participant,omitempty"`
+	EventParticipantLeft            *ConversationSummary                      `json:"event_participant_left,omitempty"`
+	EventParticipantLeftParticipant *ConversationParticipant                  `json:"event_participant_left_participant,omitempty"`
+	EventParticipantUpdate          *ConversationSummary                      `json:"event_participant_update,omitempty"`
+	EventQueueNewMember             *ConversationWebchatQueueStatusQueueEntry `json:"event_queue_new_member,omitempty"`
+	EventQueuePosition              *ConversationEventQueuePosition           `json:"event_queue_position,omitempty"`
+	EventQueueStatusUpdate          *ConversationWebchatQueueStatus           `json:"event_queue_status_update,omitempty"`
+	EventReadMessage                *ConversationEventReadMessage             `json:"event_read_message,omitempty"`
+	EventRrweb                      *ConversationEventRRWeb                   `json:"event_rrweb,omitempty"`
+
+	// EventType Type of event
+	EventType           *ConversationWebsocketMessageEventType `json:"event_type,omitempty"`
+	EventTyping         *ConversationEventTyping               `json:"event_typing,omitempty"`
+	EventUpdatedMessage *ConversationMessage                   `json:"event_updated_message,omitempty"`
+	EventWebchatContext *ConversationEventWebchatContext       `json:"event_webchat_context,omitempty"`
+	Message             *ConversationMessage                   `json:"message,omitempty"`
+
+	// Type Type of message
+	Type *ConversationWebsocketMessageType `json:"type,omitempty"`
+}
+
+// ConversationWebsocketMessageEventType Type of event
+type ConversationWebsocketMessageEventType string
+
+// ConversationWebsocketMessageType Type of message
+type ConversationWebsocketMessageType string
+
 // ConversationsResponse defines model for ConversationsResponse.
 type ConversationsResponse struct {
 	Conversations []ConversationSummary `json:"conversations,omitzero"`
@@ -2455,6 +5477,9 @@ type ConversationsResponse struct {
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
 }
+
+// CreditCardType A credit card brand.
+type CreditCardType string
 
 // Currency defines model for Currency.
 type Currency struct {
@@ -2530,14 +5555,20 @@ type Customer struct {
 	DhlAccountNumber *string `json:"dhl_account_number,omitempty"`
 
 	// DhlDutyAccountNumber DHL duty account number
-	DhlDutyAccountNumber *string      `json:"dhl_duty_account_number,omitempty"`
-	Edi                  *CustomerEDI `json:"edi,omitempty"`
+	DhlDutyAccountNumber *string `json:"dhl_duty_account_number,omitempty"`
+
+	// DoNotSendMail Do not send mail (null will not update)
+	DoNotSendMail *bool        `json:"do_not_send_mail,omitempty"`
+	Edi           *CustomerEDI `json:"edi,omitempty"`
 
 	// Email Email address of this customer profile
 	Email *string `json:"email,omitempty"`
 
 	// ExemptShippingHandlingCharge Exempt shipping handling charge
 	ExemptShippingHandlingCharge *bool `json:"exempt_shipping_handling_charge,omitempty"`
+
+	// Fax Fax Number
+	Fax *string `json:"fax,omitempty"`
 
 	// FedexAccountNumber FedEx account number
 	FedexAccountNumber *string `json:"fedex_account_number,omitempty"`
@@ -2587,17 +5618,23 @@ type Customer struct {
 	PricingTiers []CustomerPricingTier `json:"pricing_tiers,omitzero"`
 	Privacy      *CustomerPrivacy      `json:"privacy,omitempty"`
 
+	// Properties Properties for this customer
+	Properties []CustomerProperty `json:"properties,omitzero"`
+
 	// QbClass QuickBooks class to import this customer as
 	QbClass *string `json:"qb_class,omitempty"`
 
 	// QbCode QuickBooks name to import this customer as
 	QbCode *string `json:"qb_code,omitempty"`
 
+	// QbTaxExemptionReasonCode QuickBooks tax exemption reason code
+	QbTaxExemptionReasonCode *int32 `json:"qb_tax_exemption_reason_code,omitempty"`
+
 	// Quotes Quotes associated with this customer profile
 	Quotes        []Order                `json:"quotes,omitzero"`
 	QuotesSummary *CustomerQuotesSummary `json:"quotes_summary,omitempty"`
 
-	// ReferralSource Referral Source
+	// ReferralSource Referral Source specified on the wholesale customer signup form.  No other meaning than that signup flow.
 	ReferralSource *string           `json:"referral_source,omitempty"`
 	Reviewer       *CustomerReviewer `json:"reviewer,omitempty"`
 
@@ -2653,6 +5690,8 @@ type CustomerActivity struct {
 	Memberships           []ListSegmentMembership `json:"memberships,omitzero"`
 	Metrics               []Metric                `json:"metrics,omitzero"`
 	PropertiesList        []Property              `json:"properties_list,omitzero"`
+	Sms                   *string                 `json:"sms,omitempty"`
+	SmsStop               *bool                   `json:"sms_stop,omitempty"`
 	SpamComplaint         *bool                   `json:"spam_complaint,omitempty"`
 	SpamComplaintDts      *string                 `json:"spam_complaint_dts,omitempty"`
 }
@@ -2668,7 +5707,7 @@ type CustomerAttachment struct {
 	// FileName File name
 	FileName *string `json:"file_name,omitempty"`
 
-	// MimeType Mime typoe
+	// MimeType Mime type
 	MimeType *string `json:"mime_type,omitempty"`
 
 	// UploadDts Upload date/time
@@ -2804,6 +5843,15 @@ type CustomerLoyalty struct {
 	// LedgerEntries Ledger entries
 	LedgerEntries []CustomerLoyaltyLedger `json:"ledger_entries,omitzero"`
 
+	// LoyaltyTierExpirationDts Loyalty tier expiration date (read only because of SDK addition)
+	LoyaltyTierExpirationDts *uctime.Time `json:"loyalty_tier_expiration_dts,omitempty"`
+
+	// LoyaltyTierName Loyalty tier name
+	LoyaltyTierName *string `json:"loyalty_tier_name,omitempty"`
+
+	// LoyaltyTierOid Loyalty tier oid (set to zero to remove the tier)
+	LoyaltyTierOid *int32 `json:"loyalty_tier_oid,omitempty"`
+
 	// PendingPoints Pending Points
 	PendingPoints *int32 `json:"pending_points,omitempty"`
 
@@ -2938,6 +5986,21 @@ type CustomerPrivacy struct {
 
 	// Statistics The customer has opted in to statistics collection
 	Statistics *bool `json:"statistics,omitempty"`
+}
+
+// CustomerProperty defines model for CustomerProperty.
+type CustomerProperty struct {
+	// CustomerProfilePropertyOid Customer profile property oid
+	CustomerProfilePropertyOid *int32 `json:"customer_profile_property_oid,omitempty"`
+
+	// ExpirationDts The date/time that the property expires and is deleted
+	ExpirationDts *uctime.Time `json:"expiration_dts,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// Value Value
+	Value *string `json:"value,omitempty"`
 }
 
 // CustomerQuotesSummary defines model for CustomerQuotesSummary.
@@ -3260,6 +6323,2119 @@ type HitSessionUtm struct {
 	Wbraid      *string `json:"wbraid,omitempty"`
 }
 
+// Item defines model for Item.
+type Item struct {
+	Accounting *ItemAccounting `json:"accounting,omitempty"`
+	Amember    *ItemAmember    `json:"amember,omitempty"`
+	AutoOrder  *ItemAutoOrder  `json:"auto_order,omitempty"`
+	Ccbill     *ItemCCBill     `json:"ccbill,omitempty"`
+
+	// ChannelPartnerItemMappings Channel Partner Item Mapping
+	ChannelPartnerItemMappings []ItemChannelPartnerMapping `json:"channel_partner_item_mappings,omitzero"`
+	Chargeback                 *ItemChargeback             `json:"chargeback,omitempty"`
+	Checkout                   *ItemCheckout               `json:"checkout,omitempty"`
+	Content                    *ItemContent                `json:"content,omitempty"`
+
+	// CreationDts Date/time of creation
+	CreationDts *uctime.Time `json:"creation_dts,omitempty"`
+
+	// Description Description of the item up to 500 characters.
+	Description *string `json:"description,omitempty"`
+
+	// DescriptionTranslatedTextInstanceOid Description translated text instance id
+	DescriptionTranslatedTextInstanceOid *int32                  `json:"description_translated_text_instance_oid,omitempty"`
+	DigitalDelivery                      *ItemDigitalDelivery    `json:"digital_delivery,omitempty"`
+	Ebay                                 *ItemEbay               `json:"ebay,omitempty"`
+	EmailNotifications                   *ItemEmailNotifications `json:"email_notifications,omitempty"`
+	Enrollment123                        *ItemEnrollment123      `json:"enrollment123,omitempty"`
+
+	// FulfillmentAddons Fulfillment Add-ons
+	FulfillmentAddons   []ItemFulfillmentAddon   `json:"fulfillment_addons,omitzero"`
+	GiftCertificate     *ItemGiftCertificate     `json:"gift_certificate,omitempty"`
+	GoogleProductSearch *ItemGoogleProductSearch `json:"google_product_search,omitempty"`
+	Identifiers         *ItemIdentifiers         `json:"identifiers,omitempty"`
+
+	// Inactive True if this item is inactive and can not be purchased
+	Inactive                    *bool                            `json:"inactive,omitempty"`
+	InstantPaymentNotifications *ItemInstantPaymentNotifications `json:"instant_payment_notifications,omitempty"`
+	Internal                    *ItemInternal                    `json:"internal,omitempty"`
+
+	// Kit True if this item is a kit
+	Kit *bool `json:"kit,omitempty"`
+
+	// KitComponentOnly True if this item can only be usd as a kit component
+	KitComponentOnly *bool              `json:"kit_component_only,omitempty"`
+	KitDefinition    *ItemKitDefinition `json:"kit_definition,omitempty"`
+
+	// LastModifiedDts Date/time of last modification
+	LastModifiedDts *uctime.Time `json:"last_modified_dts,omitempty"`
+
+	// MerchantID UltraCart merchant ID owning item
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// MerchantItemID Unique item id assigned to this item
+	MerchantItemID *string `json:"merchant_item_id,omitempty"`
+
+	// MerchantItemOid Unique object identifier for this item
+	MerchantItemOid *int32 `json:"merchant_item_oid,omitempty"`
+
+	// Options Options
+	Options []ItemOption `json:"options,omitzero"`
+
+	// ParentCategoryID Parent category of the item.  Zero indicates the root folder.
+	ParentCategoryID *int32 `json:"parent_category_id,omitempty"`
+
+	// ParentCategoryPath Parent category path.  / indicates the root folder.  This is the folder structure within item management.
+	ParentCategoryPath *string                `json:"parent_category_path,omitempty"`
+	PaymentProcessing  *ItemPaymentProcessing `json:"payment_processing,omitempty"`
+	Physical           *ItemPhysical          `json:"physical,omitempty"`
+	Pricing            *ItemPricing           `json:"pricing,omitempty"`
+
+	// Properties Properties
+	Properties      []ItemProperty       `json:"properties,omitzero"`
+	RealtimePricing *ItemRealtimePricing `json:"realtime_pricing,omitempty"`
+
+	// RecommendReplenishmentDays Number of days to recommend replenishment after.  Null is not configured.  Set to zero to disable.
+	RecommendReplenishmentDays *int32           `json:"recommend_replenishment_days,omitempty"`
+	Related                    *ItemRelated     `json:"related,omitempty"`
+	Reporting                  *ItemReporting   `json:"reporting,omitempty"`
+	Restriction                *ItemRestriction `json:"restriction,omitempty"`
+	Revguard                   *ItemRevguard    `json:"revguard,omitempty"`
+	Reviews                    *ItemReviews     `json:"reviews,omitempty"`
+	Salesforce                 *ItemSalesforce  `json:"salesforce,omitempty"`
+	Shipping                   *ItemShipping    `json:"shipping,omitempty"`
+	Tags                       *ItemTags        `json:"tags,omitempty"`
+	Tax                        *ItemTax         `json:"tax,omitempty"`
+
+	// ThirdPartyEmailMarketing 3rd Party Email Marketing
+	ThirdPartyEmailMarketing []ItemThirdPartyEmailMarketing `json:"third_party_email_marketing,omitzero"`
+
+	// VariantItems Variant Items
+	VariantItems []ItemVariantItem `json:"variant_items,omitzero"`
+
+	// Variations Variations
+	Variations     []ItemVariation     `json:"variations,omitzero"`
+	WishlistMember *ItemWishlistMember `json:"wishlist_member,omitempty"`
+}
+
+// ItemAccounting defines model for ItemAccounting.
+type ItemAccounting struct {
+	// AccountingCode QuickBooks item name if different than the item id
+	AccountingCode *string `json:"accounting_code,omitempty"`
+
+	// QbClass QuickBooks class if you are classifying items on your invoices/receipts
+	QbClass *string `json:"qb_class,omitempty"`
+}
+
+// ItemAmember defines model for ItemAmember.
+type ItemAmember struct {
+	// AmemberPaymentDurationDays The number of days that the customer should be given access to the item
+	AmemberPaymentDurationDays *int32 `json:"amember_payment_duration_days,omitempty"`
+
+	// AmemberProductID A-member product id give customer access to when they purchase this item
+	AmemberProductID *string `json:"amember_product_id,omitempty"`
+}
+
+// ItemAutoOrder defines model for ItemAutoOrder.
+type ItemAutoOrder struct {
+	// AuthFutureAmount Amount to try and authorize for the future rebill
+	AuthFutureAmount *float64 `json:"auth_future_amount,omitempty"`
+
+	// AuthTestAmount Amount to try and test authorize
+	AuthTestAmount *float64 `json:"auth_test_amount,omitempty"`
+
+	// AutoOrderCancelChargeMinimumBalance If true, the cost of the cancel item will be the remaining balance of the minimum rebill or lifetime value
+	AutoOrderCancelChargeMinimumBalance *bool `json:"auto_order_cancel_charge_minimum_balance,omitempty"`
+
+	// AutoOrderCancelItemID Item id to attempt charging the customer for if they cancel
+	AutoOrderCancelItemID *string `json:"auto_order_cancel_item_id,omitempty"`
+
+	// AutoOrderCancelItemOid Item object identifier to attempt charging the customer for if they cancel
+	AutoOrderCancelItemOid *int32 `json:"auto_order_cancel_item_oid,omitempty"`
+
+	// AutoOrderCancelMinimumLifeTimeCount The minimum life time count that must be billed in order to not be charged the cancellation item.
+	AutoOrderCancelMinimumLifeTimeCount *int32 `json:"auto_order_cancel_minimum_life_time_count,omitempty"`
+
+	// AutoOrderCancelMinimumLifeTimeValue The minimum life time value that must be paid in order to not be charged the cancellation item.
+	AutoOrderCancelMinimumLifeTimeValue *float64 `json:"auto_order_cancel_minimum_life_time_value,omitempty"`
+
+	// AutoOrderCancelMinimumRebillCount The minimum rebill count that must be billed in order to not be charged the cancellation item.
+	AutoOrderCancelMinimumRebillCount *int32 `json:"auto_order_cancel_minimum_rebill_count,omitempty"`
+
+	// AutoOrderCancelMinimumRebillValue The minimum rebill value that must be paid in order to not be charged the cancellation item.
+	AutoOrderCancelMinimumRebillValue *float64 `json:"auto_order_cancel_minimum_rebill_value,omitempty"`
+
+	// AutoOrderDowngradeItems List of downgrade items presented to customer service representatives
+	AutoOrderDowngradeItems []string `json:"auto_order_downgrade_items,omitzero"`
+
+	// AutoOrderPaused True if the rebill processing of this item is paused
+	AutoOrderPaused *bool `json:"auto_order_paused,omitempty"`
+
+	// AutoOrderProhibitExpiringCards Minimum number of months before expiration for the card.  Overrides the account level setting if higher.  Set to zero to disable.
+	AutoOrderProhibitExpiringCards *int32 `json:"auto_order_prohibit_expiring_cards,omitempty"`
+
+	// AutoOrderSchedules The user selectable schedules that are available
+	AutoOrderSchedules []string `json:"auto_order_schedules,omitzero"`
+
+	// AutoOrderUpgradeItems List of upgrade items presented to customer service representatives
+	AutoOrderUpgradeItems []string `json:"auto_order_upgrade_items,omitzero"`
+
+	// AutoOrderUpsell True if this item uses a fixed upsell step schedule
+	AutoOrderUpsell *bool `json:"auto_order_upsell,omitempty"`
+
+	// AutoOrderUpsellNoEasyCancel Do not send the easy cancel email to the customer
+	AutoOrderUpsellNoEasyCancel *bool `json:"auto_order_upsell_no_easy_cancel,omitempty"`
+
+	// AutoOrderUpsellOnePerCustomer Limit the purchase of this item to one per customer
+	AutoOrderUpsellOnePerCustomer *bool `json:"auto_order_upsell_one_per_customer,omitempty"`
+
+	// AutoOrderable True if this item can be automatically ordered by the customer
+	AutoOrderable *bool `json:"auto_orderable,omitempty"`
+
+	// CancelOtherAutoOrders True if other auto orders for this customer should be canceled when this item is ordered
+	CancelOtherAutoOrders *bool `json:"cancel_other_auto_orders,omitempty"`
+
+	// FreeShippingAutoOrder True if the customer should be given free shipping
+	FreeShippingAutoOrder *bool `json:"free_shipping_auto_order,omitempty"`
+
+	// RefundOtherAutoOrders True if other auto orders for this customer should refunded if this item is refunded.
+	RefundOtherAutoOrders *bool `json:"refund_other_auto_orders,omitempty"`
+
+	// Steps The rebill steps if this auto order is an upsell
+	Steps []ItemAutoOrderStep `json:"steps,omitzero"`
+}
+
+// ItemAutoOrderStep defines model for ItemAutoOrderStep.
+type ItemAutoOrderStep struct {
+	// ArbitraryScheduleDays If the schedule is arbitrary, then this is the number of days
+	ArbitraryScheduleDays *int32 `json:"arbitrary_schedule_days,omitempty"`
+
+	// ArbitraryUnitCost Arbitrary unit cost used to override the regular item cost
+	ArbitraryUnitCost *float64 `json:"arbitrary_unit_cost,omitempty"`
+
+	// ArbitraryUnitCostSchedules Arbitrary unit costs schedules for more advanced discounting by rebill attempt
+	ArbitraryUnitCostSchedules []ItemAutoOrderStepArbitraryUnitCostSchedule `json:"arbitrary_unit_cost_schedules,omitzero"`
+
+	// GrandfatherPricing Grand-father pricing configuration if the rebill schedule has changed over time
+	GrandfatherPricing []ItemAutoOrderStepGrandfatherPricing `json:"grandfather_pricing,omitzero"`
+
+	// ManagedBy Managed by (defaults to UltraCart)
+	ManagedBy *string `json:"managed_by,omitempty"`
+
+	// PauseDays Number of days to pause
+	PauseDays *int32 `json:"pause_days,omitempty"`
+
+	// PauseUntilDate Wait for this step to happen until the specified date
+	PauseUntilDate *uctime.Time `json:"pause_until_date,omitempty"`
+
+	// PauseUntilDayOfMonth Pause until a specific day of the month
+	PauseUntilDayOfMonth *int32 `json:"pause_until_day_of_month,omitempty"`
+
+	// PauseUntilMinimumDelayDays Pause at least this many days between the last order and the calculated next day of month
+	PauseUntilMinimumDelayDays *int32 `json:"pause_until_minimum_delay_days,omitempty"`
+
+	// PreshipmentNoticeDays If set, a pre-shipment notice is sent to the customer this many days in advance
+	PreshipmentNoticeDays *int32 `json:"preshipment_notice_days,omitempty"`
+
+	// RecurringMerchantItemID Item id to rebill
+	RecurringMerchantItemID *string `json:"recurring_merchant_item_id,omitempty"`
+
+	// RecurringMerchantItemOid Item object identifier to rebill
+	RecurringMerchantItemOid *int32 `json:"recurring_merchant_item_oid,omitempty"`
+
+	// RepeatCount Number of times to rebill.  Last step can be null for infinite
+	RepeatCount *int32 `json:"repeat_count,omitempty"`
+
+	// Schedule Frequency of the rebill
+	Schedule *string `json:"schedule,omitempty"`
+
+	// SubscribeEmailListName Email list name to subscribe the customer to when the rebill occurs (decommissioned email engine)
+	SubscribeEmailListName *string `json:"subscribe_email_list_name,omitempty"`
+
+	// SubscribeEmailListOid Email list identifier to subscribe the customer to when this rebill occurs (decommissioned email engine)
+	SubscribeEmailListOid *int32 `json:"subscribe_email_list_oid,omitempty"`
+
+	// Type Type of step (item, kit only, loop or pause)
+	Type *ItemAutoOrderStepType `json:"type,omitempty"`
+}
+
+// ItemAutoOrderStepType Type of step (item, kit only, loop or pause)
+type ItemAutoOrderStepType string
+
+// ItemAutoOrderStepArbitraryUnitCostSchedule defines model for ItemAutoOrderStepArbitraryUnitCostSchedule.
+type ItemAutoOrderStepArbitraryUnitCostSchedule struct {
+	// ArbitraryUnitCost Arbitrary unit cost
+	ArbitraryUnitCost *float64 `json:"arbitrary_unit_cost,omitempty"`
+
+	// RetryDays Retry days
+	RetryDays *int32 `json:"retry_days,omitempty"`
+}
+
+// ItemAutoOrderStepGrandfatherPricing defines model for ItemAutoOrderStepGrandfatherPricing.
+type ItemAutoOrderStepGrandfatherPricing struct {
+	// OnOrBeforeDate On or before date
+	OnOrBeforeDate *uctime.Time `json:"on_or_before_date,omitempty"`
+
+	// UnitCost Unit cost
+	UnitCost *float64 `json:"unit_cost,omitempty"`
+}
+
+// ItemCCBill defines model for ItemCCBill.
+type ItemCCBill struct {
+	// CcbillAllowedCurrencies Allowed currencies
+	CcbillAllowedCurrencies *string `json:"ccbill_allowed_currencies,omitempty"`
+
+	// CcbillAllowedTypes Allowed types
+	CcbillAllowedTypes *string `json:"ccbill_allowed_types,omitempty"`
+
+	// CcbillCurrencyCode Currency code
+	CcbillCurrencyCode *string `json:"ccbill_currency_code,omitempty"`
+
+	// CcbillFormName Form name
+	CcbillFormName *string `json:"ccbill_form_name,omitempty"`
+
+	// CcbillSubaccountID Sub-account id
+	CcbillSubaccountID *string `json:"ccbill_subaccount_id,omitempty"`
+
+	// CcbillSubscriptionTypeID Subscription type id
+	CcbillSubscriptionTypeID *string `json:"ccbill_subscription_type_id,omitempty"`
+}
+
+// ItemChannelPartnerMapping defines model for ItemChannelPartnerMapping.
+type ItemChannelPartnerMapping struct {
+	// BarcodeUa Barcode UA (EDI only)
+	BarcodeUa *string `json:"barcode_ua,omitempty"`
+
+	// BarcodeUc Barcode UC (EDI only)
+	BarcodeUc *string `json:"barcode_uc,omitempty"`
+
+	// BarcodeUI Barcode UI (EDI only)
+	BarcodeUI *string `json:"barcode_ui,omitempty"`
+
+	// BarcodeUk Barcode UK (EDI only)
+	BarcodeUk *string `json:"barcode_uk,omitempty"`
+
+	// BuyerCatalogNumber Buyer catalog number (EDI only)
+	BuyerCatalogNumber *string `json:"buyer_catalog_number,omitempty"`
+
+	// BuyerDpci Buyer DPCI (EDI only)
+	BuyerDpci *string `json:"buyer_dpci,omitempty"`
+
+	// BuyerItemNumber Buyer item number (EDI only)
+	BuyerItemNumber *string `json:"buyer_item_number,omitempty"`
+
+	// ChannelPartnerCode Channel partner code
+	ChannelPartnerCode *string `json:"channel_partner_code,omitempty"`
+
+	// ChannelPartnerOid Channel partner object identifier
+	ChannelPartnerOid *int32 `json:"channel_partner_oid,omitempty"`
+
+	// Cost Cost given to this channel partner
+	Cost *float64 `json:"cost,omitempty"`
+
+	// FromItemID From Item ID
+	FromItemID *string `json:"from_item_id,omitempty"`
+
+	// FromSku From SKU
+	FromSku *string `json:"from_sku,omitempty"`
+
+	// MutuallyDefinedNumber Mutually defined number (EDI only)
+	MutuallyDefinedNumber *string `json:"mutually_defined_number,omitempty"`
+
+	// QuantityRatioCp Ratio (Channel Partner)
+	QuantityRatioCp *int32 `json:"quantity_ratio_cp,omitempty"`
+
+	// QuantityRatioUc Ratio (UltraCart)
+	QuantityRatioUc *int32 `json:"quantity_ratio_uc,omitempty"`
+
+	// Sku SKU
+	Sku *string `json:"sku,omitempty"`
+
+	// UnitOfMeasure Unit of measure
+	UnitOfMeasure *string `json:"unit_of_measure,omitempty"`
+
+	// VendorNumber Vendor number (EDI only)
+	VendorNumber *string `json:"vendor_number,omitempty"`
+
+	// VendorStyleNumber Vendor style number (EDI only)
+	VendorStyleNumber *string `json:"vendor_style_number,omitempty"`
+}
+
+// ItemChargeback defines model for ItemChargeback.
+type ItemChargeback struct {
+	// Addendums Addendums (deprecated)
+	Addendums []ItemChargebackAddendum `json:"addendums,omitzero"`
+
+	// AdjustmentRequests Adjustment requests (deprecated)
+	AdjustmentRequests []ItemChargebackAdjustmentRequest `json:"adjustment_requests,omitzero"`
+}
+
+// ItemChargebackAddendum defines model for ItemChargebackAddendum.
+type ItemChargebackAddendum struct {
+	// ChargebackAddendumOid Chargeback addendum object identifier
+	ChargebackAddendumOid *int32 `json:"chargeback_addendum_oid,omitempty"`
+
+	// Description Description
+	Description *string `json:"description,omitempty"`
+
+	// FileSize Size of the file
+	FileSize *int32 `json:"file_size,omitempty"`
+
+	// Pages Number of pages
+	Pages *int32 `json:"pages,omitempty"`
+}
+
+// ItemChargebackAdjustmentRequest defines model for ItemChargebackAdjustmentRequest.
+type ItemChargebackAdjustmentRequest struct {
+	// ChargebackAdjustmentRequestOid Chargeback adjustment request object identifier
+	ChargebackAdjustmentRequestOid *int32 `json:"chargeback_adjustment_request_oid,omitempty"`
+
+	// Description Description
+	Description *string `json:"description,omitempty"`
+
+	// ReasonCode Reason code
+	ReasonCode *string `json:"reason_code,omitempty"`
+}
+
+// ItemCheckout defines model for ItemCheckout.
+type ItemCheckout struct {
+	// SuppressBuysafe True to suppress buySAFE (deprecated)
+	SuppressBuysafe *bool `json:"suppress_buysafe,omitempty"`
+
+	// Terms Terms for purchasing this item
+	Terms *string `json:"terms,omitempty"`
+
+	// TermsIfAutoOrder Terms only apply if the item is on auto order
+	TermsIfAutoOrder *bool `json:"terms_if_auto_order,omitempty"`
+
+	// TermsTranslatedTextInstanceOid Terms translated text instance identifier
+	TermsTranslatedTextInstanceOid *int32 `json:"terms_translated_text_instance_oid,omitempty"`
+}
+
+// ItemContent defines model for ItemContent.
+type ItemContent struct {
+	// Assignments StoreFront assignments
+	Assignments []ItemContentAssignment `json:"assignments,omitzero"`
+
+	// Attributes StoreFront attributes
+	Attributes []ItemContentAttribute `json:"attributes,omitzero"`
+
+	// CustomThankYouURL Custom Thank You URL
+	CustomThankYouURL *string `json:"custom_thank_you_url,omitempty"`
+
+	// ExcludeFromSearch Exclude from search
+	ExcludeFromSearch *bool `json:"exclude_from_search,omitempty"`
+
+	// ExcludeFromSitemap Exclude from the sitemap for the StoreFront
+	ExcludeFromSitemap *bool `json:"exclude_from_sitemap,omitempty"`
+
+	// ExcludeFromTopSellers Exclude from the top sellers list in the StoreFront
+	ExcludeFromTopSellers *bool `json:"exclude_from_top_sellers,omitempty"`
+
+	// ExtendedDescription Extended description (max 10000 characters)
+	ExtendedDescription *string `json:"extended_description,omitempty"`
+
+	// ExtendedDescriptionTranslatedTextInstanceOid Extended description text translation instance identifier
+	ExtendedDescriptionTranslatedTextInstanceOid *int32 `json:"extended_description_translated_text_instance_oid,omitempty"`
+
+	// MetaDescription SEO meta description used by Storefronts
+	MetaDescription *string `json:"meta_description,omitempty"`
+
+	// MetaKeywords SEO meta keywords used by Storefronts
+	MetaKeywords *string `json:"meta_keywords,omitempty"`
+
+	// MetaTitle SEO meta title used by Storefronts
+	MetaTitle *string `json:"meta_title,omitempty"`
+
+	// Multimedia Multimedia
+	Multimedia []ItemContentMultimedia `json:"multimedia,omitzero"`
+
+	// NewItem True if the item is new
+	NewItem *bool `json:"new_item,omitempty"`
+
+	// NewItemEnd The date the item should no longer be considered new
+	NewItemEnd *uctime.Time `json:"new_item_end,omitempty"`
+
+	// NewItemStart The date the item should start being considered new
+	NewItemStart *uctime.Time `json:"new_item_start,omitempty"`
+
+	// ViewURL Legacy view URL (not used by StoreFronts)
+	ViewURL *string `json:"view_url,omitempty"`
+}
+
+// ItemContentAssignment defines model for ItemContentAssignment.
+type ItemContentAssignment struct {
+	// DefaultAssignment True if this group is the default assignment for this item
+	DefaultAssignment *bool `json:"default_assignment,omitempty"`
+
+	// GroupOid Page (group) object identifier
+	GroupOid *int32 `json:"group_oid,omitempty"`
+
+	// GroupPath Page (group) path
+	GroupPath *string `json:"group_path,omitempty"`
+
+	// Host StoreFront host name
+	Host *string `json:"host,omitempty"`
+
+	// SortOrder Sort order (optional)
+	SortOrder *int32 `json:"sort_order,omitempty"`
+
+	// URLPart URL part if the item id is not used
+	URLPart *string `json:"url_part,omitempty"`
+}
+
+// ItemContentAttribute defines model for ItemContentAttribute.
+type ItemContentAttribute struct {
+	// Name Attribute name
+	Name *string `json:"name,omitempty"`
+
+	// TranslatedTextInstanceOid Attribute translated text instance identifier
+	TranslatedTextInstanceOid *int32 `json:"translated_text_instance_oid,omitempty"`
+
+	// Type Attribute type
+	Type *string `json:"type,omitempty"`
+
+	// Value Attribute value
+	Value *string `json:"value,omitempty"`
+}
+
+// ItemContentMultimedia defines model for ItemContentMultimedia.
+type ItemContentMultimedia struct {
+	// CloudURL URL where the image can be downloaded from the cloud
+	CloudURL *string `json:"cloud_url,omitempty"`
+
+	// CloudURLExpiration Expiration date of the cloud URL
+	CloudURLExpiration *uctime.Time `json:"cloud_url_expiration,omitempty"`
+
+	// Code Code assigned to the file
+	Code *string `json:"code,omitempty"`
+
+	// Description Description
+	Description *string `json:"description,omitempty"`
+
+	// ExcludeFromGallery True to exclude from multimedia gallery
+	ExcludeFromGallery *bool `json:"exclude_from_gallery,omitempty"`
+
+	// FileName File name
+	FileName *string `json:"file_name,omitempty"`
+
+	// Height Height of the image
+	Height *int32 `json:"height,omitempty"`
+
+	// MerchantItemMultimediaOid Item multimedia object identifier
+	MerchantItemMultimediaOid *int32 `json:"merchant_item_multimedia_oid,omitempty"`
+
+	// Orphan True if the multimedia is an orphan of the active StoreFront themes
+	Orphan *bool `json:"orphan,omitempty"`
+
+	// Placeholder True if the object is a place holder that can be populated
+	Placeholder *bool `json:"placeholder,omitempty"`
+
+	// Size Size of the file in bytes if known
+	Size *int32 `json:"size,omitempty"`
+
+	// TempMultimediaOid Temporary multimedia object identifier assigned if uploading new multimedia
+	TempMultimediaOid *int32 `json:"temp_multimedia_oid,omitempty"`
+
+	// Thumbnails Thumbnails of this image
+	Thumbnails []ItemContentMultimediaThumbnail `json:"thumbnails,omitzero"`
+
+	// Type Type of file
+	Type *MultimediaType `json:"type,omitempty"`
+
+	// URL URL to download file (on new multimedia record this can be a URL for UltraCart to fetch)
+	URL *string `json:"url,omitempty"`
+
+	// Width Width of the image
+	Width *int32 `json:"width,omitempty"`
+}
+
+// ItemContentMultimediaThumbnail defines model for ItemContentMultimediaThumbnail.
+type ItemContentMultimediaThumbnail struct {
+	// Height Height of the thumbnail
+	Height *int32 `json:"height,omitempty"`
+
+	// HTTPURL HTTP URL to view the thumbnail
+	HTTPURL *string `json:"http_url,omitempty"`
+
+	// HTTPSURL HTTPS URL to view the thumbnail
+	HTTPSURL *string `json:"https_url,omitempty"`
+
+	// PngFormat True if PNG, false if JPEG
+	PngFormat *bool `json:"png_format,omitempty"`
+
+	// Square True if the thumbnail is square
+	Square *bool `json:"square,omitempty"`
+
+	// Width Width of the thumbnail
+	Width *int32 `json:"width,omitempty"`
+}
+
+// ItemDigitalDelivery defines model for ItemDigitalDelivery.
+type ItemDigitalDelivery struct {
+	// ActivationCodeDescription Description of the activation code
+	ActivationCodeDescription *string `json:"activation_code_description,omitempty"`
+
+	// ActivationCodeLowWarning The number of activation codes whcih should generate a warning email
+	ActivationCodeLowWarning *int32 `json:"activation_code_low_warning,omitempty"`
+
+	// ActivationCodeRealtimeURL The URL to retrieve activation codes from in real-time
+	ActivationCodeRealtimeURL *string `json:"activation_code_realtime_url,omitempty"`
+
+	// ActivationCodeSharedSecret Shared secret used when communicating with the real-time URL
+	ActivationCodeSharedSecret *string `json:"activation_code_shared_secret,omitempty"`
+
+	// ActivationCodeType Type of activation code
+	ActivationCodeType *string `json:"activation_code_type,omitempty"`
+
+	// DigitalItems Digital items that customer can download when this item is purchased
+	DigitalItems []ItemDigitalItem `json:"digital_items,omitzero"`
+}
+
+// ItemDigitalItem defines model for ItemDigitalItem.
+type ItemDigitalItem struct {
+	// ClickWrapAgreement Click wrap agreement is presented to the customer before they can purchase your product.
+	ClickWrapAgreement *string `json:"click_wrap_agreement,omitempty"`
+
+	// CreationDts File creation date
+	CreationDts *uctime.Time `json:"creation_dts,omitempty"`
+
+	// Description Description of the digital item
+	Description *string `json:"description,omitempty"`
+
+	// DigitalItemOid The Digital item oid is a primary key used internally by UltraCart.  You should not set or change this value.  Doing so will have no effect.
+	DigitalItemOid *int32 `json:"digital_item_oid,omitempty"`
+
+	// ExternalID External Id useful for syncing with a remote filesystem, this may be an MD5 hash or whatever suits your needs.
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// FileSize File size
+	FileSize *int64 `json:"file_size,omitempty"`
+
+	// ImportFromURL This url is sourced to create or update a digital file in your digital library.  It is only considered during an insert or update operation.
+	ImportFromURL *string `json:"import_from_url,omitempty"`
+
+	// MimeType Mime type associated with the file
+	MimeType *string `json:"mime_type,omitempty"`
+
+	// OriginalFilename Original filename
+	OriginalFilename *string                 `json:"original_filename,omitempty"`
+	PdfMeta          *ItemDigitalItemPdfMeta `json:"pdf_meta,omitempty"`
+}
+
+// ItemDigitalItemPdfMeta defines model for ItemDigitalItemPdfMeta.
+type ItemDigitalItemPdfMeta struct {
+	// AssemblyAllowed Assembly allowed
+	AssemblyAllowed *bool `json:"assembly_allowed,omitempty"`
+
+	// CopyAllowed Copy/Paste is allowed
+	CopyAllowed *bool `json:"copy_allowed,omitempty"`
+
+	// CustomFooter A custom footer for each pdf page
+	CustomFooter *string `json:"custom_footer,omitempty"`
+
+	// CustomHeader A custom header for each pdf page
+	CustomHeader *string `json:"custom_header,omitempty"`
+
+	// DegradedPrintingAllowed Degraded printing allowed
+	DegradedPrintingAllowed *bool `json:"degraded_printing_allowed,omitempty"`
+
+	// FillinAllowed Fillin is allowed
+	FillinAllowed *bool `json:"fillin_allowed,omitempty"`
+
+	// ModifyAnnotationsAllowed Modifying annotations is allowed
+	ModifyAnnotationsAllowed *bool `json:"modify_annotations_allowed,omitempty"`
+
+	// ModifyContentsAllowed Modifying contents is allowed
+	ModifyContentsAllowed *bool `json:"modify_contents_allowed,omitempty"`
+
+	// PrintingAllowed Printing is allowed
+	PrintingAllowed *bool `json:"printing_allowed,omitempty"`
+
+	// ScreenReadersAllowed Screen readers are allowed
+	ScreenReadersAllowed *bool `json:"screen_readers_allowed,omitempty"`
+
+	// Tagged PDF is tagged
+	Tagged *bool `json:"tagged,omitempty"`
+}
+
+// ItemEbay defines model for ItemEbay.
+type ItemEbay struct {
+	// Active True if the item is active for listing
+	Active *bool `json:"active,omitempty"`
+
+	// CategoryID e-Bay category ID
+	CategoryID *int32 `json:"category_id,omitempty"`
+
+	// CategorySpecifics Answers to category specific questions
+	CategorySpecifics []ItemEbayCategorySpecific `json:"category_specifics,omitzero"`
+
+	// ConditionDescription Description of the condition (e-Bay constant)
+	ConditionDescription *string `json:"condition_description,omitempty"`
+
+	// ConditionID Numerical ID of the condition (e-Bay constant)
+	ConditionID *int32 `json:"condition_id,omitempty"`
+
+	// ConsecutiveFailures Number of consecutive failures trying to list this item
+	ConsecutiveFailures *int32 `json:"consecutive_failures,omitempty"`
+
+	// CustomCategory1 e-Bay Store category 1
+	CustomCategory1 *int64 `json:"custom_category1,omitempty"`
+
+	// CustomCategory2 e-Bay Store category 2
+	CustomCategory2 *int64 `json:"custom_category2,omitempty"`
+
+	// DispatchTimeMax Maximum number of days it will take to ship the item
+	DispatchTimeMax *int32 `json:"dispatch_time_max,omitempty"`
+
+	// Domestic1AdditionalCost Domestic 1 method additional item cost
+	Domestic1AdditionalCost *float64 `json:"domestic_1_additional_cost,omitempty"`
+
+	// Domestic1FirstCost Domestic 1 method first item cost
+	Domestic1FirstCost *float64 `json:"domestic_1_first_cost,omitempty"`
+
+	// Domestic2AdditionalCost Domestic 2 method additional item cost
+	Domestic2AdditionalCost *float64 `json:"domestic_2_additional_cost,omitempty"`
+
+	// Domestic2FirstCost Domestic 2 method first item cost
+	Domestic2FirstCost *float64 `json:"domestic_2_first_cost,omitempty"`
+
+	// Domestic3AdditionalCost Domestic 3 method additional item cost
+	Domestic3AdditionalCost *float64 `json:"domestic_3_additional_cost,omitempty"`
+
+	// Domestic3FirstCost Domestic 3 method first item cost
+	Domestic3FirstCost *float64 `json:"domestic_3_first_cost,omitempty"`
+
+	// Domestic4AdditionalCost Domestic 4 method additional item cost
+	Domestic4AdditionalCost *float64 `json:"domestic_4_additional_cost,omitempty"`
+
+	// Domestic4FirstCost Domestic 4 method first item cost
+	Domestic4FirstCost *float64 `json:"domestic_4_first_cost,omitempty"`
+
+	// EbayAuctionID If listed, this is the e-Bay auction id
+	EbayAuctionID *string `json:"ebay_auction_id,omitempty"`
+
+	// EbaySpecificInventory e-Bay specific inventory
+	EbaySpecificInventory *int32 `json:"ebay_specific_inventory,omitempty"`
+
+	// EbayTemplateName The template name to use hwen rendering the e-Bay listing
+	EbayTemplateName *string `json:"ebay_template_name,omitempty"`
+
+	// EbayTemplateOid The template object identifier to use when rendering the e-Bay listing
+	EbayTemplateOid *int32 `json:"ebay_template_oid,omitempty"`
+
+	// EndTime Date/time of the auction end
+	EndTime *uctime.Time `json:"end_time,omitempty"`
+
+	// FreeShipping True if item receives free shipping
+	FreeShipping *bool `json:"free_shipping,omitempty"`
+
+	// FreeShippingMethod The method that is free for free shipping
+	FreeShippingMethod *string `json:"free_shipping_method,omitempty"`
+
+	// International1AdditionalCost International 1 method additional item cost
+	International1AdditionalCost *float64 `json:"international_1_additional_cost,omitempty"`
+
+	// International1FirstCost International 1 method first item cost
+	International1FirstCost *float64 `json:"international_1_first_cost,omitempty"`
+
+	// International2AdditionalCost International 2 method additional item cost
+	International2AdditionalCost *float64 `json:"international_2_additional_cost,omitempty"`
+
+	// International2FirstCost International 2 method first item cost
+	International2FirstCost *float64 `json:"international_2_first_cost,omitempty"`
+
+	// International3AdditionalCost International 3 method additional item cost
+	International3AdditionalCost *float64 `json:"international_3_additional_cost,omitempty"`
+
+	// International3FirstCost International 3 method first item cost
+	International3FirstCost *float64 `json:"international_3_first_cost,omitempty"`
+
+	// International4AdditionalCost International 4 method additional item cost
+	International4AdditionalCost *float64 `json:"international_4_additional_cost,omitempty"`
+
+	// International4FirstCost International 4 method first item cost
+	International4FirstCost *float64 `json:"international_4_first_cost,omitempty"`
+
+	// LastStatusDts Date/time of the last status check
+	LastStatusDts *uctime.Time `json:"last_status_dts,omitempty"`
+
+	// ListedDispatchTimeMax Current listing dispatch time maximum
+	ListedDispatchTimeMax *int32 `json:"listed_dispatch_time_max,omitempty"`
+
+	// ListedEbayTemplateOid The template object identifier used for the listing
+	ListedEbayTemplateOid *int32 `json:"listed_ebay_template_oid,omitempty"`
+
+	// ListingDts Date/time of the listing
+	ListingDts *uctime.Time `json:"listing_dts,omitempty"`
+
+	// ListingDuration The duration of the listing
+	ListingDuration *string `json:"listing_duration,omitempty"`
+
+	// ListingPrice Price to list the item at
+	ListingPrice *float64 `json:"listing_price,omitempty"`
+
+	// ListingPriceOverride The price to list the item at if different than the regular UltraCart item price
+	ListingPriceOverride *float64 `json:"listing_price_override,omitempty"`
+
+	// ListingType The type of e-Bay listing
+	ListingType         *string                      `json:"listing_type,omitempty"`
+	MarketplaceAnalysis *ItemEbayMarketPlaceAnalysis `json:"marketplace_analysis,omitempty"`
+
+	// MarketplaceAnalysisPerform True if marketplace analysis should be performed
+	MarketplaceAnalysisPerform *bool `json:"marketplace_analysis_perform,omitempty"`
+
+	// MarketplaceFinalValueFeePercentage Marketplace FVF percentage
+	MarketplaceFinalValueFeePercentage *float64 `json:"marketplace_final_value_fee_percentage,omitempty"`
+
+	// MarketplaceLastCheckDts Date/time of the marketplace analysis last check
+	MarketplaceLastCheckDts *uctime.Time `json:"marketplace_last_check_dts,omitempty"`
+
+	// MarketplaceLowest True if we are the lowest offer in the marketplace
+	MarketplaceLowest *bool `json:"marketplace_lowest,omitempty"`
+
+	// MarketplaceMapViolation True if another seller is violating MAP
+	MarketplaceMapViolation *bool `json:"marketplace_map_violation,omitempty"`
+
+	// MarketplaceMultiplier Marketplace multiplier
+	MarketplaceMultiplier *float64 `json:"marketplace_multiplier,omitempty"`
+
+	// MarketplaceOtherPrice Marketplace other price
+	MarketplaceOtherPrice *float64 `json:"marketplace_other_price,omitempty"`
+
+	// MarketplaceOtherSeller Marketplace other seller
+	MarketplaceOtherSeller *string `json:"marketplace_other_seller,omitempty"`
+
+	// MarketplaceOtherShipping Marketplace other shipping
+	MarketplaceOtherShipping *float64 `json:"marketplace_other_shipping,omitempty"`
+
+	// MarketplaceOtherTotal Marketplace other total
+	MarketplaceOtherTotal *float64 `json:"marketplace_other_total,omitempty"`
+
+	// MarketplaceOurAdditionalProfitPotential Marketplace our additional profit potential
+	MarketplaceOurAdditionalProfitPotential *float64 `json:"marketplace_our_additional_profit_potential,omitempty"`
+
+	// MarketplaceOurPrice Marketplace our price
+	MarketplaceOurPrice *float64 `json:"marketplace_our_price,omitempty"`
+
+	// MarketplaceOurProfit Marketplace our profit
+	MarketplaceOurProfit *float64 `json:"marketplace_our_profit,omitempty"`
+
+	// MarketplaceOurShipping Marketplace our shipping
+	MarketplaceOurShipping *float64 `json:"marketplace_our_shipping,omitempty"`
+
+	// MarketplaceOurTotal Marketplace our total
+	MarketplaceOurTotal *float64 `json:"marketplace_our_total,omitempty"`
+
+	// MarketplaceOverhead Marketplace overhead
+	MarketplaceOverhead *float64 `json:"marketplace_overhead,omitempty"`
+
+	// MarketplaceProfitable True if our listing is profitable to sell
+	MarketplaceProfitable *bool `json:"marketplace_profitable,omitempty"`
+
+	// NextAttemptDts Date/time for the next attempt to list
+	NextAttemptDts *uctime.Time `json:"next_attempt_dts,omitempty"`
+
+	// NextListingDuration The next listing duration to use when the current listing ends.
+	NextListingDuration *string `json:"next_listing_duration,omitempty"`
+
+	// NoPromotionalShipping True if the item should not qualify for promotional shipping
+	NoPromotionalShipping *bool `json:"no_promotional_shipping,omitempty"`
+
+	// PackagingHandlingCosts Packaging and handling costs
+	PackagingHandlingCosts *float64 `json:"packaging_handling_costs,omitempty"`
+
+	// PreviousEbayAuctionID Previous e-Bay auction id
+	PreviousEbayAuctionID *string `json:"previous_ebay_auction_id,omitempty"`
+
+	// Quantity Quantity available of the item
+	Quantity *int32 `json:"quantity,omitempty"`
+
+	// ReservePrice Reserve price
+	ReservePrice *float64 `json:"reserve_price,omitempty"`
+
+	// SendDimensionsAndWeight How to send the item dimensions and weights to e-Bay
+	SendDimensionsAndWeight *string `json:"send_dimensions_and_weight,omitempty"`
+
+	// StartTime Date/time of the auction start
+	StartTime *string `json:"start_time,omitempty"`
+
+	// Status Status of the item&#39;s listing
+	Status *string `json:"status,omitempty"`
+
+	// TargetDispatchTimeMax Typical number of days it will take to ship the item
+	TargetDispatchTimeMax *int32 `json:"target_dispatch_time_max,omitempty"`
+}
+
+// ItemEbayCategorySpecific defines model for ItemEbayCategorySpecific.
+type ItemEbayCategorySpecific struct {
+	// Name Name of the category specification field
+	Name *string `json:"name,omitempty"`
+
+	// Value Value
+	Value *string `json:"value,omitempty"`
+}
+
+// ItemEbayMarketListing defines model for ItemEbayMarketListing.
+type ItemEbayMarketListing struct {
+	// AuctionID Auction ID
+	AuctionID *string `json:"auction_id,omitempty"`
+
+	// Price Price
+	Price *float64 `json:"price,omitempty"`
+
+	// Seller Seller
+	Seller *string `json:"seller,omitempty"`
+
+	// Shipping Shipping
+	Shipping *float64 `json:"shipping,omitempty"`
+
+	// Total Total
+	Total *float64 `json:"total,omitempty"`
+}
+
+// ItemEbayMarketPlaceAnalysis defines model for ItemEbayMarketPlaceAnalysis.
+type ItemEbayMarketPlaceAnalysis struct {
+	// AdjustedPrice Adjusted price
+	AdjustedPrice *float64 `json:"adjusted_price,omitempty"`
+
+	// AdjustedShipping Adjusted shipping
+	AdjustedShipping *float64 `json:"adjusted_shipping,omitempty"`
+
+	// AdjustedTotal Adjusted total
+	AdjustedTotal *float64 `json:"adjusted_total,omitempty"`
+
+	// Cogs Cost of goods sold
+	Cogs *float64 `json:"cogs,omitempty"`
+
+	// FinalValueFee Final value fee
+	FinalValueFee *float64 `json:"final_value_fee,omitempty"`
+
+	// MinimumAdvertisedPrice Minimum advertised price
+	MinimumAdvertisedPrice *float64 `json:"minimum_advertised_price,omitempty"`
+
+	// OtherListings Other listings
+	OtherListings []ItemEbayMarketListing `json:"other_listings,omitzero"`
+	OurListing    *ItemEbayMarketListing  `json:"our_listing,omitempty"`
+
+	// Overhead Overhead
+	Overhead *float64 `json:"overhead,omitempty"`
+
+	// ProfitPotential Profit potential
+	ProfitPotential *float64 `json:"profit_potential,omitempty"`
+}
+
+// ItemEmailNotifications defines model for ItemEmailNotifications.
+type ItemEmailNotifications struct {
+	// SkipReceipt Skip receipt email to customer
+	SkipReceipt *bool `json:"skip_receipt,omitempty"`
+
+	// SkipShipmentNotification Skip shipment notification to customer
+	SkipShipmentNotification *bool `json:"skip_shipment_notification,omitempty"`
+}
+
+// ItemEnrollment123 defines model for ItemEnrollment123.
+type ItemEnrollment123 struct {
+	// Enrollment123ProductCode Enrolment 123 product code
+	Enrollment123ProductCode *string `json:"enrollment123_product_code,omitempty"`
+}
+
+// ItemFulfillmentAddon defines model for ItemFulfillmentAddon.
+type ItemFulfillmentAddon struct {
+	// AddItemID Add Item Id
+	AddItemID *string `json:"add_item_id,omitempty"`
+
+	// AddItemOid Add Item object identifier
+	AddItemOid *int32 `json:"add_item_oid,omitempty"`
+
+	// InitialOrderOnly Initial Order Only
+	InitialOrderOnly *bool `json:"initial_order_only,omitempty"`
+
+	// OncePerOrder Once Per Order
+	OncePerOrder *bool `json:"once_per_order,omitempty"`
+
+	// Quantity Quantity
+	Quantity *int32 `json:"quantity,omitempty"`
+}
+
+// ItemGiftCertificate defines model for ItemGiftCertificate.
+type ItemGiftCertificate struct {
+	// GiftCertificate True if the purchase of this item generates a gift certificate
+	GiftCertificate *bool `json:"gift_certificate,omitempty"`
+
+	// GiftCertificateExpirationDays The number of days that the gift certificate is good for (optional)
+	GiftCertificateExpirationDays *int32 `json:"gift_certificate_expiration_days,omitempty"`
+}
+
+// ItemGoogleProductSearch defines model for ItemGoogleProductSearch.
+type ItemGoogleProductSearch struct {
+	// AdwordsGrouping Adwords grouping
+	AdwordsGrouping *string `json:"adwords_grouping,omitempty"`
+
+	// AdwordsLabel1 Adwords label 1
+	AdwordsLabel1 *string `json:"adwords_label1,omitempty"`
+
+	// AdwordsLabel2 Adwords label 2
+	AdwordsLabel2 *string `json:"adwords_label2,omitempty"`
+
+	// AdwordsLabel3 Adwords label 3
+	AdwordsLabel3 *string `json:"adwords_label3,omitempty"`
+
+	// AdwordsLabel4 Adwords label 4
+	AdwordsLabel4 *string `json:"adwords_label4,omitempty"`
+
+	// AdwordsLabel5 Adwords label 5
+	AdwordsLabel5 *string `json:"adwords_label5,omitempty"`
+
+	// AgeGroup Age group
+	AgeGroup *string `json:"age_group,omitempty"`
+
+	// AvailableAtPhysicalStore Available at physical store
+	AvailableAtPhysicalStore *bool `json:"available_at_physical_store,omitempty"`
+
+	// BookAuthor Book - author
+	BookAuthor *string `json:"book_author,omitempty"`
+
+	// BookFormat Book - format
+	BookFormat *string `json:"book_format,omitempty"`
+
+	// BookIsbn Bood - ISBN
+	BookIsbn *string `json:"book_isbn,omitempty"`
+
+	// BookPublisher Book - publisher
+	BookPublisher *string `json:"book_publisher,omitempty"`
+
+	// CategoryDescription Category description
+	CategoryDescription *string `json:"category_description,omitempty"`
+
+	// Color Color
+	Color *string `json:"color,omitempty"`
+
+	// Condition Condition
+	Condition *string `json:"condition,omitempty"`
+
+	// CustomLabel0 Custom label 0
+	CustomLabel0 *string `json:"custom_label0,omitempty"`
+
+	// CustomLabel1 Custom label 1
+	CustomLabel1 *string `json:"custom_label1,omitempty"`
+
+	// CustomLabel2 Custom label 2
+	CustomLabel2 *string `json:"custom_label2,omitempty"`
+
+	// CustomLabel3 Custom label 3
+	CustomLabel3 *string `json:"custom_label3,omitempty"`
+
+	// CustomLabel4 Custom label 4
+	CustomLabel4 *string `json:"custom_label4,omitempty"`
+
+	// Gender Gender
+	Gender *string `json:"gender,omitempty"`
+
+	// GoogleProductCategory Google product category
+	GoogleProductCategory *string `json:"google_product_category,omitempty"`
+
+	// MusicArtist Music - artist
+	MusicArtist *string `json:"music_artist,omitempty"`
+
+	// MusicFormat Music - format
+	MusicFormat *string `json:"music_format,omitempty"`
+
+	// MusicReleaseDate Music - release date
+	MusicReleaseDate *uctime.Time `json:"music_release_date,omitempty"`
+
+	// OmitFromFeed Omit from feed
+	OmitFromFeed *bool `json:"omit_from_feed,omitempty"`
+
+	// ProductType Product type
+	ProductType *string `json:"product_type,omitempty"`
+
+	// PromotionId1 Promotion ID 1
+	PromotionId1 *string `json:"promotion_id1,omitempty"`
+
+	// PromotionId10 Promotion ID 10
+	PromotionId10 *string `json:"promotion_id10,omitempty"`
+
+	// PromotionId2 Promotion ID 2
+	PromotionId2 *string `json:"promotion_id2,omitempty"`
+
+	// PromotionId3 Promotion ID 3
+	PromotionId3 *string `json:"promotion_id3,omitempty"`
+
+	// PromotionId4 Promotion ID 4
+	PromotionId4 *string `json:"promotion_id4,omitempty"`
+
+	// PromotionId5 Promotion ID 5
+	PromotionId5 *string `json:"promotion_id5,omitempty"`
+
+	// PromotionId6 Promotion ID 6
+	PromotionId6 *string `json:"promotion_id6,omitempty"`
+
+	// PromotionId7 Promotion ID 7
+	PromotionId7 *string `json:"promotion_id7,omitempty"`
+
+	// PromotionId8 Promotion ID 8
+	PromotionId8 *string `json:"promotion_id8,omitempty"`
+
+	// PromotionId9 Promotion ID 9
+	PromotionId9 *string `json:"promotion_id9,omitempty"`
+
+	// SearchDts Search date/time
+	SearchDts *uctime.Time `json:"search_dts,omitempty"`
+
+	// SearchLowestPrice Search lowest price
+	SearchLowestPrice *float64 `json:"search_lowest_price,omitempty"`
+
+	// SearchLowestURL Search lowest URL
+	SearchLowestURL *string `json:"search_lowest_url,omitempty"`
+
+	// SearchPosition Search position
+	SearchPosition *int32  `json:"search_position,omitempty"`
+	ShippingLabel  *string `json:"shippingLabel,omitempty"`
+
+	// Size Size
+	Size *string `json:"size,omitempty"`
+
+	// VideoDirector Video - director
+	VideoDirector *string `json:"video_director,omitempty"`
+
+	// VideoFormat Video - format
+	VideoFormat *string `json:"video_format,omitempty"`
+
+	// VideoRating Video - rating
+	VideoRating *string `json:"video_rating,omitempty"`
+
+	// VideoReleaseDate Video - release date
+	VideoReleaseDate *uctime.Time `json:"video_release_date,omitempty"`
+
+	// VideoStarring Video - starring
+	VideoStarring *string `json:"video_starring,omitempty"`
+}
+
+// ItemIdentifiers defines model for ItemIdentifiers.
+type ItemIdentifiers struct {
+	// Barcode Barcode
+	Barcode *string `json:"barcode,omitempty"`
+
+	// BarcodeGtin12 Barcode - GTIN 12
+	BarcodeGtin12 *string `json:"barcode_gtin12,omitempty"`
+
+	// BarcodeGtin14 Barcode - GTIN 14
+	BarcodeGtin14 *string `json:"barcode_gtin14,omitempty"`
+
+	// BarcodeUpc11 Barcode - UPC 11
+	BarcodeUpc11 *string `json:"barcode_upc11,omitempty"`
+
+	// BarcodeUpc12 Barcode - UPC 12
+	BarcodeUpc12 *string `json:"barcode_upc12,omitempty"`
+
+	// ManufacturerName Manufacturer Name
+	ManufacturerName *string `json:"manufacturer_name,omitempty"`
+
+	// ManufacturerSku Manufacturer SKU
+	ManufacturerSku *string `json:"manufacturer_sku,omitempty"`
+
+	// Unspsc UNSPSC
+	Unspsc *string `json:"unspsc,omitempty"`
+}
+
+// ItemInstantPaymentNotification defines model for ItemInstantPaymentNotification.
+type ItemInstantPaymentNotification struct {
+	// PostOperation True for HTTP POST instead of GET
+	PostOperation *bool `json:"post_operation,omitempty"`
+
+	// SuccessfulResponseText Successful response text
+	SuccessfulResponseText *string `json:"successful_response_text,omitempty"`
+
+	// URL URL
+	URL *string `json:"url,omitempty"`
+}
+
+// ItemInstantPaymentNotifications defines model for ItemInstantPaymentNotifications.
+type ItemInstantPaymentNotifications struct {
+	// Notifications Notifications
+	Notifications []ItemInstantPaymentNotification `json:"notifications,omitzero"`
+}
+
+// ItemInternal defines model for ItemInternal.
+type ItemInternal struct {
+	// Memo Memo
+	Memo *string `json:"memo,omitempty"`
+}
+
+// ItemKitComponent defines model for ItemKitComponent.
+type ItemKitComponent struct {
+	// ComponentCost Component item cost
+	ComponentCost *float64 `json:"component_cost,omitempty"`
+
+	// ComponentDescription Component item description
+	ComponentDescription *string `json:"component_description,omitempty"`
+
+	// ComponentMerchantItemID Component item ID
+	ComponentMerchantItemID *string `json:"component_merchant_item_id,omitempty"`
+
+	// ComponentMerchantItemOid Component item object identifier
+	ComponentMerchantItemOid *int32 `json:"component_merchant_item_oid,omitempty"`
+
+	// Quantity Quantity
+	Quantity *int32 `json:"quantity,omitempty"`
+}
+
+// ItemKitDefinition defines model for ItemKitDefinition.
+type ItemKitDefinition struct {
+	// Components Components
+	Components []ItemKitComponent `json:"components,omitzero"`
+}
+
+// ItemOption defines model for ItemOption.
+type ItemOption struct {
+	// CostIfSpecified Cost if specified
+	CostIfSpecified *float64 `json:"cost_if_specified,omitempty"`
+
+	// CostPerLetter Cost per letter
+	CostPerLetter *float64 `json:"cost_per_letter,omitempty"`
+
+	// CostPerLine Cost per line
+	CostPerLine *float64 `json:"cost_per_line,omitempty"`
+
+	// IgnoreIfDefault Ignore this option on the order if the default value is selected
+	IgnoreIfDefault *bool `json:"ignore_if_default,omitempty"`
+
+	// Label Label
+	Label *string `json:"label,omitempty"`
+
+	// LabelTranslatedTextInstanceOid Label translated text instance ID
+	LabelTranslatedTextInstanceOid *int32 `json:"label_translated_text_instance_oid,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// NameTranslatedTextInstanceOid Name translated text instance ID
+	NameTranslatedTextInstanceOid *int32 `json:"name_translated_text_instance_oid,omitempty"`
+
+	// OneTimeFee One time fee
+	OneTimeFee *bool `json:"one_time_fee,omitempty"`
+
+	// OptionOid Option object identifier
+	OptionOid *int32 `json:"option_oid,omitempty"`
+
+	// Required True if the customer is required to specify an answer
+	Required *bool `json:"required,omitempty"`
+
+	// SystemOption True if this is a system option
+	SystemOption *bool `json:"system_option,omitempty"`
+
+	// Type Type of option
+	Type *ItemOptionType `json:"type,omitempty"`
+
+	// Values Values
+	Values []ItemOptionValue `json:"values,omitzero"`
+}
+
+// ItemOptionType Type of option
+type ItemOptionType string
+
+// ItemOptionValue defines model for ItemOptionValue.
+type ItemOptionValue struct {
+	// AdditionalDimensionApplication Additional dimensions application
+	AdditionalDimensionApplication *AdditionalDimensionApplication `json:"additional_dimension_application,omitempty"`
+
+	// AdditionalItems Additional items to add to the order if this value is selected
+	AdditionalItems []ItemOptionValueAdditionalItem `json:"additional_items,omitzero"`
+
+	// CostChange Cost change
+	CostChange *float64 `json:"cost_change,omitempty"`
+
+	// DefaultValue True if default value
+	DefaultValue *bool `json:"default_value,omitempty"`
+
+	// DigitalItems Digital items to allow the customer to download if this option value is selected
+	DigitalItems []ItemOptionValueDigitalItem `json:"digital_items,omitzero"`
+	Height       *Distance                    `json:"height,omitempty"`
+	Length       *Distance                    `json:"length,omitempty"`
+
+	// MerchantItemMultimediaOid Multimedia object identifier associated with this option value
+	MerchantItemMultimediaOid *int32 `json:"merchant_item_multimedia_oid,omitempty"`
+
+	// OptionValueOid Option value object identifier
+	OptionValueOid *int32 `json:"option_value_oid,omitempty"`
+
+	// PercentCostChange Percentage cost change
+	PercentCostChange *float64 `json:"percent_cost_change,omitempty"`
+
+	// TranslatedTextInstanceOid Translated text instance id
+	TranslatedTextInstanceOid *int32 `json:"translated_text_instance_oid,omitempty"`
+
+	// Value Value
+	Value        *string `json:"value,omitempty"`
+	WeightChange *Weight `json:"weight_change,omitempty"`
+
+	// WeightChangePercent Percentage weight change
+	WeightChangePercent *float64  `json:"weight_change_percent,omitempty"`
+	Width               *Distance `json:"width,omitempty"`
+}
+
+// ItemOptionValueAdditionalItem defines model for ItemOptionValueAdditionalItem.
+type ItemOptionValueAdditionalItem struct {
+	// AdditionalMerchantItemID Additional item id
+	AdditionalMerchantItemID *string `json:"additional_merchant_item_id,omitempty"`
+
+	// AdditionalMerchantItemOid Additional item object identifier
+	AdditionalMerchantItemOid *int32 `json:"additional_merchant_item_oid,omitempty"`
+}
+
+// ItemOptionValueDigitalItem defines model for ItemOptionValueDigitalItem.
+type ItemOptionValueDigitalItem struct {
+	// DigitalItemOid Digital item object identifier
+	DigitalItemOid *int32 `json:"digital_item_oid,omitempty"`
+
+	// OriginalFilename Original filename
+	OriginalFilename *string `json:"original_filename,omitempty"`
+}
+
+// ItemPaymentProcessing defines model for ItemPaymentProcessing.
+type ItemPaymentProcessing struct {
+	// BlockPrepaid True if prepaid cards should be blocked from buying this item
+	BlockPrepaid *bool `json:"block_prepaid,omitempty"`
+
+	// BlockRefunds True if this item should block any refund attempts, set to false otherwise, null value will not update the field
+	BlockRefunds *bool `json:"block_refunds,omitempty"`
+
+	// CreditCardTransactionType Credit card transaction type
+	CreditCardTransactionType *string `json:"credit_card_transaction_type,omitempty"`
+
+	// NoRealtimeCharge True if no real-time charge should be performed on this item.
+	NoRealtimeCharge *bool `json:"no_realtime_charge,omitempty"`
+
+	// PaymentMethodValidity Payment method validity
+	PaymentMethodValidity []string `json:"payment_method_validity,omitzero"`
+
+	// RotatingTransactionGatewayCodes Rotating transaction gateway codes
+	RotatingTransactionGatewayCodes []string `json:"rotating_transaction_gateway_codes,omitzero"`
+}
+
+// ItemPhysical defines model for ItemPhysical.
+type ItemPhysical struct {
+	Height *Distance `json:"height,omitempty"`
+	Length *Distance `json:"length,omitempty"`
+	Weight *Weight   `json:"weight,omitempty"`
+	Width  *Distance `json:"width,omitempty"`
+}
+
+// ItemPricing defines model for ItemPricing.
+type ItemPricing struct {
+	// AllowArbitraryCost Allow arbitrary cost
+	AllowArbitraryCost *bool `json:"allow_arbitrary_cost,omitempty"`
+
+	// ArbitraryCostVelocityCode Arbitrary cost velocity code
+	ArbitraryCostVelocityCode *string `json:"arbitrary_cost_velocity_code,omitempty"`
+
+	// AutoOrderCost Cost if customer selects to receive item on auto order.  Set to zero to delete.
+	AutoOrderCost *float64 `json:"auto_order_cost,omitempty"`
+
+	// AutomaticPricingTierName Automatic pricing tier name
+	AutomaticPricingTierName *string `json:"automatic_pricing_tier_name,omitempty"`
+
+	// AutomaticPricingTierOid Automatic pricing tier object identifier
+	AutomaticPricingTierOid *int32 `json:"automatic_pricing_tier_oid,omitempty"`
+
+	// Cogs Cost of goods sold
+	Cogs *float64 `json:"cogs,omitempty"`
+
+	// Cost Cost
+	Cost *float64 `json:"cost,omitempty"`
+
+	// CurrencyCode Currency code
+	CurrencyCode *string `json:"currency_code,omitempty"`
+
+	// ManufacturerSuggestedRetailPrice Manufacturer suggested retail price
+	ManufacturerSuggestedRetailPrice *float64 `json:"manufacturer_suggested_retail_price,omitempty"`
+
+	// MaximumArbitraryCost Maximum arbitrary cost
+	MaximumArbitraryCost *float64 `json:"maximum_arbitrary_cost,omitempty"`
+
+	// MinimumAdvertisedPrice Minimum advertised price
+	MinimumAdvertisedPrice *float64 `json:"minimum_advertised_price,omitempty"`
+
+	// MinimumArbitraryCost Minimum arbitrary cost
+	MinimumArbitraryCost *float64 `json:"minimum_arbitrary_cost,omitempty"`
+
+	// MixAndMatchGroup Mix and match group
+	MixAndMatchGroup *string `json:"mix_and_match_group,omitempty"`
+
+	// MixAndMatchGroupOid Mix and match group object identifier
+	MixAndMatchGroupOid *int32 `json:"mix_and_match_group_oid,omitempty"`
+
+	// SaleCost Sale cost
+	SaleCost *float64 `json:"sale_cost,omitempty"`
+
+	// SaleEnd Sale end
+	SaleEnd *uctime.Time `json:"sale_end,omitempty"`
+
+	// SaleStart Sale start
+	SaleStart *uctime.Time `json:"sale_start,omitempty"`
+
+	// Tiers Tiers
+	Tiers []ItemPricingTier `json:"tiers,omitzero"`
+}
+
+// ItemPricingTier defines model for ItemPricingTier.
+type ItemPricingTier struct {
+	// DefaultTier True if this is the default tier
+	DefaultTier *bool `json:"default_tier,omitempty"`
+
+	// Discounts Discounts
+	Discounts []ItemPricingTierDiscount `json:"discounts,omitzero"`
+	Limit     *ItemPricingTierLimit     `json:"limit,omitempty"`
+
+	// Name Pricing tier name
+	Name *string `json:"name,omitempty"`
+
+	// PricingTierOid Pricing tier object identifier
+	PricingTierOid *int32 `json:"pricing_tier_oid,omitempty"`
+}
+
+// ItemPricingTierDiscount defines model for ItemPricingTierDiscount.
+type ItemPricingTierDiscount struct {
+	// Cost Cost
+	Cost *float64 `json:"cost,omitempty"`
+
+	// Quantity Quantity
+	Quantity *int32 `json:"quantity,omitempty"`
+}
+
+// ItemPricingTierLimit defines model for ItemPricingTierLimit.
+type ItemPricingTierLimit struct {
+	// CumulativeOrderLimit Cumulative order limit
+	CumulativeOrderLimit *int32 `json:"cumulative_order_limit,omitempty"`
+
+	// ExemptFromMinimumItemCount Exempt from Minimum Item Count
+	ExemptFromMinimumItemCount *bool `json:"exempt_from_minimum_item_count,omitempty"`
+
+	// IndividualOrderLimit Individual order limit
+	IndividualOrderLimit *int32 `json:"individual_order_limit,omitempty"`
+
+	// MultipleQuantity Multiple quantity
+	MultipleQuantity *int32 `json:"multiple_quantity,omitempty"`
+
+	// PaymentMethodValidity Payment method validity
+	PaymentMethodValidity []string `json:"payment_method_validity,omitzero"`
+}
+
+// ItemProperty defines model for ItemProperty.
+type ItemProperty struct {
+	// ExpirationDts Expiration of the property
+	ExpirationDts *uctime.Time `json:"expirationDts,omitempty"`
+
+	// Name Property name
+	Name *string `json:"name,omitempty"`
+
+	// Value Property value
+	Value *string `json:"value,omitempty"`
+}
+
+// ItemRealtimePricing defines model for ItemRealtimePricing.
+type ItemRealtimePricing struct {
+	// RealtimePricingParameter Real-time pricing provider parameters
+	RealtimePricingParameter *string `json:"realtime_pricing_parameter,omitempty"`
+
+	// RealtimePricingProvider Real-time pricing provider name
+	RealtimePricingProvider *string `json:"realtime_pricing_provider,omitempty"`
+
+	// RealtimePricingProviderOid Real-time pricing provide object identifier
+	RealtimePricingProviderOid *int32 `json:"realtime_pricing_provider_oid,omitempty"`
+}
+
+// ItemRelated defines model for ItemRelated.
+type ItemRelated struct {
+	// NoSystemCalculatedRelatedItems True to suppress system calculated relationships
+	NoSystemCalculatedRelatedItems *bool `json:"no_system_calculated_related_items,omitempty"`
+
+	// NotRelatable Not relatable
+	NotRelatable *bool `json:"not_relatable,omitempty"`
+
+	// RelatedItems Related items
+	RelatedItems []ItemRelatedItem `json:"related_items,omitzero"`
+}
+
+// ItemRelatedItem defines model for ItemRelatedItem.
+type ItemRelatedItem struct {
+	// RelatedMerchantItemID Related item id
+	RelatedMerchantItemID *string `json:"related_merchant_item_id,omitempty"`
+
+	// RelatedMerchantItemOid Related item object identifier
+	RelatedMerchantItemOid *int32 `json:"related_merchant_item_oid,omitempty"`
+
+	// Type Relationship type
+	Type *ItemRelatedItemType `json:"type,omitempty"`
+}
+
+// ItemRelatedItemType Relationship type
+type ItemRelatedItemType string
+
+// ItemReporting defines model for ItemReporting.
+type ItemReporting struct {
+	// ReportAsUpsell Report as an upsell
+	ReportAsUpsell *bool `json:"report_as_upsell,omitempty"`
+
+	// ReportPickableQuantities Report pickable quantities (deprecated)
+	ReportPickableQuantities []int `json:"report_pickable_quantities,omitzero"`
+}
+
+// ItemResponse defines model for ItemResponse.
+type ItemResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Item     *Item             `json:"item,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ItemRestriction defines model for ItemRestriction.
+type ItemRestriction struct {
+	// ExcludeCoupon Exclude coupons
+	ExcludeCoupon *bool `json:"exclude_coupon,omitempty"`
+
+	// ExcludeFromFreePromotion Exclude from free promotion
+	ExcludeFromFreePromotion *bool `json:"exclude_from_free_promotion,omitempty"`
+
+	// ExcludeFromLoyalty Exclude from loyalty.  Must be set to true or false to save.  Null is ignored for backwards SDK compatibility
+	ExcludeFromLoyalty *bool `json:"exclude_from_loyalty,omitempty"`
+
+	// Items Items
+	Items []ItemRestrictionItem `json:"items,omitzero"`
+
+	// MaximumQuantity Maximum quantity
+	MaximumQuantity *int32 `json:"maximum_quantity,omitempty"`
+
+	// MinimumQuantity Minimum quantity (defaults to 1)
+	MinimumQuantity *int32 `json:"minimum_quantity,omitempty"`
+
+	// MultipleQuantity Multiple of quantity
+	MultipleQuantity *int32 `json:"multiple_quantity,omitempty"`
+
+	// OnePerCustomer One per customer
+	OnePerCustomer *bool `json:"one_per_customer,omitempty"`
+
+	// PurchaseSeparately Purchase separately
+	PurchaseSeparately *bool `json:"purchase_separately,omitempty"`
+}
+
+// ItemRestrictionItem defines model for ItemRestrictionItem.
+type ItemRestrictionItem struct {
+	// RestrictMerchantItemID Restrict item id
+	RestrictMerchantItemID *string `json:"restrict_merchant_item_id,omitempty"`
+
+	// RestrictMerchantItemOid Restrict item object identifier
+	RestrictMerchantItemOid *int32 `json:"restrict_merchant_item_oid,omitempty"`
+
+	// Type Restriction type
+	Type *ItemRestrictionItemType `json:"type,omitempty"`
+}
+
+// ItemRestrictionItemType Restriction type
+type ItemRestrictionItemType string
+
+// ItemRevguard defines model for ItemRevguard.
+type ItemRevguard struct {
+	// RevguardCanceledCsrPromptGroup Canceled CSR prompt group
+	RevguardCanceledCsrPromptGroup *int64 `json:"revguard_canceled_csr_prompt_group,omitempty"`
+
+	// RevguardCanceledIvrPromptGroup IVR prompt group
+	RevguardCanceledIvrPromptGroup *int64 `json:"revguard_canceled_ivr_prompt_group,omitempty"`
+
+	// RevguardCanceledWebPromptGroup Canceled web prompt group
+	RevguardCanceledWebPromptGroup *int64 `json:"revguard_canceled_web_prompt_group,omitempty"`
+
+	// RevguardClientBrand Client brand
+	RevguardClientBrand *int64 `json:"revguard_client_brand,omitempty"`
+
+	// RevguardCsrPromptGroup CSR prompt group
+	RevguardCsrPromptGroup *int64 `json:"revguard_csr_prompt_group,omitempty"`
+
+	// RevguardIvrPromptGroup IVR prompt group
+	RevguardIvrPromptGroup *int64 `json:"revguard_ivr_prompt_group,omitempty"`
+
+	// RevguardWebPromptGroup Web prompt group
+	RevguardWebPromptGroup *int64 `json:"revguard_web_prompt_group,omitempty"`
+}
+
+// ItemReview defines model for ItemReview.
+type ItemReview struct {
+	// CustomerProfileOid Customer profile object identifier
+	CustomerProfileOid *int32 `json:"customer_profile_oid,omitempty"`
+	Featured           *bool  `json:"featured,omitempty"`
+	HelperfulNoVotes   *int32 `json:"helperful_no_votes,omitempty"`
+	HelpfulYesVotes    *int32 `json:"helpful_yes_votes,omitempty"`
+
+	// MerchantReply Merchant Reply (set to an empty string to remove)
+	MerchantReply *string  `json:"merchant_reply,omitempty"`
+	OrderID       *string  `json:"order_id,omitempty"`
+	Overall       *float64 `json:"overall,omitempty"`
+
+	// RatingName1 Rating Name 1
+	RatingName1 *string `json:"rating_name1,omitempty"`
+
+	// RatingName10 Rating Name 10
+	RatingName10 *string `json:"rating_name10,omitempty"`
+
+	// RatingName2 Rating Name 2
+	RatingName2 *string `json:"rating_name2,omitempty"`
+
+	// RatingName3 Rating Name 3
+	RatingName3 *string `json:"rating_name3,omitempty"`
+
+	// RatingName4 Rating Name 4
+	RatingName4 *string `json:"rating_name4,omitempty"`
+
+	// RatingName5 Rating Name 5
+	RatingName5 *string `json:"rating_name5,omitempty"`
+
+	// RatingName6 Rating Name 6
+	RatingName6 *string `json:"rating_name6,omitempty"`
+
+	// RatingName7 Rating Name 7
+	RatingName7 *string `json:"rating_name7,omitempty"`
+
+	// RatingName8 Rating Name 8
+	RatingName8 *string `json:"rating_name8,omitempty"`
+
+	// RatingName9 Rating Name 9
+	RatingName9            *string  `json:"rating_name9,omitempty"`
+	RatingScore1           *float64 `json:"rating_score1,omitempty"`
+	RatingScore10          *float64 `json:"rating_score10,omitempty"`
+	RatingScore2           *float64 `json:"rating_score2,omitempty"`
+	RatingScore3           *float64 `json:"rating_score3,omitempty"`
+	RatingScore4           *float64 `json:"rating_score4,omitempty"`
+	RatingScore5           *float64 `json:"rating_score5,omitempty"`
+	RatingScore6           *float64 `json:"rating_score6,omitempty"`
+	RatingScore7           *float64 `json:"rating_score7,omitempty"`
+	RatingScore8           *float64 `json:"rating_score8,omitempty"`
+	RatingScore9           *float64 `json:"rating_score9,omitempty"`
+	RecommendStoreToFriend *int32   `json:"recommend_store_to_friend,omitempty"`
+	RecommendToFriend      *bool    `json:"recommend_to_friend,omitempty"`
+
+	// Review Review
+	Review    *string `json:"review,omitempty"`
+	ReviewOid *int32  `json:"review_oid,omitempty"`
+
+	// ReviewedNickname Nickname
+	ReviewedNickname *string `json:"reviewed_nickname,omitempty"`
+
+	// ReviewerEmail Reviewer Email
+	ReviewerEmail *string `json:"reviewer_email,omitempty"`
+
+	// ReviewerLocation Location
+	ReviewerLocation *string `json:"reviewer_location,omitempty"`
+
+	// Status Status of the review
+	Status *ItemReviewStatus `json:"status,omitempty"`
+
+	// StoreFeedback Store Feedback
+	StoreFeedback *string `json:"store_feedback,omitempty"`
+
+	// SubmittedDts Date/time of review submission
+	SubmittedDts *uctime.Time `json:"submitted_dts,omitempty"`
+
+	// Title Title
+	Title *string `json:"title,omitempty"`
+}
+
+// ItemReviewStatus Status of the review
+type ItemReviewStatus string
+
+// ItemReviews defines model for ItemReviews.
+type ItemReviews struct {
+	// HasApprovedReview True if the item has an approved review
+	HasApprovedReview *bool `json:"has_approved_review,omitempty"`
+
+	// HasReview True if the item has a review
+	HasReview         *bool        `json:"has_review,omitempty"`
+	IndividualReviews []ItemReview `json:"individual_reviews,omitzero"`
+
+	// ReviewCount Number of approved reviews
+	ReviewCount *int32 `json:"review_count,omitempty"`
+
+	// ReviewOverall Overall score of reviews
+	ReviewOverall *float64 `json:"review_overall,omitempty"`
+
+	// ReviewTemplateName Review template name
+	ReviewTemplateName *string `json:"review_template_name,omitempty"`
+
+	// ReviewTemplateOid Review template object identifier
+	ReviewTemplateOid *int32 `json:"review_template_oid,omitempty"`
+
+	// Reviewable True if the item is reviewable
+	Reviewable *bool `json:"reviewable,omitempty"`
+
+	// ShareReviewsWithMerchantItemID Share reviews with item id.  To set, use the share_reviews_with_merchant_item_oid field.
+	ShareReviewsWithMerchantItemID *string `json:"share_reviews_with_merchant_item_id,omitempty"`
+
+	// ShareReviewsWithMerchantItemOid Share reviews with item oid.  To null out this field, set teh value to zero.
+	ShareReviewsWithMerchantItemOid *int32 `json:"share_reviews_with_merchant_item_oid,omitempty"`
+}
+
+// ItemSalesforce defines model for ItemSalesforce.
+type ItemSalesforce struct {
+	// SfdcPricebookID Salesforce.com pricebook id
+	SfdcPricebookID *string `json:"sfdc_pricebook_id,omitempty"`
+
+	// SfdcProductID Salesforce.com product id
+	SfdcProductID *string `json:"sfdc_product_id,omitempty"`
+}
+
+// ItemShipping defines model for ItemShipping.
+type ItemShipping struct {
+	// AllowBackOrder Allow back order
+	AllowBackOrder *bool `json:"allow_back_order,omitempty"`
+
+	// AmazonFba Fulfillment by Amazon.com
+	AmazonFba *bool `json:"amazon_fba,omitempty"`
+
+	// CaseInnerPacks Case inner packs
+	CaseInnerPacks *int32 `json:"case_inner_packs,omitempty"`
+
+	// CaseUnits Case units
+	CaseUnits *int32 `json:"case_units,omitempty"`
+
+	// Cases Cases
+	Cases []ItemShippingCase `json:"cases,omitzero"`
+
+	// CollectSerialNumbers This item is on pre-order
+	CollectSerialNumbers *bool `json:"collect_serial_numbers,omitempty"`
+
+	// CountryCodeOfOrigin Country code of origin for customs forms.  (ISO-3166 two letter code)
+	CountryCodeOfOrigin *string `json:"country_code_of_origin,omitempty"`
+
+	// CustomsDescription Customs description
+	CustomsDescription *string `json:"customs_description,omitempty"`
+
+	// CustomsValue Customs value
+	CustomsValue *float64 `json:"customs_value,omitempty"`
+
+	// DeliveryOnFriday Delivery on Friday
+	DeliveryOnFriday *bool `json:"delivery_on_friday,omitempty"`
+
+	// DeliveryOnMonday Delivery on Monday
+	DeliveryOnMonday *bool `json:"delivery_on_monday,omitempty"`
+
+	// DeliveryOnSaturday Delivery on Saturday
+	DeliveryOnSaturday *bool `json:"delivery_on_saturday,omitempty"`
+
+	// DeliveryOnSunday Delivery on Sunday
+	DeliveryOnSunday *bool `json:"delivery_on_sunday,omitempty"`
+
+	// DeliveryOnThursday Delivery on Thursday
+	DeliveryOnThursday *bool `json:"delivery_on_thursday,omitempty"`
+
+	// DeliveryOnTuesday Delivery on Tuesday
+	DeliveryOnTuesday *bool `json:"delivery_on_tuesday,omitempty"`
+
+	// DeliveryOnWednesday Delivery on Wednesday
+	DeliveryOnWednesday *bool `json:"delivery_on_wednesday,omitempty"`
+
+	// DestinationMarkups Destination markups
+	DestinationMarkups []ItemShippingDestinationMarkup `json:"destination_markups,omitzero"`
+
+	// DestinationRestrictions Destination restrictions
+	DestinationRestrictions []ItemShippingDestinationRestriction `json:"destination_restrictions,omitzero"`
+
+	// DistributionCenters Distribution centers
+	DistributionCenters []ItemShippingDistributionCenter `json:"distribution_centers,omitzero"`
+
+	// Eta Estimated time of arrival
+	Eta *uctime.Time `json:"eta,omitempty"`
+
+	// FreeShipping Qualifies for free shipping
+	FreeShipping *bool `json:"free_shipping,omitempty"`
+
+	// FreightClass Freight class
+	FreightClass *string `json:"freight_class,omitempty"`
+
+	// Hazmat Hazardous material
+	Hazmat *bool `json:"hazmat,omitempty"`
+
+	// HoldForTransmission Hold for transmission
+	HoldForTransmission *bool `json:"hold_for_transmission,omitempty"`
+
+	// IncludeOnPackingSlip Force this item onto the packing slip even if there is no weight.
+	IncludeOnPackingSlip *bool `json:"include_on_packing_slip,omitempty"`
+
+	// MadeToOrder True if this item is made to order
+	MadeToOrder *bool `json:"made_to_order,omitempty"`
+
+	// MadeToOrderLeadTime Number of days lead time it takes to make the item before ite can ship
+	MadeToOrderLeadTime *int32 `json:"made_to_order_lead_time,omitempty"`
+
+	// MaxDaysTimeInTransit Maximum days allowed in transit
+	MaxDaysTimeInTransit *int32 `json:"max_days_time_in_transit,omitempty"`
+
+	// Methods Methods
+	Methods []ItemShippingMethod `json:"methods,omitzero"`
+
+	// NoShippingDiscount No shipping discounts
+	NoShippingDiscount *bool `json:"no_shipping_discount,omitempty"`
+
+	// PackageRequirements Package requirements
+	PackageRequirements []ItemShippingPackageRequirement `json:"package_requirements,omitzero"`
+
+	// PerishableClassName Perishable class name
+	PerishableClassName *string `json:"perishable_class_name,omitempty"`
+
+	// PerishableClassOid Perishable class object identifier
+	PerishableClassOid *int32 `json:"perishable_class_oid,omitempty"`
+
+	// Preorder This item is on pre-order
+	Preorder *bool `json:"preorder,omitempty"`
+
+	// RequireDeliveryDate True to require customer to select a delivery date
+	RequireDeliveryDate *bool `json:"require_delivery_date,omitempty"`
+
+	// RestrictShipmentOnFriday Restrict shipment on Friday
+	RestrictShipmentOnFriday *bool `json:"restrict_shipment_on_friday,omitempty"`
+
+	// RestrictShipmentOnMonday Restrict shipment on Monday
+	RestrictShipmentOnMonday *bool `json:"restrict_shipment_on_monday,omitempty"`
+
+	// RestrictShipmentOnSaturday Restrict shipment on Saturday
+	RestrictShipmentOnSaturday *bool `json:"restrict_shipment_on_saturday,omitempty"`
+
+	// RestrictShipmentOnSunday Restrict shipment on Sunday
+	RestrictShipmentOnSunday *bool `json:"restrict_shipment_on_sunday,omitempty"`
+
+	// RestrictShipmentOnThursday Restrict shipment on Thursday
+	RestrictShipmentOnThursday *bool `json:"restrict_shipment_on_thursday,omitempty"`
+
+	// RestrictShipmentOnTuesday Restrict shipment on Tuesday
+	RestrictShipmentOnTuesday *bool `json:"restrict_shipment_on_tuesday,omitempty"`
+
+	// RestrictShipmentOnWednesday Restrict shipment on Wednesday
+	RestrictShipmentOnWednesday *bool `json:"restrict_shipment_on_wednesday,omitempty"`
+
+	// SendToHoldBeforeFulfillment Send order to hold stage before fulfillment
+	SendToHoldBeforeFulfillment *bool `json:"send_to_hold_before_fulfillment,omitempty"`
+
+	// ShipSeparately Ship this item in a separate box
+	ShipSeparately                 *bool     `json:"ship_separately,omitempty"`
+	ShipSeparatelyAdditionalWeight *Weight   `json:"ship_separately_additional_weight,omitempty"`
+	ShipSeparatelyHeight           *Distance `json:"ship_separately_height,omitempty"`
+	ShipSeparatelyLength           *Distance `json:"ship_separately_length,omitempty"`
+
+	// ShipSeparatelyPackageSpecialType Ship separately package special type
+	ShipSeparatelyPackageSpecialType *string   `json:"ship_separately_package_special_type,omitempty"`
+	ShipSeparatelyWidth              *Distance `json:"ship_separately_width,omitempty"`
+
+	// SpecialProductType Special product type (USPS Media Mail)
+	SpecialProductType *string `json:"special_product_type,omitempty"`
+
+	// TrackInventory Track inventory
+	TrackInventory *bool `json:"track_inventory,omitempty"`
+}
+
+// ItemShippingCase defines model for ItemShippingCase.
+type ItemShippingCase struct {
+	// CaseLabel Case label
+	CaseLabel *string `json:"case_label,omitempty"`
+
+	// CaseMerchantItemID Case item id
+	CaseMerchantItemID *string `json:"case_merchant_item_id,omitempty"`
+
+	// CaseMerchantItemOid Case item object identifier
+	CaseMerchantItemOid *int32 `json:"case_merchant_item_oid,omitempty"`
+
+	// Quantity Case quantity
+	Quantity *int32 `json:"quantity,omitempty"`
+}
+
+// ItemShippingDestinationMarkup defines model for ItemShippingDestinationMarkup.
+type ItemShippingDestinationMarkup struct {
+	// AdultSignatureRequired Adult Signature Required (only updated if not-null value provided)
+	AdultSignatureRequired *bool `json:"adult_signature_required,omitempty"`
+
+	// CountryCode Country code (ISO-3166 two letter)
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// FlatFee Flat fee
+	FlatFee *float64 `json:"flat_fee,omitempty"`
+
+	// PerItem Per item
+	PerItem *float64 `json:"per_item,omitempty"`
+
+	// PostalCode Postal code
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// ShippingMethod Shipping method
+	ShippingMethod *string `json:"shipping_method,omitempty"`
+
+	// State State
+	State *string `json:"state,omitempty"`
+}
+
+// ItemShippingDestinationRestriction defines model for ItemShippingDestinationRestriction.
+type ItemShippingDestinationRestriction struct {
+	// CountryCode Country code (ISO-3166 two letter)
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// State State
+	State *string `json:"state,omitempty"`
+
+	// Validity Validity
+	Validity *ItemShippingDestinationRestrictionValidity `json:"validity,omitempty"`
+}
+
+// ItemShippingDestinationRestrictionValidity Validity
+type ItemShippingDestinationRestrictionValidity string
+
+// ItemShippingDistributionCenter defines model for ItemShippingDistributionCenter.
+type ItemShippingDistributionCenter struct {
+	// AllocatedToPlacedOrders Allocated to placed orders
+	AllocatedToPlacedOrders *float64 `json:"allocated_to_placed_orders,omitempty"`
+
+	// AllocatedToShoppingCarts Allocated to shopping carts
+	AllocatedToShoppingCarts *float64 `json:"allocated_to_shopping_carts,omitempty"`
+
+	// AvailableToAllocate Available to allocate
+	AvailableToAllocate *float64 `json:"available_to_allocate,omitempty"`
+
+	// Cogs Cost of goods sold override at the distribution center level
+	Cogs *float64 `json:"cogs,omitempty"`
+
+	// DesiredInventoryLevel Desired inventory level
+	DesiredInventoryLevel *float64 `json:"desired_inventory_level,omitempty"`
+
+	// DistributionCenterCode Distribution center code
+	DistributionCenterCode *string `json:"distribution_center_code,omitempty"`
+
+	// DistributionCenterOid Distribution center object identifier
+	DistributionCenterOid *int32 `json:"distribution_center_oid,omitempty"`
+
+	// Eta Estimated time of arrival
+	Eta *uctime.Time `json:"eta,omitempty"`
+
+	// Handles True if this distribution center handles this item
+	Handles *bool `json:"handles,omitempty"`
+
+	// InventoryLevel Inventory level
+	InventoryLevel *float64 `json:"inventory_level,omitempty"`
+
+	// MaximumBackorder Maximum back-order
+	MaximumBackorder *int32 `json:"maximum_backorder,omitempty"`
+
+	// ReorderInventoryLevel Reorder inventory level (triggers notification)
+	ReorderInventoryLevel *float64 `json:"reorder_inventory_level,omitempty"`
+
+	// Sku SKU
+	Sku *string `json:"sku,omitempty"`
+
+	// StockPickingLocation Stock picking location
+	StockPickingLocation *string `json:"stock_picking_location,omitempty"`
+}
+
+// ItemShippingMethod defines model for ItemShippingMethod.
+type ItemShippingMethod struct {
+	// Cost Cost
+	Cost *float64 `json:"cost,omitempty"`
+
+	// EachAdditionalItemMarkup Each additional item markup
+	EachAdditionalItemMarkup *float64 `json:"each_additional_item_markup,omitempty"`
+
+	// FilterToIfAvailable Filter to this method if available
+	FilterToIfAvailable *bool `json:"filter_to_if_available,omitempty"`
+
+	// FirstItemMarkup First item markup
+	FirstItemMarkup *float64 `json:"first_item_markup,omitempty"`
+
+	// FixedShippingCost Fixed shipping cost
+	FixedShippingCost *float64 `json:"fixed_shipping_cost,omitempty"`
+
+	// FlatFeeMarkup Flat fee markup
+	FlatFeeMarkup *float64 `json:"flat_fee_markup,omitempty"`
+
+	// FreeShipping Free shipping
+	FreeShipping *bool `json:"free_shipping,omitempty"`
+
+	// PerItemFeeMarkup Per item fee markup
+	PerItemFeeMarkup *float64 `json:"per_item_fee_markup,omitempty"`
+
+	// PercentageMarkup Percentage markup
+	PercentageMarkup *float64 `json:"percentage_markup,omitempty"`
+
+	// PercentageOfItemMarkup Percentage of item markup
+	PercentageOfItemMarkup *float64 `json:"percentage_of_item_markup,omitempty"`
+
+	// RelaxRestrictionsOnUpsell Relax restrictions on upsell
+	RelaxRestrictionsOnUpsell *bool `json:"relax_restrictions_on_upsell,omitempty"`
+
+	// ShippingMethod Shipping method name
+	ShippingMethod *string `json:"shipping_method,omitempty"`
+
+	// ShippingMethodOid Shipping method object identifier
+	ShippingMethodOid *int32 `json:"shipping_method_oid,omitempty"`
+
+	// ShippingMethodValidity Shipping method validity
+	ShippingMethodValidity *ItemShippingMethodShippingMethodValidity `json:"shipping_method_validity,omitempty"`
+
+	// ShipsSeparately Ships separately
+	ShipsSeparately *bool `json:"ships_separately,omitempty"`
+
+	// SignatureRequired Signature required
+	SignatureRequired *bool `json:"signature_required,omitempty"`
+}
+
+// ItemShippingMethodShippingMethodValidity Shipping method validity
+type ItemShippingMethodShippingMethodValidity string
+
+// ItemShippingPackageRequirement defines model for ItemShippingPackageRequirement.
+type ItemShippingPackageRequirement struct {
+	// PackageName Package name
+	PackageName *string `json:"package_name,omitempty"`
+
+	// PackageOid Package object identifier
+	PackageOid *int32 `json:"package_oid,omitempty"`
+}
+
+// ItemTag defines model for ItemTag.
+type ItemTag struct {
+	// TagType tag_type
+	TagType *ItemTagTagType `json:"tagType,omitempty"`
+
+	// TagValue tag_value
+	TagValue *string `json:"tagValue,omitempty"`
+}
+
+// ItemTagTagType tag_type
+type ItemTagTagType string
+
+// ItemTags defines model for ItemTags.
+type ItemTags struct {
+	// Tags tags
+	Tags []ItemTag `json:"tags,omitzero"`
+}
+
+// ItemTax defines model for ItemTax.
+type ItemTax struct {
+	// Exemptions Exemptions
+	Exemptions []ItemTaxExemption `json:"exemptions,omitzero"`
+
+	// TaxFree True if tax free
+	TaxFree *bool `json:"tax_free,omitempty"`
+
+	// TaxProductType Tax product type
+	TaxProductType *TaxProductType `json:"tax_product_type,omitempty"`
+
+	// TaxableCost Taxable cost if different than regular cost
+	TaxableCost *float64 `json:"taxable_cost,omitempty"`
+}
+
+// ItemTaxExemption defines model for ItemTaxExemption.
+type ItemTaxExemption struct {
+	// City City
+	City *string `json:"city,omitempty"`
+
+	// CountryCode Country code (ISO-3166 two letter)
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// County County
+	County *string `json:"county,omitempty"`
+
+	// PostalCode Postal code
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// StateCode State code
+	StateCode *string `json:"state_code,omitempty"`
+}
+
+// ItemThirdPartyEmailMarketing defines model for ItemThirdPartyEmailMarketing.
+type ItemThirdPartyEmailMarketing struct {
+	// AddTags Add tags
+	AddTags []string `json:"add_tags,omitzero"`
+
+	// ProviderName Provider name
+	ProviderName *ItemThirdPartyEmailMarketingProviderName `json:"provider_name,omitempty"`
+
+	// RemoveTags Remove tags
+	RemoveTags []string `json:"remove_tags,omitzero"`
+
+	// SubscribeLists Subscribe to lists
+	SubscribeLists []string `json:"subscribe_lists,omitzero"`
+
+	// UnsubscribeLists Unsubscribe from lists
+	UnsubscribeLists []string `json:"unsubscribe_lists,omitzero"`
+}
+
+// ItemThirdPartyEmailMarketingProviderName Provider name
+type ItemThirdPartyEmailMarketingProviderName string
+
+// ItemVariantItem defines model for ItemVariantItem.
+type ItemVariantItem struct {
+	// Description Description
+	Description *string `json:"description,omitempty"`
+
+	// MerchantItemMultimediaOid Multimedia object identifier
+	MerchantItemMultimediaOid *int32                 `json:"merchant_item_multimedia_oid,omitempty"`
+	VariantDefaultMultimedia  *ItemContentMultimedia `json:"variant_default_multimedia,omitempty"`
+
+	// VariantMerchantItemID Variant item id
+	VariantMerchantItemID *string `json:"variant_merchant_item_id,omitempty"`
+
+	// VariantMerchantItemOid Variant item object identifier
+	VariantMerchantItemOid *int32       `json:"variant_merchant_item_oid,omitempty"`
+	VariantPricing         *ItemPricing `json:"variant_pricing,omitempty"`
+
+	// VariationOptions Variation options
+	VariationOptions []string `json:"variation_options,omitzero"`
+
+	// Variations Variations
+	Variations []string `json:"variations,omitzero"`
+}
+
+// ItemVariation defines model for ItemVariation.
+type ItemVariation struct {
+	// DefaultText Default text
+	DefaultText *string `json:"default_text,omitempty"`
+
+	// DefaultTextTranslatedTextInstanceOid Default text translated text instance id
+	DefaultTextTranslatedTextInstanceOid *int32 `json:"default_text_translated_text_instance_oid,omitempty"`
+
+	// Name Name
+	Name *string `json:"name,omitempty"`
+
+	// NameTranslatedTextInstanceOid Name translated text instance id
+	NameTranslatedTextInstanceOid *int32 `json:"name_translated_text_instance_oid,omitempty"`
+
+	// Options Options
+	Options []ItemVariationOption `json:"options,omitzero"`
+}
+
+// ItemVariationOption defines model for ItemVariationOption.
+type ItemVariationOption struct {
+	// DefaultOption True if default option
+	DefaultOption *bool `json:"default_option,omitempty"`
+
+	// MerchantItemMultimediaOid Multimedia object identifier
+	MerchantItemMultimediaOid *int32 `json:"merchant_item_multimedia_oid,omitempty"`
+
+	// TranslatedTextInstanceOid Translated text instance id
+	TranslatedTextInstanceOid *int32 `json:"translated_text_instance_oid,omitempty"`
+
+	// Value Value
+	Value *string `json:"value,omitempty"`
+}
+
+// ItemWishlistMember defines model for ItemWishlistMember.
+type ItemWishlistMember struct {
+	// WishlistMemberInstanceDescription WishList Member instance description
+	WishlistMemberInstanceDescription *string `json:"wishlist_member_instance_description,omitempty"`
+
+	// WishlistMemberInstanceOid WishList Member instance object identifier
+	WishlistMemberInstanceOid *int32 `json:"wishlist_member_instance_oid,omitempty"`
+
+	// WishlistMemberSku WishList Member SKU
+	WishlistMemberSku *string `json:"wishlist_member_sku,omitempty"`
+}
+
 // ListSegmentMembership defines model for ListSegmentMembership.
 type ListSegmentMembership struct {
 	Name *string `json:"name,omitempty"`
@@ -3278,6 +8454,9 @@ type Metric struct {
 	Prior30Formatted *string  `json:"prior_30_formatted,omitempty"`
 	Type             *string  `json:"type,omitempty"`
 }
+
+// MultimediaType The kind of a multimedia file.
+type MultimediaType string
 
 // Order defines model for Order.
 type Order struct {
@@ -3302,10 +8481,13 @@ type Order struct {
 	CurrencyCode *string `json:"currency_code,omitempty"`
 
 	// CurrentStage Current stage that the order is in.
-	CurrentStage    *OrderCurrentStage `json:"current_stage,omitempty"`
-	CustomerProfile *Customer          `json:"customer_profile,omitempty"`
-	DigitalOrder    *OrderDigitalOrder `json:"digital_order,omitempty"`
-	Edi             *OrderEdi          `json:"edi,omitempty"`
+	CurrentStage *OrderStage `json:"current_stage,omitempty"`
+
+	// CurrentStageHistories History of the changes to the current_stage field
+	CurrentStageHistories []OrderCurrentStageHistory `json:"current_stage_histories,omitzero"`
+	CustomerProfile       *Customer                  `json:"customer_profile,omitempty"`
+	DigitalOrder          *OrderDigitalOrder         `json:"digital_order,omitempty"`
+	Edi                   *OrderEdi                  `json:"edi,omitempty"`
 
 	// ExchangeRate Exchange rate at the time the order was placed if currency code is different than the base currency
 	ExchangeRate    *float64              `json:"exchange_rate,omitempty"`
@@ -3326,8 +8508,9 @@ type Order struct {
 	MerchantID *string `json:"merchant_id,omitempty"`
 
 	// OrderID Order ID
-	OrderID *string       `json:"order_id,omitempty"`
-	Payment *OrderPayment `json:"payment,omitempty"`
+	OrderID     *string           `json:"order_id,omitempty"`
+	Payment     *OrderPayment     `json:"payment,omitempty"`
+	PointOfSale *OrderPointOfSale `json:"point_of_sale,omitempty"`
 
 	// Properties Properties, available only through update, not through insert due to the nature of how properties are handled internally
 	Properties []OrderProperty `json:"properties,omitzero"`
@@ -3336,16 +8519,22 @@ type Order struct {
 	// RefundDts If the order was refunded, the date/time that the last refund occurred
 	RefundDts *uctime.Time `json:"refund_dts,omitempty"`
 
-	// RejectDts If the order was rejected, the date/time that the rejection occurred
-	RejectDts  *uctime.Time     `json:"reject_dts,omitempty"`
-	Salesforce *OrderSalesforce `json:"salesforce,omitempty"`
-	Shipping   *OrderShipping   `json:"shipping,omitempty"`
-	Summary    *OrderSummary    `json:"summary,omitempty"`
-	Taxes      *OrderTaxes      `json:"taxes,omitempty"`
-}
+	// RefundReason Refund reason code.  This can only be written during a refund operation otherwise this field is read only.
+	RefundReason *string `json:"refund_reason,omitempty"`
 
-// OrderCurrentStage Current stage that the order is in.
-type OrderCurrentStage string
+	// RejectDts If the order was rejected, the date/time that the rejection occurred
+	RejectDts *uctime.Time `json:"reject_dts,omitempty"`
+
+	// RejectReason Reject reason code.  This can only be written during a reject operation otherwise this field is read only.
+	RejectReason *string          `json:"reject_reason,omitempty"`
+	Salesforce   *OrderSalesforce `json:"salesforce,omitempty"`
+	Shipping     *OrderShipping   `json:"shipping,omitempty"`
+	Summary      *OrderSummary    `json:"summary,omitempty"`
+	Taxes        *OrderTaxes      `json:"taxes,omitempty"`
+
+	// Utms UTM clicks.  The zero index is the most recent (last) UTM click
+	Utms []OrderUtm `json:"utms,omitzero"`
+}
 
 // OrderAffiliate defines model for OrderAffiliate.
 type OrderAffiliate struct {
@@ -3578,6 +8767,9 @@ type OrderCheckout struct {
 	// CustomField1 Custom field 1
 	CustomField1 *string `json:"custom_field1,omitempty"`
 
+	// CustomField10 Custom field 10
+	CustomField10 *string `json:"custom_field10,omitempty"`
+
 	// CustomField2 Custom field 2
 	CustomField2 *string `json:"custom_field2,omitempty"`
 
@@ -3595,6 +8787,12 @@ type OrderCheckout struct {
 
 	// CustomField7 Custom field 7
 	CustomField7 *string `json:"custom_field7,omitempty"`
+
+	// CustomField8 Custom field 8
+	CustomField8 *string `json:"custom_field8,omitempty"`
+
+	// CustomField9 Custom field 9
+	CustomField9 *string `json:"custom_field9,omitempty"`
 
 	// CustomerIPAddress IP address of the customer when placing the order
 	CustomerIPAddress *string `json:"customer_ip_address,omitempty"`
@@ -3626,8 +8824,20 @@ type OrderCoupon struct {
 	// CouponCode Coupon code entered by the customer
 	CouponCode *string `json:"coupon_code,omitempty"`
 
-	// HdieFromCustomer True if this coupon is hidde from the customer
+	// HdieFromCustomer True if this coupon is hide from the customer
 	HdieFromCustomer *bool `json:"hdie_from_customer,omitempty"`
+}
+
+// OrderCurrentStageHistory defines model for OrderCurrentStageHistory.
+type OrderCurrentStageHistory struct {
+	// AfterStage New stage that the order is in.
+	AfterStage *OrderStage `json:"after_stage,omitempty"`
+
+	// BeforeStage Previous stage that the order was in.
+	BeforeStage *OrderStage `json:"before_stage,omitempty"`
+
+	// TransitionDts Date/time that the stage transitioned
+	TransitionDts *uctime.Time `json:"transition_dts,omitempty"`
 }
 
 // OrderDigitalItem defines model for OrderDigitalItem.
@@ -3797,7 +9007,7 @@ type OrderInternal struct {
 	// ExportedToAccounting True if the order has been exported to QuickBooks. If QuickBooks is not configured, then this will already be true
 	ExportedToAccounting *bool `json:"exported_to_accounting,omitempty"`
 
-	// MerchantNotes Merchant notes
+	// MerchantNotes Merchant notes.  Full notes in non-transactional mode.  Just used to write a new merchant note when transaction merchant notes enabled.
 	MerchantNotes *string `json:"merchant_notes,omitempty"`
 
 	// PlacedByUser If placed via the BEOE, this is the user that placed the order
@@ -3808,6 +9018,9 @@ type OrderInternal struct {
 
 	// SalesRepCode Sales rep code associated with the order
 	SalesRepCode *string `json:"sales_rep_code,omitempty"`
+
+	// TransactionalMerchantNotes Transactional merchant notes
+	TransactionalMerchantNotes []OrderTransactionalMerchantNote `json:"transactional_merchant_notes,omitzero"`
 }
 
 // OrderItem defines model for OrderItem.
@@ -3817,6 +9030,7 @@ type OrderItem struct {
 
 	// ActivationCodes Activation codes assigned to this item
 	ActivationCodes   []string  `json:"activation_codes,omitzero"`
+	ActualCogs        *Currency `json:"actual_cogs,omitempty"`
 	ArbitraryUnitCost *Currency `json:"arbitrary_unit_cost,omitempty"`
 
 	// AutoOrderLastRebillDts Date/time of the last rebill, used only during order insert to help project future rebills
@@ -3827,6 +9041,18 @@ type OrderItem struct {
 
 	// Barcode Barcode
 	Barcode *string `json:"barcode,omitempty"`
+
+	// BarcodeGtin12 Barcode - GTIN 12
+	BarcodeGtin12 *string `json:"barcode_gtin12,omitempty"`
+
+	// BarcodeGtin14 Barcode - GTIN 14
+	BarcodeGtin14 *string `json:"barcode_gtin14,omitempty"`
+
+	// BarcodeUpc11 Barcode - UPC 11
+	BarcodeUpc11 *string `json:"barcode_upc11,omitempty"`
+
+	// BarcodeUpc12 Barcode - UPC 12
+	BarcodeUpc12 *string `json:"barcode_upc12,omitempty"`
 
 	// ChannelPartnerItemID Channel partner item id if this order came through a channel partner and the channel partner item id was mapped to an internal item id
 	ChannelPartnerItemID *string `json:"channel_partner_item_id,omitempty"`
@@ -3927,6 +9153,12 @@ type OrderItem struct {
 	// QuickbooksClass QuickBooks class
 	QuickbooksClass *string `json:"quickbooks_class,omitempty"`
 
+	// RefundReason Refund reason code.  This can only be written during a refund operation otherwise this field is read only.
+	RefundReason *string `json:"refund_reason,omitempty"`
+
+	// ReturnReason Return reason code.  This can only be written during a refund operation otherwise this field is read only.
+	ReturnReason *string `json:"return_reason,omitempty"`
+
 	// ShipSeparately True if this item ships in a separate box
 	ShipSeparately *bool `json:"ship_separately,omitempty"`
 
@@ -3949,10 +9181,10 @@ type OrderItem struct {
 	TaxFree *bool `json:"tax_free,omitempty"`
 
 	// TaxProductType Type of product for tax purposes (self or UltraCart Managed taxes)
-	TaxProductType        *OrderItemTaxProductType `json:"tax_product_type,omitempty"`
-	TaxableCost           *Currency                `json:"taxable_cost,omitempty"`
-	TotalCostWithDiscount *Currency                `json:"total_cost_with_discount,omitempty"`
-	TotalRefunded         *Currency                `json:"total_refunded,omitempty"`
+	TaxProductType        *TaxProductType `json:"tax_product_type,omitempty"`
+	TaxableCost           *Currency       `json:"taxable_cost,omitempty"`
+	TotalCostWithDiscount *Currency       `json:"total_cost_with_discount,omitempty"`
+	TotalRefunded         *Currency       `json:"total_refunded,omitempty"`
 
 	// TransmittedToDistributionCenterDts Date/time that this item was transmitted to the distribution center
 	TransmittedToDistributionCenterDts *uctime.Time `json:"transmitted_to_distribution_center_dts,omitempty"`
@@ -3963,9 +9195,6 @@ type OrderItem struct {
 	Weight *Weight   `json:"weight,omitempty"`
 	Width  *Distance `json:"width,omitempty"`
 }
-
-// OrderItemTaxProductType Type of product for tax purposes (self or UltraCart Managed taxes)
-type OrderItemTaxProductType string
 
 // OrderItemEdi defines model for OrderItemEdi.
 type OrderItemEdi struct {
@@ -4000,10 +9229,10 @@ type OrderItemEdiLot struct {
 // OrderItemOption defines model for OrderItemOption.
 type OrderItemOption struct {
 	// AdditionalDimensionApplication How the additional dimensions are applied to the item.
-	AdditionalDimensionApplication *OrderItemOptionAdditionalDimensionApplication `json:"additional_dimension_application,omitempty"`
-	CostChange                     *Currency                                      `json:"cost_change,omitempty"`
-	FileAttachment                 *OrderItemOptionFileAttachment                 `json:"file_attachment,omitempty"`
-	Height                         *Distance                                      `json:"height,omitempty"`
+	AdditionalDimensionApplication *AdditionalDimensionApplication `json:"additional_dimension_application,omitempty"`
+	CostChange                     *Currency                       `json:"cost_change,omitempty"`
+	FileAttachment                 *OrderItemOptionFileAttachment  `json:"file_attachment,omitempty"`
+	Height                         *Distance                       `json:"height,omitempty"`
 
 	// Hidden True if this option is hidden from display on the order
 	Hidden *bool `json:"hidden,omitempty"`
@@ -4020,9 +9249,6 @@ type OrderItemOption struct {
 	WeightChange *Weight   `json:"weight_change,omitempty"`
 	Width        *Distance `json:"width,omitempty"`
 }
-
-// OrderItemOptionAdditionalDimensionApplication How the additional dimensions are applied to the item.
-type OrderItemOptionAdditionalDimensionApplication string
 
 // OrderItemOptionFileAttachment defines model for OrderItemOptionFileAttachment.
 type OrderItemOptionFileAttachment struct {
@@ -4095,9 +9321,10 @@ type OrderMarketing struct {
 
 // OrderPayment defines model for OrderPayment.
 type OrderPayment struct {
-	Check      *OrderPaymentCheck      `json:"check,omitempty"`
-	CreditCard *OrderPaymentCreditCard `json:"credit_card,omitempty"`
-	Echeck     *OrderPaymentECheck     `json:"echeck,omitempty"`
+	Check             *OrderPaymentCheck             `json:"check,omitempty"`
+	CreditCard        *OrderPaymentCreditCard        `json:"credit_card,omitempty"`
+	Echeck            *OrderPaymentECheck            `json:"echeck,omitempty"`
+	HealthBenefitCard *OrderPaymentHealthBenefitCard `json:"health_benefit_card,omitempty"`
 
 	// HoldForFraudReview True if order has been held for fraud review
 	HoldForFraudReview *bool                  `json:"hold_for_fraud_review,omitempty"`
@@ -4117,6 +9344,7 @@ type OrderPayment struct {
 
 	// PaymentStatus Payment status
 	PaymentStatus *OrderPaymentPaymentStatus `json:"payment_status,omitempty"`
+	Paypal        *OrderPaymentPayPal        `json:"paypal,omitempty"`
 	PurchaseOrder *OrderPaymentPurchaseOrder `json:"purchase_order,omitempty"`
 
 	// RotatingTransactionGatewayCode Rotating transaction gateway code used to process this order
@@ -4181,14 +9409,25 @@ type OrderPaymentCreditCard struct {
 	CardNumberTruncated *bool `json:"card_number_truncated,omitempty"`
 
 	// CardType Card type
-	CardType *OrderPaymentCreditCardCardType `json:"card_type,omitempty"`
+	CardType *CreditCardType `json:"card_type,omitempty"`
 
 	// CardVerificationNumberToken Card verification number token from hosted fields, only for import/insert of new orders, completely ignored for updates, and always null/empty for queries
-	CardVerificationNumberToken *string `json:"card_verification_number_token,omitempty"`
+	CardVerificationNumberToken *string                            `json:"card_verification_number_token,omitempty"`
+	DualVaulted                 *OrderPaymentCreditCardDualVaulted `json:"dual_vaulted,omitempty"`
 }
 
-// OrderPaymentCreditCardCardType Card type
-type OrderPaymentCreditCardCardType string
+// OrderPaymentCreditCardDualVaulted defines model for OrderPaymentCreditCardDualVaulted.
+type OrderPaymentCreditCardDualVaulted struct {
+	GatewayName                    *string                                     `json:"gateway_name,omitempty"`
+	Properties                     []OrderPaymentCreditCardDualVaultedProperty `json:"properties,omitzero"`
+	RotatingTransactionGatewayCode *string                                     `json:"rotating_transaction_gateway_code,omitempty"`
+}
+
+// OrderPaymentCreditCardDualVaultedProperty defines model for OrderPaymentCreditCardDualVaultedProperty.
+type OrderPaymentCreditCardDualVaultedProperty struct {
+	Name  *string `json:"name,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
 
 // OrderPaymentECheck defines model for OrderPaymentECheck.
 type OrderPaymentECheck struct {
@@ -4229,6 +9468,27 @@ type OrderPaymentECheckBankAccountType string
 // OrderPaymentECheckBankOwnerType Bank owner type
 type OrderPaymentECheckBankOwnerType string
 
+// OrderPaymentHealthBenefitCard defines model for OrderPaymentHealthBenefitCard.
+type OrderPaymentHealthBenefitCard struct {
+	// HealthBenefitCardExpirationMonth Health benefit card expiration month (1-12)
+	HealthBenefitCardExpirationMonth *int32 `json:"health_benefit_card_expiration_month,omitempty"`
+
+	// HealthBenefitCardExpirationYear Health benefit card expiration year (Four digit year)
+	HealthBenefitCardExpirationYear *int32 `json:"health_benefit_card_expiration_year,omitempty"`
+
+	// HealthBenefitCardNumber Health benefit card number (masked to last 4)
+	HealthBenefitCardNumber *string `json:"health_benefit_card_number,omitempty"`
+
+	// HealthBenefitCardNumberToken Health benefit card number token from hosted fields used to update the health benefit card number
+	HealthBenefitCardNumberToken *string `json:"health_benefit_card_number_token,omitempty"`
+
+	// HealthBenefitCardNumberTruncated True if the health benefit card has been truncated
+	HealthBenefitCardNumberTruncated *bool `json:"health_benefit_card_number_truncated,omitempty"`
+
+	// HealthBenefitCardVerificationNumberToken Health benefit card verification number token from hosted fields, only for import/insert of new orders, completely ignored for updates, and always null/empty for queries
+	HealthBenefitCardVerificationNumberToken *string `json:"health_benefit_card_verification_number_token,omitempty"`
+}
+
 // OrderPaymentInsurance defines model for OrderPaymentInsurance.
 type OrderPaymentInsurance struct {
 	// ApplicationID application id
@@ -4242,6 +9502,15 @@ type OrderPaymentInsurance struct {
 
 	// RefundClaimID refund claim id
 	RefundClaimID *string `json:"refund_claim_id,omitempty"`
+}
+
+// OrderPaymentPayPal defines model for OrderPaymentPayPal.
+type OrderPaymentPayPal struct {
+	// CustomerID PayPal Customer ID
+	CustomerID *string `json:"customer_id,omitempty"`
+
+	// VaultID PayPal Vault ID
+	VaultID *string `json:"vault_id,omitempty"`
 }
 
 // OrderPaymentPurchaseOrder defines model for OrderPaymentPurchaseOrder.
@@ -4261,6 +9530,9 @@ type OrderPaymentTransaction struct {
 	// TransactionGateway Transaction gateway
 	TransactionGateway *string `json:"transaction_gateway,omitempty"`
 
+	// TransactionID Transaction ID
+	TransactionID *int32 `json:"transaction_id,omitempty"`
+
 	// TransactionTimestamp Transaction date/time
 	TransactionTimestamp *uctime.Time `json:"transaction_timestamp,omitempty"`
 }
@@ -4277,8 +9549,21 @@ type OrderPaymentTransactionDetail struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// OrderPointOfSale defines model for OrderPointOfSale.
+type OrderPointOfSale struct {
+	Location *PointOfSaleLocation `json:"location,omitempty"`
+	Reader   *PointOfSaleReader   `json:"reader,omitempty"`
+	Register *PointOfSaleRegister `json:"register,omitempty"`
+}
+
 // OrderProperty defines model for OrderProperty.
 type OrderProperty struct {
+	// CreatedBy Created by user
+	CreatedBy *string `json:"created_by,omitempty"`
+
+	// CreatedDts The date/time that the property was created by the user
+	CreatedDts *uctime.Time `json:"created_dts,omitempty"`
+
 	// Display True if this property is displayed to the customer
 	Display *bool `json:"display,omitempty"`
 
@@ -4357,6 +9642,9 @@ type OrderShipping struct {
 	// LiftGate Lift gate requested (LTL shipping methods only)
 	LiftGate *bool `json:"lift_gate,omitempty"`
 
+	// PickupDts Date/time the order should be picked up locally.
+	PickupDts *uctime.Time `json:"pickup_dts,omitempty"`
+
 	// PostalCode Postal code
 	PostalCode *string `json:"postal_code,omitempty"`
 
@@ -4401,12 +9689,25 @@ type OrderShipping struct {
 	Weight          *Weight  `json:"weight,omitempty"`
 }
 
+// OrderStage The stage of an order in its workflow.
+type OrderStage string
+
 // OrderSummary defines model for OrderSummary.
 type OrderSummary struct {
-	ActualFulfillment               *Currency `json:"actual_fulfillment,omitempty"`
-	ActualPaymentProcessing         *Currency `json:"actual_payment_processing,omitempty"`
+	ActualFulfillment       *Currency `json:"actual_fulfillment,omitempty"`
+	ActualOtherCost         *Currency `json:"actual_other_cost,omitempty"`
+	ActualPaymentProcessing *Currency `json:"actual_payment_processing,omitempty"`
+	ActualProfit            *Currency `json:"actual_profit,omitempty"`
+
+	// ActualProfitAnalyzed Actual profit has been analyzed
+	ActualProfitAnalyzed *bool `json:"actual_profit_analyzed,omitempty"`
+
+	// ActualProfitReview Actual profit needs review
+	ActualProfitReview              *bool     `json:"actual_profit_review,omitempty"`
 	ActualShipping                  *Currency `json:"actual_shipping,omitempty"`
 	ArbitraryShippingHandlingTotal  *Currency `json:"arbitrary_shipping_handling_total,omitempty"`
+	HealthBenefitCardAmount         *Currency `json:"health_benefit_card_amount,omitempty"`
+	HealthBenefitCardRefunded       *Currency `json:"health_benefit_card_refunded,omitempty"`
 	InternalGiftCertificateAmount   *Currency `json:"internal_gift_certificate_amount,omitempty"`
 	InternalGiftCertificateRefunded *Currency `json:"internal_gift_certificate_refunded,omitempty"`
 	OtherRefunded                   *Currency `json:"other_refunded,omitempty"`
@@ -4527,6 +9828,143 @@ type OrderTrackingNumberDetails struct {
 	TrackingURL                   *string                     `json:"tracking_url,omitempty"`
 }
 
+// OrderTransactionalMerchantNote defines model for OrderTransactionalMerchantNote.
+type OrderTransactionalMerchantNote struct {
+	// IPAddress IP Address
+	IPAddress *string `json:"ip_address,omitempty"`
+
+	// Note note
+	Note *string `json:"note,omitempty"`
+
+	// NoteDts Timestamp when the note was added
+	NoteDts *uctime.Time `json:"note_dts,omitempty"`
+
+	// User User that wrote the merchant note
+	User *string `json:"user,omitempty"`
+}
+
+// OrderUtm defines model for OrderUtm.
+type OrderUtm struct {
+	AttributionFirstClickSubtotal    *float64 `json:"attribution_first_click_subtotal,omitempty"`
+	AttributionFirstClickTotal       *float64 `json:"attribution_first_click_total,omitempty"`
+	AttributionLastClickSubtotal     *float64 `json:"attribution_last_click_subtotal,omitempty"`
+	AttributionLastClickTotal        *float64 `json:"attribution_last_click_total,omitempty"`
+	AttributionLinearSubtotal        *float64 `json:"attribution_linear_subtotal,omitempty"`
+	AttributionLinearTotal           *float64 `json:"attribution_linear_total,omitempty"`
+	AttributionPositionBasedSubtotal *float64 `json:"attribution_position_based_subtotal,omitempty"`
+	AttributionPositionBasedTotal    *float64 `json:"attribution_position_based_total,omitempty"`
+
+	// ClickDts Date/time that the click happened
+	ClickDts        *uctime.Time `json:"click_dts,omitempty"`
+	FacebookAdID    *string      `json:"facebook_ad_id,omitempty"`
+	Fbclid          *string      `json:"fbclid,omitempty"`
+	Gbraid          *string      `json:"gbraid,omitempty"`
+	Glcid           *string      `json:"glcid,omitempty"`
+	ItmCampaign     *string      `json:"itm_campaign,omitempty"`
+	ItmContent      *string      `json:"itm_content,omitempty"`
+	ItmID           *string      `json:"itm_id,omitempty"`
+	ItmMedium       *string      `json:"itm_medium,omitempty"`
+	ItmSource       *string      `json:"itm_source,omitempty"`
+	ItmTerm         *string      `json:"itm_term,omitempty"`
+	Msclkid         *string      `json:"msclkid,omitempty"`
+	ShortCode       *string      `json:"short_code,omitempty"`
+	ShortCodeBackup *bool        `json:"short_code_backup,omitempty"`
+	Ttclid          *string      `json:"ttclid,omitempty"`
+	UcMessageID     *string      `json:"uc_message_id,omitempty"`
+	UtmCampaign     *string      `json:"utm_campaign,omitempty"`
+	UtmContent      *string      `json:"utm_content,omitempty"`
+	UtmID           *string      `json:"utm_id,omitempty"`
+	UtmMedium       *string      `json:"utm_medium,omitempty"`
+	UtmSource       *string      `json:"utm_source,omitempty"`
+	UtmTerm         *string      `json:"utm_term,omitempty"`
+	Vmcid           *string      `json:"vmcid,omitempty"`
+	Wbraid          *string      `json:"wbraid,omitempty"`
+}
+
+// PointOfSaleLocation defines model for PointOfSaleLocation.
+type PointOfSaleLocation struct {
+	// Adddress2 Address line 2
+	Adddress2 *string `json:"adddress2,omitempty"`
+
+	// Address1 Address line 1
+	Address1 *string `json:"address1,omitempty"`
+
+	// City City
+	City *string `json:"city,omitempty"`
+
+	// Country Country
+	Country *string `json:"country,omitempty"`
+
+	// DistributionCenterCode The distribution center code where inventory is reduced from for this sale.
+	DistributionCenterCode *string `json:"distribution_center_code,omitempty"`
+
+	// ExternalID External Id useful for syncing with a remote filesystem, this may be an MD5 hash or whatever suits your needs.
+	ExternalID *string `json:"external_id,omitempty"`
+
+	// MerchantID Merchant ID that owns this location
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// PosLocationOid Object identifier of the point of sale location.
+	PosLocationOid *int32 `json:"pos_location_oid,omitempty"`
+
+	// PostalCode Postal code
+	PostalCode *string `json:"postal_code,omitempty"`
+
+	// StateProvince State/province
+	StateProvince *string `json:"state_province,omitempty"`
+
+	// TaxCounty Tax county associated with this address.  Need when a self managed tax configuration is being used.
+	TaxCounty *string `json:"tax_county,omitempty"`
+}
+
+// PointOfSaleReader defines model for PointOfSaleReader.
+type PointOfSaleReader struct {
+	// DeviceType The device type of the reader.
+	DeviceType *string `json:"device_type,omitempty"`
+
+	// Label The label of the reader.
+	Label *string `json:"label,omitempty"`
+
+	// MerchantID The merchant id that owns this point of sale reader.
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// PaymentProvider The payment provider for the card reader.
+	PaymentProvider *PointOfSaleReaderPaymentProvider `json:"payment_provider,omitempty"`
+
+	// PosReaderID Object identifier of the point of sale reader.
+	PosReaderID *int32 `json:"pos_reader_id,omitempty"`
+
+	// PosRegisterOid Object identifier of the point of sale register this reader is assigned to.
+	PosRegisterOid *int32 `json:"pos_register_oid,omitempty"`
+
+	// SerialNumber The serial number of the reader.
+	SerialNumber *string `json:"serial_number,omitempty"`
+
+	// StripeAccountID If the payment provider is Stripe, this is the Stripe account id
+	StripeAccountID *string `json:"stripe_account_id,omitempty"`
+
+	// StripeReaderID If the payment provide is Stripe, this is the Stripe terminal reader id
+	StripeReaderID *string `json:"stripe_reader_id,omitempty"`
+}
+
+// PointOfSaleReaderPaymentProvider The payment provider for the card reader.
+type PointOfSaleReaderPaymentProvider string
+
+// PointOfSaleRegister defines model for PointOfSaleRegister.
+type PointOfSaleRegister struct {
+	// MerchantID The merchant id that owns this point of sale register.
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Name Name of the register.
+	Name *string `json:"name,omitempty"`
+
+	// PosLocationOid Object identifier of the point of sale location where this register is located.
+	PosLocationOid *int32 `json:"pos_location_oid,omitempty"`
+
+	// PosRegisterOid Object identifier of the point of sale register.
+	PosRegisterOid *int32 `json:"pos_register_oid,omitempty"`
+}
+
 // Property defines model for Property.
 type Property struct {
 	Name  *string `json:"name,omitempty"`
@@ -4560,6 +9998,9 @@ type ResultSet struct {
 	// TotalRecords The total number of records in the result set.  May be null if the number is not known and the client should continue iterating as long as more is true.
 	TotalRecords *int32 `json:"total_records,omitempty"`
 }
+
+// TaxProductType The tax product type of an item (empty when not set).
+type TaxProductType string
 
 // Warning defines model for Warning.
 type Warning struct {
@@ -4599,8 +10040,8 @@ type Unauthorized = ErrorResponse
 
 // GetConversationsParams defines parameters for GetConversations.
 type GetConversationsParams struct {
-	Medium *string `form:"medium,omitempty" json:"medium,omitempty"`
-	Before *string `form:"before,omitempty" json:"before,omitempty"`
+	Medium *ConversationMedium `form:"medium,omitempty" json:"medium,omitempty"`
+	Before *string             `form:"before,omitempty" json:"before,omitempty"`
 
 	// Limit The maximum number of records to return on this one API call. (Max 200)
 	Limit *int32 `form:"_limit,omitempty" json:"_limit,omitempty"`
@@ -4619,6 +10060,69 @@ type GetConversationMessagesParams struct {
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// SearchPbxCallsParams defines parameters for SearchPbxCalls.
+type SearchPbxCallsParams struct {
+	// Limit The maximum number of records to return on this one API call. (Maximum 200)
+	Limit *int32 `form:"_limit,omitempty" json:"_limit,omitempty"`
+
+	// Offset Pagination of the record set.  Offset is a zero based index.
+	Offset *int32 `form:"_offset,omitempty" json:"_offset,omitempty"`
+
+	// Sort The sort order of the calls.
+	Sort *string `form:"_sort,omitempty" json:"_sort,omitempty"`
+}
+
+// GetPbxCosAuditLogsParams defines parameters for GetPbxCosAuditLogs.
+type GetPbxCosAuditLogsParams struct {
+	// Since ISO timestamp to filter entries since
+	Since *string `form:"since,omitempty" json:"since,omitempty"`
+
+	// AgentLogin Filter by agent login
+	AgentLogin *string `form:"agent_login,omitempty" json:"agent_login,omitempty"`
+
+	// Action Action
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+
+	// Limit Maximum number of entries to return (default 100)
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SearchPbxAvailablePhoneNumbersParams defines parameters for SearchPbxAvailablePhoneNumbers.
+type SearchPbxAvailablePhoneNumbersParams struct {
+	// Country ISO country code (e.g., US, CA, GB)
+	Country string `form:"country" json:"country"`
+
+	// AreaCode Area code filter (e.g., 614)
+	AreaCode *string `form:"area_code,omitempty" json:"area_code,omitempty"`
+
+	// Contains Pattern to match (e.g., 555, *PIZZA)
+	Contains *string `form:"contains,omitempty" json:"contains,omitempty"`
+
+	// SmsEnabled Filter for SMS capability
+	SmsEnabled *bool `form:"sms_enabled,omitempty" json:"sms_enabled,omitempty"`
+
+	// VoiceEnabled Filter for voice capability
+	VoiceEnabled *bool `form:"voice_enabled,omitempty" json:"voice_enabled,omitempty"`
+
+	// Type Phone number type
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
+
+	// Limit Max results (default 20, max 100)
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// UpdateAgentProfileJSONRequestBody defines body for UpdateAgentProfile for application/json ContentType.
+type UpdateAgentProfileJSONRequestBody = ConversationAgentProfile
+
+// InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody defines body for InsertAgentProfileKnowledgeBaseDocument for application/json ContentType.
+type InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody = ConversationInsertKnowledgeBaseDocumentRequest
+
+// InsertAgentProfileMcpJSONRequestBody defines body for InsertAgentProfileMcp for application/json ContentType.
+type InsertAgentProfileMcpJSONRequestBody = ConversationMcpServer
+
+// UpdateAgentProfileMcpJSONRequestBody defines body for UpdateAgentProfileMcp for application/json ContentType.
+type UpdateAgentProfileMcpJSONRequestBody = ConversationMcpServer
+
 // InsertConversationCannedMessageJSONRequestBody defines body for InsertConversationCannedMessage for application/json ContentType.
 type InsertConversationCannedMessageJSONRequestBody = ConversationCannedMessage
 
@@ -4631,8 +10135,14 @@ type UpdateConversationCannedMessageJSONRequestBody = ConversationCannedMessage
 // StartConversationJSONRequestBody defines body for StartConversation for application/json ContentType.
 type StartConversationJSONRequestBody = ConversationStartRequest
 
+// GetConversationsAutocompleteJSONRequestBody defines body for GetConversationsAutocomplete for application/json ContentType.
+type GetConversationsAutocompleteJSONRequestBody = ConversationAutocompleteRequest
+
 // UpdateConversationWebchatQueueStatusJSONRequestBody defines body for UpdateConversationWebchatQueueStatus for application/json ContentType.
 type UpdateConversationWebchatQueueStatusJSONRequestBody = ConversationWebchatQueueStatusUpdateRequest
+
+// GetConversationsSearchJSONRequestBody defines body for GetConversationsSearch for application/json ContentType.
+type GetConversationsSearchJSONRequestBody = ConversationSearchRequest
 
 // JoinConversationJSONRequestBody defines body for JoinConversation for application/json ContentType.
 type JoinConversationJSONRequestBody = ConversationJoinRequest
@@ -4648,3 +10158,87 @@ type InsertConversationEngagementJSONRequestBody = ConversationEngagement
 
 // UpdateConversationEngagementJSONRequestBody defines body for UpdateConversationEngagement for application/json ContentType.
 type UpdateConversationEngagementJSONRequestBody = ConversationEngagement
+
+// InsertPbxAddressJSONRequestBody defines body for InsertPbxAddress for application/json ContentType.
+type InsertPbxAddressJSONRequestBody = ConversationPbxAddress
+
+// UpdatePbxAddressJSONRequestBody defines body for UpdatePbxAddress for application/json ContentType.
+type UpdatePbxAddressJSONRequestBody = ConversationPbxAddress
+
+// UpdatePbxAgentJSONRequestBody defines body for UpdatePbxAgent for application/json ContentType.
+type UpdatePbxAgentJSONRequestBody = ConversationPbxAgent
+
+// InsertPbxAudioJSONRequestBody defines body for InsertPbxAudio for application/json ContentType.
+type InsertPbxAudioJSONRequestBody = ConversationPbxAudio
+
+// InsertUserPbxAudioJSONRequestBody defines body for InsertUserPbxAudio for application/json ContentType.
+type InsertUserPbxAudioJSONRequestBody = ConversationPbxAudio
+
+// UpdateUserPbxAudioJSONRequestBody defines body for UpdateUserPbxAudio for application/json ContentType.
+type UpdateUserPbxAudioJSONRequestBody = ConversationPbxAudio
+
+// UpdatePbxAudioJSONRequestBody defines body for UpdatePbxAudio for application/json ContentType.
+type UpdatePbxAudioJSONRequestBody = ConversationPbxAudio
+
+// SearchPbxCallsJSONRequestBody defines body for SearchPbxCalls for application/json ContentType.
+type SearchPbxCallsJSONRequestBody = ConversationPbxCallSearchRequest
+
+// InsertPbxClassOfServiceJSONRequestBody defines body for InsertPbxClassOfService for application/json ContentType.
+type InsertPbxClassOfServiceJSONRequestBody = ConversationPbxClassOfService
+
+// UpdatePbxClassOfServiceJSONRequestBody defines body for UpdatePbxClassOfService for application/json ContentType.
+type UpdatePbxClassOfServiceJSONRequestBody = ConversationPbxClassOfService
+
+// GetConversationPbxCustomerSnapshotJSONRequestBody defines body for GetConversationPbxCustomerSnapshot for application/json ContentType.
+type GetConversationPbxCustomerSnapshotJSONRequestBody = ConversationPbxCustomerSnapshotRequest
+
+// InsertPbxHardwarePhoneJSONRequestBody defines body for InsertPbxHardwarePhone for application/json ContentType.
+type InsertPbxHardwarePhoneJSONRequestBody = ConversationPbxHardwarePhone
+
+// UpdatePbxHardwarePhoneJSONRequestBody defines body for UpdatePbxHardwarePhone for application/json ContentType.
+type UpdatePbxHardwarePhoneJSONRequestBody = ConversationPbxHardwarePhone
+
+// RegeneratePasswordForPbxHardwarePhoneJSONRequestBody defines body for RegeneratePasswordForPbxHardwarePhone for application/json ContentType.
+type RegeneratePasswordForPbxHardwarePhoneJSONRequestBody = ConversationPbxHardwarePhone
+
+// InsertPbxMenuJSONRequestBody defines body for InsertPbxMenu for application/json ContentType.
+type InsertPbxMenuJSONRequestBody = ConversationPbxMenu
+
+// UpdatePbxMenuJSONRequestBody defines body for UpdatePbxMenu for application/json ContentType.
+type UpdatePbxMenuJSONRequestBody = ConversationPbxMenu
+
+// PurchasePbxPhoneNumberJSONRequestBody defines body for PurchasePbxPhoneNumber for application/json ContentType.
+type PurchasePbxPhoneNumberJSONRequestBody = ConversationPbxPhoneNumberPurchaseRequest
+
+// UpdatePbxPhoneNumberJSONRequestBody defines body for UpdatePbxPhoneNumber for application/json ContentType.
+type UpdatePbxPhoneNumberJSONRequestBody = ConversationPbxPhoneNumber
+
+// InsertPbxQueueJSONRequestBody defines body for InsertPbxQueue for application/json ContentType.
+type InsertPbxQueueJSONRequestBody = ConversationPbxQueue
+
+// UpdatePbxQueueJSONRequestBody defines body for UpdatePbxQueue for application/json ContentType.
+type UpdatePbxQueueJSONRequestBody = ConversationPbxQueue
+
+// InsertPbxTimeBasedJSONRequestBody defines body for InsertPbxTimeBased for application/json ContentType.
+type InsertPbxTimeBasedJSONRequestBody = ConversationPbxTimeBased
+
+// UpdatePbxTimeBasedJSONRequestBody defines body for UpdatePbxTimeBased for application/json ContentType.
+type UpdatePbxTimeBasedJSONRequestBody = ConversationPbxTimeBased
+
+// InsertPbxTimeRangeJSONRequestBody defines body for InsertPbxTimeRange for application/json ContentType.
+type InsertPbxTimeRangeJSONRequestBody = ConversationPbxTimeRange
+
+// UpdatePbxTimeRangeJSONRequestBody defines body for UpdatePbxTimeRange for application/json ContentType.
+type UpdatePbxTimeRangeJSONRequestBody = ConversationPbxTimeRange
+
+// InsertPbxVoicemailMailboxJSONRequestBody defines body for InsertPbxVoicemailMailbox for application/json ContentType.
+type InsertPbxVoicemailMailboxJSONRequestBody = ConversationPbxVoicemailMailbox
+
+// UpdatePbxVoicemailMailboxJSONRequestBody defines body for UpdatePbxVoicemailMailbox for application/json ContentType.
+type UpdatePbxVoicemailMailboxJSONRequestBody = ConversationPbxVoicemailMailbox
+
+// UpdateVirtualAgentBudgetJSONRequestBody defines body for UpdateVirtualAgentBudget for application/json ContentType.
+type UpdateVirtualAgentBudgetJSONRequestBody = ConversationVirtualAgentBudget
+
+// UpdateVirtualAgentCapabilitiesJSONRequestBody defines body for UpdateVirtualAgentCapabilities for application/json ContentType.
+type UpdateVirtualAgentCapabilitiesJSONRequestBody = ConversationVirtualAgentCapabilities

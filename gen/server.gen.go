@@ -25,6 +25,45 @@ type ServerInterface interface {
 	// GetAgentKeepAlive Agent keep alive
 	// (GET /conversation/agent/keepalive)
 	GetAgentKeepAlive(w http.ResponseWriter, r *http.Request)
+	// GetAgentProfile Get agent profile
+	// (GET /conversation/agent/profile)
+	GetAgentProfile(w http.ResponseWriter, r *http.Request)
+	// UpdateAgentProfile Update agent profile
+	// (PUT /conversation/agent/profile)
+	UpdateAgentProfile(w http.ResponseWriter, r *http.Request)
+	// GetAgentProfiles Get agent profiles
+	// (GET /conversation/agent/profiles)
+	GetAgentProfiles(w http.ResponseWriter, r *http.Request)
+	// GetAgentProfileKnowledgeBase Get the list of knowledge base documents associated with this agent profile
+	// (GET /conversation/agent/profiles/{user_id}/knowledge_base)
+	GetAgentProfileKnowledgeBase(w http.ResponseWriter, r *http.Request, userID int32)
+	// InsertAgentProfileKnowledgeBaseDocument Insert a knowledge base document
+	// (POST /conversation/agent/profiles/{user_id}/knowledge_base)
+	InsertAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request, userID int32)
+	// GetConversationKnowledgeBaseDocumentUploadURL Get a pre-signed conversation knowledge base document upload URL
+	// (GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension})
+	GetConversationKnowledgeBaseDocumentUploadURL(w http.ResponseWriter, r *http.Request, userID int32, extension string)
+	// DeleteAgentProfileKnowledgeBaseDocument Delete a knowledge base document
+	// (DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid})
+	DeleteAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request, userID int32, documentUUID string)
+	// GetAgentProfileMcps Get the list of MCP servers associated with this agent
+	// (GET /conversation/agent/profiles/{user_id}/mcps)
+	GetAgentProfileMcps(w http.ResponseWriter, r *http.Request, userID int32)
+	// InsertAgentProfileMcp Insert an agent MCP server
+	// (POST /conversation/agent/profiles/{user_id}/mcps)
+	InsertAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32)
+	// DeleteAgentProfileMcp Delete an agent MCP server
+	// (DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	DeleteAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string)
+	// GetAgentProfileMcp Get an MCP server associated with this agent
+	// (GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	GetAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string)
+	// UpdateAgentProfileMcp Update an agent MCP server
+	// (POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	UpdateAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string)
+	// GetAgentProfileMcpTools Get the tools available from the MCP server
+	// (GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools)
+	GetAgentProfileMcpTools(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string)
 	// GetConversationCannedMessages Retrieve a list of canned messages ordered by short_code
 	// (GET /conversation/canned_messages)
 	GetConversationCannedMessages(w http.ResponseWriter, r *http.Request)
@@ -34,6 +73,9 @@ type ServerInterface interface {
 	// SearchConversationCannedMessages Search for canned messages by short_code
 	// (POST /conversation/canned_messages/search)
 	SearchConversationCannedMessages(w http.ResponseWriter, r *http.Request)
+	// DeleteConversationCannedMessage Delete a conversation canned message
+	// (DELETE /conversation/canned_messages/{conversation_canned_message_oid})
+	DeleteConversationCannedMessage(w http.ResponseWriter, r *http.Request, conversationCannedMessageOid int32)
 	// UpdateConversationCannedMessage Update a canned message
 	// (PUT /conversation/canned_messages/{conversation_canned_message_oid})
 	UpdateConversationCannedMessage(w http.ResponseWriter, r *http.Request, conversationCannedMessageOid int32)
@@ -43,12 +85,18 @@ type ServerInterface interface {
 	// StartConversation Start a conversation
 	// (PUT /conversation/conversations)
 	StartConversation(w http.ResponseWriter, r *http.Request)
+	// GetConversationsAutocomplete Retrieve a list of matching terms for a search field
+	// (POST /conversation/conversations/autocomplete)
+	GetConversationsAutocomplete(w http.ResponseWriter, r *http.Request)
 	// GetConversationWebchatQueueStatuses Retrieve a conversation webchat queue statuses
 	// (GET /conversation/conversations/queues/statuses)
 	GetConversationWebchatQueueStatuses(w http.ResponseWriter, r *http.Request)
 	// UpdateConversationWebchatQueueStatus Update status within the queue
 	// (PUT /conversation/conversations/queues/{queue_name}/status)
 	UpdateConversationWebchatQueueStatus(w http.ResponseWriter, r *http.Request, queueName string)
+	// GetConversationsSearch Search conversations
+	// (POST /conversation/conversations/search)
+	GetConversationsSearch(w http.ResponseWriter, r *http.Request)
 	// GetConversation Retrieve a conversation
 	// (GET /conversation/conversations/{conversation_uuid})
 	GetConversation(w http.ResponseWriter, r *http.Request, conversationUUID string, params GetConversationParams)
@@ -67,12 +115,21 @@ type ServerInterface interface {
 	// GetConversationMessages Retrieve conversation messages
 	// (GET /conversation/conversations/{conversation_uuid}/messages/{since})
 	GetConversationMessages(w http.ResponseWriter, r *http.Request, conversationUUID string, since int64, params GetConversationMessagesParams)
+	// SmsUnsubscribeConversation Unsubscribe any SMS participants in this conversation
+	// (PUT /conversation/conversations/{conversation_uuid}/sms_unsubscribe)
+	SmsUnsubscribeConversation(w http.ResponseWriter, r *http.Request, conversationUUID string)
+	// GetConversationDepartmentMemberList Retrieve a list of possible department members
+	// (GET /conversation/department_members)
+	GetConversationDepartmentMemberList(w http.ResponseWriter, r *http.Request)
 	// GetConversationDepartments Retrieve a list of departments ordered by name
 	// (GET /conversation/departments)
 	GetConversationDepartments(w http.ResponseWriter, r *http.Request)
 	// InsertConversationDepartment Insert a department
 	// (POST /conversation/departments)
 	InsertConversationDepartment(w http.ResponseWriter, r *http.Request)
+	// DeleteDepartment Delete a conversation department
+	// (DELETE /conversation/departments/{conversation_department_oid})
+	DeleteDepartment(w http.ResponseWriter, r *http.Request, conversationDepartmentOid int32)
 	// UpdateConversationDepartment Update a department
 	// (PUT /conversation/departments/{conversation_department_oid})
 	UpdateConversationDepartment(w http.ResponseWriter, r *http.Request, conversationDepartmentOid int32)
@@ -82,12 +139,270 @@ type ServerInterface interface {
 	// InsertConversationEngagement Insert a engagement
 	// (POST /conversation/engagements)
 	InsertConversationEngagement(w http.ResponseWriter, r *http.Request)
+	// DeleteEngagement Delete a conversation engagement
+	// (DELETE /conversation/engagements/{conversation_engagement_oid})
+	DeleteEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32)
+	// GetConversationEngagement Retrieve an engagement
+	// (GET /conversation/engagements/{conversation_engagement_oid})
+	GetConversationEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32)
 	// UpdateConversationEngagement Update a engagement
 	// (PUT /conversation/engagements/{conversation_engagement_oid})
 	UpdateConversationEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32)
-	// GetConversationMultimediaUploadURL Get a presigned conersation multimedia upload URL
+	// GetConversationItemVariations Retrieve an item with sparse variations populated
+	// (GET /conversation/items/{merchant_item_id}/variations)
+	GetConversationItemVariations(w http.ResponseWriter, r *http.Request, merchantItemID string)
+	// GetLocationsForEngagement Get location data for engagement configuration
+	// (POST /conversation/locations)
+	GetLocationsForEngagement(w http.ResponseWriter, r *http.Request)
+	// GetPbxAddresses Get pbx addresses
+	// (GET /conversation/pbx/address)
+	GetPbxAddresses(w http.ResponseWriter, r *http.Request)
+	// InsertPbxAddress Insert pbx address
+	// (POST /conversation/pbx/address)
+	InsertPbxAddress(w http.ResponseWriter, r *http.Request)
+	// DeletePbxAddress Delete pbx address
+	// (DELETE /conversation/pbx/address/{conversationPbxAddressUuid})
+	DeletePbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string)
+	// GetPbxAddress Get pbx address
+	// (GET /conversation/pbx/address/{conversationPbxAddressUuid})
+	GetPbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string)
+	// UpdatePbxAddress Update pbx address
+	// (PUT /conversation/pbx/address/{conversationPbxAddressUuid})
+	UpdatePbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string)
+	// GetPbxAgents Get pbx agents
+	// (GET /conversation/pbx/agent)
+	GetPbxAgents(w http.ResponseWriter, r *http.Request)
+	// GetPbxAgentVoicemails Get Agent Voicemails
+	// (GET /conversation/pbx/agent/voicemails)
+	GetPbxAgentVoicemails(w http.ResponseWriter, r *http.Request)
+	// DeletePbxAgentVoicemail Delete Agent Voicemail
+	// (DELETE /conversation/pbx/agent/voicemails/{recording_sid})
+	DeletePbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string)
+	// GetPbxAgentVoicemail Get Agent Voicemail
+	// (GET /conversation/pbx/agent/voicemails/{recording_sid})
+	GetPbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string)
+	// ListenedPbxAgentVoicemail Listened Agent Voicemail
+	// (GET /conversation/pbx/agent/voicemails/{recording_sid}/listened)
+	ListenedPbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string)
+	// GetPbxAgent Get pbx agent
+	// (GET /conversation/pbx/agent/{conversationPbxAgentUuid})
+	GetPbxAgent(w http.ResponseWriter, r *http.Request, conversationPbxAgentUUID string)
+	// UpdatePbxAgent Update pbx agent
+	// (PUT /conversation/pbx/agent/{conversationPbxAgentUuid})
+	UpdatePbxAgent(w http.ResponseWriter, r *http.Request, conversationPbxAgentUUID string)
+	// GetPbxAudios Get pbx audios
+	// (GET /conversation/pbx/audio)
+	GetPbxAudios(w http.ResponseWriter, r *http.Request)
+	// InsertPbxAudio Insert pbx audio
+	// (POST /conversation/pbx/audio)
+	InsertPbxAudio(w http.ResponseWriter, r *http.Request)
+	// GetConversationPbxAudioUploadURL Get a pre-signed conversation multimedia upload URL
+	// (GET /conversation/pbx/audio/upload_url/{extension})
+	GetConversationPbxAudioUploadURL(w http.ResponseWriter, r *http.Request, extension string)
+	// GetUserPbxAudios Get user pbx audios
+	// (GET /conversation/pbx/audio/user)
+	GetUserPbxAudios(w http.ResponseWriter, r *http.Request)
+	// InsertUserPbxAudio Insert user pbx audio
+	// (POST /conversation/pbx/audio/user)
+	InsertUserPbxAudio(w http.ResponseWriter, r *http.Request)
+	// DeleteUserPbxAudio Delete user pbx audio
+	// (DELETE /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	DeleteUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// GetUserPbxAudio Get user pbx audio
+	// (GET /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	GetUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// UpdateUserPbxAudio Update user pbx audio
+	// (PUT /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	UpdateUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// DeletePbxAudio Delete pbx audio
+	// (DELETE /conversation/pbx/audio/{conversationPbxAudioUuid})
+	DeletePbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// GetPbxAudio Get pbx audio
+	// (GET /conversation/pbx/audio/{conversationPbxAudioUuid})
+	GetPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// UpdatePbxAudio Update pbx audio
+	// (PUT /conversation/pbx/audio/{conversationPbxAudioUuid})
+	UpdatePbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// GetPbxAudioUsage Get pbx audio usage
+	// (GET /conversation/pbx/audio/{conversationPbxAudioUuid}/usage)
+	GetPbxAudioUsage(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string)
+	// SearchPbxCalls Search pbx call records
+	// (POST /conversation/pbx/call/search)
+	SearchPbxCalls(w http.ResponseWriter, r *http.Request, params SearchPbxCallsParams)
+	// GetPbxCall Get pbx call record
+	// (GET /conversation/pbx/call/{callUuid})
+	GetPbxCall(w http.ResponseWriter, r *http.Request, callUUID string)
+	// GetPbxClassesOfService Get pbx classes of service
+	// (GET /conversation/pbx/class_of_service)
+	GetPbxClassesOfService(w http.ResponseWriter, r *http.Request)
+	// InsertPbxClassOfService Insert pbx class of service
+	// (POST /conversation/pbx/class_of_service)
+	InsertPbxClassOfService(w http.ResponseWriter, r *http.Request)
+	// GetPbxCosAuditLogs Get pbx class of service audit logs
+	// (GET /conversation/pbx/class_of_service/audit_log)
+	GetPbxCosAuditLogs(w http.ResponseWriter, r *http.Request, params GetPbxCosAuditLogsParams)
+	// DeletePbxClassOfService Delete pbx class of service
+	// (DELETE /conversation/pbx/class_of_service/{classOfServiceUuid})
+	DeletePbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string)
+	// GetPbxClassOfService Get pbx class of service
+	// (GET /conversation/pbx/class_of_service/{classOfServiceUuid})
+	GetPbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string)
+	// UpdatePbxClassOfService Update pbx class of service
+	// (PUT /conversation/pbx/class_of_service/{classOfServiceUuid})
+	UpdatePbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string)
+	// GetConversationPbxCustomerSnapshot Get orders and customer information for a phone number
+	// (POST /conversation/pbx/customer_snapshot)
+	GetConversationPbxCustomerSnapshot(w http.ResponseWriter, r *http.Request)
+	// GetPbxHardwarePhones Get pbx hardware phones
+	// (GET /conversation/pbx/hardware_phone)
+	GetPbxHardwarePhones(w http.ResponseWriter, r *http.Request)
+	// InsertPbxHardwarePhone Insert pbx hardware phone
+	// (POST /conversation/pbx/hardware_phone)
+	InsertPbxHardwarePhone(w http.ResponseWriter, r *http.Request)
+	// GetPbxHardwarePhoneManufacturers Get pbx hardware phone manufacturers
+	// (GET /conversation/pbx/hardware_phone/manufacturers)
+	GetPbxHardwarePhoneManufacturers(w http.ResponseWriter, r *http.Request)
+	// DeletePbxHardwarePhone Delete pbx hardware phone
+	// (DELETE /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	DeletePbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string)
+	// GetPbxHardwarePhone Get pbx hardware phone
+	// (GET /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	GetPbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string)
+	// UpdatePbxHardwarePhone Update pbx hardware phone
+	// (PUT /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	UpdatePbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string)
+	// RegeneratePasswordForPbxHardwarePhone Update pbx hardware phone
+	// (POST /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}/regenerate_password)
+	RegeneratePasswordForPbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string)
+	// GetPbxMenus Get pbx menus
+	// (GET /conversation/pbx/menu)
+	GetPbxMenus(w http.ResponseWriter, r *http.Request)
+	// InsertPbxMenu Insert pbx menu
+	// (POST /conversation/pbx/menu)
+	InsertPbxMenu(w http.ResponseWriter, r *http.Request)
+	// DeletePbxMenu Delete pbx menu
+	// (DELETE /conversation/pbx/menu/{conversationPbxMenuUuid})
+	DeletePbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string)
+	// GetPbxMenu Get pbx menu
+	// (GET /conversation/pbx/menu/{conversationPbxMenuUuid})
+	GetPbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string)
+	// UpdatePbxMenu Update pbx menu
+	// (PUT /conversation/pbx/menu/{conversationPbxMenuUuid})
+	UpdatePbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string)
+	// GetPbxPhoneNumbers Get pbx phoneNumbers
+	// (GET /conversation/pbx/phone_number)
+	GetPbxPhoneNumbers(w http.ResponseWriter, r *http.Request)
+	// PurchasePbxPhoneNumber Purchase pbx phone number
+	// (POST /conversation/pbx/phone_number)
+	PurchasePbxPhoneNumber(w http.ResponseWriter, r *http.Request)
+	// SearchPbxAvailablePhoneNumbers Search for available phone numbers
+	// (GET /conversation/pbx/phone_number/search)
+	SearchPbxAvailablePhoneNumbers(w http.ResponseWriter, r *http.Request, params SearchPbxAvailablePhoneNumbersParams)
+	// DeletePbxPhoneNumber Delete pbx phoneNumber
+	// (DELETE /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	DeletePbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string)
+	// GetPbxPhoneNumber Get pbx phoneNumber
+	// (GET /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	GetPbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string)
+	// UpdatePbxPhoneNumber Update pbx phoneNumber
+	// (PUT /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	UpdatePbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string)
+	// ProtectPbxPhoneNumber Protect pbx phoneNumber from deletion
+	// (PUT /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}/protect)
+	ProtectPbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string)
+	// GetPbxQueues Get pbx queues
+	// (GET /conversation/pbx/queue)
+	GetPbxQueues(w http.ResponseWriter, r *http.Request)
+	// InsertPbxQueue Insert pbx queue
+	// (POST /conversation/pbx/queue)
+	InsertPbxQueue(w http.ResponseWriter, r *http.Request)
+	// DeletePbxQueue Delete pbx queue
+	// (DELETE /conversation/pbx/queue/{conversationPbxQueueUuid})
+	DeletePbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string)
+	// GetPbxQueue Get pbx queue
+	// (GET /conversation/pbx/queue/{conversationPbxQueueUuid})
+	GetPbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string)
+	// UpdatePbxQueue Update pbx queue
+	// (PUT /conversation/pbx/queue/{conversationPbxQueueUuid})
+	UpdatePbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string)
+	// ResetConversationPbxQueueStatistics reset statistics within the queue
+	// (POST /conversation/pbx/queues/{queue_uuid}/reset_statistics)
+	ResetConversationPbxQueueStatistics(w http.ResponseWriter, r *http.Request, queueUUID string)
+	// GetPbxQueueVoicemails Get Queue Voicemails
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails)
+	GetPbxQueueVoicemails(w http.ResponseWriter, r *http.Request, queueUUID string)
+	// DeletePbxQueueVoicemail Delete Queue Voicemail
+	// (DELETE /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid})
+	DeletePbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string)
+	// GetPbxQueueVoicemail Get Queue Voicemail
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid})
+	GetPbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string)
+	// ListenedPbxQueueVoicemail Listened Queue Voicemail
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid}/listened)
+	ListenedPbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string)
+	// GetPbxTimeBaseds Get pbx timeBaseds
+	// (GET /conversation/pbx/time_based)
+	GetPbxTimeBaseds(w http.ResponseWriter, r *http.Request)
+	// InsertPbxTimeBased Insert pbx timeBased
+	// (POST /conversation/pbx/time_based)
+	InsertPbxTimeBased(w http.ResponseWriter, r *http.Request)
+	// DeletePbxTimeBased Delete pbx timeBased
+	// (DELETE /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	DeletePbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string)
+	// GetPbxTimeBased Get pbx timeBased
+	// (GET /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	GetPbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string)
+	// UpdatePbxTimeBased Update pbx timeBased
+	// (PUT /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	UpdatePbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string)
+	// GetPbxTimeRanges Get pbx timeRanges
+	// (GET /conversation/pbx/time_range)
+	GetPbxTimeRanges(w http.ResponseWriter, r *http.Request)
+	// InsertPbxTimeRange Insert pbx timeRange
+	// (POST /conversation/pbx/time_range)
+	InsertPbxTimeRange(w http.ResponseWriter, r *http.Request)
+	// DeletePbxTimeRange Delete pbx timeRange
+	// (DELETE /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	DeletePbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string)
+	// GetPbxTimeRange Get pbx timeRange
+	// (GET /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	GetPbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string)
+	// UpdatePbxTimeRange Update pbx timeRange
+	// (PUT /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	UpdatePbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string)
+	// GetPbxVoicemailMailboxes Get pbx voicemailMailboxes
+	// (GET /conversation/pbx/voicemail_mailbox)
+	GetPbxVoicemailMailboxes(w http.ResponseWriter, r *http.Request)
+	// InsertPbxVoicemailMailbox Insert pbx voicemailMailbox
+	// (POST /conversation/pbx/voicemail_mailbox)
+	InsertPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request)
+	// DeletePbxVoicemailMailbox Delete pbx voicemailMailbox
+	// (DELETE /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	DeletePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string)
+	// GetPbxVoicemailMailbox Get pbx voicemailMailbox
+	// (GET /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	GetPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string)
+	// UpdatePbxVoicemailMailbox Update pbx voicemailMailbox
+	// (PUT /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	UpdatePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string)
+	// GetConversationPermissions Retrieve conversation permissions
+	// (GET /conversation/permissions)
+	GetConversationPermissions(w http.ResponseWriter, r *http.Request)
+	// GetConversationMultimediaUploadURL Get a presigned conversation multimedia upload URL
 	// (GET /conversation/upload_url/{extension})
 	GetConversationMultimediaUploadURL(w http.ResponseWriter, r *http.Request, extension string)
+	// GetVirtualAgentBudget Get virtual agent budget
+	// (GET /conversation/virtualagent/budget)
+	GetVirtualAgentBudget(w http.ResponseWriter, r *http.Request)
+	// UpdateVirtualAgentBudget Update virtual agent budget
+	// (PUT /conversation/virtualagent/budget)
+	UpdateVirtualAgentBudget(w http.ResponseWriter, r *http.Request)
+	// GetVirtualAgentCapabilities Get virtual agent capabilities
+	// (GET /conversation/virtualagent/capabilities)
+	GetVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request)
+	// UpdateVirtualAgentCapabilities Update virtual agent capabilities
+	// (PUT /conversation/virtualagent/capabilities)
+	UpdateVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -118,6 +433,362 @@ func (siw *ServerInterfaceWrapper) GetAgentKeepAlive(w http.ResponseWriter, r *h
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetAgentKeepAlive(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfile operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfile(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfile(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateAgentProfile operation middleware
+func (siw *ServerInterfaceWrapper) UpdateAgentProfile(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateAgentProfile(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfiles operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfiles(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfiles(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfileKnowledgeBase operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfileKnowledgeBase(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfileKnowledgeBase(w, r, userID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertAgentProfileKnowledgeBaseDocument operation middleware
+func (siw *ServerInterfaceWrapper) InsertAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertAgentProfileKnowledgeBaseDocument(w, r, userID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationKnowledgeBaseDocumentUploadURL operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationKnowledgeBaseDocumentUploadURL(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "extension" -------------
+	var extension string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "extension", r.PathValue("extension"), &extension, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "extension", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationKnowledgeBaseDocumentUploadURL(w, r, userID, extension)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAgentProfileKnowledgeBaseDocument operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "document_uuid" -------------
+	var documentUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "document_uuid", r.PathValue("document_uuid"), &documentUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "document_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAgentProfileKnowledgeBaseDocument(w, r, userID, documentUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfileMcps operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfileMcps(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfileMcps(w, r, userID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertAgentProfileMcp operation middleware
+func (siw *ServerInterfaceWrapper) InsertAgentProfileMcp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertAgentProfileMcp(w, r, userID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAgentProfileMcp operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAgentProfileMcp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "mcp_server_uuid" -------------
+	var mcpServerUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mcp_server_uuid", r.PathValue("mcp_server_uuid"), &mcpServerUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "mcp_server_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAgentProfileMcp(w, r, userID, mcpServerUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfileMcp operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfileMcp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "mcp_server_uuid" -------------
+	var mcpServerUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mcp_server_uuid", r.PathValue("mcp_server_uuid"), &mcpServerUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "mcp_server_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfileMcp(w, r, userID, mcpServerUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateAgentProfileMcp operation middleware
+func (siw *ServerInterfaceWrapper) UpdateAgentProfileMcp(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "mcp_server_uuid" -------------
+	var mcpServerUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mcp_server_uuid", r.PathValue("mcp_server_uuid"), &mcpServerUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "mcp_server_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateAgentProfileMcp(w, r, userID, mcpServerUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAgentProfileMcpTools operation middleware
+func (siw *ServerInterfaceWrapper) GetAgentProfileMcpTools(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_id" -------------
+	var userID int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_id", r.PathValue("user_id"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "mcp_server_uuid" -------------
+	var mcpServerUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mcp_server_uuid", r.PathValue("mcp_server_uuid"), &mcpServerUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "mcp_server_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAgentProfileMcpTools(w, r, userID, mcpServerUUID)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -160,6 +831,32 @@ func (siw *ServerInterfaceWrapper) SearchConversationCannedMessages(w http.Respo
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.SearchConversationCannedMessages(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteConversationCannedMessage operation middleware
+func (siw *ServerInterfaceWrapper) DeleteConversationCannedMessage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversation_canned_message_oid" -------------
+	var conversationCannedMessageOid int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_canned_message_oid", r.PathValue("conversation_canned_message_oid"), &conversationCannedMessageOid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversation_canned_message_oid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteConversationCannedMessage(w, r, conversationCannedMessageOid)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -281,6 +978,20 @@ func (siw *ServerInterfaceWrapper) StartConversation(w http.ResponseWriter, r *h
 	handler.ServeHTTP(w, r)
 }
 
+// GetConversationsAutocomplete operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationsAutocomplete(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationsAutocomplete(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetConversationWebchatQueueStatuses operation middleware
 func (siw *ServerInterfaceWrapper) GetConversationWebchatQueueStatuses(w http.ResponseWriter, r *http.Request) {
 
@@ -312,6 +1023,20 @@ func (siw *ServerInterfaceWrapper) UpdateConversationWebchatQueueStatus(w http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UpdateConversationWebchatQueueStatus(w, r, queueName)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationsSearch operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationsSearch(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationsSearch(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -518,6 +1243,46 @@ func (siw *ServerInterfaceWrapper) GetConversationMessages(w http.ResponseWriter
 	handler.ServeHTTP(w, r)
 }
 
+// SmsUnsubscribeConversation operation middleware
+func (siw *ServerInterfaceWrapper) SmsUnsubscribeConversation(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversation_uuid" -------------
+	var conversationUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_uuid", r.PathValue("conversation_uuid"), &conversationUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversation_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SmsUnsubscribeConversation(w, r, conversationUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationDepartmentMemberList operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationDepartmentMemberList(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationDepartmentMemberList(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetConversationDepartments operation middleware
 func (siw *ServerInterfaceWrapper) GetConversationDepartments(w http.ResponseWriter, r *http.Request) {
 
@@ -537,6 +1302,32 @@ func (siw *ServerInterfaceWrapper) InsertConversationDepartment(w http.ResponseW
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.InsertConversationDepartment(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteDepartment operation middleware
+func (siw *ServerInterfaceWrapper) DeleteDepartment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversation_department_oid" -------------
+	var conversationDepartmentOid int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_department_oid", r.PathValue("conversation_department_oid"), &conversationDepartmentOid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversation_department_oid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteDepartment(w, r, conversationDepartmentOid)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -600,6 +1391,58 @@ func (siw *ServerInterfaceWrapper) InsertConversationEngagement(w http.ResponseW
 	handler.ServeHTTP(w, r)
 }
 
+// DeleteEngagement operation middleware
+func (siw *ServerInterfaceWrapper) DeleteEngagement(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversation_engagement_oid" -------------
+	var conversationEngagementOid int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_engagement_oid", r.PathValue("conversation_engagement_oid"), &conversationEngagementOid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversation_engagement_oid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteEngagement(w, r, conversationEngagementOid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationEngagement operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationEngagement(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversation_engagement_oid" -------------
+	var conversationEngagementOid int32
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_engagement_oid", r.PathValue("conversation_engagement_oid"), &conversationEngagementOid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversation_engagement_oid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationEngagement(w, r, conversationEngagementOid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // UpdateConversationEngagement operation middleware
 func (siw *ServerInterfaceWrapper) UpdateConversationEngagement(w http.ResponseWriter, r *http.Request) {
 
@@ -626,6 +1469,1941 @@ func (siw *ServerInterfaceWrapper) UpdateConversationEngagement(w http.ResponseW
 	handler.ServeHTTP(w, r)
 }
 
+// GetConversationItemVariations operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationItemVariations(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "merchant_item_id" -------------
+	var merchantItemID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "merchant_item_id", r.PathValue("merchant_item_id"), &merchantItemID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "merchant_item_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationItemVariations(w, r, merchantItemID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLocationsForEngagement operation middleware
+func (siw *ServerInterfaceWrapper) GetLocationsForEngagement(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLocationsForEngagement(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAddresses operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAddresses(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAddresses(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxAddress operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxAddress(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxAddress(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxAddress operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxAddress(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAddressUuid" -------------
+	var conversationPbxAddressUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAddressUuid", r.PathValue("conversationPbxAddressUuid"), &conversationPbxAddressUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAddressUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxAddress(w, r, conversationPbxAddressUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAddress operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAddress(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAddressUuid" -------------
+	var conversationPbxAddressUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAddressUuid", r.PathValue("conversationPbxAddressUuid"), &conversationPbxAddressUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAddressUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAddress(w, r, conversationPbxAddressUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxAddress operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxAddress(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAddressUuid" -------------
+	var conversationPbxAddressUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAddressUuid", r.PathValue("conversationPbxAddressUuid"), &conversationPbxAddressUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAddressUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxAddress(w, r, conversationPbxAddressUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAgents operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAgents(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAgents(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAgentVoicemails operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAgentVoicemails(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAgentVoicemails(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxAgentVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxAgentVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxAgentVoicemail(w, r, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAgentVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAgentVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAgentVoicemail(w, r, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListenedPbxAgentVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) ListenedPbxAgentVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListenedPbxAgentVoicemail(w, r, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAgent operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAgent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAgentUuid" -------------
+	var conversationPbxAgentUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAgentUuid", r.PathValue("conversationPbxAgentUuid"), &conversationPbxAgentUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAgentUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAgent(w, r, conversationPbxAgentUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxAgent operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxAgent(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAgentUuid" -------------
+	var conversationPbxAgentUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAgentUuid", r.PathValue("conversationPbxAgentUuid"), &conversationPbxAgentUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAgentUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxAgent(w, r, conversationPbxAgentUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAudios operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAudios(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAudios(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxAudio(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationPbxAudioUploadURL operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationPbxAudioUploadURL(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "extension" -------------
+	var extension string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "extension", r.PathValue("extension"), &extension, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "extension", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationPbxAudioUploadURL(w, r, extension)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUserPbxAudios operation middleware
+func (siw *ServerInterfaceWrapper) GetUserPbxAudios(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUserPbxAudios(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertUserPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) InsertUserPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertUserPbxAudio(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteUserPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) DeleteUserPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteUserPbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetUserPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) GetUserPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetUserPbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateUserPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUserPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateUserPbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxAudio operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxAudio(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxAudio(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxAudioUsage operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxAudioUsage(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxAudioUuid" -------------
+	var conversationPbxAudioUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxAudioUuid", r.PathValue("conversationPbxAudioUuid"), &conversationPbxAudioUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxAudioUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxAudioUsage(w, r, conversationPbxAudioUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SearchPbxCalls operation middleware
+func (siw *ServerInterfaceWrapper) SearchPbxCalls(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchPbxCallsParams
+
+	// ------------- Optional query parameter "_limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_offset", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "_sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "_sort", r.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "_sort"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "_sort", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SearchPbxCalls(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxCall operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxCall(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "callUuid" -------------
+	var callUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "callUuid", r.PathValue("callUuid"), &callUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "callUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxCall(w, r, callUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxClassesOfService operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxClassesOfService(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxClassesOfService(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxClassOfService operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxClassOfService(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxClassOfService(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxCosAuditLogs operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxCosAuditLogs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPbxCosAuditLogsParams
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", r.URL.Query(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "since", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "agent_login" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "agent_login", r.URL.Query(), &params.AgentLogin, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "agent_login"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "agent_login", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", r.URL.Query(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "action"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxCosAuditLogs(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxClassOfService operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxClassOfService(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "classOfServiceUuid" -------------
+	var classOfServiceUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "classOfServiceUuid", r.PathValue("classOfServiceUuid"), &classOfServiceUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "classOfServiceUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxClassOfService(w, r, classOfServiceUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxClassOfService operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxClassOfService(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "classOfServiceUuid" -------------
+	var classOfServiceUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "classOfServiceUuid", r.PathValue("classOfServiceUuid"), &classOfServiceUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "classOfServiceUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxClassOfService(w, r, classOfServiceUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxClassOfService operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxClassOfService(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "classOfServiceUuid" -------------
+	var classOfServiceUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "classOfServiceUuid", r.PathValue("classOfServiceUuid"), &classOfServiceUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "classOfServiceUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxClassOfService(w, r, classOfServiceUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationPbxCustomerSnapshot operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationPbxCustomerSnapshot(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationPbxCustomerSnapshot(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxHardwarePhones operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxHardwarePhones(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxHardwarePhones(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxHardwarePhone operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxHardwarePhone(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxHardwarePhoneManufacturers operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxHardwarePhoneManufacturers(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxHardwarePhoneManufacturers(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxHardwarePhone operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxHardwarePhoneUuid" -------------
+	var conversationPbxHardwarePhoneUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxHardwarePhoneUuid", r.PathValue("conversationPbxHardwarePhoneUuid"), &conversationPbxHardwarePhoneUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxHardwarePhoneUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxHardwarePhone(w, r, conversationPbxHardwarePhoneUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxHardwarePhone operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxHardwarePhoneUuid" -------------
+	var conversationPbxHardwarePhoneUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxHardwarePhoneUuid", r.PathValue("conversationPbxHardwarePhoneUuid"), &conversationPbxHardwarePhoneUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxHardwarePhoneUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxHardwarePhone(w, r, conversationPbxHardwarePhoneUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxHardwarePhone operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxHardwarePhoneUuid" -------------
+	var conversationPbxHardwarePhoneUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxHardwarePhoneUuid", r.PathValue("conversationPbxHardwarePhoneUuid"), &conversationPbxHardwarePhoneUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxHardwarePhoneUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxHardwarePhone(w, r, conversationPbxHardwarePhoneUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RegeneratePasswordForPbxHardwarePhone operation middleware
+func (siw *ServerInterfaceWrapper) RegeneratePasswordForPbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxHardwarePhoneUuid" -------------
+	var conversationPbxHardwarePhoneUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxHardwarePhoneUuid", r.PathValue("conversationPbxHardwarePhoneUuid"), &conversationPbxHardwarePhoneUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxHardwarePhoneUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RegeneratePasswordForPbxHardwarePhone(w, r, conversationPbxHardwarePhoneUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxMenus operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxMenus(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxMenus(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxMenu operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxMenu(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxMenu(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxMenu operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxMenu(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxMenuUuid" -------------
+	var conversationPbxMenuUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxMenuUuid", r.PathValue("conversationPbxMenuUuid"), &conversationPbxMenuUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxMenuUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxMenu(w, r, conversationPbxMenuUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxMenu operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxMenu(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxMenuUuid" -------------
+	var conversationPbxMenuUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxMenuUuid", r.PathValue("conversationPbxMenuUuid"), &conversationPbxMenuUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxMenuUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxMenu(w, r, conversationPbxMenuUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxMenu operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxMenu(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxMenuUuid" -------------
+	var conversationPbxMenuUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxMenuUuid", r.PathValue("conversationPbxMenuUuid"), &conversationPbxMenuUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxMenuUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxMenu(w, r, conversationPbxMenuUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxPhoneNumbers operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxPhoneNumbers(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxPhoneNumbers(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PurchasePbxPhoneNumber operation middleware
+func (siw *ServerInterfaceWrapper) PurchasePbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PurchasePbxPhoneNumber(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SearchPbxAvailablePhoneNumbers operation middleware
+func (siw *ServerInterfaceWrapper) SearchPbxAvailablePhoneNumbers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchPbxAvailablePhoneNumbersParams
+
+	// ------------- Required query parameter "country" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "country", r.URL.Query(), &params.Country, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "country"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "country", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "area_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "area_code", r.URL.Query(), &params.AreaCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "area_code"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "area_code", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "contains" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "contains", r.URL.Query(), &params.Contains, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "contains"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "contains", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sms_enabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sms_enabled", r.URL.Query(), &params.SmsEnabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sms_enabled"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sms_enabled", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "voice_enabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "voice_enabled", r.URL.Query(), &params.VoiceEnabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "voice_enabled"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "voice_enabled", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", r.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SearchPbxAvailablePhoneNumbers(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxPhoneNumber operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxPhoneNumberUuid" -------------
+	var conversationPbxPhoneNumberUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxPhoneNumberUuid", r.PathValue("conversationPbxPhoneNumberUuid"), &conversationPbxPhoneNumberUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxPhoneNumberUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxPhoneNumber(w, r, conversationPbxPhoneNumberUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxPhoneNumber operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxPhoneNumberUuid" -------------
+	var conversationPbxPhoneNumberUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxPhoneNumberUuid", r.PathValue("conversationPbxPhoneNumberUuid"), &conversationPbxPhoneNumberUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxPhoneNumberUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxPhoneNumber(w, r, conversationPbxPhoneNumberUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxPhoneNumber operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxPhoneNumberUuid" -------------
+	var conversationPbxPhoneNumberUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxPhoneNumberUuid", r.PathValue("conversationPbxPhoneNumberUuid"), &conversationPbxPhoneNumberUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxPhoneNumberUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxPhoneNumber(w, r, conversationPbxPhoneNumberUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ProtectPbxPhoneNumber operation middleware
+func (siw *ServerInterfaceWrapper) ProtectPbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxPhoneNumberUuid" -------------
+	var conversationPbxPhoneNumberUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxPhoneNumberUuid", r.PathValue("conversationPbxPhoneNumberUuid"), &conversationPbxPhoneNumberUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxPhoneNumberUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ProtectPbxPhoneNumber(w, r, conversationPbxPhoneNumberUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxQueues operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxQueues(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxQueues(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxQueue operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxQueue(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxQueue(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxQueue operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxQueue(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxQueueUuid" -------------
+	var conversationPbxQueueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxQueueUuid", r.PathValue("conversationPbxQueueUuid"), &conversationPbxQueueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxQueueUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxQueue(w, r, conversationPbxQueueUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxQueue operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxQueue(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxQueueUuid" -------------
+	var conversationPbxQueueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxQueueUuid", r.PathValue("conversationPbxQueueUuid"), &conversationPbxQueueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxQueueUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxQueue(w, r, conversationPbxQueueUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxQueue operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxQueue(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxQueueUuid" -------------
+	var conversationPbxQueueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxQueueUuid", r.PathValue("conversationPbxQueueUuid"), &conversationPbxQueueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxQueueUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxQueue(w, r, conversationPbxQueueUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ResetConversationPbxQueueStatistics operation middleware
+func (siw *ServerInterfaceWrapper) ResetConversationPbxQueueStatistics(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "queue_uuid" -------------
+	var queueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "queue_uuid", r.PathValue("queue_uuid"), &queueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "queue_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ResetConversationPbxQueueStatistics(w, r, queueUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxQueueVoicemails operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxQueueVoicemails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "queue_uuid" -------------
+	var queueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "queue_uuid", r.PathValue("queue_uuid"), &queueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "queue_uuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxQueueVoicemails(w, r, queueUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxQueueVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxQueueVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "queue_uuid" -------------
+	var queueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "queue_uuid", r.PathValue("queue_uuid"), &queueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "queue_uuid", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxQueueVoicemail(w, r, queueUUID, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxQueueVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxQueueVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "queue_uuid" -------------
+	var queueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "queue_uuid", r.PathValue("queue_uuid"), &queueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "queue_uuid", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxQueueVoicemail(w, r, queueUUID, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListenedPbxQueueVoicemail operation middleware
+func (siw *ServerInterfaceWrapper) ListenedPbxQueueVoicemail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "queue_uuid" -------------
+	var queueUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "queue_uuid", r.PathValue("queue_uuid"), &queueUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "queue_uuid", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "recording_sid" -------------
+	var recordingSid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "recording_sid", r.PathValue("recording_sid"), &recordingSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recording_sid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListenedPbxQueueVoicemail(w, r, queueUUID, recordingSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxTimeBaseds operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxTimeBaseds(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxTimeBaseds(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxTimeBased operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxTimeBased(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxTimeBased(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxTimeBased operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxTimeBased(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeBasedUuid" -------------
+	var conversationPbxTimeBasedUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeBasedUuid", r.PathValue("conversationPbxTimeBasedUuid"), &conversationPbxTimeBasedUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeBasedUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxTimeBased(w, r, conversationPbxTimeBasedUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxTimeBased operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxTimeBased(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeBasedUuid" -------------
+	var conversationPbxTimeBasedUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeBasedUuid", r.PathValue("conversationPbxTimeBasedUuid"), &conversationPbxTimeBasedUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeBasedUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxTimeBased(w, r, conversationPbxTimeBasedUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxTimeBased operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxTimeBased(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeBasedUuid" -------------
+	var conversationPbxTimeBasedUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeBasedUuid", r.PathValue("conversationPbxTimeBasedUuid"), &conversationPbxTimeBasedUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeBasedUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxTimeBased(w, r, conversationPbxTimeBasedUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxTimeRanges operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxTimeRanges(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxTimeRanges(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxTimeRange operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxTimeRange(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxTimeRange(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxTimeRange operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxTimeRange(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeRangeUuid" -------------
+	var conversationPbxTimeRangeUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeRangeUuid", r.PathValue("conversationPbxTimeRangeUuid"), &conversationPbxTimeRangeUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeRangeUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxTimeRange(w, r, conversationPbxTimeRangeUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxTimeRange operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxTimeRange(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeRangeUuid" -------------
+	var conversationPbxTimeRangeUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeRangeUuid", r.PathValue("conversationPbxTimeRangeUuid"), &conversationPbxTimeRangeUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeRangeUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxTimeRange(w, r, conversationPbxTimeRangeUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxTimeRange operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxTimeRange(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxTimeRangeUuid" -------------
+	var conversationPbxTimeRangeUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxTimeRangeUuid", r.PathValue("conversationPbxTimeRangeUuid"), &conversationPbxTimeRangeUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxTimeRangeUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxTimeRange(w, r, conversationPbxTimeRangeUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxVoicemailMailboxes operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxVoicemailMailboxes(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxVoicemailMailboxes(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InsertPbxVoicemailMailbox operation middleware
+func (siw *ServerInterfaceWrapper) InsertPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InsertPbxVoicemailMailbox(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeletePbxVoicemailMailbox operation middleware
+func (siw *ServerInterfaceWrapper) DeletePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxVoicemailMailboxUuid" -------------
+	var conversationPbxVoicemailMailboxUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxVoicemailMailboxUuid", r.PathValue("conversationPbxVoicemailMailboxUuid"), &conversationPbxVoicemailMailboxUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxVoicemailMailboxUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeletePbxVoicemailMailbox(w, r, conversationPbxVoicemailMailboxUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPbxVoicemailMailbox operation middleware
+func (siw *ServerInterfaceWrapper) GetPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxVoicemailMailboxUuid" -------------
+	var conversationPbxVoicemailMailboxUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxVoicemailMailboxUuid", r.PathValue("conversationPbxVoicemailMailboxUuid"), &conversationPbxVoicemailMailboxUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxVoicemailMailboxUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPbxVoicemailMailbox(w, r, conversationPbxVoicemailMailboxUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdatePbxVoicemailMailbox operation middleware
+func (siw *ServerInterfaceWrapper) UpdatePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "conversationPbxVoicemailMailboxUuid" -------------
+	var conversationPbxVoicemailMailboxUUID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversationPbxVoicemailMailboxUuid", r.PathValue("conversationPbxVoicemailMailboxUuid"), &conversationPbxVoicemailMailboxUUID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "conversationPbxVoicemailMailboxUuid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdatePbxVoicemailMailbox(w, r, conversationPbxVoicemailMailboxUUID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetConversationPermissions operation middleware
+func (siw *ServerInterfaceWrapper) GetConversationPermissions(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetConversationPermissions(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetConversationMultimediaUploadURL operation middleware
 func (siw *ServerInterfaceWrapper) GetConversationMultimediaUploadURL(w http.ResponseWriter, r *http.Request) {
 
@@ -643,6 +3421,62 @@ func (siw *ServerInterfaceWrapper) GetConversationMultimediaUploadURL(w http.Res
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetConversationMultimediaUploadURL(w, r, extension)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetVirtualAgentBudget operation middleware
+func (siw *ServerInterfaceWrapper) GetVirtualAgentBudget(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetVirtualAgentBudget(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateVirtualAgentBudget operation middleware
+func (siw *ServerInterfaceWrapper) UpdateVirtualAgentBudget(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateVirtualAgentBudget(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetVirtualAgentCapabilities operation middleware
+func (siw *ServerInterfaceWrapper) GetVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetVirtualAgentCapabilities(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateVirtualAgentCapabilities operation middleware
+func (siw *ServerInterfaceWrapper) UpdateVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateVirtualAgentCapabilities(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -774,27 +3608,132 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/agent/auth", wrapper.GetAgentWebsocketAuthorization)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/keepalive", wrapper.GetAgentKeepAlive)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profile", wrapper.GetAgentProfile)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/agent/profile", wrapper.UpdateAgentProfile)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles", wrapper.GetAgentProfiles)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/knowledge_base", wrapper.GetAgentProfileKnowledgeBase)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/knowledge_base", wrapper.InsertAgentProfileKnowledgeBaseDocument)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension}", wrapper.GetConversationKnowledgeBaseDocumentUploadURL)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid}", wrapper.DeleteAgentProfileKnowledgeBaseDocument)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps", wrapper.GetAgentProfileMcps)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps", wrapper.InsertAgentProfileMcp)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}", wrapper.DeleteAgentProfileMcp)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}", wrapper.GetAgentProfileMcp)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}", wrapper.UpdateAgentProfileMcp)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools", wrapper.GetAgentProfileMcpTools)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/canned_messages", wrapper.GetConversationCannedMessages)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/canned_messages", wrapper.InsertConversationCannedMessage)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/canned_messages/search", wrapper.SearchConversationCannedMessages)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/canned_messages/{conversation_canned_message_oid}", wrapper.DeleteConversationCannedMessage)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/canned_messages/{conversation_canned_message_oid}", wrapper.UpdateConversationCannedMessage)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/conversations", wrapper.GetConversations)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations", wrapper.StartConversation)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/conversations/autocomplete", wrapper.GetConversationsAutocomplete)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/conversations/queues/statuses", wrapper.GetConversationWebchatQueueStatuses)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations/queues/{queue_name}/status", wrapper.UpdateConversationWebchatQueueStatus)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/conversations/search", wrapper.GetConversationsSearch)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}", wrapper.GetConversation)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/context", wrapper.GetConversationContext)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/join", wrapper.JoinConversation)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/leave", wrapper.LeaveConversation)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/markread", wrapper.MarkReadConversation)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/messages/{since}", wrapper.GetConversationMessages)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/conversations/{conversation_uuid}/sms_unsubscribe", wrapper.SmsUnsubscribeConversation)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/department_members", wrapper.GetConversationDepartmentMemberList)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/departments", wrapper.GetConversationDepartments)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/departments", wrapper.InsertConversationDepartment)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/departments/{conversation_department_oid}", wrapper.DeleteDepartment)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/departments/{conversation_department_oid}", wrapper.UpdateConversationDepartment)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/engagements", wrapper.GetConversationEngagements)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/engagements", wrapper.InsertConversationEngagement)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/engagements/{conversation_engagement_oid}", wrapper.DeleteEngagement)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/engagements/{conversation_engagement_oid}", wrapper.GetConversationEngagement)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/engagements/{conversation_engagement_oid}", wrapper.UpdateConversationEngagement)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/items/{merchant_item_id}/variations", wrapper.GetConversationItemVariations)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/locations", wrapper.GetLocationsForEngagement)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/address", wrapper.GetPbxAddresses)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/address", wrapper.InsertPbxAddress)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/address/{conversationPbxAddressUuid}", wrapper.DeletePbxAddress)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/address/{conversationPbxAddressUuid}", wrapper.GetPbxAddress)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/address/{conversationPbxAddressUuid}", wrapper.UpdatePbxAddress)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/agent", wrapper.GetPbxAgents)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/agent/voicemails", wrapper.GetPbxAgentVoicemails)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/agent/voicemails/{recording_sid}", wrapper.DeletePbxAgentVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/agent/voicemails/{recording_sid}", wrapper.GetPbxAgentVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/agent/voicemails/{recording_sid}/listened", wrapper.ListenedPbxAgentVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/agent/{conversationPbxAgentUuid}", wrapper.GetPbxAgent)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/agent/{conversationPbxAgentUuid}", wrapper.UpdatePbxAgent)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio", wrapper.GetPbxAudios)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/audio", wrapper.InsertPbxAudio)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio/upload_url/{extension}", wrapper.GetConversationPbxAudioUploadURL)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio/user", wrapper.GetUserPbxAudios)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/audio/user", wrapper.InsertUserPbxAudio)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/audio/user/{conversationPbxAudioUuid}", wrapper.DeleteUserPbxAudio)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio/user/{conversationPbxAudioUuid}", wrapper.GetUserPbxAudio)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/audio/user/{conversationPbxAudioUuid}", wrapper.UpdateUserPbxAudio)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/audio/{conversationPbxAudioUuid}", wrapper.DeletePbxAudio)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio/{conversationPbxAudioUuid}", wrapper.GetPbxAudio)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/audio/{conversationPbxAudioUuid}", wrapper.UpdatePbxAudio)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/audio/{conversationPbxAudioUuid}/usage", wrapper.GetPbxAudioUsage)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/call/search", wrapper.SearchPbxCalls)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/call/{callUuid}", wrapper.GetPbxCall)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/class_of_service", wrapper.GetPbxClassesOfService)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/class_of_service", wrapper.InsertPbxClassOfService)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/class_of_service/audit_log", wrapper.GetPbxCosAuditLogs)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/class_of_service/{classOfServiceUuid}", wrapper.DeletePbxClassOfService)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/class_of_service/{classOfServiceUuid}", wrapper.GetPbxClassOfService)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/class_of_service/{classOfServiceUuid}", wrapper.UpdatePbxClassOfService)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/customer_snapshot", wrapper.GetConversationPbxCustomerSnapshot)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/hardware_phone", wrapper.GetPbxHardwarePhones)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/hardware_phone", wrapper.InsertPbxHardwarePhone)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/hardware_phone/manufacturers", wrapper.GetPbxHardwarePhoneManufacturers)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}", wrapper.DeletePbxHardwarePhone)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}", wrapper.GetPbxHardwarePhone)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}", wrapper.UpdatePbxHardwarePhone)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}/regenerate_password", wrapper.RegeneratePasswordForPbxHardwarePhone)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/menu", wrapper.GetPbxMenus)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/menu", wrapper.InsertPbxMenu)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/menu/{conversationPbxMenuUuid}", wrapper.DeletePbxMenu)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/menu/{conversationPbxMenuUuid}", wrapper.GetPbxMenu)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/menu/{conversationPbxMenuUuid}", wrapper.UpdatePbxMenu)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/phone_number", wrapper.GetPbxPhoneNumbers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/phone_number", wrapper.PurchasePbxPhoneNumber)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/phone_number/search", wrapper.SearchPbxAvailablePhoneNumbers)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}", wrapper.DeletePbxPhoneNumber)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}", wrapper.GetPbxPhoneNumber)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}", wrapper.UpdatePbxPhoneNumber)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}/protect", wrapper.ProtectPbxPhoneNumber)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/queue", wrapper.GetPbxQueues)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/queue", wrapper.InsertPbxQueue)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/queue/{conversationPbxQueueUuid}", wrapper.DeletePbxQueue)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/queue/{conversationPbxQueueUuid}", wrapper.GetPbxQueue)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/queue/{conversationPbxQueueUuid}", wrapper.UpdatePbxQueue)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/queues/{queue_uuid}/reset_statistics", wrapper.ResetConversationPbxQueueStatistics)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/queues/{queue_uuid}/voicemails", wrapper.GetPbxQueueVoicemails)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid}", wrapper.DeletePbxQueueVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid}", wrapper.GetPbxQueueVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid}/listened", wrapper.ListenedPbxQueueVoicemail)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/time_based", wrapper.GetPbxTimeBaseds)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/time_based", wrapper.InsertPbxTimeBased)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/time_based/{conversationPbxTimeBasedUuid}", wrapper.DeletePbxTimeBased)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/time_based/{conversationPbxTimeBasedUuid}", wrapper.GetPbxTimeBased)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/time_based/{conversationPbxTimeBasedUuid}", wrapper.UpdatePbxTimeBased)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/time_range", wrapper.GetPbxTimeRanges)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/time_range", wrapper.InsertPbxTimeRange)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/time_range/{conversationPbxTimeRangeUuid}", wrapper.DeletePbxTimeRange)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/time_range/{conversationPbxTimeRangeUuid}", wrapper.GetPbxTimeRange)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/time_range/{conversationPbxTimeRangeUuid}", wrapper.UpdatePbxTimeRange)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/voicemail_mailbox", wrapper.GetPbxVoicemailMailboxes)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/conversation/pbx/voicemail_mailbox", wrapper.InsertPbxVoicemailMailbox)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid}", wrapper.DeletePbxVoicemailMailbox)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid}", wrapper.GetPbxVoicemailMailbox)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid}", wrapper.UpdatePbxVoicemailMailbox)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/permissions", wrapper.GetConversationPermissions)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/upload_url/{extension}", wrapper.GetConversationMultimediaUploadURL)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/virtualagent/budget", wrapper.GetVirtualAgentBudget)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/virtualagent/budget", wrapper.UpdateVirtualAgentBudget)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/conversation/virtualagent/capabilities", wrapper.GetVirtualAgentCapabilities)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/conversation/virtualagent/capabilities", wrapper.UpdateVirtualAgentCapabilities)
 
 	return m
 }
@@ -1047,6 +3986,1463 @@ type GetAgentKeepAlive500JSONResponse struct {
 }
 
 func (response GetAgentKeepAlive500JSONResponse) VisitGetAgentKeepAliveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileRequestObject struct {
+}
+
+type GetAgentProfileResponseObject interface {
+	VisitGetAgentProfileResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfile200JSONResponse ConversationAgentProfileResponse
+
+func (response GetAgentProfile200JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfile400JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfile401JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfile410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfile410JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfile429JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfile500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfile500JSONResponse) VisitGetAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileRequestObject struct {
+	Body *UpdateAgentProfileJSONRequestBody
+}
+
+type UpdateAgentProfileResponseObject interface {
+	VisitUpdateAgentProfileResponse(w http.ResponseWriter) error
+}
+
+type UpdateAgentProfile200JSONResponse ConversationAgentProfileResponse
+
+func (response UpdateAgentProfile200JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfile400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateAgentProfile400JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateAgentProfile401JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfile410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdateAgentProfile410JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateAgentProfile429JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfile500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateAgentProfile500JSONResponse) VisitUpdateAgentProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfilesRequestObject struct {
+}
+
+type GetAgentProfilesResponseObject interface {
+	VisitGetAgentProfilesResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfiles200JSONResponse ConversationAgentProfilesResponse
+
+func (response GetAgentProfiles200JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfiles400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfiles400JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfiles401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfiles401JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfiles410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfiles410JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfiles429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfiles429JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfiles500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfiles500JSONResponse) VisitGetAgentProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBaseRequestObject struct {
+	UserID int32 `json:"user_id"`
+}
+
+type GetAgentProfileKnowledgeBaseResponseObject interface {
+	VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfileKnowledgeBase200JSONResponse ConversationKnowledgeBaseDocumentsResponse
+
+func (response GetAgentProfileKnowledgeBase200JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBase400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfileKnowledgeBase400JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBase401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfileKnowledgeBase401JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBase410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfileKnowledgeBase410JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBase429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfileKnowledgeBase429JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileKnowledgeBase500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfileKnowledgeBase500JSONResponse) VisitGetAgentProfileKnowledgeBaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocumentRequestObject struct {
+	UserID int32 `json:"user_id"`
+	Body   *InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody
+}
+
+type InsertAgentProfileKnowledgeBaseDocumentResponseObject interface {
+	VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error
+}
+
+type InsertAgentProfileKnowledgeBaseDocument200JSONResponse ConversationInsertKnowledgeBaseDocumentResponse
+
+func (response InsertAgentProfileKnowledgeBaseDocument200JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocument400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertAgentProfileKnowledgeBaseDocument400JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocument401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertAgentProfileKnowledgeBaseDocument401JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocument410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertAgentProfileKnowledgeBaseDocument410JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocument429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertAgentProfileKnowledgeBaseDocument429JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileKnowledgeBaseDocument500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertAgentProfileKnowledgeBaseDocument500JSONResponse) VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURLRequestObject struct {
+	UserID    int32  `json:"user_id"`
+	Extension string `json:"extension"`
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURLResponseObject interface {
+	VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL200JSONResponse ConversationKnowledgeBaseDocumentUploadURLResponse
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL200JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL400JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL401JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL410JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL429JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationKnowledgeBaseDocumentUploadURL500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationKnowledgeBaseDocumentUploadURL500JSONResponse) VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocumentRequestObject struct {
+	UserID       int32  `json:"user_id"`
+	DocumentUUID string `json:"document_uuid"`
+}
+
+type DeleteAgentProfileKnowledgeBaseDocumentResponseObject interface {
+	VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument200JSONResponse ConversationDeleteKnowledgeBaseDocumentResponse
+
+func (response DeleteAgentProfileKnowledgeBaseDocument200JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteAgentProfileKnowledgeBaseDocument400JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteAgentProfileKnowledgeBaseDocument401JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteAgentProfileKnowledgeBaseDocument410JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteAgentProfileKnowledgeBaseDocument429JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileKnowledgeBaseDocument500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteAgentProfileKnowledgeBaseDocument500JSONResponse) VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpsRequestObject struct {
+	UserID int32 `json:"user_id"`
+}
+
+type GetAgentProfileMcpsResponseObject interface {
+	VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfileMcps200JSONResponse ConversationMcpServersResponse
+
+func (response GetAgentProfileMcps200JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcps400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfileMcps400JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcps401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfileMcps401JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcps410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfileMcps410JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcps429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfileMcps429JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcps500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfileMcps500JSONResponse) VisitGetAgentProfileMcpsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcpRequestObject struct {
+	UserID int32 `json:"user_id"`
+	Body   *InsertAgentProfileMcpJSONRequestBody
+}
+
+type InsertAgentProfileMcpResponseObject interface {
+	VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error
+}
+
+type InsertAgentProfileMcp200JSONResponse ConversationMcpServerResponse
+
+func (response InsertAgentProfileMcp200JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertAgentProfileMcp400JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcp401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertAgentProfileMcp401JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcp410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertAgentProfileMcp410JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcp429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertAgentProfileMcp429JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertAgentProfileMcp500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertAgentProfileMcp500JSONResponse) VisitInsertAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileMcpRequestObject struct {
+	UserID        int32  `json:"user_id"`
+	McpServerUUID string `json:"mcp_server_uuid"`
+}
+
+type DeleteAgentProfileMcpResponseObject interface {
+	VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error
+}
+
+type DeleteAgentProfileMcp204Response struct {
+}
+
+func (response DeleteAgentProfileMcp204Response) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteAgentProfileMcp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteAgentProfileMcp400JSONResponse) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileMcp401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteAgentProfileMcp401JSONResponse) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileMcp410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteAgentProfileMcp410JSONResponse) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileMcp429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteAgentProfileMcp429JSONResponse) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAgentProfileMcp500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteAgentProfileMcp500JSONResponse) VisitDeleteAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpRequestObject struct {
+	UserID        int32  `json:"user_id"`
+	McpServerUUID string `json:"mcp_server_uuid"`
+}
+
+type GetAgentProfileMcpResponseObject interface {
+	VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfileMcp200JSONResponse ConversationMcpServerResponse
+
+func (response GetAgentProfileMcp200JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfileMcp400JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcp401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfileMcp401JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcp410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfileMcp410JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcp429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfileMcp429JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcp500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfileMcp500JSONResponse) VisitGetAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcpRequestObject struct {
+	UserID        int32  `json:"user_id"`
+	McpServerUUID string `json:"mcp_server_uuid"`
+	Body          *UpdateAgentProfileMcpJSONRequestBody
+}
+
+type UpdateAgentProfileMcpResponseObject interface {
+	VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error
+}
+
+type UpdateAgentProfileMcp200JSONResponse ConversationMcpServerResponse
+
+func (response UpdateAgentProfileMcp200JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcp400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateAgentProfileMcp400JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcp401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateAgentProfileMcp401JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcp410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdateAgentProfileMcp410JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcp429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateAgentProfileMcp429JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAgentProfileMcp500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateAgentProfileMcp500JSONResponse) VisitUpdateAgentProfileMcpResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpToolsRequestObject struct {
+	UserID        int32  `json:"user_id"`
+	McpServerUUID string `json:"mcp_server_uuid"`
+}
+
+type GetAgentProfileMcpToolsResponseObject interface {
+	VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error
+}
+
+type GetAgentProfileMcpTools200JSONResponse ConversationMcpServerToolsResponse
+
+func (response GetAgentProfileMcpTools200JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpTools400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetAgentProfileMcpTools400JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpTools401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetAgentProfileMcpTools401JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpTools410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetAgentProfileMcpTools410JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpTools429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetAgentProfileMcpTools429JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAgentProfileMcpTools500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetAgentProfileMcpTools500JSONResponse) VisitGetAgentProfileMcpToolsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1382,6 +5778,112 @@ type SearchConversationCannedMessages500JSONResponse struct {
 }
 
 func (response SearchConversationCannedMessages500JSONResponse) VisitSearchConversationCannedMessagesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationCannedMessageRequestObject struct {
+	ConversationCannedMessageOid int32 `json:"conversation_canned_message_oid"`
+}
+
+type DeleteConversationCannedMessageResponseObject interface {
+	VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error
+}
+
+type DeleteConversationCannedMessage204Response struct {
+}
+
+func (response DeleteConversationCannedMessage204Response) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConversationCannedMessage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteConversationCannedMessage400JSONResponse) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationCannedMessage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConversationCannedMessage401JSONResponse) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationCannedMessage410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteConversationCannedMessage410JSONResponse) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationCannedMessage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteConversationCannedMessage429JSONResponse) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationCannedMessage500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteConversationCannedMessage500JSONResponse) VisitDeleteConversationCannedMessageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1733,6 +6235,118 @@ func (response StartConversation500JSONResponse) VisitStartConversationResponse(
 	return err
 }
 
+type GetConversationsAutocompleteRequestObject struct {
+	Body *GetConversationsAutocompleteJSONRequestBody
+}
+
+type GetConversationsAutocompleteResponseObject interface {
+	VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error
+}
+
+type GetConversationsAutocomplete200JSONResponse ConversationAutocompleteResponse
+
+func (response GetConversationsAutocomplete200JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsAutocomplete400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationsAutocomplete400JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsAutocomplete401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationsAutocomplete401JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsAutocomplete410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationsAutocomplete410JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsAutocomplete429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationsAutocomplete429JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsAutocomplete500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationsAutocomplete500JSONResponse) VisitGetConversationsAutocompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetConversationWebchatQueueStatusesRequestObject struct {
 }
 
@@ -1937,6 +6551,118 @@ type UpdateConversationWebchatQueueStatus500JSONResponse struct {
 }
 
 func (response UpdateConversationWebchatQueueStatus500JSONResponse) VisitUpdateConversationWebchatQueueStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearchRequestObject struct {
+	Body *GetConversationsSearchJSONRequestBody
+}
+
+type GetConversationsSearchResponseObject interface {
+	VisitGetConversationsSearchResponse(w http.ResponseWriter) error
+}
+
+type GetConversationsSearch200JSONResponse ConversationSearchResponse
+
+func (response GetConversationsSearch200JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearch400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationsSearch400JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearch401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationsSearch401JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearch410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationsSearch410JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationsSearch429JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationsSearch500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationsSearch500JSONResponse) VisitGetConversationsSearchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2609,6 +7335,223 @@ func (response GetConversationMessages500JSONResponse) VisitGetConversationMessa
 	return err
 }
 
+type SmsUnsubscribeConversationRequestObject struct {
+	ConversationUUID string `json:"conversation_uuid"`
+}
+
+type SmsUnsubscribeConversationResponseObject interface {
+	VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error
+}
+
+type SmsUnsubscribeConversation204Response struct {
+}
+
+func (response SmsUnsubscribeConversation204Response) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type SmsUnsubscribeConversation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SmsUnsubscribeConversation400JSONResponse) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SmsUnsubscribeConversation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SmsUnsubscribeConversation401JSONResponse) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SmsUnsubscribeConversation410JSONResponse struct{ GoneJSONResponse }
+
+func (response SmsUnsubscribeConversation410JSONResponse) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SmsUnsubscribeConversation429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SmsUnsubscribeConversation429JSONResponse) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SmsUnsubscribeConversation500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response SmsUnsubscribeConversation500JSONResponse) VisitSmsUnsubscribeConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberListRequestObject struct {
+}
+
+type GetConversationDepartmentMemberListResponseObject interface {
+	VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error
+}
+
+type GetConversationDepartmentMemberList200JSONResponse ConversationDepartmentMembersResponse
+
+func (response GetConversationDepartmentMemberList200JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberList400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationDepartmentMemberList400JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberList401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationDepartmentMemberList401JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberList410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationDepartmentMemberList410JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberList429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationDepartmentMemberList429JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationDepartmentMemberList500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationDepartmentMemberList500JSONResponse) VisitGetConversationDepartmentMemberListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetConversationDepartmentsRequestObject struct {
 }
 
@@ -2818,6 +7761,112 @@ type InsertConversationDepartment500JSONResponse struct {
 }
 
 func (response InsertConversationDepartment500JSONResponse) VisitInsertConversationDepartmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDepartmentRequestObject struct {
+	ConversationDepartmentOid int32 `json:"conversation_department_oid"`
+}
+
+type DeleteDepartmentResponseObject interface {
+	VisitDeleteDepartmentResponse(w http.ResponseWriter) error
+}
+
+type DeleteDepartment204Response struct {
+}
+
+func (response DeleteDepartment204Response) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDepartment400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteDepartment400JSONResponse) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDepartment401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteDepartment401JSONResponse) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDepartment410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteDepartment410JSONResponse) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDepartment429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteDepartment429JSONResponse) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDepartment500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteDepartment500JSONResponse) VisitDeleteDepartmentResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3168,6 +8217,224 @@ func (response InsertConversationEngagement500JSONResponse) VisitInsertConversat
 	return err
 }
 
+type DeleteEngagementRequestObject struct {
+	ConversationEngagementOid int32 `json:"conversation_engagement_oid"`
+}
+
+type DeleteEngagementResponseObject interface {
+	VisitDeleteEngagementResponse(w http.ResponseWriter) error
+}
+
+type DeleteEngagement204Response struct {
+}
+
+func (response DeleteEngagement204Response) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteEngagement400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteEngagement400JSONResponse) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEngagement401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteEngagement401JSONResponse) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEngagement410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteEngagement410JSONResponse) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEngagement429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteEngagement429JSONResponse) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEngagement500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteEngagement500JSONResponse) VisitDeleteEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagementRequestObject struct {
+	ConversationEngagementOid int32 `json:"conversation_engagement_oid"`
+}
+
+type GetConversationEngagementResponseObject interface {
+	VisitGetConversationEngagementResponse(w http.ResponseWriter) error
+}
+
+type GetConversationEngagement200JSONResponse ConversationEngagementResponse
+
+func (response GetConversationEngagement200JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagement400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationEngagement400JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagement401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationEngagement401JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagement410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationEngagement410JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagement429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationEngagement429JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationEngagement500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationEngagement500JSONResponse) VisitGetConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateConversationEngagementRequestObject struct {
 	ConversationEngagementOid int32 `json:"conversation_engagement_oid"`
 	Body                      *UpdateConversationEngagementJSONRequestBody
@@ -3267,6 +8534,8931 @@ type UpdateConversationEngagement500JSONResponse struct {
 }
 
 func (response UpdateConversationEngagement500JSONResponse) VisitUpdateConversationEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariationsRequestObject struct {
+	MerchantItemID string `json:"merchant_item_id"`
+}
+
+type GetConversationItemVariationsResponseObject interface {
+	VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error
+}
+
+type GetConversationItemVariations200JSONResponse ItemResponse
+
+func (response GetConversationItemVariations200JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariations400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationItemVariations400JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationItemVariations401JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariations410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationItemVariations410JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariations429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationItemVariations429JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationItemVariations500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationItemVariations500JSONResponse) VisitGetConversationItemVariationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagementRequestObject struct {
+}
+
+type GetLocationsForEngagementResponseObject interface {
+	VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error
+}
+
+type GetLocationsForEngagement200JSONResponse ConversationLocationsResponse
+
+func (response GetLocationsForEngagement200JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagement400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetLocationsForEngagement400JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagement401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetLocationsForEngagement401JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagement410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetLocationsForEngagement410JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagement429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetLocationsForEngagement429JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLocationsForEngagement500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetLocationsForEngagement500JSONResponse) VisitGetLocationsForEngagementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddressesRequestObject struct {
+}
+
+type GetPbxAddressesResponseObject interface {
+	VisitGetPbxAddressesResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAddresses200JSONResponse ConversationPbxAddressesResponse
+
+func (response GetPbxAddresses200JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddresses400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAddresses400JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddresses401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAddresses401JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddresses410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAddresses410JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddresses429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAddresses429JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddresses500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAddresses500JSONResponse) VisitGetPbxAddressesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddressRequestObject struct {
+	Body *InsertPbxAddressJSONRequestBody
+}
+
+type InsertPbxAddressResponseObject interface {
+	VisitInsertPbxAddressResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxAddress200JSONResponse ConversationPbxAddressResponse
+
+func (response InsertPbxAddress200JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddress400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxAddress400JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddress401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxAddress401JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddress410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxAddress410JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddress429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxAddress429JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAddress500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxAddress500JSONResponse) VisitInsertPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddressRequestObject struct {
+	ConversationPbxAddressUUID string `json:"conversationPbxAddressUuid"`
+}
+
+type DeletePbxAddressResponseObject interface {
+	VisitDeletePbxAddressResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxAddress200JSONResponse ConversationPbxAddressResponse
+
+func (response DeletePbxAddress200JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddress400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxAddress400JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddress401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxAddress401JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddress410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxAddress410JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddress429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxAddress429JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAddress500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxAddress500JSONResponse) VisitDeletePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddressRequestObject struct {
+	ConversationPbxAddressUUID string `json:"conversationPbxAddressUuid"`
+}
+
+type GetPbxAddressResponseObject interface {
+	VisitGetPbxAddressResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAddress200JSONResponse ConversationPbxAddressResponse
+
+func (response GetPbxAddress200JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddress400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAddress400JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddress401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAddress401JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddress410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAddress410JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddress429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAddress429JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAddress500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAddress500JSONResponse) VisitGetPbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddressRequestObject struct {
+	ConversationPbxAddressUUID string `json:"conversationPbxAddressUuid"`
+	Body                       *UpdatePbxAddressJSONRequestBody
+}
+
+type UpdatePbxAddressResponseObject interface {
+	VisitUpdatePbxAddressResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxAddress200JSONResponse ConversationPbxAddressResponse
+
+func (response UpdatePbxAddress200JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddress400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxAddress400JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddress401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxAddress401JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddress410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxAddress410JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddress429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxAddress429JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAddress500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxAddress500JSONResponse) VisitUpdatePbxAddressResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentsRequestObject struct {
+}
+
+type GetPbxAgentsResponseObject interface {
+	VisitGetPbxAgentsResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAgents200JSONResponse ConversationPbxAgentsResponse
+
+func (response GetPbxAgents200JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAgents400JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAgents401JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgents410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAgents410JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgents429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAgents429JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgents500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAgents500JSONResponse) VisitGetPbxAgentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemailsRequestObject struct {
+}
+
+type GetPbxAgentVoicemailsResponseObject interface {
+	VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAgentVoicemails200JSONResponse ConversationPbxVoicemailMessageSummariesResponse
+
+func (response GetPbxAgentVoicemails200JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemails400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAgentVoicemails400JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemails401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAgentVoicemails401JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemails410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAgentVoicemails410JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemails429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAgentVoicemails429JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemails500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAgentVoicemails500JSONResponse) VisitGetPbxAgentVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAgentVoicemailRequestObject struct {
+	RecordingSid string `json:"recording_sid"`
+}
+
+type DeletePbxAgentVoicemailResponseObject interface {
+	VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxAgentVoicemail204Response struct {
+}
+
+func (response DeletePbxAgentVoicemail204Response) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePbxAgentVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxAgentVoicemail400JSONResponse) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAgentVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxAgentVoicemail401JSONResponse) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAgentVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxAgentVoicemail410JSONResponse) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAgentVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxAgentVoicemail429JSONResponse) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAgentVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxAgentVoicemail500JSONResponse) VisitDeletePbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemailRequestObject struct {
+	RecordingSid string `json:"recording_sid"`
+}
+
+type GetPbxAgentVoicemailResponseObject interface {
+	VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAgentVoicemail200JSONResponse ConversationPbxVoicemailMessageResponse
+
+func (response GetPbxAgentVoicemail200JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAgentVoicemail400JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAgentVoicemail401JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAgentVoicemail410JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAgentVoicemail429JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAgentVoicemail500JSONResponse) VisitGetPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxAgentVoicemailRequestObject struct {
+	RecordingSid string `json:"recording_sid"`
+}
+
+type ListenedPbxAgentVoicemailResponseObject interface {
+	VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error
+}
+
+type ListenedPbxAgentVoicemail204Response struct {
+}
+
+func (response ListenedPbxAgentVoicemail204Response) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ListenedPbxAgentVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListenedPbxAgentVoicemail400JSONResponse) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxAgentVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListenedPbxAgentVoicemail401JSONResponse) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxAgentVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response ListenedPbxAgentVoicemail410JSONResponse) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxAgentVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListenedPbxAgentVoicemail429JSONResponse) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxAgentVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListenedPbxAgentVoicemail500JSONResponse) VisitListenedPbxAgentVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgentRequestObject struct {
+	ConversationPbxAgentUUID string `json:"conversationPbxAgentUuid"`
+}
+
+type GetPbxAgentResponseObject interface {
+	VisitGetPbxAgentResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAgent200JSONResponse ConversationPbxAgentResponse
+
+func (response GetPbxAgent200JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAgent400JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAgent401JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgent410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAgent410JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgent429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAgent429JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAgent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAgent500JSONResponse) VisitGetPbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgentRequestObject struct {
+	ConversationPbxAgentUUID string `json:"conversationPbxAgentUuid"`
+	Body                     *UpdatePbxAgentJSONRequestBody
+}
+
+type UpdatePbxAgentResponseObject interface {
+	VisitUpdatePbxAgentResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxAgent200JSONResponse ConversationPbxAgentResponse
+
+func (response UpdatePbxAgent200JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxAgent400JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxAgent401JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgent410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxAgent410JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgent429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxAgent429JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAgent500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxAgent500JSONResponse) VisitUpdatePbxAgentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudiosRequestObject struct {
+}
+
+type GetPbxAudiosResponseObject interface {
+	VisitGetPbxAudiosResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAudios200JSONResponse ConversationPbxAudiosResponse
+
+func (response GetPbxAudios200JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudios400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAudios400JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudios401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAudios401JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudios410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAudios410JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudios429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAudios429JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudios500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAudios500JSONResponse) VisitGetPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudioRequestObject struct {
+	Body *InsertPbxAudioJSONRequestBody
+}
+
+type InsertPbxAudioResponseObject interface {
+	VisitInsertPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response InsertPbxAudio200JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxAudio400JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxAudio401JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxAudio410JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxAudio429JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxAudio500JSONResponse) VisitInsertPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURLRequestObject struct {
+	Extension string `json:"extension"`
+}
+
+type GetConversationPbxAudioUploadURLResponseObject interface {
+	VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error
+}
+
+type GetConversationPbxAudioUploadURL200JSONResponse ConversationPbxAudioUploadURLResponse
+
+func (response GetConversationPbxAudioUploadURL200JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURL400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationPbxAudioUploadURL400JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURL401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationPbxAudioUploadURL401JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURL410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationPbxAudioUploadURL410JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURL429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationPbxAudioUploadURL429JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxAudioUploadURL500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationPbxAudioUploadURL500JSONResponse) VisitGetConversationPbxAudioUploadURLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudiosRequestObject struct {
+}
+
+type GetUserPbxAudiosResponseObject interface {
+	VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error
+}
+
+type GetUserPbxAudios200JSONResponse ConversationPbxAudiosResponse
+
+func (response GetUserPbxAudios200JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudios400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUserPbxAudios400JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudios401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUserPbxAudios401JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudios410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetUserPbxAudios410JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudios429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUserPbxAudios429JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudios500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetUserPbxAudios500JSONResponse) VisitGetUserPbxAudiosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudioRequestObject struct {
+	Body *InsertUserPbxAudioJSONRequestBody
+}
+
+type InsertUserPbxAudioResponseObject interface {
+	VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type InsertUserPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response InsertUserPbxAudio200JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertUserPbxAudio400JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertUserPbxAudio401JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertUserPbxAudio410JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertUserPbxAudio429JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertUserPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertUserPbxAudio500JSONResponse) VisitInsertUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+}
+
+type DeleteUserPbxAudioResponseObject interface {
+	VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type DeleteUserPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response DeleteUserPbxAudio200JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeleteUserPbxAudio400JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteUserPbxAudio401JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeleteUserPbxAudio410JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeleteUserPbxAudio429JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeleteUserPbxAudio500JSONResponse) VisitDeleteUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+}
+
+type GetUserPbxAudioResponseObject interface {
+	VisitGetUserPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type GetUserPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response GetUserPbxAudio200JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUserPbxAudio400JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUserPbxAudio401JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetUserPbxAudio410JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetUserPbxAudio429JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetUserPbxAudio500JSONResponse) VisitGetUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+	Body                     *UpdateUserPbxAudioJSONRequestBody
+}
+
+type UpdateUserPbxAudioResponseObject interface {
+	VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type UpdateUserPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response UpdateUserPbxAudio200JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateUserPbxAudio400JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateUserPbxAudio401JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdateUserPbxAudio410JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateUserPbxAudio429JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateUserPbxAudio500JSONResponse) VisitUpdateUserPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+}
+
+type DeletePbxAudioResponseObject interface {
+	VisitDeletePbxAudioResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response DeletePbxAudio200JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxAudio400JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxAudio401JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxAudio410JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxAudio429JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxAudio500JSONResponse) VisitDeletePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+}
+
+type GetPbxAudioResponseObject interface {
+	VisitGetPbxAudioResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response GetPbxAudio200JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAudio400JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAudio401JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAudio410JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAudio429JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAudio500JSONResponse) VisitGetPbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudioRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+	Body                     *UpdatePbxAudioJSONRequestBody
+}
+
+type UpdatePbxAudioResponseObject interface {
+	VisitUpdatePbxAudioResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxAudio200JSONResponse ConversationPbxAudioResponse
+
+func (response UpdatePbxAudio200JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudio400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxAudio400JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudio401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxAudio401JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudio410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxAudio410JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudio429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxAudio429JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxAudio500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxAudio500JSONResponse) VisitUpdatePbxAudioResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsageRequestObject struct {
+	ConversationPbxAudioUUID string `json:"conversationPbxAudioUuid"`
+}
+
+type GetPbxAudioUsageResponseObject interface {
+	VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error
+}
+
+type GetPbxAudioUsage200JSONResponse ConversationPbxAudioUsageResponse
+
+func (response GetPbxAudioUsage200JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxAudioUsage400JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxAudioUsage401JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsage410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxAudioUsage410JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsage429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxAudioUsage429JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxAudioUsage500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxAudioUsage500JSONResponse) VisitGetPbxAudioUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCallsRequestObject struct {
+	Params SearchPbxCallsParams
+	Body   *SearchPbxCallsJSONRequestBody
+}
+
+type SearchPbxCallsResponseObject interface {
+	VisitSearchPbxCallsResponse(w http.ResponseWriter) error
+}
+
+type SearchPbxCalls200JSONResponse ConversationPbxCallSearchResponse
+
+func (response SearchPbxCalls200JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCalls400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchPbxCalls400JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCalls401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchPbxCalls401JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCalls410JSONResponse struct{ GoneJSONResponse }
+
+func (response SearchPbxCalls410JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCalls429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SearchPbxCalls429JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxCalls500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response SearchPbxCalls500JSONResponse) VisitSearchPbxCallsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCallRequestObject struct {
+	CallUUID string `json:"callUuid"`
+}
+
+type GetPbxCallResponseObject interface {
+	VisitGetPbxCallResponse(w http.ResponseWriter) error
+}
+
+type GetPbxCall200JSONResponse ConversationPbxCallResponse
+
+func (response GetPbxCall200JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCall400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxCall400JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCall401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxCall401JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCall410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxCall410JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCall429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxCall429JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCall500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxCall500JSONResponse) VisitGetPbxCallResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfServiceRequestObject struct {
+}
+
+type GetPbxClassesOfServiceResponseObject interface {
+	VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error
+}
+
+type GetPbxClassesOfService200JSONResponse ConversationPbxClassOfServicesResponse
+
+func (response GetPbxClassesOfService200JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfService400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxClassesOfService400JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfService401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxClassesOfService401JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfService410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxClassesOfService410JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfService429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxClassesOfService429JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassesOfService500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxClassesOfService500JSONResponse) VisitGetPbxClassesOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfServiceRequestObject struct {
+	Body *InsertPbxClassOfServiceJSONRequestBody
+}
+
+type InsertPbxClassOfServiceResponseObject interface {
+	VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxClassOfService200JSONResponse ConversationPbxClassOfServiceResponse
+
+func (response InsertPbxClassOfService200JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfService400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxClassOfService400JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfService401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxClassOfService401JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfService410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxClassOfService410JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfService429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxClassOfService429JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxClassOfService500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxClassOfService500JSONResponse) VisitInsertPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogsRequestObject struct {
+	Params GetPbxCosAuditLogsParams
+}
+
+type GetPbxCosAuditLogsResponseObject interface {
+	VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error
+}
+
+type GetPbxCosAuditLogs200JSONResponse ConversationPbxCosAuditLogsResponse
+
+func (response GetPbxCosAuditLogs200JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogs400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxCosAuditLogs400JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxCosAuditLogs401JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogs410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxCosAuditLogs410JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxCosAuditLogs429JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxCosAuditLogs500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxCosAuditLogs500JSONResponse) VisitGetPbxCosAuditLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfServiceRequestObject struct {
+	ClassOfServiceUUID string `json:"classOfServiceUuid"`
+}
+
+type DeletePbxClassOfServiceResponseObject interface {
+	VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxClassOfService200JSONResponse BaseResponse
+
+func (response DeletePbxClassOfService200JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfService400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxClassOfService400JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfService401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxClassOfService401JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfService410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxClassOfService410JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfService429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxClassOfService429JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxClassOfService500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxClassOfService500JSONResponse) VisitDeletePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfServiceRequestObject struct {
+	ClassOfServiceUUID string `json:"classOfServiceUuid"`
+}
+
+type GetPbxClassOfServiceResponseObject interface {
+	VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error
+}
+
+type GetPbxClassOfService200JSONResponse ConversationPbxClassOfServiceResponse
+
+func (response GetPbxClassOfService200JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfService400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxClassOfService400JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfService401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxClassOfService401JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfService410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxClassOfService410JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfService429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxClassOfService429JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxClassOfService500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxClassOfService500JSONResponse) VisitGetPbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfServiceRequestObject struct {
+	ClassOfServiceUUID string `json:"classOfServiceUuid"`
+	Body               *UpdatePbxClassOfServiceJSONRequestBody
+}
+
+type UpdatePbxClassOfServiceResponseObject interface {
+	VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxClassOfService200JSONResponse ConversationPbxClassOfServiceResponse
+
+func (response UpdatePbxClassOfService200JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfService400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxClassOfService400JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfService401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxClassOfService401JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfService410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxClassOfService410JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfService429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxClassOfService429JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxClassOfService500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxClassOfService500JSONResponse) VisitUpdatePbxClassOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshotRequestObject struct {
+	Body *GetConversationPbxCustomerSnapshotJSONRequestBody
+}
+
+type GetConversationPbxCustomerSnapshotResponseObject interface {
+	VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error
+}
+
+type GetConversationPbxCustomerSnapshot200JSONResponse ConversationPbxCustomerSnapshotResponse
+
+func (response GetConversationPbxCustomerSnapshot200JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshot400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationPbxCustomerSnapshot400JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshot401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationPbxCustomerSnapshot401JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshot410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationPbxCustomerSnapshot410JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshot429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationPbxCustomerSnapshot429JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPbxCustomerSnapshot500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationPbxCustomerSnapshot500JSONResponse) VisitGetConversationPbxCustomerSnapshotResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhonesRequestObject struct {
+}
+
+type GetPbxHardwarePhonesResponseObject interface {
+	VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error
+}
+
+type GetPbxHardwarePhones200JSONResponse ConversationPbxHardwarePhonesResponse
+
+func (response GetPbxHardwarePhones200JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhones400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxHardwarePhones400JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhones401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxHardwarePhones401JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhones410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxHardwarePhones410JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhones429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxHardwarePhones429JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhones500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxHardwarePhones500JSONResponse) VisitGetPbxHardwarePhonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhoneRequestObject struct {
+	Body *InsertPbxHardwarePhoneJSONRequestBody
+}
+
+type InsertPbxHardwarePhoneResponseObject interface {
+	VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxHardwarePhone200JSONResponse ConversationPbxHardwarePhoneResponse
+
+func (response InsertPbxHardwarePhone200JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhone400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxHardwarePhone400JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhone401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxHardwarePhone401JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhone410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxHardwarePhone410JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhone429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxHardwarePhone429JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxHardwarePhone500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxHardwarePhone500JSONResponse) VisitInsertPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturersRequestObject struct {
+}
+
+type GetPbxHardwarePhoneManufacturersResponseObject interface {
+	VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error
+}
+
+type GetPbxHardwarePhoneManufacturers200JSONResponse ConversationPbxPhoneManufacturersResponse
+
+func (response GetPbxHardwarePhoneManufacturers200JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxHardwarePhoneManufacturers400JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxHardwarePhoneManufacturers401JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturers410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxHardwarePhoneManufacturers410JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxHardwarePhoneManufacturers429JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneManufacturers500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxHardwarePhoneManufacturers500JSONResponse) VisitGetPbxHardwarePhoneManufacturersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhoneRequestObject struct {
+	ConversationPbxHardwarePhoneUUID string `json:"conversationPbxHardwarePhoneUuid"`
+}
+
+type DeletePbxHardwarePhoneResponseObject interface {
+	VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxHardwarePhone200JSONResponse ConversationPbxHardwarePhoneResponse
+
+func (response DeletePbxHardwarePhone200JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhone400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxHardwarePhone400JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhone401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxHardwarePhone401JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhone410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxHardwarePhone410JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhone429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxHardwarePhone429JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxHardwarePhone500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxHardwarePhone500JSONResponse) VisitDeletePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhoneRequestObject struct {
+	ConversationPbxHardwarePhoneUUID string `json:"conversationPbxHardwarePhoneUuid"`
+}
+
+type GetPbxHardwarePhoneResponseObject interface {
+	VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error
+}
+
+type GetPbxHardwarePhone200JSONResponse ConversationPbxHardwarePhoneResponse
+
+func (response GetPbxHardwarePhone200JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhone400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxHardwarePhone400JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhone401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxHardwarePhone401JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhone410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxHardwarePhone410JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhone429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxHardwarePhone429JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxHardwarePhone500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxHardwarePhone500JSONResponse) VisitGetPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhoneRequestObject struct {
+	ConversationPbxHardwarePhoneUUID string `json:"conversationPbxHardwarePhoneUuid"`
+	Body                             *UpdatePbxHardwarePhoneJSONRequestBody
+}
+
+type UpdatePbxHardwarePhoneResponseObject interface {
+	VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxHardwarePhone200JSONResponse ConversationPbxHardwarePhoneResponse
+
+func (response UpdatePbxHardwarePhone200JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhone400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxHardwarePhone400JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhone401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxHardwarePhone401JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhone410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxHardwarePhone410JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhone429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxHardwarePhone429JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxHardwarePhone500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxHardwarePhone500JSONResponse) VisitUpdatePbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhoneRequestObject struct {
+	ConversationPbxHardwarePhoneUUID string `json:"conversationPbxHardwarePhoneUuid"`
+	Body                             *RegeneratePasswordForPbxHardwarePhoneJSONRequestBody
+}
+
+type RegeneratePasswordForPbxHardwarePhoneResponseObject interface {
+	VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error
+}
+
+type RegeneratePasswordForPbxHardwarePhone200JSONResponse ConversationPbxHardwarePhoneResponse
+
+func (response RegeneratePasswordForPbxHardwarePhone200JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhone400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RegeneratePasswordForPbxHardwarePhone400JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhone401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RegeneratePasswordForPbxHardwarePhone401JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhone410JSONResponse struct{ GoneJSONResponse }
+
+func (response RegeneratePasswordForPbxHardwarePhone410JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhone429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response RegeneratePasswordForPbxHardwarePhone429JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegeneratePasswordForPbxHardwarePhone500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response RegeneratePasswordForPbxHardwarePhone500JSONResponse) VisitRegeneratePasswordForPbxHardwarePhoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenusRequestObject struct {
+}
+
+type GetPbxMenusResponseObject interface {
+	VisitGetPbxMenusResponse(w http.ResponseWriter) error
+}
+
+type GetPbxMenus200JSONResponse ConversationPbxMenusResponse
+
+func (response GetPbxMenus200JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenus400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxMenus400JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenus401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxMenus401JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenus410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxMenus410JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenus429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxMenus429JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenus500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxMenus500JSONResponse) VisitGetPbxMenusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenuRequestObject struct {
+	Body *InsertPbxMenuJSONRequestBody
+}
+
+type InsertPbxMenuResponseObject interface {
+	VisitInsertPbxMenuResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxMenu200JSONResponse ConversationPbxMenuResponse
+
+func (response InsertPbxMenu200JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenu400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxMenu400JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenu401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxMenu401JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenu410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxMenu410JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenu429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxMenu429JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxMenu500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxMenu500JSONResponse) VisitInsertPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenuRequestObject struct {
+	ConversationPbxMenuUUID string `json:"conversationPbxMenuUuid"`
+}
+
+type DeletePbxMenuResponseObject interface {
+	VisitDeletePbxMenuResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxMenu200JSONResponse ConversationPbxMenuResponse
+
+func (response DeletePbxMenu200JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenu400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxMenu400JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenu401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxMenu401JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenu410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxMenu410JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenu429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxMenu429JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxMenu500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxMenu500JSONResponse) VisitDeletePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenuRequestObject struct {
+	ConversationPbxMenuUUID string `json:"conversationPbxMenuUuid"`
+}
+
+type GetPbxMenuResponseObject interface {
+	VisitGetPbxMenuResponse(w http.ResponseWriter) error
+}
+
+type GetPbxMenu200JSONResponse ConversationPbxMenuResponse
+
+func (response GetPbxMenu200JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenu400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxMenu400JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenu401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxMenu401JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenu410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxMenu410JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenu429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxMenu429JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxMenu500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxMenu500JSONResponse) VisitGetPbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenuRequestObject struct {
+	ConversationPbxMenuUUID string `json:"conversationPbxMenuUuid"`
+	Body                    *UpdatePbxMenuJSONRequestBody
+}
+
+type UpdatePbxMenuResponseObject interface {
+	VisitUpdatePbxMenuResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxMenu200JSONResponse ConversationPbxMenuResponse
+
+func (response UpdatePbxMenu200JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenu400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxMenu400JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenu401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxMenu401JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenu410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxMenu410JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenu429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxMenu429JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxMenu500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxMenu500JSONResponse) VisitUpdatePbxMenuResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbersRequestObject struct {
+}
+
+type GetPbxPhoneNumbersResponseObject interface {
+	VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error
+}
+
+type GetPbxPhoneNumbers200JSONResponse ConversationPbxPhoneNumbersResponse
+
+func (response GetPbxPhoneNumbers200JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxPhoneNumbers400JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxPhoneNumbers401JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbers410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxPhoneNumbers410JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxPhoneNumbers429JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumbers500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxPhoneNumbers500JSONResponse) VisitGetPbxPhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumberRequestObject struct {
+	Body *PurchasePbxPhoneNumberJSONRequestBody
+}
+
+type PurchasePbxPhoneNumberResponseObject interface {
+	VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error
+}
+
+type PurchasePbxPhoneNumber200JSONResponse ConversationPbxPhoneNumberResponse
+
+func (response PurchasePbxPhoneNumber200JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumber400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response PurchasePbxPhoneNumber400JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response PurchasePbxPhoneNumber401JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumber410JSONResponse struct{ GoneJSONResponse }
+
+func (response PurchasePbxPhoneNumber410JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response PurchasePbxPhoneNumber429JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PurchasePbxPhoneNumber500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response PurchasePbxPhoneNumber500JSONResponse) VisitPurchasePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbersRequestObject struct {
+	Params SearchPbxAvailablePhoneNumbersParams
+}
+
+type SearchPbxAvailablePhoneNumbersResponseObject interface {
+	VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error
+}
+
+type SearchPbxAvailablePhoneNumbers200JSONResponse ConversationPbxAvailablePhoneNumbersResponse
+
+func (response SearchPbxAvailablePhoneNumbers200JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbers400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SearchPbxAvailablePhoneNumbers400JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbers401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SearchPbxAvailablePhoneNumbers401JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbers410JSONResponse struct{ GoneJSONResponse }
+
+func (response SearchPbxAvailablePhoneNumbers410JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response SearchPbxAvailablePhoneNumbers429JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchPbxAvailablePhoneNumbers500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response SearchPbxAvailablePhoneNumbers500JSONResponse) VisitSearchPbxAvailablePhoneNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxPhoneNumberRequestObject struct {
+	ConversationPbxPhoneNumberUUID string `json:"conversationPbxPhoneNumberUuid"`
+}
+
+type DeletePbxPhoneNumberResponseObject interface {
+	VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxPhoneNumber204Response struct {
+}
+
+func (response DeletePbxPhoneNumber204Response) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePbxPhoneNumber400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxPhoneNumber400JSONResponse) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxPhoneNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxPhoneNumber401JSONResponse) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxPhoneNumber410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxPhoneNumber410JSONResponse) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxPhoneNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxPhoneNumber429JSONResponse) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxPhoneNumber500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxPhoneNumber500JSONResponse) VisitDeletePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumberRequestObject struct {
+	ConversationPbxPhoneNumberUUID string `json:"conversationPbxPhoneNumberUuid"`
+}
+
+type GetPbxPhoneNumberResponseObject interface {
+	VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error
+}
+
+type GetPbxPhoneNumber200JSONResponse ConversationPbxPhoneNumberResponse
+
+func (response GetPbxPhoneNumber200JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumber400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxPhoneNumber400JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxPhoneNumber401JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumber410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxPhoneNumber410JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxPhoneNumber429JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxPhoneNumber500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxPhoneNumber500JSONResponse) VisitGetPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumberRequestObject struct {
+	ConversationPbxPhoneNumberUUID string `json:"conversationPbxPhoneNumberUuid"`
+	Body                           *UpdatePbxPhoneNumberJSONRequestBody
+}
+
+type UpdatePbxPhoneNumberResponseObject interface {
+	VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxPhoneNumber200JSONResponse ConversationPbxPhoneNumberResponse
+
+func (response UpdatePbxPhoneNumber200JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumber400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxPhoneNumber400JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxPhoneNumber401JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumber410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxPhoneNumber410JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxPhoneNumber429JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxPhoneNumber500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxPhoneNumber500JSONResponse) VisitUpdatePbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumberRequestObject struct {
+	ConversationPbxPhoneNumberUUID string `json:"conversationPbxPhoneNumberUuid"`
+}
+
+type ProtectPbxPhoneNumberResponseObject interface {
+	VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error
+}
+
+type ProtectPbxPhoneNumber200JSONResponse ConversationPbxPhoneNumberResponse
+
+func (response ProtectPbxPhoneNumber200JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumber400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ProtectPbxPhoneNumber400JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumber401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ProtectPbxPhoneNumber401JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumber410JSONResponse struct{ GoneJSONResponse }
+
+func (response ProtectPbxPhoneNumber410JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumber429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ProtectPbxPhoneNumber429JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProtectPbxPhoneNumber500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ProtectPbxPhoneNumber500JSONResponse) VisitProtectPbxPhoneNumberResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueuesRequestObject struct {
+}
+
+type GetPbxQueuesResponseObject interface {
+	VisitGetPbxQueuesResponse(w http.ResponseWriter) error
+}
+
+type GetPbxQueues200JSONResponse ConversationPbxQueuesResponse
+
+func (response GetPbxQueues200JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueues400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxQueues400JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueues401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxQueues401JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueues410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxQueues410JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueues429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxQueues429JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueues500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxQueues500JSONResponse) VisitGetPbxQueuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueueRequestObject struct {
+	Body *InsertPbxQueueJSONRequestBody
+}
+
+type InsertPbxQueueResponseObject interface {
+	VisitInsertPbxQueueResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxQueue200JSONResponse ConversationPbxQueueResponse
+
+func (response InsertPbxQueue200JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueue400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxQueue400JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueue401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxQueue401JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueue410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxQueue410JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueue429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxQueue429JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxQueue500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxQueue500JSONResponse) VisitInsertPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueRequestObject struct {
+	ConversationPbxQueueUUID string `json:"conversationPbxQueueUuid"`
+}
+
+type DeletePbxQueueResponseObject interface {
+	VisitDeletePbxQueueResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxQueue200JSONResponse ConversationPbxQueueResponse
+
+func (response DeletePbxQueue200JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueue400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxQueue400JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueue401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxQueue401JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueue410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxQueue410JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueue429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxQueue429JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueue500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxQueue500JSONResponse) VisitDeletePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueRequestObject struct {
+	ConversationPbxQueueUUID string `json:"conversationPbxQueueUuid"`
+}
+
+type GetPbxQueueResponseObject interface {
+	VisitGetPbxQueueResponse(w http.ResponseWriter) error
+}
+
+type GetPbxQueue200JSONResponse ConversationPbxQueueResponse
+
+func (response GetPbxQueue200JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueue400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxQueue400JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueue401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxQueue401JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueue410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxQueue410JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueue429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxQueue429JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueue500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxQueue500JSONResponse) VisitGetPbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueueRequestObject struct {
+	ConversationPbxQueueUUID string `json:"conversationPbxQueueUuid"`
+	Body                     *UpdatePbxQueueJSONRequestBody
+}
+
+type UpdatePbxQueueResponseObject interface {
+	VisitUpdatePbxQueueResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxQueue200JSONResponse ConversationPbxQueueResponse
+
+func (response UpdatePbxQueue200JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueue400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxQueue400JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueue401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxQueue401JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueue410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxQueue410JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueue429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxQueue429JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxQueue500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxQueue500JSONResponse) VisitUpdatePbxQueueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetConversationPbxQueueStatisticsRequestObject struct {
+	QueueUUID string `json:"queue_uuid"`
+}
+
+type ResetConversationPbxQueueStatisticsResponseObject interface {
+	VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error
+}
+
+type ResetConversationPbxQueueStatistics204Response struct {
+}
+
+func (response ResetConversationPbxQueueStatistics204Response) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ResetConversationPbxQueueStatistics400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ResetConversationPbxQueueStatistics400JSONResponse) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetConversationPbxQueueStatistics401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ResetConversationPbxQueueStatistics401JSONResponse) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetConversationPbxQueueStatistics410JSONResponse struct{ GoneJSONResponse }
+
+func (response ResetConversationPbxQueueStatistics410JSONResponse) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetConversationPbxQueueStatistics429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ResetConversationPbxQueueStatistics429JSONResponse) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetConversationPbxQueueStatistics500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ResetConversationPbxQueueStatistics500JSONResponse) VisitResetConversationPbxQueueStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemailsRequestObject struct {
+	QueueUUID string `json:"queue_uuid"`
+}
+
+type GetPbxQueueVoicemailsResponseObject interface {
+	VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error
+}
+
+type GetPbxQueueVoicemails200JSONResponse ConversationPbxVoicemailMessageSummariesResponse
+
+func (response GetPbxQueueVoicemails200JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemails400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxQueueVoicemails400JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemails401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxQueueVoicemails401JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemails410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxQueueVoicemails410JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemails429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxQueueVoicemails429JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemails500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxQueueVoicemails500JSONResponse) VisitGetPbxQueueVoicemailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueVoicemailRequestObject struct {
+	QueueUUID    string `json:"queue_uuid"`
+	RecordingSid string `json:"recording_sid"`
+}
+
+type DeletePbxQueueVoicemailResponseObject interface {
+	VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxQueueVoicemail204Response struct {
+}
+
+func (response DeletePbxQueueVoicemail204Response) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeletePbxQueueVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxQueueVoicemail400JSONResponse) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxQueueVoicemail401JSONResponse) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxQueueVoicemail410JSONResponse) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxQueueVoicemail429JSONResponse) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxQueueVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxQueueVoicemail500JSONResponse) VisitDeletePbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemailRequestObject struct {
+	QueueUUID    string `json:"queue_uuid"`
+	RecordingSid string `json:"recording_sid"`
+}
+
+type GetPbxQueueVoicemailResponseObject interface {
+	VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error
+}
+
+type GetPbxQueueVoicemail200JSONResponse ConversationPbxVoicemailMessageResponse
+
+func (response GetPbxQueueVoicemail200JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxQueueVoicemail400JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxQueueVoicemail401JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxQueueVoicemail410JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxQueueVoicemail429JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxQueueVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxQueueVoicemail500JSONResponse) VisitGetPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxQueueVoicemailRequestObject struct {
+	QueueUUID    string `json:"queue_uuid"`
+	RecordingSid string `json:"recording_sid"`
+}
+
+type ListenedPbxQueueVoicemailResponseObject interface {
+	VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error
+}
+
+type ListenedPbxQueueVoicemail204Response struct {
+}
+
+func (response ListenedPbxQueueVoicemail204Response) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ListenedPbxQueueVoicemail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListenedPbxQueueVoicemail400JSONResponse) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxQueueVoicemail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListenedPbxQueueVoicemail401JSONResponse) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxQueueVoicemail410JSONResponse struct{ GoneJSONResponse }
+
+func (response ListenedPbxQueueVoicemail410JSONResponse) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxQueueVoicemail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListenedPbxQueueVoicemail429JSONResponse) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListenedPbxQueueVoicemail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListenedPbxQueueVoicemail500JSONResponse) VisitListenedPbxQueueVoicemailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBasedsRequestObject struct {
+}
+
+type GetPbxTimeBasedsResponseObject interface {
+	VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error
+}
+
+type GetPbxTimeBaseds200JSONResponse ConversationPbxTimeBasedsResponse
+
+func (response GetPbxTimeBaseds200JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBaseds400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxTimeBaseds400JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBaseds401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxTimeBaseds401JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBaseds410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxTimeBaseds410JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBaseds429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxTimeBaseds429JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBaseds500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxTimeBaseds500JSONResponse) VisitGetPbxTimeBasedsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBasedRequestObject struct {
+	Body *InsertPbxTimeBasedJSONRequestBody
+}
+
+type InsertPbxTimeBasedResponseObject interface {
+	VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxTimeBased200JSONResponse ConversationPbxTimeBasedResponse
+
+func (response InsertPbxTimeBased200JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBased400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxTimeBased400JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBased401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxTimeBased401JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBased410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxTimeBased410JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBased429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxTimeBased429JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeBased500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxTimeBased500JSONResponse) VisitInsertPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBasedRequestObject struct {
+	ConversationPbxTimeBasedUUID string `json:"conversationPbxTimeBasedUuid"`
+}
+
+type DeletePbxTimeBasedResponseObject interface {
+	VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxTimeBased200JSONResponse ConversationPbxTimeBasedResponse
+
+func (response DeletePbxTimeBased200JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBased400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxTimeBased400JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBased401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxTimeBased401JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBased410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxTimeBased410JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBased429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxTimeBased429JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeBased500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxTimeBased500JSONResponse) VisitDeletePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBasedRequestObject struct {
+	ConversationPbxTimeBasedUUID string `json:"conversationPbxTimeBasedUuid"`
+}
+
+type GetPbxTimeBasedResponseObject interface {
+	VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error
+}
+
+type GetPbxTimeBased200JSONResponse ConversationPbxTimeBasedResponse
+
+func (response GetPbxTimeBased200JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBased400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxTimeBased400JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBased401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxTimeBased401JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBased410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxTimeBased410JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBased429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxTimeBased429JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeBased500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxTimeBased500JSONResponse) VisitGetPbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBasedRequestObject struct {
+	ConversationPbxTimeBasedUUID string `json:"conversationPbxTimeBasedUuid"`
+	Body                         *UpdatePbxTimeBasedJSONRequestBody
+}
+
+type UpdatePbxTimeBasedResponseObject interface {
+	VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxTimeBased200JSONResponse ConversationPbxTimeBasedResponse
+
+func (response UpdatePbxTimeBased200JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBased400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxTimeBased400JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBased401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxTimeBased401JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBased410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxTimeBased410JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBased429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxTimeBased429JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeBased500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxTimeBased500JSONResponse) VisitUpdatePbxTimeBasedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRangesRequestObject struct {
+}
+
+type GetPbxTimeRangesResponseObject interface {
+	VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error
+}
+
+type GetPbxTimeRanges200JSONResponse ConversationPbxTimeRangesResponse
+
+func (response GetPbxTimeRanges200JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRanges400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxTimeRanges400JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRanges401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxTimeRanges401JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRanges410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxTimeRanges410JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRanges429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxTimeRanges429JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRanges500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxTimeRanges500JSONResponse) VisitGetPbxTimeRangesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRangeRequestObject struct {
+	Body *InsertPbxTimeRangeJSONRequestBody
+}
+
+type InsertPbxTimeRangeResponseObject interface {
+	VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxTimeRange200JSONResponse ConversationPbxTimeRangeResponse
+
+func (response InsertPbxTimeRange200JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRange400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxTimeRange400JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRange401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxTimeRange401JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRange410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxTimeRange410JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRange429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxTimeRange429JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxTimeRange500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxTimeRange500JSONResponse) VisitInsertPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRangeRequestObject struct {
+	ConversationPbxTimeRangeUUID string `json:"conversationPbxTimeRangeUuid"`
+}
+
+type DeletePbxTimeRangeResponseObject interface {
+	VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxTimeRange200JSONResponse ConversationPbxTimeRangeResponse
+
+func (response DeletePbxTimeRange200JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRange400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxTimeRange400JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRange401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxTimeRange401JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRange410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxTimeRange410JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRange429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxTimeRange429JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxTimeRange500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxTimeRange500JSONResponse) VisitDeletePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRangeRequestObject struct {
+	ConversationPbxTimeRangeUUID string `json:"conversationPbxTimeRangeUuid"`
+}
+
+type GetPbxTimeRangeResponseObject interface {
+	VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error
+}
+
+type GetPbxTimeRange200JSONResponse ConversationPbxTimeRangeResponse
+
+func (response GetPbxTimeRange200JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRange400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxTimeRange400JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRange401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxTimeRange401JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRange410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxTimeRange410JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRange429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxTimeRange429JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxTimeRange500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxTimeRange500JSONResponse) VisitGetPbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRangeRequestObject struct {
+	ConversationPbxTimeRangeUUID string `json:"conversationPbxTimeRangeUuid"`
+	Body                         *UpdatePbxTimeRangeJSONRequestBody
+}
+
+type UpdatePbxTimeRangeResponseObject interface {
+	VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxTimeRange200JSONResponse ConversationPbxTimeRangeResponse
+
+func (response UpdatePbxTimeRange200JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRange400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxTimeRange400JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRange401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxTimeRange401JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRange410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxTimeRange410JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRange429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxTimeRange429JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxTimeRange500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxTimeRange500JSONResponse) VisitUpdatePbxTimeRangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxesRequestObject struct {
+}
+
+type GetPbxVoicemailMailboxesResponseObject interface {
+	VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error
+}
+
+type GetPbxVoicemailMailboxes200JSONResponse ConversationPbxVoicemailMailboxesResponse
+
+func (response GetPbxVoicemailMailboxes200JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxes400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxVoicemailMailboxes400JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxes401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxVoicemailMailboxes401JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxes410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxVoicemailMailboxes410JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxes429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxVoicemailMailboxes429JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxes500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxVoicemailMailboxes500JSONResponse) VisitGetPbxVoicemailMailboxesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailboxRequestObject struct {
+	Body *InsertPbxVoicemailMailboxJSONRequestBody
+}
+
+type InsertPbxVoicemailMailboxResponseObject interface {
+	VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error
+}
+
+type InsertPbxVoicemailMailbox200JSONResponse ConversationPbxVoicemailMailboxResponse
+
+func (response InsertPbxVoicemailMailbox200JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailbox400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response InsertPbxVoicemailMailbox400JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailbox401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response InsertPbxVoicemailMailbox401JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailbox410JSONResponse struct{ GoneJSONResponse }
+
+func (response InsertPbxVoicemailMailbox410JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailbox429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InsertPbxVoicemailMailbox429JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InsertPbxVoicemailMailbox500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response InsertPbxVoicemailMailbox500JSONResponse) VisitInsertPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailboxRequestObject struct {
+	ConversationPbxVoicemailMailboxUUID string `json:"conversationPbxVoicemailMailboxUuid"`
+}
+
+type DeletePbxVoicemailMailboxResponseObject interface {
+	VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error
+}
+
+type DeletePbxVoicemailMailbox200JSONResponse ConversationPbxVoicemailMailboxResponse
+
+func (response DeletePbxVoicemailMailbox200JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailbox400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePbxVoicemailMailbox400JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailbox401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePbxVoicemailMailbox401JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailbox410JSONResponse struct{ GoneJSONResponse }
+
+func (response DeletePbxVoicemailMailbox410JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailbox429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DeletePbxVoicemailMailbox429JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePbxVoicemailMailbox500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DeletePbxVoicemailMailbox500JSONResponse) VisitDeletePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailboxRequestObject struct {
+	ConversationPbxVoicemailMailboxUUID string `json:"conversationPbxVoicemailMailboxUuid"`
+}
+
+type GetPbxVoicemailMailboxResponseObject interface {
+	VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error
+}
+
+type GetPbxVoicemailMailbox200JSONResponse ConversationPbxVoicemailMailboxResponse
+
+func (response GetPbxVoicemailMailbox200JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailbox400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetPbxVoicemailMailbox400JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailbox401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetPbxVoicemailMailbox401JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailbox410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetPbxVoicemailMailbox410JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailbox429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPbxVoicemailMailbox429JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPbxVoicemailMailbox500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetPbxVoicemailMailbox500JSONResponse) VisitGetPbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailboxRequestObject struct {
+	ConversationPbxVoicemailMailboxUUID string `json:"conversationPbxVoicemailMailboxUuid"`
+	Body                                *UpdatePbxVoicemailMailboxJSONRequestBody
+}
+
+type UpdatePbxVoicemailMailboxResponseObject interface {
+	VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error
+}
+
+type UpdatePbxVoicemailMailbox200JSONResponse ConversationPbxVoicemailMailboxResponse
+
+func (response UpdatePbxVoicemailMailbox200JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailbox400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdatePbxVoicemailMailbox400JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailbox401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdatePbxVoicemailMailbox401JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailbox410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdatePbxVoicemailMailbox410JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailbox429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdatePbxVoicemailMailbox429JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePbxVoicemailMailbox500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdatePbxVoicemailMailbox500JSONResponse) VisitUpdatePbxVoicemailMailboxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissionsRequestObject struct {
+}
+
+type GetConversationPermissionsResponseObject interface {
+	VisitGetConversationPermissionsResponse(w http.ResponseWriter) error
+}
+
+type GetConversationPermissions200JSONResponse ConversationPermissionsResponse
+
+func (response GetConversationPermissions200JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissions400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetConversationPermissions400JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissions401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversationPermissions401JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissions410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetConversationPermissions410JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetConversationPermissions429JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationPermissions500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetConversationPermissions500JSONResponse) VisitGetConversationPermissionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3393,6 +17585,452 @@ func (response GetConversationMultimediaUploadURL500JSONResponse) VisitGetConver
 	return err
 }
 
+type GetVirtualAgentBudgetRequestObject struct {
+}
+
+type GetVirtualAgentBudgetResponseObject interface {
+	VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error
+}
+
+type GetVirtualAgentBudget200JSONResponse ConversationVirtualAgentBudgetResponse
+
+func (response GetVirtualAgentBudget200JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentBudget400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetVirtualAgentBudget400JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentBudget401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVirtualAgentBudget401JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentBudget410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetVirtualAgentBudget410JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentBudget429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetVirtualAgentBudget429JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentBudget500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetVirtualAgentBudget500JSONResponse) VisitGetVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudgetRequestObject struct {
+	Body *UpdateVirtualAgentBudgetJSONRequestBody
+}
+
+type UpdateVirtualAgentBudgetResponseObject interface {
+	VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error
+}
+
+type UpdateVirtualAgentBudget200JSONResponse ConversationVirtualAgentBudgetResponse
+
+func (response UpdateVirtualAgentBudget200JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudget400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateVirtualAgentBudget400JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudget401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateVirtualAgentBudget401JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudget410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdateVirtualAgentBudget410JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudget429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateVirtualAgentBudget429JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentBudget500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateVirtualAgentBudget500JSONResponse) VisitUpdateVirtualAgentBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilitiesRequestObject struct {
+}
+
+type GetVirtualAgentCapabilitiesResponseObject interface {
+	VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error
+}
+
+type GetVirtualAgentCapabilities200JSONResponse ConversationVirtualAgentCapabilitiesResponse
+
+func (response GetVirtualAgentCapabilities200JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilities400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetVirtualAgentCapabilities400JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetVirtualAgentCapabilities401JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilities410JSONResponse struct{ GoneJSONResponse }
+
+func (response GetVirtualAgentCapabilities410JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilities429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetVirtualAgentCapabilities429JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVirtualAgentCapabilities500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetVirtualAgentCapabilities500JSONResponse) VisitGetVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilitiesRequestObject struct {
+	Body *UpdateVirtualAgentCapabilitiesJSONRequestBody
+}
+
+type UpdateVirtualAgentCapabilitiesResponseObject interface {
+	VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error
+}
+
+type UpdateVirtualAgentCapabilities200JSONResponse ConversationVirtualAgentCapabilitiesResponse
+
+func (response UpdateVirtualAgentCapabilities200JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilities400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateVirtualAgentCapabilities400JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilities401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateVirtualAgentCapabilities401JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilities410JSONResponse struct{ GoneJSONResponse }
+
+func (response UpdateVirtualAgentCapabilities410JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilities429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateVirtualAgentCapabilities429JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateVirtualAgentCapabilities500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response UpdateVirtualAgentCapabilities500JSONResponse) VisitUpdateVirtualAgentCapabilitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.UCRESTERROR != nil {
+		w.Header().Set("UC-REST-ERROR", fmt.Sprint(*response.Headers.UCRESTERROR))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetAgentWebsocketAuthorization Get agent websocket authorization
@@ -3401,6 +18039,45 @@ type StrictServerInterface interface {
 	// GetAgentKeepAlive Agent keep alive
 	// (GET /conversation/agent/keepalive)
 	GetAgentKeepAlive(ctx context.Context, request GetAgentKeepAliveRequestObject) (GetAgentKeepAliveResponseObject, error)
+	// GetAgentProfile Get agent profile
+	// (GET /conversation/agent/profile)
+	GetAgentProfile(ctx context.Context, request GetAgentProfileRequestObject) (GetAgentProfileResponseObject, error)
+	// UpdateAgentProfile Update agent profile
+	// (PUT /conversation/agent/profile)
+	UpdateAgentProfile(ctx context.Context, request UpdateAgentProfileRequestObject) (UpdateAgentProfileResponseObject, error)
+	// GetAgentProfiles Get agent profiles
+	// (GET /conversation/agent/profiles)
+	GetAgentProfiles(ctx context.Context, request GetAgentProfilesRequestObject) (GetAgentProfilesResponseObject, error)
+	// GetAgentProfileKnowledgeBase Get the list of knowledge base documents associated with this agent profile
+	// (GET /conversation/agent/profiles/{user_id}/knowledge_base)
+	GetAgentProfileKnowledgeBase(ctx context.Context, request GetAgentProfileKnowledgeBaseRequestObject) (GetAgentProfileKnowledgeBaseResponseObject, error)
+	// InsertAgentProfileKnowledgeBaseDocument Insert a knowledge base document
+	// (POST /conversation/agent/profiles/{user_id}/knowledge_base)
+	InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, request InsertAgentProfileKnowledgeBaseDocumentRequestObject) (InsertAgentProfileKnowledgeBaseDocumentResponseObject, error)
+	// GetConversationKnowledgeBaseDocumentUploadURL Get a pre-signed conversation knowledge base document upload URL
+	// (GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension})
+	GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, request GetConversationKnowledgeBaseDocumentUploadURLRequestObject) (GetConversationKnowledgeBaseDocumentUploadURLResponseObject, error)
+	// DeleteAgentProfileKnowledgeBaseDocument Delete a knowledge base document
+	// (DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid})
+	DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, request DeleteAgentProfileKnowledgeBaseDocumentRequestObject) (DeleteAgentProfileKnowledgeBaseDocumentResponseObject, error)
+	// GetAgentProfileMcps Get the list of MCP servers associated with this agent
+	// (GET /conversation/agent/profiles/{user_id}/mcps)
+	GetAgentProfileMcps(ctx context.Context, request GetAgentProfileMcpsRequestObject) (GetAgentProfileMcpsResponseObject, error)
+	// InsertAgentProfileMcp Insert an agent MCP server
+	// (POST /conversation/agent/profiles/{user_id}/mcps)
+	InsertAgentProfileMcp(ctx context.Context, request InsertAgentProfileMcpRequestObject) (InsertAgentProfileMcpResponseObject, error)
+	// DeleteAgentProfileMcp Delete an agent MCP server
+	// (DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	DeleteAgentProfileMcp(ctx context.Context, request DeleteAgentProfileMcpRequestObject) (DeleteAgentProfileMcpResponseObject, error)
+	// GetAgentProfileMcp Get an MCP server associated with this agent
+	// (GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	GetAgentProfileMcp(ctx context.Context, request GetAgentProfileMcpRequestObject) (GetAgentProfileMcpResponseObject, error)
+	// UpdateAgentProfileMcp Update an agent MCP server
+	// (POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid})
+	UpdateAgentProfileMcp(ctx context.Context, request UpdateAgentProfileMcpRequestObject) (UpdateAgentProfileMcpResponseObject, error)
+	// GetAgentProfileMcpTools Get the tools available from the MCP server
+	// (GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools)
+	GetAgentProfileMcpTools(ctx context.Context, request GetAgentProfileMcpToolsRequestObject) (GetAgentProfileMcpToolsResponseObject, error)
 	// GetConversationCannedMessages Retrieve a list of canned messages ordered by short_code
 	// (GET /conversation/canned_messages)
 	GetConversationCannedMessages(ctx context.Context, request GetConversationCannedMessagesRequestObject) (GetConversationCannedMessagesResponseObject, error)
@@ -3410,6 +18087,9 @@ type StrictServerInterface interface {
 	// SearchConversationCannedMessages Search for canned messages by short_code
 	// (POST /conversation/canned_messages/search)
 	SearchConversationCannedMessages(ctx context.Context, request SearchConversationCannedMessagesRequestObject) (SearchConversationCannedMessagesResponseObject, error)
+	// DeleteConversationCannedMessage Delete a conversation canned message
+	// (DELETE /conversation/canned_messages/{conversation_canned_message_oid})
+	DeleteConversationCannedMessage(ctx context.Context, request DeleteConversationCannedMessageRequestObject) (DeleteConversationCannedMessageResponseObject, error)
 	// UpdateConversationCannedMessage Update a canned message
 	// (PUT /conversation/canned_messages/{conversation_canned_message_oid})
 	UpdateConversationCannedMessage(ctx context.Context, request UpdateConversationCannedMessageRequestObject) (UpdateConversationCannedMessageResponseObject, error)
@@ -3419,12 +18099,18 @@ type StrictServerInterface interface {
 	// StartConversation Start a conversation
 	// (PUT /conversation/conversations)
 	StartConversation(ctx context.Context, request StartConversationRequestObject) (StartConversationResponseObject, error)
+	// GetConversationsAutocomplete Retrieve a list of matching terms for a search field
+	// (POST /conversation/conversations/autocomplete)
+	GetConversationsAutocomplete(ctx context.Context, request GetConversationsAutocompleteRequestObject) (GetConversationsAutocompleteResponseObject, error)
 	// GetConversationWebchatQueueStatuses Retrieve a conversation webchat queue statuses
 	// (GET /conversation/conversations/queues/statuses)
 	GetConversationWebchatQueueStatuses(ctx context.Context, request GetConversationWebchatQueueStatusesRequestObject) (GetConversationWebchatQueueStatusesResponseObject, error)
 	// UpdateConversationWebchatQueueStatus Update status within the queue
 	// (PUT /conversation/conversations/queues/{queue_name}/status)
 	UpdateConversationWebchatQueueStatus(ctx context.Context, request UpdateConversationWebchatQueueStatusRequestObject) (UpdateConversationWebchatQueueStatusResponseObject, error)
+	// GetConversationsSearch Search conversations
+	// (POST /conversation/conversations/search)
+	GetConversationsSearch(ctx context.Context, request GetConversationsSearchRequestObject) (GetConversationsSearchResponseObject, error)
 	// GetConversation Retrieve a conversation
 	// (GET /conversation/conversations/{conversation_uuid})
 	GetConversation(ctx context.Context, request GetConversationRequestObject) (GetConversationResponseObject, error)
@@ -3443,12 +18129,21 @@ type StrictServerInterface interface {
 	// GetConversationMessages Retrieve conversation messages
 	// (GET /conversation/conversations/{conversation_uuid}/messages/{since})
 	GetConversationMessages(ctx context.Context, request GetConversationMessagesRequestObject) (GetConversationMessagesResponseObject, error)
+	// SmsUnsubscribeConversation Unsubscribe any SMS participants in this conversation
+	// (PUT /conversation/conversations/{conversation_uuid}/sms_unsubscribe)
+	SmsUnsubscribeConversation(ctx context.Context, request SmsUnsubscribeConversationRequestObject) (SmsUnsubscribeConversationResponseObject, error)
+	// GetConversationDepartmentMemberList Retrieve a list of possible department members
+	// (GET /conversation/department_members)
+	GetConversationDepartmentMemberList(ctx context.Context, request GetConversationDepartmentMemberListRequestObject) (GetConversationDepartmentMemberListResponseObject, error)
 	// GetConversationDepartments Retrieve a list of departments ordered by name
 	// (GET /conversation/departments)
 	GetConversationDepartments(ctx context.Context, request GetConversationDepartmentsRequestObject) (GetConversationDepartmentsResponseObject, error)
 	// InsertConversationDepartment Insert a department
 	// (POST /conversation/departments)
 	InsertConversationDepartment(ctx context.Context, request InsertConversationDepartmentRequestObject) (InsertConversationDepartmentResponseObject, error)
+	// DeleteDepartment Delete a conversation department
+	// (DELETE /conversation/departments/{conversation_department_oid})
+	DeleteDepartment(ctx context.Context, request DeleteDepartmentRequestObject) (DeleteDepartmentResponseObject, error)
 	// UpdateConversationDepartment Update a department
 	// (PUT /conversation/departments/{conversation_department_oid})
 	UpdateConversationDepartment(ctx context.Context, request UpdateConversationDepartmentRequestObject) (UpdateConversationDepartmentResponseObject, error)
@@ -3458,12 +18153,270 @@ type StrictServerInterface interface {
 	// InsertConversationEngagement Insert a engagement
 	// (POST /conversation/engagements)
 	InsertConversationEngagement(ctx context.Context, request InsertConversationEngagementRequestObject) (InsertConversationEngagementResponseObject, error)
+	// DeleteEngagement Delete a conversation engagement
+	// (DELETE /conversation/engagements/{conversation_engagement_oid})
+	DeleteEngagement(ctx context.Context, request DeleteEngagementRequestObject) (DeleteEngagementResponseObject, error)
+	// GetConversationEngagement Retrieve an engagement
+	// (GET /conversation/engagements/{conversation_engagement_oid})
+	GetConversationEngagement(ctx context.Context, request GetConversationEngagementRequestObject) (GetConversationEngagementResponseObject, error)
 	// UpdateConversationEngagement Update a engagement
 	// (PUT /conversation/engagements/{conversation_engagement_oid})
 	UpdateConversationEngagement(ctx context.Context, request UpdateConversationEngagementRequestObject) (UpdateConversationEngagementResponseObject, error)
-	// GetConversationMultimediaUploadURL Get a presigned conersation multimedia upload URL
+	// GetConversationItemVariations Retrieve an item with sparse variations populated
+	// (GET /conversation/items/{merchant_item_id}/variations)
+	GetConversationItemVariations(ctx context.Context, request GetConversationItemVariationsRequestObject) (GetConversationItemVariationsResponseObject, error)
+	// GetLocationsForEngagement Get location data for engagement configuration
+	// (POST /conversation/locations)
+	GetLocationsForEngagement(ctx context.Context, request GetLocationsForEngagementRequestObject) (GetLocationsForEngagementResponseObject, error)
+	// GetPbxAddresses Get pbx addresses
+	// (GET /conversation/pbx/address)
+	GetPbxAddresses(ctx context.Context, request GetPbxAddressesRequestObject) (GetPbxAddressesResponseObject, error)
+	// InsertPbxAddress Insert pbx address
+	// (POST /conversation/pbx/address)
+	InsertPbxAddress(ctx context.Context, request InsertPbxAddressRequestObject) (InsertPbxAddressResponseObject, error)
+	// DeletePbxAddress Delete pbx address
+	// (DELETE /conversation/pbx/address/{conversationPbxAddressUuid})
+	DeletePbxAddress(ctx context.Context, request DeletePbxAddressRequestObject) (DeletePbxAddressResponseObject, error)
+	// GetPbxAddress Get pbx address
+	// (GET /conversation/pbx/address/{conversationPbxAddressUuid})
+	GetPbxAddress(ctx context.Context, request GetPbxAddressRequestObject) (GetPbxAddressResponseObject, error)
+	// UpdatePbxAddress Update pbx address
+	// (PUT /conversation/pbx/address/{conversationPbxAddressUuid})
+	UpdatePbxAddress(ctx context.Context, request UpdatePbxAddressRequestObject) (UpdatePbxAddressResponseObject, error)
+	// GetPbxAgents Get pbx agents
+	// (GET /conversation/pbx/agent)
+	GetPbxAgents(ctx context.Context, request GetPbxAgentsRequestObject) (GetPbxAgentsResponseObject, error)
+	// GetPbxAgentVoicemails Get Agent Voicemails
+	// (GET /conversation/pbx/agent/voicemails)
+	GetPbxAgentVoicemails(ctx context.Context, request GetPbxAgentVoicemailsRequestObject) (GetPbxAgentVoicemailsResponseObject, error)
+	// DeletePbxAgentVoicemail Delete Agent Voicemail
+	// (DELETE /conversation/pbx/agent/voicemails/{recording_sid})
+	DeletePbxAgentVoicemail(ctx context.Context, request DeletePbxAgentVoicemailRequestObject) (DeletePbxAgentVoicemailResponseObject, error)
+	// GetPbxAgentVoicemail Get Agent Voicemail
+	// (GET /conversation/pbx/agent/voicemails/{recording_sid})
+	GetPbxAgentVoicemail(ctx context.Context, request GetPbxAgentVoicemailRequestObject) (GetPbxAgentVoicemailResponseObject, error)
+	// ListenedPbxAgentVoicemail Listened Agent Voicemail
+	// (GET /conversation/pbx/agent/voicemails/{recording_sid}/listened)
+	ListenedPbxAgentVoicemail(ctx context.Context, request ListenedPbxAgentVoicemailRequestObject) (ListenedPbxAgentVoicemailResponseObject, error)
+	// GetPbxAgent Get pbx agent
+	// (GET /conversation/pbx/agent/{conversationPbxAgentUuid})
+	GetPbxAgent(ctx context.Context, request GetPbxAgentRequestObject) (GetPbxAgentResponseObject, error)
+	// UpdatePbxAgent Update pbx agent
+	// (PUT /conversation/pbx/agent/{conversationPbxAgentUuid})
+	UpdatePbxAgent(ctx context.Context, request UpdatePbxAgentRequestObject) (UpdatePbxAgentResponseObject, error)
+	// GetPbxAudios Get pbx audios
+	// (GET /conversation/pbx/audio)
+	GetPbxAudios(ctx context.Context, request GetPbxAudiosRequestObject) (GetPbxAudiosResponseObject, error)
+	// InsertPbxAudio Insert pbx audio
+	// (POST /conversation/pbx/audio)
+	InsertPbxAudio(ctx context.Context, request InsertPbxAudioRequestObject) (InsertPbxAudioResponseObject, error)
+	// GetConversationPbxAudioUploadURL Get a pre-signed conversation multimedia upload URL
+	// (GET /conversation/pbx/audio/upload_url/{extension})
+	GetConversationPbxAudioUploadURL(ctx context.Context, request GetConversationPbxAudioUploadURLRequestObject) (GetConversationPbxAudioUploadURLResponseObject, error)
+	// GetUserPbxAudios Get user pbx audios
+	// (GET /conversation/pbx/audio/user)
+	GetUserPbxAudios(ctx context.Context, request GetUserPbxAudiosRequestObject) (GetUserPbxAudiosResponseObject, error)
+	// InsertUserPbxAudio Insert user pbx audio
+	// (POST /conversation/pbx/audio/user)
+	InsertUserPbxAudio(ctx context.Context, request InsertUserPbxAudioRequestObject) (InsertUserPbxAudioResponseObject, error)
+	// DeleteUserPbxAudio Delete user pbx audio
+	// (DELETE /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	DeleteUserPbxAudio(ctx context.Context, request DeleteUserPbxAudioRequestObject) (DeleteUserPbxAudioResponseObject, error)
+	// GetUserPbxAudio Get user pbx audio
+	// (GET /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	GetUserPbxAudio(ctx context.Context, request GetUserPbxAudioRequestObject) (GetUserPbxAudioResponseObject, error)
+	// UpdateUserPbxAudio Update user pbx audio
+	// (PUT /conversation/pbx/audio/user/{conversationPbxAudioUuid})
+	UpdateUserPbxAudio(ctx context.Context, request UpdateUserPbxAudioRequestObject) (UpdateUserPbxAudioResponseObject, error)
+	// DeletePbxAudio Delete pbx audio
+	// (DELETE /conversation/pbx/audio/{conversationPbxAudioUuid})
+	DeletePbxAudio(ctx context.Context, request DeletePbxAudioRequestObject) (DeletePbxAudioResponseObject, error)
+	// GetPbxAudio Get pbx audio
+	// (GET /conversation/pbx/audio/{conversationPbxAudioUuid})
+	GetPbxAudio(ctx context.Context, request GetPbxAudioRequestObject) (GetPbxAudioResponseObject, error)
+	// UpdatePbxAudio Update pbx audio
+	// (PUT /conversation/pbx/audio/{conversationPbxAudioUuid})
+	UpdatePbxAudio(ctx context.Context, request UpdatePbxAudioRequestObject) (UpdatePbxAudioResponseObject, error)
+	// GetPbxAudioUsage Get pbx audio usage
+	// (GET /conversation/pbx/audio/{conversationPbxAudioUuid}/usage)
+	GetPbxAudioUsage(ctx context.Context, request GetPbxAudioUsageRequestObject) (GetPbxAudioUsageResponseObject, error)
+	// SearchPbxCalls Search pbx call records
+	// (POST /conversation/pbx/call/search)
+	SearchPbxCalls(ctx context.Context, request SearchPbxCallsRequestObject) (SearchPbxCallsResponseObject, error)
+	// GetPbxCall Get pbx call record
+	// (GET /conversation/pbx/call/{callUuid})
+	GetPbxCall(ctx context.Context, request GetPbxCallRequestObject) (GetPbxCallResponseObject, error)
+	// GetPbxClassesOfService Get pbx classes of service
+	// (GET /conversation/pbx/class_of_service)
+	GetPbxClassesOfService(ctx context.Context, request GetPbxClassesOfServiceRequestObject) (GetPbxClassesOfServiceResponseObject, error)
+	// InsertPbxClassOfService Insert pbx class of service
+	// (POST /conversation/pbx/class_of_service)
+	InsertPbxClassOfService(ctx context.Context, request InsertPbxClassOfServiceRequestObject) (InsertPbxClassOfServiceResponseObject, error)
+	// GetPbxCosAuditLogs Get pbx class of service audit logs
+	// (GET /conversation/pbx/class_of_service/audit_log)
+	GetPbxCosAuditLogs(ctx context.Context, request GetPbxCosAuditLogsRequestObject) (GetPbxCosAuditLogsResponseObject, error)
+	// DeletePbxClassOfService Delete pbx class of service
+	// (DELETE /conversation/pbx/class_of_service/{classOfServiceUuid})
+	DeletePbxClassOfService(ctx context.Context, request DeletePbxClassOfServiceRequestObject) (DeletePbxClassOfServiceResponseObject, error)
+	// GetPbxClassOfService Get pbx class of service
+	// (GET /conversation/pbx/class_of_service/{classOfServiceUuid})
+	GetPbxClassOfService(ctx context.Context, request GetPbxClassOfServiceRequestObject) (GetPbxClassOfServiceResponseObject, error)
+	// UpdatePbxClassOfService Update pbx class of service
+	// (PUT /conversation/pbx/class_of_service/{classOfServiceUuid})
+	UpdatePbxClassOfService(ctx context.Context, request UpdatePbxClassOfServiceRequestObject) (UpdatePbxClassOfServiceResponseObject, error)
+	// GetConversationPbxCustomerSnapshot Get orders and customer information for a phone number
+	// (POST /conversation/pbx/customer_snapshot)
+	GetConversationPbxCustomerSnapshot(ctx context.Context, request GetConversationPbxCustomerSnapshotRequestObject) (GetConversationPbxCustomerSnapshotResponseObject, error)
+	// GetPbxHardwarePhones Get pbx hardware phones
+	// (GET /conversation/pbx/hardware_phone)
+	GetPbxHardwarePhones(ctx context.Context, request GetPbxHardwarePhonesRequestObject) (GetPbxHardwarePhonesResponseObject, error)
+	// InsertPbxHardwarePhone Insert pbx hardware phone
+	// (POST /conversation/pbx/hardware_phone)
+	InsertPbxHardwarePhone(ctx context.Context, request InsertPbxHardwarePhoneRequestObject) (InsertPbxHardwarePhoneResponseObject, error)
+	// GetPbxHardwarePhoneManufacturers Get pbx hardware phone manufacturers
+	// (GET /conversation/pbx/hardware_phone/manufacturers)
+	GetPbxHardwarePhoneManufacturers(ctx context.Context, request GetPbxHardwarePhoneManufacturersRequestObject) (GetPbxHardwarePhoneManufacturersResponseObject, error)
+	// DeletePbxHardwarePhone Delete pbx hardware phone
+	// (DELETE /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	DeletePbxHardwarePhone(ctx context.Context, request DeletePbxHardwarePhoneRequestObject) (DeletePbxHardwarePhoneResponseObject, error)
+	// GetPbxHardwarePhone Get pbx hardware phone
+	// (GET /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	GetPbxHardwarePhone(ctx context.Context, request GetPbxHardwarePhoneRequestObject) (GetPbxHardwarePhoneResponseObject, error)
+	// UpdatePbxHardwarePhone Update pbx hardware phone
+	// (PUT /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid})
+	UpdatePbxHardwarePhone(ctx context.Context, request UpdatePbxHardwarePhoneRequestObject) (UpdatePbxHardwarePhoneResponseObject, error)
+	// RegeneratePasswordForPbxHardwarePhone Update pbx hardware phone
+	// (POST /conversation/pbx/hardware_phone/{conversationPbxHardwarePhoneUuid}/regenerate_password)
+	RegeneratePasswordForPbxHardwarePhone(ctx context.Context, request RegeneratePasswordForPbxHardwarePhoneRequestObject) (RegeneratePasswordForPbxHardwarePhoneResponseObject, error)
+	// GetPbxMenus Get pbx menus
+	// (GET /conversation/pbx/menu)
+	GetPbxMenus(ctx context.Context, request GetPbxMenusRequestObject) (GetPbxMenusResponseObject, error)
+	// InsertPbxMenu Insert pbx menu
+	// (POST /conversation/pbx/menu)
+	InsertPbxMenu(ctx context.Context, request InsertPbxMenuRequestObject) (InsertPbxMenuResponseObject, error)
+	// DeletePbxMenu Delete pbx menu
+	// (DELETE /conversation/pbx/menu/{conversationPbxMenuUuid})
+	DeletePbxMenu(ctx context.Context, request DeletePbxMenuRequestObject) (DeletePbxMenuResponseObject, error)
+	// GetPbxMenu Get pbx menu
+	// (GET /conversation/pbx/menu/{conversationPbxMenuUuid})
+	GetPbxMenu(ctx context.Context, request GetPbxMenuRequestObject) (GetPbxMenuResponseObject, error)
+	// UpdatePbxMenu Update pbx menu
+	// (PUT /conversation/pbx/menu/{conversationPbxMenuUuid})
+	UpdatePbxMenu(ctx context.Context, request UpdatePbxMenuRequestObject) (UpdatePbxMenuResponseObject, error)
+	// GetPbxPhoneNumbers Get pbx phoneNumbers
+	// (GET /conversation/pbx/phone_number)
+	GetPbxPhoneNumbers(ctx context.Context, request GetPbxPhoneNumbersRequestObject) (GetPbxPhoneNumbersResponseObject, error)
+	// PurchasePbxPhoneNumber Purchase pbx phone number
+	// (POST /conversation/pbx/phone_number)
+	PurchasePbxPhoneNumber(ctx context.Context, request PurchasePbxPhoneNumberRequestObject) (PurchasePbxPhoneNumberResponseObject, error)
+	// SearchPbxAvailablePhoneNumbers Search for available phone numbers
+	// (GET /conversation/pbx/phone_number/search)
+	SearchPbxAvailablePhoneNumbers(ctx context.Context, request SearchPbxAvailablePhoneNumbersRequestObject) (SearchPbxAvailablePhoneNumbersResponseObject, error)
+	// DeletePbxPhoneNumber Delete pbx phoneNumber
+	// (DELETE /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	DeletePbxPhoneNumber(ctx context.Context, request DeletePbxPhoneNumberRequestObject) (DeletePbxPhoneNumberResponseObject, error)
+	// GetPbxPhoneNumber Get pbx phoneNumber
+	// (GET /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	GetPbxPhoneNumber(ctx context.Context, request GetPbxPhoneNumberRequestObject) (GetPbxPhoneNumberResponseObject, error)
+	// UpdatePbxPhoneNumber Update pbx phoneNumber
+	// (PUT /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid})
+	UpdatePbxPhoneNumber(ctx context.Context, request UpdatePbxPhoneNumberRequestObject) (UpdatePbxPhoneNumberResponseObject, error)
+	// ProtectPbxPhoneNumber Protect pbx phoneNumber from deletion
+	// (PUT /conversation/pbx/phone_number/{conversationPbxPhoneNumberUuid}/protect)
+	ProtectPbxPhoneNumber(ctx context.Context, request ProtectPbxPhoneNumberRequestObject) (ProtectPbxPhoneNumberResponseObject, error)
+	// GetPbxQueues Get pbx queues
+	// (GET /conversation/pbx/queue)
+	GetPbxQueues(ctx context.Context, request GetPbxQueuesRequestObject) (GetPbxQueuesResponseObject, error)
+	// InsertPbxQueue Insert pbx queue
+	// (POST /conversation/pbx/queue)
+	InsertPbxQueue(ctx context.Context, request InsertPbxQueueRequestObject) (InsertPbxQueueResponseObject, error)
+	// DeletePbxQueue Delete pbx queue
+	// (DELETE /conversation/pbx/queue/{conversationPbxQueueUuid})
+	DeletePbxQueue(ctx context.Context, request DeletePbxQueueRequestObject) (DeletePbxQueueResponseObject, error)
+	// GetPbxQueue Get pbx queue
+	// (GET /conversation/pbx/queue/{conversationPbxQueueUuid})
+	GetPbxQueue(ctx context.Context, request GetPbxQueueRequestObject) (GetPbxQueueResponseObject, error)
+	// UpdatePbxQueue Update pbx queue
+	// (PUT /conversation/pbx/queue/{conversationPbxQueueUuid})
+	UpdatePbxQueue(ctx context.Context, request UpdatePbxQueueRequestObject) (UpdatePbxQueueResponseObject, error)
+	// ResetConversationPbxQueueStatistics reset statistics within the queue
+	// (POST /conversation/pbx/queues/{queue_uuid}/reset_statistics)
+	ResetConversationPbxQueueStatistics(ctx context.Context, request ResetConversationPbxQueueStatisticsRequestObject) (ResetConversationPbxQueueStatisticsResponseObject, error)
+	// GetPbxQueueVoicemails Get Queue Voicemails
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails)
+	GetPbxQueueVoicemails(ctx context.Context, request GetPbxQueueVoicemailsRequestObject) (GetPbxQueueVoicemailsResponseObject, error)
+	// DeletePbxQueueVoicemail Delete Queue Voicemail
+	// (DELETE /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid})
+	DeletePbxQueueVoicemail(ctx context.Context, request DeletePbxQueueVoicemailRequestObject) (DeletePbxQueueVoicemailResponseObject, error)
+	// GetPbxQueueVoicemail Get Queue Voicemail
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid})
+	GetPbxQueueVoicemail(ctx context.Context, request GetPbxQueueVoicemailRequestObject) (GetPbxQueueVoicemailResponseObject, error)
+	// ListenedPbxQueueVoicemail Listened Queue Voicemail
+	// (GET /conversation/pbx/queues/{queue_uuid}/voicemails/{recording_sid}/listened)
+	ListenedPbxQueueVoicemail(ctx context.Context, request ListenedPbxQueueVoicemailRequestObject) (ListenedPbxQueueVoicemailResponseObject, error)
+	// GetPbxTimeBaseds Get pbx timeBaseds
+	// (GET /conversation/pbx/time_based)
+	GetPbxTimeBaseds(ctx context.Context, request GetPbxTimeBasedsRequestObject) (GetPbxTimeBasedsResponseObject, error)
+	// InsertPbxTimeBased Insert pbx timeBased
+	// (POST /conversation/pbx/time_based)
+	InsertPbxTimeBased(ctx context.Context, request InsertPbxTimeBasedRequestObject) (InsertPbxTimeBasedResponseObject, error)
+	// DeletePbxTimeBased Delete pbx timeBased
+	// (DELETE /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	DeletePbxTimeBased(ctx context.Context, request DeletePbxTimeBasedRequestObject) (DeletePbxTimeBasedResponseObject, error)
+	// GetPbxTimeBased Get pbx timeBased
+	// (GET /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	GetPbxTimeBased(ctx context.Context, request GetPbxTimeBasedRequestObject) (GetPbxTimeBasedResponseObject, error)
+	// UpdatePbxTimeBased Update pbx timeBased
+	// (PUT /conversation/pbx/time_based/{conversationPbxTimeBasedUuid})
+	UpdatePbxTimeBased(ctx context.Context, request UpdatePbxTimeBasedRequestObject) (UpdatePbxTimeBasedResponseObject, error)
+	// GetPbxTimeRanges Get pbx timeRanges
+	// (GET /conversation/pbx/time_range)
+	GetPbxTimeRanges(ctx context.Context, request GetPbxTimeRangesRequestObject) (GetPbxTimeRangesResponseObject, error)
+	// InsertPbxTimeRange Insert pbx timeRange
+	// (POST /conversation/pbx/time_range)
+	InsertPbxTimeRange(ctx context.Context, request InsertPbxTimeRangeRequestObject) (InsertPbxTimeRangeResponseObject, error)
+	// DeletePbxTimeRange Delete pbx timeRange
+	// (DELETE /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	DeletePbxTimeRange(ctx context.Context, request DeletePbxTimeRangeRequestObject) (DeletePbxTimeRangeResponseObject, error)
+	// GetPbxTimeRange Get pbx timeRange
+	// (GET /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	GetPbxTimeRange(ctx context.Context, request GetPbxTimeRangeRequestObject) (GetPbxTimeRangeResponseObject, error)
+	// UpdatePbxTimeRange Update pbx timeRange
+	// (PUT /conversation/pbx/time_range/{conversationPbxTimeRangeUuid})
+	UpdatePbxTimeRange(ctx context.Context, request UpdatePbxTimeRangeRequestObject) (UpdatePbxTimeRangeResponseObject, error)
+	// GetPbxVoicemailMailboxes Get pbx voicemailMailboxes
+	// (GET /conversation/pbx/voicemail_mailbox)
+	GetPbxVoicemailMailboxes(ctx context.Context, request GetPbxVoicemailMailboxesRequestObject) (GetPbxVoicemailMailboxesResponseObject, error)
+	// InsertPbxVoicemailMailbox Insert pbx voicemailMailbox
+	// (POST /conversation/pbx/voicemail_mailbox)
+	InsertPbxVoicemailMailbox(ctx context.Context, request InsertPbxVoicemailMailboxRequestObject) (InsertPbxVoicemailMailboxResponseObject, error)
+	// DeletePbxVoicemailMailbox Delete pbx voicemailMailbox
+	// (DELETE /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	DeletePbxVoicemailMailbox(ctx context.Context, request DeletePbxVoicemailMailboxRequestObject) (DeletePbxVoicemailMailboxResponseObject, error)
+	// GetPbxVoicemailMailbox Get pbx voicemailMailbox
+	// (GET /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	GetPbxVoicemailMailbox(ctx context.Context, request GetPbxVoicemailMailboxRequestObject) (GetPbxVoicemailMailboxResponseObject, error)
+	// UpdatePbxVoicemailMailbox Update pbx voicemailMailbox
+	// (PUT /conversation/pbx/voicemail_mailbox/{conversationPbxVoicemailMailboxUuid})
+	UpdatePbxVoicemailMailbox(ctx context.Context, request UpdatePbxVoicemailMailboxRequestObject) (UpdatePbxVoicemailMailboxResponseObject, error)
+	// GetConversationPermissions Retrieve conversation permissions
+	// (GET /conversation/permissions)
+	GetConversationPermissions(ctx context.Context, request GetConversationPermissionsRequestObject) (GetConversationPermissionsResponseObject, error)
+	// GetConversationMultimediaUploadURL Get a presigned conversation multimedia upload URL
 	// (GET /conversation/upload_url/{extension})
 	GetConversationMultimediaUploadURL(ctx context.Context, request GetConversationMultimediaUploadURLRequestObject) (GetConversationMultimediaUploadURLResponseObject, error)
+	// GetVirtualAgentBudget Get virtual agent budget
+	// (GET /conversation/virtualagent/budget)
+	GetVirtualAgentBudget(ctx context.Context, request GetVirtualAgentBudgetRequestObject) (GetVirtualAgentBudgetResponseObject, error)
+	// UpdateVirtualAgentBudget Update virtual agent budget
+	// (PUT /conversation/virtualagent/budget)
+	UpdateVirtualAgentBudget(ctx context.Context, request UpdateVirtualAgentBudgetRequestObject) (UpdateVirtualAgentBudgetResponseObject, error)
+	// GetVirtualAgentCapabilities Get virtual agent capabilities
+	// (GET /conversation/virtualagent/capabilities)
+	GetVirtualAgentCapabilities(ctx context.Context, request GetVirtualAgentCapabilitiesRequestObject) (GetVirtualAgentCapabilitiesResponseObject, error)
+	// UpdateVirtualAgentCapabilities Update virtual agent capabilities
+	// (PUT /conversation/virtualagent/capabilities)
+	UpdateVirtualAgentCapabilities(ctx context.Context, request UpdateVirtualAgentCapabilitiesRequestObject) (UpdateVirtualAgentCapabilitiesResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -3553,6 +18506,372 @@ func (sh *strictHandler) GetAgentKeepAlive(w http.ResponseWriter, r *http.Reques
 	}
 }
 
+// GetAgentProfile operation middleware
+func (sh *strictHandler) GetAgentProfile(w http.ResponseWriter, r *http.Request) {
+	var request GetAgentProfileRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfile(ctx, request.(GetAgentProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfileResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateAgentProfile operation middleware
+func (sh *strictHandler) UpdateAgentProfile(w http.ResponseWriter, r *http.Request) {
+	var request UpdateAgentProfileRequestObject
+
+	var body UpdateAgentProfileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAgentProfile(ctx, request.(UpdateAgentProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAgentProfile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateAgentProfileResponseObject); ok {
+		if err := validResponse.VisitUpdateAgentProfileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgentProfiles operation middleware
+func (sh *strictHandler) GetAgentProfiles(w http.ResponseWriter, r *http.Request) {
+	var request GetAgentProfilesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfiles(ctx, request.(GetAgentProfilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfilesResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgentProfileKnowledgeBase operation middleware
+func (sh *strictHandler) GetAgentProfileKnowledgeBase(w http.ResponseWriter, r *http.Request, userID int32) {
+	var request GetAgentProfileKnowledgeBaseRequestObject
+
+	request.UserID = userID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfileKnowledgeBase(ctx, request.(GetAgentProfileKnowledgeBaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfileKnowledgeBase")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfileKnowledgeBaseResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfileKnowledgeBaseResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertAgentProfileKnowledgeBaseDocument operation middleware
+func (sh *strictHandler) InsertAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request, userID int32) {
+	var request InsertAgentProfileKnowledgeBaseDocumentRequestObject
+
+	request.UserID = userID
+
+	var body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertAgentProfileKnowledgeBaseDocument(ctx, request.(InsertAgentProfileKnowledgeBaseDocumentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertAgentProfileKnowledgeBaseDocument")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertAgentProfileKnowledgeBaseDocumentResponseObject); ok {
+		if err := validResponse.VisitInsertAgentProfileKnowledgeBaseDocumentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationKnowledgeBaseDocumentUploadURL operation middleware
+func (sh *strictHandler) GetConversationKnowledgeBaseDocumentUploadURL(w http.ResponseWriter, r *http.Request, userID int32, extension string) {
+	var request GetConversationKnowledgeBaseDocumentUploadURLRequestObject
+
+	request.UserID = userID
+	request.Extension = extension
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationKnowledgeBaseDocumentUploadURL(ctx, request.(GetConversationKnowledgeBaseDocumentUploadURLRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationKnowledgeBaseDocumentUploadURL")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationKnowledgeBaseDocumentUploadURLResponseObject); ok {
+		if err := validResponse.VisitGetConversationKnowledgeBaseDocumentUploadURLResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAgentProfileKnowledgeBaseDocument operation middleware
+func (sh *strictHandler) DeleteAgentProfileKnowledgeBaseDocument(w http.ResponseWriter, r *http.Request, userID int32, documentUUID string) {
+	var request DeleteAgentProfileKnowledgeBaseDocumentRequestObject
+
+	request.UserID = userID
+	request.DocumentUUID = documentUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAgentProfileKnowledgeBaseDocument(ctx, request.(DeleteAgentProfileKnowledgeBaseDocumentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAgentProfileKnowledgeBaseDocument")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteAgentProfileKnowledgeBaseDocumentResponseObject); ok {
+		if err := validResponse.VisitDeleteAgentProfileKnowledgeBaseDocumentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgentProfileMcps operation middleware
+func (sh *strictHandler) GetAgentProfileMcps(w http.ResponseWriter, r *http.Request, userID int32) {
+	var request GetAgentProfileMcpsRequestObject
+
+	request.UserID = userID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfileMcps(ctx, request.(GetAgentProfileMcpsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfileMcps")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfileMcpsResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfileMcpsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertAgentProfileMcp operation middleware
+func (sh *strictHandler) InsertAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32) {
+	var request InsertAgentProfileMcpRequestObject
+
+	request.UserID = userID
+
+	var body InsertAgentProfileMcpJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertAgentProfileMcp(ctx, request.(InsertAgentProfileMcpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertAgentProfileMcp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertAgentProfileMcpResponseObject); ok {
+		if err := validResponse.VisitInsertAgentProfileMcpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAgentProfileMcp operation middleware
+func (sh *strictHandler) DeleteAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string) {
+	var request DeleteAgentProfileMcpRequestObject
+
+	request.UserID = userID
+	request.McpServerUUID = mcpServerUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAgentProfileMcp(ctx, request.(DeleteAgentProfileMcpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAgentProfileMcp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteAgentProfileMcpResponseObject); ok {
+		if err := validResponse.VisitDeleteAgentProfileMcpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgentProfileMcp operation middleware
+func (sh *strictHandler) GetAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string) {
+	var request GetAgentProfileMcpRequestObject
+
+	request.UserID = userID
+	request.McpServerUUID = mcpServerUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfileMcp(ctx, request.(GetAgentProfileMcpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfileMcp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfileMcpResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfileMcpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateAgentProfileMcp operation middleware
+func (sh *strictHandler) UpdateAgentProfileMcp(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string) {
+	var request UpdateAgentProfileMcpRequestObject
+
+	request.UserID = userID
+	request.McpServerUUID = mcpServerUUID
+
+	var body UpdateAgentProfileMcpJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAgentProfileMcp(ctx, request.(UpdateAgentProfileMcpRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAgentProfileMcp")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateAgentProfileMcpResponseObject); ok {
+		if err := validResponse.VisitUpdateAgentProfileMcpResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAgentProfileMcpTools operation middleware
+func (sh *strictHandler) GetAgentProfileMcpTools(w http.ResponseWriter, r *http.Request, userID int32, mcpServerUUID string) {
+	var request GetAgentProfileMcpToolsRequestObject
+
+	request.UserID = userID
+	request.McpServerUUID = mcpServerUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAgentProfileMcpTools(ctx, request.(GetAgentProfileMcpToolsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAgentProfileMcpTools")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAgentProfileMcpToolsResponseObject); ok {
+		if err := validResponse.VisitGetAgentProfileMcpToolsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetConversationCannedMessages operation middleware
 func (sh *strictHandler) GetConversationCannedMessages(w http.ResponseWriter, r *http.Request) {
 	var request GetConversationCannedMessagesRequestObject
@@ -3632,6 +18951,32 @@ func (sh *strictHandler) SearchConversationCannedMessages(w http.ResponseWriter,
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(SearchConversationCannedMessagesResponseObject); ok {
 		if err := validResponse.VisitSearchConversationCannedMessagesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteConversationCannedMessage operation middleware
+func (sh *strictHandler) DeleteConversationCannedMessage(w http.ResponseWriter, r *http.Request, conversationCannedMessageOid int32) {
+	var request DeleteConversationCannedMessageRequestObject
+
+	request.ConversationCannedMessageOid = conversationCannedMessageOid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConversationCannedMessage(ctx, request.(DeleteConversationCannedMessageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConversationCannedMessage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteConversationCannedMessageResponseObject); ok {
+		if err := validResponse.VisitDeleteConversationCannedMessageResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3729,6 +19074,37 @@ func (sh *strictHandler) StartConversation(w http.ResponseWriter, r *http.Reques
 	}
 }
 
+// GetConversationsAutocomplete operation middleware
+func (sh *strictHandler) GetConversationsAutocomplete(w http.ResponseWriter, r *http.Request) {
+	var request GetConversationsAutocompleteRequestObject
+
+	var body GetConversationsAutocompleteJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationsAutocomplete(ctx, request.(GetConversationsAutocompleteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationsAutocomplete")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationsAutocompleteResponseObject); ok {
+		if err := validResponse.VisitGetConversationsAutocompleteResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetConversationWebchatQueueStatuses operation middleware
 func (sh *strictHandler) GetConversationWebchatQueueStatuses(w http.ResponseWriter, r *http.Request) {
 	var request GetConversationWebchatQueueStatusesRequestObject
@@ -3779,6 +19155,37 @@ func (sh *strictHandler) UpdateConversationWebchatQueueStatus(w http.ResponseWri
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateConversationWebchatQueueStatusResponseObject); ok {
 		if err := validResponse.VisitUpdateConversationWebchatQueueStatusResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationsSearch operation middleware
+func (sh *strictHandler) GetConversationsSearch(w http.ResponseWriter, r *http.Request) {
+	var request GetConversationsSearchRequestObject
+
+	var body GetConversationsSearchJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationsSearch(ctx, request.(GetConversationsSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationsSearch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationsSearchResponseObject); ok {
+		if err := validResponse.VisitGetConversationsSearchResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3955,6 +19362,56 @@ func (sh *strictHandler) GetConversationMessages(w http.ResponseWriter, r *http.
 	}
 }
 
+// SmsUnsubscribeConversation operation middleware
+func (sh *strictHandler) SmsUnsubscribeConversation(w http.ResponseWriter, r *http.Request, conversationUUID string) {
+	var request SmsUnsubscribeConversationRequestObject
+
+	request.ConversationUUID = conversationUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SmsUnsubscribeConversation(ctx, request.(SmsUnsubscribeConversationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SmsUnsubscribeConversation")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SmsUnsubscribeConversationResponseObject); ok {
+		if err := validResponse.VisitSmsUnsubscribeConversationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationDepartmentMemberList operation middleware
+func (sh *strictHandler) GetConversationDepartmentMemberList(w http.ResponseWriter, r *http.Request) {
+	var request GetConversationDepartmentMemberListRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationDepartmentMemberList(ctx, request.(GetConversationDepartmentMemberListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationDepartmentMemberList")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationDepartmentMemberListResponseObject); ok {
+		if err := validResponse.VisitGetConversationDepartmentMemberListResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetConversationDepartments operation middleware
 func (sh *strictHandler) GetConversationDepartments(w http.ResponseWriter, r *http.Request) {
 	var request GetConversationDepartmentsRequestObject
@@ -4003,6 +19460,32 @@ func (sh *strictHandler) InsertConversationDepartment(w http.ResponseWriter, r *
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(InsertConversationDepartmentResponseObject); ok {
 		if err := validResponse.VisitInsertConversationDepartmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteDepartment operation middleware
+func (sh *strictHandler) DeleteDepartment(w http.ResponseWriter, r *http.Request, conversationDepartmentOid int32) {
+	var request DeleteDepartmentRequestObject
+
+	request.ConversationDepartmentOid = conversationDepartmentOid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDepartment(ctx, request.(DeleteDepartmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDepartment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteDepartmentResponseObject); ok {
+		if err := validResponse.VisitDeleteDepartmentResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -4098,6 +19581,58 @@ func (sh *strictHandler) InsertConversationEngagement(w http.ResponseWriter, r *
 	}
 }
 
+// DeleteEngagement operation middleware
+func (sh *strictHandler) DeleteEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32) {
+	var request DeleteEngagementRequestObject
+
+	request.ConversationEngagementOid = conversationEngagementOid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEngagement(ctx, request.(DeleteEngagementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEngagement")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteEngagementResponseObject); ok {
+		if err := validResponse.VisitDeleteEngagementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationEngagement operation middleware
+func (sh *strictHandler) GetConversationEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32) {
+	var request GetConversationEngagementRequestObject
+
+	request.ConversationEngagementOid = conversationEngagementOid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationEngagement(ctx, request.(GetConversationEngagementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationEngagement")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationEngagementResponseObject); ok {
+		if err := validResponse.VisitGetConversationEngagementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // UpdateConversationEngagement operation middleware
 func (sh *strictHandler) UpdateConversationEngagement(w http.ResponseWriter, r *http.Request, conversationEngagementOid int32) {
 	var request UpdateConversationEngagementRequestObject
@@ -4131,6 +19666,2215 @@ func (sh *strictHandler) UpdateConversationEngagement(w http.ResponseWriter, r *
 	}
 }
 
+// GetConversationItemVariations operation middleware
+func (sh *strictHandler) GetConversationItemVariations(w http.ResponseWriter, r *http.Request, merchantItemID string) {
+	var request GetConversationItemVariationsRequestObject
+
+	request.MerchantItemID = merchantItemID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationItemVariations(ctx, request.(GetConversationItemVariationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationItemVariations")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationItemVariationsResponseObject); ok {
+		if err := validResponse.VisitGetConversationItemVariationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLocationsForEngagement operation middleware
+func (sh *strictHandler) GetLocationsForEngagement(w http.ResponseWriter, r *http.Request) {
+	var request GetLocationsForEngagementRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLocationsForEngagement(ctx, request.(GetLocationsForEngagementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLocationsForEngagement")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLocationsForEngagementResponseObject); ok {
+		if err := validResponse.VisitGetLocationsForEngagementResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAddresses operation middleware
+func (sh *strictHandler) GetPbxAddresses(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxAddressesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAddresses(ctx, request.(GetPbxAddressesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAddresses")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAddressesResponseObject); ok {
+		if err := validResponse.VisitGetPbxAddressesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxAddress operation middleware
+func (sh *strictHandler) InsertPbxAddress(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxAddressRequestObject
+
+	var body InsertPbxAddressJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxAddress(ctx, request.(InsertPbxAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxAddressResponseObject); ok {
+		if err := validResponse.VisitInsertPbxAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxAddress operation middleware
+func (sh *strictHandler) DeletePbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string) {
+	var request DeletePbxAddressRequestObject
+
+	request.ConversationPbxAddressUUID = conversationPbxAddressUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxAddress(ctx, request.(DeletePbxAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxAddressResponseObject); ok {
+		if err := validResponse.VisitDeletePbxAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAddress operation middleware
+func (sh *strictHandler) GetPbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string) {
+	var request GetPbxAddressRequestObject
+
+	request.ConversationPbxAddressUUID = conversationPbxAddressUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAddress(ctx, request.(GetPbxAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAddressResponseObject); ok {
+		if err := validResponse.VisitGetPbxAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxAddress operation middleware
+func (sh *strictHandler) UpdatePbxAddress(w http.ResponseWriter, r *http.Request, conversationPbxAddressUUID string) {
+	var request UpdatePbxAddressRequestObject
+
+	request.ConversationPbxAddressUUID = conversationPbxAddressUUID
+
+	var body UpdatePbxAddressJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxAddress(ctx, request.(UpdatePbxAddressRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxAddress")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxAddressResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxAddressResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAgents operation middleware
+func (sh *strictHandler) GetPbxAgents(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxAgentsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAgents(ctx, request.(GetPbxAgentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAgents")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAgentsResponseObject); ok {
+		if err := validResponse.VisitGetPbxAgentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAgentVoicemails operation middleware
+func (sh *strictHandler) GetPbxAgentVoicemails(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxAgentVoicemailsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAgentVoicemails(ctx, request.(GetPbxAgentVoicemailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAgentVoicemails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAgentVoicemailsResponseObject); ok {
+		if err := validResponse.VisitGetPbxAgentVoicemailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxAgentVoicemail operation middleware
+func (sh *strictHandler) DeletePbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string) {
+	var request DeletePbxAgentVoicemailRequestObject
+
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxAgentVoicemail(ctx, request.(DeletePbxAgentVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxAgentVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxAgentVoicemailResponseObject); ok {
+		if err := validResponse.VisitDeletePbxAgentVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAgentVoicemail operation middleware
+func (sh *strictHandler) GetPbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string) {
+	var request GetPbxAgentVoicemailRequestObject
+
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAgentVoicemail(ctx, request.(GetPbxAgentVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAgentVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAgentVoicemailResponseObject); ok {
+		if err := validResponse.VisitGetPbxAgentVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListenedPbxAgentVoicemail operation middleware
+func (sh *strictHandler) ListenedPbxAgentVoicemail(w http.ResponseWriter, r *http.Request, recordingSid string) {
+	var request ListenedPbxAgentVoicemailRequestObject
+
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListenedPbxAgentVoicemail(ctx, request.(ListenedPbxAgentVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListenedPbxAgentVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListenedPbxAgentVoicemailResponseObject); ok {
+		if err := validResponse.VisitListenedPbxAgentVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAgent operation middleware
+func (sh *strictHandler) GetPbxAgent(w http.ResponseWriter, r *http.Request, conversationPbxAgentUUID string) {
+	var request GetPbxAgentRequestObject
+
+	request.ConversationPbxAgentUUID = conversationPbxAgentUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAgent(ctx, request.(GetPbxAgentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAgent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAgentResponseObject); ok {
+		if err := validResponse.VisitGetPbxAgentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxAgent operation middleware
+func (sh *strictHandler) UpdatePbxAgent(w http.ResponseWriter, r *http.Request, conversationPbxAgentUUID string) {
+	var request UpdatePbxAgentRequestObject
+
+	request.ConversationPbxAgentUUID = conversationPbxAgentUUID
+
+	var body UpdatePbxAgentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxAgent(ctx, request.(UpdatePbxAgentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxAgent")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxAgentResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxAgentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAudios operation middleware
+func (sh *strictHandler) GetPbxAudios(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxAudiosRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAudios(ctx, request.(GetPbxAudiosRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAudios")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAudiosResponseObject); ok {
+		if err := validResponse.VisitGetPbxAudiosResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxAudio operation middleware
+func (sh *strictHandler) InsertPbxAudio(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxAudioRequestObject
+
+	var body InsertPbxAudioJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxAudio(ctx, request.(InsertPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxAudioResponseObject); ok {
+		if err := validResponse.VisitInsertPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationPbxAudioUploadURL operation middleware
+func (sh *strictHandler) GetConversationPbxAudioUploadURL(w http.ResponseWriter, r *http.Request, extension string) {
+	var request GetConversationPbxAudioUploadURLRequestObject
+
+	request.Extension = extension
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationPbxAudioUploadURL(ctx, request.(GetConversationPbxAudioUploadURLRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationPbxAudioUploadURL")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationPbxAudioUploadURLResponseObject); ok {
+		if err := validResponse.VisitGetConversationPbxAudioUploadURLResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUserPbxAudios operation middleware
+func (sh *strictHandler) GetUserPbxAudios(w http.ResponseWriter, r *http.Request) {
+	var request GetUserPbxAudiosRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserPbxAudios(ctx, request.(GetUserPbxAudiosRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserPbxAudios")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserPbxAudiosResponseObject); ok {
+		if err := validResponse.VisitGetUserPbxAudiosResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertUserPbxAudio operation middleware
+func (sh *strictHandler) InsertUserPbxAudio(w http.ResponseWriter, r *http.Request) {
+	var request InsertUserPbxAudioRequestObject
+
+	var body InsertUserPbxAudioJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertUserPbxAudio(ctx, request.(InsertUserPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertUserPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertUserPbxAudioResponseObject); ok {
+		if err := validResponse.VisitInsertUserPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteUserPbxAudio operation middleware
+func (sh *strictHandler) DeleteUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request DeleteUserPbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUserPbxAudio(ctx, request.(DeleteUserPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUserPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteUserPbxAudioResponseObject); ok {
+		if err := validResponse.VisitDeleteUserPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUserPbxAudio operation middleware
+func (sh *strictHandler) GetUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request GetUserPbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserPbxAudio(ctx, request.(GetUserPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetUserPbxAudioResponseObject); ok {
+		if err := validResponse.VisitGetUserPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateUserPbxAudio operation middleware
+func (sh *strictHandler) UpdateUserPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request UpdateUserPbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	var body UpdateUserPbxAudioJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUserPbxAudio(ctx, request.(UpdateUserPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUserPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateUserPbxAudioResponseObject); ok {
+		if err := validResponse.VisitUpdateUserPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxAudio operation middleware
+func (sh *strictHandler) DeletePbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request DeletePbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxAudio(ctx, request.(DeletePbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxAudioResponseObject); ok {
+		if err := validResponse.VisitDeletePbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAudio operation middleware
+func (sh *strictHandler) GetPbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request GetPbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAudio(ctx, request.(GetPbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAudioResponseObject); ok {
+		if err := validResponse.VisitGetPbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxAudio operation middleware
+func (sh *strictHandler) UpdatePbxAudio(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request UpdatePbxAudioRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	var body UpdatePbxAudioJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxAudio(ctx, request.(UpdatePbxAudioRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxAudio")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxAudioResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxAudioResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxAudioUsage operation middleware
+func (sh *strictHandler) GetPbxAudioUsage(w http.ResponseWriter, r *http.Request, conversationPbxAudioUUID string) {
+	var request GetPbxAudioUsageRequestObject
+
+	request.ConversationPbxAudioUUID = conversationPbxAudioUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxAudioUsage(ctx, request.(GetPbxAudioUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxAudioUsage")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxAudioUsageResponseObject); ok {
+		if err := validResponse.VisitGetPbxAudioUsageResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SearchPbxCalls operation middleware
+func (sh *strictHandler) SearchPbxCalls(w http.ResponseWriter, r *http.Request, params SearchPbxCallsParams) {
+	var request SearchPbxCallsRequestObject
+
+	request.Params = params
+
+	var body SearchPbxCallsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchPbxCalls(ctx, request.(SearchPbxCallsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchPbxCalls")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchPbxCallsResponseObject); ok {
+		if err := validResponse.VisitSearchPbxCallsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxCall operation middleware
+func (sh *strictHandler) GetPbxCall(w http.ResponseWriter, r *http.Request, callUUID string) {
+	var request GetPbxCallRequestObject
+
+	request.CallUUID = callUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxCall(ctx, request.(GetPbxCallRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxCall")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxCallResponseObject); ok {
+		if err := validResponse.VisitGetPbxCallResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxClassesOfService operation middleware
+func (sh *strictHandler) GetPbxClassesOfService(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxClassesOfServiceRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxClassesOfService(ctx, request.(GetPbxClassesOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxClassesOfService")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxClassesOfServiceResponseObject); ok {
+		if err := validResponse.VisitGetPbxClassesOfServiceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxClassOfService operation middleware
+func (sh *strictHandler) InsertPbxClassOfService(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxClassOfServiceRequestObject
+
+	var body InsertPbxClassOfServiceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxClassOfService(ctx, request.(InsertPbxClassOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxClassOfService")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxClassOfServiceResponseObject); ok {
+		if err := validResponse.VisitInsertPbxClassOfServiceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxCosAuditLogs operation middleware
+func (sh *strictHandler) GetPbxCosAuditLogs(w http.ResponseWriter, r *http.Request, params GetPbxCosAuditLogsParams) {
+	var request GetPbxCosAuditLogsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxCosAuditLogs(ctx, request.(GetPbxCosAuditLogsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxCosAuditLogs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxCosAuditLogsResponseObject); ok {
+		if err := validResponse.VisitGetPbxCosAuditLogsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxClassOfService operation middleware
+func (sh *strictHandler) DeletePbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string) {
+	var request DeletePbxClassOfServiceRequestObject
+
+	request.ClassOfServiceUUID = classOfServiceUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxClassOfService(ctx, request.(DeletePbxClassOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxClassOfService")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxClassOfServiceResponseObject); ok {
+		if err := validResponse.VisitDeletePbxClassOfServiceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxClassOfService operation middleware
+func (sh *strictHandler) GetPbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string) {
+	var request GetPbxClassOfServiceRequestObject
+
+	request.ClassOfServiceUUID = classOfServiceUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxClassOfService(ctx, request.(GetPbxClassOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxClassOfService")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxClassOfServiceResponseObject); ok {
+		if err := validResponse.VisitGetPbxClassOfServiceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxClassOfService operation middleware
+func (sh *strictHandler) UpdatePbxClassOfService(w http.ResponseWriter, r *http.Request, classOfServiceUUID string) {
+	var request UpdatePbxClassOfServiceRequestObject
+
+	request.ClassOfServiceUUID = classOfServiceUUID
+
+	var body UpdatePbxClassOfServiceJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxClassOfService(ctx, request.(UpdatePbxClassOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxClassOfService")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxClassOfServiceResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxClassOfServiceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationPbxCustomerSnapshot operation middleware
+func (sh *strictHandler) GetConversationPbxCustomerSnapshot(w http.ResponseWriter, r *http.Request) {
+	var request GetConversationPbxCustomerSnapshotRequestObject
+
+	var body GetConversationPbxCustomerSnapshotJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationPbxCustomerSnapshot(ctx, request.(GetConversationPbxCustomerSnapshotRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationPbxCustomerSnapshot")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationPbxCustomerSnapshotResponseObject); ok {
+		if err := validResponse.VisitGetConversationPbxCustomerSnapshotResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxHardwarePhones operation middleware
+func (sh *strictHandler) GetPbxHardwarePhones(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxHardwarePhonesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxHardwarePhones(ctx, request.(GetPbxHardwarePhonesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxHardwarePhones")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxHardwarePhonesResponseObject); ok {
+		if err := validResponse.VisitGetPbxHardwarePhonesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxHardwarePhone operation middleware
+func (sh *strictHandler) InsertPbxHardwarePhone(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxHardwarePhoneRequestObject
+
+	var body InsertPbxHardwarePhoneJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxHardwarePhone(ctx, request.(InsertPbxHardwarePhoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxHardwarePhone")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxHardwarePhoneResponseObject); ok {
+		if err := validResponse.VisitInsertPbxHardwarePhoneResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxHardwarePhoneManufacturers operation middleware
+func (sh *strictHandler) GetPbxHardwarePhoneManufacturers(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxHardwarePhoneManufacturersRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxHardwarePhoneManufacturers(ctx, request.(GetPbxHardwarePhoneManufacturersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxHardwarePhoneManufacturers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxHardwarePhoneManufacturersResponseObject); ok {
+		if err := validResponse.VisitGetPbxHardwarePhoneManufacturersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxHardwarePhone operation middleware
+func (sh *strictHandler) DeletePbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string) {
+	var request DeletePbxHardwarePhoneRequestObject
+
+	request.ConversationPbxHardwarePhoneUUID = conversationPbxHardwarePhoneUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxHardwarePhone(ctx, request.(DeletePbxHardwarePhoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxHardwarePhone")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxHardwarePhoneResponseObject); ok {
+		if err := validResponse.VisitDeletePbxHardwarePhoneResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxHardwarePhone operation middleware
+func (sh *strictHandler) GetPbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string) {
+	var request GetPbxHardwarePhoneRequestObject
+
+	request.ConversationPbxHardwarePhoneUUID = conversationPbxHardwarePhoneUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxHardwarePhone(ctx, request.(GetPbxHardwarePhoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxHardwarePhone")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxHardwarePhoneResponseObject); ok {
+		if err := validResponse.VisitGetPbxHardwarePhoneResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxHardwarePhone operation middleware
+func (sh *strictHandler) UpdatePbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string) {
+	var request UpdatePbxHardwarePhoneRequestObject
+
+	request.ConversationPbxHardwarePhoneUUID = conversationPbxHardwarePhoneUUID
+
+	var body UpdatePbxHardwarePhoneJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxHardwarePhone(ctx, request.(UpdatePbxHardwarePhoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxHardwarePhone")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxHardwarePhoneResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxHardwarePhoneResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RegeneratePasswordForPbxHardwarePhone operation middleware
+func (sh *strictHandler) RegeneratePasswordForPbxHardwarePhone(w http.ResponseWriter, r *http.Request, conversationPbxHardwarePhoneUUID string) {
+	var request RegeneratePasswordForPbxHardwarePhoneRequestObject
+
+	request.ConversationPbxHardwarePhoneUUID = conversationPbxHardwarePhoneUUID
+
+	var body RegeneratePasswordForPbxHardwarePhoneJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RegeneratePasswordForPbxHardwarePhone(ctx, request.(RegeneratePasswordForPbxHardwarePhoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegeneratePasswordForPbxHardwarePhone")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RegeneratePasswordForPbxHardwarePhoneResponseObject); ok {
+		if err := validResponse.VisitRegeneratePasswordForPbxHardwarePhoneResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxMenus operation middleware
+func (sh *strictHandler) GetPbxMenus(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxMenusRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxMenus(ctx, request.(GetPbxMenusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxMenus")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxMenusResponseObject); ok {
+		if err := validResponse.VisitGetPbxMenusResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxMenu operation middleware
+func (sh *strictHandler) InsertPbxMenu(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxMenuRequestObject
+
+	var body InsertPbxMenuJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxMenu(ctx, request.(InsertPbxMenuRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxMenu")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxMenuResponseObject); ok {
+		if err := validResponse.VisitInsertPbxMenuResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxMenu operation middleware
+func (sh *strictHandler) DeletePbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string) {
+	var request DeletePbxMenuRequestObject
+
+	request.ConversationPbxMenuUUID = conversationPbxMenuUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxMenu(ctx, request.(DeletePbxMenuRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxMenu")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxMenuResponseObject); ok {
+		if err := validResponse.VisitDeletePbxMenuResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxMenu operation middleware
+func (sh *strictHandler) GetPbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string) {
+	var request GetPbxMenuRequestObject
+
+	request.ConversationPbxMenuUUID = conversationPbxMenuUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxMenu(ctx, request.(GetPbxMenuRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxMenu")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxMenuResponseObject); ok {
+		if err := validResponse.VisitGetPbxMenuResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxMenu operation middleware
+func (sh *strictHandler) UpdatePbxMenu(w http.ResponseWriter, r *http.Request, conversationPbxMenuUUID string) {
+	var request UpdatePbxMenuRequestObject
+
+	request.ConversationPbxMenuUUID = conversationPbxMenuUUID
+
+	var body UpdatePbxMenuJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxMenu(ctx, request.(UpdatePbxMenuRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxMenu")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxMenuResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxMenuResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxPhoneNumbers operation middleware
+func (sh *strictHandler) GetPbxPhoneNumbers(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxPhoneNumbersRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxPhoneNumbers(ctx, request.(GetPbxPhoneNumbersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxPhoneNumbers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxPhoneNumbersResponseObject); ok {
+		if err := validResponse.VisitGetPbxPhoneNumbersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PurchasePbxPhoneNumber operation middleware
+func (sh *strictHandler) PurchasePbxPhoneNumber(w http.ResponseWriter, r *http.Request) {
+	var request PurchasePbxPhoneNumberRequestObject
+
+	var body PurchasePbxPhoneNumberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PurchasePbxPhoneNumber(ctx, request.(PurchasePbxPhoneNumberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PurchasePbxPhoneNumber")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PurchasePbxPhoneNumberResponseObject); ok {
+		if err := validResponse.VisitPurchasePbxPhoneNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SearchPbxAvailablePhoneNumbers operation middleware
+func (sh *strictHandler) SearchPbxAvailablePhoneNumbers(w http.ResponseWriter, r *http.Request, params SearchPbxAvailablePhoneNumbersParams) {
+	var request SearchPbxAvailablePhoneNumbersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchPbxAvailablePhoneNumbers(ctx, request.(SearchPbxAvailablePhoneNumbersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchPbxAvailablePhoneNumbers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SearchPbxAvailablePhoneNumbersResponseObject); ok {
+		if err := validResponse.VisitSearchPbxAvailablePhoneNumbersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxPhoneNumber operation middleware
+func (sh *strictHandler) DeletePbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string) {
+	var request DeletePbxPhoneNumberRequestObject
+
+	request.ConversationPbxPhoneNumberUUID = conversationPbxPhoneNumberUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxPhoneNumber(ctx, request.(DeletePbxPhoneNumberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxPhoneNumber")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxPhoneNumberResponseObject); ok {
+		if err := validResponse.VisitDeletePbxPhoneNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxPhoneNumber operation middleware
+func (sh *strictHandler) GetPbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string) {
+	var request GetPbxPhoneNumberRequestObject
+
+	request.ConversationPbxPhoneNumberUUID = conversationPbxPhoneNumberUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxPhoneNumber(ctx, request.(GetPbxPhoneNumberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxPhoneNumber")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxPhoneNumberResponseObject); ok {
+		if err := validResponse.VisitGetPbxPhoneNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxPhoneNumber operation middleware
+func (sh *strictHandler) UpdatePbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string) {
+	var request UpdatePbxPhoneNumberRequestObject
+
+	request.ConversationPbxPhoneNumberUUID = conversationPbxPhoneNumberUUID
+
+	var body UpdatePbxPhoneNumberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxPhoneNumber(ctx, request.(UpdatePbxPhoneNumberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxPhoneNumber")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxPhoneNumberResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxPhoneNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProtectPbxPhoneNumber operation middleware
+func (sh *strictHandler) ProtectPbxPhoneNumber(w http.ResponseWriter, r *http.Request, conversationPbxPhoneNumberUUID string) {
+	var request ProtectPbxPhoneNumberRequestObject
+
+	request.ConversationPbxPhoneNumberUUID = conversationPbxPhoneNumberUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ProtectPbxPhoneNumber(ctx, request.(ProtectPbxPhoneNumberRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProtectPbxPhoneNumber")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ProtectPbxPhoneNumberResponseObject); ok {
+		if err := validResponse.VisitProtectPbxPhoneNumberResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxQueues operation middleware
+func (sh *strictHandler) GetPbxQueues(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxQueuesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxQueues(ctx, request.(GetPbxQueuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxQueues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxQueuesResponseObject); ok {
+		if err := validResponse.VisitGetPbxQueuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxQueue operation middleware
+func (sh *strictHandler) InsertPbxQueue(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxQueueRequestObject
+
+	var body InsertPbxQueueJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxQueue(ctx, request.(InsertPbxQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxQueue")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxQueueResponseObject); ok {
+		if err := validResponse.VisitInsertPbxQueueResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxQueue operation middleware
+func (sh *strictHandler) DeletePbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string) {
+	var request DeletePbxQueueRequestObject
+
+	request.ConversationPbxQueueUUID = conversationPbxQueueUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxQueue(ctx, request.(DeletePbxQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxQueue")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxQueueResponseObject); ok {
+		if err := validResponse.VisitDeletePbxQueueResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxQueue operation middleware
+func (sh *strictHandler) GetPbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string) {
+	var request GetPbxQueueRequestObject
+
+	request.ConversationPbxQueueUUID = conversationPbxQueueUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxQueue(ctx, request.(GetPbxQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxQueue")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxQueueResponseObject); ok {
+		if err := validResponse.VisitGetPbxQueueResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxQueue operation middleware
+func (sh *strictHandler) UpdatePbxQueue(w http.ResponseWriter, r *http.Request, conversationPbxQueueUUID string) {
+	var request UpdatePbxQueueRequestObject
+
+	request.ConversationPbxQueueUUID = conversationPbxQueueUUID
+
+	var body UpdatePbxQueueJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxQueue(ctx, request.(UpdatePbxQueueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxQueue")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxQueueResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxQueueResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResetConversationPbxQueueStatistics operation middleware
+func (sh *strictHandler) ResetConversationPbxQueueStatistics(w http.ResponseWriter, r *http.Request, queueUUID string) {
+	var request ResetConversationPbxQueueStatisticsRequestObject
+
+	request.QueueUUID = queueUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetConversationPbxQueueStatistics(ctx, request.(ResetConversationPbxQueueStatisticsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetConversationPbxQueueStatistics")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ResetConversationPbxQueueStatisticsResponseObject); ok {
+		if err := validResponse.VisitResetConversationPbxQueueStatisticsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxQueueVoicemails operation middleware
+func (sh *strictHandler) GetPbxQueueVoicemails(w http.ResponseWriter, r *http.Request, queueUUID string) {
+	var request GetPbxQueueVoicemailsRequestObject
+
+	request.QueueUUID = queueUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxQueueVoicemails(ctx, request.(GetPbxQueueVoicemailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxQueueVoicemails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxQueueVoicemailsResponseObject); ok {
+		if err := validResponse.VisitGetPbxQueueVoicemailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxQueueVoicemail operation middleware
+func (sh *strictHandler) DeletePbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string) {
+	var request DeletePbxQueueVoicemailRequestObject
+
+	request.QueueUUID = queueUUID
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxQueueVoicemail(ctx, request.(DeletePbxQueueVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxQueueVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxQueueVoicemailResponseObject); ok {
+		if err := validResponse.VisitDeletePbxQueueVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxQueueVoicemail operation middleware
+func (sh *strictHandler) GetPbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string) {
+	var request GetPbxQueueVoicemailRequestObject
+
+	request.QueueUUID = queueUUID
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxQueueVoicemail(ctx, request.(GetPbxQueueVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxQueueVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxQueueVoicemailResponseObject); ok {
+		if err := validResponse.VisitGetPbxQueueVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListenedPbxQueueVoicemail operation middleware
+func (sh *strictHandler) ListenedPbxQueueVoicemail(w http.ResponseWriter, r *http.Request, queueUUID string, recordingSid string) {
+	var request ListenedPbxQueueVoicemailRequestObject
+
+	request.QueueUUID = queueUUID
+	request.RecordingSid = recordingSid
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListenedPbxQueueVoicemail(ctx, request.(ListenedPbxQueueVoicemailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListenedPbxQueueVoicemail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListenedPbxQueueVoicemailResponseObject); ok {
+		if err := validResponse.VisitListenedPbxQueueVoicemailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxTimeBaseds operation middleware
+func (sh *strictHandler) GetPbxTimeBaseds(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxTimeBasedsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxTimeBaseds(ctx, request.(GetPbxTimeBasedsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxTimeBaseds")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxTimeBasedsResponseObject); ok {
+		if err := validResponse.VisitGetPbxTimeBasedsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxTimeBased operation middleware
+func (sh *strictHandler) InsertPbxTimeBased(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxTimeBasedRequestObject
+
+	var body InsertPbxTimeBasedJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxTimeBased(ctx, request.(InsertPbxTimeBasedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxTimeBased")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxTimeBasedResponseObject); ok {
+		if err := validResponse.VisitInsertPbxTimeBasedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxTimeBased operation middleware
+func (sh *strictHandler) DeletePbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string) {
+	var request DeletePbxTimeBasedRequestObject
+
+	request.ConversationPbxTimeBasedUUID = conversationPbxTimeBasedUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxTimeBased(ctx, request.(DeletePbxTimeBasedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxTimeBased")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxTimeBasedResponseObject); ok {
+		if err := validResponse.VisitDeletePbxTimeBasedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxTimeBased operation middleware
+func (sh *strictHandler) GetPbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string) {
+	var request GetPbxTimeBasedRequestObject
+
+	request.ConversationPbxTimeBasedUUID = conversationPbxTimeBasedUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxTimeBased(ctx, request.(GetPbxTimeBasedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxTimeBased")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxTimeBasedResponseObject); ok {
+		if err := validResponse.VisitGetPbxTimeBasedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxTimeBased operation middleware
+func (sh *strictHandler) UpdatePbxTimeBased(w http.ResponseWriter, r *http.Request, conversationPbxTimeBasedUUID string) {
+	var request UpdatePbxTimeBasedRequestObject
+
+	request.ConversationPbxTimeBasedUUID = conversationPbxTimeBasedUUID
+
+	var body UpdatePbxTimeBasedJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxTimeBased(ctx, request.(UpdatePbxTimeBasedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxTimeBased")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxTimeBasedResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxTimeBasedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxTimeRanges operation middleware
+func (sh *strictHandler) GetPbxTimeRanges(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxTimeRangesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxTimeRanges(ctx, request.(GetPbxTimeRangesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxTimeRanges")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxTimeRangesResponseObject); ok {
+		if err := validResponse.VisitGetPbxTimeRangesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxTimeRange operation middleware
+func (sh *strictHandler) InsertPbxTimeRange(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxTimeRangeRequestObject
+
+	var body InsertPbxTimeRangeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxTimeRange(ctx, request.(InsertPbxTimeRangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxTimeRange")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxTimeRangeResponseObject); ok {
+		if err := validResponse.VisitInsertPbxTimeRangeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxTimeRange operation middleware
+func (sh *strictHandler) DeletePbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string) {
+	var request DeletePbxTimeRangeRequestObject
+
+	request.ConversationPbxTimeRangeUUID = conversationPbxTimeRangeUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxTimeRange(ctx, request.(DeletePbxTimeRangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxTimeRange")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxTimeRangeResponseObject); ok {
+		if err := validResponse.VisitDeletePbxTimeRangeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxTimeRange operation middleware
+func (sh *strictHandler) GetPbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string) {
+	var request GetPbxTimeRangeRequestObject
+
+	request.ConversationPbxTimeRangeUUID = conversationPbxTimeRangeUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxTimeRange(ctx, request.(GetPbxTimeRangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxTimeRange")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxTimeRangeResponseObject); ok {
+		if err := validResponse.VisitGetPbxTimeRangeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxTimeRange operation middleware
+func (sh *strictHandler) UpdatePbxTimeRange(w http.ResponseWriter, r *http.Request, conversationPbxTimeRangeUUID string) {
+	var request UpdatePbxTimeRangeRequestObject
+
+	request.ConversationPbxTimeRangeUUID = conversationPbxTimeRangeUUID
+
+	var body UpdatePbxTimeRangeJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxTimeRange(ctx, request.(UpdatePbxTimeRangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxTimeRange")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxTimeRangeResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxTimeRangeResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxVoicemailMailboxes operation middleware
+func (sh *strictHandler) GetPbxVoicemailMailboxes(w http.ResponseWriter, r *http.Request) {
+	var request GetPbxVoicemailMailboxesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxVoicemailMailboxes(ctx, request.(GetPbxVoicemailMailboxesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxVoicemailMailboxes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxVoicemailMailboxesResponseObject); ok {
+		if err := validResponse.VisitGetPbxVoicemailMailboxesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InsertPbxVoicemailMailbox operation middleware
+func (sh *strictHandler) InsertPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request) {
+	var request InsertPbxVoicemailMailboxRequestObject
+
+	var body InsertPbxVoicemailMailboxJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InsertPbxVoicemailMailbox(ctx, request.(InsertPbxVoicemailMailboxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InsertPbxVoicemailMailbox")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InsertPbxVoicemailMailboxResponseObject); ok {
+		if err := validResponse.VisitInsertPbxVoicemailMailboxResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeletePbxVoicemailMailbox operation middleware
+func (sh *strictHandler) DeletePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string) {
+	var request DeletePbxVoicemailMailboxRequestObject
+
+	request.ConversationPbxVoicemailMailboxUUID = conversationPbxVoicemailMailboxUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePbxVoicemailMailbox(ctx, request.(DeletePbxVoicemailMailboxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePbxVoicemailMailbox")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeletePbxVoicemailMailboxResponseObject); ok {
+		if err := validResponse.VisitDeletePbxVoicemailMailboxResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPbxVoicemailMailbox operation middleware
+func (sh *strictHandler) GetPbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string) {
+	var request GetPbxVoicemailMailboxRequestObject
+
+	request.ConversationPbxVoicemailMailboxUUID = conversationPbxVoicemailMailboxUUID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPbxVoicemailMailbox(ctx, request.(GetPbxVoicemailMailboxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPbxVoicemailMailbox")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPbxVoicemailMailboxResponseObject); ok {
+		if err := validResponse.VisitGetPbxVoicemailMailboxResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdatePbxVoicemailMailbox operation middleware
+func (sh *strictHandler) UpdatePbxVoicemailMailbox(w http.ResponseWriter, r *http.Request, conversationPbxVoicemailMailboxUUID string) {
+	var request UpdatePbxVoicemailMailboxRequestObject
+
+	request.ConversationPbxVoicemailMailboxUUID = conversationPbxVoicemailMailboxUUID
+
+	var body UpdatePbxVoicemailMailboxJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdatePbxVoicemailMailbox(ctx, request.(UpdatePbxVoicemailMailboxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdatePbxVoicemailMailbox")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdatePbxVoicemailMailboxResponseObject); ok {
+		if err := validResponse.VisitUpdatePbxVoicemailMailboxResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetConversationPermissions operation middleware
+func (sh *strictHandler) GetConversationPermissions(w http.ResponseWriter, r *http.Request) {
+	var request GetConversationPermissionsRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversationPermissions(ctx, request.(GetConversationPermissionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversationPermissions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetConversationPermissionsResponseObject); ok {
+		if err := validResponse.VisitGetConversationPermissionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetConversationMultimediaUploadURL operation middleware
 func (sh *strictHandler) GetConversationMultimediaUploadURL(w http.ResponseWriter, r *http.Request, extension string) {
 	var request GetConversationMultimediaUploadURLRequestObject
@@ -4150,6 +21894,116 @@ func (sh *strictHandler) GetConversationMultimediaUploadURL(w http.ResponseWrite
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetConversationMultimediaUploadURLResponseObject); ok {
 		if err := validResponse.VisitGetConversationMultimediaUploadURLResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetVirtualAgentBudget operation middleware
+func (sh *strictHandler) GetVirtualAgentBudget(w http.ResponseWriter, r *http.Request) {
+	var request GetVirtualAgentBudgetRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVirtualAgentBudget(ctx, request.(GetVirtualAgentBudgetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVirtualAgentBudget")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetVirtualAgentBudgetResponseObject); ok {
+		if err := validResponse.VisitGetVirtualAgentBudgetResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateVirtualAgentBudget operation middleware
+func (sh *strictHandler) UpdateVirtualAgentBudget(w http.ResponseWriter, r *http.Request) {
+	var request UpdateVirtualAgentBudgetRequestObject
+
+	var body UpdateVirtualAgentBudgetJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateVirtualAgentBudget(ctx, request.(UpdateVirtualAgentBudgetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateVirtualAgentBudget")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateVirtualAgentBudgetResponseObject); ok {
+		if err := validResponse.VisitUpdateVirtualAgentBudgetResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetVirtualAgentCapabilities operation middleware
+func (sh *strictHandler) GetVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request) {
+	var request GetVirtualAgentCapabilitiesRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVirtualAgentCapabilities(ctx, request.(GetVirtualAgentCapabilitiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVirtualAgentCapabilities")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetVirtualAgentCapabilitiesResponseObject); ok {
+		if err := validResponse.VisitGetVirtualAgentCapabilitiesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateVirtualAgentCapabilities operation middleware
+func (sh *strictHandler) UpdateVirtualAgentCapabilities(w http.ResponseWriter, r *http.Request) {
+	var request UpdateVirtualAgentCapabilitiesRequestObject
+
+	var body UpdateVirtualAgentCapabilitiesJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateVirtualAgentCapabilities(ctx, request.(UpdateVirtualAgentCapabilitiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateVirtualAgentCapabilities")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateVirtualAgentCapabilitiesResponseObject); ok {
+		if err := validResponse.VisitUpdateVirtualAgentCapabilitiesResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

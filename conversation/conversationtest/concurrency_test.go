@@ -42,9 +42,9 @@ func TestConcurrentUse(t *testing.T) {
 				if r, err := c.SearchConversationCannedMessagesWithResponse(ctx, gen.ConversationCannedMessagesSearch{ShortCode: ptr("w")}); err != nil || r.StatusCode() != 200 {
 					errs <- fmt.Errorf("search: %v", err)
 				}
-				status := gen.ConversationWebchatQueueStatusUpdateRequestAgentStatusAvailable
+				status := gen.ConversationAgentStatusAvailable
 				if i%2 == 0 {
-					status = gen.ConversationWebchatQueueStatusUpdateRequestAgentStatusBusy
+					status = gen.ConversationAgentStatusBusy
 				}
 				if r, err := c.UpdateConversationWebchatQueueStatusWithResponse(ctx, "general", gen.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: ptr(status)}); err != nil || r.StatusCode() != 204 {
 					errs <- fmt.Errorf("status: %v", err)

@@ -95,27 +95,27 @@ func (s *Server) seedDemo() {
 		CustomerGreeting: ptr("Questions about your cart? We are here to help."),
 		DepartmentOids:   []int{int(*sales.ConversationDepartmentOid)},
 		TimeOnPage:       ptr(int32(30)),
-		VisitorType:      ptr("all"),
+		VisitorType:      ptr(gen.ConversationEngagementVisitorTypeAll),
 	})
 	s.AddEngagement(gen.ConversationEngagement{
 		EngagementName:   ptr("Returning visitor"),
 		CustomerGreeting: ptr("Welcome back! Need help finding anything?"),
 		DepartmentOids:   []int{int(*support.ConversationDepartmentOid)},
 		TimeOnPage:       ptr(int32(60)),
-		VisitorType:      ptr("returning"),
+		VisitorType:      ptr(gen.ConversationEngagementVisitorTypeReturning),
 	})
 
 	s.AddQueueStatus(gen.ConversationWebchatQueueStatus{
 		QueueName: ptr("general"),
 		Agents: []gen.ConversationWebchatQueueStatusAgent{
 			{
-				AgentStatus:                 ptr(gen.ConversationWebchatQueueStatusAgentAgentStatusAvailable),
+				AgentStatus:                 ptr(gen.ConversationAgentStatusAvailable),
 				ConversationParticipantARN:  ptr(s.cfg.agentARN),
 				ConversationParticipantName: ptr(s.cfg.agentName),
 				NextRoundRobin:              ptr(true),
 			},
 			{
-				AgentStatus:                 ptr(gen.ConversationWebchatQueueStatusAgentAgentStatusBusy),
+				AgentStatus:                 ptr(gen.ConversationAgentStatusBusy),
 				ConversationParticipantARN:  ptr("arn:fake:conversation:user/agent-riley"),
 				ConversationParticipantName: ptr("Riley Agent"),
 				NextRoundRobin:              ptr(false),

@@ -35,7 +35,7 @@ func ExampleNewServer() {
 		fmt.Println(err)
 		return
 	}
-	for _, s := range page.Conversations {
+	for _, s := range page.Items {
 		if s.UnreadMessages != nil && *s.UnreadMessages {
 			fmt.Println("unread:", *s.LastConversationMessageBody)
 			if err := srv.Client.MarkRead(ctx, *s.ConversationUUID); err != nil {
@@ -97,13 +97,13 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	resp, err := c.CannedMessages(context.Background())
+	canned, err := c.CannedMessages(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, m := range resp.ConversationCannedMessages {
-		fmt.Println(*m.ShortCode)
+	for _, m := range canned {
+		fmt.Println(m.GetShortCode())
 	}
 	// Output:
 	// hello

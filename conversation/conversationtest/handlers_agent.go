@@ -108,7 +108,7 @@ func (h handlers) UpdateConversationWebchatQueueStatus(_ context.Context, req ge
 	if req.Body == nil || req.Body.AgentStatus == nil {
 		return nil, badRequest("agent_status is required")
 	}
-	status := gen.ConversationWebchatQueueStatusAgentAgentStatus(*req.Body.AgentStatus)
+	status := *req.Body.AgentStatus
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.findQueueLocked(req.QueueName)

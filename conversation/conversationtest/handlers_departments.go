@@ -69,21 +69,11 @@ func (h handlers) UpdateConversationDepartment(_ context.Context, req gen.Update
 	if err := checkOidMatch(d.ConversationDepartmentOid, oid, "conversation_department_oid"); err != nil {
 		return nil, err
 	}
-	deleting := d.DeleteMe != nil && *d.DeleteMe
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.st.departments[oid]
+	_, ok := s.st.departments[oid]
 	if !ok {
 		return nil, notFound("department", strconv.Itoa(int(oid)))
-	}
-	if deleting {
-		delete(s.st.departments, oid)
-		gone := clone(old)
-		return gen.UpdateConversationDepartment200JSONResponse{
-			ConversationDepartment: &gone,
-			Metadata:               okMeta(),
-			Success:                ptr(true),
-		}, nil
 	}
 	if err := checkDepartment(&d); err != nil {
 		return nil, err

@@ -149,7 +149,7 @@ func genClient(t testing.TB, srv *conversationtest.Server, v *validator, key str
 	c, err := gen.NewClientWithResponses(srv.URL,
 		gen.WithHTTPClient(&http.Client{Transport: v}),
 		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("X-UltraCart-Api-Version", "2016-10-01")
+			req.Header.Set("X-UltraCart-Api-Version", "2017-03-01")
 			req.Header.Set("Accept", "application/json")
 			if key != "" {
 				req.Header.Set("x-ultracart-simple-key", key)

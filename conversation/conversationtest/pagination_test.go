@@ -104,13 +104,13 @@ func TestConversationsFilters(t *testing.T) {
 		}
 		return names(r.JSON200.Conversations, func(s gen.ConversationSummary) *string { return s.ConversationUUID })
 	}
-	if got := list(gen.GetConversationsParams{Medium: ptr("sms")}); !slices.Equal(got, []string{"conv-04", "conv-02", "conv-00"}) {
+	if got := list(gen.GetConversationsParams{Medium: ptr(gen.ConversationMediumSms)}); !slices.Equal(got, []string{"conv-04", "conv-02", "conv-00"}) {
 		t.Errorf("sms = %q", got)
 	}
-	if got := list(gen.GetConversationsParams{Medium: ptr("websocket")}); !slices.Equal(got, []string{"conv-05", "conv-03", "conv-01"}) {
+	if got := list(gen.GetConversationsParams{Medium: ptr(gen.ConversationMediumWebsocket)}); !slices.Equal(got, []string{"conv-05", "conv-03", "conv-01"}) {
 		t.Errorf("websocket = %q", got)
 	}
-	if got := list(gen.GetConversationsParams{Medium: ptr("fax")}); len(got) != 0 {
+	if got := list(gen.GetConversationsParams{Medium: ptr(gen.ConversationMedium("fax"))}); len(got) != 0 {
 		t.Errorf("fax = %q", got)
 	}
 	// before is strict: a conversation active exactly at that instant is excluded.
@@ -118,7 +118,7 @@ func TestConversationsFilters(t *testing.T) {
 	if got := list(gen.GetConversationsParams{Before: ptr(before)}); !slices.Equal(got, []string{"conv-02", "conv-01", "conv-00"}) {
 		t.Errorf("before %s = %q", before, got)
 	}
-	if got := list(gen.GetConversationsParams{Before: ptr(before), Medium: ptr("websocket")}); !slices.Equal(got, []string{"conv-01"}) {
+	if got := list(gen.GetConversationsParams{Before: ptr(before), Medium: ptr(gen.ConversationMediumWebsocket)}); !slices.Equal(got, []string{"conv-01"}) {
 		t.Errorf("before + websocket = %q", got)
 	}
 

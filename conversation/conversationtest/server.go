@@ -145,13 +145,13 @@ func (s *Server) Close() {
 // routes wires the generated std-http router, behind authentication, fault
 // injection and validation, next to the upload endpoint.
 func (s *Server) routes() http.Handler {
-	strict := gen.NewStrictHandlerWithOptions(handlers{s}, nil, gen.StrictHTTPServerOptions{
+	strict := gen.NewStrictHandlerWithOptions(handlers{s: s}, nil, gen.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  s.requestError,
 		ResponseErrorHandlerFunc: s.responseError,
 	})
 	api := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{
 		BaseURL:          BasePath,
-		BaseRouter:       http.NewServeMux(),
+		BaseRouter:       newOpMux(),
 		ErrorHandlerFunc: s.requestError,
 	})
 	mux := http.NewServeMux()
@@ -202,6 +202,10 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 			writeError(rec, http.StatusUnauthorized, msg, "", nil)
 			return
 		}
+		if !served[op] {
+			writeError(rec, http.StatusNotImplemented, "the fake does not serve "+op+" yet", "", nil)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBodyBytes))
 		if err != nil {
 			var tooLarge *http.MaxBytesError
@@ -217,7 +221,9 @@ func (s *Server) apiMiddleware(next http.Handler) http.Handler {
 			writeError(rec, http.StatusBadRequest, err.Error(), "", nil)
 			return
 		}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), originKey{}, origin(r))))
+		ctx := context.WithValue(r.Context(), originKey{}, origin(r))
+		ctx = withRoute(ctx, routed{pattern: r.Method + " " + BasePath + route.Path, params: pathParams})
+		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
 }
 
@@ -312,4 +318,20 @@ func pathEscapeKey(key string) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
+}
+
+// served are the operations the fake implements.
+var served = map[string]bool{}
+
+func init() {
+	for _, op := range strings.Fields(`getAgentKeepAlive getAgentWebsocketAuthorization getConversation
+		getConversationCannedMessages getConversationContext getConversationDepartments
+		getConversationEngagements getConversationMessages getConversationMultimediaUploadUrl
+		getConversationWebchatQueueStatuses getConversations insertConversationCannedMessage
+		insertConversationDepartment insertConversationEngagement joinConversation leaveConversation
+		markReadConversation searchConversationCannedMessages startConversation
+		updateConversationCannedMessage updateConversationDepartment updateConversationEngagement
+		updateConversationWebchatQueueStatus`) {
+		served[op] = true
+	}
 }

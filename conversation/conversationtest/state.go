@@ -301,7 +301,6 @@ func (s *Server) putDepartmentLocked(d gen.ConversationDepartment) gen.Conversat
 	if emptyStr(d.MerchantID) {
 		d.MerchantID = ptr(s.cfg.merchantID)
 	}
-	d.DeleteMe = nil
 	s.st.departments[*d.ConversationDepartmentOid] = d
 	return d
 }

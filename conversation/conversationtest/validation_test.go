@@ -31,7 +31,7 @@ func TestRequestValidation(t *testing.T) {
 		{"missing required body", "POST", "/departments", "", 400},
 		{"body not an object", "PUT", "/conversations", `[1,2]`, 400},
 		{"unknown path", "GET", "/nothing/here", "", 404},
-		{"wrong method", "DELETE", "/canned_messages", "", 405},
+		{"wrong method", "PATCH", "/canned_messages", "", 405},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestBusinessValidation(t *testing.T) {
 	r5, _ := c.StartConversationWithResponse(ctx, gen.ConversationStartRequest{ConversationWebchatQueueUUID: ptr("nope")})
 	checkError(t, r5.HTTPResponse, r5.Body, 400)
 	r6, _ := c.UpdateConversationWebchatQueueStatusWithResponse(ctx, "no-such-queue", gen.ConversationWebchatQueueStatusUpdateRequest{
-		AgentStatus: ptr(gen.ConversationWebchatQueueStatusUpdateRequestAgentStatusBusy),
+		AgentStatus: ptr(gen.ConversationAgentStatusBusy),
 	})
 	checkError(t, r6.HTTPResponse, r6.Body, 400)
 	r7, _ := c.GetConversationWithResponse(ctx, "missing", nil)

@@ -81,7 +81,7 @@ func sampleContext(c *gen.Conversation, merchantID string) gen.ConversationWebch
 		},
 	}
 
-	order := func(n int, stage gen.OrderCurrentStage, daysAgo int, item, desc string, qty, unit float64) gen.Order {
+	order := func(n int, stage gen.OrderStage, daysAgo int, item, desc string, qty, unit float64) gen.Order {
 		sub := qty * unit
 		return gen.Order{
 			OrderID:      ptr(fmt.Sprintf("%s-%s-%04d", merchantID, id, n)),
@@ -114,8 +114,8 @@ func sampleContext(c *gen.Conversation, merchantID string) gen.ConversationWebch
 		Cart:       cart,
 		CurrentURL: ptr(store + "/checkout/cart"),
 		Orders: []gen.Order{
-			order(1, gen.OrderCurrentStageCompletedOrder, 42, "HOODIE-GRAY-L", "Fleece hoodie, gray, L", 1, 44.00),
-			order(2, gen.OrderCurrentStageShippingDepartment, 3, "SOCKS-3PK", "Wool socks, 3 pack", 2, 14.50),
+			order(1, gen.OrderStageCompletedOrder, 42, "HOODIE-GRAY-L", "Fleece hoodie, gray, L", 1, 44.00),
+			order(2, gen.OrderStageShippingDepartment, 3, "SOCKS-3PK", "Wool socks, 3 pack", 2, 14.50),
 		},
 		PageView: []gen.HitPageView{
 			{URL: ptr(store + "/"), Title: ptr("Example Store"), TimeOnPage: ptr(35.0), Method: ptr("GET")},

@@ -78,31 +78,35 @@ func startFake() (*conversationtest.Server, string, func(), error) {
 // agentDay exercises the API as a support agent would.
 func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *conversationtest.Server) error {
 	step := func(format string, args ...any) { fmt.Fprintf(out, "• "+format+"\n", args...) }
+	explain := func(text string) { fmt.Fprintf(out, "  (%s)\n", text) }
 
-	// Queues first: is anyone waiting?
+	// Webchat queues hold the customers waiting for an agent; an agent who
+	// marks themselves available in a queue is offered its customers.
 	queues, err := c.WebchatQueueStatuses(ctx)
 	if err != nil {
 		return err
 	}
-	for _, q := range queues.QueueStatuses {
-		step("queue %q: %d agents, %d customers waiting", str(q.QueueName), len(q.Agents), len(q.QueueEntries))
-		status := conversation.AgentAvailable
-		if err := c.UpdateWebchatQueueStatus(ctx, str(q.QueueName), &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
+	explain("a webchat queue holds customers waiting for an agent")
+	for _, q := range queues {
+		step("queue %q: %s, %s waiting", q.GetQueueName(), plural(len(q.Agents), "agent"), plural(len(q.QueueEntries), "customer"))
+		status := conversation.ConversationAgentStatusAvailable
+		if err := c.UpdateWebchatQueueStatus(ctx, q.GetQueueName(), &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
 			return err
 		}
-		step("  marked myself %s in %q", status, str(q.QueueName))
+		step("  set my status in %q to %s, so its customers can be routed to me", q.GetQueueName(), status)
 	}
 	if err := c.KeepAlive(ctx); err != nil {
 		return err
 	}
+	step("sent a keep-alive (an agent's session ends without one; RunKeepAlive sends them in the background)")
 
 	depts, err := c.Departments(ctx)
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(depts.ConversationDepartments))
-	for _, d := range depts.ConversationDepartments {
-		names = append(names, str(d.DepartmentName))
+	names := make([]string, 0, len(depts))
+	for _, d := range depts {
+		names = append(names, d.GetDepartmentName())
 	}
 	step("departments: %v", names)
 
@@ -118,14 +122,14 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 		}
 		n++
 	}
-	step("%d conversations; newest: %q with %s", n, str(first.LastConversationMessageBody), str(first.LastConversationParticipantName))
+	step("%s; newest: %q from %s", plural(n, "conversation"), first.GetLastConversationMessageBody(), first.GetLastConversationParticipantName())
 
 	// A new conversation: join it, read it, follow its messages.
 	started, err := c.StartConversation(ctx, &conversation.ConversationStartRequest{})
 	if err != nil {
 		return err
 	}
-	id := str(started.Conversation.ConversationUUID)
+	id := started.GetConversationUUID()
 	step("started conversation %s", id)
 	if err := c.JoinConversation(ctx, id, nil); err != nil {
 		return err
@@ -137,9 +141,9 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 		for _, body := range []string{"Hello! Is my order shipped yet?", "It's order DEMO-0001."} {
 			time.Sleep(150 * time.Millisecond)
 			_, _ = srv.AddMessage(id, conversation.ConversationMessage{
-				AuthorConversationParticipantName: ptr("Jane Doe"),
-				AuthorConversationParticipantARN:  ptr("arn:fake:conversation:user/customer-jane"),
-				Body:                              ptr(body),
+				AuthorConversationParticipantName: conversation.Ptr("Jane Doe"),
+				AuthorConversationParticipantARN:  conversation.Ptr("arn:fake:conversation:user/customer-jane"),
+				Body:                              conversation.Ptr(body),
 			})
 		}
 	}()
@@ -150,7 +154,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 			stopFollowing()
 			return err
 		}
-		step("  new message from %s: %q", str(m.AuthorConversationParticipantName), str(m.Body))
+		step("  new message from %s: %q", m.GetAuthorConversationParticipantName(), m.GetBody())
 		if got++; got == 2 {
 			break
 		}
@@ -164,38 +168,42 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	if err != nil {
 		return err
 	}
-	step("conversation has %d messages, unread: %t", len(conv.Conversation.Messages), deref(conv.Conversation.UnreadMessages))
+	step("conversation has %s, unread: %t", plural(len(conv.Messages), "message"), conv.GetUnreadMessages())
 	if err := c.MarkRead(ctx, id); err != nil {
 		return err
 	}
 	step("marked it read")
 
-	found, err := c.SearchCannedMessages(ctx, &conversation.ConversationCannedMessagesSearch{ShortCode: ptr("ship")})
+	// Canned messages are an agent's saved replies, found by a short code.
+	found, err := c.SearchCannedMessages(ctx, &conversation.ConversationCannedMessagesSearch{ShortCode: conversation.Ptr("ship")})
 	if err != nil {
 		return err
 	}
-	for _, m := range found.ConversationCannedMessages {
-		step("canned reply %q: %q", str(m.ShortCode), str(m.CannedMessage))
+	explain("canned messages are saved replies an agent inserts by short code")
+	for _, m := range found {
+		step("canned message %q: %q", m.GetShortCode(), m.GetCannedMessage())
 	}
 
 	up, err := c.UploadMultimedia(ctx, "png", "", []byte("\x89PNG demo bytes"))
 	if err != nil {
 		return err
 	}
-	step("uploaded an image: key %s", str(up.Key))
+	step("uploaded an image: key %s", up.GetKey())
 
 	if err := c.LeaveConversation(ctx, id); err != nil {
 		return err
 	}
 	step("left the conversation")
 
-	// Errors carry what UltraCart said, and match sentinels.
-	_, err = c.UpdateCannedMessage(ctx, 999999, &conversation.ConversationCannedMessage{ShortCode: ptr("nope")})
+	// Errors carry what UltraCart said, and match sentinels. This update is
+	// wrong on purpose (no canned message has oid 999999), to show one.
+	_, err = c.UpdateCannedMessage(ctx, 999999, &conversation.ConversationCannedMessage{ShortCode: conversation.Ptr("nope")})
 	var apiErr *conversation.APIError
-	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("expected an API error for a missing canned message, got %v", err)
+	if !errors.As(err, &apiErr) || !errors.Is(err, conversation.ErrBadRequest) {
+		return fmt.Errorf("expected a 400 API error for a missing canned message, got %v", err)
 	}
-	step("updating a missing canned message: %d %s", apiErr.StatusCode, apiErr.DeveloperMessage)
+	step("on purpose, updated a canned message that does not exist: %d %s", apiErr.StatusCode, apiErr.DeveloperMessage)
+	explain("errors.As gives the *APIError; errors.Is(err, conversation.ErrBadRequest) matches its status")
 	fmt.Fprintln(out, "\nDone.")
 	return nil
 }
@@ -206,36 +214,32 @@ func readOnly(ctx context.Context, out io.Writer, c *conversation.Client) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "• %d webchat queues\n", len(queues.QueueStatuses))
+	fmt.Fprintf(out, "• %s\n", plural(len(queues), "webchat queue"))
 	depts, err := c.Departments(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "• %d departments\n", len(depts.ConversationDepartments))
+	fmt.Fprintf(out, "• %s\n", plural(len(depts), "department"))
 	canned, err := c.CannedMessages(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "• %d canned messages\n", len(canned.ConversationCannedMessages))
+	fmt.Fprintf(out, "• %s\n", plural(len(canned), "canned message"))
 	page, err := c.ListConversations(ctx, &conversation.ListConversationsOptions{Limit: 5})
 	if err != nil {
 		return err
 	}
-	for _, s := range page.Conversations {
-		fmt.Fprintf(out, "• conversation %s (%s): %q\n", str(s.ConversationUUID), deref(s.Medium), str(s.LastConversationMessageBody))
+	for _, s := range page.Items {
+		fmt.Fprintf(out, "• conversation %s (%s): %q\n", s.GetConversationUUID(), s.GetMedium(), s.GetLastConversationMessageBody())
 	}
 	fmt.Fprintln(out, "\nDone.")
 	return nil
 }
 
-func ptr[T any](v T) *T { return &v }
-
-func str(p *string) string { return deref(p) }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p != nil {
-		return *p
+// plural is "1 customer", "2 customers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return zero
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -27,7 +27,7 @@ func TestQuickstartAgainstEmbeddedFake(t *testing.T) {
 		"marked it read",
 		"uploaded an image: key ",
 		"left the conversation",
-		"updating a missing canned message: 400",
+		"updated a canned message that does not exist: 400",
 		"Done.",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// op is one operation as the wrapper method sees it.
+type op struct {
+	ID          string // operationId
+	GoName      string // oapi-codegen's name: GetPbxAddress
+	Method      string // the Client method
+	HTTPMethod  string
+	Path        string
+	Summary     string
+	Description string
+	Doc         string // x-go-doc
+	Idempotent  bool
+
+	PathArgs []pathArg
+	Query    []queryParam // in the Params struct's order
+	Body     *bodyArg
+	Result   result
+}
+
+type pathArg struct {
+	Name   string // Go argument name, as gen's builder names it
+	Wire   string // name in the path template
+	GoType string // gen's builder type: string, int32, int64
+	Time   string // x-go-time
+	// Reserved are values that would make the path another operation's:
+	// GET /pbx/hardware_phone/{uuid} with "manufacturers" is
+	// getPbxHardwarePhoneManufacturers.
+	Reserved []string
+}
+
+type queryParam struct {
+	Field    string // Params struct field
+	Wire     string
+	GenType  string // Params field type: *string, *int32, *bool, *ConversationMedium
+	Required bool
+	Desc     string
+	Time     string // x-go-time
+	Min, Max int
+}
+
+type bodyArg struct {
+	Name     string // Go argument name
+	Type     string // model type the body is
+	Required bool
+	Desc     string
+}
+
+type resultKind int
+
+const (
+	resultVoid    resultKind = iota // no documented body: returns error
+	resultNone                      // an envelope without payload (BaseResponse)
+	resultPayload                   // the one payload property
+	resultWhole                     // several payload properties: the whole response
+	resultPage                      // a paged list
+)
+
+type result struct {
+	Kind     resultKind
+	Response *genType  // the response model
+	Payload  *genField // for resultPayload and resultPage
+	Envelope []string  // envelope fields present: Success, Error, Metadata, Warning
+}
+
+var envelopeProps = map[string]string{"success": "Success", "error": "Error", "metadata": "Metadata", "warning": "Warning"}
+
+func loadOperations(specPath string, g *genPkg) ([]*op, error) {
+	doc, err := openapi3.NewLoader().LoadFromFile(specPath)
+	if err != nil {
+		return nil, err
+	}
+	var ops []*op
+	var errs []string
+	for path, item := range doc.Paths.Map() {
+		for method, o := range item.Operations() {
+			x, err := newOp(g, path, method, o)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", o.OperationID, err))
+				continue
+			}
+			ops = append(ops, x)
+		}
+	}
+	reserveLiterals(ops)
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	slices.SortFunc(ops, func(a, b *op) int { return cmp.Compare(a.Method, b.Method) })
+	for i := 1; i < len(ops); i++ {
+		if ops[i].Method == ops[i-1].Method {
+			return nil, fmt.Errorf("%s and %s both make method %s", ops[i-1].ID, ops[i].ID, ops[i].Method)
+		}
+	}
+	return ops, nil
+}
+
+func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
+	b := g.builders[strings.ToLower(o.OperationID)]
+	if b == nil {
+		return nil, fmt.Errorf("gen/ has no builder New<%s>Request", o.OperationID)
+	}
+	x := &op{ID: o.OperationID, GoName: b.Name, Method: b.Name, HTTPMethod: method, Path: path,
+		Summary: o.Summary, Description: o.Description}
+	if v, ok := o.Extensions["x-go-method"].(string); ok {
+		x.Method = v
+	}
+	if v, ok := o.Extensions["x-go-doc"].(string); ok {
+		x.Doc = v
+	}
+	idem, ok := o.Extensions["x-idempotent"].(bool)
+	if !ok {
+		return nil, fmt.Errorf("x-idempotent (true or false) is required on every operation")
+	}
+	x.Idempotent = idem
+
+	byName := map[string]*openapi3.Parameter{}
+	for _, p := range o.Parameters {
+		byName[p.Value.Name] = p.Value
+	}
+	// Path arguments: the builder takes them in the template's order.
+	var builderPath []builderParam
+	for _, p := range b.Params[1:] {
+		if p.Name != "params" && p.Name != "body" {
+			builderPath = append(builderPath, p)
+		}
+	}
+	wires := pathTemplate.FindAllStringSubmatch(path, -1)
+	if len(wires) != len(builderPath) {
+		return nil, fmt.Errorf("path %s has %d parameters, builder %d", path, len(wires), len(builderPath))
+	}
+	for i, w := range wires {
+		p := byName[w[1]]
+		if p == nil || p.In != "path" {
+			return nil, fmt.Errorf("path parameter %s not declared", w[1])
+		}
+		a := pathArg{Name: builderPath[i].Name, Wire: w[1], GoType: builderPath[i].Type}
+		a.Time, _ = p.Extensions["x-go-time"].(string)
+		x.PathArgs = append(x.PathArgs, a)
+	}
+
+	if params := g.byName[b.Name+"Params"]; params != nil {
+		for _, f := range params.Fields {
+			p := byName[f.Form]
+			if p == nil || p.In != "query" {
+				return nil, fmt.Errorf("query parameter %s not declared", f.Form)
+			}
+			q := queryParam{Field: f.Name, Wire: f.Form, GenType: f.Type, Required: p.Required, Desc: p.Description}
+			q.Time, _ = p.Extensions["x-go-time"].(string)
+			if s := p.Schema.Value; s.Type.Is("integer") {
+				q.Min, q.Max = 1, math.MaxInt32
+				if s.Min != nil {
+					q.Min = int(*s.Min)
+				}
+				if s.Max != nil {
+					q.Max = int(*s.Max)
+				}
+			}
+			x.Query = append(x.Query, q)
+		}
+	}
+
+	if rb := o.RequestBody; rb != nil {
+		bodyType := g.byName[b.Name+"JSONRequestBody"]
+		if bodyType == nil || bodyType.Alias == "" {
+			return nil, fmt.Errorf("gen/ has no %sJSONRequestBody alias", b.Name)
+		}
+		name, _ := o.Extensions["x-codegen-request-body-name"].(string)
+		if name == "" {
+			return nil, fmt.Errorf("x-codegen-request-body-name missing")
+		}
+		x.Body = &bodyArg{Name: lowerCamel(name), Type: bodyType.Alias, Required: rb.Value.Required, Desc: rb.Value.Description}
+	}
+
+	ok200 := o.Responses.Value("200")
+	if ok200 == nil {
+		x.Result = result{Kind: resultVoid}
+		return x, nil
+	}
+	mt := ok200.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Ref == "" {
+		return nil, fmt.Errorf("200 response is not a $ref to a schema")
+	}
+	schema := strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/")
+	resp := g.bySchema[schema]
+	if resp == nil || !resp.Struct {
+		return nil, fmt.Errorf("gen/ has no model for %s", schema)
+	}
+	x.Result.Response = resp
+	var payload []*genField
+	for _, f := range resp.Fields {
+		if name, ok := envelopeProps[f.JSON]; ok {
+			x.Result.Envelope = append(x.Result.Envelope, name)
+		} else {
+			payload = append(payload, f)
+		}
+	}
+	paged := false
+	for _, q := range x.Query {
+		paged = paged || q.Wire == "_offset"
+	}
+	switch {
+	case len(payload) == 0:
+		x.Result.Kind = resultNone
+	case len(payload) == 1 && paged && strings.HasPrefix(payload[0].Type, "[]") && slices.Contains(x.Result.Envelope, "Metadata"):
+		x.Result.Kind, x.Result.Payload = resultPage, payload[0]
+	case len(payload) == 1:
+		x.Result.Kind, x.Result.Payload = resultPayload, payload[0]
+	default:
+		x.Result.Kind = resultWhole
+	}
+	return x, nil
+}
+
+var pathTemplate = regexp.MustCompile(`\{([^}]+)\}`)
+
+// lowerCamel turns a snake_case wire name into a Go argument name.
+func lowerCamel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			r := []rune(parts[i])
+			r[0] = unicode.ToUpper(r[0])
+			parts[i] = string(r)
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// reserveLiterals finds, for each path parameter, the values that would
+// route the request to another operation of the same HTTP method: those
+// where another path template has a literal segment and matches every other
+// segment.
+func reserveLiterals(ops []*op) {
+	for _, o := range ops {
+		segs := strings.Split(o.Path, "/")
+		for i, a := range o.PathArgs {
+			pos := slices.Index(segs, "{"+a.Wire+"}")
+			for _, other := range ops {
+				if other == o || other.HTTPMethod != o.HTTPMethod {
+					continue
+				}
+				os := strings.Split(other.Path, "/")
+				if len(os) != len(segs) || strings.HasPrefix(os[pos], "{") {
+					continue
+				}
+				match := true
+				for k := range segs {
+					if k != pos && segs[k] != os[k] && !strings.HasPrefix(segs[k], "{") && !strings.HasPrefix(os[k], "{") {
+						match = false
+					}
+				}
+				if match && !slices.Contains(o.PathArgs[i].Reserved, os[pos]) {
+					o.PathArgs[i].Reserved = append(o.PathArgs[i].Reserved, os[pos])
+				}
+			}
+			slices.Sort(o.PathArgs[i].Reserved)
+		}
+	}
+}
