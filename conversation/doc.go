@@ -1,6 +1,25 @@
 // Package conversation is a client for the UltraCart Conversation API: the
-// webchat and SMS support desk behind UltraCart (conversations, messages,
-// canned messages, departments, engagements, webchat queues and agents).
+// webchat, SMS and phone (PBX) support desk behind UltraCart and its AI agent
+// (conversations and messages, canned messages, departments, engagements,
+// webchat queues, agent profiles, knowledge base and MCP servers, and the
+// PBX: phone numbers, queues, menus, audio, voicemail, hardware phones, call
+// records, classes of service). It speaks release 4.1.70 of the API: all 128
+// operations.
+//
+// The models (ConversationSummary, ConversationPbxQueue, ...) are aliases of
+// the types of package gen, which oapi-codegen writes from the API's
+// OpenAPI spec; their fields and field docs are listed there
+// (go doc github.com/ultracart-community/ultracart-go/gen ConversationSummary).
+// Every optional field is a pointer or a nil slice, so "absent" and "zero"
+// stay apart, and has a nil-safe getter: summary.GetConversationUUID() is ""
+// when the field is absent, and getters of nested models chain
+// (conv.GetConversation().GetMedium()). Build requests with Ptr:
+//
+//	conversation.ConversationCannedMessage{ShortCode: conversation.Ptr("hello")}
+//
+// Each enum has one Go type with one set of constants, however many fields
+// share its values (ConversationMedium, ConversationAgentStatus, ...); a value
+// the service adds later still decodes.
 //
 // Create one Client and share it; it is safe for concurrent use:
 //
@@ -11,35 +30,40 @@
 //
 // # Operations
 //
-// Every operation of the API is a method; its doc names the operationId:
+// Every operation is a method, generated from the spec; its doc names the
+// operationId in parentheses (docs/OPERATIONS.md lists them all). A method's
+// name is the operationId in Go spelling (getPbxAddresses is GetPbxAddresses)
+// unless that reads badly (getConversationDepartments is Departments,
+// getConversations is ListConversations). Its arguments are the context, the
+// path values, a required body as a pointer, and the optional query
+// parameters in an options struct whose zero value sends none of them.
 //
-//	getAgentKeepAlive                      KeepAlive, RunKeepAlive
-//	getAgentWebsocketAuthorization         AgentWebsocketAuthorization
-//	getConversation                        GetConversation
-//	getConversationCannedMessages          CannedMessages
-//	getConversationContext                 WebchatContext
-//	getConversationDepartments             Departments
-//	getConversationEngagements             Engagements
-//	getConversationMessages                Messages, MessagesSinceEpoch, FollowMessages
-//	getConversationMultimediaUploadUrl     MultimediaUploadURL, UploadMultimedia
-//	getConversationWebchatQueueStatuses    WebchatQueueStatuses
-//	getConversations                       ListConversations, AllConversations
-//	insertConversationCannedMessage        InsertCannedMessage
-//	insertConversationDepartment           InsertDepartment
-//	insertConversationEngagement           InsertEngagement
-//	joinConversation                       JoinConversation
-//	leaveConversation                      LeaveConversation
-//	markReadConversation                   MarkRead
-//	searchConversationCannedMessages       SearchCannedMessages
-//	startConversation                      StartConversation
-//	updateConversationCannedMessage        UpdateCannedMessage
-//	updateConversationDepartment           UpdateDepartment
-//	updateConversationEngagement           UpdateEngagement
-//	updateConversationWebchatQueueStatus   UpdateWebchatQueueStatus
+// What a method returns follows one rule. UltraCart wraps each payload in an
+// envelope (success, error, metadata, warning); the method returns the
+// payload: the conversation for GetConversation, the departments for
+// Departments, the string for a payload that is one. A paged list
+// (getConversations, searchPbxCalls) returns a *Page with the items and the
+// result set, and an iterator walks all of them (AllConversations,
+// AllPbxCalls; AllConversationsMatching walks a conversation search). A
+// response of several payload fields, or without an envelope, is returned
+// whole; an operation with no payload returns only an error. A payload the
+// service left out is its zero value, never nil. The envelope's metadata and
+// warning, the status and the headers are there for the asking:
+//
+//	var info conversation.ResponseInfo
+//	conv, err := c.GetConversation(ctx, id, nil, conversation.WithResponseInfo(&info))
 //
 // Arguments are checked before anything is sent: an empty, "." or ".." path
-// value, an oid outside 1..2147483647, a page size outside 1..200 or a missing
-// body fail with an *ArgumentError naming the argument.
+// value, one with control characters, one that would make the path another
+// operation's ("manufacturers" as a hardware phone's uuid), an object id
+// outside 1..2147483647, a page size outside its documented bounds or a
+// missing body fail with an *ArgumentError naming the argument.
+//
+// Beyond one call per operation: AllConversations, AllPbxCalls and
+// AllConversationsMatching iterate over paged results; FollowMessages polls
+// a conversation's new messages; RunKeepAlive keeps an agent's session
+// alive; UploadMultimedia uploads a file to the presigned URL without
+// sending the key there.
 //
 // # Errors
 //
@@ -60,9 +84,10 @@
 // backoff and jitter, within a bounded number of attempts and total wait.
 // Waits end with the context, and a Retry-After past the context's deadline
 // or the policy's MaxRetryAfter returns the 429 at once. An operation that
-// would act twice if repeated (the inserts and startConversation) is retried
-// only when the failure proves the service did not act: a 429, or no
-// connection made. Change it with WithRetryPolicy, WithRetryer or
+// would act twice if repeated (the inserts, purchasePbxPhoneNumber,
+// startConversation, regenerating a password: see docs/OPERATIONS.md) is
+// retried only when the failure proves the service did not act: a 429, or
+// no connection made. Change it with WithRetryPolicy, WithRetryer or
 // WithoutRetries.
 //
 // # Credentials

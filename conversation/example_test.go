@@ -2,6 +2,7 @@ package conversation_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -221,4 +222,80 @@ func ExampleClient_FollowMessages() {
 	// message 1
 	// message 2
 	// message 3
+}
+
+func ExampleWithResponseInfo() {
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"success":true,"conversation":{"conversation_uuid":"conv-1","medium":"sms"},`+
+			`"warning":{"warning_message":"participant list truncated"}}`)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The method returns the conversation; the rest of the response is
+	// there for the asking.
+	var info conversation.ResponseInfo
+	conv, err := c.GetConversation(context.Background(), "conv-1", nil, conversation.WithResponseInfo(&info))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(conv.GetConversationUUID(), conv.GetMedium() == conversation.ConversationMediumSms)
+	fmt.Println(info.StatusCode, info.Warning.GetWarningMessage())
+	// Output:
+	// conv-1 true
+	// 200 participant list truncated
+}
+
+func ExamplePtr() {
+	// Optional fields are pointers: Ptr builds them in place.
+	msg := conversation.ConversationCannedMessage{
+		ShortCode:     conversation.Ptr("hours"),
+		CannedMessage: conversation.Ptr("We are open 9 to 5, Monday to Friday."),
+	}
+	// Getters read them back without nil checks.
+	fmt.Println(msg.GetShortCode(), msg.GetConversationCannedMessageOid())
+	// Output:
+	// hours 0
+}
+
+func ExampleClient_AllConversationsMatching() {
+	// A search service with five matches, served as the client asks.
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		var req conversation.ConversationSearchRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		fmt.Fprint(w, `{"total":5,"records":[`)
+		for i := req.GetRangeBegin(); i < min(req.GetRangeEnd(), 5); i++ {
+			if i > req.GetRangeBegin() {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"conversation_uuid":"conv-%d"}`, i)
+		}
+		fmt.Fprint(w, `]}`)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	search := &conversation.ConversationSearchRequest{
+		TextSearch: conversation.Ptr("refund"),
+		RangeBegin: conversation.Ptr(int32(0)),
+		RangeEnd:   conversation.Ptr(int32(2)), // two per request
+	}
+	for conv, err := range c.AllConversationsMatching(context.Background(), search) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(conv.GetConversationUUID())
+	}
+	// Output:
+	// conv-0
+	// conv-1
+	// conv-2
+	// conv-3
+	// conv-4
 }

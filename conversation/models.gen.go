@@ -11,441 +11,1708 @@ import "github.com/ultracart-community/ultracart-go/gen"
 // (GetConversationUUID returns "" when the field is absent). Date-times are
 // DateTime.
 type (
-	Activity                                                     = gen.Activity
-	AdditionalDimensionApplication                               = gen.AdditionalDimensionApplication
-	AutoOrder                                                    = gen.AutoOrder
-	AutoOrderStatus                                              = gen.AutoOrderStatus
-	AutoOrderAddonItem                                           = gen.AutoOrderAddonItem
-	AutoOrderAddonItemOption                                     = gen.AutoOrderAddonItemOption
-	AutoOrderFrequency                                           = gen.AutoOrderFrequency
-	AutoOrderItem                                                = gen.AutoOrderItem
-	AutoOrderItemFutureSchedule                                  = gen.AutoOrderItemFutureSchedule
-	AutoOrderItemOption                                          = gen.AutoOrderItemOption
-	AutoOrderItemSimpleSchedule                                  = gen.AutoOrderItemSimpleSchedule
-	AutoOrderLog                                                 = gen.AutoOrderLog
-	AutoOrderManagement                                          = gen.AutoOrderManagement
-	AutoOrderProperty                                            = gen.AutoOrderProperty
-	BaseResponse                                                 = gen.BaseResponse
-	Browser                                                      = gen.Browser
-	BrowserDevice                                                = gen.BrowserDevice
-	BrowserOS                                                    = gen.BrowserOS
-	BrowserUserAgent                                             = gen.BrowserUserAgent
-	Cart                                                         = gen.Cart
-	CartAffiliate                                                = gen.CartAffiliate
-	CartBilling                                                  = gen.CartBilling
-	CartBuysafe                                                  = gen.CartBuysafe
-	CartCheckout                                                 = gen.CartCheckout
-	CartCoupon                                                   = gen.CartCoupon
-	CartCurrencyConversion                                       = gen.CartCurrencyConversion
-	CartCustomerProfile                                          = gen.CartCustomerProfile
-	CartCustomerProfileAddress                                   = gen.CartCustomerProfileAddress
-	CartCustomerProfileCreditCard                                = gen.CartCustomerProfileCreditCard
-	CartGift                                                     = gen.CartGift
-	CartGiftCertificate                                          = gen.CartGiftCertificate
-	CartItem                                                     = gen.CartItem
-	CartItemAttribute                                            = gen.CartItemAttribute
-	CartItemMultimedia                                           = gen.CartItemMultimedia
-	CartItemMultimediaThumbnail                                  = gen.CartItemMultimediaThumbnail
-	CartItemOption                                               = gen.CartItemOption
-	CartItemOptionValue                                          = gen.CartItemOptionValue
-	CartItemPhysical                                             = gen.CartItemPhysical
-	CartItemProperty                                             = gen.CartItemProperty
-	CartItemVariationSelection                                   = gen.CartItemVariationSelection
-	CartKitComponentOption                                       = gen.CartKitComponentOption
-	CartMarketing                                                = gen.CartMarketing
-	CartOptionType                                               = gen.CartOptionType
-	CartPayment                                                  = gen.CartPayment
-	CartPaymentAffirm                                            = gen.CartPaymentAffirm
-	CartPaymentAmazon                                            = gen.CartPaymentAmazon
-	CartPaymentCheck                                             = gen.CartPaymentCheck
-	CartPaymentCreditCard                                        = gen.CartPaymentCreditCard
-	CartPaymentHealthBenefitCard                                 = gen.CartPaymentHealthBenefitCard
-	CartPaymentPurchaseOrder                                     = gen.CartPaymentPurchaseOrder
-	CartProperty                                                 = gen.CartProperty
-	CartSettings                                                 = gen.CartSettings
-	CartSettingsBilling                                          = gen.CartSettingsBilling
-	CartSettingsGift                                             = gen.CartSettingsGift
-	CartSettingsGiftWrap                                         = gen.CartSettingsGiftWrap
-	CartSettingsPayment                                          = gen.CartSettingsPayment
-	CartSettingsPaymentAmazon                                    = gen.CartSettingsPaymentAmazon
-	CartSettingsPaymentCreditCard                                = gen.CartSettingsPaymentCreditCard
-	CartSettingsPaymentPayPal                                    = gen.CartSettingsPaymentPayPal
-	CartSettingsProvince                                         = gen.CartSettingsProvince
-	CartSettingsShipping                                         = gen.CartSettingsShipping
-	CartSettingsShippingCalendar                                 = gen.CartSettingsShippingCalendar
-	CartSettingsShippingEstimate                                 = gen.CartSettingsShippingEstimate
-	CartSettingsTaxes                                            = gen.CartSettingsTaxes
-	CartSettingsTerms                                            = gen.CartSettingsTerms
-	CartShipping                                                 = gen.CartShipping
-	CartSummary                                                  = gen.CartSummary
-	CartTaxes                                                    = gen.CartTaxes
-	CartUpsellAfter                                              = gen.CartUpsellAfter
-	CartUtm                                                      = gen.CartUtm
-	Conversation                                                 = gen.Conversation
-	ConversationAgentAuth                                        = gen.ConversationAgentAuth
-	ConversationAgentAuthResponse                                = gen.ConversationAgentAuthResponse
-	ConversationAgentProfile                                     = gen.ConversationAgentProfile
-	ConversationAgentProfileAiVoicePersonality                   = gen.ConversationAgentProfileAiVoicePersonality
-	ConversationAgentProfileResponse                             = gen.ConversationAgentProfileResponse
-	ConversationAgentProfilesResponse                            = gen.ConversationAgentProfilesResponse
-	ConversationAgentStatus                                      = gen.ConversationAgentStatus
-	ConversationAutocompleteRequest                              = gen.ConversationAutocompleteRequest
-	ConversationAutocompleteResponse                             = gen.ConversationAutocompleteResponse
-	ConversationAutocompleteValue                                = gen.ConversationAutocompleteValue
-	ConversationCannedMessage                                    = gen.ConversationCannedMessage
-	ConversationCannedMessageResponse                            = gen.ConversationCannedMessageResponse
-	ConversationCannedMessagesResponse                           = gen.ConversationCannedMessagesResponse
-	ConversationCannedMessagesSearch                             = gen.ConversationCannedMessagesSearch
-	ConversationDeleteKnowledgeBaseDocumentResponse              = gen.ConversationDeleteKnowledgeBaseDocumentResponse
-	ConversationDepartment                                       = gen.ConversationDepartment
-	ConversationDepartmentMember                                 = gen.ConversationDepartmentMember
-	ConversationDepartmentMembersResponse                        = gen.ConversationDepartmentMembersResponse
-	ConversationDepartmentResponse                               = gen.ConversationDepartmentResponse
-	ConversationDepartmentsResponse                              = gen.ConversationDepartmentsResponse
-	ConversationEngagement                                       = gen.ConversationEngagement
-	ConversationEngagementVisitorType                            = gen.ConversationEngagementVisitorType
-	ConversationEngagementEquation                               = gen.ConversationEngagementEquation
+	// Activity is gen.Activity, with the fields Action, Channel, Metric,
+	// StorefrontOid, Subject, TS, Type, UUID (documented there).
+	Activity                       = gen.Activity
+	AdditionalDimensionApplication = gen.AdditionalDimensionApplication
+	// AutoOrder is gen.AutoOrder, with the fields AddOns, AutoOrderCode,
+	// AutoOrderOid, CancelAfterNextXOrders, CancelDowngrade, CancelReason,
+	// CancelUpgrade, CanceledByUser, CanceledDts, Completed, CreditCardAttempt,
+	// DisabledDts, Enabled, FailureReason, Items, Logs, Management, MerchantID,
+	// MergedDts, MergedIntoAutoOrderOid, NextAttempt, OriginalOrder,
+	// OriginalOrderID, OverrideAffiliateID, Properties, RebillOrders,
+	// RotatingTransactionGatewayCode, Status (documented there).
+	AutoOrder       = gen.AutoOrder
+	AutoOrderStatus = gen.AutoOrderStatus
+	// AutoOrderAddonItem is gen.AutoOrderAddonItem, with the fields
+	// ArbitraryUnitCost, FreeShipping, ItemID, NextXOrders, Options, Quantity
+	// (documented there).
+	AutoOrderAddonItem = gen.AutoOrderAddonItem
+	// AutoOrderAddonItemOption is gen.AutoOrderAddonItemOption, with the fields
+	// Label, Value (documented there).
+	AutoOrderAddonItemOption = gen.AutoOrderAddonItemOption
+	AutoOrderFrequency       = gen.AutoOrderFrequency
+	// AutoOrderItem is gen.AutoOrderItem, with the fields AddOns, ArbitraryItemID,
+	// ArbitraryPercentageDiscount, ArbitraryQuantity, ArbitraryScheduleDays,
+	// ArbitraryUnitCost, ArbitraryUnitCostRemainingOrders, AutoOrderItemOid,
+	// CalculatedNextShipmentDts, FirstOrderDts, Frequency, FutureSchedules,
+	// LastOrderDts, LifeTimeValue, NextItemID, NextPreshipmentNoticeDts,
+	// NextShipmentDts, NoOrderAfterDts, NumberOfRebills, Options, OriginalItemID,
+	// OriginalQuantity, Paused, PaypalPayerID, PaypalRecurringPaymentProfileID,
+	// PreshipmentNoticeSent, Properties, RebillValue, RemainingRepeatCount,
+	// SimpleSchedule (documented there).
+	AutoOrderItem = gen.AutoOrderItem
+	// AutoOrderItemFutureSchedule is gen.AutoOrderItemFutureSchedule, with the
+	// fields ItemID, RebillCount, ShipmentDts, UnitCost (documented there).
+	AutoOrderItemFutureSchedule = gen.AutoOrderItemFutureSchedule
+	// AutoOrderItemOption is gen.AutoOrderItemOption, with the fields Label, Value
+	// (documented there).
+	AutoOrderItemOption = gen.AutoOrderItemOption
+	// AutoOrderItemSimpleSchedule is gen.AutoOrderItemSimpleSchedule, with the
+	// fields Frequency, ItemID, RepeatCount (documented there).
+	AutoOrderItemSimpleSchedule = gen.AutoOrderItemSimpleSchedule
+	// AutoOrderLog is gen.AutoOrderLog, with the fields LogDts, LogMessage
+	// (documented there).
+	AutoOrderLog = gen.AutoOrderLog
+	// AutoOrderManagement is gen.AutoOrderManagement, with the fields
+	// UpdateBillingURL (documented there).
+	AutoOrderManagement = gen.AutoOrderManagement
+	// AutoOrderProperty is gen.AutoOrderProperty, with the fields Name, Value
+	// (documented there).
+	AutoOrderProperty = gen.AutoOrderProperty
+	// BaseResponse is gen.BaseResponse, with the fields Error, Metadata, Success,
+	// Warning (documented there).
+	BaseResponse = gen.BaseResponse
+	// Browser is gen.Browser, with the fields Device, Os, UserAgent (documented
+	// there).
+	Browser = gen.Browser
+	// BrowserDevice is gen.BrowserDevice, with the fields Family (documented
+	// there).
+	BrowserDevice = gen.BrowserDevice
+	// BrowserOS is gen.BrowserOS, with the fields Family, Major, Minor, Patch,
+	// PatchMinor (documented there).
+	BrowserOS = gen.BrowserOS
+	// BrowserUserAgent is gen.BrowserUserAgent, with the fields Family, Major,
+	// Minor, Patch (documented there).
+	BrowserUserAgent = gen.BrowserUserAgent
+	// Cart is gen.Cart, with the fields Affiliate, AffiliateNetworkPixelOid,
+	// BaseCurrencyCode, Billing, Buysafe, CartID, Checkout, Coupons, CurrencyCode,
+	// CurrencyConversion, CustomerProfile, ExchangeRate, Gift, GiftCertificate,
+	// Items, LanguageIsoCode, LoggedIn, Marketing, MerchantID, Payment, Properties,
+	// Settings, Shipping, Summary, Taxes, UpsellAfter, Utms (documented there).
+	Cart = gen.Cart
+	// CartAffiliate is gen.CartAffiliate, with the fields AffiliateID,
+	// AffiliateSubID (documented there).
+	CartAffiliate = gen.CartAffiliate
+	// CartBilling is gen.CartBilling, with the fields Address1, Address2, CcEmails,
+	// CellPhone, CellPhoneE164, City, Company, CountryCode, DayPhone, Email,
+	// EmailConfirm, EveningPhone, FirstName, LastName, PostalCode, StateRegion,
+	// Title (documented there).
+	CartBilling = gen.CartBilling
+	// CartBuysafe is gen.CartBuysafe, with the fields BondAvailable, BondCost,
+	// BondFree, BondWanted, CartDisplayText, CartDisplayURL (documented there).
+	CartBuysafe = gen.CartBuysafe
+	// CartCheckout is gen.CartCheckout, with the fields Comments, CurrentStep,
+	// CustomField1, CustomField10, CustomField2, CustomField3, CustomField4,
+	// CustomField5, CustomField6, CustomField7, CustomField8, CustomField9,
+	// IPAddress, ReturnCode, ReturnURL, ScreenBrandingThemeCode,
+	// StorefrontHostName, UserAgent (documented there).
+	CartCheckout = gen.CartCheckout
+	// CartCoupon is gen.CartCoupon, with the fields CouponCode (documented there).
+	CartCoupon = gen.CartCoupon
+	// CartCurrencyConversion is gen.CartCurrencyConversion, with the fields
+	// BaseCurrencyCode, Currencies (documented there).
+	CartCurrencyConversion = gen.CartCurrencyConversion
+	// CartCustomerProfile is gen.CartCustomerProfile, with the fields
+	// Allow3RdPartyBilling, AllowCod, AllowPurchaseOrder, BillingAddresses,
+	// CreditCards, CustomerProfileOid, DhlAccountNumber, DhlDutyAccountNumber,
+	// Email, FedexAccountNumber, FreeShipping, FreeShippingMinimum,
+	// MaximumItemCount, MinimumItemCount, MinimumSubtotal, NoCoupons,
+	// NoFreeShipping, NoRealtimeCharge, PricingTiers, ShippingAddresses, SignupDts,
+	// TaxExempt, UpsAccountNumber (documented there).
+	CartCustomerProfile = gen.CartCustomerProfile
+	// CartCustomerProfileAddress is gen.CartCustomerProfileAddress, with the fields
+	// Address1, Address2, City, Company, CountryCode, DayPhone, EveningPhone,
+	// FirstName, LastName, Oid, PostalCode, StateRegion, TaxCounty, Title
+	// (documented there).
+	CartCustomerProfileAddress = gen.CartCustomerProfileAddress
+	// CartCustomerProfileCreditCard is gen.CartCustomerProfileCreditCard, with the
+	// fields CardExpirationMonth, CardExpirationYear, CardNumber, CardType,
+	// CustomerProfileCreditCardID, LastUsedDate (documented there).
+	CartCustomerProfileCreditCard = gen.CartCustomerProfileCreditCard
+	// CartGift is gen.CartGift, with the fields Gift, GiftCharge, GiftEmail,
+	// GiftMessage, GiftWrapCost, GiftWrapTitle (documented there).
+	CartGift = gen.CartGift
+	// CartGiftCertificate is gen.CartGiftCertificate, with the fields
+	// GiftCertificateAmount, GiftCertificateCode,
+	// GiftCertificateRemainingBalanceAfterOrder (documented there).
+	CartGiftCertificate = gen.CartGiftCertificate
+	// CartItem is gen.CartItem, with the fields ArbitraryUnitCost, Attributes,
+	// AutoOrderSchedule, DefaultImageURL, DefaultThumbnailURL, Description,
+	// Discount, ExtendedDescription, ItemID, ItemOid, Kit, KitComponentOptions,
+	// ManufacturerSuggestedRetailPrice, MaximumQuantity, MinimumQuantity,
+	// Multimedia, Options, Phsyical, Position, Preorder, Properties, Quantity,
+	// Schedules, TotalCost, TotalCostWithDiscount, UnitCost, UnitCostWithDiscount,
+	// Upsell, Variations, ViewURL (documented there).
+	CartItem = gen.CartItem
+	// CartItemAttribute is gen.CartItemAttribute, with the fields Name, Type, Value
+	// (documented there).
+	CartItemAttribute = gen.CartItemAttribute
+	// CartItemMultimedia is gen.CartItemMultimedia, with the fields Code,
+	// Description, ExcludeFromGallery, ImageHeight, ImageWidth, IsDefault,
+	// Thumbnails, Type, URL (documented there).
+	CartItemMultimedia = gen.CartItemMultimedia
+	// CartItemMultimediaThumbnail is gen.CartItemMultimediaThumbnail, with the
+	// fields Height, Png, Square, URL, Width (documented there).
+	CartItemMultimediaThumbnail = gen.CartItemMultimediaThumbnail
+	// CartItemOption is gen.CartItemOption, with the fields CostIfSpecified,
+	// CostPerLetter, CostPerLine, IgnoreIfDefault, Label, Name, OneTimeFee,
+	// OptionOid, Required, SelectedValue, Type, Values (documented there).
+	CartItemOption = gen.CartItemOption
+	// CartItemOptionValue is gen.CartItemOptionValue, with the fields
+	// AdditionalCost, AdditionalWeight, DefaultValue, DisplayOrder, Value
+	// (documented there).
+	CartItemOptionValue = gen.CartItemOptionValue
+	// CartItemPhysical is gen.CartItemPhysical, with the fields Height, Length,
+	// Weight, Width (documented there).
+	CartItemPhysical = gen.CartItemPhysical
+	// CartItemProperty is gen.CartItemProperty, with the fields Display,
+	// ExpirationDts, Name, Value (documented there).
+	CartItemProperty = gen.CartItemProperty
+	// CartItemVariationSelection is gen.CartItemVariationSelection, with the fields
+	// VariationName, VariationValue (documented there).
+	CartItemVariationSelection = gen.CartItemVariationSelection
+	// CartKitComponentOption is gen.CartKitComponentOption, with the fields
+	// CostIfSpecified, CostPerLetter, CostPerLine, IgnoreIfDefault, ItemID,
+	// ItemOid, Label, Name, OneTimeFee, OptionOid, Required, SelectedValue, Type,
+	// Values (documented there).
+	CartKitComponentOption = gen.CartKitComponentOption
+	// CartMarketing is gen.CartMarketing, with the fields AdvertisingSource,
+	// CellPhoneOptIn, MailingListOptIn (documented there).
+	CartMarketing  = gen.CartMarketing
+	CartOptionType = gen.CartOptionType
+	// CartPayment is gen.CartPayment, with the fields Affirm, Amazon, Check,
+	// CreditCard, HealthBenefitCard, PaymentMethod, PurchaseOrder, RtgCode
+	// (documented there).
+	CartPayment = gen.CartPayment
+	// CartPaymentAffirm is gen.CartPaymentAffirm, with the fields
+	// AffirmCheckoutToken (documented there).
+	CartPaymentAffirm = gen.CartPaymentAffirm
+	// CartPaymentAmazon is gen.CartPaymentAmazon, with the fields
+	// AmazonOrderReferenceID (documented there).
+	CartPaymentAmazon = gen.CartPaymentAmazon
+	// CartPaymentCheck is gen.CartPaymentCheck, with the fields CheckNumber
+	// (documented there).
+	CartPaymentCheck = gen.CartPaymentCheck
+	// CartPaymentCreditCard is gen.CartPaymentCreditCard, with the fields
+	// CardExpirationMonth, CardExpirationYear, CardNumber, CardNumberToken,
+	// CardType, CardVerificationNumber, CardVerificationNumberToken,
+	// CustomerProfileCreditCardID, StoreCreditCard (documented there).
+	CartPaymentCreditCard = gen.CartPaymentCreditCard
+	// CartPaymentHealthBenefitCard is gen.CartPaymentHealthBenefitCard, with the
+	// fields HealthBenefitCardExpirationMonth, HealthBenefitCardExpirationYear,
+	// HealthBenefitCardNumber, HealthBenefitCardNumberToken,
+	// HealthBenefitCardVerificationNumber, HealthBenefitCardVerificationNumberToken
+	// (documented there).
+	CartPaymentHealthBenefitCard = gen.CartPaymentHealthBenefitCard
+	// CartPaymentPurchaseOrder is gen.CartPaymentPurchaseOrder, with the fields
+	// PurchaseOrderNumber (documented there).
+	CartPaymentPurchaseOrder = gen.CartPaymentPurchaseOrder
+	// CartProperty is gen.CartProperty, with the fields Display, ExpirationDts,
+	// Name, Value (documented there).
+	CartProperty = gen.CartProperty
+	// CartSettings is gen.CartSettings, with the fields Billing, Gift, Payment,
+	// Shipping, Taxes, Terms (documented there).
+	CartSettings = gen.CartSettings
+	// CartSettingsBilling is gen.CartSettingsBilling, with the fields Provinces
+	// (documented there).
+	CartSettingsBilling = gen.CartSettingsBilling
+	// CartSettingsGift is gen.CartSettingsGift, with the fields AllowGifts,
+	// GiftCharge, GiftWraps, MaxMessageLength (documented there).
+	CartSettingsGift = gen.CartSettingsGift
+	// CartSettingsGiftWrap is gen.CartSettingsGiftWrap, with the fields Cost,
+	// Title, URL (documented there).
+	CartSettingsGiftWrap = gen.CartSettingsGiftWrap
+	// CartSettingsPayment is gen.CartSettingsPayment, with the fields Amazon,
+	// CreditCard, NeedPayment, Paypal, SupportsAmazon, SupportsCheck, SupportsCod,
+	// SupportsCreditCard, SupportsMoneyOrder, SupportsPaypal,
+	// SupportsPurchaseOrder, SupportsQuoteRequest, SupportsWireTransfer (documented
+	// there).
+	CartSettingsPayment = gen.CartSettingsPayment
+	// CartSettingsPaymentAmazon is gen.CartSettingsPaymentAmazon, with the fields
+	// AmazonButtonURL, AmazonMerchantID, AmazonWidgetURL (documented there).
+	CartSettingsPaymentAmazon = gen.CartSettingsPaymentAmazon
+	// CartSettingsPaymentCreditCard is gen.CartSettingsPaymentCreditCard, with the
+	// fields CollectCreditCardVerificationNumber,
+	// CollectCreditCardVerificationNumberMinimum, CreditCardTypes,
+	// HostedFieldsShoppingCartToken (documented there).
+	CartSettingsPaymentCreditCard = gen.CartSettingsPaymentCreditCard
+	// CartSettingsPaymentPayPal is gen.CartSettingsPaymentPayPal, with the fields
+	// PaypalButtonAltText, PaypalButtonURL, PaypalCreditButtonURL,
+	// PaypalCreditLegalImageURL, PaypalCreditLegalURL (documented there).
+	CartSettingsPaymentPayPal = gen.CartSettingsPaymentPayPal
+	// CartSettingsProvince is gen.CartSettingsProvince, with the fields Code,
+	// Province (documented there).
+	CartSettingsProvince = gen.CartSettingsProvince
+	// CartSettingsShipping is gen.CartSettingsShipping, with the fields
+	// DeliverOnDate, Estimates, NeedShipping, Provinces, ShipOnDate (documented
+	// there).
+	CartSettingsShipping = gen.CartSettingsShipping
+	// CartSettingsShippingCalendar is gen.CartSettingsShippingCalendar, with the
+	// fields Blackouts, DaysOfWeek, Earliest, Require, Show (documented there).
+	CartSettingsShippingCalendar = gen.CartSettingsShippingCalendar
+	// CartSettingsShippingEstimate is gen.CartSettingsShippingEstimate, with the
+	// fields Allow3RdPartyBilling, Comment, Cost, CostBeforeDiscount,
+	// DefaultMethod, Discount, Discounted, DisplayName, EstimatedDelivery,
+	// LiftGateOption, Name, Pickup, Tax, TotalTax (documented there).
+	CartSettingsShippingEstimate = gen.CartSettingsShippingEstimate
+	// CartSettingsTaxes is gen.CartSettingsTaxes, with the fields Counties
+	// (documented there).
+	CartSettingsTaxes = gen.CartSettingsTaxes
+	// CartSettingsTerms is gen.CartSettingsTerms, with the fields HTML, Text
+	// (documented there).
+	CartSettingsTerms = gen.CartSettingsTerms
+	// CartShipping is gen.CartShipping, with the fields Address1, Address2, City,
+	// Company, CountryCode, DayPhone, DeliveryDate, EveningPhone, FirstName,
+	// LastName, LiftGate, PostalCode, ShipOnDate, ShipToResidential,
+	// Shipping3RdPartyAccountNumber, ShippingMethod, SpecialInstructions,
+	// StateRegion, Title (documented there).
+	CartShipping = gen.CartShipping
+	// CartSummary is gen.CartSummary, with the fields
+	// ArbitraryShippingHandlingTotal, ArbitraryTax, ArbitraryTaxRate,
+	// ArbitraryTaxableSubtotal, HealthBenefitCardAmount, HealthBenefitCardBalance,
+	// HealthBenefitCardRequirements, InternalGiftCertificateAmount,
+	// ShippingHandling, ShippingHandlingDiscount, ShippingHandlingWithDiscount,
+	// Subtotal, SubtotalDiscount, SubtotalWithDiscount, Surcharge, Tax,
+	// TaxableSubtotal, TaxableSubtotalDiscount, TaxableSubtotalWithDiscount, Total
+	// (documented there).
+	CartSummary = gen.CartSummary
+	// CartTaxes is gen.CartTaxes, with the fields County, Exempt, Rate (documented
+	// there).
+	CartTaxes = gen.CartTaxes
+	// CartUpsellAfter is gen.CartUpsellAfter, with the fields FinalizeAfterDts,
+	// FinalizeAfterMinutes, UpsellPathCode, UpsellPathName, UpsellPathVariation
+	// (documented there).
+	CartUpsellAfter = gen.CartUpsellAfter
+	// CartUtm is gen.CartUtm, with the fields AttributionFirstClickSubtotal,
+	// AttributionFirstClickTotal, AttributionLastClickSubtotal,
+	// AttributionLastClickTotal, AttributionLinearSubtotal, AttributionLinearTotal,
+	// AttributionPositionBasedSubtotal, AttributionPositionBasedTotal, ClickDts,
+	// FacebookAdID, Fbclid, Gbraid, Glcid, ItmCampaign, ItmContent, ItmID,
+	// ItmMedium, ItmSource, ItmTerm, Msclkid, ShortCode, ShortCodeBackup, Ttclid,
+	// UcMessageID, UtmCampaign, UtmContent, UtmID, UtmMedium, UtmSource, UtmTerm,
+	// Vmcid, Wbraid (documented there).
+	CartUtm = gen.CartUtm
+	// Conversation is gen.Conversation, with the fields BaseLanguageIsoCode,
+	// Closed, ConversationARN, ConversationUUID,
+	// CustomerFirstMessageUnrespondedToDts, LastConversationMessageBody,
+	// LastConversationParticipantARN, LastConversationParticipantName,
+	// LastInteractiveMessageDts, LastMessageDts, Medium, MerchantID, MessageCount,
+	// Messages, Participants, Sentiment, StartDts, UnreadMessages, VirtualAgent,
+	// VirtualAgentCost, Visible (documented there).
+	Conversation = gen.Conversation
+	// ConversationAgentAuth is gen.ConversationAgentAuth, with the fields
+	// ChatAdmin, ChatUser, ConversationParticipantARN, ConversationParticipantName,
+	// CustomerProfile, DefaultPhoneNumber, GroupIds, JWT, MerchantID, PbxAdmin,
+	// PbxJWT, PbxSupervisor, PbxUser, PbxVoiceIdentity, PbxVoiceToken,
+	// PbxWorkerToken, PbxWorkerTokenV2, TwilioAccounts, UserID, WebsocketURL
+	// (documented there).
+	ConversationAgentAuth = gen.ConversationAgentAuth
+	// ConversationAgentAuthResponse is gen.ConversationAgentAuthResponse, with the
+	// fields AgentAuth, Error, Metadata, Success, Warning (documented there).
+	ConversationAgentAuthResponse = gen.ConversationAgentAuthResponse
+	// ConversationAgentProfile is gen.ConversationAgentProfile, with the fields Ai,
+	// AiCapabilities, AiChatInstructions, AiPersona, AiSmsInstructions,
+	// AiTicketInstructions, AiVoiceInstructions, AiVoicePersonality, ChatLimit,
+	// DefaultLanguageIsoCode, DefaultStatus, DisplayName, Name,
+	// ProfileImageUploadKey, ProfileImageURL, UserID, ZohodeskClassifications,
+	// ZohodeskDepartments (documented there).
+	ConversationAgentProfile                   = gen.ConversationAgentProfile
+	ConversationAgentProfileAiVoicePersonality = gen.ConversationAgentProfileAiVoicePersonality
+	// ConversationAgentProfileResponse is gen.ConversationAgentProfileResponse,
+	// with the fields AgentProfile, Error, Metadata, Success, Warning (documented
+	// there).
+	ConversationAgentProfileResponse = gen.ConversationAgentProfileResponse
+	// ConversationAgentProfilesResponse is gen.ConversationAgentProfilesResponse,
+	// with the fields AgentProfiles, Error, Metadata, Success, Warning (documented
+	// there).
+	ConversationAgentProfilesResponse = gen.ConversationAgentProfilesResponse
+	ConversationAgentStatus           = gen.ConversationAgentStatus
+	// ConversationAutocompleteRequest is gen.ConversationAutocompleteRequest, with
+	// the fields Field, Term (documented there).
+	ConversationAutocompleteRequest = gen.ConversationAutocompleteRequest
+	// ConversationAutocompleteResponse is gen.ConversationAutocompleteResponse,
+	// with the fields Error, Field, Metadata, Results, Success, Term, Warning
+	// (documented there).
+	ConversationAutocompleteResponse = gen.ConversationAutocompleteResponse
+	// ConversationAutocompleteValue is gen.ConversationAutocompleteValue, with the
+	// fields Description, Value (documented there).
+	ConversationAutocompleteValue = gen.ConversationAutocompleteValue
+	// ConversationCannedMessage is gen.ConversationCannedMessage, with the fields
+	// CannedMessage, ConversationCannedMessageOid, ConversationDepartmentOids,
+	// ShortCode (documented there).
+	ConversationCannedMessage = gen.ConversationCannedMessage
+	// ConversationCannedMessageResponse is gen.ConversationCannedMessageResponse,
+	// with the fields ConversationCannedMessage, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationCannedMessageResponse = gen.ConversationCannedMessageResponse
+	// ConversationCannedMessagesResponse is gen.ConversationCannedMessagesResponse,
+	// with the fields ConversationCannedMessages, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationCannedMessagesResponse = gen.ConversationCannedMessagesResponse
+	// ConversationCannedMessagesSearch is gen.ConversationCannedMessagesSearch,
+	// with the fields MaxResults, ShortCode (documented there).
+	ConversationCannedMessagesSearch = gen.ConversationCannedMessagesSearch
+	// ConversationDeleteKnowledgeBaseDocumentResponse is
+	// gen.ConversationDeleteKnowledgeBaseDocumentResponse, with the fields
+	// DocumentID, Error, Metadata, Success, Warning (documented there).
+	ConversationDeleteKnowledgeBaseDocumentResponse = gen.ConversationDeleteKnowledgeBaseDocumentResponse
+	// ConversationDepartment is gen.ConversationDepartment, with the fields
+	// ConversationDepartmentOid, DepartmentName, Members, MerchantID, Settings
+	// (documented there).
+	ConversationDepartment = gen.ConversationDepartment
+	// ConversationDepartmentMember is gen.ConversationDepartmentMember, with the
+	// fields Ai, Member, Name, UserID (documented there).
+	ConversationDepartmentMember = gen.ConversationDepartmentMember
+	// ConversationDepartmentMembersResponse is
+	// gen.ConversationDepartmentMembersResponse, with the fields
+	// ConversationDepartmentMembers, Error, Metadata, Success, Warning (documented
+	// there).
+	ConversationDepartmentMembersResponse = gen.ConversationDepartmentMembersResponse
+	// ConversationDepartmentResponse is gen.ConversationDepartmentResponse, with
+	// the fields ConversationDepartment, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationDepartmentResponse = gen.ConversationDepartmentResponse
+	// ConversationDepartmentsResponse is gen.ConversationDepartmentsResponse, with
+	// the fields ConversationDepartments, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationDepartmentsResponse = gen.ConversationDepartmentsResponse
+	// ConversationEngagement is gen.ConversationEngagement, with the fields Active,
+	// ConversationEngagementOid, CustomerGreeting, CustomerInitiated,
+	// DepartmentOids, EngagementName, Equation, TimeOnPage, VisitorType (documented
+	// there).
+	ConversationEngagement            = gen.ConversationEngagement
+	ConversationEngagementVisitorType = gen.ConversationEngagementVisitorType
+	// ConversationEngagementEquation is gen.ConversationEngagementEquation, with
+	// the fields Groups (documented there).
+	ConversationEngagementEquation = gen.ConversationEngagementEquation
+	// ConversationEngagementEquationFunction is
+	// gen.ConversationEngagementEquationFunction, with the fields AnyPageURLLogic,
+	// AnyPageURLValue, CurrentPageURLLogic, CurrentPageURLValue,
+	// CustomersBrowsingTimeLogic, CustomersBrowsingTimeSeconds,
+	// CustomersLocationCountry, CustomersLocationLogic, CustomersLocationState,
+	// NumberOfViewedPagesLogic, NumberOfViewedPagesValue, ReferringWebsiteLogic,
+	// ReferringWebsiteValue, Type (documented there).
 	ConversationEngagementEquationFunction                       = gen.ConversationEngagementEquationFunction
 	ConversationEngagementEquationFunctionCustomersLocationLogic = gen.ConversationEngagementEquationFunctionCustomersLocationLogic
 	ConversationEngagementEquationFunctionType                   = gen.ConversationEngagementEquationFunctionType
-	ConversationEngagementEquationGroup                          = gen.ConversationEngagementEquationGroup
-	ConversationEngagementNumberLogic                            = gen.ConversationEngagementNumberLogic
-	ConversationEngagementResponse                               = gen.ConversationEngagementResponse
-	ConversationEngagementTextLogic                              = gen.ConversationEngagementTextLogic
-	ConversationEngagementsResponse                              = gen.ConversationEngagementsResponse
-	ConversationEventAddCoupon                                   = gen.ConversationEventAddCoupon
-	ConversationEventAddItem                                     = gen.ConversationEventAddItem
-	ConversationEventQueuePosition                               = gen.ConversationEventQueuePosition
-	ConversationEventRRWeb                                       = gen.ConversationEventRRWeb
-	ConversationEventRRWebType                                   = gen.ConversationEventRRWebType
-	ConversationEventReadMessage                                 = gen.ConversationEventReadMessage
-	ConversationEventTyping                                      = gen.ConversationEventTyping
-	ConversationEventWebchatContext                              = gen.ConversationEventWebchatContext
-	ConversationInsertKnowledgeBaseDocumentRequest               = gen.ConversationInsertKnowledgeBaseDocumentRequest
-	ConversationInsertKnowledgeBaseDocumentResponse              = gen.ConversationInsertKnowledgeBaseDocumentResponse
-	ConversationJoinRequest                                      = gen.ConversationJoinRequest
-	ConversationKnowledgeBaseDocument                            = gen.ConversationKnowledgeBaseDocument
-	ConversationKnowledgeBaseDocumentUploadURL                   = gen.ConversationKnowledgeBaseDocumentUploadURL
-	ConversationKnowledgeBaseDocumentUploadURLResponse           = gen.ConversationKnowledgeBaseDocumentUploadURLResponse
-	ConversationKnowledgeBaseDocumentsResponse                   = gen.ConversationKnowledgeBaseDocumentsResponse
-	ConversationLocationCountry                                  = gen.ConversationLocationCountry
-	ConversationLocationStateProvince                            = gen.ConversationLocationStateProvince
-	ConversationLocationsResponse                                = gen.ConversationLocationsResponse
-	ConversationMcpServer                                        = gen.ConversationMcpServer
-	ConversationMcpServerAuthMethod                              = gen.ConversationMcpServerAuthMethod
-	ConversationMcpServerResponse                                = gen.ConversationMcpServerResponse
-	ConversationMcpServerToolsResponse                           = gen.ConversationMcpServerToolsResponse
-	ConversationMcpServersResponse                               = gen.ConversationMcpServersResponse
-	ConversationMedium                                           = gen.ConversationMedium
-	ConversationMessage                                          = gen.ConversationMessage
-	ConversationMessageType                                      = gen.ConversationMessageType
-	ConversationMessageTranslation                               = gen.ConversationMessageTranslation
-	ConversationMessageTransportStatus                           = gen.ConversationMessageTransportStatus
-	ConversationMessageTransportStatusStatus                     = gen.ConversationMessageTransportStatusStatus
-	ConversationMessagesResponse                                 = gen.ConversationMessagesResponse
-	ConversationMultimediaUploadURL                              = gen.ConversationMultimediaUploadURL
-	ConversationMultimediaUploadURLResponse                      = gen.ConversationMultimediaUploadURLResponse
-	ConversationParticipant                                      = gen.ConversationParticipant
-	ConversationPbxAction                                        = gen.ConversationPbxAction
-	ConversationPbxAddress                                       = gen.ConversationPbxAddress
-	ConversationPbxAddressResponse                               = gen.ConversationPbxAddressResponse
-	ConversationPbxAddressesResponse                             = gen.ConversationPbxAddressesResponse
-	ConversationPbxAgent                                         = gen.ConversationPbxAgent
-	ConversationPbxAgentCallRoutingPreference                    = gen.ConversationPbxAgentCallRoutingPreference
-	ConversationPbxAgentResponse                                 = gen.ConversationPbxAgentResponse
-	ConversationPbxAgentsResponse                                = gen.ConversationPbxAgentsResponse
-	ConversationPbxAudio                                         = gen.ConversationPbxAudio
-	ConversationPbxAudioResponse                                 = gen.ConversationPbxAudioResponse
-	ConversationPbxAudioUploadURL                                = gen.ConversationPbxAudioUploadURL
-	ConversationPbxAudioUploadURLResponse                        = gen.ConversationPbxAudioUploadURLResponse
-	ConversationPbxAudioUsageResponse                            = gen.ConversationPbxAudioUsageResponse
-	ConversationPbxAudiosResponse                                = gen.ConversationPbxAudiosResponse
-	ConversationPbxAvailablePhoneNumber                          = gen.ConversationPbxAvailablePhoneNumber
-	ConversationPbxAvailablePhoneNumberAddressRequirements       = gen.ConversationPbxAvailablePhoneNumberAddressRequirements
-	ConversationPbxAvailablePhoneNumbersResponse                 = gen.ConversationPbxAvailablePhoneNumbersResponse
-	ConversationPbxCall                                          = gen.ConversationPbxCall
-	ConversationPbxCallAgent                                     = gen.ConversationPbxCallAgent
-	ConversationPbxCallAiCost                                    = gen.ConversationPbxCallAiCost
-	ConversationPbxCallAiEngagement                              = gen.ConversationPbxCallAiEngagement
-	ConversationPbxCallAiEngagementEngagementType                = gen.ConversationPbxCallAiEngagementEngagementType
-	ConversationPbxCallAiToolCall                                = gen.ConversationPbxCallAiToolCall
-	ConversationPbxCallAiWhisper                                 = gen.ConversationPbxCallAiWhisper
-	ConversationPbxCallCaller                                    = gen.ConversationPbxCallCaller
-	ConversationPbxCallFinancial                                 = gen.ConversationPbxCallFinancial
-	ConversationPbxCallHold                                      = gen.ConversationPbxCallHold
-	ConversationPbxCallQueue                                     = gen.ConversationPbxCallQueue
-	ConversationPbxCallRecording                                 = gen.ConversationPbxCallRecording
-	ConversationPbxCallResponse                                  = gen.ConversationPbxCallResponse
-	ConversationPbxCallRouting                                   = gen.ConversationPbxCallRouting
-	ConversationPbxCallSearchRequest                             = gen.ConversationPbxCallSearchRequest
-	ConversationPbxCallSearchResponse                            = gen.ConversationPbxCallSearchResponse
-	ConversationPbxCallTimeline                                  = gen.ConversationPbxCallTimeline
-	ConversationPbxCallTranscript                                = gen.ConversationPbxCallTranscript
-	ConversationPbxCallTranscriptSegment                         = gen.ConversationPbxCallTranscriptSegment
-	ConversationPbxCallTranscriptSegmentSpeaker                  = gen.ConversationPbxCallTranscriptSegmentSpeaker
-	ConversationPbxCallTransfer                                  = gen.ConversationPbxCallTransfer
-	ConversationPbxClassOfService                                = gen.ConversationPbxClassOfService
-	ConversationPbxClassOfServiceResponse                        = gen.ConversationPbxClassOfServiceResponse
-	ConversationPbxClassOfServicesResponse                       = gen.ConversationPbxClassOfServicesResponse
-	ConversationPbxCosAuditLog                                   = gen.ConversationPbxCosAuditLog
-	ConversationPbxCosAuditLogAction                             = gen.ConversationPbxCosAuditLogAction
-	ConversationPbxCosAuditLogRuleTriggered                      = gen.ConversationPbxCosAuditLogRuleTriggered
-	ConversationPbxCosAuditLogsResponse                          = gen.ConversationPbxCosAuditLogsResponse
-	ConversationPbxCustomerSnapshotRequest                       = gen.ConversationPbxCustomerSnapshotRequest
-	ConversationPbxCustomerSnapshotResponse                      = gen.ConversationPbxCustomerSnapshotResponse
-	ConversationPbxHardwarePhone                                 = gen.ConversationPbxHardwarePhone
-	ConversationPbxHardwarePhoneResponse                         = gen.ConversationPbxHardwarePhoneResponse
-	ConversationPbxHardwarePhonesResponse                        = gen.ConversationPbxHardwarePhonesResponse
-	ConversationPbxMenu                                          = gen.ConversationPbxMenu
-	ConversationPbxMenuMapping                                   = gen.ConversationPbxMenuMapping
-	ConversationPbxMenuResponse                                  = gen.ConversationPbxMenuResponse
-	ConversationPbxMenusResponse                                 = gen.ConversationPbxMenusResponse
-	ConversationPbxPhoneManufacturer                             = gen.ConversationPbxPhoneManufacturer
-	ConversationPbxPhoneManufacturersResponse                    = gen.ConversationPbxPhoneManufacturersResponse
-	ConversationPbxPhoneModel                                    = gen.ConversationPbxPhoneModel
-	ConversationPbxPhoneNumber                                   = gen.ConversationPbxPhoneNumber
-	ConversationPbxPhoneNumberPurchaseRequest                    = gen.ConversationPbxPhoneNumberPurchaseRequest
-	ConversationPbxPhoneNumberResponse                           = gen.ConversationPbxPhoneNumberResponse
-	ConversationPbxPhoneNumbersResponse                          = gen.ConversationPbxPhoneNumbersResponse
-	ConversationPbxQueue                                         = gen.ConversationPbxQueue
-	ConversationPbxQueueAiPriority                               = gen.ConversationPbxQueueAiPriority
-	ConversationPbxQueueMembers                                  = gen.ConversationPbxQueueMembers
-	ConversationPbxQueueResponse                                 = gen.ConversationPbxQueueResponse
-	ConversationPbxQueuesResponse                                = gen.ConversationPbxQueuesResponse
-	ConversationPbxRecordingStatus                               = gen.ConversationPbxRecordingStatus
-	ConversationPbxTimeBased                                     = gen.ConversationPbxTimeBased
-	ConversationPbxTimeBasedMapping                              = gen.ConversationPbxTimeBasedMapping
-	ConversationPbxTimeBasedMappingConfig                        = gen.ConversationPbxTimeBasedMappingConfig
-	ConversationPbxTimeBasedResponse                             = gen.ConversationPbxTimeBasedResponse
-	ConversationPbxTimeBasedsResponse                            = gen.ConversationPbxTimeBasedsResponse
-	ConversationPbxTimeRange                                     = gen.ConversationPbxTimeRange
-	ConversationPbxTimeRangeConfig                               = gen.ConversationPbxTimeRangeConfig
-	ConversationPbxTimeRangeResponse                             = gen.ConversationPbxTimeRangeResponse
-	ConversationPbxTimeRangesResponse                            = gen.ConversationPbxTimeRangesResponse
-	ConversationPbxVoice                                         = gen.ConversationPbxVoice
-	ConversationPbxVoicemailMailbox                              = gen.ConversationPbxVoicemailMailbox
-	ConversationPbxVoicemailMailboxVoicemailMailboxType          = gen.ConversationPbxVoicemailMailboxVoicemailMailboxType
-	ConversationPbxVoicemailMailboxResponse                      = gen.ConversationPbxVoicemailMailboxResponse
-	ConversationPbxVoicemailMailboxesResponse                    = gen.ConversationPbxVoicemailMailboxesResponse
-	ConversationPbxVoicemailMessage                              = gen.ConversationPbxVoicemailMessage
-	ConversationPbxVoicemailMessageResponse                      = gen.ConversationPbxVoicemailMessageResponse
-	ConversationPbxVoicemailMessageSummariesResponse             = gen.ConversationPbxVoicemailMessageSummariesResponse
-	ConversationPbxVoicemailMessageSummary                       = gen.ConversationPbxVoicemailMessageSummary
-	ConversationPermissions                                      = gen.ConversationPermissions
-	ConversationPermissionsResponse                              = gen.ConversationPermissionsResponse
-	ConversationResponse                                         = gen.ConversationResponse
-	ConversationSearchRequest                                    = gen.ConversationSearchRequest
-	ConversationSearchResponse                                   = gen.ConversationSearchResponse
-	ConversationSentiment                                        = gen.ConversationSentiment
-	ConversationSentimentSentiment                               = gen.ConversationSentimentSentiment
-	ConversationStartRequest                                     = gen.ConversationStartRequest
-	ConversationStartResponse                                    = gen.ConversationStartResponse
-	ConversationSummary                                          = gen.ConversationSummary
-	ConversationTwilioAccount                                    = gen.ConversationTwilioAccount
-	ConversationVirtualAgentBudget                               = gen.ConversationVirtualAgentBudget
-	ConversationVirtualAgentBudgetResponse                       = gen.ConversationVirtualAgentBudgetResponse
+	// ConversationEngagementEquationGroup is
+	// gen.ConversationEngagementEquationGroup, with the fields Functions
+	// (documented there).
+	ConversationEngagementEquationGroup = gen.ConversationEngagementEquationGroup
+	ConversationEngagementNumberLogic   = gen.ConversationEngagementNumberLogic
+	// ConversationEngagementResponse is gen.ConversationEngagementResponse, with
+	// the fields ConversationEngagement, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationEngagementResponse  = gen.ConversationEngagementResponse
+	ConversationEngagementTextLogic = gen.ConversationEngagementTextLogic
+	// ConversationEngagementsResponse is gen.ConversationEngagementsResponse, with
+	// the fields ConversationEngagements, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationEngagementsResponse = gen.ConversationEngagementsResponse
+	// ConversationEventAddCoupon is gen.ConversationEventAddCoupon, with the fields
+	// AgentARN, AgentName, CouponCode (documented there).
+	ConversationEventAddCoupon = gen.ConversationEventAddCoupon
+	// ConversationEventAddItem is gen.ConversationEventAddItem, with the fields
+	// AgentARN, AgentName, Items (documented there).
+	ConversationEventAddItem = gen.ConversationEventAddItem
+	// ConversationEventQueuePosition is gen.ConversationEventQueuePosition, with
+	// the fields Available, Position (documented there).
+	ConversationEventQueuePosition = gen.ConversationEventQueuePosition
+	// ConversationEventRRWeb is gen.ConversationEventRRWeb, with the fields Data,
+	// DataPart, DataSha256, DataTotalParts, DataTotalSha256, EventIndex, Type
+	// (documented there).
+	ConversationEventRRWeb     = gen.ConversationEventRRWeb
+	ConversationEventRRWebType = gen.ConversationEventRRWebType
+	// ConversationEventReadMessage is gen.ConversationEventReadMessage, with the
+	// fields ConversationMessageUUID, MessageDts, MessageEpoch (documented there).
+	ConversationEventReadMessage = gen.ConversationEventReadMessage
+	// ConversationEventTyping is gen.ConversationEventTyping, with the fields
+	// AuthorConversationParticipantARN, AuthorConversationParticipantName, Value
+	// (documented there).
+	ConversationEventTyping = gen.ConversationEventTyping
+	// ConversationEventWebchatContext is gen.ConversationEventWebchatContext, with
+	// the fields CartID, Ucacid, URL (documented there).
+	ConversationEventWebchatContext = gen.ConversationEventWebchatContext
+	// ConversationInsertKnowledgeBaseDocumentRequest is
+	// gen.ConversationInsertKnowledgeBaseDocumentRequest, with the fields
+	// OriginalFileName, PresignedURL (documented there).
+	ConversationInsertKnowledgeBaseDocumentRequest = gen.ConversationInsertKnowledgeBaseDocumentRequest
+	// ConversationInsertKnowledgeBaseDocumentResponse is
+	// gen.ConversationInsertKnowledgeBaseDocumentResponse, with the fields
+	// DocumentUUID, Error, Metadata, S3Key, Success, VectorKeys, Warning
+	// (documented there).
+	ConversationInsertKnowledgeBaseDocumentResponse = gen.ConversationInsertKnowledgeBaseDocumentResponse
+	// ConversationJoinRequest is gen.ConversationJoinRequest, with the fields
+	// ParticipantLanguageIsoCode (documented there).
+	ConversationJoinRequest = gen.ConversationJoinRequest
+	// ConversationKnowledgeBaseDocument is gen.ConversationKnowledgeBaseDocument,
+	// with the fields ChunkCount, Description, DocumentID, DocumentUUID, Metadata,
+	// MimeType, S3Key, S3Url (documented there).
+	ConversationKnowledgeBaseDocument = gen.ConversationKnowledgeBaseDocument
+	// ConversationKnowledgeBaseDocumentUploadURL is
+	// gen.ConversationKnowledgeBaseDocumentUploadURL, with the fields Key, URL
+	// (documented there).
+	ConversationKnowledgeBaseDocumentUploadURL = gen.ConversationKnowledgeBaseDocumentUploadURL
+	// ConversationKnowledgeBaseDocumentUploadURLResponse is
+	// gen.ConversationKnowledgeBaseDocumentUploadURLResponse, with the fields
+	// ConversationKnowledgeBaseDocumentUploadURL, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationKnowledgeBaseDocumentUploadURLResponse = gen.ConversationKnowledgeBaseDocumentUploadURLResponse
+	// ConversationKnowledgeBaseDocumentsResponse is
+	// gen.ConversationKnowledgeBaseDocumentsResponse, with the fields Documents,
+	// Error, Metadata, Success, Warning (documented there).
+	ConversationKnowledgeBaseDocumentsResponse = gen.ConversationKnowledgeBaseDocumentsResponse
+	// ConversationLocationCountry is gen.ConversationLocationCountry, with the
+	// fields Iso2, Name, StateProvinces (documented there).
+	ConversationLocationCountry = gen.ConversationLocationCountry
+	// ConversationLocationStateProvince is gen.ConversationLocationStateProvince,
+	// with the fields Abbreviation, Name (documented there).
+	ConversationLocationStateProvince = gen.ConversationLocationStateProvince
+	// ConversationLocationsResponse is gen.ConversationLocationsResponse, with the
+	// fields Countries, Error, Metadata, Success, Warning (documented there).
+	ConversationLocationsResponse = gen.ConversationLocationsResponse
+	// ConversationMcpServer is gen.ConversationMcpServer, with the fields
+	// AuthMethod, BasicPassword, BasicUserName, HeaderName, HeaderValue,
+	// McpServerUUID, Priority, URL (documented there).
+	ConversationMcpServer           = gen.ConversationMcpServer
+	ConversationMcpServerAuthMethod = gen.ConversationMcpServerAuthMethod
+	// ConversationMcpServerResponse is gen.ConversationMcpServerResponse, with the
+	// fields Error, McpServer, Metadata, Success, Warning (documented there).
+	ConversationMcpServerResponse = gen.ConversationMcpServerResponse
+	// ConversationMcpServerToolsResponse is gen.ConversationMcpServerToolsResponse,
+	// with the fields Error, Metadata, Success, ToolsJSON, Warning (documented
+	// there).
+	ConversationMcpServerToolsResponse = gen.ConversationMcpServerToolsResponse
+	// ConversationMcpServersResponse is gen.ConversationMcpServersResponse, with
+	// the fields Error, McpServers, Metadata, Success, Warning (documented there).
+	ConversationMcpServersResponse = gen.ConversationMcpServersResponse
+	ConversationMedium             = gen.ConversationMedium
+	// ConversationMessage is gen.ConversationMessage, with the fields
+	// AuthorConversationParticipantARN, AuthorConversationParticipantName, Body,
+	// ClientMessageID, ConversationMessageUUID, DelayUntilDts, LanguageIsoCode,
+	// MediaUrls, MerchantID, MessageDts, MessageEpoch, MessageType, Translations,
+	// TransportStatuses, Type, UploadKeys (documented there).
+	ConversationMessage     = gen.ConversationMessage
+	ConversationMessageType = gen.ConversationMessageType
+	// ConversationMessageTranslation is gen.ConversationMessageTranslation, with
+	// the fields Body, LanguageIsoCode (documented there).
+	ConversationMessageTranslation = gen.ConversationMessageTranslation
+	// ConversationMessageTransportStatus is gen.ConversationMessageTransportStatus,
+	// with the fields ConversationParticipantARN, Status (documented there).
+	ConversationMessageTransportStatus       = gen.ConversationMessageTransportStatus
+	ConversationMessageTransportStatusStatus = gen.ConversationMessageTransportStatusStatus
+	// ConversationMessagesResponse is gen.ConversationMessagesResponse, with the
+	// fields ConversationMessages, Error, Metadata, Success, Warning (documented
+	// there).
+	ConversationMessagesResponse = gen.ConversationMessagesResponse
+	// ConversationMultimediaUploadURL is gen.ConversationMultimediaUploadURL, with
+	// the fields Key, URL (documented there).
+	ConversationMultimediaUploadURL = gen.ConversationMultimediaUploadURL
+	// ConversationMultimediaUploadURLResponse is
+	// gen.ConversationMultimediaUploadURLResponse, with the fields
+	// ConversationMultimediaUploadURL, Error, Metadata, Success, Warning
+	// (documented there).
+	ConversationMultimediaUploadURLResponse = gen.ConversationMultimediaUploadURLResponse
+	// ConversationParticipant is gen.ConversationParticipant, with the fields
+	// ConversationParticipantARN, ConversationParticipantName,
+	// ConversationParticipantUUID, Email, JoinedDts, LanguageIsoCode,
+	// LastMessageDts, LeftDts, ProfileImageURL, SmsPhoneNumber, Status, Timezone,
+	// UnreadMessages (documented there).
+	ConversationParticipant = gen.ConversationParticipant
+	ConversationPbxAction   = gen.ConversationPbxAction
+	// ConversationPbxAddress is gen.ConversationPbxAddress, with the fields
+	// AddressSid, City, ConversationPbxAddressUUID, CountryCode, CustomerName,
+	// FriendlyName, MerchantID, PostalCode, Region, Street, Valid, Validated,
+	// Verified (documented there).
+	ConversationPbxAddress = gen.ConversationPbxAddress
+	// ConversationPbxAddressResponse is gen.ConversationPbxAddressResponse, with
+	// the fields Address, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAddressResponse = gen.ConversationPbxAddressResponse
+	// ConversationPbxAddressesResponse is gen.ConversationPbxAddressesResponse,
+	// with the fields Addresses (documented there).
+	ConversationPbxAddressesResponse = gen.ConversationPbxAddressesResponse
+	// ConversationPbxAgent is gen.ConversationPbxAgent, with the fields Ai,
+	// CallRoutingPreference, Cellphone, ConversationPbxAgentUUID, CosUUID,
+	// DefaultPhoneNumberUUID, Extension, FullName, HardwarePhoneUuids, Login,
+	// MerchantID, PersonalConversationPbxVoicemailMailboxUUID,
+	// PreferredHardwarePhoneUUID, RecordOutgoingAutomatically,
+	// SharedConversationPbxVoicemailMailboxUUID, TwilioTaskrouterWorkerID,
+	// UnavailablePlayAudioUUID, UnavailableSay, UnavailableSayVoice, UserID,
+	// Voicemail (documented there).
+	ConversationPbxAgent                      = gen.ConversationPbxAgent
+	ConversationPbxAgentCallRoutingPreference = gen.ConversationPbxAgentCallRoutingPreference
+	// ConversationPbxAgentResponse is gen.ConversationPbxAgentResponse, with the
+	// fields Agent, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAgentResponse = gen.ConversationPbxAgentResponse
+	// ConversationPbxAgentsResponse is gen.ConversationPbxAgentsResponse, with the
+	// fields Agents, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAgentsResponse = gen.ConversationPbxAgentsResponse
+	// ConversationPbxAudio is gen.ConversationPbxAudio, with the fields
+	// AudioS3ListingKey, ConversationPbxAudioUUID, DefaultHoldMusic, Description,
+	// Filename, MerchantID, MimeType, URL, UserID, Version (documented there).
+	ConversationPbxAudio = gen.ConversationPbxAudio
+	// ConversationPbxAudioResponse is gen.ConversationPbxAudioResponse, with the
+	// fields Audio, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAudioResponse = gen.ConversationPbxAudioResponse
+	// ConversationPbxAudioUploadURL is gen.ConversationPbxAudioUploadURL, with the
+	// fields Key, URL (documented there).
+	ConversationPbxAudioUploadURL = gen.ConversationPbxAudioUploadURL
+	// ConversationPbxAudioUploadURLResponse is
+	// gen.ConversationPbxAudioUploadURLResponse, with the fields
+	// ConversationPbxAudioUploadURL, Error, Metadata, Success, Warning (documented
+	// there).
+	ConversationPbxAudioUploadURLResponse = gen.ConversationPbxAudioUploadURLResponse
+	// ConversationPbxAudioUsageResponse is gen.ConversationPbxAudioUsageResponse,
+	// with the fields Error, Menus, Metadata, Queues, Success, VoicemailMailboxes,
+	// Warning (documented there).
+	ConversationPbxAudioUsageResponse = gen.ConversationPbxAudioUsageResponse
+	// ConversationPbxAudiosResponse is gen.ConversationPbxAudiosResponse, with the
+	// fields Audios, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAudiosResponse = gen.ConversationPbxAudiosResponse
+	// ConversationPbxAvailablePhoneNumber is
+	// gen.ConversationPbxAvailablePhoneNumber, with the fields AddressRequirements,
+	// Country, FriendlyName, Locality, Mms, MonthlyCost, PhoneNumber, Region, Sms,
+	// Voice (documented there).
+	ConversationPbxAvailablePhoneNumber                    = gen.ConversationPbxAvailablePhoneNumber
+	ConversationPbxAvailablePhoneNumberAddressRequirements = gen.ConversationPbxAvailablePhoneNumberAddressRequirements
+	// ConversationPbxAvailablePhoneNumbersResponse is
+	// gen.ConversationPbxAvailablePhoneNumbersResponse, with the fields
+	// AvailablePhoneNumbers, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxAvailablePhoneNumbersResponse = gen.ConversationPbxAvailablePhoneNumbersResponse
+	// ConversationPbxCall is gen.ConversationPbxCall, with the fields AccountSid,
+	// Agents, AiAgentEngagements, CallSid, CallUUID, Caller, ConferenceSid,
+	// CreatedAtDts, CustomerName, CustomerProfileOid, Disposition, Email,
+	// Financial, Holds, MerchantID, RecordingSids, Recordings, Routing, Status,
+	// Timeline, Transfers, UpdatedAtDts (documented there).
+	ConversationPbxCall = gen.ConversationPbxCall
+	// ConversationPbxCallAgent is gen.ConversationPbxCallAgent, with the fields
+	// AgentExtension, AgentID, AgentName, Answered, CallSid, JoinedAtDts,
+	// LeftAtDts, Role, WorkerSid (documented there).
+	ConversationPbxCallAgent = gen.ConversationPbxCallAgent
+	// ConversationPbxCallAiCost is gen.ConversationPbxCallAiCost, with the fields
+	// Amount, BilledMinutes, CostPerMinute, Currency (documented there).
+	ConversationPbxCallAiCost = gen.ConversationPbxCallAiCost
+	// ConversationPbxCallAiEngagement is gen.ConversationPbxCallAiEngagement, with
+	// the fields AgentName, AgentUUID, Cost, EndedAtDts, EngagementType,
+	// SessionUUID, StartedAtDts, Status, ToolCalls, Whispers (documented there).
+	ConversationPbxCallAiEngagement               = gen.ConversationPbxCallAiEngagement
+	ConversationPbxCallAiEngagementEngagementType = gen.ConversationPbxCallAiEngagementEngagementType
+	// ConversationPbxCallAiToolCall is gen.ConversationPbxCallAiToolCall, with the
+	// fields CalledAtDts, CompletedAtDts, DurationMs, ErrorMessage, Parameters,
+	// Result, Success, ToolCallUUID, ToolName (documented there).
+	ConversationPbxCallAiToolCall = gen.ConversationPbxCallAiToolCall
+	// ConversationPbxCallAiWhisper is gen.ConversationPbxCallAiWhisper, with the
+	// fields Message, Priority, WhisperUUID, WhisperedAtDts (documented there).
+	ConversationPbxCallAiWhisper = gen.ConversationPbxCallAiWhisper
+	// ConversationPbxCallCaller is gen.ConversationPbxCallCaller, with the fields
+	// CallerID, City, Country, PhoneNumber, State (documented there).
+	ConversationPbxCallCaller = gen.ConversationPbxCallCaller
+	// ConversationPbxCallFinancial is gen.ConversationPbxCallFinancial, with the
+	// fields AiAgentBilledMinutes, AiAgentCost, AiAgentCostCurrency, CallCurrency,
+	// CallPrice, CallPriceEstimated, TranscriptionCost (documented there).
+	ConversationPbxCallFinancial = gen.ConversationPbxCallFinancial
+	// ConversationPbxCallHold is gen.ConversationPbxCallHold, with the fields
+	// HeldByAgentID, HoldDurationSeconds, HoldEndDts, HoldStartDts (documented
+	// there).
+	ConversationPbxCallHold = gen.ConversationPbxCallHold
+	// ConversationPbxCallQueue is gen.ConversationPbxCallQueue, with the fields
+	// AnsweredAtDts, EnteredAtDts, QueueName, QueueUUID, Result, WaitSeconds
+	// (documented there).
+	ConversationPbxCallQueue = gen.ConversationPbxCallQueue
+	// ConversationPbxCallRecording is gen.ConversationPbxCallRecording, with the
+	// fields Channels, DurationSeconds, IsPrimary, RecordingS3Key, RecordingSid,
+	// RecordingURL, Status, Transcript (documented there).
+	ConversationPbxCallRecording = gen.ConversationPbxCallRecording
+	// ConversationPbxCallResponse is gen.ConversationPbxCallResponse, with the
+	// fields Call, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxCallResponse = gen.ConversationPbxCallResponse
+	// ConversationPbxCallRouting is gen.ConversationPbxCallRouting, with the fields
+	// CallType, Direction, Queue (documented there).
+	ConversationPbxCallRouting = gen.ConversationPbxCallRouting
+	// ConversationPbxCallSearchRequest is gen.ConversationPbxCallSearchRequest,
+	// with the fields AgentIds, CustomerName, Direction, Disposition, EndDate,
+	// HasAiEngagement, HasRecording, HasTranscript, MaxDurationSeconds,
+	// MinDurationSeconds, PhoneNumber, QueueUuids, SearchTerm, StartDate, Statuses,
+	// TranscriptSearch (documented there).
+	ConversationPbxCallSearchRequest = gen.ConversationPbxCallSearchRequest
+	// ConversationPbxCallSearchResponse is gen.ConversationPbxCallSearchResponse,
+	// with the fields Calls, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxCallSearchResponse = gen.ConversationPbxCallSearchResponse
+	// ConversationPbxCallTimeline is gen.ConversationPbxCallTimeline, with the
+	// fields AnswerDts, CreatedDts, EndDts, QueueWaitSeconds, TalkTimeSeconds,
+	// TotalDurationSeconds (documented there).
+	ConversationPbxCallTimeline = gen.ConversationPbxCallTimeline
+	// ConversationPbxCallTranscript is gen.ConversationPbxCallTranscript, with the
+	// fields FullTranscriptS3Key, JobName, LanguageCode, Provider, Segments,
+	// Status, TranscriptJSONS3Key (documented there).
+	ConversationPbxCallTranscript = gen.ConversationPbxCallTranscript
+	// ConversationPbxCallTranscriptSegment is
+	// gen.ConversationPbxCallTranscriptSegment, with the fields AgentID, Channel,
+	// Confidence, EndTime, Speaker, StartTime, Text (documented there).
+	ConversationPbxCallTranscriptSegment        = gen.ConversationPbxCallTranscriptSegment
+	ConversationPbxCallTranscriptSegmentSpeaker = gen.ConversationPbxCallTranscriptSegmentSpeaker
+	// ConversationPbxCallTransfer is gen.ConversationPbxCallTransfer, with the
+	// fields TransferReason, TransferType, TransferredAtDts, TransferredByAgentID,
+	// TransferredTo (documented there).
+	ConversationPbxCallTransfer = gen.ConversationPbxCallTransfer
+	// ConversationPbxClassOfService is gen.ConversationPbxClassOfService, with the
+	// fields AllowedCountries, BlockPremiumNumbers,
+	// ConversationPbxClassOfServiceUUID, DefaultFlag, Description, MerchantID,
+	// Name, OutboundEnabled, TimeRangeUUID (documented there).
+	ConversationPbxClassOfService = gen.ConversationPbxClassOfService
+	// ConversationPbxClassOfServiceResponse is
+	// gen.ConversationPbxClassOfServiceResponse, with the fields ClassOfService,
+	// Error, Metadata, Success, Warning (documented there).
+	ConversationPbxClassOfServiceResponse = gen.ConversationPbxClassOfServiceResponse
+	// ConversationPbxClassOfServicesResponse is
+	// gen.ConversationPbxClassOfServicesResponse, with the fields
+	// ClassesOfServices, Error, Metadata, Success, Warning (documented there).
+	ConversationPbxClassOfServicesResponse = gen.ConversationPbxClassOfServicesResponse
+	// ConversationPbxCosAuditLog is gen.ConversationPbxCosAuditLog, with the fields
+	// Action, AgentLogin, AuditLogUUID, ClassOfServiceName, ClassOfServiceUUID,
+	// Destination, MerchantID, RuleTriggered, SupervisorLogin, Timestamp
+	// (documented there).
+	ConversationPbxCosAuditLog              = gen.ConversationPbxCosAuditLog
+	ConversationPbxCosAuditLogAction        = gen.ConversationPbxCosAuditLogAction
+	ConversationPbxCosAuditLogRuleTriggered = gen.ConversationPbxCosAuditLogRuleTriggered
+	// ConversationPbxCosAuditLogsResponse is
+	// gen.ConversationPbxCosAuditLogsResponse, with the fields AuditLogs, Error,
+	// Metadata, Success, Warning (documented there).
+	ConversationPbxCosAuditLogsResponse = gen.ConversationPbxCosAuditLogsResponse
+	// ConversationPbxCustomerSnapshotRequest is
+	// gen.ConversationPbxCustomerSnapshotRequest, with the fields AutoOrderExpand,
+	// CustomerExpand, Error, Metadata, OrderExpand, PhoneNumber, Success, Warning
+	// (documented there).
+	ConversationPbxCustomerSnapshotRequest = gen.ConversationPbxCustomerSnapshotRequest
+	// ConversationPbxCustomerSnapshotResponse is
+	// gen.ConversationPbxCustomerSnapshotResponse, with the fields AutoOrders,
+	// Customers, Error, Metadata, Orders, Success, Warning (documented there).
+	ConversationPbxCustomerSnapshotResponse = gen.ConversationPbxCustomerSnapshotResponse
+	// ConversationPbxHardwarePhone is gen.ConversationPbxHardwarePhone, with the
+	// fields AdminUsername, ConversationPbxAgentUUID,
+	// ConversationPbxHardwarePhoneUUID, CreatedAt, Description, MacAddress,
+	// Manufacturer, MerchantID, Model, Name, ProvisioningURL, SIPDomain,
+	// SIPEdgeLocation, SIPPassword, SIPUsername, TwilioCredentialSid, UpdatedAt
+	// (documented there).
+	ConversationPbxHardwarePhone = gen.ConversationPbxHardwarePhone
+	// ConversationPbxHardwarePhoneResponse is
+	// gen.ConversationPbxHardwarePhoneResponse, with the fields Error,
+	// HardwarePhone, Metadata, Success, Warning (documented there).
+	ConversationPbxHardwarePhoneResponse = gen.ConversationPbxHardwarePhoneResponse
+	// ConversationPbxHardwarePhonesResponse is
+	// gen.ConversationPbxHardwarePhonesResponse, with the fields HardwarePhones
+	// (documented there).
+	ConversationPbxHardwarePhonesResponse = gen.ConversationPbxHardwarePhonesResponse
+	// ConversationPbxMenu is gen.ConversationPbxMenu, with the fields
+	// AllowDirectExtensions, ConversationPbxMenuUUID, DefaultAction,
+	// DefaultActionTarget, Mappings, MerchantID, Name, PlayAudioUUID, Say,
+	// SayVoice, Timeout (documented there).
+	ConversationPbxMenu = gen.ConversationPbxMenu
+	// ConversationPbxMenuMapping is gen.ConversationPbxMenuMapping, with the fields
+	// Action, ActionTarget, Digits, Speech (documented there).
+	ConversationPbxMenuMapping = gen.ConversationPbxMenuMapping
+	// ConversationPbxMenuResponse is gen.ConversationPbxMenuResponse, with the
+	// fields Error, Menu, Metadata, Success, Warning (documented there).
+	ConversationPbxMenuResponse = gen.ConversationPbxMenuResponse
+	// ConversationPbxMenusResponse is gen.ConversationPbxMenusResponse, with the
+	// fields Error, Menus, Metadata, Success, Warning (documented there).
+	ConversationPbxMenusResponse = gen.ConversationPbxMenusResponse
+	// ConversationPbxPhoneManufacturer is gen.ConversationPbxPhoneManufacturer,
+	// with the fields ManufacturerID, Models, Name (documented there).
+	ConversationPbxPhoneManufacturer = gen.ConversationPbxPhoneManufacturer
+	// ConversationPbxPhoneManufacturersResponse is
+	// gen.ConversationPbxPhoneManufacturersResponse, with the fields Error,
+	// Manufacturers, Metadata, Success, Warning (documented there).
+	ConversationPbxPhoneManufacturersResponse = gen.ConversationPbxPhoneManufacturersResponse
+	// ConversationPbxPhoneModel is gen.ConversationPbxPhoneModel, with the fields
+	// ModelID, Name (documented there).
+	ConversationPbxPhoneModel = gen.ConversationPbxPhoneModel
+	// ConversationPbxPhoneNumber is gen.ConversationPbxPhoneNumber, with the fields
+	// Action, ActionTarget, AddressSid, ConversationPbxPhoneNumberUUID,
+	// DefaultPhoneNumber, DeletionProtected, MerchantID, PhoneNumber (documented
+	// there).
+	ConversationPbxPhoneNumber = gen.ConversationPbxPhoneNumber
+	// ConversationPbxPhoneNumberPurchaseRequest is
+	// gen.ConversationPbxPhoneNumberPurchaseRequest, with the fields Action,
+	// ActionTarget, AddressSid, FriendlyName, PhoneNumber (documented there).
+	ConversationPbxPhoneNumberPurchaseRequest = gen.ConversationPbxPhoneNumberPurchaseRequest
+	// ConversationPbxPhoneNumberResponse is gen.ConversationPbxPhoneNumberResponse,
+	// with the fields Error, Metadata, PhoneNumber, Success, Warning (documented
+	// there).
+	ConversationPbxPhoneNumberResponse = gen.ConversationPbxPhoneNumberResponse
+	// ConversationPbxPhoneNumbersResponse is
+	// gen.ConversationPbxPhoneNumbersResponse, with the fields Error, Metadata,
+	// PhoneNumbers, Success, Warning (documented there).
+	ConversationPbxPhoneNumbersResponse = gen.ConversationPbxPhoneNumbersResponse
+	// ConversationPbxQueue is gen.ConversationPbxQueue, with the fields AiPriority,
+	// AiTimeoutSeconds, AnnounceQueuePosition, AutomaticCoachAgentUUID,
+	// CallbackAnnounceAudioUUID, CallbackAnnounceSay, CallbackConfirmAudioUUID,
+	// CallbackConfirmSay, CallbackEnabled, CallbackHoursOnly, CallbackMaxAttempts,
+	// CallbackMaxOffers, CallbackMaxPending, CallbackOfferAfterSeconds,
+	// CallbackOfferIntervalSeconds, CallbackRetryDelaySeconds,
+	// ConversationPbxQueueUUID, ConversationVoicemailMailboxUUID,
+	// HoldConversationPbxAudioUUID, MaxHoldSeconds, Members, MerchantID, Name,
+	// NoAgentAvailablePlayAudioUUID, NoAgentAvailableSay, NoAgentAvailableSayVoice,
+	// PlayAudioUUID, RecordCall, Say, SayVoice, TwilioTaskrouterWorkflowSid,
+	// TwilioWorkspaceQueueSid, Voicemail, WaitCriticalSeconds, WaitWarningSeconds,
+	// WrapUpSeconds (documented there).
+	ConversationPbxQueue           = gen.ConversationPbxQueue
+	ConversationPbxQueueAiPriority = gen.ConversationPbxQueueAiPriority
+	// ConversationPbxQueueMembers is gen.ConversationPbxQueueMembers, with the
+	// fields Groups, Users (documented there).
+	ConversationPbxQueueMembers = gen.ConversationPbxQueueMembers
+	// ConversationPbxQueueResponse is gen.ConversationPbxQueueResponse, with the
+	// fields Error, Metadata, Queue, Success, Warning (documented there).
+	ConversationPbxQueueResponse = gen.ConversationPbxQueueResponse
+	// ConversationPbxQueuesResponse is gen.ConversationPbxQueuesResponse, with the
+	// fields Error, Metadata, Queues, Success, Warning (documented there).
+	ConversationPbxQueuesResponse  = gen.ConversationPbxQueuesResponse
+	ConversationPbxRecordingStatus = gen.ConversationPbxRecordingStatus
+	// ConversationPbxTimeBased is gen.ConversationPbxTimeBased, with the fields
+	// ConversationPbxTimeBasedUUID, MappingConfig, MerchantID, TimeBasedName
+	// (documented there).
+	ConversationPbxTimeBased = gen.ConversationPbxTimeBased
+	// ConversationPbxTimeBasedMapping is gen.ConversationPbxTimeBasedMapping, with
+	// the fields Action, ActionTarget, Name, TimeRangeUUID (documented there).
+	ConversationPbxTimeBasedMapping = gen.ConversationPbxTimeBasedMapping
+	// ConversationPbxTimeBasedMappingConfig is
+	// gen.ConversationPbxTimeBasedMappingConfig, with the fields DefaultMapping,
+	// Mappings (documented there).
+	ConversationPbxTimeBasedMappingConfig = gen.ConversationPbxTimeBasedMappingConfig
+	// ConversationPbxTimeBasedResponse is gen.ConversationPbxTimeBasedResponse,
+	// with the fields Error, Metadata, Success, TimeBased, Warning (documented
+	// there).
+	ConversationPbxTimeBasedResponse = gen.ConversationPbxTimeBasedResponse
+	// ConversationPbxTimeBasedsResponse is gen.ConversationPbxTimeBasedsResponse,
+	// with the fields Error, Metadata, Success, TimeBaseds, Warning (documented
+	// there).
+	ConversationPbxTimeBasedsResponse = gen.ConversationPbxTimeBasedsResponse
+	// ConversationPbxTimeRange is gen.ConversationPbxTimeRange, with the fields
+	// Configs, ConversationPbxTimeRangeUUID, MerchantID, TimeRangeName, Timezone
+	// (documented there).
+	ConversationPbxTimeRange = gen.ConversationPbxTimeRange
+	// ConversationPbxTimeRangeConfig is gen.ConversationPbxTimeRangeConfig, with
+	// the fields EndDate, EndDayOfWeek, EndTime, StartDate, StartDayOfWeek,
+	// StartTime (documented there).
+	ConversationPbxTimeRangeConfig = gen.ConversationPbxTimeRangeConfig
+	// ConversationPbxTimeRangeResponse is gen.ConversationPbxTimeRangeResponse,
+	// with the fields Error, Metadata, Success, TimeRange, Warning (documented
+	// there).
+	ConversationPbxTimeRangeResponse = gen.ConversationPbxTimeRangeResponse
+	// ConversationPbxTimeRangesResponse is gen.ConversationPbxTimeRangesResponse,
+	// with the fields Error, Metadata, Success, TimeRanges, Warning (documented
+	// there).
+	ConversationPbxTimeRangesResponse = gen.ConversationPbxTimeRangesResponse
+	ConversationPbxVoice              = gen.ConversationPbxVoice
+	// ConversationPbxVoicemailMailbox is gen.ConversationPbxVoicemailMailbox, with
+	// the fields ConversationPbxVoicemailMailboxUUID, MerchantID,
+	// SendNoticesToEmail, UserID, VoicemailFollowupPlayAudioUUID,
+	// VoicemailFollowupSay, VoicemailFollowupSayVoice, VoicemailMailboxID,
+	// VoicemailMailboxType, VoicemailPromptPlayAudioUUID, VoicemailPromptSay,
+	// VoicemailPromptSayVoice (documented there).
+	ConversationPbxVoicemailMailbox                     = gen.ConversationPbxVoicemailMailbox
+	ConversationPbxVoicemailMailboxVoicemailMailboxType = gen.ConversationPbxVoicemailMailboxVoicemailMailboxType
+	// ConversationPbxVoicemailMailboxResponse is
+	// gen.ConversationPbxVoicemailMailboxResponse, with the fields Error, Metadata,
+	// Success, VoicemailMailbox, Warning (documented there).
+	ConversationPbxVoicemailMailboxResponse = gen.ConversationPbxVoicemailMailboxResponse
+	// ConversationPbxVoicemailMailboxesResponse is
+	// gen.ConversationPbxVoicemailMailboxesResponse, with the fields Error,
+	// Metadata, Success, VoicemailMailboxes, Warning (documented there).
+	ConversationPbxVoicemailMailboxesResponse = gen.ConversationPbxVoicemailMailboxesResponse
+	// ConversationPbxVoicemailMessage is gen.ConversationPbxVoicemailMessage, with
+	// the fields CallSid, Duration, From, FromCallerID, Listened, MerchantID,
+	// RecordingSid, RecordingSizeBytes, RecordingStatus, RecordingURL,
+	// TranscriptJSON, TranscriptText, VoicemailDts (documented there).
+	ConversationPbxVoicemailMessage = gen.ConversationPbxVoicemailMessage
+	// ConversationPbxVoicemailMessageResponse is
+	// gen.ConversationPbxVoicemailMessageResponse, with the fields Error, Metadata,
+	// Success, VoicemailMessage, Warning (documented there).
+	ConversationPbxVoicemailMessageResponse = gen.ConversationPbxVoicemailMessageResponse
+	// ConversationPbxVoicemailMessageSummariesResponse is
+	// gen.ConversationPbxVoicemailMessageSummariesResponse, with the fields Error,
+	// Metadata, Success, VoicemailMessageSummaries, Warning (documented there).
+	ConversationPbxVoicemailMessageSummariesResponse = gen.ConversationPbxVoicemailMessageSummariesResponse
+	// ConversationPbxVoicemailMessageSummary is
+	// gen.ConversationPbxVoicemailMessageSummary, with the fields CallSid,
+	// Duration, From, FromCallerID, Listened, MerchantID, RecordingSid,
+	// RecordingSizeBytes, RecordingStatus, VoicemailDts (documented there).
+	ConversationPbxVoicemailMessageSummary = gen.ConversationPbxVoicemailMessageSummary
+	// ConversationPermissions is gen.ConversationPermissions, with the fields
+	// EditSettings (documented there).
+	ConversationPermissions = gen.ConversationPermissions
+	// ConversationPermissionsResponse is gen.ConversationPermissionsResponse, with
+	// the fields Error, Metadata, Permissions, Success, Warning (documented there).
+	ConversationPermissionsResponse = gen.ConversationPermissionsResponse
+	// ConversationResponse is gen.ConversationResponse, with the fields
+	// Conversation, Error, Metadata, Success, Warning (documented there).
+	ConversationResponse = gen.ConversationResponse
+	// ConversationSearchRequest is gen.ConversationSearchRequest, with the fields
+	// DateEnd, DateStart, EmailFilter, LanguageFilter, MediumFilter, OrderByNewest,
+	// OrderByOldest, RangeBegin, RangeEnd, SmsPhoneNumberFilter, TextSearch,
+	// VisibleFilter (documented there).
+	ConversationSearchRequest = gen.ConversationSearchRequest
+	// ConversationSearchResponse is gen.ConversationSearchResponse, with the fields
+	// RangeBegin, RangeEnd, Records, Total (documented there).
+	ConversationSearchResponse = gen.ConversationSearchResponse
+	// ConversationSentiment is gen.ConversationSentiment, with the fields
+	// LastDetectSentiment, Mixed, Negative, Neutral, Positive, Sentiment
+	// (documented there).
+	ConversationSentiment          = gen.ConversationSentiment
+	ConversationSentimentSentiment = gen.ConversationSentimentSentiment
+	// ConversationStartRequest is gen.ConversationStartRequest, with the fields
+	// AddConversationParticipantArns, ConversationARN, ConversationWebchatQueueUUID
+	// (documented there).
+	ConversationStartRequest = gen.ConversationStartRequest
+	// ConversationStartResponse is gen.ConversationStartResponse, with the fields
+	// Conversation (documented there).
+	ConversationStartResponse = gen.ConversationStartResponse
+	// ConversationSummary is gen.ConversationSummary, with the fields Closed,
+	// ConversationARN, ConversationUUID, CustomerFirstMessageUnrespondedToDts,
+	// LastConversationMessageBody, LastConversationParticipantARN,
+	// LastConversationParticipantName, LastInteractiveMessageDts, LastMessageDts,
+	// Medium, MerchantID, MessageCount, Participants, Sentiment, StartDts,
+	// UnreadMessages, Visible (documented there).
+	ConversationSummary = gen.ConversationSummary
+	// ConversationTwilioAccount is gen.ConversationTwilioAccount, with the fields
+	// MerchantID, TwilioPhoneNumbers (documented there).
+	ConversationTwilioAccount = gen.ConversationTwilioAccount
+	// ConversationVirtualAgentBudget is gen.ConversationVirtualAgentBudget, with
+	// the fields BudgetDaily, BudgetMonthly, UsedDaily, UsedMonthly (documented
+	// there).
+	ConversationVirtualAgentBudget = gen.ConversationVirtualAgentBudget
+	// ConversationVirtualAgentBudgetResponse is
+	// gen.ConversationVirtualAgentBudgetResponse, with the fields Budget, Error,
+	// Metadata, Success, Warning (documented there).
+	ConversationVirtualAgentBudgetResponse = gen.ConversationVirtualAgentBudgetResponse
+	// ConversationVirtualAgentCapabilities is
+	// gen.ConversationVirtualAgentCapabilities, with the fields
+	// AccessStorefrontAndItem, CancelSubscription, DelaySubscription,
+	// GenerateCoupon, LookupOrderInformation, LookupSubscriptionInformation,
+	// OpenSupportTicket, OpenSupportTicketChannel, OpenSupportTicketChannelEmail,
+	// OpenSupportTicketZohoDeskDepartmentID, PauseSubscription, ResumeSubscription,
+	// TransferChatToLiveAgent, UpdateSubscriptionCreditCard, ZohoDeskAvailable,
+	// ZohoDeskDepartments (documented there).
 	ConversationVirtualAgentCapabilities                         = gen.ConversationVirtualAgentCapabilities
 	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel
-	ConversationVirtualAgentCapabilitiesResponse                 = gen.ConversationVirtualAgentCapabilitiesResponse
-	ConversationVirtualAgentCapabilityZohoDeskDepartment         = gen.ConversationVirtualAgentCapabilityZohoDeskDepartment
-	ConversationWebchatContext                                   = gen.ConversationWebchatContext
-	ConversationWebchatQueueStatus                               = gen.ConversationWebchatQueueStatus
-	ConversationWebchatQueueStatusAgent                          = gen.ConversationWebchatQueueStatusAgent
-	ConversationWebchatQueueStatusQueueEntry                     = gen.ConversationWebchatQueueStatusQueueEntry
-	ConversationWebchatQueueStatusUpdateRequest                  = gen.ConversationWebchatQueueStatusUpdateRequest
-	ConversationWebchatQueueStatusesResponse                     = gen.ConversationWebchatQueueStatusesResponse
-	ConversationWebsocketMessage                                 = gen.ConversationWebsocketMessage
-	ConversationWebsocketMessageEventType                        = gen.ConversationWebsocketMessageEventType
-	ConversationWebsocketMessageType                             = gen.ConversationWebsocketMessageType
-	ConversationsResponse                                        = gen.ConversationsResponse
-	CreditCardType                                               = gen.CreditCardType
-	Currency                                                     = gen.Currency
-	Customer                                                     = gen.Customer
-	CustomerActivity                                             = gen.CustomerActivity
-	CustomerAttachment                                           = gen.CustomerAttachment
-	CustomerBilling                                              = gen.CustomerBilling
-	CustomerCard                                                 = gen.CustomerCard
-	CustomerEDI                                                  = gen.CustomerEDI
-	CustomerEmail                                                = gen.CustomerEmail
-	CustomerLoyalty                                              = gen.CustomerLoyalty
-	CustomerLoyaltyLedger                                        = gen.CustomerLoyaltyLedger
-	CustomerLoyaltyRedemption                                    = gen.CustomerLoyaltyRedemption
-	CustomerOrdersSummary                                        = gen.CustomerOrdersSummary
-	CustomerPricingTier                                          = gen.CustomerPricingTier
-	CustomerPrivacy                                              = gen.CustomerPrivacy
-	CustomerProperty                                             = gen.CustomerProperty
-	CustomerQuotesSummary                                        = gen.CustomerQuotesSummary
-	CustomerReviewer                                             = gen.CustomerReviewer
-	CustomerShipping                                             = gen.CustomerShipping
-	CustomerSoftwareEntitlement                                  = gen.CustomerSoftwareEntitlement
-	CustomerTag                                                  = gen.CustomerTag
-	CustomerTaxCodes                                             = gen.CustomerTaxCodes
-	Distance                                                     = gen.Distance
-	DistanceUom                                                  = gen.DistanceUom
-	Error                                                        = gen.Error
-	ErrorResponse                                                = gen.ErrorResponse
-	GiftCertificate                                              = gen.GiftCertificate
-	GiftCertificateLedgerEntry                                   = gen.GiftCertificateLedgerEntry
-	HitPageView                                                  = gen.HitPageView
-	HitPageViewMetaData                                          = gen.HitPageViewMetaData
-	HitSessionStart                                              = gen.HitSessionStart
-	HitSessionUtm                                                = gen.HitSessionUtm
-	Item                                                         = gen.Item
-	ItemAccounting                                               = gen.ItemAccounting
-	ItemAmember                                                  = gen.ItemAmember
-	ItemAutoOrder                                                = gen.ItemAutoOrder
-	ItemAutoOrderStep                                            = gen.ItemAutoOrderStep
-	ItemAutoOrderStepType                                        = gen.ItemAutoOrderStepType
-	ItemAutoOrderStepArbitraryUnitCostSchedule                   = gen.ItemAutoOrderStepArbitraryUnitCostSchedule
-	ItemAutoOrderStepGrandfatherPricing                          = gen.ItemAutoOrderStepGrandfatherPricing
-	ItemCCBill                                                   = gen.ItemCCBill
-	ItemChannelPartnerMapping                                    = gen.ItemChannelPartnerMapping
-	ItemChargeback                                               = gen.ItemChargeback
-	ItemChargebackAddendum                                       = gen.ItemChargebackAddendum
-	ItemChargebackAdjustmentRequest                              = gen.ItemChargebackAdjustmentRequest
-	ItemCheckout                                                 = gen.ItemCheckout
-	ItemContent                                                  = gen.ItemContent
-	ItemContentAssignment                                        = gen.ItemContentAssignment
-	ItemContentAttribute                                         = gen.ItemContentAttribute
-	ItemContentMultimedia                                        = gen.ItemContentMultimedia
-	ItemContentMultimediaThumbnail                               = gen.ItemContentMultimediaThumbnail
-	ItemDigitalDelivery                                          = gen.ItemDigitalDelivery
-	ItemDigitalItem                                              = gen.ItemDigitalItem
-	ItemDigitalItemPdfMeta                                       = gen.ItemDigitalItemPdfMeta
-	ItemEbay                                                     = gen.ItemEbay
-	ItemEbayCategorySpecific                                     = gen.ItemEbayCategorySpecific
-	ItemEbayMarketListing                                        = gen.ItemEbayMarketListing
-	ItemEbayMarketPlaceAnalysis                                  = gen.ItemEbayMarketPlaceAnalysis
-	ItemEmailNotifications                                       = gen.ItemEmailNotifications
-	ItemEnrollment123                                            = gen.ItemEnrollment123
-	ItemFulfillmentAddon                                         = gen.ItemFulfillmentAddon
-	ItemGiftCertificate                                          = gen.ItemGiftCertificate
-	ItemGoogleProductSearch                                      = gen.ItemGoogleProductSearch
-	ItemIdentifiers                                              = gen.ItemIdentifiers
-	ItemInstantPaymentNotification                               = gen.ItemInstantPaymentNotification
-	ItemInstantPaymentNotifications                              = gen.ItemInstantPaymentNotifications
-	ItemInternal                                                 = gen.ItemInternal
-	ItemKitComponent                                             = gen.ItemKitComponent
-	ItemKitDefinition                                            = gen.ItemKitDefinition
-	ItemOption                                                   = gen.ItemOption
-	ItemOptionType                                               = gen.ItemOptionType
-	ItemOptionValue                                              = gen.ItemOptionValue
-	ItemOptionValueAdditionalItem                                = gen.ItemOptionValueAdditionalItem
-	ItemOptionValueDigitalItem                                   = gen.ItemOptionValueDigitalItem
-	ItemPaymentProcessing                                        = gen.ItemPaymentProcessing
-	ItemPhysical                                                 = gen.ItemPhysical
-	ItemPricing                                                  = gen.ItemPricing
-	ItemPricingTier                                              = gen.ItemPricingTier
-	ItemPricingTierDiscount                                      = gen.ItemPricingTierDiscount
-	ItemPricingTierLimit                                         = gen.ItemPricingTierLimit
-	ItemProperty                                                 = gen.ItemProperty
-	ItemRealtimePricing                                          = gen.ItemRealtimePricing
-	ItemRelated                                                  = gen.ItemRelated
-	ItemRelatedItem                                              = gen.ItemRelatedItem
-	ItemRelatedItemType                                          = gen.ItemRelatedItemType
-	ItemReporting                                                = gen.ItemReporting
-	ItemResponse                                                 = gen.ItemResponse
-	ItemRestriction                                              = gen.ItemRestriction
-	ItemRestrictionItem                                          = gen.ItemRestrictionItem
-	ItemRestrictionItemType                                      = gen.ItemRestrictionItemType
-	ItemRevguard                                                 = gen.ItemRevguard
-	ItemReview                                                   = gen.ItemReview
-	ItemReviewStatus                                             = gen.ItemReviewStatus
-	ItemReviews                                                  = gen.ItemReviews
-	ItemSalesforce                                               = gen.ItemSalesforce
-	ItemShipping                                                 = gen.ItemShipping
-	ItemShippingCase                                             = gen.ItemShippingCase
-	ItemShippingDestinationMarkup                                = gen.ItemShippingDestinationMarkup
-	ItemShippingDestinationRestriction                           = gen.ItemShippingDestinationRestriction
-	ItemShippingDestinationRestrictionValidity                   = gen.ItemShippingDestinationRestrictionValidity
-	ItemShippingDistributionCenter                               = gen.ItemShippingDistributionCenter
-	ItemShippingMethod                                           = gen.ItemShippingMethod
-	ItemShippingMethodShippingMethodValidity                     = gen.ItemShippingMethodShippingMethodValidity
-	ItemShippingPackageRequirement                               = gen.ItemShippingPackageRequirement
-	ItemTag                                                      = gen.ItemTag
-	ItemTagTagType                                               = gen.ItemTagTagType
-	ItemTags                                                     = gen.ItemTags
-	ItemTax                                                      = gen.ItemTax
-	ItemTaxExemption                                             = gen.ItemTaxExemption
-	ItemThirdPartyEmailMarketing                                 = gen.ItemThirdPartyEmailMarketing
-	ItemThirdPartyEmailMarketingProviderName                     = gen.ItemThirdPartyEmailMarketingProviderName
-	ItemVariantItem                                              = gen.ItemVariantItem
-	ItemVariation                                                = gen.ItemVariation
-	ItemVariationOption                                          = gen.ItemVariationOption
-	ItemWishlistMember                                           = gen.ItemWishlistMember
-	ListSegmentMembership                                        = gen.ListSegmentMembership
-	Metric                                                       = gen.Metric
-	MultimediaType                                               = gen.MultimediaType
-	Order                                                        = gen.Order
-	OrderAffiliate                                               = gen.OrderAffiliate
-	OrderAffiliateLedger                                         = gen.OrderAffiliateLedger
-	OrderAffiliateLedgerTransactionState                         = gen.OrderAffiliateLedgerTransactionState
-	OrderAutoOrder                                               = gen.OrderAutoOrder
-	OrderAutoOrderStatus                                         = gen.OrderAutoOrderStatus
-	OrderBilling                                                 = gen.OrderBilling
-	OrderBuysafe                                                 = gen.OrderBuysafe
-	OrderChannelPartner                                          = gen.OrderChannelPartner
-	OrderCheckout                                                = gen.OrderCheckout
-	OrderCoupon                                                  = gen.OrderCoupon
-	OrderCurrentStageHistory                                     = gen.OrderCurrentStageHistory
-	OrderDigitalItem                                             = gen.OrderDigitalItem
-	OrderDigitalOrder                                            = gen.OrderDigitalOrder
-	OrderEdi                                                     = gen.OrderEdi
-	OrderFraudScore                                              = gen.OrderFraudScore
-	OrderFraudScoreBinMatch                                      = gen.OrderFraudScoreBinMatch
-	OrderGift                                                    = gen.OrderGift
-	OrderGiftCertificate                                         = gen.OrderGiftCertificate
-	OrderInternal                                                = gen.OrderInternal
-	OrderItem                                                    = gen.OrderItem
-	OrderItemEdi                                                 = gen.OrderItemEdi
-	OrderItemEdiIdentification                                   = gen.OrderItemEdiIdentification
-	OrderItemEdiLot                                              = gen.OrderItemEdiLot
-	OrderItemOption                                              = gen.OrderItemOption
-	OrderItemOptionFileAttachment                                = gen.OrderItemOptionFileAttachment
-	OrderItemProperty                                            = gen.OrderItemProperty
-	OrderItemTag                                                 = gen.OrderItemTag
-	OrderLinkedShipment                                          = gen.OrderLinkedShipment
-	OrderMarketing                                               = gen.OrderMarketing
-	OrderPayment                                                 = gen.OrderPayment
-	OrderPaymentPaymentMethod                                    = gen.OrderPaymentPaymentMethod
-	OrderPaymentPaymentStatus                                    = gen.OrderPaymentPaymentStatus
-	OrderPaymentCheck                                            = gen.OrderPaymentCheck
-	OrderPaymentCreditCard                                       = gen.OrderPaymentCreditCard
-	OrderPaymentCreditCardDualVaulted                            = gen.OrderPaymentCreditCardDualVaulted
-	OrderPaymentCreditCardDualVaultedProperty                    = gen.OrderPaymentCreditCardDualVaultedProperty
-	OrderPaymentECheck                                           = gen.OrderPaymentECheck
-	OrderPaymentECheckBankAccountType                            = gen.OrderPaymentECheckBankAccountType
-	OrderPaymentECheckBankOwnerType                              = gen.OrderPaymentECheckBankOwnerType
-	OrderPaymentHealthBenefitCard                                = gen.OrderPaymentHealthBenefitCard
-	OrderPaymentInsurance                                        = gen.OrderPaymentInsurance
-	OrderPaymentPayPal                                           = gen.OrderPaymentPayPal
-	OrderPaymentPurchaseOrder                                    = gen.OrderPaymentPurchaseOrder
-	OrderPaymentTransaction                                      = gen.OrderPaymentTransaction
-	OrderPaymentTransactionDetail                                = gen.OrderPaymentTransactionDetail
-	OrderPointOfSale                                             = gen.OrderPointOfSale
-	OrderProperty                                                = gen.OrderProperty
-	OrderQuote                                                   = gen.OrderQuote
-	OrderSalesforce                                              = gen.OrderSalesforce
-	OrderShipping                                                = gen.OrderShipping
-	OrderStage                                                   = gen.OrderStage
-	OrderSummary                                                 = gen.OrderSummary
-	OrderTag                                                     = gen.OrderTag
-	OrderTaxes                                                   = gen.OrderTaxes
-	OrderTrackingNumberDetail                                    = gen.OrderTrackingNumberDetail
-	OrderTrackingNumberDetails                                   = gen.OrderTrackingNumberDetails
-	OrderTransactionalMerchantNote                               = gen.OrderTransactionalMerchantNote
-	OrderUtm                                                     = gen.OrderUtm
-	PointOfSaleLocation                                          = gen.PointOfSaleLocation
-	PointOfSaleReader                                            = gen.PointOfSaleReader
-	PointOfSaleReaderPaymentProvider                             = gen.PointOfSaleReaderPaymentProvider
-	PointOfSaleRegister                                          = gen.PointOfSaleRegister
-	Property                                                     = gen.Property
-	ResponseMetadata                                             = gen.ResponseMetadata
-	ResultSet                                                    = gen.ResultSet
-	TaxProductType                                               = gen.TaxProductType
-	Warning                                                      = gen.Warning
-	Weight                                                       = gen.Weight
-	WeightUom                                                    = gen.WeightUom
+	// ConversationVirtualAgentCapabilitiesResponse is
+	// gen.ConversationVirtualAgentCapabilitiesResponse, with the fields
+	// Capabilities, Error, Metadata, Success, Warning (documented there).
+	ConversationVirtualAgentCapabilitiesResponse = gen.ConversationVirtualAgentCapabilitiesResponse
+	// ConversationVirtualAgentCapabilityZohoDeskDepartment is
+	// gen.ConversationVirtualAgentCapabilityZohoDeskDepartment, with the fields
+	// DepartmentID, DepartmentName (documented there).
+	ConversationVirtualAgentCapabilityZohoDeskDepartment = gen.ConversationVirtualAgentCapabilityZohoDeskDepartment
+	// ConversationWebchatContext is gen.ConversationWebchatContext, with the fields
+	// AutoOrders, Cart, CurrentURL, Orders, PageView, SessionStart,
+	// SessionStartDts, SessionUtm (documented there).
+	ConversationWebchatContext = gen.ConversationWebchatContext
+	// ConversationWebchatQueueStatus is gen.ConversationWebchatQueueStatus, with
+	// the fields AgentAvailableCount, AgentBusyCount, AgentCount,
+	// AgentUnavailableCount, Agents, CustomerAbandonCount, CustomerActiveCount,
+	// CustomerAverageAbandonTimeSeconds, CustomerAverageChatTimeSeconds,
+	// CustomerAverageHoldTimeSeconds, CustomerChatCount, CustomerWaitingCount,
+	// CustomerWaitingJoinDts, QueueEntries, QueueName (documented there).
+	ConversationWebchatQueueStatus = gen.ConversationWebchatQueueStatus
+	// ConversationWebchatQueueStatusAgent is
+	// gen.ConversationWebchatQueueStatusAgent, with the fields AgentStatus,
+	// ConversationParticipantARN, ConversationParticipantName, LastChatDts,
+	// NextRoundRobin, ProfileImageURL (documented there).
+	ConversationWebchatQueueStatusAgent = gen.ConversationWebchatQueueStatusAgent
+	// ConversationWebchatQueueStatusQueueEntry is
+	// gen.ConversationWebchatQueueStatusQueueEntry, with the fields
+	// ConversationParticipantARN, ConversationParticipantName,
+	// ConversationWebchatQueueUUID, Email, JoinDts, ParticipantLanguageIsoCode,
+	// Question, QueueName (documented there).
+	ConversationWebchatQueueStatusQueueEntry = gen.ConversationWebchatQueueStatusQueueEntry
+	// ConversationWebchatQueueStatusUpdateRequest is
+	// gen.ConversationWebchatQueueStatusUpdateRequest, with the fields AgentStatus
+	// (documented there).
+	ConversationWebchatQueueStatusUpdateRequest = gen.ConversationWebchatQueueStatusUpdateRequest
+	// ConversationWebchatQueueStatusesResponse is
+	// gen.ConversationWebchatQueueStatusesResponse, with the fields Error,
+	// Metadata, QueueStatuses, Success, Warning (documented there).
+	ConversationWebchatQueueStatusesResponse = gen.ConversationWebchatQueueStatusesResponse
+	// ConversationWebsocketMessage is gen.ConversationWebsocketMessage, with the
+	// fields ConversationARN, ConversationUUID, EventAddCoupon, EventAddItem,
+	// EventConversationClosed, EventEngageCustomer, EventNewConversation,
+	// EventNewMessage, EventParticipantJoin, EventParticipantJoinParticipant,
+	// EventParticipantLeft, EventParticipantLeftParticipant,
+	// EventParticipantUpdate, EventQueueNewMember, EventQueuePosition,
+	// EventQueueStatusUpdate, EventReadMessage, EventRrweb, EventType, EventTyping,
+	// EventUpdatedMessage, EventWebchatContext, Message, Type (documented there).
+	ConversationWebsocketMessage          = gen.ConversationWebsocketMessage
+	ConversationWebsocketMessageEventType = gen.ConversationWebsocketMessageEventType
+	ConversationWebsocketMessageType      = gen.ConversationWebsocketMessageType
+	// ConversationsResponse is gen.ConversationsResponse, with the fields
+	// Conversations, Error, Metadata, Success, Warning (documented there).
+	ConversationsResponse = gen.ConversationsResponse
+	CreditCardType        = gen.CreditCardType
+	// Currency is gen.Currency, with the fields CurrencyCode, ExchangeRate,
+	// Localized, LocalizedFormatted, Value (documented there).
+	Currency = gen.Currency
+	// Customer is gen.Customer, with the fields Activity, AffiliateOid,
+	// Allow3RdPartyBilling, AllowCod, AllowDropShipping, AllowPurchaseOrder,
+	// AllowQuoteRequest, AllowSelectionOfAddressType, Attachments, AutoApproveCod,
+	// AutoApprovePurchaseOrder, AutomaticMerchantNotes, Billing, BusinessNotes,
+	// Cards, CcEmails, CustomerProfileOid, DhlAccountNumber, DhlDutyAccountNumber,
+	// DoNotSendMail, Edi, Email, ExemptShippingHandlingCharge, Fax,
+	// FedexAccountNumber, FreeShipping, FreeShippingMinimum, LastModifiedBy,
+	// LastModifiedDts, Loyalty, MaximumItemCount, MerchantID, MinimumItemCount,
+	// MinimumSubtotal, NoCoupons, NoFreeShipping, NoRealtimeCharge, Orders,
+	// OrdersSummary, Password, PricingTiers, Privacy, Properties, QbClass, QbCode,
+	// QbTaxExemptionReasonCode, Quotes, QuotesSummary, ReferralSource, Reviewer,
+	// SalesRepCode, SendSignupNotification, Shipping, SignupDts,
+	// SoftwareEntitlements, SuppressBuysafe, Tags, TaxCodes, TaxExempt, TaxID,
+	// Terms, TrackSeparately, Unapproved, UpsAccountNumber, WebsiteURL (documented
+	// there).
+	Customer = gen.Customer
+	// CustomerActivity is gen.CustomerActivity, with the fields Activities,
+	// GlobalUnsubscribed, GlobalUnsubscribedDts, Memberships, Metrics,
+	// PropertiesList, Sms, SmsStop, SpamComplaint, SpamComplaintDts (documented
+	// there).
+	CustomerActivity = gen.CustomerActivity
+	// CustomerAttachment is gen.CustomerAttachment, with the fields
+	// CustomerProfileAttachmentOid, Description, FileName, MimeType, UploadDts
+	// (documented there).
+	CustomerAttachment = gen.CustomerAttachment
+	// CustomerBilling is gen.CustomerBilling, with the fields Address1, Address2,
+	// City, Company, CountryCode, CustomerBillingOid, CustomerProfileOid, DayPhone,
+	// DefaultBilling, EveningPhone, FirstName, LastName, LastUsedDts, PostalCode,
+	// StateRegion, TaxCounty, Title (documented there).
+	CustomerBilling = gen.CustomerBilling
+	// CustomerCard is gen.CustomerCard, with the fields CardExpirationMonth,
+	// CardExpirationYear, CardNumber, CardNumberToken, CardType,
+	// CustomerProfileCreditCardID, CustomerProfileOid, LastUsedDts (documented
+	// there).
+	CustomerCard = gen.CustomerCard
+	// CustomerEDI is gen.CustomerEDI, with the fields ChannelPartnerOid,
+	// DistributionCenterNumber, StoreNumber (documented there).
+	CustomerEDI = gen.CustomerEDI
+	// CustomerEmail is gen.CustomerEmail, with the fields CustomerProfileEmailOid,
+	// Email, Label, ReceiptNotification, RefundNotification, ShipmentNotification
+	// (documented there).
+	CustomerEmail = gen.CustomerEmail
+	// CustomerLoyalty is gen.CustomerLoyalty, with the fields CurrentPoints,
+	// InternalGiftCertificate, InternalGiftCertificateBalance,
+	// InternalGiftCertificateOid, LedgerEntries, LoyaltyTierExpirationDts,
+	// LoyaltyTierName, LoyaltyTierOid, PendingPoints, Redemptions (documented
+	// there).
+	CustomerLoyalty = gen.CustomerLoyalty
+	// CustomerLoyaltyLedger is gen.CustomerLoyaltyLedger, with the fields
+	// CreatedBy, CreatedDts, Description, Email, ItemID, ItemIndex, LedgerDts,
+	// LoyaltyCampaignOid, LoyaltyLedgerOid, LoyaltyPoints, ModifiedBy, ModifiedDts,
+	// OrderID, Quantity, VestingDts (documented there).
+	CustomerLoyaltyLedger = gen.CustomerLoyaltyLedger
+	// CustomerLoyaltyRedemption is gen.CustomerLoyaltyRedemption, with the fields
+	// CouponCode, CouponCodeOid, CouponUsed, DescriptionForCustomer, ExpirationDts,
+	// GiftCertificateCode, GiftCertificateOid, LoyaltyLedgerOid, LoyaltyPoints,
+	// LoyaltyRedemptionOid, OrderID, RedemptionDts, RemainingBalance (documented
+	// there).
+	CustomerLoyaltyRedemption = gen.CustomerLoyaltyRedemption
+	// CustomerOrdersSummary is gen.CustomerOrdersSummary, with the fields
+	// FirstOrderDts, LastOrderDts, OrderCount, Total (documented there).
+	CustomerOrdersSummary = gen.CustomerOrdersSummary
+	// CustomerPricingTier is gen.CustomerPricingTier, with the fields Name,
+	// PricingTierOid (documented there).
+	CustomerPricingTier = gen.CustomerPricingTier
+	// CustomerPrivacy is gen.CustomerPrivacy, with the fields LastUpdateDts,
+	// Marketing, Preference, Statistics (documented there).
+	CustomerPrivacy = gen.CustomerPrivacy
+	// CustomerProperty is gen.CustomerProperty, with the fields
+	// CustomerProfilePropertyOid, ExpirationDts, Name, Value (documented there).
+	CustomerProperty = gen.CustomerProperty
+	// CustomerQuotesSummary is gen.CustomerQuotesSummary, with the fields
+	// FirstQuoteDts, LastQuoteDts, QuoteCount, Total (documented there).
+	CustomerQuotesSummary = gen.CustomerQuotesSummary
+	// CustomerReviewer is gen.CustomerReviewer, with the fields AutoApprove,
+	// AverageOverallRating, Expert, FirstReview, LastReview, Location, Nickname,
+	// NumberHelpfulReviewVotes, Rank, ReviewsContributed (documented there).
+	CustomerReviewer = gen.CustomerReviewer
+	// CustomerShipping is gen.CustomerShipping, with the fields Address1, Address2,
+	// City, Company, CountryCode, CustomerProfileOid, CustomerShippingOid,
+	// DayPhone, DefaultShipping, EveningPhone, FirstName, LastName, LastUsedDts,
+	// PostalCode, StateRegion, TaxCounty, Title (documented there).
+	CustomerShipping = gen.CustomerShipping
+	// CustomerSoftwareEntitlement is gen.CustomerSoftwareEntitlement, with the
+	// fields ActivationCode, ActivationDts, CustomerSoftwareEntitlementOid,
+	// ExpirationDts, PurchasedViaItemDescription, PurchasedViaItemID,
+	// PurchasedViaOrderID, SoftwareSku (documented there).
+	CustomerSoftwareEntitlement = gen.CustomerSoftwareEntitlement
+	// CustomerTag is gen.CustomerTag, with the fields TagValue (documented there).
+	CustomerTag = gen.CustomerTag
+	// CustomerTaxCodes is gen.CustomerTaxCodes, with the fields
+	// AvalaraCustomerCode, AvalaraEntityUseCode, SovosCustomerCode,
+	// TaxjarCustomerID, TaxjarExemptionType (documented there).
+	CustomerTaxCodes = gen.CustomerTaxCodes
+	// Distance is gen.Distance, with the fields Uom, Value (documented there).
+	Distance    = gen.Distance
+	DistanceUom = gen.DistanceUom
+	// Error is gen.Error, with the fields DeveloperMessage, ErrorCode, MoreInfo,
+	// ObjectID, UserMessage (documented there).
+	Error = gen.Error
+	// ErrorResponse is gen.ErrorResponse, with the fields Error, Metadata, Success,
+	// Warning (documented there).
+	ErrorResponse = gen.ErrorResponse
+	// GiftCertificate is gen.GiftCertificate, with the fields Activated, Code,
+	// CustomerProfileOid, Deleted, Email, ExpirationDts, GiftCertificateOid,
+	// Internal, LedgerEntries, MerchantID, MerchantNote, OriginalBalance,
+	// ReferenceOrderID, RemainingBalance (documented there).
+	GiftCertificate = gen.GiftCertificate
+	// GiftCertificateLedgerEntry is gen.GiftCertificateLedgerEntry, with the fields
+	// Amount, Description, EntryDts, GiftCertificateLedgerOid, GiftCertificateOid,
+	// ReferenceOrderID (documented there).
+	GiftCertificateLedgerEntry = gen.GiftCertificateLedgerEntry
+	// HitPageView is gen.HitPageView, with the fields Bounce, MetaData, Method,
+	// Prefetch, Query, Recording, Redirect, Referrer, TimeOnPage, Title, URL
+	// (documented there).
+	HitPageView = gen.HitPageView
+	// HitPageViewMetaData is gen.HitPageViewMetaData, with the fields Key, Value
+	// (documented there).
+	HitPageViewMetaData = gen.HitPageViewMetaData
+	// HitSessionStart is gen.HitSessionStart, with the fields Bot, Bounce, Channel,
+	// DeviceSwitchDetected, FakeBot, GeolocationCountry, GeolocationLatitude,
+	// GeolocationLongitude, GeolocationProvince, NoCookieSupport, Prefetch,
+	// Referrer, ScreenHeight, ScreenWidth, TimeOnSite, UserAgent, UserIP
+	// (documented there).
+	HitSessionStart = gen.HitSessionStart
+	// HitSessionUtm is gen.HitSessionUtm, with the fields FbAdID, Fbclid, Gbraid,
+	// Gclid, Msclkid, Ttclid, UcMessageID, UtmCampaign, UtmContent, UtmID,
+	// UtmMedium, UtmSource, UtmTerm, Vmcid, Wbraid (documented there).
+	HitSessionUtm = gen.HitSessionUtm
+	// Item is gen.Item, with the fields Accounting, Amember, AutoOrder, Ccbill,
+	// ChannelPartnerItemMappings, Chargeback, Checkout, Content, CreationDts,
+	// Description, DescriptionTranslatedTextInstanceOid, DigitalDelivery, Ebay,
+	// EmailNotifications, Enrollment123, FulfillmentAddons, GiftCertificate,
+	// GoogleProductSearch, Identifiers, Inactive, InstantPaymentNotifications,
+	// Internal, Kit, KitComponentOnly, KitDefinition, LastModifiedDts, MerchantID,
+	// MerchantItemID, MerchantItemOid, Options, ParentCategoryID,
+	// ParentCategoryPath, PaymentProcessing, Physical, Pricing, Properties,
+	// RealtimePricing, RecommendReplenishmentDays, Related, Reporting, Restriction,
+	// Revguard, Reviews, Salesforce, Shipping, Tags, Tax, ThirdPartyEmailMarketing,
+	// VariantItems, Variations, WishlistMember (documented there).
+	Item = gen.Item
+	// ItemAccounting is gen.ItemAccounting, with the fields AccountingCode, QbClass
+	// (documented there).
+	ItemAccounting = gen.ItemAccounting
+	// ItemAmember is gen.ItemAmember, with the fields AmemberPaymentDurationDays,
+	// AmemberProductID (documented there).
+	ItemAmember = gen.ItemAmember
+	// ItemAutoOrder is gen.ItemAutoOrder, with the fields AuthFutureAmount,
+	// AuthTestAmount, AutoOrderCancelChargeMinimumBalance, AutoOrderCancelItemID,
+	// AutoOrderCancelItemOid, AutoOrderCancelMinimumLifeTimeCount,
+	// AutoOrderCancelMinimumLifeTimeValue, AutoOrderCancelMinimumRebillCount,
+	// AutoOrderCancelMinimumRebillValue, AutoOrderDowngradeItems, AutoOrderPaused,
+	// AutoOrderProhibitExpiringCards, AutoOrderSchedules, AutoOrderUpgradeItems,
+	// AutoOrderUpsell, AutoOrderUpsellNoEasyCancel, AutoOrderUpsellOnePerCustomer,
+	// AutoOrderable, CancelOtherAutoOrders, FreeShippingAutoOrder,
+	// RefundOtherAutoOrders, Steps (documented there).
+	ItemAutoOrder = gen.ItemAutoOrder
+	// ItemAutoOrderStep is gen.ItemAutoOrderStep, with the fields
+	// ArbitraryScheduleDays, ArbitraryUnitCost, ArbitraryUnitCostSchedules,
+	// GrandfatherPricing, ManagedBy, PauseDays, PauseUntilDate,
+	// PauseUntilDayOfMonth, PauseUntilMinimumDelayDays, PreshipmentNoticeDays,
+	// RecurringMerchantItemID, RecurringMerchantItemOid, RepeatCount, Schedule,
+	// SubscribeEmailListName, SubscribeEmailListOid, Type (documented there).
+	ItemAutoOrderStep     = gen.ItemAutoOrderStep
+	ItemAutoOrderStepType = gen.ItemAutoOrderStepType
+	// ItemAutoOrderStepArbitraryUnitCostSchedule is
+	// gen.ItemAutoOrderStepArbitraryUnitCostSchedule, with the fields
+	// ArbitraryUnitCost, RetryDays (documented there).
+	ItemAutoOrderStepArbitraryUnitCostSchedule = gen.ItemAutoOrderStepArbitraryUnitCostSchedule
+	// ItemAutoOrderStepGrandfatherPricing is
+	// gen.ItemAutoOrderStepGrandfatherPricing, with the fields OnOrBeforeDate,
+	// UnitCost (documented there).
+	ItemAutoOrderStepGrandfatherPricing = gen.ItemAutoOrderStepGrandfatherPricing
+	// ItemCCBill is gen.ItemCCBill, with the fields CcbillAllowedCurrencies,
+	// CcbillAllowedTypes, CcbillCurrencyCode, CcbillFormName, CcbillSubaccountID,
+	// CcbillSubscriptionTypeID (documented there).
+	ItemCCBill = gen.ItemCCBill
+	// ItemChannelPartnerMapping is gen.ItemChannelPartnerMapping, with the fields
+	// BarcodeUa, BarcodeUc, BarcodeUI, BarcodeUk, BuyerCatalogNumber, BuyerDpci,
+	// BuyerItemNumber, ChannelPartnerCode, ChannelPartnerOid, Cost, FromItemID,
+	// FromSku, MutuallyDefinedNumber, QuantityRatioCp, QuantityRatioUc, Sku,
+	// UnitOfMeasure, VendorNumber, VendorStyleNumber (documented there).
+	ItemChannelPartnerMapping = gen.ItemChannelPartnerMapping
+	// ItemChargeback is gen.ItemChargeback, with the fields Addendums,
+	// AdjustmentRequests (documented there).
+	ItemChargeback = gen.ItemChargeback
+	// ItemChargebackAddendum is gen.ItemChargebackAddendum, with the fields
+	// ChargebackAddendumOid, Description, FileSize, Pages (documented there).
+	ItemChargebackAddendum = gen.ItemChargebackAddendum
+	// ItemChargebackAdjustmentRequest is gen.ItemChargebackAdjustmentRequest, with
+	// the fields ChargebackAdjustmentRequestOid, Description, ReasonCode
+	// (documented there).
+	ItemChargebackAdjustmentRequest = gen.ItemChargebackAdjustmentRequest
+	// ItemCheckout is gen.ItemCheckout, with the fields SuppressBuysafe, Terms,
+	// TermsIfAutoOrder, TermsTranslatedTextInstanceOid (documented there).
+	ItemCheckout = gen.ItemCheckout
+	// ItemContent is gen.ItemContent, with the fields Assignments, Attributes,
+	// CustomThankYouURL, ExcludeFromSearch, ExcludeFromSitemap,
+	// ExcludeFromTopSellers, ExtendedDescription,
+	// ExtendedDescriptionTranslatedTextInstanceOid, MetaDescription, MetaKeywords,
+	// MetaTitle, Multimedia, NewItem, NewItemEnd, NewItemStart, ViewURL (documented
+	// there).
+	ItemContent = gen.ItemContent
+	// ItemContentAssignment is gen.ItemContentAssignment, with the fields
+	// DefaultAssignment, GroupOid, GroupPath, Host, SortOrder, URLPart (documented
+	// there).
+	ItemContentAssignment = gen.ItemContentAssignment
+	// ItemContentAttribute is gen.ItemContentAttribute, with the fields Name,
+	// TranslatedTextInstanceOid, Type, Value (documented there).
+	ItemContentAttribute = gen.ItemContentAttribute
+	// ItemContentMultimedia is gen.ItemContentMultimedia, with the fields CloudURL,
+	// CloudURLExpiration, Code, Description, ExcludeFromGallery, FileName, Height,
+	// MerchantItemMultimediaOid, Orphan, Placeholder, Size, TempMultimediaOid,
+	// Thumbnails, Type, URL, Width (documented there).
+	ItemContentMultimedia = gen.ItemContentMultimedia
+	// ItemContentMultimediaThumbnail is gen.ItemContentMultimediaThumbnail, with
+	// the fields Height, HTTPURL, HTTPSURL, PngFormat, Square, Width (documented
+	// there).
+	ItemContentMultimediaThumbnail = gen.ItemContentMultimediaThumbnail
+	// ItemDigitalDelivery is gen.ItemDigitalDelivery, with the fields
+	// ActivationCodeDescription, ActivationCodeLowWarning,
+	// ActivationCodeRealtimeURL, ActivationCodeSharedSecret, ActivationCodeType,
+	// DigitalItems (documented there).
+	ItemDigitalDelivery = gen.ItemDigitalDelivery
+	// ItemDigitalItem is gen.ItemDigitalItem, with the fields ClickWrapAgreement,
+	// CreationDts, Description, DigitalItemOid, ExternalID, FileSize,
+	// ImportFromURL, MimeType, OriginalFilename, PdfMeta (documented there).
+	ItemDigitalItem = gen.ItemDigitalItem
+	// ItemDigitalItemPdfMeta is gen.ItemDigitalItemPdfMeta, with the fields
+	// AssemblyAllowed, CopyAllowed, CustomFooter, CustomHeader,
+	// DegradedPrintingAllowed, FillinAllowed, ModifyAnnotationsAllowed,
+	// ModifyContentsAllowed, PrintingAllowed, ScreenReadersAllowed, Tagged
+	// (documented there).
+	ItemDigitalItemPdfMeta = gen.ItemDigitalItemPdfMeta
+	// ItemEbay is gen.ItemEbay, with the fields Active, CategoryID,
+	// CategorySpecifics, ConditionDescription, ConditionID, ConsecutiveFailures,
+	// CustomCategory1, CustomCategory2, DispatchTimeMax, Domestic1AdditionalCost,
+	// Domestic1FirstCost, Domestic2AdditionalCost, Domestic2FirstCost,
+	// Domestic3AdditionalCost, Domestic3FirstCost, Domestic4AdditionalCost,
+	// Domestic4FirstCost, EbayAuctionID, EbaySpecificInventory, EbayTemplateName,
+	// EbayTemplateOid, EndTime, FreeShipping, FreeShippingMethod,
+	// International1AdditionalCost, International1FirstCost,
+	// International2AdditionalCost, International2FirstCost,
+	// International3AdditionalCost, International3FirstCost,
+	// International4AdditionalCost, International4FirstCost, LastStatusDts,
+	// ListedDispatchTimeMax, ListedEbayTemplateOid, ListingDts, ListingDuration,
+	// ListingPrice, ListingPriceOverride, ListingType, MarketplaceAnalysis,
+	// MarketplaceAnalysisPerform, MarketplaceFinalValueFeePercentage,
+	// MarketplaceLastCheckDts, MarketplaceLowest, MarketplaceMapViolation,
+	// MarketplaceMultiplier, MarketplaceOtherPrice, MarketplaceOtherSeller,
+	// MarketplaceOtherShipping, MarketplaceOtherTotal,
+	// MarketplaceOurAdditionalProfitPotential, MarketplaceOurPrice,
+	// MarketplaceOurProfit, MarketplaceOurShipping, MarketplaceOurTotal,
+	// MarketplaceOverhead, MarketplaceProfitable, NextAttemptDts,
+	// NextListingDuration, NoPromotionalShipping, PackagingHandlingCosts,
+	// PreviousEbayAuctionID, Quantity, ReservePrice, SendDimensionsAndWeight,
+	// StartTime, Status, TargetDispatchTimeMax (documented there).
+	ItemEbay = gen.ItemEbay
+	// ItemEbayCategorySpecific is gen.ItemEbayCategorySpecific, with the fields
+	// Name, Value (documented there).
+	ItemEbayCategorySpecific = gen.ItemEbayCategorySpecific
+	// ItemEbayMarketListing is gen.ItemEbayMarketListing, with the fields
+	// AuctionID, Price, Seller, Shipping, Total (documented there).
+	ItemEbayMarketListing = gen.ItemEbayMarketListing
+	// ItemEbayMarketPlaceAnalysis is gen.ItemEbayMarketPlaceAnalysis, with the
+	// fields AdjustedPrice, AdjustedShipping, AdjustedTotal, Cogs, FinalValueFee,
+	// MinimumAdvertisedPrice, OtherListings, OurListing, Overhead, ProfitPotential
+	// (documented there).
+	ItemEbayMarketPlaceAnalysis = gen.ItemEbayMarketPlaceAnalysis
+	// ItemEmailNotifications is gen.ItemEmailNotifications, with the fields
+	// SkipReceipt, SkipShipmentNotification (documented there).
+	ItemEmailNotifications = gen.ItemEmailNotifications
+	// ItemEnrollment123 is gen.ItemEnrollment123, with the fields
+	// Enrollment123ProductCode (documented there).
+	ItemEnrollment123 = gen.ItemEnrollment123
+	// ItemFulfillmentAddon is gen.ItemFulfillmentAddon, with the fields AddItemID,
+	// AddItemOid, InitialOrderOnly, OncePerOrder, Quantity (documented there).
+	ItemFulfillmentAddon = gen.ItemFulfillmentAddon
+	// ItemGiftCertificate is gen.ItemGiftCertificate, with the fields
+	// GiftCertificate, GiftCertificateExpirationDays (documented there).
+	ItemGiftCertificate = gen.ItemGiftCertificate
+	// ItemGoogleProductSearch is gen.ItemGoogleProductSearch, with the fields
+	// AdwordsGrouping, AdwordsLabel1, AdwordsLabel2, AdwordsLabel3, AdwordsLabel4,
+	// AdwordsLabel5, AgeGroup, AvailableAtPhysicalStore, BookAuthor, BookFormat,
+	// BookIsbn, BookPublisher, CategoryDescription, Color, Condition, CustomLabel0,
+	// CustomLabel1, CustomLabel2, CustomLabel3, CustomLabel4, Gender,
+	// GoogleProductCategory, MusicArtist, MusicFormat, MusicReleaseDate,
+	// OmitFromFeed, ProductType, PromotionId1, PromotionId10, PromotionId2,
+	// PromotionId3, PromotionId4, PromotionId5, PromotionId6, PromotionId7,
+	// PromotionId8, PromotionId9, SearchDts, SearchLowestPrice, SearchLowestURL,
+	// SearchPosition, ShippingLabel, Size, VideoDirector, VideoFormat, VideoRating,
+	// VideoReleaseDate, VideoStarring (documented there).
+	ItemGoogleProductSearch = gen.ItemGoogleProductSearch
+	// ItemIdentifiers is gen.ItemIdentifiers, with the fields Barcode,
+	// BarcodeGtin12, BarcodeGtin14, BarcodeUpc11, BarcodeUpc12, ManufacturerName,
+	// ManufacturerSku, Unspsc (documented there).
+	ItemIdentifiers = gen.ItemIdentifiers
+	// ItemInstantPaymentNotification is gen.ItemInstantPaymentNotification, with
+	// the fields PostOperation, SuccessfulResponseText, URL (documented there).
+	ItemInstantPaymentNotification = gen.ItemInstantPaymentNotification
+	// ItemInstantPaymentNotifications is gen.ItemInstantPaymentNotifications, with
+	// the fields Notifications (documented there).
+	ItemInstantPaymentNotifications = gen.ItemInstantPaymentNotifications
+	// ItemInternal is gen.ItemInternal, with the fields Memo (documented there).
+	ItemInternal = gen.ItemInternal
+	// ItemKitComponent is gen.ItemKitComponent, with the fields ComponentCost,
+	// ComponentDescription, ComponentMerchantItemID, ComponentMerchantItemOid,
+	// Quantity (documented there).
+	ItemKitComponent = gen.ItemKitComponent
+	// ItemKitDefinition is gen.ItemKitDefinition, with the fields Components
+	// (documented there).
+	ItemKitDefinition = gen.ItemKitDefinition
+	// ItemOption is gen.ItemOption, with the fields CostIfSpecified, CostPerLetter,
+	// CostPerLine, IgnoreIfDefault, Label, LabelTranslatedTextInstanceOid, Name,
+	// NameTranslatedTextInstanceOid, OneTimeFee, OptionOid, Required, SystemOption,
+	// Type, Values (documented there).
+	ItemOption     = gen.ItemOption
+	ItemOptionType = gen.ItemOptionType
+	// ItemOptionValue is gen.ItemOptionValue, with the fields
+	// AdditionalDimensionApplication, AdditionalItems, CostChange, DefaultValue,
+	// DigitalItems, Height, Length, MerchantItemMultimediaOid, OptionValueOid,
+	// PercentCostChange, TranslatedTextInstanceOid, Value, WeightChange,
+	// WeightChangePercent, Width (documented there).
+	ItemOptionValue = gen.ItemOptionValue
+	// ItemOptionValueAdditionalItem is gen.ItemOptionValueAdditionalItem, with the
+	// fields AdditionalMerchantItemID, AdditionalMerchantItemOid (documented
+	// there).
+	ItemOptionValueAdditionalItem = gen.ItemOptionValueAdditionalItem
+	// ItemOptionValueDigitalItem is gen.ItemOptionValueDigitalItem, with the fields
+	// DigitalItemOid, OriginalFilename (documented there).
+	ItemOptionValueDigitalItem = gen.ItemOptionValueDigitalItem
+	// ItemPaymentProcessing is gen.ItemPaymentProcessing, with the fields
+	// BlockPrepaid, BlockRefunds, CreditCardTransactionType, NoRealtimeCharge,
+	// PaymentMethodValidity, RotatingTransactionGatewayCodes (documented there).
+	ItemPaymentProcessing = gen.ItemPaymentProcessing
+	// ItemPhysical is gen.ItemPhysical, with the fields Height, Length, Weight,
+	// Width (documented there).
+	ItemPhysical = gen.ItemPhysical
+	// ItemPricing is gen.ItemPricing, with the fields AllowArbitraryCost,
+	// ArbitraryCostVelocityCode, AutoOrderCost, AutomaticPricingTierName,
+	// AutomaticPricingTierOid, Cogs, Cost, CurrencyCode,
+	// ManufacturerSuggestedRetailPrice, MaximumArbitraryCost,
+	// MinimumAdvertisedPrice, MinimumArbitraryCost, MixAndMatchGroup,
+	// MixAndMatchGroupOid, SaleCost, SaleEnd, SaleStart, Tiers (documented there).
+	ItemPricing = gen.ItemPricing
+	// ItemPricingTier is gen.ItemPricingTier, with the fields DefaultTier,
+	// Discounts, Limit, Name, PricingTierOid (documented there).
+	ItemPricingTier = gen.ItemPricingTier
+	// ItemPricingTierDiscount is gen.ItemPricingTierDiscount, with the fields Cost,
+	// Quantity (documented there).
+	ItemPricingTierDiscount = gen.ItemPricingTierDiscount
+	// ItemPricingTierLimit is gen.ItemPricingTierLimit, with the fields
+	// CumulativeOrderLimit, ExemptFromMinimumItemCount, IndividualOrderLimit,
+	// MultipleQuantity, PaymentMethodValidity (documented there).
+	ItemPricingTierLimit = gen.ItemPricingTierLimit
+	// ItemProperty is gen.ItemProperty, with the fields ExpirationDts, Name, Value
+	// (documented there).
+	ItemProperty = gen.ItemProperty
+	// ItemRealtimePricing is gen.ItemRealtimePricing, with the fields
+	// RealtimePricingParameter, RealtimePricingProvider, RealtimePricingProviderOid
+	// (documented there).
+	ItemRealtimePricing = gen.ItemRealtimePricing
+	// ItemRelated is gen.ItemRelated, with the fields
+	// NoSystemCalculatedRelatedItems, NotRelatable, RelatedItems (documented
+	// there).
+	ItemRelated = gen.ItemRelated
+	// ItemRelatedItem is gen.ItemRelatedItem, with the fields
+	// RelatedMerchantItemID, RelatedMerchantItemOid, Type (documented there).
+	ItemRelatedItem     = gen.ItemRelatedItem
+	ItemRelatedItemType = gen.ItemRelatedItemType
+	// ItemReporting is gen.ItemReporting, with the fields ReportAsUpsell,
+	// ReportPickableQuantities (documented there).
+	ItemReporting = gen.ItemReporting
+	// ItemResponse is gen.ItemResponse, with the fields Error, Item, Metadata,
+	// Success, Warning (documented there).
+	ItemResponse = gen.ItemResponse
+	// ItemRestriction is gen.ItemRestriction, with the fields ExcludeCoupon,
+	// ExcludeFromFreePromotion, ExcludeFromLoyalty, Items, MaximumQuantity,
+	// MinimumQuantity, MultipleQuantity, OnePerCustomer, PurchaseSeparately
+	// (documented there).
+	ItemRestriction = gen.ItemRestriction
+	// ItemRestrictionItem is gen.ItemRestrictionItem, with the fields
+	// RestrictMerchantItemID, RestrictMerchantItemOid, Type (documented there).
+	ItemRestrictionItem     = gen.ItemRestrictionItem
+	ItemRestrictionItemType = gen.ItemRestrictionItemType
+	// ItemRevguard is gen.ItemRevguard, with the fields
+	// RevguardCanceledCsrPromptGroup, RevguardCanceledIvrPromptGroup,
+	// RevguardCanceledWebPromptGroup, RevguardClientBrand, RevguardCsrPromptGroup,
+	// RevguardIvrPromptGroup, RevguardWebPromptGroup (documented there).
+	ItemRevguard = gen.ItemRevguard
+	// ItemReview is gen.ItemReview, with the fields CustomerProfileOid, Featured,
+	// HelperfulNoVotes, HelpfulYesVotes, MerchantReply, OrderID, Overall,
+	// RatingName1, RatingName10, RatingName2, RatingName3, RatingName4,
+	// RatingName5, RatingName6, RatingName7, RatingName8, RatingName9,
+	// RatingScore1, RatingScore10, RatingScore2, RatingScore3, RatingScore4,
+	// RatingScore5, RatingScore6, RatingScore7, RatingScore8, RatingScore9,
+	// RecommendStoreToFriend, RecommendToFriend, Review, ReviewOid,
+	// ReviewedNickname, ReviewerEmail, ReviewerLocation, Status, StoreFeedback,
+	// SubmittedDts, Title (documented there).
+	ItemReview       = gen.ItemReview
+	ItemReviewStatus = gen.ItemReviewStatus
+	// ItemReviews is gen.ItemReviews, with the fields HasApprovedReview, HasReview,
+	// IndividualReviews, ReviewCount, ReviewOverall, ReviewTemplateName,
+	// ReviewTemplateOid, Reviewable, ShareReviewsWithMerchantItemID,
+	// ShareReviewsWithMerchantItemOid (documented there).
+	ItemReviews = gen.ItemReviews
+	// ItemSalesforce is gen.ItemSalesforce, with the fields SfdcPricebookID,
+	// SfdcProductID (documented there).
+	ItemSalesforce = gen.ItemSalesforce
+	// ItemShipping is gen.ItemShipping, with the fields AllowBackOrder, AmazonFba,
+	// CaseInnerPacks, CaseUnits, Cases, CollectSerialNumbers, CountryCodeOfOrigin,
+	// CustomsDescription, CustomsValue, DeliveryOnFriday, DeliveryOnMonday,
+	// DeliveryOnSaturday, DeliveryOnSunday, DeliveryOnThursday, DeliveryOnTuesday,
+	// DeliveryOnWednesday, DestinationMarkups, DestinationRestrictions,
+	// DistributionCenters, Eta, FreeShipping, FreightClass, Hazmat,
+	// HoldForTransmission, IncludeOnPackingSlip, MadeToOrder, MadeToOrderLeadTime,
+	// MaxDaysTimeInTransit, Methods, NoShippingDiscount, PackageRequirements,
+	// PerishableClassName, PerishableClassOid, Preorder, RequireDeliveryDate,
+	// RestrictShipmentOnFriday, RestrictShipmentOnMonday,
+	// RestrictShipmentOnSaturday, RestrictShipmentOnSunday,
+	// RestrictShipmentOnThursday, RestrictShipmentOnTuesday,
+	// RestrictShipmentOnWednesday, SendToHoldBeforeFulfillment, ShipSeparately,
+	// ShipSeparatelyAdditionalWeight, ShipSeparatelyHeight, ShipSeparatelyLength,
+	// ShipSeparatelyPackageSpecialType, ShipSeparatelyWidth, SpecialProductType,
+	// TrackInventory (documented there).
+	ItemShipping = gen.ItemShipping
+	// ItemShippingCase is gen.ItemShippingCase, with the fields CaseLabel,
+	// CaseMerchantItemID, CaseMerchantItemOid, Quantity (documented there).
+	ItemShippingCase = gen.ItemShippingCase
+	// ItemShippingDestinationMarkup is gen.ItemShippingDestinationMarkup, with the
+	// fields AdultSignatureRequired, CountryCode, FlatFee, PerItem, PostalCode,
+	// ShippingMethod, State (documented there).
+	ItemShippingDestinationMarkup = gen.ItemShippingDestinationMarkup
+	// ItemShippingDestinationRestriction is gen.ItemShippingDestinationRestriction,
+	// with the fields CountryCode, State, Validity (documented there).
+	ItemShippingDestinationRestriction         = gen.ItemShippingDestinationRestriction
+	ItemShippingDestinationRestrictionValidity = gen.ItemShippingDestinationRestrictionValidity
+	// ItemShippingDistributionCenter is gen.ItemShippingDistributionCenter, with
+	// the fields AllocatedToPlacedOrders, AllocatedToShoppingCarts,
+	// AvailableToAllocate, Cogs, DesiredInventoryLevel, DistributionCenterCode,
+	// DistributionCenterOid, Eta, Handles, InventoryLevel, MaximumBackorder,
+	// ReorderInventoryLevel, Sku, StockPickingLocation (documented there).
+	ItemShippingDistributionCenter = gen.ItemShippingDistributionCenter
+	// ItemShippingMethod is gen.ItemShippingMethod, with the fields Cost,
+	// EachAdditionalItemMarkup, FilterToIfAvailable, FirstItemMarkup,
+	// FixedShippingCost, FlatFeeMarkup, FreeShipping, PerItemFeeMarkup,
+	// PercentageMarkup, PercentageOfItemMarkup, RelaxRestrictionsOnUpsell,
+	// ShippingMethod, ShippingMethodOid, ShippingMethodValidity, ShipsSeparately,
+	// SignatureRequired (documented there).
+	ItemShippingMethod                       = gen.ItemShippingMethod
+	ItemShippingMethodShippingMethodValidity = gen.ItemShippingMethodShippingMethodValidity
+	// ItemShippingPackageRequirement is gen.ItemShippingPackageRequirement, with
+	// the fields PackageName, PackageOid (documented there).
+	ItemShippingPackageRequirement = gen.ItemShippingPackageRequirement
+	// ItemTag is gen.ItemTag, with the fields TagType, TagValue (documented there).
+	ItemTag        = gen.ItemTag
+	ItemTagTagType = gen.ItemTagTagType
+	// ItemTags is gen.ItemTags, with the fields Tags (documented there).
+	ItemTags = gen.ItemTags
+	// ItemTax is gen.ItemTax, with the fields Exemptions, TaxFree, TaxProductType,
+	// TaxableCost (documented there).
+	ItemTax = gen.ItemTax
+	// ItemTaxExemption is gen.ItemTaxExemption, with the fields City, CountryCode,
+	// County, PostalCode, StateCode (documented there).
+	ItemTaxExemption = gen.ItemTaxExemption
+	// ItemThirdPartyEmailMarketing is gen.ItemThirdPartyEmailMarketing, with the
+	// fields AddTags, ProviderName, RemoveTags, SubscribeLists, UnsubscribeLists
+	// (documented there).
+	ItemThirdPartyEmailMarketing             = gen.ItemThirdPartyEmailMarketing
+	ItemThirdPartyEmailMarketingProviderName = gen.ItemThirdPartyEmailMarketingProviderName
+	// ItemVariantItem is gen.ItemVariantItem, with the fields Description,
+	// MerchantItemMultimediaOid, VariantDefaultMultimedia, VariantMerchantItemID,
+	// VariantMerchantItemOid, VariantPricing, VariationOptions, Variations
+	// (documented there).
+	ItemVariantItem = gen.ItemVariantItem
+	// ItemVariation is gen.ItemVariation, with the fields DefaultText,
+	// DefaultTextTranslatedTextInstanceOid, Name, NameTranslatedTextInstanceOid,
+	// Options (documented there).
+	ItemVariation = gen.ItemVariation
+	// ItemVariationOption is gen.ItemVariationOption, with the fields
+	// DefaultOption, MerchantItemMultimediaOid, TranslatedTextInstanceOid, Value
+	// (documented there).
+	ItemVariationOption = gen.ItemVariationOption
+	// ItemWishlistMember is gen.ItemWishlistMember, with the fields
+	// WishlistMemberInstanceDescription, WishlistMemberInstanceOid,
+	// WishlistMemberSku (documented there).
+	ItemWishlistMember = gen.ItemWishlistMember
+	// ListSegmentMembership is gen.ListSegmentMembership, with the fields Name,
+	// Type, UUID (documented there).
+	ListSegmentMembership = gen.ListSegmentMembership
+	// Metric is gen.Metric, with the fields AllTime, AllTimeFormatted, Last30,
+	// Last30Formatted, Name, Prior30, Prior30Formatted, Type (documented there).
+	Metric         = gen.Metric
+	MultimediaType = gen.MultimediaType
+	// Order is gen.Order, with the fields Tags, Affiliates, AutoOrder, Billing,
+	// Buysafe, ChannelPartner, Checkout, Coupons, CreationDts, CurrencyCode,
+	// CurrentStage, CurrentStageHistories, CustomerProfile, DigitalOrder, Edi,
+	// ExchangeRate, FraudScore, Gift, GiftCertificate, Internal, Items,
+	// LanguageIsoCode, LinkedShipment, Marketing, MerchantID, OrderID, Payment,
+	// PointOfSale, Properties, Quote, RefundDts, RefundReason, RejectDts,
+	// RejectReason, Salesforce, Shipping, Summary, Taxes, Utms (documented there).
+	Order = gen.Order
+	// OrderAffiliate is gen.OrderAffiliate, with the fields AffiliateOid,
+	// LedgerEntries, SubID (documented there).
+	OrderAffiliate = gen.OrderAffiliate
+	// OrderAffiliateLedger is gen.OrderAffiliateLedger, with the fields
+	// AssignedByUser, ItemID, TierNumber, TransactionAmount, TransactionAmountPaid,
+	// TransactionDts, TransactionMemo, TransactionPercentage, TransactionState
+	// (documented there).
+	OrderAffiliateLedger                 = gen.OrderAffiliateLedger
+	OrderAffiliateLedgerTransactionState = gen.OrderAffiliateLedgerTransactionState
+	// OrderAutoOrder is gen.OrderAutoOrder, with the fields AutoOrderCode,
+	// AutoOrderOid, CancelAfterNextXOrders, CancelDowngrade, CancelReason,
+	// CancelUpgrade, CanceledByUser, CanceledDts, Completed, CreditCardAttempt,
+	// DisabledDts, Enabled, FailureReason, Items, NextAttempt, OriginalOrderID,
+	// OverrideAffiliateID, RebillOrders, RotatingTransactionGatewayCode, Status
+	// (documented there).
+	OrderAutoOrder       = gen.OrderAutoOrder
+	OrderAutoOrderStatus = gen.OrderAutoOrderStatus
+	// OrderBilling is gen.OrderBilling, with the fields Address1, Address2,
+	// CcEmails, CellPhone, CellPhoneE164, City, Company, CountryCode, DayPhone,
+	// DayPhoneE164, Email, EveningPhone, EveningPhoneE164, FirstName, LastName,
+	// PostalCode, StateRegion, Title (documented there).
+	OrderBilling = gen.OrderBilling
+	// OrderBuysafe is gen.OrderBuysafe, with the fields BuysafeBondAvailable,
+	// BuysafeBondCost, BuysafeBondFree, BuysafeBondRefunded, BuysafeBondWanted,
+	// BuysafeShoppingCartID (documented there).
+	OrderBuysafe = gen.OrderBuysafe
+	// OrderChannelPartner is gen.OrderChannelPartner, with the fields
+	// AutoApprovePurchaseOrder, ChannelPartnerCode, ChannelPartnerData,
+	// ChannelPartnerOid, ChannelPartnerOrderID, IgnoreInvalidShippingMethod,
+	// NoRealtimePaymentProcessing, SkipPaymentProcessing, StoreCompleted,
+	// StoreIfPaymentDeclines, TreatWarningsAsErrors (documented there).
+	OrderChannelPartner = gen.OrderChannelPartner
+	// OrderCheckout is gen.OrderCheckout, with the fields Browser, Comments,
+	// CustomField1, CustomField10, CustomField2, CustomField3, CustomField4,
+	// CustomField5, CustomField6, CustomField7, CustomField8, CustomField9,
+	// CustomerIPAddress, ScreenBrandingThemeCode, ScreenSize, StorefrontHostName,
+	// UpsellPathCode (documented there).
+	OrderCheckout = gen.OrderCheckout
+	// OrderCoupon is gen.OrderCoupon, with the fields AccountingCode,
+	// AutomaticallyApplied, BaseCouponCode, CouponCode, HdieFromCustomer
+	// (documented there).
+	OrderCoupon = gen.OrderCoupon
+	// OrderCurrentStageHistory is gen.OrderCurrentStageHistory, with the fields
+	// AfterStage, BeforeStage, TransitionDts (documented there).
+	OrderCurrentStageHistory = gen.OrderCurrentStageHistory
+	// OrderDigitalItem is gen.OrderDigitalItem, with the fields FileSize,
+	// LastDownload, LastDownloadIPAddress, OriginalFilename, ProductCode,
+	// ProductDescription, RemainingDownloads, URL (documented there).
+	OrderDigitalItem = gen.OrderDigitalItem
+	// OrderDigitalOrder is gen.OrderDigitalOrder, with the fields CreationDts,
+	// ExpirationDts, Items, URL, URLID (documented there).
+	OrderDigitalOrder = gen.OrderDigitalOrder
+	// OrderEdi is gen.OrderEdi, with the fields BillToEdiCode, EdiDepartment,
+	// EdiInternalVendorNumber, ShipToEdiCode (documented there).
+	OrderEdi = gen.OrderEdi
+	// OrderFraudScore is gen.OrderFraudScore, with the fields AnonymousProxy,
+	// BinMatch, CarderEmail, CountryCode, CountryMatch,
+	// CustomerPhoneInBillingLocation, DistanceKm, FreeEmail, HighRiskCountry,
+	// IPCity, IPIsp, IPLatitude, IPLongitude, IPOrg, IPRegion, ProxyScore, Score,
+	// ShipForwarder, SpamScore, TransparentProxy (documented there).
+	OrderFraudScore         = gen.OrderFraudScore
+	OrderFraudScoreBinMatch = gen.OrderFraudScoreBinMatch
+	// OrderGift is gen.OrderGift, with the fields Gift, GiftCharge,
+	// GiftChargeAccountingCode, GiftChargeRefunded, GiftEmail, GiftMessage,
+	// GiftWrapAccountingCode, GiftWrapCost, GiftWrapRefunded, GiftWrapTitle
+	// (documented there).
+	OrderGift = gen.OrderGift
+	// OrderGiftCertificate is gen.OrderGiftCertificate, with the fields
+	// GiftCertificateAmount, GiftCertificateCode, GiftCertificateOid (documented
+	// there).
+	OrderGiftCertificate = gen.OrderGiftCertificate
+	// OrderInternal is gen.OrderInternal, with the fields ExportedToAccounting,
+	// MerchantNotes, PlacedByUser, RefundByUser, SalesRepCode,
+	// TransactionalMerchantNotes (documented there).
+	OrderInternal = gen.OrderInternal
+	// OrderItem is gen.OrderItem, with the fields AccountingCode, ActivationCodes,
+	// ActualCogs, ArbitraryUnitCost, AutoOrderLastRebillDts, AutoOrderSchedule,
+	// Barcode, BarcodeGtin12, BarcodeGtin14, BarcodeUpc11, BarcodeUpc12,
+	// ChannelPartnerItemID, Cogs, ComponentUnitValue, Cost, CountryCodeOfOrigin,
+	// CustomsDescription, Description, Discount, DiscountQuantity,
+	// DiscountShippingWeight, DistributionCenterCode, Edi, ExcludeCoupon,
+	// FreeShipping, Hazmat, Height, ItemIndex, ItemReferenceOid, Kit, KitComponent,
+	// Length, ManufacturerSku, MaxDaysTimeInTransit, MerchantItemID,
+	// MixAndMatchGroupName, MixAndMatchGroupOid, NoShippingDiscount, Options,
+	// PackedByUser, ParentItemIndex, ParentMerchantItemID, PerishableClass,
+	// PricingTierName, Properties, Quantity, QuantityRefunded, QuickbooksClass,
+	// RefundReason, ReturnReason, ShipSeparately, ShippedByUser, ShippedDts,
+	// ShippingStatus, SpecialProductType, Tags, TaxFree, TaxProductType,
+	// TaxableCost, TotalCostWithDiscount, TotalRefunded,
+	// TransmittedToDistributionCenterDts, UnitCostWithDiscount, Upsell, Weight,
+	// Width (documented there).
+	OrderItem = gen.OrderItem
+	// OrderItemEdi is gen.OrderItemEdi, with the fields Identifications, Lots
+	// (documented there).
+	OrderItemEdi = gen.OrderItemEdi
+	// OrderItemEdiIdentification is gen.OrderItemEdiIdentification, with the fields
+	// Identification, Quantity (documented there).
+	OrderItemEdiIdentification = gen.OrderItemEdiIdentification
+	// OrderItemEdiLot is gen.OrderItemEdiLot, with the fields LotExpiration,
+	// LotNumber, LotQuantity (documented there).
+	OrderItemEdiLot = gen.OrderItemEdiLot
+	// OrderItemOption is gen.OrderItemOption, with the fields
+	// AdditionalDimensionApplication, CostChange, FileAttachment, Height, Hidden,
+	// Label, Length, OneTimeFee, Value, WeightChange, Width (documented there).
+	OrderItemOption = gen.OrderItemOption
+	// OrderItemOptionFileAttachment is gen.OrderItemOptionFileAttachment, with the
+	// fields ExpirationDts, FileName, MimeType, Size (documented there).
+	OrderItemOptionFileAttachment = gen.OrderItemOptionFileAttachment
+	// OrderItemProperty is gen.OrderItemProperty, with the fields Display,
+	// ExpirationDts, Name, Value (documented there).
+	OrderItemProperty = gen.OrderItemProperty
+	// OrderItemTag is gen.OrderItemTag, with the fields TagValue (documented
+	// there).
+	OrderItemTag = gen.OrderItemTag
+	// OrderLinkedShipment is gen.OrderLinkedShipment, with the fields
+	// HasLinkedShipment, LinkedShipment, LinkedShipmentChannelPartnerOrderIds,
+	// LinkedShipmentOrderIds, LinkedShipmentToOrderID (documented there).
+	OrderLinkedShipment = gen.OrderLinkedShipment
+	// OrderMarketing is gen.OrderMarketing, with the fields AdvertisingSource,
+	// CellPhoneOptIn, MailingList, ReferralCode (documented there).
+	OrderMarketing = gen.OrderMarketing
+	// OrderPayment is gen.OrderPayment, with the fields Check, CreditCard, Echeck,
+	// HealthBenefitCard, HoldForFraudReview, Insurance, PaymentDts, PaymentMethod,
+	// PaymentMethodAccountingCode, PaymentMethodDepositToAccount, PaymentStatus,
+	// Paypal, PurchaseOrder, RotatingTransactionGatewayCode, Surcharge,
+	// SurchargeAccountingCode, SurchargeTransactionFee,
+	// SurchargeTransactionPercentage, TestOrder, Transactions (documented there).
+	OrderPayment              = gen.OrderPayment
+	OrderPaymentPaymentMethod = gen.OrderPaymentPaymentMethod
+	OrderPaymentPaymentStatus = gen.OrderPaymentPaymentStatus
+	// OrderPaymentCheck is gen.OrderPaymentCheck, with the fields CheckNumber
+	// (documented there).
+	OrderPaymentCheck = gen.OrderPaymentCheck
+	// OrderPaymentCreditCard is gen.OrderPaymentCreditCard, with the fields
+	// CardAuthTicket, CardAuthorizationAmount, CardAuthorizationDts,
+	// CardAuthorizationReferenceNumber, CardExpirationMonth, CardExpirationYear,
+	// CardNumber, CardNumberToken, CardNumberTruncated, CardType,
+	// CardVerificationNumberToken, DualVaulted (documented there).
+	OrderPaymentCreditCard = gen.OrderPaymentCreditCard
+	// OrderPaymentCreditCardDualVaulted is gen.OrderPaymentCreditCardDualVaulted,
+	// with the fields GatewayName, Properties, RotatingTransactionGatewayCode
+	// (documented there).
+	OrderPaymentCreditCardDualVaulted = gen.OrderPaymentCreditCardDualVaulted
+	// OrderPaymentCreditCardDualVaultedProperty is
+	// gen.OrderPaymentCreditCardDualVaultedProperty, with the fields Name, Value
+	// (documented there).
+	OrderPaymentCreditCardDualVaultedProperty = gen.OrderPaymentCreditCardDualVaultedProperty
+	// OrderPaymentECheck is gen.OrderPaymentECheck, with the fields BankAbaCode,
+	// BankAccountName, BankAccountNumber, BankAccountType, BankName, BankOwnerType,
+	// CustomerTaxID, DriversLicenseDob, DriversLicenseNumber, DriversLicenseState
+	// (documented there).
+	OrderPaymentECheck                = gen.OrderPaymentECheck
+	OrderPaymentECheckBankAccountType = gen.OrderPaymentECheckBankAccountType
+	OrderPaymentECheckBankOwnerType   = gen.OrderPaymentECheckBankOwnerType
+	// OrderPaymentHealthBenefitCard is gen.OrderPaymentHealthBenefitCard, with the
+	// fields HealthBenefitCardExpirationMonth, HealthBenefitCardExpirationYear,
+	// HealthBenefitCardNumber, HealthBenefitCardNumberToken,
+	// HealthBenefitCardNumberTruncated, HealthBenefitCardVerificationNumberToken
+	// (documented there).
+	OrderPaymentHealthBenefitCard = gen.OrderPaymentHealthBenefitCard
+	// OrderPaymentInsurance is gen.OrderPaymentInsurance, with the fields
+	// ApplicationID, ClaimID, InsuranceType, RefundClaimID (documented there).
+	OrderPaymentInsurance = gen.OrderPaymentInsurance
+	// OrderPaymentPayPal is gen.OrderPaymentPayPal, with the fields CustomerID,
+	// VaultID (documented there).
+	OrderPaymentPayPal = gen.OrderPaymentPayPal
+	// OrderPaymentPurchaseOrder is gen.OrderPaymentPurchaseOrder, with the fields
+	// PurchaseOrderNumber (documented there).
+	OrderPaymentPurchaseOrder = gen.OrderPaymentPurchaseOrder
+	// OrderPaymentTransaction is gen.OrderPaymentTransaction, with the fields
+	// Details, Successful, TransactionGateway, TransactionID, TransactionTimestamp
+	// (documented there).
+	OrderPaymentTransaction = gen.OrderPaymentTransaction
+	// OrderPaymentTransactionDetail is gen.OrderPaymentTransactionDetail, with the
+	// fields Name, Type, Value (documented there).
+	OrderPaymentTransactionDetail = gen.OrderPaymentTransactionDetail
+	// OrderPointOfSale is gen.OrderPointOfSale, with the fields Location, Reader,
+	// Register (documented there).
+	OrderPointOfSale = gen.OrderPointOfSale
+	// OrderProperty is gen.OrderProperty, with the fields CreatedBy, CreatedDts,
+	// Display, ExpirationDts, Name, Value (documented there).
+	OrderProperty = gen.OrderProperty
+	// OrderQuote is gen.OrderQuote, with the fields QuoteExpirationDts, QuotedBy,
+	// QuotedDts (documented there).
+	OrderQuote = gen.OrderQuote
+	// OrderSalesforce is gen.OrderSalesforce, with the fields
+	// SalesforceOpportunityID (documented there).
+	OrderSalesforce = gen.OrderSalesforce
+	// OrderShipping is gen.OrderShipping, with the fields Address1, Address2, City,
+	// Company, CountryCode, DayPhone, DayPhoneE164, DeliveryDate, EveningPhone,
+	// EveningPhoneE164, FirstName, LastName, LeastCostRoute,
+	// LeastCostRouteShippingMethods, LiftGate, PickupDts, PostalCode, Rma,
+	// ShipOnDate, ShipToResidential, Shipping3RdPartyAccountNumber, ShippingDate,
+	// ShippingDepartmentStatus, ShippingMethod, ShippingMethodAccountingCode,
+	// SpecialInstructions, StateRegion, Title, TrackingNumberDetails,
+	// TrackingNumbers, Weight (documented there).
+	OrderShipping = gen.OrderShipping
+	OrderStage    = gen.OrderStage
+	// OrderSummary is gen.OrderSummary, with the fields ActualFulfillment,
+	// ActualOtherCost, ActualPaymentProcessing, ActualProfit, ActualProfitAnalyzed,
+	// ActualProfitReview, ActualShipping, ArbitraryShippingHandlingTotal,
+	// HealthBenefitCardAmount, HealthBenefitCardRefunded,
+	// InternalGiftCertificateAmount, InternalGiftCertificateRefunded,
+	// OtherRefunded, ShippingHandlingRefunded, ShippingHandlingTotal,
+	// ShippingHandlingTotalDiscount, Subtotal, SubtotalDiscount,
+	// SubtotalDiscountRefunded, SubtotalRefunded, Tax, TaxRefunded,
+	// TaxableSubtotal, TaxableSubtotalDiscount, Total, TotalRefunded (documented
+	// there).
+	OrderSummary = gen.OrderSummary
+	// OrderTag is gen.OrderTag, with the fields TagValue (documented there).
+	OrderTag = gen.OrderTag
+	// OrderTaxes is gen.OrderTaxes, with the fields ArbitraryTax, ArbitraryTaxRate,
+	// ArbitraryTaxableSubtotal, TaxCityAccountingCode, TaxCountryAccountingCode,
+	// TaxCounty, TaxCountyAccountingCode, TaxGiftCharge,
+	// TaxPostalCodeAccountingCode, TaxRate, TaxRateCity, TaxRateCountry,
+	// TaxRateCounty, TaxRatePostalCode, TaxRateState, TaxShipping,
+	// TaxStateAccountingCode (documented there).
+	OrderTaxes = gen.OrderTaxes
+	// OrderTrackingNumberDetail is gen.OrderTrackingNumberDetail, with the fields
+	// City, EventDts, EventLocalDate, EventLocalTime, EventTimezoneID, State,
+	// Subtag, SubtagMessage, Tag, TagDescription, TagIcon, Zip (documented there).
+	OrderTrackingNumberDetail = gen.OrderTrackingNumberDetail
+	// OrderTrackingNumberDetails is gen.OrderTrackingNumberDetails, with the fields
+	// ActualDeliveryDate, ActualDeliveryDateFormatted, Details, EasypostTrackerID,
+	// ExpectedDeliveryDate, ExpectedDeliveryDateFormatted, MapURL, OrderPlacedDate,
+	// OrderPlacedDateFormatted, PaymentProcessedDate,
+	// PaymentProcessedDateFormatted, ShippedDate, ShippedDateFormatted,
+	// ShippingMethod, Status, StatusDescription, TrackingNumber, TrackingURL
+	// (documented there).
+	OrderTrackingNumberDetails = gen.OrderTrackingNumberDetails
+	// OrderTransactionalMerchantNote is gen.OrderTransactionalMerchantNote, with
+	// the fields IPAddress, Note, NoteDts, User (documented there).
+	OrderTransactionalMerchantNote = gen.OrderTransactionalMerchantNote
+	// OrderUtm is gen.OrderUtm, with the fields AttributionFirstClickSubtotal,
+	// AttributionFirstClickTotal, AttributionLastClickSubtotal,
+	// AttributionLastClickTotal, AttributionLinearSubtotal, AttributionLinearTotal,
+	// AttributionPositionBasedSubtotal, AttributionPositionBasedTotal, ClickDts,
+	// FacebookAdID, Fbclid, Gbraid, Glcid, ItmCampaign, ItmContent, ItmID,
+	// ItmMedium, ItmSource, ItmTerm, Msclkid, ShortCode, ShortCodeBackup, Ttclid,
+	// UcMessageID, UtmCampaign, UtmContent, UtmID, UtmMedium, UtmSource, UtmTerm,
+	// Vmcid, Wbraid (documented there).
+	OrderUtm = gen.OrderUtm
+	// PointOfSaleLocation is gen.PointOfSaleLocation, with the fields Adddress2,
+	// Address1, City, Country, DistributionCenterCode, ExternalID, MerchantID,
+	// PosLocationOid, PostalCode, StateProvince, TaxCounty (documented there).
+	PointOfSaleLocation = gen.PointOfSaleLocation
+	// PointOfSaleReader is gen.PointOfSaleReader, with the fields DeviceType,
+	// Label, MerchantID, PaymentProvider, PosReaderID, PosRegisterOid,
+	// SerialNumber, StripeAccountID, StripeReaderID (documented there).
+	PointOfSaleReader                = gen.PointOfSaleReader
+	PointOfSaleReaderPaymentProvider = gen.PointOfSaleReaderPaymentProvider
+	// PointOfSaleRegister is gen.PointOfSaleRegister, with the fields MerchantID,
+	// Name, PosLocationOid, PosRegisterOid (documented there).
+	PointOfSaleRegister = gen.PointOfSaleRegister
+	// Property is gen.Property, with the fields Name, Value (documented there).
+	Property = gen.Property
+	// ResponseMetadata is gen.ResponseMetadata, with the fields PayloadName,
+	// ResultSet (documented there).
+	ResponseMetadata = gen.ResponseMetadata
+	// ResultSet is gen.ResultSet, with the fields Count, Limit, More, NextOffset,
+	// Offset, TotalRecords (documented there).
+	ResultSet      = gen.ResultSet
+	TaxProductType = gen.TaxProductType
+	// Warning is gen.Warning, with the fields MoreInfo, WarningMessage (documented
+	// there).
+	Warning = gen.Warning
+	// Weight is gen.Weight, with the fields Uom, Value (documented there).
+	Weight    = gen.Weight
+	WeightUom = gen.WeightUom
 )
 
 // The values of the enum types: one Go type per set of values, however many

@@ -31,9 +31,22 @@ import "github.com/ultracart-community/ultracart-go/gen"
 type (
 `)
 	for _, t := range g.types {
-		if exported(t) {
-			fmt.Fprintf(&b, "\t%s = gen.%s\n", t.Name, t.Name)
+		if !exported(t) {
+			continue
 		}
+		if t.Struct && len(t.Fields) > 0 {
+			// The fields, so that go doc on the alias shows what the model holds.
+			names := make([]string, len(t.Fields))
+			for i, f := range t.Fields {
+				names[i] = f.Name
+			}
+			var d bytes.Buffer
+			writeDoc(&d, fmt.Sprintf("%s is gen.%s, with the fields %s (documented there).", t.Name, t.Name, strings.Join(names, ", ")))
+			for _, line := range strings.Split(strings.TrimRight(d.String(), "\n"), "\n") {
+				b.WriteString("\t" + line + "\n")
+			}
+		}
+		fmt.Fprintf(&b, "\t%s = gen.%s\n", t.Name, t.Name)
 	}
 	b.WriteString(`)
 
