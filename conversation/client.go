@@ -38,6 +38,7 @@ type Client struct {
 	retryer      Retryer
 	logger       *slog.Logger
 	maxRespBytes int64
+	observer     Observer
 }
 
 // NewClient returns a client configured by opts. A credential is required:
@@ -85,6 +86,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retryer:      cfg.retryer,
 		logger:       logger,
 		maxRespBytes: cfg.maxRespBytes,
+		observer:     cfg.observer,
 	}, nil
 }
 

@@ -22,6 +22,8 @@ func TestNoHeavyDependencies(t *testing.T) {
 		"github.com/santhosh-tekuri/jsonschema",
 		"github.com/ultracart-community/ultracart-go/gen/genspec",
 		"golang.org/x/text", // std's vendored copy is vendor/golang.org/x/text
+		"go.opentelemetry.io",
+		"github.com/redis",
 	}
 	deps := strings.Fields(string(out))
 	for _, dep := range deps {

@@ -21,6 +21,7 @@ type config struct {
 	logger         *slog.Logger
 	maxRespBytes   int64
 	allowPlainHTTP bool
+	observer       Observer
 }
 
 // WithSimpleKey authenticates with an UltraCart simple API key, sent as the

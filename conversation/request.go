@@ -37,9 +37,14 @@ type exchange struct {
 
 // do sends the request, retrying as the policy allows, and hands a 2xx body
 // to decode (nil for void operations).
-func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error, ex *exchange) error {
+func (c *Client) do(ctx context.Context, op operation, build builder, decode func(status int, body []byte) error, ex *exchange) (err error) {
 	if err := checkCtx(op.id, ctx); err != nil {
 		return err
+	}
+	ctx, tr := c.trace(ctx, op)
+	defer func() { tr.end(ctx, err) }()
+	if ex == nil {
+		ex = new(exchange)
 	}
 	req, err := build(c.server)
 	if err != nil {
@@ -47,11 +52,18 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
+		var began time.Time
+		if tr != nil {
+			began = time.Now()
+		}
 		err := c.attempt(ctx, op, req, attempt == 1, decode, ex)
+		var took time.Duration
+		if tr != nil {
+			took = time.Since(began)
+		}
 		if err == nil {
-			if ex != nil {
-				ex.attempts = attempt
-			}
+			ex.attempts = attempt
+			tr.attempt(ctx, attempt, nil, ex.status, took, 0, 0)
 			return nil
 		}
 		var apiErr *APIError
@@ -59,17 +71,21 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 			apiErr.Attempts = attempt
 		}
 		if !retrySafe(ctx, op.idempotent, err) {
+			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
 			return finalError(op, attempt, err)
 		}
 		delay, ok := c.retryer.RetryDelay(attempt, waited, err)
 		if !ok {
+			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
 			return finalError(op, attempt, err)
 		}
 		if deadline, has := ctx.Deadline(); has && time.Now().Add(delay).After(deadline) {
 			// Sleeping would only end in a deadline error: return the real
 			// failure now, while the caller can still act on it.
+			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
 			return finalError(op, attempt, err)
 		}
+		tr.attempt(ctx, attempt, err, 0, took, 0, delay)
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: retrying",
 			slog.String("operation", op.id), slog.Int("attempt", attempt),
 			slog.Duration("wait", delay), slog.String("error", err.Error()))
