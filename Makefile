@@ -5,7 +5,7 @@ GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCHTIME     ?= 1s
 FUZZTIME      ?= 10s
 
-.PHONY: all generate check-generated test lint vuln cover bench fuzz quickstart fake
+.PHONY: all generate check-generated test test-jsonv2 lint vuln cover bench fuzz quickstart fake
 
 all: generate lint test
 
@@ -21,6 +21,13 @@ check-generated: generate
 ## test: the whole test suite with the race detector (the README's test command)
 test:
 	$(GO) test -race -count=1 ./...
+
+## test-jsonv2: the test suite on the encoding/json/v2 implementation that
+## encoding/json will use when the standard library ships it
+## (GOEXPERIMENT=jsonv2, Go 1.25 and later). Without -race, to save CI time:
+## the race detector already ran over the same code in `make test`.
+test-jsonv2:
+	GOEXPERIMENT=jsonv2 $(GO) test -count=1 ./...
 
 ## lint: go vet, gofmt and staticcheck
 lint:
