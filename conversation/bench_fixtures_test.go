@@ -345,10 +345,11 @@ func benchWebchatContext(ref benchRef) any {
 	f := &benchFiller{r: newBenchRand(7), ref: ref}
 	var wc conversation.ConversationWebchatContext
 	f.fill(reflect.ValueOf(&wc).Elem(), benchRefProp{Ref: "ConversationWebchatContext"}, "", 0)
-	// Every field the reference has is filled (lists with two entries at the
-	// top, one deeper); a third order, filled at the depth of the other two,
-	// brings it to ~115 KB: a returning customer with a cart, three past
-	// orders and two subscriptions.
+	// Every field that both the model and the reference have is filled, down
+	// to the filler's nesting bounds (lists with two entries at the top, one
+	// deeper); a third order, filled at the depth of the other two, brings it
+	// to 115 KiB: a returning customer with a cart, three past orders and two
+	// subscriptions.
 	var third conversation.Order
 	f.fill(reflect.ValueOf(&third).Elem(), benchRefProp{Ref: "Order"}, "orders", 2)
 	wc.Orders = append(wc.Orders, third)
@@ -360,8 +361,8 @@ func benchEngagement(ref benchRef) any {
 	var e conversation.ConversationEngagement
 	f.fill(reflect.ValueOf(&e).Elem(), benchRefProp{Ref: "ConversationEngagement"}, "", 0)
 	e.DepartmentOids = []int{101, 102, 103, 104, 105, 106}
-	// The v4 equation: the engagement shows when every function of any one
-	// group holds.
+	// The equation in its v4 shape: groups of functions, each function a
+	// type with its listed logic and a value.
 	benchSetFreeForm(&e.Equation, map[string]any{
 		"groups": []any{
 			map[string]any{"functions": []any{
