@@ -5,7 +5,7 @@ GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCHTIME     ?= 1s
 FUZZTIME      ?= 10s
 
-.PHONY: all generate check-generated test lint vuln cover bench fuzz quickstart fake
+.PHONY: all generate check-generated test test-jsonv2 lint vuln cover bench sizebench fuzz quickstart fake
 
 all: generate lint test
 
@@ -28,6 +28,13 @@ check-generated: generate
 test:
 	$(GO) test -race -count=1 ./...
 
+## test-jsonv2: the test suite on the encoding/json/v2 implementation that
+## encoding/json will use when the standard library ships it
+## (GOEXPERIMENT=jsonv2, Go 1.25 and later). Without -race, to save CI time:
+## the race detector already ran over the same code in `make test`.
+test-jsonv2:
+	GOEXPERIMENT=jsonv2 $(GO) test -count=1 ./...
+
 ## lint: go vet, gofmt and staticcheck
 lint:
 	$(GO) vet ./...
@@ -44,10 +51,11 @@ cover:
 	$(GO) tool cover -func=cover.out | tail -1
 
 ## bench: the benchmarks, then the ratios against the hand-written floor
-## (docs/BENCHMARKS.md). BENCHCOUNT runs (default 5) of `go test -count=1`
-## append to bench.txt: separate runs interleave floor, generated and wrapper,
-## where one -count=5 would run each five times back to back, so that load
-## which comes and goes falls on all of them. BENCH (a -bench regexp, default
+## (docs/BENCHMARKS.md), then what importing conversation costs a program
+## (the sizebench target; SIZEBENCH=0 skips it). BENCHCOUNT runs (default 5)
+## of `go test -count=1` append to bench.txt: separate runs interleave floor,
+## generated and wrapper, where one -count=5 would run each five times back
+## to back, so that load which comes and goes falls on all of them. BENCH (a -bench regexp, default
 ## .) and BENCHPKG (default ./...) narrow the run; bench.txt is what benchstat
 ## reads. The ratios are a report: misses do not fail the target.
 bench:
@@ -59,6 +67,15 @@ bench:
 		if [ $$rc -ne 0 ]; then tail -n 30 $$tmp; rm -f $$tmp; exit $$rc; fi; \
 	done; rm -f $$tmp
 	$(GO) run ./cmd/benchratio bench.txt
+	$(if $(filter 0 no,$(SIZEBENCH)),@echo 'sizebench skipped (SIZEBENCH=$(SIZEBENCH))',@$(MAKE) --no-print-directory sizebench)
+
+## sizebench: binary size, start-to-exit time and build time of a minimal
+## program importing conversation against the same program on net/http and
+## encoding/json (cmd/sizebench; about a minute). SIZEBENCHFLAGS passes flags,
+## e.g. SIZEBENCHFLAGS='-runs 201 -builds 9' or '-md'. A report: misses do not
+## fail the target.
+sizebench:
+	$(GO) run ./cmd/sizebench -go $(GO) $(SIZEBENCHFLAGS)
 
 ## fuzz: each fuzz target of the conversation package for $(FUZZTIME), one at a time
 ## (minimizing a new input is capped at 1s: it is quadratic in the input's

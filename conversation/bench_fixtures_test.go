@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,17 +28,19 @@ var benchRegen = flag.Bool("bench.regen", false, "rewrite the benchmark payloads
 
 const benchDir = "testdata/bench"
 
-// Payload files, and the bounds TestBenchPayloads holds them to.
+// Payload files, the bounds TestBenchPayloads holds them to, and the
+// reference schema each must be valid by (TestBenchPayloadsValid).
 var benchFiles = []struct {
 	name     string
 	min, max int // bytes
-	build    func() any
+	schema   string
+	build    func(benchRef) any
 }{
-	{"conversation.json", 1500, 3500, benchConversation},       // getConversation: three messages
-	{"context.json", 80 << 10, 130 << 10, benchWebchatContext}, // getConversationContext: cart, orders, auto order
-	{"engagement.json", 1000, 8 << 10, benchEngagement},        // insertConversationEngagement body
-	{"department.json", 500, 8 << 10, benchDepartment},         // insertConversationDepartment body
-	{"canned_message.json", 300, 4 << 10, benchCannedMessage},  // insertConversationCannedMessage body
+	{"conversation.json", 1500, 3500, "ConversationResponse", benchConversation},             // getConversation: three messages
+	{"context.json", 80 << 10, 130 << 10, "ConversationWebchatContext", benchWebchatContext}, // getConversationContext: cart, orders, auto order
+	{"engagement.json", 1000, 8 << 10, "ConversationEngagement", benchEngagement},            // insertConversationEngagement body
+	{"department.json", 500, 8 << 10, "ConversationDepartment", benchDepartment},             // insertConversationDepartment body
+	{"canned_message.json", 300, 4 << 10, "ConversationCannedMessage", benchCannedMessage},   // insertConversationCannedMessage body
 }
 
 // Page geometry of the list and pagination benchmarks.
@@ -129,15 +132,20 @@ func benchJSON(v any) []byte {
 }
 
 // TestBenchPayloads checks the payload files: present, decodable into their
-// types, of the documented sizes, and (with -bench.regen) rewrites them. It
-// runs in the ordinary test suite and takes milliseconds.
+// types, of the documented sizes, and (with -bench.regen, which needs the
+// reference) rewrites them. It runs in the ordinary test suite and takes
+// milliseconds.
 func TestBenchPayloads(t *testing.T) {
 	if *benchRegen {
+		ref, err := loadBenchRef()
+		if err != nil {
+			t.Fatalf("-bench.regen fills the payloads from the reference's schemas: %v", err)
+		}
 		for _, f := range benchFiles {
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
-			if err := enc.Encode(f.build()); err != nil {
+			if err := enc.Encode(f.build(ref)); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(benchDir, f.name), buf.Bytes(), 0o644); err != nil {
@@ -175,6 +183,39 @@ func TestBenchPayloads(t *testing.T) {
 		t.Fatal("pages are not deterministic")
 	}
 	t.Logf("conversation %d B, context %d B, page %d B", len(p.conversation), len(p.context), len(page0))
+}
+
+// TestBenchPayloadsValid checks every payload the benchmarks serve or send
+// against the v4 reference, as a strict client would: each file, the insert
+// replies, and the first, a middle and the last page of summaries (the
+// summaries repeat their patterns within a page).
+func TestBenchPayloadsValid(t *testing.T) {
+	ref := benchReference(t)
+	type doc struct {
+		name, schema string
+		body         []byte
+	}
+	var docs []doc
+	for _, f := range benchFiles {
+		b, err := os.ReadFile(filepath.Join(benchDir, f.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc{f.name, f.schema, b})
+	}
+	p := loadBenchPayloads(t)
+	docs = append(docs,
+		doc{"engagement reply", "ConversationEngagementResponse", p.engagementReply},
+		doc{"department reply", "ConversationDepartmentResponse", p.departmentReply},
+		doc{"canned message reply", "ConversationCannedMessageResponse", p.cannedReply})
+	for _, n := range []int{0, benchTotalPages / 2, benchTotalPages - 1} {
+		docs = append(docs, doc{fmt.Sprintf("page %d", n), "ConversationsResponse", benchPagesData[n]()})
+	}
+	for _, d := range docs {
+		if errs := ref.check(d.schema, d.body); len(errs) > 0 {
+			t.Errorf("%s is not a valid %s: %d problems:\n\t%s", d.name, d.schema, len(errs), strings.Join(errs, "\n\t"))
+		}
+	}
 }
 
 // --- conversation summaries, built in code ------------------------------------
@@ -255,7 +296,7 @@ func benchParticipant(r *benchRand, arn, name string, i int, agent bool) convers
 
 // --- the single-object payloads: written to testdata/bench by -bench.regen ---
 
-func benchConversation() any {
+func benchConversation(benchRef) any {
 	r := newBenchRand(42)
 	uuid := r.uuid()
 	customerARN := "arn:aws:conversation:us-east-1:DEMO:participant/" + r.uuid()
@@ -300,37 +341,39 @@ func benchConversation() any {
 		Metadata: &conversation.ResponseMetadata{PayloadName: benchPtr("ConversationResponse")}}
 }
 
-func benchWebchatContext() any {
-	f := &benchFiller{r: newBenchRand(7)}
+func benchWebchatContext(ref benchRef) any {
+	f := &benchFiller{r: newBenchRand(7), ref: ref}
 	var wc conversation.ConversationWebchatContext
-	f.fill(reflect.ValueOf(&wc).Elem(), "", 0)
-	// Every field is filled (lists with two entries at the top, one deeper);
-	// a third order brings it to ~100 KB: a returning customer with a cart,
-	// three past orders and two subscriptions.
-	var more []conversation.Order
-	f.fill(reflect.ValueOf(&more).Elem(), "orders", 0)
-	wc.Orders = append(wc.Orders, more[0])
+	f.fill(reflect.ValueOf(&wc).Elem(), benchRefProp{Ref: "ConversationWebchatContext"}, "", 0)
+	// Every field that both the model and the reference have is filled, down
+	// to the filler's nesting bounds (lists with two entries at the top, one
+	// deeper); a third order, filled at the depth of the other two, brings it
+	// to 115 KiB: a returning customer with a cart, three past orders and two
+	// subscriptions.
+	var third conversation.Order
+	f.fill(reflect.ValueOf(&third).Elem(), benchRefProp{Ref: "Order"}, "orders", 2)
+	wc.Orders = append(wc.Orders, third)
 	return wc
 }
 
-func benchEngagement() any {
-	f := &benchFiller{r: newBenchRand(11)}
+func benchEngagement(ref benchRef) any {
+	f := &benchFiller{r: newBenchRand(11), ref: ref}
 	var e conversation.ConversationEngagement
-	f.fill(reflect.ValueOf(&e).Elem(), "", 0)
+	f.fill(reflect.ValueOf(&e).Elem(), benchRefProp{Ref: "ConversationEngagement"}, "", 0)
 	e.DepartmentOids = []int{101, 102, 103, 104, 105, 106}
+	// The equation in its v4 shape: groups of functions, each function a
+	// type with its listed logic and a value.
 	benchSetFreeForm(&e.Equation, map[string]any{
-		"match": "all",
 		"groups": []any{
-			map[string]any{"match": "any", "clauses": []any{
-				map[string]any{"field": "page_url", "operator": "contains", "value": "/checkout"},
-				map[string]any{"field": "page_url", "operator": "contains", "value": "/cart"},
-				map[string]any{"field": "referrer", "operator": "starts_with", "value": "https://www.google.com/"},
+			map[string]any{"functions": []any{
+				map[string]any{"type": "current page url", "current_page_url_logic": "contains", "current_page_url_value": "/checkout"},
+				map[string]any{"type": "customers browsing time", "customers_browsing_time_logic": "is at least", "customers_browsing_time_seconds": 30.0},
 			}},
-			map[string]any{"match": "all", "clauses": []any{
-				map[string]any{"field": "cart_subtotal", "operator": "greater_than", "value": 150.0},
-				map[string]any{"field": "time_on_page", "operator": "greater_than", "value": 30.0},
-				map[string]any{"field": "visitor_type", "operator": "equals", "value": "returning"},
-				map[string]any{"field": "country", "operator": "in", "value": []any{"US", "CA", "GB", "AU"}},
+			map[string]any{"functions": []any{
+				map[string]any{"type": "any page from session", "any_page_url_logic": "contains", "any_page_url_value": "/cart"},
+				map[string]any{"type": "referring website address", "referring_website_logic": "contains", "referring_website_value": "https://www.google.com/"},
+				map[string]any{"type": "number of viewed pages", "number_of_viewed_pages_logic": "is more than", "number_of_viewed_pages_value": 3.0},
+				map[string]any{"type": "customers location", "customers_location_logic": "is", "customers_location_country": "US", "customers_location_state": "GA"},
 			}},
 		},
 	})
@@ -338,10 +381,10 @@ func benchEngagement() any {
 	return e
 }
 
-func benchDepartment() any {
-	f := &benchFiller{r: newBenchRand(13)}
+func benchDepartment(ref benchRef) any {
+	f := &benchFiller{r: newBenchRand(13), ref: ref}
 	var d conversation.ConversationDepartment
-	f.fill(reflect.ValueOf(&d).Elem(), "", 0)
+	f.fill(reflect.ValueOf(&d).Elem(), benchRefProp{Ref: "ConversationDepartment"}, "", 0)
 	benchSetFreeForm(&d.Settings, map[string]any{
 		"hours": map[string]any{
 			"timezone": "America/New_York",
@@ -354,15 +397,17 @@ func benchDepartment() any {
 	return d
 }
 
-// benchSetFreeForm sets a free-form object field, whatever Go type the
-// generator gives it (a map or json.RawMessage), by decoding v's JSON into it.
+// benchSetFreeForm sets an object field, whatever Go type the generator gives
+// it (a map, json.RawMessage or a struct), by decoding v's JSON into its zero
+// value.
 func benchSetFreeForm(field any, v map[string]any) {
+	reflect.ValueOf(field).Elem().SetZero()
 	if err := json.Unmarshal(benchJSON(v), field); err != nil {
 		panic(err)
 	}
 }
 
-func benchCannedMessage() any {
+func benchCannedMessage(benchRef) any {
 	return conversation.ConversationCannedMessage{
 		CannedMessage:                benchPtr(strings.Join(benchSentences, " ")),
 		ConversationCannedMessageOid: benchPtr(int32(0)),
@@ -408,23 +453,23 @@ var (
 	benchWords = strings.Fields("walnut oak maple desk organizer lamp shelf cable tray monitor riser drawer premium classic compact deluxe matte brushed")
 )
 
-// benchEnumValues gives enum-typed fields a documented value, by type name.
-var benchEnumValues = map[string]string{
-	"AutoOrderStatus": "active", "AutoOrderItemFrequency": "Monthly", "AutoOrderItemSimpleScheduleFrequency": "Monthly",
-	"CartCustomerProfileCreditCardCardType": "VISA", "CartItemMultimediaType": "Image", "CartItemOptionType": "dropdown",
-	"CartKitComponentOptionType": "dropdown", "DistanceUom": "IN", "OrderCurrentStage": "Completed Order",
-	"OrderAffiliateLedgerTransactionState": "Approved", "OrderAutoOrderStatus": "active", "OrderFraudScoreBinMatch": "Yes",
-	"OrderItemTaxProductType": "physical", "OrderItemOptionAdditionalDimensionApplication": "none",
-	"OrderPaymentPaymentMethod": "Credit Card", "OrderPaymentPaymentStatus": "Processed",
-	"OrderPaymentCreditCardCardType": "VISA", "OrderPaymentECheckBankAccountType": "Checking",
-	"OrderPaymentECheckBankOwnerType": "Personal", "WeightUom": "LB",
+// benchEnumPreferred are the values the filler picks for an enum field that
+// lists one of them: what a typical store's data holds. Other enum fields get
+// a listed value chosen by the seed.
+var benchEnumPreferred = []string{
+	"active", "Monthly", "VISA", "Image", "dropdown", "IN", "LB", "Completed Order", "Approved", "Yes",
+	"physical", "none", "Credit Card", "Processed", "Checking", "Personal", "returning", "POSITIVE",
 }
 
-// benchFiller sets every exported field of a model to a plausible value derived
-// from its JSON name, deterministically.
+// benchFiller sets every field of a model that the v4 reference describes to
+// a plausible value derived from its JSON name, deterministically: enum
+// fields to a listed value, strings within their maxLength, date-times as
+// RFC 3339. Fields the reference does not have stay unset, so what it writes
+// is valid by the reference (TestBenchPayloadsValid).
 type benchFiller struct {
-	r *benchRand
-	n int
+	r   *benchRand
+	ref benchRef
+	n   int
 }
 
 var (
@@ -432,78 +477,161 @@ var (
 	benchRawType  = reflect.TypeFor[json.RawMessage]()
 )
 
-func (f *benchFiller) fill(v reflect.Value, name string, depth int) {
-	if depth > 7 {
-		return
+// Nesting bounds of the filler (depth counts pointers, fields and list
+// entries): objects reached through a pointer below benchMaxObjectDepth and
+// anything below benchMaxDepth stay unset; lists have two entries down to
+// benchTwoEntriesDepth and one below.
+const (
+	benchMaxDepth        = 7
+	benchMaxObjectDepth  = 5
+	benchTwoEntriesDepth = 2
+)
+
+// fill sets v, the Go side of a value the reference describes as p, and
+// reports whether it set anything. It leaves v alone when the reference has
+// no such field, when v's Go type cannot hold what the reference describes,
+// or past the nesting bounds.
+func (f *benchFiller) fill(v reflect.Value, p benchRefProp, name string, depth int) bool {
+	if depth > benchMaxDepth+1 || depth > benchMaxDepth && (v.Kind() == reflect.Struct || v.Kind() == reflect.Slice || v.Kind() == reflect.Map) {
+		return false
 	}
 	f.n++
-	switch v.Kind() {
-	case reflect.Pointer:
-		if depth > 5 && v.Type().Elem().Kind() == reflect.Struct && v.Type().Elem() != benchTimeType {
-			return // bound the nesting of optional objects
+	t := v.Type()
+	switch {
+	case t.Kind() == reflect.Pointer:
+		if depth > benchMaxObjectDepth && t.Elem().Kind() == reflect.Struct && t.Elem() != benchTimeType {
+			return false // bound the nesting of optional objects
 		}
-		p := reflect.New(v.Type().Elem())
-		f.fill(p.Elem(), name, depth+1)
-		v.Set(p)
-	case reflect.Struct:
-		if v.Type() == benchTimeType {
-			v.Set(reflect.ValueOf(uctime.New(benchEpoch.Add(time.Duration(f.r.intn(90*24*60)) * -time.Minute))))
-			return
+		e := reflect.New(t.Elem())
+		if !f.fill(e.Elem(), p, name, depth+1) {
+			return false
 		}
+		v.Set(e)
+		return true
+	case t == benchTimeType:
+		if p.Type != "string" || p.Format != "date-time" {
+			return false
+		}
+		v.Set(reflect.ValueOf(uctime.New(f.instant())))
+		return true
+	case p.Type == "object": // free-form
+		switch {
+		case t == benchRawType:
+			v.SetBytes([]byte(`{"source":"newsletter","campaign":"spring"}`))
+		case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && t.Elem().Kind() == reflect.Interface:
+			v.Set(reflect.ValueOf(map[string]any{"source": "newsletter", "campaign": "spring"}).Convert(t))
+		default:
+			return false
+		}
+		return true
+	case p.Ref != "":
+		props, ok := f.ref[p.Ref]
+		if !ok || t.Kind() != reflect.Struct {
+			return false
+		}
+		set := false
 		for i := range v.NumField() {
-			sf := v.Type().Field(i)
+			sf := t.Field(i)
 			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if !sf.IsExported() || tag == "-" {
+			sub, ok := props[tag]
+			if !sf.IsExported() || !ok {
 				continue
 			}
-			f.fill(v.Field(i), tag, depth+1)
+			if f.fill(v.Field(i), sub, tag, depth+1) {
+				set = true
+			}
 		}
-	case reflect.Slice:
-		if v.Type() == benchRawType {
-			v.SetBytes([]byte(`{"source":"newsletter","campaign":"spring"}`))
-			return
+		return set
+	}
+	switch p.Type {
+	case "array":
+		if t.Kind() != reflect.Slice || t == benchRawType || p.Items == nil {
+			return false
 		}
 		n := 2
-		if depth > 2 {
+		if depth > benchTwoEntriesDepth {
 			n = 1
 		}
-		s := reflect.MakeSlice(v.Type(), n, n)
-		for i := range n {
-			f.fill(s.Index(i), name, depth+1)
+		s := reflect.MakeSlice(t, 0, n)
+		for range n {
+			e := reflect.New(t.Elem()).Elem()
+			if f.fill(e, *p.Items, name, depth+1) {
+				s = reflect.Append(s, e)
+			}
+		}
+		if s.Len() == 0 {
+			return false
 		}
 		v.Set(s)
-	case reflect.Map:
-		if v.Type().Key().Kind() != reflect.String {
-			return
+		return true
+	case "string":
+		if t.Kind() != reflect.String {
+			return false
 		}
-		m := reflect.MakeMap(v.Type())
-		for _, k := range []string{"source", "campaign"} {
-			e := reflect.New(v.Type().Elem()).Elem()
-			if e.Kind() == reflect.Interface {
-				e.Set(reflect.ValueOf(f.text(k)))
-			} else {
-				f.fill(e, k, depth+1)
-			}
-			m.SetMapIndex(reflect.ValueOf(k), e)
+		v.SetString(f.str(p, name))
+		return true
+	case "boolean":
+		if t.Kind() != reflect.Bool {
+			return false
 		}
-		v.Set(m)
-	case reflect.Interface:
-		v.Set(reflect.ValueOf(f.text(name)))
-	case reflect.String:
-		if val, ok := benchEnumValues[v.Type().Name()]; ok {
-			v.SetString(val)
-			return
-		}
-		v.SetString(f.text(name))
-	case reflect.Bool:
 		v.SetBool(f.r.intn(2) == 0)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(1 + f.r.intn(5000)))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		v.SetUint(uint64(1 + f.r.intn(5000)))
-	case reflect.Float32, reflect.Float64:
+		return true
+	case "integer":
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			v.SetInt(int64(1 + f.r.intn(5000)))
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			v.SetUint(uint64(1 + f.r.intn(5000)))
+		default:
+			return false
+		}
+		return true
+	case "number":
+		if t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64 {
+			return false
+		}
 		v.SetFloat(float64(f.r.intn(500)) + 0.99) // prices: 0.99 .. 499.99
+		return true
 	}
+	return false
+}
+
+// instant is a date-time within the 90 days before benchEpoch.
+func (f *benchFiller) instant() time.Time {
+	return benchEpoch.Add(time.Duration(f.r.intn(90*24*60)) * -time.Minute)
+}
+
+// str is a value for a string the reference describes as p.
+func (f *benchFiller) str(p benchRefProp, name string) string {
+	if len(p.Enum) > 0 {
+		for _, v := range p.Enum {
+			if slices.Contains(benchEnumPreferred, v) {
+				return v
+			}
+		}
+		return p.Enum[f.r.intn(len(p.Enum))]
+	}
+	if p.Format == "date-time" {
+		return f.instant().Format(time.RFC3339)
+	}
+	s := f.text(name)
+	if p.MaxLength != nil {
+		s = benchFit(s, *p.MaxLength)
+	}
+	return s
+}
+
+// benchFit cuts s to at most max characters, without a dangling separator.
+func benchFit(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	cut := strings.TrimRight(string(r[:max]), " -.,/:@")
+	if cut == "" {
+		cut = string(r[:max])
+	}
+	return cut
 }
 
 // text is a plausible string for a field with the given JSON name.
@@ -518,6 +646,14 @@ func (f *benchFiller) text(name string) string {
 		return false
 	}
 	switch {
+	case has("aba", "routing"):
+		return fmt.Sprintf("0%08d", i*7919%100000000) // nine digits
+	case has("tax_id"):
+		return fmt.Sprintf("58%07d", i*104729%10000000) // an EIN without the dash
+	case has("dob", "birth"):
+		return benchEpoch.AddDate(-20-i%40, 0, -i%365).Format(time.DateOnly)
+	case has("sales_rep"):
+		return fmt.Sprintf("REP%03d", i%1000)
 	case has("email"):
 		return fmt.Sprintf("%s.%s%d@example.com", strings.ToLower(benchFirstNames[i%10]), strings.ToLower(benchLastNames[i/10%10]), i)
 	case has("url", "uri", "href", "referrer"):

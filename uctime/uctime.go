@@ -90,15 +90,40 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		if parsed, perr := Parse(s); perr == nil {
+	if s, ok := plainString(b); ok {
+		if parsed, err := Parse(s); err == nil {
 			t.Time = parsed
 			return nil
+		}
+	} else {
+		// Escapes, non-ASCII text or anything that is not a bare string:
+		// encoding/json decides what the text is.
+		var s string
+		if err := json.Unmarshal(b, &s); err == nil {
+			if parsed, perr := Parse(s); perr == nil {
+				t.Time = parsed
+				return nil
+			}
 		}
 	}
 	t.raw = bytes.Clone(b)
 	return nil
+}
+
+// plainString returns the text of b when b is a JSON string whose bytes are
+// its text: quoted, printable ASCII, no escapes. Every date-time UltraCart
+// sends is one, and reading it needs no second pass of encoding/json.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(in), true
 }
 
 // String formats the instant as RFC 3339, or returns the unparsed JSON token.

@@ -249,3 +249,34 @@ func TestRun(t *testing.T) {
 		t.Errorf("missing file: exit %d, want 1", code)
 	}
 }
+
+// TestParseSeveralPackages: `go test -bench ./...` prints a header per
+// package; the report names every package once, not just the last one.
+func TestParseSeveralPackages(t *testing.T) {
+	in := "goos: linux\npkg: example.com/m/conversation\nBenchmarkX/floor-2 10 100 ns/op\n" +
+		"pkg: example.com/m/uctime\nBenchmarkY-2 10 100 ns/op\n" +
+		"pkg: example.com/m/conversation\nBenchmarkX/floor-2 10 100 ns/op\n"
+	_, cfg, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "example.com/m/conversation, example.com/m/uctime"; cfg["pkg"] != want || cfg["goos"] != "linux" {
+		t.Errorf("pkg %q, goos %q; want %q, linux", cfg["pkg"], cfg["goos"], want)
+	}
+	// Across files, as main merges them.
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	for name, pkg := range map[string]string{a: "example.com/m/conversation", b: "example.com/m/uctime"} {
+		body := "pkg: " + pkg + "\nBenchmarkG/floor-2 10 100 ns/op 5 allocs/op\nBenchmarkG/wrapper-2 10 100 ns/op 5 allocs/op\n"
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut strings.Builder
+	if code := run([]string{a, b, a}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "pkg: example.com/m/conversation, example.com/m/uctime\n") {
+		t.Errorf("report header:\n%s", out.String())
+	}
+}

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -68,7 +69,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		results = append(results, res...)
 		for k, v := range c {
-			cfg[k] = v
+			if k != "pkg" {
+				cfg.set(k, v)
+				continue
+			}
+			for _, p := range strings.Split(v, ", ") {
+				cfg.set(k, p)
+			}
 		}
 		return nil
 	}

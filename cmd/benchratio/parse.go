@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,19 @@ type Result struct {
 // Config is the key: value header go test prints (goos, goarch, pkg, cpu).
 type Config map[string]string
 
+// set records a header value. The last value of a key wins, except pkg,
+// which lists every package seen (in order, once each): `go test ./...`
+// prints one header per package with benchmarks.
+func (c Config) set(k, v string) {
+	if k == "pkg" && c[k] != "" {
+		if slices.Contains(strings.Split(c[k], ", "), v) {
+			return
+		}
+		v = c[k] + ", " + v
+	}
+	c[k] = v
+}
+
 // Parse reads `go test -bench` output: benchmark lines, the key: value lines
 // before them, and anything else (PASS, ok, logs), which it skips. Several
 // runs may be concatenated.
@@ -30,7 +44,7 @@ func Parse(r io.Reader) ([]Result, Config, error) {
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimRight(sc.Text(), "\r")
 		if k, v, ok := configLine(text); ok {
-			cfg[k] = v
+			cfg.set(k, v)
 			continue
 		}
 		res, ok, err := parseLine(text)
