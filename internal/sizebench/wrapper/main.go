@@ -35,13 +35,13 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := c.GetConversation(ctx, sizebench.ConversationUUID, nil)
+	conv, err := c.GetConversation(ctx, sizebench.ConversationUUID, nil)
 	if err != nil {
 		return err
 	}
-	if r.Conversation == nil || r.Conversation.ConversationUUID == nil {
+	if conv.ConversationUUID == nil {
 		return fmt.Errorf("getConversation: no conversation in the response")
 	}
-	_, err = fmt.Fprintf(out, "%s: %d messages\n", *r.Conversation.ConversationUUID, len(r.Conversation.Messages))
+	_, err = fmt.Fprintf(out, "%s: %d messages\n", conv.GetConversationUUID(), len(conv.Messages))
 	return err
 }
