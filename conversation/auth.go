@@ -1,11 +1,9 @@
 package conversation
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
-
-	"golang.org/x/oauth2"
 )
 
 // Header names of the two authentication schemes.
@@ -24,17 +22,19 @@ func (s secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil
 
 // credentials holds one of the two schemes.
 type credentials struct {
-	simpleKey secret
-	tokens    oauth2.TokenSource
+	simpleKey secret      // WithSimpleKey
+	bearer    secret      // WithBearerToken: a fixed access token
+	tokens    *tokenCache // WithTokenSource
+	red       *redactor   // of simpleKey or bearer
 }
 
-func (c credentials) set() bool { return c.simpleKey != "" || c.tokens != nil }
+func (c credentials) set() bool { return c.simpleKey != "" || c.bearer != "" || c.tokens != nil }
 
 func (c credentials) scheme() string {
 	switch {
 	case c.simpleKey != "":
 		return "simple key"
-	case c.tokens != nil:
+	case c.bearer != "" || c.tokens != nil:
 		return "oauth2"
 	}
 	return "none"
@@ -43,22 +43,48 @@ func (c credentials) scheme() string {
 // Format keeps the credentials out of any %v or %+v of a containing value.
 func (c credentials) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "{%s}", c.scheme()) }
 
-// apply sets the auth header on an outgoing request to the API host.
-func (c credentials) apply(req *http.Request) error {
-	if c.simpleKey != "" {
+// apply sets the auth header on an outgoing request to the API host, and
+// returns the redactor of the credential it sent. Waiting for a token ends
+// with ctx; the error then wraps ctx's.
+func (c credentials) apply(ctx context.Context, req *http.Request) (*redactor, error) {
+	switch {
+	case c.simpleKey != "":
 		req.Header.Set(headerSimpleKey, string(c.simpleKey))
-		return nil
+		return c.red, nil
+	case c.bearer != "":
+		req.Header.Set(headerAuthorization, "Bearer "+string(c.bearer))
+		return c.red, nil
 	}
-	tok, err := c.tokens.Token()
+	tok, red, err := c.tokens.token(ctx)
 	if err != nil {
-		// A token source's error describes the refresh, never the token.
-		return fmt.Errorf("getting OAuth 2 token: %w", err)
-	}
-	if tok == nil || tok.AccessToken == "" {
-		return errors.New("getting OAuth 2 token: token source returned no access token")
+		return red, fmt.Errorf("getting OAuth 2 token: %w", err)
 	}
 	req.Header.Set(headerAuthorization, "Bearer "+tok.AccessToken)
-	return nil
+	return red, nil
+}
+
+// current is the redactor of the credential the client holds now.
+func (c credentials) current() *redactor {
+	if c.tokens != nil {
+		return c.tokens.redactor()
+	}
+	return c.red
+}
+
+// checkCredential refuses a key or token that net/http could not send as a
+// header value, or that a server would read differently: the error names
+// the option (arg) and never quotes the value.
+func checkCredential(arg, what, v string) error {
+	reason := ""
+	switch {
+	case v == "":
+		reason = what + " is empty"
+	case headerValueProblem(v) != "":
+		reason = what + " " + headerValueProblem(v)
+	default:
+		return nil
+	}
+	return &ArgumentError{Operation: "NewClient", Argument: arg, Reason: reason}
 }
 
 // stripCredentials removes both auth headers.

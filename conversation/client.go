@@ -56,6 +56,10 @@ func NewClient(opts ...Option) (*Client, error) {
 			continue
 		}
 		if err := opt(&cfg); err != nil {
+			var argErr *ArgumentError
+			if errors.As(err, &argErr) {
+				return nil, err // already says "conversation: NewClient: ..."
+			}
 			return nil, fmt.Errorf("conversation: %w", err)
 		}
 	}
@@ -105,9 +109,9 @@ const (
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
 	if v := os.Getenv(EnvSimpleKey); v != "" {
-		env = append(env, WithSimpleKey(v))
+		env = append(env, simpleKeyOption(EnvSimpleKey, v))
 	} else if v := os.Getenv(EnvBearerToken); v != "" {
-		env = append(env, WithBearerToken(v))
+		env = append(env, bearerOption(EnvBearerToken, v))
 	}
 	if v := os.Getenv(EnvBaseURL); v != "" {
 		env = append(env, WithBaseURL(v))

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -194,7 +195,7 @@ func TestClientFormatting(t *testing.T) {
 	}
 	ts := &countingTokenSource{ttl: time.Hour}
 	c, _ := NewClient(WithTokenSource(ts))
-	_, _ = c.creds().tokens.Token() // a cached token is in the client now
+	_, _, _ = c.creds().tokens.token(context.Background()) // a cached token is in the client now
 	clients["token_source_cached"] = c
 
 	for name, c := range clients {

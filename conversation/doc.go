@@ -75,7 +75,9 @@
 // *DecodeError (status and the start of the body kept); a failed connection
 // or ended context is a *TransportError, so
 // errors.Is(err, context.DeadlineExceeded) works. No error text contains a
-// credential.
+// credential, even one the server sent back. Failures found before anything
+// was sent that no retry can change (an unsendable header value, a token
+// source's malformed token) are not retried.
 //
 // # Retries
 //
@@ -96,7 +98,12 @@
 // it is removed on a redirect elsewhere (net/http would forward the simple key
 // header), and never sent with UploadMultimedia's PUT to the presigned URL.
 // A plain http:// base URL is refused unless the host is loopback or
-// WithInsecureHTTP is given.
+// WithInsecureHTTP is given. A key or token that cannot be sent as a header
+// value (a CR, LF or other control character, or white space at either end)
+// is refused by NewClient. A credential the server echoes back (in an error
+// body, a header or a malformed response) is replaced by "[redacted]" in
+// every error and log line, raw or JSON-, URL- or HTML-escaped. An OAuth 2
+// token refresh never holds a call past its context: see WithTokenSource.
 //
 // # Testing
 //

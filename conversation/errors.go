@@ -150,8 +150,10 @@ func (e *DecodeError) Error() string {
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // TransportError is a request that got no usable response: the connection
-// failed, the context ended, or a redirect could not be followed. Err keeps
-// the cause, so errors.Is(err, context.DeadlineExceeded) works.
+// failed, the context ended (waiting for a response, a retry or an OAuth 2
+// token), a redirect could not be followed, or the request could not be sent
+// (a token refresh failed, a header value net/http refuses). Err keeps the
+// cause, so errors.Is(err, context.DeadlineExceeded) works.
 type TransportError struct {
 	Operation string
 	Attempts  int

@@ -1,10 +1,9 @@
 package conversation
 
 import (
-	"cmp"
 	"context"
+	"fmt"
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -13,18 +12,41 @@ type FollowOptions struct {
 	// Since is where to start: messages after it are yielded. The zero time
 	// yields the conversation's whole history first.
 	Since time.Time
-	// Interval is the wait between polls when there is nothing new (default 2s).
+	// Interval is the wait between polls when there is nothing new (default
+	// 2s). It must not be negative.
 	Interval time.Duration
-	// PageSize is the most messages fetched per request (default 100).
+	// PageSize is the most messages fetched per request: 1 to 200, or 0 for
+	// the default of 100. (The follower asks for more, up to 1,000, when more
+	// messages share one millisecond than a page holds.)
 	PageSize int
 }
 
+// check refuses options out of bounds, naming the field.
+func (o *FollowOptions) check() error {
+	var arg, reason string
+	switch {
+	case o.PageSize < 0 || o.PageSize > maxFollowPageSize:
+		arg, reason = "opts.PageSize", fmt.Sprintf("must be between 1 and %d (0: the default, %d)", maxFollowPageSize, defaultFollowPageSize)
+	case o.Interval < 0:
+		arg, reason = "opts.Interval", "must not be negative"
+	default:
+		return nil
+	}
+	return &ArgumentError{Operation: opGetConversationMessages.id, Argument: arg, Reason: reason}
+}
+
 // FollowMessages yields a conversation's messages as they arrive, oldest
-// first, for bots that do not hold a websocket. It polls
-// getConversationMessages with since set to the newest message seen, asking
-// from one millisecond earlier and skipping messages already yielded, so a
-// message sharing the last one's millisecond is neither lost nor repeated.
-// A full page is followed at once; otherwise it waits Interval.
+// first and each once, for bots that do not hold a websocket. It polls
+// getConversationMessages from the newest message seen, asking from one
+// millisecond earlier and skipping messages already yielded, so that a
+// message sharing the last one's millisecond is neither lost nor repeated,
+// whether the service reads since as inclusive or exclusive. A full page
+// is followed at once; otherwise it waits Interval. When more messages
+// share one millisecond than a page holds, it asks for larger pages (up to
+// 1,000 messages) rather than poll the same page again; past that it
+// yields an error matching ErrMessagesSkipped and goes on after that
+// millisecond. Options out of bounds are yielded as an *ArgumentError
+// before anything is sent.
 //
 // It runs until ctx ends or the caller breaks. A failed poll is yielded as an
 // error; the caller may break, or continue and polling resumes after
@@ -34,16 +56,18 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 	if opts != nil {
 		o = *opts
 	}
+	optsErr := o.check()
 	if o.Interval <= 0 {
 		o.Interval = 2 * time.Second
 	}
-	if o.PageSize <= 0 {
-		o.PageSize = 100
+	if o.PageSize == 0 {
+		o.PageSize = defaultFollowPageSize
 	}
 	var start int64
 	if !o.Since.IsZero() {
-		start = o.Since.UnixMilli()
+		start = max(o.Since.UnixMilli(), 0)
 	}
+	floor := !o.Since.IsZero() && o.Since.UnixMilli() >= 0 // messages at exactly Since are not "after" it
 	return func(yield func(ConversationMessage, error) bool) {
 		if err := checkCtx(opGetConversationMessages.id, ctx); err != nil {
 			yield(ConversationMessage{}, err)
@@ -53,55 +77,37 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 			yield(ConversationMessage{}, err)
 			return
 		}
-		last := start               // epoch of the newest message yielded
-		atLast := map[string]bool{} // uuids yielded whose epoch == last
-		lastIsStart := start > 0    // messages at exactly Since are not "after" it
+		if optsErr != nil {
+			yield(ConversationMessage{}, optsErr)
+			return
+		}
+		cur := newFollowCursor(start, floor, o.PageSize, maxFollowLimit)
 		for {
-			query := max(last-1, 0)
-			msgs, err := c.Messages(ctx, conversationUUID, time.UnixMilli(query), &MessagesOptions{Limit: o.PageSize})
+			since, limit := cur.next()
+			msgs, err := c.Messages(ctx, conversationUUID, time.UnixMilli(since), &MessagesOptions{Limit: limit})
 			if ctx.Err() != nil {
 				return
 			}
-			fresh := 0
+			wait := true
 			if err != nil {
 				if !yield(ConversationMessage{}, err) {
 					return
 				}
 			} else {
-				slices.SortStableFunc(msgs, func(a, b ConversationMessage) int {
-					return cmp.Compare(epochOf(a, last), epochOf(b, last))
-				})
-				for _, m := range msgs {
-					e := epochOf(m, last)
-					id := deref(m.ConversationMessageUUID)
-					if e < last || (e == last && (lastIsStart || atLast[id])) {
-						continue
-					}
-					if e > last {
-						last, lastIsStart = e, false
-						clear(atLast)
-					}
-					atLast[id] = true
-					fresh++
+				st := cur.take(since, limit, msgs)
+				for _, m := range st.fresh {
 					if !yield(m, nil) {
 						return
 					}
 				}
-				if len(msgs) >= o.PageSize && fresh > 0 {
-					continue // a full page: more may be waiting
+				if st.err != nil && !yield(ConversationMessage{}, st.err) {
+					return
 				}
+				wait = st.wait
 			}
-			if sleep(ctx, o.Interval) != nil {
+			if wait && sleep(ctx, o.Interval) != nil {
 				return
 			}
 		}
 	}
-}
-
-// epochOf is a message's epoch, or fallback when the service left it out.
-func epochOf(m ConversationMessage, fallback int64) int64 {
-	if m.MessageEpoch != nil {
-		return *m.MessageEpoch
-	}
-	return fallback
 }

@@ -23,9 +23,12 @@ type msgServer struct {
 	fail    map[int]int // poll -> status to answer instead
 	block   map[int]bool
 	reverse bool
-	sinces  []int64
-	limits  []string
-	polled  chan int
+	// inclusive answers messages at since too (the fake and this server by
+	// default answer those strictly after it).
+	inclusive bool
+	sinces    []int64
+	limits    []string
+	polled    chan int
 }
 
 func msg(id string, epoch int64) ConversationMessage {
@@ -60,7 +63,8 @@ func (s *msgServer) start(t *testing.T, opts ...Option) *Client {
 		slices.SortStableFunc(s.msgs, func(a, b ConversationMessage) int { return int(*a.MessageEpoch - *b.MessageEpoch) })
 		var out []ConversationMessage
 		for _, m := range s.msgs {
-			if *m.MessageEpoch > since && (limit == 0 || len(out) < limit) {
+			after := *m.MessageEpoch > since || (s.inclusive && *m.MessageEpoch == since)
+			if after && (limit == 0 || len(out) < limit) {
 				out = append(out, m)
 			}
 		}
@@ -178,8 +182,8 @@ func TestFollowMessagesSince(t *testing.T) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sinces[0] != 1999 {
-		t.Errorf("first since %d, want 1999", s.sinces[0])
+	if s.sinces[0] != 2000 { // messages at Since itself are not wanted
+		t.Errorf("first since %d, want 2000", s.sinces[0])
 	}
 }
 

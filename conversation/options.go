@@ -25,37 +25,53 @@ type config struct {
 }
 
 // WithSimpleKey authenticates with an UltraCart simple API key, sent as the
-// x-ultracart-simple-key header.
-func WithSimpleKey(key string) Option {
+// x-ultracart-simple-key header. A key that cannot be sent as a header value
+// as it is (with a CR, LF or other control character, or white space at
+// either end, as a key read from a file often has) is refused with an
+// *ArgumentError: every call would fail.
+func WithSimpleKey(key string) Option { return simpleKeyOption("WithSimpleKey", key) }
+
+func simpleKeyOption(arg, key string) Option {
 	return func(c *config) error {
-		if key == "" {
-			return errors.New("WithSimpleKey: key is empty")
+		if err := checkCredential(arg, "key", key); err != nil {
+			return err
 		}
-		c.creds = credentials{simpleKey: secret(key)}
+		c.creds = credentials{simpleKey: secret(key), red: newRedactor(key)}
 		return nil
 	}
 }
 
 // WithBearerToken authenticates with a fixed OAuth 2 access token, sent as
-// "Authorization: Bearer <token>". Use WithTokenSource for tokens that expire.
-func WithBearerToken(token string) Option {
+// "Authorization: Bearer <token>". Use WithTokenSource for tokens that
+// expire. A token that cannot be sent as a header value is refused, as by
+// WithSimpleKey.
+func WithBearerToken(token string) Option { return bearerOption("WithBearerToken", token) }
+
+func bearerOption(arg, token string) Option {
 	return func(c *config) error {
-		if token == "" {
-			return errors.New("WithBearerToken: token is empty")
+		if err := checkCredential(arg, "token", token); err != nil {
+			return err
 		}
-		c.creds = credentials{tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})}
+		c.creds = credentials{bearer: secret(token), red: newRedactor(token)}
 		return nil
 	}
 }
 
 // WithTokenSource authenticates with OAuth 2 access tokens from ts, which
-// may refresh them. Tokens are cached until they expire.
+// may refresh them. Tokens are cached until they expire. A refresh never
+// holds a call past its context: ts is called on a goroutine of its own (at
+// most one at a time per client, shared by the calls that need it), and a
+// call whose context ends first returns while the refresh goes on; its
+// token is kept for the next call. A token ts returns that cannot be sent
+// (empty, or with control characters), and a grant its token endpoint
+// refuses (an oauth2.RetrieveError with an RFC 6749 error code, or a 400,
+// 401 or 403), fail the call without retries.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
-			return errors.New("WithTokenSource: token source is nil")
+			return &ArgumentError{Operation: "NewClient", Argument: "WithTokenSource", Reason: "token source is nil"}
 		}
-		c.creds = credentials{tokens: oauth2.ReuseTokenSource(nil, ts)}
+		c.creds = credentials{tokens: newTokenCache(ts)}
 		return nil
 	}
 }
@@ -95,6 +111,9 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithUserAgent sets the User-Agent header (default: this module and version).
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
+		if p := headerValueProblem(ua); p != "" {
+			return &ArgumentError{Operation: "NewClient", Argument: "WithUserAgent", Reason: "user agent " + p}
+		}
 		c.userAgent = ua
 		return nil
 	}
@@ -105,6 +124,9 @@ func WithAPIVersion(v string) Option {
 	return func(c *config) error {
 		if v == "" {
 			return errors.New("WithAPIVersion: version is empty")
+		}
+		if p := headerValueProblem(v); p != "" {
+			return &ArgumentError{Operation: "NewClient", Argument: "WithAPIVersion", Reason: "version " + p}
 		}
 		c.apiVersion = v
 		return nil

@@ -135,7 +135,7 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 		if proto.GetBody != nil {
 			body, err := proto.GetBody()
 			if err != nil {
-				return err
+				return &localError{fmt.Errorf("rebuilding the request body: %w", err)}
 			}
 			req.Body = body
 		}
@@ -143,19 +143,28 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	if !op.foreign {
+	// red removes the credential from whatever this attempt keeps of the
+	// response: a server may echo it back.
+	var red *redactor
+	if op.foreign {
+		red = c.creds().current()
+	} else {
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set(headerAPIVersion, c.apiVersion)
-		if err := c.creds().apply(req); err != nil {
-			return err // a token refresh failure: retried like a transport error
+		var err error
+		if red, err = c.creds().apply(ctx, req); err != nil {
+			return red.error(err) // a failed refresh is retried like a transport error, unless it is a localError
 		}
+	}
+	if err := checkHeaderValues(req.Header); err != nil {
+		return err
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if op.foreign {
 			redactURLQuery(err)
 		}
-		return err
+		return red.error(err)
 	}
 	defer resp.Body.Close()
 
@@ -180,27 +189,32 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	defer putBuffer(buf)
 	if err := readBody(buf, resp, limit); err != nil {
 		if !ok && errors.Is(err, ErrResponseTooLarge) {
-			return newAPIError(op.id, resp, buf.Bytes())
+			e := newAPIError(op.id, resp, buf.Bytes())
+			red.apiError(e, buf.Bytes())
+			return e
 		}
 		if errors.Is(err, ErrResponseTooLarge) {
-			return &DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				Snippet: bytes.Clone(truncate(buf.Bytes(), maxErrorBody)), Err: err}
+			return red.error(&DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+				Snippet: red.snippet(buf.Bytes()), Err: err})
 		}
-		return err // a transport failure mid-body
+		return red.error(err) // a transport failure mid-body
 	}
 	body := buf.Bytes()
 	if !ok {
-		return newAPIError(op.id, resp, body)
+		e := newAPIError(op.id, resp, body)
+		red.apiError(e, body)
+		return e
 	}
 	if err := decode(resp.StatusCode, body); err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			apiErr.Header = resp.Header
 			apiErr.RESTError = resp.Header.Get("UC-REST-ERROR")
+			red.apiError(apiErr, body)
 			return apiErr
 		}
-		return &DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Snippet: bytes.Clone(truncate(body, maxErrorBody)), Err: err}
+		return red.error(&DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Snippet: red.snippet(body), Err: err})
 	}
 	return nil
 }

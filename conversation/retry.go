@@ -152,6 +152,10 @@ func retrySafe(ctx context.Context, idempotent bool, err error) bool {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
+	var local *localError
+	if errors.As(err, &local) {
+		return false
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		if apiErr.StatusCode == http.StatusTooManyRequests {
@@ -166,6 +170,16 @@ func retrySafe(ctx context.Context, idempotent bool, err error) bool {
 	}
 	return idempotent || connectionNotMade(err)
 }
+
+// localError is a failure found on this side before anything was sent, that
+// no retry can change: a header value net/http refuses, a request body that
+// cannot be produced again, a token source that hands out an empty or
+// malformed token, or a token endpoint that refused the grant. Retrying it
+// would only spend the backoff budget.
+type localError struct{ err error }
+
+func (e *localError) Error() string { return e.err.Error() }
+func (e *localError) Unwrap() error { return e.err }
 
 // connectionNotMade reports whether err shows the request never reached the
 // service (dial or DNS failure), which makes even an insert safe to retry.

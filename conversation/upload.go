@@ -21,6 +21,11 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 	if data == nil {
 		return nil, &ArgumentError{Operation: opUploadPut.id, Argument: "data", Reason: "is required"}
 	}
+	if p := headerValueProblem(contentType); p != "" {
+		// It becomes the PUT's Content-Type header: net/http would refuse it
+		// only after the upload URL was fetched.
+		return nil, &ArgumentError{Operation: opUploadPut.id, Argument: "contentType", Reason: p}
+	}
 	up, err := c.MultimediaUploadURL(ctx, extension)
 	if err != nil {
 		return nil, err

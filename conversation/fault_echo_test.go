@@ -1,0 +1,307 @@
+package conversation_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// Credentials a hostile server echoes back. They hold characters that JSON,
+// URLs and HTML escape, so that each escaped form differs from the raw one.
+const (
+	faultEchoKey   = "test-echo-key/do+not&use<1>"
+	faultEchoToken = "test-echo-token/do+not&use<2>"
+)
+
+// faultEchoForms lists the ways a server may write s back: as sent,
+// JSON-escaped (Go's way, minimal, with "\/"), URL-escaped (query and path,
+// either case of hex) and HTML-escaped.
+func faultEchoForms(s string) []string {
+	goJSON, _ := json.Marshal(s)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	minJSON := strings.TrimSpace(b.String())
+	q, p := url.QueryEscape(s), url.PathEscape(s)
+	return []string{
+		s, html.EscapeString(s),
+		string(goJSON[1 : len(goJSON)-1]), minJSON[1 : len(minJSON)-1], strings.ReplaceAll(minJSON[1:len(minJSON)-1], "/", `\/`),
+		q, strings.ToLower(q), p, strings.ToLower(p), strings.ReplaceAll(q, "+", "%20"),
+	}
+}
+
+// faultEchoCount counts the credentials (in any echoed form) in texts.
+func faultEchoCount(secret string, texts ...string) int {
+	n := 0
+	for _, form := range faultEchoForms(secret) {
+		for _, s := range texts {
+			n += strings.Count(s, form)
+		}
+	}
+	return n
+}
+
+// faultEchoTexts is everything err prints and carries: Error() and every
+// fmt verb, and each field of an *APIError or *DecodeError in it.
+func faultEchoTexts(err error) []string {
+	if err == nil {
+		return nil
+	}
+	texts := []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%s", err), fmt.Sprintf("%q", err)}
+	var apiErr *conversation.APIError
+	if errors.As(err, &apiErr) {
+		texts = append(texts, apiErr.DeveloperMessage, apiErr.UserMessage, apiErr.MoreInfo, apiErr.ObjectID,
+			apiErr.ErrorCode, apiErr.RESTError, string(apiErr.Body), fmt.Sprintf("%#v", *apiErr))
+		for k, vs := range apiErr.Header {
+			texts = append(texts, k)
+			texts = append(texts, vs...)
+		}
+	}
+	var decErr *conversation.DecodeError
+	if errors.As(err, &decErr) {
+		texts = append(texts, string(decErr.Snippet), decErr.ContentType, fmt.Sprintf("%#v", *decErr))
+		if decErr.Err != nil {
+			texts = append(texts, decErr.Err.Error())
+		}
+	}
+	// Every error in the chain prints clean, not only the outer one.
+	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+		texts = append(texts, e.Error())
+	}
+	return texts
+}
+
+// faultEchoTotal sums the credentials found over the echo tests, printed by
+// TestFaultEchoSummary.
+var faultEchoTotal struct {
+	sync.Mutex
+	checks, found int
+}
+
+// faultNoEcho fails the test for each credential form found in texts.
+func faultNoEcho(t *testing.T, what, secret string, texts ...string) {
+	t.Helper()
+	n := faultEchoCount(secret, texts...)
+	faultEchoTotal.Lock()
+	faultEchoTotal.checks += len(texts)
+	faultEchoTotal.found += n
+	faultEchoTotal.Unlock()
+	t.Logf("MEASURE credentials-found[%s]=%d in %d texts", what, n, len(texts))
+	if n > 0 {
+		for _, s := range texts {
+			if faultEchoCount(secret, s) > 0 {
+				t.Errorf("%s: a credential in %q", what, s)
+			}
+		}
+	}
+}
+
+// faultEchoErrorResponse answers with an ErrorResponse whose every field,
+// the UC-REST-ERROR header and other headers repeat secret, raw and
+// escaped.
+func faultEchoErrorResponse(w http.ResponseWriter, status int, secret string) {
+	body, _ := json.Marshal(map[string]any{
+		"error": map[string]any{
+			"developer_message": "invalid key " + secret,
+			"user_message":      "key=" + url.QueryEscape(secret),
+			"error_code":        secret,
+			"more_info":         "https://example.invalid/more?key=" + url.QueryEscape(secret) + "&p=" + url.PathEscape(secret),
+			"object_id":         secret,
+		},
+		"success": false,
+	})
+	// Also unescaped and with "\/", as other JSON encoders write it, and
+	// HTML-escaped.
+	minimal := strings.ReplaceAll(secret, "/", `\/`)
+	body = append(body[:len(body)-1], []byte(`,"echo":"`+secret+`","echo2":"`+minimal+`","echo3":"`+html.EscapeString(secret)+`"}`)...)
+	w.Header().Set("UC-REST-ERROR", "invalid credentials: "+secret)
+	w.Header().Set("X-Echo", secret)
+	w.Header().Add("X-Echo", url.QueryEscape(secret))
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", token="`+secret+`"`)
+	faultJSON(w, status, string(body))
+}
+
+// A 401 whose body, UC-REST-ERROR and other headers repeat the simple key:
+// no rendering of the error and none of its fields holds it. Before, the
+// key was in Error(), every %v form and every field.
+func TestFaultEchoedKey401(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		faultEchoErrorResponse(w, 401, r.Header.Get("X-Ultracart-Simple-Key"))
+	})
+	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
+	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	apiErr := faultAs[*conversation.APIError](t, err)
+	faultIs(t, err, conversation.ErrUnauthorized)
+	faultNoEcho(t, "401", faultEchoKey, faultEchoTexts(err)...)
+	// What is not a credential is kept, with the marker in its place.
+	if !strings.Contains(apiErr.DeveloperMessage, "invalid key [redacted]") || apiErr.RESTError != "invalid credentials: [redacted]" ||
+		apiErr.Header.Get("Content-Type") != "application/json" || !bytes.HasPrefix(apiErr.Body, []byte(`{"error":`)) {
+		t.Errorf("scrubbed too much: %q, %q, %v, %q", apiErr.DeveloperMessage, apiErr.RESTError, apiErr.Header, apiErr.Body)
+	}
+	faultWantRequests(t, "server", srv.Count(), 1)
+}
+
+// The same for a bearer token and for a token source's current token, echoed
+// from the Authorization header.
+func TestFaultEchoedToken(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		faultEchoErrorResponse(w, 401, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	})
+	for name, opt := range map[string]conversation.Option{
+		"bearer": conversation.WithBearerToken(faultEchoToken),
+		"token_source": conversation.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{
+			AccessToken: faultEchoToken, Expiry: time.Now().Add(time.Hour)})),
+	} {
+		c := faultClient(t, srv.Base(), opt)
+		_, err := c.Departments(faultCtx(t, 5*time.Second))
+		faultAs[*conversation.APIError](t, err)
+		faultNoEcho(t, name, faultEchoToken, faultEchoTexts(err)...)
+	}
+}
+
+// A 503 storm echoing the key, with a debug logger: neither the retries'
+// log lines nor the final error hold it.
+func TestFaultEchoedKeyInRetryLog(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		faultEchoErrorResponse(w, 503, r.Header.Get("X-Ultracart-Simple-Key"))
+	})
+	var log bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
+	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	faultAs[*conversation.APIError](t, err)
+	mu.Lock()
+	logged := log.String()
+	mu.Unlock()
+	if strings.Count(logged, "conversation: retrying") != faultPolicy.MaxAttempts-1 {
+		t.Errorf("log:\n%s", logged)
+	}
+	faultNoEcho(t, "retry log", faultEchoKey, logged)
+	faultNoEcho(t, "503 error", faultEchoKey, faultEchoTexts(err)...)
+}
+
+type faultLockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (w faultLockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// Undecodable 2xx bodies and long error bodies echoing the key, including
+// one where the 4 KiB cut of Snippet or Body falls inside the key: not even
+// the start of the key is kept.
+func TestFaultEchoedKeyInBodies(t *testing.T) {
+	faultLeakCheck(t)
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   func(key string) string
+	}{
+		{"2xx_not_json", 200, func(k string) string { return "<html>invalid key " + k + " " + html.EscapeString(k) + "</html>" }},
+		{"2xx_wrong_type", 200, func(k string) string { return `{"conversation_departments":"` + k + `","success":true}` }},
+		{"2xx_cut_inside_key", 200, func(k string) string { return strings.Repeat("x", 4096-7) + k + " and more" }},
+		{"4xx_cut_inside_key", 400, func(k string) string { return strings.Repeat(" ", 4096-3) + k + strings.Repeat(" ", 100) }},
+		{"4xx_cut_inside_escaped_key", 400, func(k string) string {
+			return strings.Repeat(" ", 4096-12) + url.QueryEscape(k) + strings.Repeat(" ", 100)
+		}},
+		{"2xx_success_false_long", 200, func(k string) string {
+			return `{"success":false,"error":{"developer_message":"` + k + `"},"pad":"` + strings.Repeat("p", 4096-80) + k + `"}`
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				w.Header().Set("Content-Type", "text/html; key="+url.QueryEscape(r.Header.Get("X-Ultracart-Simple-Key")))
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body(r.Header.Get("X-Ultracart-Simple-Key"))))
+			})
+			c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
+			_, err := c.Departments(faultCtx(t, 5*time.Second))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			texts := faultEchoTexts(err)
+			faultNoEcho(t, tc.name, faultEchoKey, texts...)
+			for _, s := range texts {
+				for _, form := range faultEchoForms(faultEchoKey) {
+					if strings.Contains(s, form[:10]) {
+						t.Errorf("the start of a credential %q in %q", form[:10], s)
+					}
+					for l := 4; l < len(form); l++ { // cut off at the end of a field
+						if strings.HasSuffix(s, form[:l]) {
+							t.Errorf("%q ends with the start of a credential", s)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// A malformed response whose status line is the key: net/http quotes it in
+// its error, which is retried like any broken response. Neither the
+// *TransportError nor the retry log holds the key, and errors.Is still
+// finds what the cause matches.
+func TestFaultEchoedKeyInTransportError(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultRawServe(t, func(c *faultConn) {
+		req, _, err := c.readRequest()
+		if err != nil {
+			return
+		}
+		c.writeString("HTTP/1.1 " + req.Header.Get("X-Ultracart-Simple-Key") + "\r\n\r\n")
+	})
+	var log bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
+	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	te := faultAs[*conversation.TransportError](t, err)
+	if te.Attempts != faultPolicy.MaxAttempts || !strings.Contains(err.Error(), "malformed HTTP status code") ||
+		!strings.Contains(err.Error(), "[redacted]") {
+		t.Errorf("Attempts %d, %v", te.Attempts, err)
+	}
+	// errors.As finds no error whose text would show the key.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		faultNoEcho(t, "url.Error found by errors.As", faultEchoKey, ue.Error())
+	}
+	mu.Lock()
+	logged := log.String()
+	mu.Unlock()
+	faultNoEcho(t, "transport error", faultEchoKey, faultEchoTexts(err)...)
+	faultNoEcho(t, "transport retry log", faultEchoKey, logged)
+	faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+}
+
+// TestFaultEchoSummary prints the total over the echo tests (run them
+// together: go test -run 'TestFaultEcho' -v).
+func TestFaultEchoSummary(t *testing.T) {
+	faultEchoTotal.Lock()
+	defer faultEchoTotal.Unlock()
+	t.Logf("MEASURE credentials-found-total=%d in %d texts checked", faultEchoTotal.found, faultEchoTotal.checks)
+	if faultEchoTotal.found != 0 {
+		t.Errorf("%d credentials found", faultEchoTotal.found)
+	}
+}

@@ -1,0 +1,190 @@
+package conversation_test
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+)
+
+// faultBlockingTokenSource blocks in Token until release is closed (or a
+// safety timeout passes, so that code which waits for it cannot hang the
+// test), then returns faultToken.
+type faultBlockingTokenSource struct {
+	release chan struct{}
+	calls   atomic.Int64
+	inside  atomic.Int64 // calls running now
+}
+
+func newFaultBlockingTokenSource() *faultBlockingTokenSource {
+	return &faultBlockingTokenSource{release: make(chan struct{})}
+}
+
+func (s *faultBlockingTokenSource) Token() (*oauth2.Token, error) {
+	s.calls.Add(1)
+	s.inside.Add(1)
+	defer s.inside.Add(-1)
+	select {
+	case <-s.release:
+	case <-time.After(3 * time.Second):
+	}
+	return &oauth2.Token{AccessToken: faultToken, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
+}
+
+// faultRefreshGoroutines counts the goroutines running a token refresh.
+func faultRefreshGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "conversation.(*tokenCache).refresh(")
+}
+
+// faultTokenDeadlineCalls makes n concurrent calls with the deadline d
+// while the token source is blocked, and checks that each returns a
+// *TransportError wrapping context.DeadlineExceeded before the source is
+// released. It returns the worst time past the deadline.
+func faultTokenDeadlineCalls(t *testing.T, c *conversation.Client, n int, d time.Duration, stillBlocked func() bool) time.Duration {
+	t.Helper()
+	type result struct {
+		err     error
+		past    time.Duration
+		blocked bool
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			deadline, _ := ctx.Deadline()
+			_, err := c.Departments(ctx)
+			results[i] = result{err: err, past: time.Since(deadline), blocked: stillBlocked()}
+		}()
+	}
+	wg.Wait()
+	var worst time.Duration
+	for _, r := range results {
+		worst = max(worst, r.past)
+		if !r.blocked {
+			t.Errorf("the call returned only once the token source had answered (%v past the deadline): it waited for the refresh", r.past)
+		}
+		te := faultAs[*conversation.TransportError](t, r.err)
+		faultIs(t, r.err, context.DeadlineExceeded)
+		if te.Attempts != 1 {
+			t.Errorf("Attempts = %d", te.Attempts)
+		}
+	}
+	return worst
+}
+
+// A token refresh that outlasts the call's deadline: the call returns at its
+// deadline with a *TransportError wrapping context.DeadlineExceeded, while
+// the source is still blocked. Concurrent calls share one refresh (one
+// Token call, one goroutine); once the source answers, its token is kept,
+// the next call uses it without another refresh, and no goroutine is left.
+// Before, each call waited for Token, however long it took.
+func TestFaultTokenRefreshPastDeadline(t *testing.T) {
+	faultLeakCheck(t)
+	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") != "Bearer "+faultToken {
+			faultJSON(w, 401, faultErrorBody("auth", "no token"))
+			return
+		}
+		faultJSON(w, 200, faultDepartmentsOK)
+	})
+	ts := newFaultBlockingTokenSource()
+	released := atomic.Bool{}
+	t.Cleanup(func() {
+		if !released.Load() {
+			close(ts.release)
+		}
+	})
+	c := faultClient(t, srv.Base(), conversation.WithTokenSource(ts))
+
+	blocked := func() bool { return ts.inside.Load() > 0 }
+	worst := faultTokenDeadlineCalls(t, c, 16, 100*time.Millisecond, blocked)
+	// A second wave while the same refresh is still running.
+	worst = max(worst, faultTokenDeadlineCalls(t, c, 16, 50*time.Millisecond, blocked))
+	if got := ts.calls.Load(); got != 1 {
+		t.Errorf("token source called %d times by 32 calls, want 1 shared refresh", got)
+	}
+	if g := faultRefreshGoroutines(); g != 1 {
+		t.Errorf("%d refresh goroutines while the refresh is blocked, want 1", g)
+	}
+	t.Logf("MEASURE token-wait-past-deadline worst=%v (32 calls, deadlines 50 and 100 ms)", worst.Round(time.Microsecond))
+	faultWantRequests(t, "server while blocked", srv.Count(), 0)
+
+	released.Store(true)
+	close(ts.release)
+	if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+		t.Fatalf("after the refresh: %v", err)
+	}
+	if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+		t.Fatalf("with the cached token: %v", err)
+	}
+	if got := ts.calls.Load(); got != 1 {
+		t.Errorf("token source called %d times, want 1: the background refresh's token was not kept", got)
+	}
+	faultWantRequests(t, "server", srv.Count(), 2)
+}
+
+// The same with golang.org/x/oauth2's own refresh: an oauth2.Config whose
+// token endpoint (a loopback server) answers late. x/oauth2 fetches with its
+// own context, so only the client can end the wait. The endpoint is hit
+// once for many calls, and its token serves the calls after it answers.
+func TestFaultTokenEndpointSlow(t *testing.T) {
+	faultLeakCheck(t)
+	api := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") != "Bearer "+faultToken {
+			faultJSON(w, 401, faultErrorBody("auth", "no token"))
+			return
+		}
+		faultJSON(w, 200, faultDepartmentsOK)
+	})
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+	var answered atomic.Bool
+	tokenEndpoint := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		select {
+		case <-release:
+		case <-time.After(3 * time.Second):
+		}
+		answered.Store(true)
+		faultJSON(w, 200, `{"access_token":"`+faultToken+`","token_type":"bearer","expires_in":3600}`)
+	})
+	t.Cleanup(releaseAll) // runs before the servers close: their handlers end
+
+	cfg := &oauth2.Config{
+		ClientID:     "test-client-id",
+		ClientSecret: "test-client-secret-do-not-use",
+		Endpoint:     oauth2.Endpoint{TokenURL: tokenEndpoint.URL + "/token", AuthStyle: oauth2.AuthStyleInHeader},
+	}
+	// The HTTP client x/oauth2 uses is the caller's choice, passed as
+	// x/oauth2 documents; here one whose idle connections the test closes.
+	oauthCtx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: faultTransport(t, nil)})
+	ts := cfg.TokenSource(oauthCtx, &oauth2.Token{RefreshToken: "test-refresh-token-do-not-use"})
+	c := faultClient(t, api.Base(), conversation.WithTokenSource(ts))
+
+	worst := faultTokenDeadlineCalls(t, c, 8, 150*time.Millisecond, func() bool { return !answered.Load() })
+	t.Logf("MEASURE token-wait-past-deadline[oauth2.Config] worst=%v (8 calls, deadline 150 ms)", worst.Round(time.Microsecond))
+	faultWantRequests(t, "token endpoint while blocked", tokenEndpoint.Count(), 1)
+
+	releaseAll()
+	for range 2 {
+		if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+			t.Fatalf("after the endpoint answered: %v", err)
+		}
+	}
+	faultWantRequests(t, "token endpoint", tokenEndpoint.Count(), 1)
+	faultWantRequests(t, "API server", api.Count(), 2)
+}
