@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,280 +19,456 @@ import (
 	"github.com/ultracart-community/ultracart-go/gen"
 )
 
-// Path values that need escaping, and numbers at the edges of their width.
-const (
-	convUUID   = "a b/c"
-	convUUIDEx = "a%20b%2Fc"
-	queueName  = "sales/vip queue?"
-	queueEx    = "sales%2Fvip%20queue%3F"
-	extension  = "tar gz#1"
-	extEx      = "tar%20gz%231"
-	since      = int64(9007199254740993) // > 2^32 and > 2^53
-	cannedOid  = int32(2147483647)
-	deptOid    = int32(7)
-	engOid     = int32(-42)
-	before     = "2022-12-13T09:58:41+05:00" // '+' must arrive as '+', not a space
-	apiPrefix  = "/rest/v2"                  // the production base URL has a path
+// The wire tests drive every operation of the generated client
+// (gen.ClientWithResponses) against a recording loopback server. The calls
+// are built from the reference by reflection over the <GoName>WithResponse
+// methods; the values they send are chosen here, with their escaped forms
+// written by hand, and a few requests are spelled out in full
+// (wireExpectations) so that the reflective test cannot be wrong in the same
+// way as the code it tests.
+
+const apiPrefix = "/rest/v2" // the production base URL has a path
+
+// pathStrings are the values of string path parameters, with their escaped
+// forms written by hand: an operation's first string path parameter gets the
+// first, its second the second.
+// a space, a slash, '?', '#', '%' and non-ASCII must never change which
+// endpoint is called.
+var pathStrings = []struct{ raw, escaped string }{
+	{"a b/c?d#e%f ü", "a%20b%2Fc%3Fd%23e%25f%20%C3%BC"},
+	{"sales/vip queue", "sales%2Fvip%20queue"},
+}
+
+// int32PathValues are the values of the int32 path parameters, by name: the
+// limits of the width, zero and a negative number.
+var int32PathValues = map[string]int32{
+	"user_id":                         2147483647,
+	"conversation_canned_message_oid": -2147483648,
+	"conversation_department_oid":     0,
+	"conversation_engagement_oid":     -42,
+}
+
+// sinceValue is beyond 2^53: a float64 on the way would change it.
+const sinceValue = int64(9007199254740993)
+
+// Query values by name. Strings not listed get genericQueryString: '+' must
+// arrive as '+' (not a space), '&', '=' and '#' must not split the query.
+var (
+	queryInt32 = map[string]int32{"_limit": 200, "_offset": 0, "limit": 2147483647} // a set zero must still be sent
+	queryBool  = map[string]bool{"sms_enabled": true, "voice_enabled": false}       // and a set false
+	queryText  = map[string]string{
+		"before": "2022-12-13T09:58:41+05:00",
+		"since":  "2023-06-30T23:59:59.5+05:30",
+		"medium": "sms",
+	}
 )
+
+func genericQueryString(name string) string { return name + " a+b&c=d#ü*/" }
+
+// wireExpectations are requests written out by hand: the escaped path
+// (without apiPrefix) and the decoded query.
+var wireExpectations = map[string]struct {
+	path  string
+	query url.Values
+}{
+	"getConversationMessages": {"/conversation/conversations/a%20b%2Fc%3Fd%23e%25f%20%C3%BC/messages/9007199254740993",
+		url.Values{"limit": {"2147483647"}}},
+	"getConversations": {"/conversation/conversations",
+		url.Values{"medium": {"sms"}, "before": {"2022-12-13T09:58:41+05:00"}, "_limit": {"200"}, "_offset": {"0"}}},
+	"searchPbxCalls": {"/conversation/pbx/call/search",
+		url.Values{"_limit": {"200"}, "_offset": {"0"}, "_sort": {"_sort a+b&c=d#ü*/"}}},
+	"searchPbxAvailablePhoneNumbers": {"/conversation/pbx/phone_number/search",
+		url.Values{"country": {"country a+b&c=d#ü*/"}, "area_code": {"area_code a+b&c=d#ü*/"}, "contains": {"contains a+b&c=d#ü*/"},
+			"sms_enabled": {"true"}, "voice_enabled": {"false"}, "type": {"type a+b&c=d#ü*/"}, "limit": {"2147483647"}}},
+	"getPbxCosAuditLogs": {"/conversation/pbx/class_of_service/audit_log",
+		url.Values{"since": {"2023-06-30T23:59:59.5+05:30"}, "agent_login": {"agent_login a+b&c=d#ü*/"}, "action": {"action a+b&c=d#ü*/"}, "limit": {"2147483647"}}},
+	"deleteAgentProfileMcp":           {"/conversation/agent/profiles/2147483647/mcps/a%20b%2Fc%3Fd%23e%25f%20%C3%BC", url.Values{}},
+	"deletePbxQueueVoicemail":         {"/conversation/pbx/queues/a%20b%2Fc%3Fd%23e%25f%20%C3%BC/voicemails/sales%2Fvip%20queue", url.Values{}},
+	"getPbxAddress":                   {"/conversation/pbx/address/a%20b%2Fc%3Fd%23e%25f%20%C3%BC", url.Values{}},
+	"updateConversationCannedMessage": {"/conversation/canned_messages/-2147483648", url.Values{}},
+	"updateConversationEngagement":    {"/conversation/engagements/-42", url.Values{}},
+	"updateConversationDepartment":    {"/conversation/departments/0", url.Values{}},
+	"updateConversationWebchatQueueStatus": {"/conversation/conversations/queues/a%20b%2Fc%3Fd%23e%25f%20%C3%BC/status",
+		url.Values{}},
+}
+
+// wireOp is a reference operation with the generated method that calls it.
+type wireOp struct {
+	ref        refOp
+	fn         reflect.Method // (*gen.ClientWithResponses).<GoName>WithResponse
+	pathParams []refParam     // in the order of the path template
+	query      []refParam
+	body       *refParam
+	params     reflect.Type // *<GoName>Params, nil without query parameters
+	bodyType   reflect.Type // the request body's Go type, nil without one
+}
+
+var pathParamRE = regexp.MustCompile(`\{([^}]+)\}`)
 
 var (
-	limit200 = int32(200)
-	offset0  = int32(0) // a set zero must still be sent
-	limit25  = int32(25)
-	limit50  = int32(50)
-	medium   = "sms"
+	contextType = reflect.TypeFor[context.Context]()
+	editorType  = reflect.TypeFor[[]gen.RequestEditorFn]()
+	errorType   = reflect.TypeFor[error]()
 )
 
-type wireCase struct {
-	op     string // reference operationId
-	method string
-	path   string // escaped, without apiPrefix
-	query  url.Values
-	body   string // request body schema, "" for none
-	call   func(ctx context.Context, c *gen.ClientWithResponses, body any) (any, error)
+// wireOps matches every reference operation with its generated method, and
+// checks the method's signature against the reference: context, the path
+// parameters in template order with their Go widths, a *Params struct with
+// one field per query parameter (a pointer unless required), the body type.
+func wireOps(t *testing.T, ref *refDoc) []wireOp {
+	t.Helper()
+	clientType := reflect.TypeFor[*gen.ClientWithResponses]()
+	methods := map[string]reflect.Method{} // lower-cased name -> method
+	for i := range clientType.NumMethod() {
+		m := clientType.Method(i)
+		if strings.HasSuffix(m.Name, "WithResponse") && !strings.HasSuffix(m.Name, "WithBodyWithResponse") {
+			methods[strings.ToLower(m.Name)] = m
+		}
+	}
+	var ops []wireOp
+	used := map[string]bool{}
+	for _, r := range ref.Operations {
+		goName := strings.ToUpper(r.OperationID[:1]) + r.OperationID[1:] + "WithResponse"
+		m, ok := methods[strings.ToLower(goName)]
+		if !ok {
+			t.Errorf("%s: gen.ClientWithResponses has no method %s (compared without case)", r.OperationID, goName)
+			continue
+		}
+		used[m.Name] = true
+		op := wireOp{ref: r, fn: m}
+		byName := map[string]refParam{}
+		for i, p := range r.Parameters {
+			switch p.In {
+			case "path":
+				byName[p.Name] = p
+			case "query":
+				op.query = append(op.query, p)
+			case "body":
+				op.body = &r.Parameters[i]
+			default:
+				t.Errorf("%s: parameter %s in %s", r.OperationID, p.Name, p.In)
+			}
+		}
+		for _, sm := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
+			p, ok := byName[sm[1]]
+			if !ok {
+				t.Errorf("%s: path %s names {%s}, which is not a path parameter", r.OperationID, r.Path, sm[1])
+			}
+			op.pathParams = append(op.pathParams, p)
+		}
+		if len(op.pathParams) != len(byName) {
+			t.Errorf("%s: %d path parameters, %d in the template %s", r.OperationID, len(byName), len(op.pathParams), r.Path)
+		}
+		if err := op.checkSignature(); err != nil {
+			t.Errorf("%s: %s%v: %v", r.OperationID, m.Name, m.Type, err)
+			continue
+		}
+		ops = append(ops, op)
+	}
+	for _, name := range sortedKeys(methods) {
+		if m := methods[name]; !used[m.Name] {
+			t.Errorf("gen.ClientWithResponses.%s calls no operation of the reference", m.Name)
+		}
+	}
+	return ops
 }
 
-var wireCases = []wireCase{
-	{op: "getAgentKeepAlive", method: "GET", path: "/conversation/agent/keepalive",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetAgentKeepAliveWithResponse(ctx)
-		}},
-	{op: "getAgentWebsocketAuthorization", method: "PUT", path: "/conversation/agent/auth",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetAgentWebsocketAuthorizationWithResponse(ctx)
-		}},
-	{op: "getConversation", method: "GET", path: "/conversation/conversations/" + convUUIDEx,
-		query: url.Values{"limit": {"25"}},
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationWithResponse(ctx, convUUID, &gen.GetConversationParams{Limit: &limit25})
-		}},
-	{op: "getConversationCannedMessages", method: "GET", path: "/conversation/canned_messages",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationCannedMessagesWithResponse(ctx)
-		}},
-	{op: "getConversationContext", method: "PUT", path: "/conversation/conversations/" + convUUIDEx + "/context",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationContextWithResponse(ctx, convUUID)
-		}},
-	{op: "getConversationDepartments", method: "GET", path: "/conversation/departments",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationDepartmentsWithResponse(ctx)
-		}},
-	{op: "getConversationEngagements", method: "GET", path: "/conversation/engagements",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationEngagementsWithResponse(ctx)
-		}},
-	{op: "getConversationMessages", method: "GET", path: "/conversation/conversations/" + convUUIDEx + "/messages/9007199254740993",
-		query: url.Values{"limit": {"50"}},
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationMessagesWithResponse(ctx, convUUID, since, &gen.GetConversationMessagesParams{Limit: &limit50})
-		}},
-	{op: "getConversationMultimediaUploadUrl", method: "GET", path: "/conversation/upload_url/" + extEx,
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationMultimediaUploadURLWithResponse(ctx, extension)
-		}},
-	{op: "getConversationWebchatQueueStatuses", method: "GET", path: "/conversation/conversations/queues/statuses",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationWebchatQueueStatusesWithResponse(ctx)
-		}},
-	{op: "getConversations", method: "GET", path: "/conversation/conversations",
-		query: url.Values{"medium": {medium}, "before": {before}, "_limit": {"200"}, "_offset": {"0"}},
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.GetConversationsWithResponse(ctx, &gen.GetConversationsParams{Medium: &medium, Before: ptr(before), Limit: &limit200, Offset: &offset0})
-		}},
-	{op: "insertConversationCannedMessage", method: "POST", path: "/conversation/canned_messages", body: "ConversationCannedMessage",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.InsertConversationCannedMessageWithResponse(ctx, *b.(*gen.ConversationCannedMessage))
-		}},
-	{op: "insertConversationDepartment", method: "POST", path: "/conversation/departments", body: "ConversationDepartment",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.InsertConversationDepartmentWithResponse(ctx, *b.(*gen.ConversationDepartment))
-		}},
-	{op: "insertConversationEngagement", method: "POST", path: "/conversation/engagements", body: "ConversationEngagement",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.InsertConversationEngagementWithResponse(ctx, *b.(*gen.ConversationEngagement))
-		}},
-	{op: "joinConversation", method: "PUT", path: "/conversation/conversations/" + convUUIDEx + "/join", body: "ConversationJoinRequest",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.JoinConversationWithResponse(ctx, convUUID, *b.(*gen.ConversationJoinRequest))
-		}},
-	{op: "leaveConversation", method: "DELETE", path: "/conversation/conversations/" + convUUIDEx + "/leave",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.LeaveConversationWithResponse(ctx, convUUID)
-		}},
-	{op: "markReadConversation", method: "PUT", path: "/conversation/conversations/" + convUUIDEx + "/markread",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, _ any) (any, error) {
-			return c.MarkReadConversationWithResponse(ctx, convUUID)
-		}},
-	{op: "searchConversationCannedMessages", method: "POST", path: "/conversation/canned_messages/search", body: "ConversationCannedMessagesSearch",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.SearchConversationCannedMessagesWithResponse(ctx, *b.(*gen.ConversationCannedMessagesSearch))
-		}},
-	{op: "startConversation", method: "PUT", path: "/conversation/conversations", body: "ConversationStartRequest",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.StartConversationWithResponse(ctx, *b.(*gen.ConversationStartRequest))
-		}},
-	{op: "updateConversationCannedMessage", method: "PUT", path: "/conversation/canned_messages/2147483647", body: "ConversationCannedMessage",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.UpdateConversationCannedMessageWithResponse(ctx, cannedOid, *b.(*gen.ConversationCannedMessage))
-		}},
-	{op: "updateConversationDepartment", method: "PUT", path: "/conversation/departments/7", body: "ConversationDepartment",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.UpdateConversationDepartmentWithResponse(ctx, deptOid, *b.(*gen.ConversationDepartment))
-		}},
-	{op: "updateConversationEngagement", method: "PUT", path: "/conversation/engagements/-42", body: "ConversationEngagement",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.UpdateConversationEngagementWithResponse(ctx, engOid, *b.(*gen.ConversationEngagement))
-		}},
-	{op: "updateConversationWebchatQueueStatus", method: "PUT", path: "/conversation/conversations/queues/" + queueEx + "/status", body: "ConversationWebchatQueueStatusUpdateRequest",
-		call: func(ctx context.Context, c *gen.ClientWithResponses, b any) (any, error) {
-			return c.UpdateConversationWebchatQueueStatusWithResponse(ctx, queueName, *b.(*gen.ConversationWebchatQueueStatusUpdateRequest))
-		}},
+func (op *wireOp) checkSignature() error {
+	mt := op.fn.Type // In(0) is the receiver
+	want := 2 + len(op.pathParams) + 1
+	if len(op.query) > 0 {
+		want++
+	}
+	if op.body != nil {
+		want++
+	}
+	if mt.NumIn() != want || !mt.IsVariadic() || mt.In(want-1) != editorType || mt.In(1) != contextType {
+		return fmt.Errorf("want (ctx, %d path values, params: %v, body: %v, ...RequestEditorFn)", len(op.pathParams), len(op.query) > 0, op.body != nil)
+	}
+	if mt.NumOut() != 2 || mt.Out(0).Kind() != reflect.Pointer || mt.Out(0).Elem().Kind() != reflect.Struct || mt.Out(1) != errorType {
+		return fmt.Errorf("want (*<Name>Response, error)")
+	}
+	in := 2
+	for _, p := range op.pathParams {
+		if k, ok := goKind(p.Schema); !ok || mt.In(in).Kind() != k {
+			return fmt.Errorf("path parameter %s %v: Go type %v", p.Name, p.Schema, mt.In(in))
+		}
+		in++
+	}
+	if len(op.query) > 0 {
+		pt := mt.In(in)
+		if pt.Kind() != reflect.Pointer || pt.Elem().Kind() != reflect.Struct {
+			return fmt.Errorf("query parameters in %v, want a pointer to a struct", pt)
+		}
+		op.params = pt
+		fields := formFields(pt.Elem())
+		if len(fields) != len(op.query) || pt.Elem().NumField() != len(op.query) {
+			return fmt.Errorf("%v has fields %v, the reference %d query parameters", pt, sortedKeys(fields), len(op.query))
+		}
+		for _, p := range op.query {
+			f, ok := fields[p.Name]
+			if !ok {
+				return fmt.Errorf("%v has no field for query parameter %s", pt, p.Name)
+			}
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if (f.Type.Kind() == reflect.Pointer) == p.Required {
+				return fmt.Errorf("query parameter %s (required: %v) is a %v", p.Name, p.Required, f.Type)
+			}
+			if k, ok := goKind(p.Schema); !ok || ft.Kind() != k {
+				return fmt.Errorf("query parameter %s %v: Go type %v", p.Name, p.Schema, f.Type)
+			}
+		}
+		in++
+	}
+	if op.body != nil {
+		newModel := models[op.body.Schema["$ref"].(string)]
+		if newModel == nil || mt.In(in) != reflect.TypeOf(newModel()).Elem() {
+			return fmt.Errorf("body %v, want the model of %v", mt.In(in), op.body.Schema["$ref"])
+		}
+		op.bodyType = mt.In(in)
+	}
+	return nil
 }
 
-func ptr[T any](v T) *T { return &v }
+// goKind is the kind of the Go value a parameter schema takes.
+func goKind(schema map[string]any) (reflect.Kind, bool) {
+	switch fmt.Sprint(schema["type"], "/", schema["format"]) {
+	case "string/<nil>":
+		return reflect.String, true
+	case "integer/int32":
+		return reflect.Int32, true
+	case "integer/int64":
+		return reflect.Int64, true
+	case "boolean/<nil>":
+		return reflect.Bool, true
+	}
+	return reflect.Invalid, false
+}
 
-// recorded is what the fake server saw.
+// formFields maps the query names of a Params struct to its fields.
+func formFields(st reflect.Type) map[string]reflect.StructField {
+	fields := map[string]reflect.StructField{}
+	for i := range st.NumField() {
+		name, _, _ := strings.Cut(st.Field(i).Tag.Get("form"), ",")
+		fields[name] = st.Field(i)
+	}
+	return fields
+}
+
+// wireRequest is a call with what the server must see.
+type wireRequest struct {
+	args     []reflect.Value // after the receiver and the context
+	path     string          // escaped, without apiPrefix
+	query    url.Values
+	body     []byte   // the JSON the body was made from, nil for none
+	freeForm [][]byte // free-form objects of body
+}
+
+// request builds the arguments of op's method. A populated body is the
+// exampleGen's; otherwise the body is the zero value.
+func (op *wireOp) request(t *testing.T, g *exampleGen, populated bool) wireRequest {
+	t.Helper()
+	var w wireRequest
+	path := op.ref.Path
+	strs := 0
+	for _, p := range op.pathParams {
+		var v reflect.Value
+		var escaped string
+		switch k, _ := goKind(p.Schema); k {
+		case reflect.String:
+			if strs >= len(pathStrings) {
+				t.Fatalf("%s: more string path parameters than pathStrings", op.ref.OperationID)
+			}
+			v, escaped = reflect.ValueOf(pathStrings[strs].raw), pathStrings[strs].escaped
+			strs++
+		case reflect.Int32:
+			n, ok := int32PathValues[p.Name]
+			if !ok {
+				t.Fatalf("%s: no value for the int32 path parameter %s: add it to int32PathValues", op.ref.OperationID, p.Name)
+			}
+			v, escaped = reflect.ValueOf(n), strconv.FormatInt(int64(n), 10)
+		case reflect.Int64:
+			v, escaped = reflect.ValueOf(sinceValue), strconv.FormatInt(sinceValue, 10)
+		}
+		w.args = append(w.args, v.Convert(op.fn.Type.In(2+len(w.args))))
+		path = strings.Replace(path, "{"+p.Name+"}", escaped, 1)
+	}
+	w.path = path
+
+	w.query = url.Values{}
+	if op.params != nil {
+		params := reflect.New(op.params.Elem())
+		fields := formFields(op.params.Elem())
+		for _, p := range op.query {
+			f := params.Elem().FieldByIndex(fields[p.Name].Index)
+			if f.Kind() == reflect.Pointer {
+				f.Set(reflect.New(f.Type().Elem()))
+				f = f.Elem()
+			}
+			switch f.Kind() {
+			case reflect.Int32:
+				n, ok := queryInt32[p.Name]
+				if !ok {
+					t.Fatalf("%s: no value for the int32 query parameter %s: add it to queryInt32", op.ref.OperationID, p.Name)
+				}
+				f.SetInt(int64(n))
+				w.query.Set(p.Name, strconv.Itoa(int(n)))
+			case reflect.Bool:
+				b, ok := queryBool[p.Name]
+				if !ok {
+					t.Fatalf("%s: no value for the boolean query parameter %s: add it to queryBool", op.ref.OperationID, p.Name)
+				}
+				f.SetBool(b)
+				w.query.Set(p.Name, strconv.FormatBool(b))
+			case reflect.String:
+				s, ok := queryText[p.Name]
+				if !ok {
+					s = genericQueryString(p.Name)
+				}
+				f.SetString(s)
+				w.query.Set(p.Name, s)
+			default:
+				t.Fatalf("%s: query parameter %s of kind %v", op.ref.OperationID, p.Name, f.Kind())
+			}
+		}
+		w.args = append(w.args, params)
+	}
+
+	if op.bodyType != nil {
+		body := reflect.New(op.bodyType)
+		if populated {
+			w.body, w.freeForm = g.exampleRaw(t, op.body.Schema["$ref"].(string))
+			if err := json.Unmarshal(w.body, body.Interface()); err != nil {
+				t.Fatalf("%s: decode the body example: %v", op.ref.OperationID, err)
+			}
+		}
+		w.args = append(w.args, body.Elem())
+	}
+	return w
+}
+
+// recorded is what the loopback server saw.
 type recorded struct {
 	method, escapedPath, rawQuery, contentType string
 	query                                      url.Values
 	body                                       []byte
 }
 
-// fakeServer answers every request with status, headers and body, and
-// records the request.
-func fakeServer(t *testing.T, status int, header http.Header, body []byte) (*gen.ClientWithResponses, func() recorded) {
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// loopback is a recording server shared by the cases of a test: each request
+// names its case in caseHeader, and gets that case's reply.
+type loopback struct {
+	client *gen.ClientWithResponses
+	mu     sync.Mutex
+	reply  map[string]reply
+	seen   map[string][]recorded
+}
+
+const caseHeader = "X-Wire-Case"
+
+func newLoopback(t *testing.T) *loopback {
 	t.Helper()
-	var (
-		mu   sync.Mutex
-		reqs []recorded
-	)
+	l := &loopback{reply: map[string]reply{}, seen: map[string][]recorded{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			t.Errorf("read request body: %v", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
 		}
-		mu.Lock()
-		reqs = append(reqs, recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Content-Type"), r.URL.Query(), b})
-		mu.Unlock()
-		for k, v := range header {
+		id := r.Header.Get(caseHeader)
+		l.mu.Lock()
+		l.seen[id] = append(l.seen[id], recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Get("Content-Type"), r.URL.Query(), b})
+		rep, ok := l.reply[id]
+		l.mu.Unlock()
+		if !ok {
+			http.Error(w, "no reply for case "+id, http.StatusTeapot)
+			return
+		}
+		for k, v := range rep.header {
 			w.Header()[k] = v
 		}
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(rep.body)
 	}))
 	t.Cleanup(srv.Close)
 	c, err := gen.NewClientWithResponses(srv.URL+apiPrefix, gen.WithHTTPClient(srv.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, func() recorded {
-		t.Helper()
-		mu.Lock()
-		defer mu.Unlock()
-		if len(reqs) != 1 {
-			t.Fatalf("server saw %d requests, want 1", len(reqs))
-		}
-		return reqs[0]
-	}
+	l.client = c
+	return l
 }
 
-// TestWireCasesMatchReference keeps the table honest: one case per reference
-// operation, with its method, and a path that is the reference template with
-// the escaped values substituted.
-func TestWireCasesMatchReference(t *testing.T) {
-	ref := reference(t)
-	byID := map[string]wireCase{}
-	for _, c := range wireCases {
-		byID[c.op] = c
+// call makes the request of case id, answered with rep, and returns the
+// typed response and the one request the server saw.
+func (l *loopback) call(t *testing.T, id string, op wireOp, w wireRequest, rep reply) (reflect.Value, recorded) {
+	t.Helper()
+	l.mu.Lock()
+	l.reply[id] = rep
+	l.mu.Unlock()
+	tag := gen.RequestEditorFn(func(_ context.Context, req *http.Request) error {
+		req.Header.Set(caseHeader, id)
+		return nil
+	})
+	args := append([]reflect.Value{reflect.ValueOf(l.client), reflect.ValueOf(context.Background())}, w.args...)
+	out := op.fn.Func.Call(append(args, reflect.ValueOf(tag)))
+	if err, _ := out[1].Interface().(error); err != nil {
+		t.Fatalf("%s: %v", op.fn.Name, err)
 	}
-	if len(byID) != len(ref.Operations) || len(wireCases) != len(ref.Operations) {
-		t.Errorf("%d wire cases (%d distinct), the reference has %d operations", len(wireCases), len(byID), len(ref.Operations))
+	l.mu.Lock()
+	seen := l.seen[id]
+	l.mu.Unlock()
+	if len(seen) != 1 {
+		t.Fatalf("server saw %d requests, want 1", len(seen))
 	}
-	subst := strings.NewReplacer("{conversation_uuid}", convUUIDEx, "{queue_name}", queueEx, "{extension}", extEx,
-		"{since}", fmt.Sprint(since), "{conversation_canned_message_oid}", fmt.Sprint(cannedOid),
-		"{conversation_department_oid}", fmt.Sprint(deptOid), "{conversation_engagement_oid}", fmt.Sprint(engOid))
-	for _, op := range ref.Operations {
-		c, ok := byID[op.OperationID]
-		if !ok {
-			t.Errorf("no wire case for %s", op.OperationID)
-			continue
-		}
-		if c.method != op.Method {
-			t.Errorf("%s: case method %s, reference %s", op.OperationID, c.method, op.Method)
-		}
-		if want := subst.Replace(op.Path); c.path != want {
-			t.Errorf("%s: case path %s, want %s", op.OperationID, c.path, want)
-		}
-		var refQuery []string
-		refBody := ""
-		for _, p := range op.Parameters {
-			switch p.In {
-			case "query":
-				refQuery = append(refQuery, p.Name)
-			case "body":
-				refBody, _ = p.Schema["$ref"].(string)
-			}
-		}
-		if c.body != refBody {
-			t.Errorf("%s: case body %q, reference %q", op.OperationID, c.body, refBody)
-		}
-		slices.Sort(refQuery)
-		if got := sortedKeys(c.query); !slices.Equal(got, refQuery) {
-			t.Errorf("%s: case query %v, reference %v", op.OperationID, got, refQuery)
-		}
-	}
+	return out[0], seen[0]
 }
 
-// TestClientWire drives every operation of the generated client against a
-// recording server: method, escaped path, query, JSON body, and the typed
-// decoding of the 200 response.
+// TestClientWire drives every operation of the generated client against the
+// loopback server: method, escaped path, query, JSON body and its
+// Content-Type, and the typed decoding of the 200 response.
 func TestClientWire(t *testing.T) {
 	ref := reference(t)
-	g := &exampleGen{ref: ref}
-	refOps := map[string]refOp{}
-	for _, op := range ref.Operations {
-		refOps[op.OperationID] = op
-	}
-	for _, tc := range wireCases {
-		t.Run(tc.op, func(t *testing.T) {
-			op := refOps[tc.op]
-			status, respBody, header := http.StatusNoContent, []byte(nil), http.Header{}
-			if op.Response != nil {
-				status, respBody = http.StatusOK, g.example(t, *op.Response)
-				header.Set("Content-Type", "application/json; charset=utf-8")
-			}
-			client, seen := fakeServer(t, status, header, respBody)
-
-			var reqBody []byte
-			var bodyVal any
-			if tc.body != "" {
-				reqBody = g.example(t, tc.body)
-				bodyVal = models[tc.body]()
-				if err := json.Unmarshal(reqBody, bodyVal); err != nil {
-					t.Fatal(err)
+	ops := wireOps(t, ref)
+	l := newLoopback(t)
+	driven, values, handWritten := 0, 0, 0
+	for _, op := range ops {
+		t.Run(op.ref.OperationID, func(t *testing.T) {
+			g := &exampleGen{ref: ref}
+			w := op.request(t, g, true)
+			if hw, ok := wireExpectations[op.ref.OperationID]; ok {
+				handWritten++
+				if hw.path != w.path || !reflect.DeepEqual(hw.query, w.query) {
+					t.Errorf("the case built from the reference (%s %v) is not the one written by hand (%s %v)", w.path, w.query, hw.path, hw.query)
 				}
 			}
-			resp, err := tc.call(context.Background(), client, bodyVal)
-			if err != nil {
-				t.Fatalf("%s: %v", tc.op, err)
+			rep := reply{status: http.StatusNoContent}
+			var respFree [][]byte
+			if op.ref.Response != nil {
+				rep.status = http.StatusOK
+				rep.body, respFree = g.exampleRaw(t, *op.ref.Response)
+				rep.header = http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 			}
+			resp, r := l.call(t, op.ref.OperationID, op, w, rep)
 
-			r := seen()
-			if r.method != tc.method {
-				t.Errorf("method %s, want %s", r.method, tc.method)
+			if r.method != op.ref.Method {
+				t.Errorf("method %s, want %s", r.method, op.ref.Method)
 			}
-			if want := apiPrefix + tc.path; r.escapedPath != want {
+			if want := apiPrefix + w.path; r.escapedPath != want {
 				t.Errorf("escaped path %s, want %s", r.escapedPath, want)
 			}
-			wantQuery := tc.query
-			if wantQuery == nil {
-				wantQuery = url.Values{}
+			if !reflect.DeepEqual(r.query, w.query) {
+				t.Errorf("query %v (raw %q), want %v", r.query, r.rawQuery, w.query)
 			}
-			if !reflect.DeepEqual(r.query, wantQuery) {
-				t.Errorf("query %v (raw %q), want %v", r.query, r.rawQuery, wantQuery)
-			}
-			if tc.body == "" {
+			if w.body == nil {
 				if len(r.body) != 0 || r.contentType != "" {
 					t.Errorf("unexpected body %q (Content-Type %q)", r.body, r.contentType)
 				}
@@ -299,64 +477,84 @@ func TestClientWire(t *testing.T) {
 					t.Errorf("Content-Type %q, want application/json", r.contentType)
 				}
 				c := &treeCompare{t: t, ref: ref}
-				c.object("request", tc.body, decodeTree(t, reqBody), decodeTree(t, r.body))
+				c.object("request", op.body.Schema["$ref"].(string), decodeTree(t, w.body), decodeTree(t, r.body))
+				sameFreeForm(t, "request", w.freeForm, r.body)
+				values += c.leaves
 			}
 
-			rv := reflect.ValueOf(resp).Elem()
-			if got := resp.(interface{ StatusCode() int }).StatusCode(); got != status {
-				t.Errorf("status %d, want %d", got, status)
+			if got := resp.Interface().(interface{ StatusCode() int }).StatusCode(); got != rep.status {
+				t.Errorf("status %d, want %d", got, rep.status)
 			}
-			j200 := rv.FieldByName("JSON200")
-			if op.Response == nil {
+			j200 := resp.Elem().FieldByName("JSON200")
+			if op.ref.Response == nil {
 				if j200.IsValid() {
 					t.Errorf("void operation has a JSON200 field")
 				}
-				return
+			} else {
+				if !j200.IsValid() || j200.IsNil() {
+					t.Fatalf("JSON200 not decoded; body %.200s", rep.body)
+				}
+				if want := reflect.TypeOf(models[*op.ref.Response]()); j200.Type() != want {
+					t.Errorf("JSON200 is %v, want %v", j200.Type(), want)
+				}
+				out, err := json.Marshal(j200.Interface())
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := &treeCompare{t: t, ref: ref}
+				c.object("response", *op.ref.Response, decodeTree(t, rep.body), decodeTree(t, out))
+				sameFreeForm(t, "response", respFree, out)
+				values += c.leaves
 			}
-			if !j200.IsValid() || j200.IsNil() {
-				t.Fatalf("JSON200 not decoded; body %.200s", respBody)
+			if !t.Failed() {
+				driven++
 			}
-			if want := reflect.TypeOf(models[*op.Response]()); j200.Type() != want {
-				t.Errorf("JSON200 is %v, want %v", j200.Type(), want)
-			}
-			out, err := json.Marshal(j200.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := &treeCompare{t: t, ref: ref}
-			c.object("response", *op.Response, decodeTree(t, respBody), decodeTree(t, out))
 		})
+	}
+	t.Logf("%d of %d operations driven, %d values compared, %d requests also checked against hand-written expectations",
+		driven, len(ref.Operations), values, handWritten)
+	if driven != len(ref.Operations) {
+		t.Errorf("only %d of %d operations driven", driven, len(ref.Operations))
+	}
+	if handWritten != len(wireExpectations) {
+		t.Errorf("%d of %d hand-written expectations used", handWritten, len(wireExpectations))
 	}
 }
 
 // TestClientErrorStatuses: each documented error status decodes into its
-// typed ErrorResponse field, for every operation.
+// typed ErrorResponse field (JSON400 ... JSON500), for every operation.
 func TestClientErrorStatuses(t *testing.T) {
 	ref := reference(t)
+	ops := wireOps(t, ref)
+	l := newLoopback(t)
 	g := &exampleGen{ref: ref}
-	for _, tc := range wireCases {
-		for _, status := range ref.ErrorResponse.StatusCodes {
-			t.Run(fmt.Sprintf("%s/%d", tc.op, status), func(t *testing.T) {
-				body := g.example(t, ref.ErrorResponse.Schema)
+	body := g.example(t, ref.ErrorResponse.Schema)
+	errType := reflect.TypeOf(models[ref.ErrorResponse.Schema]())
+	decoded := 0
+	for _, op := range ops {
+		var documented []int
+		for _, s := range op.ref.DocumentedStatuses {
+			if s.Status >= 400 {
+				documented = append(documented, s.Status)
+			}
+		}
+		if !slices.Equal(documented, ref.ErrorResponse.StatusCodes) {
+			t.Errorf("%s documents error statuses %v, want %v", op.ref.OperationID, documented, ref.ErrorResponse.StatusCodes)
+		}
+		for _, status := range documented {
+			id := fmt.Sprintf("%s/%d", op.ref.OperationID, status)
+			t.Run(id, func(t *testing.T) {
 				header := http.Header{"Content-Type": {"application/json"}, "Uc-Rest-Error": {"boom"}}
 				if status == ref.ErrorResponse.RetryAfterHeaderOn {
 					header.Set("Retry-After", "3")
 				}
-				client, _ := fakeServer(t, status, header, body)
-				var bodyVal any
-				if tc.body != "" {
-					bodyVal = models[tc.body]()
-				}
-				resp, err := tc.call(context.Background(), client, bodyVal)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f := reflect.ValueOf(resp).Elem().FieldByName(fmt.Sprintf("JSON%d", status))
+				resp, _ := l.call(t, id, op, op.request(t, nil, false), reply{status, header, body})
+				f := resp.Elem().FieldByName(fmt.Sprintf("JSON%d", status))
 				if !f.IsValid() || f.IsNil() {
 					t.Fatalf("JSON%d not decoded", status)
 				}
-				if want := reflect.TypeOf(models[ref.ErrorResponse.Schema]()); f.Type() != want {
-					t.Errorf("JSON%d is %v, want %v", status, f.Type(), want)
+				if f.Type() != errType {
+					t.Errorf("JSON%d is %v, want %v", status, f.Type(), errType)
 				}
 				out, err := json.Marshal(f.Interface())
 				if err != nil {
@@ -364,11 +562,22 @@ func TestClientErrorStatuses(t *testing.T) {
 				}
 				c := &treeCompare{t: t, ref: ref}
 				c.object("error", ref.ErrorResponse.Schema, decodeTree(t, body), decodeTree(t, out))
-				hr := reflect.ValueOf(resp).Elem().FieldByName("HTTPResponse").Interface().(*http.Response)
+				hr := resp.Elem().FieldByName("HTTPResponse").Interface().(*http.Response)
 				if hr.Header.Get("UC-REST-ERROR") != "boom" {
 					t.Errorf("UC-REST-ERROR header lost")
 				}
+				if status == ref.ErrorResponse.RetryAfterHeaderOn && hr.Header.Get("Retry-After") != "3" {
+					t.Errorf("Retry-After lost")
+				}
+				if !t.Failed() {
+					decoded++
+				}
 			})
 		}
+	}
+	want := len(ref.Operations) * len(ref.ErrorResponse.StatusCodes)
+	t.Logf("%d of %d error responses decoded (%d operations)", decoded, want, len(ops))
+	if decoded != want {
+		t.Errorf("only %d of %d error responses decoded", decoded, want)
 	}
 }

@@ -16,7 +16,8 @@ import (
 	"time"
 )
 
-// refDoc is /work/shared/reference/ultracart-conversation.json.
+// refDoc is /work/shared/reference/ultracart-conversation-v4.json: release
+// 4.1.70 of the API.
 type refDoc struct {
 	Server         string                       `json:"server"`
 	RequestHeaders map[string]string            `json:"request_headers"`
@@ -29,6 +30,9 @@ type refDoc struct {
 	} `json:"error_response"`
 	Operations []refOp              `json:"operations"`
 	Schemas    map[string]refSchema `json:"schemas"`
+	// WebsocketSchemas are the roots of the agent websocket's messages, which
+	// no operation returns; they are in Schemas too.
+	WebsocketSchemas []string `json:"websocket_schemas"`
 
 	// rawProps holds every property exactly as the reference states it.
 	rawProps map[string]map[string]map[string]any
@@ -60,6 +64,8 @@ type refSchema struct {
 	Properties map[string]refProp `json:"properties"`
 }
 
+// refProp is a property as the reference states it. Type "object" (with no
+// properties) is a free-form object.
 type refProp struct {
 	Type        string   `json:"type"`
 	Format      string   `json:"format"`
@@ -70,7 +76,7 @@ type refProp struct {
 	Items       *refProp `json:"items"`
 }
 
-const referenceFile = "ultracart-conversation.json"
+const referenceFile = "ultracart-conversation-v4.json"
 
 var loadRef = sync.OnceValues(func() (*refDoc, error) {
 	dir := os.Getenv("ULTRACART_REFERENCE_DIR")
@@ -123,35 +129,44 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-// exampleGen builds fully populated JSON examples of reference schemas.
+// exampleGen builds fully populated JSON examples of reference schemas. It is
+// not safe for concurrent use: give each goroutine its own.
 type exampleGen struct {
 	ref *refDoc
 	n   int
+	// freeForm holds every free-form object written so far, byte for byte:
+	// each is unique (it names its property and a counter), so that a test can
+	// find it unchanged in what the code under test sends or re-encodes.
+	freeForm [][]byte
 }
 
 // maxCycleDepth is the nesting depth from which a schema already on the path
-// is no longer expanded again (it only matters for the Order cycles).
+// is no longer expanded again (it only matters for Order, OrderAutoOrder and
+// Customer, the only schemas that reach themselves).
 const maxCycleDepth = 3
 
 // example returns a populated example of schema name as JSON.
 func (g *exampleGen) example(t testing.TB, name string) []byte {
 	t.Helper()
+	b, _ := g.exampleRaw(t, name)
+	return b
+}
+
+// exampleRaw is example, with the free-form objects the example holds.
+func (g *exampleGen) exampleRaw(t testing.TB, name string) ([]byte, [][]byte) {
+	t.Helper()
+	first := len(g.freeForm)
 	b, err := json.Marshal(g.object(name, []string{name}))
 	if err != nil {
 		t.Fatalf("marshal example %s: %v", name, err)
 	}
-	return b
+	return b, g.freeForm[first:]
 }
 
 func (g *exampleGen) object(name string, path []string) map[string]any {
 	s, ok := g.ref.Schemas[name]
-	if !ok {
-		panic("unknown schema " + name)
-	}
-	if len(s.Properties) == 0 {
-		// A free-form object (no documented properties): arbitrary content.
-		g.n++
-		return map[string]any{"key": fmt.Sprintf("%s#%d", name, g.n), "flag": true, "nested": map[string]any{"list": []any{"a", json.Number("12.5")}}}
+	if !ok || len(s.Properties) == 0 {
+		panic("unknown schema, or one without properties: " + name)
 	}
 	obj := map[string]any{}
 	for _, pn := range sortedKeys(s.Properties) {
@@ -167,6 +182,11 @@ var (
 	exampleNumbers = []string{"1234567.89", "0.07", "-42.5", "99999999.99", "0.1"}
 )
 
+// freeFormExample is the content of a free-form object: keys out of order,
+// an integer beyond 2^53, decimals that a float64 would reformat, nesting.
+// It holds no '<', '>' or '&', which encoding/json would escape.
+const freeFormExample = `{"zeta":%q,"big":9007199254740993,"rate":0.070,"tiny":1e-7,"nested":{"list":["a",12.50,true,null],"empty":{}},"alpha":[]}`
+
 func (g *exampleGen) value(label string, p refProp, path []string) (any, bool) {
 	g.n++
 	n := g.n
@@ -177,12 +197,25 @@ func (g *exampleGen) value(label string, p refProp, path []string) (any, bool) {
 		}
 		return g.object(p.Ref, append(slices.Clip(path), p.Ref)), true
 	case p.Type == "array":
-		a, ok1 := g.value(label+"[0]", *p.Items, path)
-		b, ok2 := g.value(label+"[1]", *p.Items, path)
-		if !ok1 || !ok2 {
+		a, ok := g.value(label+"[0]", *p.Items, path)
+		if !ok {
 			return nil, false
 		}
+		if p.Items.Ref != "" && len(path) > 1 {
+			// One element of a nested list of objects: two at every level
+			// would make the largest examples (a customer snapshot holds
+			// customers, orders, items...) megabytes for nothing more.
+			return []any{a}, true
+		}
+		b, ok := g.value(label+"[1]", *p.Items, path)
+		if !ok {
+			return []any{a}, true
+		}
 		return []any{a, b}, true
+	case p.Type == "object":
+		raw := json.RawMessage(fmt.Sprintf(freeFormExample, fmt.Sprintf("%s#%d", label, n)))
+		g.freeForm = append(g.freeForm, raw)
+		return raw, true
 	case len(p.Enum) > 0:
 		return p.Enum[n%len(p.Enum)], true
 	case p.Type == "string" && p.Format == "date-time":
@@ -204,6 +237,17 @@ func (g *exampleGen) value(label string, p refProp, path []string) (any, bool) {
 		return n%2 == 0, true
 	}
 	panic(fmt.Sprintf("%s: no example for %+v", label, p))
+}
+
+// sameFreeForm checks that every free-form object of an example reached out
+// byte for byte.
+func sameFreeForm(t testing.TB, what string, raws [][]byte, out []byte) {
+	t.Helper()
+	for _, raw := range raws {
+		if !bytes.Contains(out, raw) {
+			t.Errorf("%s: free-form object %s not kept byte for byte", what, raw)
+		}
+	}
 }
 
 // decodeTree decodes JSON keeping numbers as json.Number.
@@ -236,13 +280,6 @@ func (c *treeCompare) object(path, schema string, want, got any) {
 		return
 	}
 	props := c.ref.Schemas[schema].Properties
-	if len(props) == 0 { // free-form
-		c.leaves++
-		if !reflect.DeepEqual(w, g) {
-			c.t.Errorf("%s: free-form object %v, want %v", path, g, w)
-		}
-		return
-	}
 	for _, k := range sortedKeys(w) {
 		if _, ok := g[k]; !ok {
 			c.t.Errorf("%s.%s: lost (want %v)", path, k, w[k])
@@ -289,6 +326,12 @@ func (c *treeCompare) value(path string, p refProp, want, got any) {
 		gt, err2 := time.Parse(time.RFC3339Nano, gs)
 		if err1 != nil || err2 != nil || !wt.Equal(gt) {
 			c.t.Errorf("%s: date-time %v, want the instant %v", path, got, want)
+		}
+	case p.Type == "object":
+		// Free-form: the same tree, numbers compared as their text
+		// (json.Number); sameFreeForm checks the bytes.
+		if !reflect.DeepEqual(want, got) {
+			c.t.Errorf("%s: free-form object %v, want %v", path, got, want)
 		}
 	case p.Type == "integer" || p.Type == "number":
 		if !sameNumber(want, got) {

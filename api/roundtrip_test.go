@@ -3,6 +3,10 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -27,8 +31,8 @@ func TestModelsTableMatchesReference(t *testing.T) {
 			}
 		}
 	}
-	if len(models) != 173 {
-		t.Errorf("models table has %d entries, want 173", len(models))
+	if len(models) != 381 {
+		t.Errorf("models table has %d entries, want 381", len(models))
 	}
 }
 
@@ -46,14 +50,6 @@ func TestModelFieldTypes(t *testing.T) {
 			}
 			typ := reflect.TypeOf(newModel()).Elem()
 			props := ref.Schemas[name].Properties
-			if len(props) == 0 {
-				// No documented properties: a free-form object, kept as raw
-				// JSON so that numbers inside stay exact.
-				if typ != reflect.TypeFor[json.RawMessage]() {
-					t.Errorf("%v, want json.RawMessage for a schema without properties", typ)
-				}
-				return
-			}
 			if typ.Kind() != reflect.Struct {
 				t.Fatalf("%v is a %v, want a struct", typ, typ.Kind())
 			}
@@ -97,6 +93,10 @@ func TestModelFieldTypes(t *testing.T) {
 func goTypeOf(t *testing.T, p refProp, elem bool) reflect.Type {
 	var typ reflect.Type
 	switch {
+	case p.Type == "object":
+		// A free-form object, kept as raw JSON so that numbers inside stay
+		// exact; nil when absent, so no pointer.
+		return reflect.TypeFor[json.RawMessage]()
 	case p.Ref != "":
 		typ = reflect.TypeOf(models[p.Ref]()).Elem()
 	case p.Type == "array":
@@ -124,14 +124,26 @@ func goTypeOf(t *testing.T, p refProp, elem bool) reflect.Type {
 	return reflect.PointerTo(typ)
 }
 
+// TestModelEnumFieldTypes: every enum property is a pointer to a named string
+// type whose Valid accepts exactly the documented values; a value set shared
+// by several properties is the one type its spec component names; and there
+// is one Go type per distinct value set, and no other string type in
+// gen/models.gen.go.
 func TestModelEnumFieldTypes(t *testing.T) {
 	ref := reference(t)
+	doc := loadSpec(t)
+	sharedBy := map[string]string{} // Schema.property -> component
+	for name := range sharedEnumComponents(doc, ref) {
+		users, _ := sharedEnumUsers(doc.Components.Schemas[name].Value)
+		for _, u := range users {
+			sharedBy[u] = name
+		}
+	}
 	count := 0
+	typeOfSet := map[string]reflect.Type{}
+	setOfType := map[reflect.Type]string{}
 	for _, name := range sortedKeys(ref.Schemas) {
 		typ := reflect.TypeOf(models[name]()).Elem()
-		if typ.Kind() != reflect.Struct {
-			continue // free-form: TestModelFieldTypes
-		}
 		for i := range typ.NumField() {
 			f := typ.Field(i)
 			jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -140,29 +152,87 @@ func TestModelEnumFieldTypes(t *testing.T) {
 				continue
 			}
 			count++
+			what := name + "." + jsonName
 			ft := f.Type
-			if ft.Kind() != reflect.Pointer || ft.Elem().Kind() != reflect.String {
-				t.Errorf("%s.%s: enum field is %v, want a pointer to a string type", name, jsonName, ft)
+			if ft.Kind() != reflect.Pointer || ft.Elem().Kind() != reflect.String || ft.Elem().Name() == "string" {
+				t.Errorf("%s: enum field is %v, want a pointer to a named string type", what, ft)
 				continue
 			}
+			et := ft.Elem()
+			if c, ok := sharedBy[what]; ok && et.Name() != c {
+				t.Errorf("%s: enum type %v, want the shared %s", what, et, c)
+			}
+			set := valueSet(p.Enum)
+			if other, ok := typeOfSet[set]; ok && other != et {
+				t.Errorf("%s: value set %q has two types, %v and %v", what, p.Enum, other, et)
+			}
+			if other, ok := setOfType[et]; ok && other != set {
+				t.Errorf("%s: %v holds two value sets, %q and %q", what, et, strings.Split(other, "\x00"), p.Enum)
+			}
+			typeOfSet[set], setOfType[et] = et, set
 			// The generated constants must be exactly the documented values.
-			valid, ok := reflect.PointerTo(ft.Elem()).MethodByName("Valid")
+			valid, ok := reflect.PointerTo(et).MethodByName("Valid")
 			if !ok {
-				t.Errorf("%s.%s: %v has no Valid method", name, jsonName, ft.Elem())
+				t.Errorf("%s: %v has no Valid method", what, et)
 				continue
+			}
+			isValid := func(v string) bool {
+				ev := reflect.New(et)
+				ev.Elem().SetString(v)
+				return valid.Func.Call([]reflect.Value{ev})[0].Bool()
 			}
 			for _, v := range p.Enum {
-				ev := reflect.New(ft.Elem())
-				ev.Elem().SetString(v)
-				if !valid.Func.Call([]reflect.Value{ev})[0].Bool() {
-					t.Errorf("%s.%s: documented value %q is not Valid()", name, jsonName, v)
+				if !isValid(v) {
+					t.Errorf("%s: documented value %q is not Valid()", what, v)
 				}
+			}
+			if isValid("added_in_a_later_release") {
+				t.Errorf("%s: an undocumented value is Valid()", what)
 			}
 		}
 	}
-	if count != 26 {
-		t.Errorf("checked %d enum fields, the reference documents 26", count)
+	if count != 77 {
+		t.Errorf("checked %d enum fields, the reference documents 77", count)
 	}
+	declared := stringTypesDeclared(t, filepath.Join("..", "gen", "models.gen.go"))
+	var reached []string
+	for typ := range setOfType {
+		if typ.PkgPath() != reflect.TypeFor[gen.Weight]().PkgPath() {
+			t.Errorf("enum type %v is not gen's", typ)
+		}
+		reached = append(reached, typ.Name())
+	}
+	slices.Sort(reached)
+	t.Logf("%d enum properties, %d distinct value sets, %d distinct Go enum types on them, %d string types in gen/models.gen.go",
+		count, len(typeOfSet), len(setOfType), len(declared))
+	if len(typeOfSet) != len(setOfType) || !slices.Equal(reached, declared) {
+		t.Errorf("%d value sets, %d enum types on the fields %v, string types declared in gen/models.gen.go %v: want one type per value set and no other",
+			len(typeOfSet), len(setOfType), reached, declared)
+	}
+}
+
+// stringTypesDeclared lists the types declared as `type X string` in a Go file.
+func stringTypesDeclared(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts := spec.(*ast.TypeSpec)
+			if id, ok := ts.Type.(*ast.Ident); ok && id.Name == "string" && !ts.Assign.IsValid() {
+				names = append(names, ts.Name.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // TestRoundTripAllSchemas decodes a fully populated example of every schema
@@ -173,9 +243,10 @@ func TestRoundTripAllSchemas(t *testing.T) {
 	schemas, leaves := 0, 0
 	for _, name := range sortedKeys(ref.Schemas) {
 		t.Run(name, func(t *testing.T) {
-			in := g.example(t, name)
+			in, raws := g.exampleRaw(t, name)
 			v := models[name]()
 			out := roundTrip(t, in, v)
+			sameFreeForm(t, name, raws, out)
 			want := decodeTree(t, in)
 			for _, pn := range sortedKeys(ref.Schemas[name].Properties) {
 				if _, ok := want.(map[string]any)[pn]; !ok {
