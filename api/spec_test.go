@@ -69,27 +69,15 @@ func TestEmbeddedSpecMatchesFile(t *testing.T) {
 		}
 	}
 
-	// oapi-codegen leaves out of the embedded copy the components that no
-	// operation reaches (the websocket message schemas, the shared enum
-	// components), unless gen/genspec/spec.cfg.yaml sets
-	// output-options.skip-prune. Nothing that validates a request or a
-	// response needs them; any other difference is a stale gen/.
+	// gen/genspec/spec.cfg.yaml sets output-options.skip-prune, so the
+	// embedded copy keeps even the components no operation reaches (the
+	// websocket message schemas, the shared enums): any difference is a
+	// stale gen/.
 	want := asJSON(t, file)
-	reachable := reachableSchemas(want)
-	var pruned []string
 	for _, name := range sortedKeys(file.Components.Schemas) {
 		if _, ok := embedded.Components.Schemas[name]; !ok {
-			if reachable[name] {
-				t.Errorf("gen/ lacks schema %s, which the operations use", name)
-			}
-			pruned = append(pruned, name)
+			t.Errorf("gen/ lacks schema %s", name)
 		}
-	}
-	if len(pruned) > 0 {
-		t.Logf("%d of %d schemas, which no operation reaches, left out of the embedded spec: %v", len(pruned), len(file.Components.Schemas), pruned)
-	}
-	for _, name := range pruned {
-		delete(want["components"].(map[string]any)["schemas"].(map[string]any), name)
 	}
 	if reflect.DeepEqual(asJSON(t, embedded), want) {
 		return // everything: info, servers, security, paths, components
@@ -146,42 +134,3 @@ func sameJSON(t *testing.T, what string, got, want any) {
 	}
 }
 
-// reachableSchemas are the component schemas that the operations of a spec
-// (as a JSON tree) reach through $ref, directly or through other components.
-func reachableSchemas(tree map[string]any) map[string]bool {
-	components, _ := tree["components"].(map[string]any)
-	seen := map[string]bool{} // "schemas/Name", "responses/Name", ...
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ref, ok := v["$ref"].(string); ok {
-				key, ok := strings.CutPrefix(ref, "#/components/")
-				kind, name, _ := strings.Cut(key, "/")
-				if !ok || seen[key] {
-					return
-				}
-				seen[key] = true
-				if group, ok := components[kind].(map[string]any); ok {
-					walk(group[name])
-				}
-				return
-			}
-			for _, e := range v {
-				walk(e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	walk(tree["paths"])
-	schemas := map[string]bool{}
-	for key := range seen {
-		if name, ok := strings.CutPrefix(key, "schemas/"); ok {
-			schemas[name] = true
-		}
-	}
-	return schemas
-}
