@@ -133,4 +133,3 @@ func sameJSON(t *testing.T, what string, got, want any) {
 		t.Errorf("%s: embedded spec in gen/ differs from openapi.yaml (run `make generate`):\n gen/: %.2000s\n file: %.2000s", what, g, w)
 	}
 }
-
