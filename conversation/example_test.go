@@ -299,3 +299,30 @@ func ExampleClient_AllConversationsMatching() {
 	// conv-3
 	// conv-4
 }
+
+func ExampleClient_AllMessages() {
+	// A conversation with three messages.
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"success":true,"conversation_messages":[`+
+			`{"conversation_message_uuid":"m1","message_epoch":1670000000001,"body":"Hi, where is my order?"},`+
+			`{"conversation_message_uuid":"m2","message_epoch":1670000000002,"body":"Let me check."},`+
+			`{"conversation_message_uuid":"m3","message_epoch":1670000000003,"body":"It shipped today."}]}`)
+	})
+	defer srv.Close()
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The whole history, then the loop ends: no polling.
+	for m, err := range c.AllMessages(context.Background(), "conv-1", nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(m.GetBody())
+	}
+	// Output:
+	// Hi, where is my order?
+	// Let me check.
+	// It shipped today.
+}

@@ -63,11 +63,46 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 	if o.PageSize == 0 {
 		o.PageSize = defaultFollowPageSize
 	}
-	var start int64
-	if !o.Since.IsZero() {
-		start = max(o.Since.UnixMilli(), 0)
+	return c.pollMessages(ctx, conversationUUID, o.Since, o.PageSize, optsErr, o.Interval)
+}
+
+// AllMessagesOptions configure AllMessages.
+type AllMessagesOptions struct {
+	// Since is where to start: messages after it are yielded. The zero time
+	// yields the conversation's whole history.
+	Since time.Time
+	// PageSize is the most messages fetched per request: 1 to 200, or 0 for
+	// the default of 100.
+	PageSize int
+}
+
+// AllMessages yields a conversation's messages after opts.Since, oldest
+// first and each once, and ends when it has caught up: when a poll returns
+// less than a full page. It is FollowMessages without the waiting, for
+// reading a conversation's history; messages that share a millisecond are
+// handled the same way. It ends after yielding an error, or when the caller
+// breaks. opts is copied, never modified.
+func (c *Client) AllMessages(ctx context.Context, conversationUUID string, opts *AllMessagesOptions) iter.Seq2[ConversationMessage, error] {
+	var o AllMessagesOptions
+	if opts != nil {
+		o = *opts
 	}
-	floor := !o.Since.IsZero() && o.Since.UnixMilli() >= 0 // messages at exactly Since are not "after" it
+	optsErr := (&FollowOptions{PageSize: o.PageSize}).check()
+	if o.PageSize == 0 {
+		o.PageSize = defaultFollowPageSize
+	}
+	return c.pollMessages(ctx, conversationUUID, o.Since, o.PageSize, optsErr, 0)
+}
+
+// pollMessages is the loop of FollowMessages (interval > 0: it waits and
+// goes on, yielding failures) and AllMessages (interval 0: it ends once
+// caught up, or after a failure).
+func (c *Client) pollMessages(ctx context.Context, conversationUUID string, since time.Time, pageSize int, optsErr error, interval time.Duration) iter.Seq2[ConversationMessage, error] {
+	var start int64
+	if !since.IsZero() {
+		start = max(since.UnixMilli(), 0)
+	}
+	floor := !since.IsZero() && since.UnixMilli() >= 0 // messages at exactly Since are not "after" it
 	return func(yield func(ConversationMessage, error) bool) {
 		if err := checkCtx(opGetConversationMessages.id, ctx); err != nil {
 			yield(ConversationMessage{}, err)
@@ -81,16 +116,19 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 			yield(ConversationMessage{}, optsErr)
 			return
 		}
-		cur := newFollowCursor(start, floor, o.PageSize, maxFollowLimit)
+		cur := newFollowCursor(start, floor, pageSize, maxFollowLimit)
 		for {
 			since, limit := cur.next()
 			msgs, err := c.Messages(ctx, conversationUUID, time.UnixMilli(since), &MessagesOptions{Limit: limit})
 			if ctx.Err() != nil {
+				if interval == 0 && err != nil {
+					yield(ConversationMessage{}, err) // a finite walk reports why it ended
+				}
 				return
 			}
 			wait := true
 			if err != nil {
-				if !yield(ConversationMessage{}, err) {
+				if !yield(ConversationMessage{}, err) || interval == 0 {
 					return
 				}
 			} else {
@@ -105,7 +143,10 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 				}
 				wait = st.wait
 			}
-			if wait && sleep(ctx, o.Interval) != nil {
+			if wait && interval == 0 {
+				return // caught up
+			}
+			if wait && sleep(ctx, interval) != nil {
 				return
 			}
 		}
