@@ -362,16 +362,6 @@ func refName(ref *openapi3.SchemaRef) string {
 	return ref.Ref[strings.LastIndex(ref.Ref, "/")+1:]
 }
 
-// decodeSample decodes the sample of schema into a T, for request bodies.
-func decodeSample[T any](t testing.TB, schema string) *T {
-	t.Helper()
-	v := new(T)
-	if err := json.Unmarshal(sampleJSON(t, schema), v); err != nil {
-		t.Fatalf("decode sample %s: %v", schema, err)
-	}
-	return v
-}
-
 // generic decodes JSON with numbers kept as text.
 func generic(t testing.TB, b []byte) any {
 	t.Helper()
