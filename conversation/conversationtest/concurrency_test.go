@@ -14,9 +14,9 @@ import (
 func TestConcurrentUse(t *testing.T) {
 	srv, c, _ := setup(t)
 	ctx := context.Background()
-	conv := srv.AddConversation(gen.Conversation{})
+	conv := must(srv.AddConversation(gen.Conversation{}))
 	id := *conv.ConversationUUID
-	srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{QueueName: ptr("general")})
+	must(srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{QueueName: ptr("general")}))
 
 	const workers, rounds = 8, 15
 	var wg sync.WaitGroup
@@ -95,7 +95,7 @@ func TestConcurrentUse(t *testing.T) {
 // What a caller gets back is a copy: changing it does not change the fake.
 func TestReturnedValuesAreCopies(t *testing.T) {
 	srv, _, _ := setup(t)
-	conv := srv.AddConversation(gen.Conversation{Participants: []gen.ConversationParticipant{{ConversationParticipantARN: ptr("a")}}})
+	conv := must(srv.AddConversation(gen.Conversation{Participants: []gen.ConversationParticipant{{ConversationParticipantARN: ptr("a")}}}))
 	id := *conv.ConversationUUID
 	*conv.Participants[0].ConversationParticipantARN = "changed"
 	in := gen.ConversationMessage{Body: ptr("original")}
