@@ -8,6 +8,8 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +124,59 @@ func TestRunFlags(t *testing.T) {
 	}
 	if err := run(ctx, []string{"-key", " "}, io.Discard); err == nil {
 		t.Errorf("blank key: no error")
+	}
+	if err := run(ctx, []string{"-seed", filepath.Join(t.TempDir(), "missing.json")}, io.Discard); err == nil {
+		t.Errorf("missing seed file: no error")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"pbx_queues":[{"say_voice":"robot"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "say_voice") {
+		t.Errorf("seed file with a value the spec refuses: %v", err)
+	}
+}
+
+// A seed file adds to the demo data, in the format of WithSeedJSON.
+func TestRunSeed(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	doc := `{"pbx_calls":[{"call_uuid":"11111111-2222-4333-8444-555555555555","customer_name":"Seeded Caller"}]}`
+	if err := os.WriteFile(seed, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-key", "test-key", "-seed", seed}, pw)
+		_ = pw.CloseWithError(err)
+		done <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	var baseURL string
+	for baseURL == "" && sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "export ULTRACART_BASE_URL="); ok {
+			baseURL = v
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/conversation/pbx/call/11111111-2222-4333-8444-555555555555", nil)
+	if err != nil || baseURL == "" {
+		t.Fatalf("no base URL in the banner: %v", err)
+	}
+	req.Header.Set("x-ultracart-simple-key", "test-key")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Seeded Caller") {
+		t.Errorf("seeded call: %d %s", resp.StatusCode, b)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -227,20 +227,34 @@ func (s *Server) resetQueueStatistics(rq *request) (any, error) {
 	return nil, err
 }
 
-// callSorts are the _sort keys of searchPbxCalls.
-var callSorts = map[string]func(c *gen.ConversationPbxCall) any{
-	"created_at_dts": func(c *gen.ConversationPbxCall) any { return c.GetCreatedAtDts().Time },
-	"updated_at_dts": func(c *gen.ConversationPbxCall) any { return c.GetUpdatedAtDts().Time },
-	"customer_name":  func(c *gen.ConversationPbxCall) any { return strings.ToLower(c.GetCustomerName()) },
-	"status":         func(c *gen.ConversationPbxCall) any { return c.GetStatus() },
-	"disposition":    func(c *gen.ConversationPbxCall) any { return c.GetDisposition() },
-	"duration":       func(c *gen.ConversationPbxCall) any { return int(c.GetTimeline().GetTotalDurationSeconds()) },
+// sortKey is one key of a _sort value: a property of the call, or
+// duration (timeline.total_duration_seconds), ascending unless prefixed
+// with - or followed by " desc".
+type sortKey struct {
+	prop string
+	desc bool
+}
+
+func parseSort(v string, props map[string]bool) ([]sortKey, error) {
+	var keys []sortKey
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		k := sortKey{desc: strings.HasPrefix(f, "-")}
+		f = strings.TrimLeft(f, "+-")
+		if name, dir, ok := strings.Cut(f, " "); ok {
+			f, k.desc = name, k.desc || strings.EqualFold(strings.TrimSpace(dir), "desc")
+		}
+		if k.prop = f; !props[f] {
+			return nil, badRequest("_sort: unknown key %q: use a property of the call, or duration, optionally with - or desc", f)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }
 
 // searchCalls filters the call records as ConversationPbxCallSearchRequest
-// describes, sorts them by _sort (comma-separated keys of callSorts, each
-// ascending or with a leading - descending; -created_at_dts by default)
-// and pages them by _limit and _offset.
+// describes, sorts them by _sort (see parseSort; -created_at_dts by
+// default) and pages them by _limit and _offset.
 func (s *Server) searchCalls(rq *request) (any, error) {
 	var q gen.ConversationPbxCallSearchRequest
 	if err := rq.decode(&q); err != nil {
@@ -250,11 +264,14 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sortKeys := strings.Split(cmpOr(rq.query.Get("_sort"), "-created_at_dts"), ",")
-	for _, key := range sortKeys {
-		if callSorts[strings.TrimLeft(strings.TrimSpace(key), "+-")] == nil {
-			return nil, badRequest("_sort: unknown key %q: use created_at_dts, updated_at_dts, customer_name, status, disposition or duration", key)
-		}
+	k := kindByKey("pbx_calls")
+	props := map[string]bool{"duration": true}
+	for name := range k.schema.Value.Properties {
+		props[name] = true
+	}
+	sortKeys, err := parseSort(cmpOr(rq.query.Get("_sort"), "-created_at_dts"), props)
+	if err != nil {
+		return nil, err
 	}
 	from, err := dateBound(q.StartDate, false)
 	if err != nil {
@@ -264,18 +281,23 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var calls []gen.ConversationPbxCall
-	for _, o := range s.sortedLocked(kindByKey("pbx_calls"), "") {
+	var calls []any
+	for _, o := range s.sortedLocked(k, "") {
 		if c := fromObj[gen.ConversationPbxCall](o.(obj)); callMatches(&c, &q, from, to) {
-			calls = append(calls, c)
+			calls = append(calls, o)
 		}
 	}
-	slices.SortStableFunc(calls, func(a, b gen.ConversationPbxCall) int {
+	value := func(o any, prop string) any {
+		if prop == "duration" {
+			t, _ := o.(obj)["timeline"].(obj)
+			return t["total_duration_seconds"]
+		}
+		return o.(obj)[prop]
+	}
+	slices.SortStableFunc(calls, func(a, b any) int {
 		for _, key := range sortKeys {
-			key = strings.TrimSpace(key)
-			by := callSorts[strings.TrimLeft(key, "+-")]
-			if c := compareAny(by(&a), by(&b)); c != 0 {
-				if strings.HasPrefix(key, "-") {
+			if c := compare(value(a, key.prop), value(b, key.prop)); c != 0 {
+				if key.desc {
 					return -c
 				}
 				return c
@@ -285,16 +307,6 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	})
 	start, end := pageBounds(len(calls), limit, offset)
 	return fields{"calls": calls[start:end], "metadata": resultSet(len(calls), limit, offset, end-start)}, nil
-}
-
-func compareAny(a, b any) int {
-	switch x := a.(type) {
-	case time.Time:
-		return x.Compare(b.(time.Time))
-	case int:
-		return x - b.(int)
-	}
-	return strings.Compare(a.(string), b.(string))
 }
 
 // dateBound reads start_date or end_date: an RFC 3339 date-time, or a date
@@ -381,16 +393,12 @@ func cmpOr(v, def string) string {
 }
 
 // cosAuditLogs lists the class of service audit log newest first: entries
-// strictly after since (RFC 3339), of agent_login and action when given,
+// strictly after since (as dateBound reads it), of agent_login and action when given,
 // at most limit (default 100).
 func (s *Server) cosAuditLogs(rq *request) (any, error) {
-	var since time.Time
-	if v := rq.query.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return nil, badRequest("since must be an RFC 3339 date-time: %q", v)
-		}
-		since = t
+	since, err := dateBound(ptr(rq.query.Get("since")), false)
+	if err != nil {
+		return nil, err
 	}
 	limit := rq.queryInt("limit", 100)
 	if limit < 1 {

@@ -144,6 +144,13 @@ var autocompleteFields = map[string]func(c *gen.Conversation) []string{
 	"medium": func(c *gen.Conversation) []string { return []string{string(deref(c.Medium))} },
 }
 
+// autocompleteAliases are other names of the completed fields.
+var autocompleteAliases = map[string]string{
+	"customer_name": "name", "participant_name": "name", "conversation_participant_name": "name",
+	"phone": "sms_phone_number", "phone_number": "sms_phone_number", "sms_phone": "sms_phone_number",
+	"language_iso_code": "language",
+}
+
 func participants(c *gen.Conversation, get func(p *gen.ConversationParticipant) *string) []string {
 	var out []string
 	for i := range c.Participants {
@@ -165,6 +172,9 @@ func (s *Server) autocomplete(rq *request) (any, error) {
 		return nil, err
 	}
 	field := strings.TrimSuffix(strings.ToLower(str(q.Field)), "_filter")
+	if alias, ok := autocompleteAliases[field]; ok {
+		field = alias
+	}
 	get, ok := autocompleteFields[field]
 	if !ok {
 		return nil, badRequest("field must be one of email, sms_phone_number, language, name or medium: %q", str(q.Field))

@@ -313,7 +313,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 	if countries := must(c.LocationsForEngagement(ctx)); len(countries) == 0 || countries[0].GetIso2() != "US" {
 		t.Errorf("locations: %+v", countries)
 	}
-	item := must(c.ItemVariations(ctx, "TSHIRT-BLUE"))
+	item := must(c.ItemVariations(ctx, "TSHIRT-BLUE-M"))
 	if len(item.Variations) != 1 || len(item.VariantItems) != 2 {
 		t.Errorf("item: %+v", item)
 	}
