@@ -65,7 +65,8 @@
 // different one in the body is a 400); a delete removes it and answers what
 // the operation documents (the deleted object, or nothing); a get, update or
 // delete of what does not exist is a 400 with object_id. Properties the
-// schema does not name, and nulls, are dropped. Lists return everything of
+// schema does not name are dropped (a null is a 400: the schema allows
+// none). Lists return everything of
 // the kind in the order given below, case-insensitively, then by
 // identifier. The kinds, by their key in a seed file (WithSeedJSON) and
 // their list order:

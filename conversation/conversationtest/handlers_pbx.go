@@ -281,7 +281,7 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var calls []any
+	calls := []any{}
 	for _, o := range s.sortedLocked(k, "") {
 		if c := fromObj[gen.ConversationPbxCall](o.(obj)); callMatches(&c, &q, from, to) {
 			calls = append(calls, o)
@@ -330,8 +330,8 @@ func dateBound(p *string, end bool) (time.Time, error) {
 }
 
 // callMatches applies the search filters to one call. search_term is
-// routed as documented: digits to the phone number, an @ to the email, a
-// UUID to the call uuid, anything else to names, caller id, status and
+// routed as documented: an @ to the email, a UUID to the call uuid, digits
+// to the phone number, anything else to names, caller id, status and
 // disposition.
 func callMatches(c *gen.ConversationPbxCall, q *gen.ConversationPbxCallSearchRequest, from, to time.Time) bool {
 	created := c.GetCreatedAtDts().Time
@@ -372,10 +372,10 @@ func callMatches(c *gen.ConversationPbxCall, q *gen.ConversationPbxCallSearchReq
 		return true
 	case strings.Contains(term, "@"):
 		return strings.EqualFold(term, c.GetEmail())
-	case phoneLike.MatchString(term):
-		return strings.Contains(digits(c.GetCaller().GetPhoneNumber()), digits(term))
 	case uuidLike.MatchString(term):
 		return strings.EqualFold(term, c.GetCallUUID())
+	case phoneLike.MatchString(term):
+		return strings.Contains(digits(c.GetCaller().GetPhoneNumber()), digits(term))
 	}
 	return contains(strings.Join([]string{c.GetCustomerName(), c.GetCaller().GetCallerID(), c.GetStatus(), c.GetDisposition()}, " "), term)
 }
