@@ -185,7 +185,8 @@
 //     statistics.
 //   - searchPbxCalls over the call records (AddCall) applies every filter
 //     given: start_date and end_date are inclusive and take a date
-//     (2026-04-01, the whole day) or an RFC 3339 date-time; phone_number
+//     (2026-04-01, the whole day) or an RFC 3339 date-time (without a zone,
+//     UTC); phone_number
 //     matches by digits, customer_name and transcript_search as
 //     case-insensitive substrings; search_term goes to the email when it
 //     has an @, the phone number when it is digits, the call uuid when it is
@@ -193,8 +194,9 @@
 //     takes comma-separated properties of the call (or duration), each
 //     ascending unless prefixed with - or followed by " desc";
 //     -created_at_dts by default.
-//   - getPbxCosAuditLogs lists entries newest first, strictly after since,
-//     filtered by agent_login and action, at most limit (default 100).
+//   - getPbxCosAuditLogs lists entries newest first, strictly after since
+//     (read as start_date is), filtered by agent_login and action, at most
+//     limit (default 100).
 //   - getConversationPbxCustomerSnapshot returns the seeded customers with
 //     the phone number in a billing or shipping phone, compared by digits,
 //     and their orders; the expand parameters are not used.

@@ -309,15 +309,18 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	return fields{"calls": calls[start:end], "metadata": resultSet(len(calls), limit, offset, end-start)}, nil
 }
 
-// dateBound reads start_date or end_date: an RFC 3339 date-time, or a date
-// meaning the start of that day (UTC), or for an end date its end.
+// dateBound reads start_date or end_date: an RFC 3339 date-time (or one
+// without a zone, in UTC), or a date meaning the start of that day (UTC),
+// or for an end date its end.
 func dateBound(p *string, end bool) (time.Time, error) {
 	v := strings.TrimSpace(str(p))
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", time.DateTime} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {

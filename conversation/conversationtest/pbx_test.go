@@ -100,6 +100,7 @@ func TestCallSearch(t *testing.T) {
 		"by duration desc":    {cv.ConversationPbxCallSearchRequest{}, "duration desc,customer_name", []string{"Ann", "Bob", "Cy"}},
 		"end date is a day":   {cv.ConversationPbxCallSearchRequest{StartDate: cv.Ptr("2026-04-02"), EndDate: cv.Ptr("2026-04-02")}, "", []string{"Bob"}},
 		"date-times":          {cv.ConversationPbxCallSearchRequest{StartDate: cv.Ptr("2026-04-01T10:00:00Z")}, "", []string{"Cy", "Bob"}},
+		"without a zone, UTC": {cv.ConversationPbxCallSearchRequest{StartDate: cv.Ptr("2026-04-01 10:00:00")}, "", []string{"Cy", "Bob"}},
 		"phone, partial":      {cv.ConversationPbxCallSearchRequest{PhoneNumber: cv.Ptr("0102")}, "", []string{"Bob"}},
 		"term: email":         {cv.ConversationPbxCallSearchRequest{SearchTerm: cv.Ptr("ANN@example.com")}, "", []string{"Ann"}},
 		"term: phone":         {cv.ConversationPbxCallSearchRequest{SearchTerm: cv.Ptr("(555) 555-0102")}, "", []string{"Bob"}},
