@@ -54,12 +54,18 @@ func TestResponseValidationCatchesTheFake(t *testing.T) {
 	srv.tb = rec
 	srv.mu.Lock()
 	q := kindByKey("pbx_queues")
+	// An enum value the spec does not list, a string over its maximum
+	// length, a date-time that is not one.
 	srv.st.store[q] = map[string]map[string]obj{"": {"q1": {"conversation_pbx_queue_uuid": "q1", "say_voice": "robot"}}}
+	srv.st.store[kindByKey("pbx_addresses")] = map[string]map[string]obj{"": {"a1": {"conversation_pbx_address_uuid": "a1", "country_code": "USA"}}}
+	srv.st.store[kindByKey("agent_voicemails")] = map[string]map[string]obj{"": {"v1": {"recording_sid": "v1", "voicemail_dts": "yesterday"}}}
 	srv.mu.Unlock()
 
 	for path, want := range map[string]string{
-		"/conversation/pbx/queue/q1": "say_voice",
-		"/conversation/pbx/queue":    "say_voice",
+		"/conversation/pbx/queue/q1":            "say_voice",
+		"/conversation/pbx/queue":               "say_voice",
+		"/conversation/pbx/address/a1":          "country_code",
+		"/conversation/pbx/agent/voicemails/v1": "voicemail_dts",
 	} {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		req.Header.Set("x-ultracart-simple-key", srv.Key)
@@ -74,7 +80,7 @@ func TestResponseValidationCatchesTheFake(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if len(rec.errors) != 2 || !strings.Contains(rec.errors[0], "spec rejects") {
+	if len(rec.errors) != 4 || !strings.Contains(rec.errors[0], "spec rejects") {
 		t.Errorf("reported failures: %q", rec.errors)
 	}
 
