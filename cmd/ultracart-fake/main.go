@@ -1,14 +1,20 @@
 // Command ultracart-fake serves the in-memory fake of the UltraCart
-// Conversation API (package conversationtest) on a TCP address, for trying
-// the client, or any other program, against it by hand:
+// Conversation API (package conversationtest) on a TCP address: all 128
+// operations of release 4.1.70, for trying this module's client, or
+// UltraCart's own SDKs in any language, against it:
 //
-//	go run ./cmd/ultracart-fake [-addr 127.0.0.1:8080] [-key KEY] [-bearer-token TOKEN] [-demo=false] [-v]
+//	go run ./cmd/ultracart-fake [-addr 127.0.0.1:8080] [-key KEY] [-bearer-token TOKEN] [-demo=false] [-seed FILE] [-v]
 //
 // It prints the base URL (ending in /rest/v2) and the simple key to use,
 // generated when -key is not given, as environment variables the client's
 // NewClientFromEnv reads. It starts with demo data (conversations, canned
-// messages, departments, engagements and a webchat queue) unless -demo=false,
-// and stops cleanly on SIGINT or SIGTERM. State lives in memory only.
+// messages, departments with members, engagements, a webchat queue, agent
+// profiles and a PBX with a phone number, queue, voicemails and call
+// records) unless -demo=false, then adds what the JSON file of -seed holds
+// (the format of conversationtest.WithSeedJSON), and stops cleanly on
+// SIGINT or SIGTERM. State lives in memory only. Every response is checked
+// against the API's spec before it is sent; one that fails is a 500 naming
+// the problem.
 package main
 
 import (
@@ -53,6 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	key := fs.String("key", "", "simple API key to accept in x-ultracart-simple-key (default: a random one, printed)")
 	bearer := fs.String("bearer-token", "", "also accept this token as \"Authorization: Bearer <token>\"")
 	demo := fs.Bool("demo", true, "start with demo data instead of empty")
+	seed := fs.String("seed", "", "also seed from this JSON `file` (format of conversationtest.WithSeedJSON)")
 	verbose := fs.Bool("v", false, "print one line per request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -70,6 +77,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *demo {
 		opts = append(opts, conversationtest.WithDemoData())
+	}
+	if *seed != "" {
+		doc, err := os.ReadFile(*seed)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, conversationtest.WithSeedJSON(doc))
 	}
 	fake, err := conversationtest.New(opts...)
 	if err != nil {

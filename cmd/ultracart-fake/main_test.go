@@ -8,6 +8,9 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -123,4 +126,86 @@ func TestRunFlags(t *testing.T) {
 	if err := run(ctx, []string{"-key", " "}, io.Discard); err == nil {
 		t.Errorf("blank key: no error")
 	}
+	if err := run(ctx, []string{"-seed", filepath.Join(t.TempDir(), "missing.json")}, io.Discard); err == nil {
+		t.Errorf("missing seed file: no error")
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"pbx_queues":[{"say_voice":"robot"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "say_voice") {
+		t.Errorf("seed file with a value the spec refuses: %v", err)
+	}
+}
+
+// A seed file adds to the demo data, in the format of WithSeedJSON.
+func TestRunSeed(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	doc := `{"pbx_calls":[{"call_uuid":"11111111-2222-4333-8444-555555555555","customer_name":"Seeded Caller"}]}`
+	if err := os.WriteFile(seed, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	baseURL := startFake(t, "-seed", seed)
+	req, _ := http.NewRequest(http.MethodGet, baseURL+"/conversation/pbx/call/11111111-2222-4333-8444-555555555555", nil)
+	req.Header.Set("x-ultracart-simple-key", "test-key")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Seeded Caller") {
+		t.Errorf("seeded call: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestOfficialPHPSDK runs UltraCart's own PHP SDK over all 128 operations
+// against the command (testdata/sdk_scenario.php). It needs php with
+// Debian's php-guzzlehttp-guzzle, and ULTRACART_PHP_SDK naming the lib/
+// directory of github.com/UltraCart/rest_api_v2_sdk_php at tag 4.1.70;
+// without them it is skipped.
+func TestOfficialPHPSDK(t *testing.T) {
+	sdk := os.Getenv("ULTRACART_PHP_SDK")
+	php, err := exec.LookPath("php")
+	if sdk == "" || err != nil {
+		t.Skip("set ULTRACART_PHP_SDK to the PHP SDK's lib/ and install php to run UltraCart's PHP SDK against the fake")
+	}
+	baseURL := startFake(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, php, "testdata/sdk_scenario.php")
+	cmd.Env = append(os.Environ(), "BASE="+baseURL, "KEY=test-key")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "128 operations called, 0 failures") {
+		t.Fatalf("PHP SDK scenario: %v\n%s", err, out)
+	}
+}
+
+// startFake runs the command with the key test-key, demo data and args on
+// a free port until the test ends, and returns its base URL.
+func startFake(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-key", "test-key"}, args...), pw)
+		_ = pw.CloseWithError(err)
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "export ULTRACART_BASE_URL="); ok {
+			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			return v
+		}
+	}
+	t.Fatalf("no base URL in the banner: %v", sc.Err())
+	return ""
 }

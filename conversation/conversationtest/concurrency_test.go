@@ -6,17 +6,20 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 	"github.com/ultracart-community/ultracart-go/gen"
 )
 
 // Many clients at once: run with -race. State stays consistent and no
 // response shares memory with the fake's state.
 func TestConcurrentUse(t *testing.T) {
-	srv, c, _ := setup(t)
+	// The client side validates the responses of c; the fake's own check
+	// would only repeat it, on lists that grow with every round.
+	srv, c, _ := setup(t, conversationtest.WithoutResponseValidation())
 	ctx := context.Background()
-	conv := srv.AddConversation(gen.Conversation{})
+	conv := must(srv.AddConversation(gen.Conversation{}))
 	id := *conv.ConversationUUID
-	srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{QueueName: ptr("general")})
+	must(srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{QueueName: ptr("general")}))
 
 	const workers, rounds = 8, 15
 	var wg sync.WaitGroup
@@ -51,6 +54,26 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				if _, err := c.MarkReadConversationWithResponse(ctx, id); err != nil {
 					errs <- err
+				}
+				// The generic store and its seeding, side by side.
+				if q, err := srv.Client.InsertPbxQueue(ctx, &gen.ConversationPbxQueue{Name: ptr(code)}); err != nil {
+					errs <- err
+				} else {
+					q.Say = ptr("hello")
+					if _, err := srv.Client.UpdatePbxQueue(ctx, *q.ConversationPbxQueueUUID, q); err != nil {
+						errs <- err
+					}
+					if i%3 == 0 {
+						if _, err := srv.Client.DeletePbxQueue(ctx, *q.ConversationPbxQueueUUID); err != nil {
+							errs <- err
+						}
+					}
+				}
+				if _, err := srv.AddVoicemail("", gen.ConversationPbxVoicemailMessage{}); err != nil {
+					errs <- err
+				}
+				if i%5 == 0 {
+					_ = conversationtest.List[gen.ConversationPbxQueue](srv)
 				}
 				_ = srv.Requests()
 				_ = srv.RequestLog()
@@ -90,12 +113,19 @@ func TestConcurrentUse(t *testing.T) {
 	if n := srv.RequestCount("insertConversationCannedMessage"); n != workers*rounds {
 		t.Errorf("insert count %d", n)
 	}
+	deleted := workers * ((rounds + 2) / 3)
+	if n := len(conversationtest.List[gen.ConversationPbxQueue](srv)); n != workers*rounds-deleted {
+		t.Errorf("%d PBX queues, want %d", n, workers*rounds-deleted)
+	}
+	if n := len(conversationtest.List[gen.ConversationPbxVoicemailMessage](srv)); n != workers*rounds {
+		t.Errorf("%d voicemails, want %d", n, workers*rounds)
+	}
 }
 
 // What a caller gets back is a copy: changing it does not change the fake.
 func TestReturnedValuesAreCopies(t *testing.T) {
 	srv, _, _ := setup(t)
-	conv := srv.AddConversation(gen.Conversation{Participants: []gen.ConversationParticipant{{ConversationParticipantARN: ptr("a")}}})
+	conv := must(srv.AddConversation(gen.Conversation{Participants: []gen.ConversationParticipant{{ConversationParticipantARN: ptr("a")}}}))
 	id := *conv.ConversationUUID
 	*conv.Participants[0].ConversationParticipantARN = "changed"
 	in := gen.ConversationMessage{Body: ptr("original")}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 	"github.com/ultracart-community/ultracart-go/gen"
 )
 
@@ -17,7 +18,7 @@ func TestCannedMessagesOrderAndSearch(t *testing.T) {
 			t.Fatalf("%v %s", err, r.Body)
 		}
 	}
-	srv.AddCannedMessage(gen.ConversationCannedMessage{ShortCode: ptr("middle")})
+	must(conversationtest.Add(srv, gen.ConversationCannedMessage{ShortCode: ptr("middle")}))
 
 	r, _ := c.GetConversationCannedMessagesWithResponse(ctx)
 	codes := func(ms []gen.ConversationCannedMessage) []string {
@@ -78,7 +79,7 @@ func TestUpdateMissingOid(t *testing.T) {
 func TestUpdateReplacesAndChecksOid(t *testing.T) {
 	srv, c, _ := setup(t)
 	ctx := context.Background()
-	m := srv.AddCannedMessage(gen.ConversationCannedMessage{ShortCode: ptr("a"), CannedMessage: ptr("A"), ConversationDepartmentOids: []int{1}})
+	m := must(conversationtest.Add(srv, gen.ConversationCannedMessage{ShortCode: ptr("a"), CannedMessage: ptr("A"), ConversationDepartmentOids: []int{1}}))
 	oid := *m.ConversationCannedMessageOid
 	r, _ := c.UpdateConversationCannedMessageWithResponse(ctx, oid, gen.ConversationCannedMessage{ShortCode: ptr("b")})
 	got := r.JSON200.ConversationCannedMessage
@@ -108,7 +109,7 @@ func TestDepartmentsAndEngagementsOrder(t *testing.T) {
 	}
 
 	for _, n := range []string{"welcome", "Exit intent", "cart"} {
-		srv.AddEngagement(gen.ConversationEngagement{EngagementName: ptr(n)})
+		must(conversationtest.Add(srv, gen.ConversationEngagement{EngagementName: ptr(n)}))
 	}
 	e, _ := c.GetConversationEngagementsWithResponse(ctx)
 	if got := names(e.JSON200.ConversationEngagements, func(e gen.ConversationEngagement) *string { return e.EngagementName }); !slices.Equal(got, []string{"cart", "Exit intent", "welcome"}) {
@@ -178,7 +179,7 @@ func TestConversationLifecycle(t *testing.T) {
 
 func TestSetWebchatContext(t *testing.T) {
 	srv, c, _ := setup(t)
-	conv := srv.AddConversation(gen.Conversation{})
+	conv := must(srv.AddConversation(gen.Conversation{}))
 	if err := srv.SetWebchatContext(*conv.ConversationUUID, gen.ConversationWebchatContext{CurrentURL: ptr("https://shop.example.com/x")}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,29 @@
 package conversationtest
 
 import (
+	_ "embed"
+	"errors"
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
-// seedDemo fills an empty server with the data set WithDemoData promises.
+// demoJSON is the demo data that does not depend on the time: departments,
+// canned messages, engagements, agent profiles and the PBX, in the format
+// of WithSeedJSON, with fixed identifiers so that objects can name each
+// other.
+//
+//go:embed data/demo.json
+var demoJSON []byte
+
+// seedDemo fills an empty server with the data set WithDemoData promises:
+// demoJSON, then the conversations and the webchat queue, dated from now.
 // Everything is fictional: example.com addresses and 555-01xx numbers.
-func (s *Server) seedDemo() {
+func (s *Server) seedDemo() error {
+	if err := s.seedJSON(demoJSON); err != nil {
+		return err
+	}
 	now := s.now()
 	agent := gen.ConversationParticipant{
 		ConversationParticipantARN:  ptr(s.cfg.agentARN),
@@ -39,11 +53,16 @@ func (s *Server) seedDemo() {
 		}
 	}
 
+	var errs []error
+	add := func(c gen.Conversation) {
+		_, err := s.AddConversation(c)
+		errs = append(errs, err)
+	}
 	jane := customer("arn:fake:conversation:user/customer-jane", "Jane Doe", "jane.doe@example.com", "")
 	sam := customer("arn:fake:conversation:user/customer-sam", "Sam Smith", "", "+15555550123")
 	lee := customer("arn:fake:conversation:user/customer-lee", "Lee Park", "lee.park@example.com", "")
 
-	s.AddConversation(gen.Conversation{
+	add(gen.Conversation{
 		Medium:       ptr(gen.ConversationMediumWebsocket),
 		StartDts:     uctime.Ptr(now.Add(-20 * time.Minute)),
 		Participants: []gen.ConversationParticipant{agent, jane},
@@ -53,7 +72,7 @@ func (s *Server) seedDemo() {
 			msg(jane, "Great, and can I still get it by Friday?", 5*time.Minute),
 		},
 	})
-	s.AddConversation(gen.Conversation{
+	add(gen.Conversation{
 		Medium:       ptr(gen.ConversationMediumSms),
 		StartDts:     uctime.Ptr(now.Add(-26 * time.Hour)),
 		Participants: []gen.ConversationParticipant{agent, sam},
@@ -63,7 +82,7 @@ func (s *Server) seedDemo() {
 			msg(sam, "Got it, thanks!", 24*time.Hour),
 		},
 	})
-	s.AddConversation(gen.Conversation{
+	add(gen.Conversation{
 		Medium:       ptr(gen.ConversationMediumWebsocket),
 		StartDts:     uctime.Ptr(now.Add(-72 * time.Hour)),
 		Closed:       ptr(true),
@@ -74,38 +93,7 @@ func (s *Server) seedDemo() {
 		},
 	})
 
-	support := s.AddDepartment(gen.ConversationDepartment{DepartmentName: ptr("Support")})
-	sales := s.AddDepartment(gen.ConversationDepartment{DepartmentName: ptr("Sales")})
-
-	for _, cm := range []struct{ code, text string }{
-		{"hello", "Hi! Thanks for reaching out. How can I help?"},
-		{"hours", "We are available Monday to Friday, 9am to 5pm Central."},
-		{"shipping", "Orders placed before 2pm ship the same business day."},
-		{"thanks", "Thanks for chatting with us. Have a great day!"},
-	} {
-		s.AddCannedMessage(gen.ConversationCannedMessage{
-			ShortCode:                  ptr(cm.code),
-			CannedMessage:              ptr(cm.text),
-			ConversationDepartmentOids: []int{int(*support.ConversationDepartmentOid)},
-		})
-	}
-
-	s.AddEngagement(gen.ConversationEngagement{
-		EngagementName:   ptr("Cart helper"),
-		CustomerGreeting: ptr("Questions about your cart? We are here to help."),
-		DepartmentOids:   []int{int(*sales.ConversationDepartmentOid)},
-		TimeOnPage:       ptr(int32(30)),
-		VisitorType:      ptr(gen.ConversationEngagementVisitorTypeAll),
-	})
-	s.AddEngagement(gen.ConversationEngagement{
-		EngagementName:   ptr("Returning visitor"),
-		CustomerGreeting: ptr("Welcome back! Need help finding anything?"),
-		DepartmentOids:   []int{int(*support.ConversationDepartmentOid)},
-		TimeOnPage:       ptr(int32(60)),
-		VisitorType:      ptr(gen.ConversationEngagementVisitorTypeReturning),
-	})
-
-	s.AddQueueStatus(gen.ConversationWebchatQueueStatus{
+	_, err := s.AddQueueStatus(gen.ConversationWebchatQueueStatus{
 		QueueName: ptr("general"),
 		Agents: []gen.ConversationWebchatQueueStatusAgent{
 			{
@@ -137,4 +125,5 @@ func (s *Server) seedDemo() {
 		CustomerAverageAbandonTimeSeconds: ptr(int32(120)),
 		CustomerWaitingJoinDts:            uctime.Ptr(now.Add(-2 * time.Minute)),
 	})
+	return errors.Join(append(errs, err)...)
 }

@@ -3,7 +3,6 @@ package conversationtest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,8 +11,7 @@ import (
 	"github.com/ultracart-community/ultracart-go/gen"
 )
 
-// apiError is what a handler returns to answer with an ErrorResponse: the
-// strict handler passes it to responseError, which writes it.
+// apiError is what a handler returns to answer with an ErrorResponse.
 type apiError struct {
 	status   int
 	msg      string
@@ -31,23 +29,6 @@ func badRequest(format string, args ...any) error {
 // notFound is a 400 naming the object that does not exist in object_id.
 func notFound(what, id string) error {
 	return &apiError{status: http.StatusBadRequest, msg: fmt.Sprintf("%s %q does not exist", what, id), objectID: id}
-}
-
-// requestError answers a request the generated code could not bind
-// (parameters or body); validation normally catches these first.
-func (s *Server) requestError(w http.ResponseWriter, _ *http.Request, err error) {
-	writeError(w, http.StatusBadRequest, firstLine(err.Error()), "", nil)
-}
-
-// responseError answers a handler's error: an apiError as it says, anything
-// else as a 500.
-func (s *Server) responseError(w http.ResponseWriter, _ *http.Request, err error) {
-	var ae *apiError
-	if errors.As(err, &ae) {
-		writeError(w, ae.status, ae.msg, ae.objectID, nil)
-		return
-	}
-	writeError(w, http.StatusInternalServerError, "internal error in the fake: "+firstLine(err.Error()), "", nil)
 }
 
 // userMessages are the end-user texts of error.user_message, by status.

@@ -21,7 +21,10 @@ func ExampleNewServer() {
 	srv := conversationtest.NewServer(t)
 	defer srv.Close() // in a real test, t.Cleanup does this
 
-	conv := srv.AddConversation(conversation.Conversation{})
+	conv, err := srv.AddConversation(conversation.Conversation{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := *conv.ConversationUUID
 	_, _ = srv.AddMessage(id, conversation.ConversationMessage{
 		AuthorConversationParticipantARN: strPtr("arn:fake:conversation:user/customer"),

@@ -30,6 +30,16 @@ func FuzzHandler(f *testing.F) {
 		{"PUT", "/upload/conversation/DEMO/x.png?signature=abc", "data"},
 		{"PUT", "/rest/v2/conversation/agent/auth", ""},
 		{"OPTIONS", "/rest/v2/conversation/agent/keepalive", ""},
+		{"POST", "/rest/v2/conversation/pbx/queue", `{"name":"q","members":{"users":[1]}}`},
+		{"PUT", "/rest/v2/conversation/pbx/queue/x", `{"conversation_pbx_queue_uuid":"y"}`},
+		{"POST", "/rest/v2/conversation/pbx/call/search?_sort=-duration,customer_name%20desc&_limit=1", `{"start_date":"2026-04-01","search_term":"555"}`},
+		{"GET", "/rest/v2/conversation/pbx/phone_number/search?country=US&contains=*PIZZA&sms_enabled=1", ""},
+		{"POST", "/rest/v2/conversation/pbx/phone_number", `{"phone_number":"+16145550199"}`},
+		{"POST", "/rest/v2/conversation/agent/profiles/1003/knowledge_base", `{"original_file_name":"a.pdf","presigned_url":"http://x/upload/k?s=1"}`},
+		{"POST", "/rest/v2/conversation/conversations/search", `{"range_begin":5,"range_end":2,"text_search":"a"}`},
+		{"POST", "/rest/v2/conversation/conversations/autocomplete", `{"field":"email","term":""}`},
+		{"GET", "/rest/v2/conversation/pbx/class_of_service/audit_log?since=2026-04-01&limit=1", ""},
+		{"PUT", "/rest/v2/conversation/virtualagent/budget", `{"budget_daily":1e308}`},
 	} {
 		f.Add(seed.method, seed.path, seed.body, true)
 	}

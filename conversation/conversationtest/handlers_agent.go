@@ -1,12 +1,12 @@
 package conversationtest
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ultracart-community/ultracart-go/gen"
@@ -16,48 +16,26 @@ import (
 // The fake does not speak websocket: it answers 501 there.
 const websocketPath = "/websocket"
 
-// originKey carries the request's scheme and host to the strict handlers,
-// which do not see the request, so that URLs handed out point back at the
-// fake.
-type originKey struct{}
-
-func originFrom(ctx context.Context) string {
-	if o, ok := ctx.Value(originKey{}).(string); ok {
-		return o
-	}
-	return "http://127.0.0.1"
-}
-
-// GetAgentKeepAlive succeeds with no body.
-func (h handlers) GetAgentKeepAlive(context.Context, gen.GetAgentKeepAliveRequestObject) (gen.GetAgentKeepAliveResponseObject, error) {
-	return gen.GetAgentKeepAlive204Response{}, nil
-}
-
-// GetAgentWebsocketAuthorization returns a JWT for the calling agent and
-// where to connect with it.
-func (h handlers) GetAgentWebsocketAuthorization(ctx context.Context, _ gen.GetAgentWebsocketAuthorizationRequestObject) (gen.GetAgentWebsocketAuthorizationResponseObject, error) {
-	s := h.s
-	ws := originFrom(ctx)
+// agentAuth returns a JWT for the calling agent and where to connect with
+// it.
+func (s *Server) agentAuth(rq *request) (any, error) {
+	ws := rq.origin
 	if rest, ok := strings.CutPrefix(ws, "https://"); ok {
 		ws = "wss://" + rest
 	} else {
 		ws = "ws://" + strings.TrimPrefix(ws, "http://")
 	}
-	return gen.GetAgentWebsocketAuthorization200JSONResponse{
-		AgentAuth: &gen.ConversationAgentAuth{
-			ConversationParticipantARN:  ptr(s.cfg.agentARN),
-			ConversationParticipantName: ptr(s.cfg.agentName),
-			JWT:                         ptr(s.agentJWT()),
-			MerchantID:                  ptr(s.cfg.merchantID),
-			TwilioAccounts: []gen.ConversationTwilioAccount{{
-				MerchantID: ptr(s.cfg.merchantID),
-				// 555-01xx numbers are reserved for fiction.
-				TwilioPhoneNumbers: []string{"+15555550100"},
-			}},
-			WebsocketURL: ptr(ws + websocketPath),
-		},
-		Metadata: okMeta(),
-		Success:  ptr(true),
+	return &gen.ConversationAgentAuth{
+		ConversationParticipantARN:  ptr(s.cfg.agentARN),
+		ConversationParticipantName: ptr(s.cfg.agentName),
+		JWT:                         ptr(s.agentJWT()),
+		MerchantID:                  ptr(s.cfg.merchantID),
+		TwilioAccounts: []gen.ConversationTwilioAccount{{
+			MerchantID: ptr(s.cfg.merchantID),
+			// 555-01xx numbers are reserved for fiction.
+			TwilioPhoneNumbers: []string{"+15555550100"},
+		}},
+		WebsocketURL: ptr(ws + websocketPath),
 	}, nil
 }
 
@@ -82,38 +60,30 @@ func (s *Server) agentJWT() string {
 	return signing + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
-// GetConversationWebchatQueueStatuses lists the webchat queues ordered by
-// queue_name, with their agents and waiting customers.
-func (h handlers) GetConversationWebchatQueueStatuses(context.Context, gen.GetConversationWebchatQueueStatusesRequestObject) (gen.GetConversationWebchatQueueStatusesResponseObject, error) {
-	s := h.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]gen.ConversationWebchatQueueStatus, 0, len(s.st.queues))
-	for _, q := range s.st.queues {
-		out = append(out, clone(*q))
-	}
+// webchatQueues lists the webchat queues ordered by queue_name, with their
+// agents and waiting customers.
+func (s *Server) webchatQueues(*request) (any, error) {
+	out := make([]*gen.ConversationWebchatQueueStatus, len(s.st.queues))
+	copy(out, s.st.queues)
 	sort.SliceStable(out, func(i, j int) bool { return str(out[i].QueueName) < str(out[j].QueueName) })
-	return gen.GetConversationWebchatQueueStatuses200JSONResponse{
-		QueueStatuses: out,
-		Metadata:      okMeta(),
-		Success:       ptr(true),
-	}, nil
+	return out, nil
 }
 
-// UpdateConversationWebchatQueueStatus sets the calling agent's status in
-// the queue, adding the agent to the queue when not yet in it. An unknown
-// queue or a missing agent_status is a 400.
-func (h handlers) UpdateConversationWebchatQueueStatus(_ context.Context, req gen.UpdateConversationWebchatQueueStatusRequestObject) (gen.UpdateConversationWebchatQueueStatusResponseObject, error) {
-	s := h.s
-	if req.Body == nil || req.Body.AgentStatus == nil {
+// updateWebchatQueueStatus sets the calling agent's status in the queue,
+// adding the agent to the queue when not yet in it. An unknown queue or a
+// missing agent_status is a 400.
+func (s *Server) updateWebchatQueueStatus(rq *request) (any, error) {
+	var body gen.ConversationWebchatQueueStatusUpdateRequest
+	if err := rq.decode(&body); err != nil {
+		return nil, err
+	}
+	if body.AgentStatus == nil {
 		return nil, badRequest("agent_status is required")
 	}
-	status := *req.Body.AgentStatus
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := s.findQueueLocked(req.QueueName)
+	status := *body.AgentStatus
+	q := s.findQueueLocked(rq.path["queue_name"])
 	if q == nil {
-		return nil, notFound("webchat queue", req.QueueName)
+		return nil, notFound("webchat queue", rq.path["queue_name"])
 	}
 	found := false
 	for i := range q.Agents {
@@ -131,5 +101,52 @@ func (h handlers) UpdateConversationWebchatQueueStatus(_ context.Context, req ge
 		})
 	}
 	recountAgents(q)
-	return gen.UpdateConversationWebchatQueueStatus204Response{}, nil
+	return nil, nil
+}
+
+// myProfile is the calling agent's profile. As documented, user_id is
+// left out: only getAgentProfiles carries it.
+func (s *Server) myProfile(*request) (any, error) {
+	o, err := s.findLocked(kindByKey("agent_profiles"), "", strconv.Itoa(s.cfg.agentUserID))
+	if err != nil {
+		return nil, err
+	}
+	mine := view(kindByKey("agent_profiles").schema, o).(obj)
+	delete(mine, "user_id")
+	return mine, nil
+}
+
+// updateMyProfile replaces the calling agent's profile, as an update of
+// any kind does.
+func (s *Server) updateMyProfile(rq *request) (any, error) {
+	rq.path = map[string]string{"user_id": strconv.Itoa(s.cfg.agentUserID)}
+	if _, err := kindByKey("agent_profiles").updateOp(s, rq); err != nil {
+		return nil, err
+	}
+	return s.myProfile(rq)
+}
+
+// departmentMembers are the possible department members: every agent
+// profile, by name.
+func (s *Server) departmentMembers(*request) (any, error) {
+	out := []gen.ConversationDepartmentMember{}
+	for _, o := range s.sortedLocked(kindByKey("agent_profiles"), "") {
+		p := fromObj[gen.ConversationAgentProfile](o.(obj))
+		name := p.DisplayName
+		if emptyStr(name) {
+			name = p.Name
+		}
+		out = append(out, gen.ConversationDepartmentMember{UserID: p.UserID, Name: name, Ai: p.Ai})
+	}
+	return out, nil
+}
+
+// mcpTools describes the tools of an MCP server. The fake connects to no
+// MCP server: every one offers the same sample tool list.
+func (s *Server) mcpTools(rq *request) (any, error) {
+	if _, err := kindByKey("mcp_servers").getOp(s, rq); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(referenceData["mcp_tools"])
+	return string(b), err
 }

@@ -1,29 +1,14 @@
 package conversationtest
 
 import (
-	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
-
-// handlers implements the 23 operations for the generated strict server.
-// It is a separate type so that Server's own method set stays the test
-// API.
-type handlers struct {
-	s *Server
-	// The operations of release 4.1.70 the fake does not serve yet answer
-	// 501 before they reach here (see served).
-	gen.StrictServerInterface
-}
-
-var _ gen.StrictServerInterface = handlers{}
-
-// okMeta is the metadata of a successful response without a result set.
-func okMeta() *gen.ResponseMetadata { return &gen.ResponseMetadata{} }
 
 // Limits of getConversations, as documented.
 const (
@@ -36,20 +21,16 @@ const (
 // that customer up from the webchat queue (medium websocket); otherwise
 // the medium is sms. A conversation_arn naming an existing conversation
 // reopens it and joins the agent to it.
-func (h handlers) StartConversation(_ context.Context, req gen.StartConversationRequestObject) (gen.StartConversationResponseObject, error) {
-	s := h.s
-	body := req.Body
-	if body == nil {
-		return nil, badRequest("a start request body is required")
+func (s *Server) startConversation(rq *request) (any, error) {
+	body := &gen.ConversationStartRequest{}
+	if err := rq.decode(body); err != nil {
+		return nil, err
 	}
 	for _, arn := range body.AddConversationParticipantArns {
 		if strings.TrimSpace(arn) == "" {
 			return nil, badRequest("add_conversation_participant_arns contains an empty ARN")
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-
 	if arn := str(body.ConversationARN); arn != "" {
 		for _, rec := range s.st.conversations {
 			if str(rec.conv.ConversationARN) != arn {
@@ -60,8 +41,7 @@ func (h handlers) StartConversation(_ context.Context, req gen.StartConversation
 			for _, a := range body.AddConversationParticipantArns {
 				s.addParticipantLocked(rec, gen.ConversationParticipant{ConversationParticipantARN: ptr(a)})
 			}
-			c := s.fullConversationLocked(rec, 0)
-			return gen.StartConversation200JSONResponse{Conversation: &c}, nil
+			return s.fullConversationLocked(rec, 0), nil
 		}
 	}
 
@@ -107,8 +87,7 @@ func (h handlers) StartConversation(_ context.Context, req gen.StartConversation
 		s.addParticipantLocked(rec, gen.ConversationParticipant{ConversationParticipantARN: ptr(a)})
 	}
 	s.st.conversations[id] = rec
-	c := s.fullConversationLocked(rec, 0)
-	return gen.StartConversation200JSONResponse{Conversation: &c}, nil
+	return s.fullConversationLocked(rec, 0), nil
 }
 
 // addParticipantLocked adds p unless a participant with its ARN is there
@@ -224,38 +203,20 @@ func activity(c *gen.Conversation) time.Time {
 
 // GetConversations lists conversation summaries newest first, filtered by
 // medium and before (RFC 3339, strictly before), paged by _limit/_offset.
-func (h handlers) GetConversations(_ context.Context, req gen.GetConversationsRequestObject) (gen.GetConversationsResponseObject, error) {
-	s := h.s
-	p := req.Params
-	limit := int32(defaultPageLimit)
-	if p.Limit != nil && *p.Limit != 0 {
-		limit = *p.Limit
-	}
-	if limit < 1 || limit > maxPageLimit {
-		return nil, badRequest("_limit must be between 1 and %d", maxPageLimit)
-	}
-	offset := int32(0)
-	if p.Offset != nil {
-		offset = *p.Offset
-	}
-	if offset < 0 {
-		return nil, badRequest("_offset must not be negative")
+func (s *Server) listConversations(rq *request) (any, error) {
+	limit, offset, err := pageParams(rq)
+	if err != nil {
+		return nil, err
 	}
 	var before time.Time
-	if p.Before != nil && *p.Before != "" {
-		t, err := time.Parse(time.RFC3339Nano, *p.Before)
+	if b := rq.query.Get("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
 		if err != nil {
-			return nil, badRequest("before must be an RFC 3339 date-time such as 2022-12-13T09:58:41-05:00: %q", *p.Before)
+			return nil, badRequest("before must be an RFC 3339 date-time such as 2022-12-13T09:58:41-05:00: %q", b)
 		}
 		before = t
 	}
-	medium := ""
-	if p.Medium != nil {
-		medium = string(*p.Medium)
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	medium := rq.query.Get("medium")
 	var list []*convRecord
 	for _, rec := range s.st.conversations {
 		if medium != "" && !strings.EqualFold(str((*string)(rec.conv.Medium)), medium) {
@@ -266,38 +227,64 @@ func (h handlers) GetConversations(_ context.Context, req gen.GetConversationsRe
 		}
 		list = append(list, rec)
 	}
+	sortByActivity(list, true)
+	start, end := pageBounds(len(list), limit, offset)
+	out := make([]gen.ConversationSummary, 0, end-start)
+	for _, rec := range list[start:end] {
+		out = append(out, summarize(rec.conv))
+	}
+	return fields{"conversations": out, "metadata": resultSet(len(list), limit, offset, len(out))}, nil
+}
+
+// sortByActivity orders conversations by their last activity, newest
+// first unless !newest, then by when they were added.
+func sortByActivity(list []*convRecord, newest bool) {
 	sort.Slice(list, func(i, j int) bool {
 		ai, aj := activity(&list[i].conv), activity(&list[j].conv)
 		if !ai.Equal(aj) {
-			return ai.After(aj)
+			return ai.After(aj) == newest
 		}
-		return list[i].seq > list[j].seq
+		return (list[i].seq > list[j].seq) == newest
 	})
-	total := int32(len(list))
-	start := min(offset, total)
-	end := min(int64(start)+int64(limit), int64(total))
-	page := list[start:end]
-	out := make([]gen.ConversationSummary, 0, len(page))
-	for _, rec := range page {
-		out = append(out, summarize(clone(rec.conv)))
+}
+
+// pageParams reads _limit (default 100; 0 means the default) and _offset.
+// The spec bounds both.
+func pageParams(rq *request) (limit, offset int, err error) {
+	limit = rq.queryInt("_limit", defaultPageLimit)
+	if limit == 0 {
+		limit = defaultPageLimit
 	}
-	count := int32(len(out))
-	more := start+count < total
+	if limit < 1 || limit > maxPageLimit {
+		return 0, 0, badRequest("_limit must be between 1 and %d", maxPageLimit)
+	}
+	offset = rq.queryInt("_offset", 0)
+	if offset < 0 {
+		return 0, 0, badRequest("_offset must not be negative")
+	}
+	return limit, offset, nil
+}
+
+// pageBounds is the slice of n items a page covers.
+func pageBounds(n, limit, offset int) (start, end int) {
+	start = min(offset, n)
+	return start, min(start+limit, n)
+}
+
+// resultSet is the metadata of a page of count items out of total.
+func resultSet(total, limit, offset, count int) *gen.ResponseMetadata {
+	more := offset+count < total
 	rs := &gen.ResultSet{
-		Count:        ptr(count),
-		Limit:        ptr(limit),
-		Offset:       ptr(offset),
+		Count:        ptr(int32(count)),
+		Limit:        ptr(int32(limit)),
+		Offset:       ptr(int32(offset)),
 		More:         ptr(more),
-		TotalRecords: ptr(total),
+		TotalRecords: ptr(int32(total)),
 	}
 	if more {
-		rs.NextOffset = ptr(start + count)
+		rs.NextOffset = ptr(int32(offset + count))
 	}
-	return gen.GetConversations200JSONResponse{
-		Conversations: out,
-		Metadata:      &gen.ResponseMetadata{ResultSet: rs},
-		Success:       ptr(true),
-	}, nil
+	return &gen.ResponseMetadata{ResultSet: rs}
 }
 
 // summarize is the summary view of a conversation the list returns.
@@ -325,49 +312,41 @@ func summarize(c gen.Conversation) gen.ConversationSummary {
 
 // GetConversation returns a conversation with its participants and its
 // most recent limit messages (all when limit is absent or 0), oldest first.
-func (h handlers) GetConversation(_ context.Context, req gen.GetConversationRequestObject) (gen.GetConversationResponseObject, error) {
-	s := h.s
-	limit, err := messageLimit(req.Params.Limit)
+func (s *Server) getConversation(rq *request) (any, error) {
+	limit, err := messageLimit(rq)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
-	c := s.fullConversationLocked(rec, limit)
-	return gen.GetConversation200JSONResponse{Conversation: &c, Metadata: okMeta(), Success: ptr(true)}, nil
+	return s.fullConversationLocked(rec, limit), nil
 }
 
-func messageLimit(p *int32) (int, error) {
-	if p == nil {
-		return 0, nil
-	}
-	if *p < 0 {
+func messageLimit(rq *request) (int, error) {
+	n := rq.queryInt("limit", 0)
+	if n < 0 {
 		return 0, badRequest("limit must not be negative")
 	}
-	return int(*p), nil
+	return n, nil
 }
 
 // GetConversationMessages returns the messages whose message_epoch is
 // strictly after since, oldest first, at most limit of them.
-func (h handlers) GetConversationMessages(_ context.Context, req gen.GetConversationMessagesRequestObject) (gen.GetConversationMessagesResponseObject, error) {
-	s := h.s
-	limit, err := messageLimit(req.Params.Limit)
+func (s *Server) getMessages(rq *request) (any, error) {
+	limit, err := messageLimit(rq)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+	since, _ := strconv.ParseInt(rq.path["since"], 10, 64) // the spec makes it an int64
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
 	out := []gen.ConversationMessage{}
 	for _, m := range rec.messages {
-		if m.MessageEpoch == nil || *m.MessageEpoch <= req.Since {
+		if m.MessageEpoch == nil || *m.MessageEpoch <= since {
 			continue
 		}
 		out = append(out, m)
@@ -375,57 +354,48 @@ func (h handlers) GetConversationMessages(_ context.Context, req gen.GetConversa
 			break
 		}
 	}
-	return gen.GetConversationMessages200JSONResponse{
-		ConversationMessages: clone(out),
-		Metadata:             okMeta(),
-		Success:              ptr(true),
-	}, nil
+	return out, nil
 }
 
 // JoinConversation makes the calling agent a participant (again).
-func (h handlers) JoinConversation(_ context.Context, req gen.JoinConversationRequestObject) (gen.JoinConversationResponseObject, error) {
-	s := h.s
-	var lang *string
-	if req.Body != nil && !emptyStr(req.Body.ParticipantLanguageIsoCode) {
-		lang = ptr(*req.Body.ParticipantLanguageIsoCode)
+func (s *Server) joinConversation(rq *request) (any, error) {
+	var body gen.ConversationJoinRequest
+	if err := rq.decode(&body); err != nil {
+		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+	var lang *string
+	if !emptyStr(body.ParticipantLanguageIsoCode) {
+		lang = body.ParticipantLanguageIsoCode
+	}
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
 	s.joinLocked(rec, lang)
-	return gen.JoinConversation204Response{}, nil
+	return nil, nil
 }
 
 // LeaveConversation marks the calling agent as having left. Leaving twice
 // is fine; leaving a conversation the agent never joined is a 400.
-func (h handlers) LeaveConversation(_ context.Context, req gen.LeaveConversationRequestObject) (gen.LeaveConversationResponseObject, error) {
-	s := h.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+func (s *Server) leaveConversation(rq *request) (any, error) {
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
 	p := findParticipant(&rec.conv, s.cfg.agentARN)
 	if p == nil {
-		return nil, badRequest("the agent is not a participant of conversation %q", req.ConversationUUID)
+		return nil, badRequest("the agent is not a participant of conversation %q", rq.path["conversation_uuid"])
 	}
 	if p.LeftDts == nil {
 		p.LeftDts = uctime.Ptr(s.now())
 		p.Status = ptr("left")
 	}
-	return gen.LeaveConversation204Response{}, nil
+	return nil, nil
 }
 
 // MarkReadConversation clears unread_messages and the agent's unread count.
-func (h handlers) MarkReadConversation(_ context.Context, req gen.MarkReadConversationRequestObject) (gen.MarkReadConversationResponseObject, error) {
-	s := h.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+func (s *Server) markRead(rq *request) (any, error) {
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
@@ -433,21 +403,38 @@ func (h handlers) MarkReadConversation(_ context.Context, req gen.MarkReadConver
 	if p := findParticipant(&rec.conv, s.cfg.agentARN); p != nil {
 		p.UnreadMessages = ptr(int32(0))
 	}
-	return gen.MarkReadConversation204Response{}, nil
+	return nil, nil
+}
+
+// smsUnsubscribe marks every participant with an SMS number as
+// unsubscribed: status "unsubscribed", left_dts now.
+func (s *Server) smsUnsubscribe(rq *request) (any, error) {
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
+	if err != nil {
+		return nil, err
+	}
+	for i := range rec.conv.Participants {
+		if p := &rec.conv.Participants[i]; !emptyStr(p.SmsPhoneNumber) {
+			p.Status = ptr("unsubscribed")
+			if p.LeftDts == nil {
+				p.LeftDts = uctime.Ptr(s.now())
+			}
+		}
+	}
+	return nil, nil
 }
 
 // GetConversationContext returns the webchat context set with
 // SetWebchatContext, or a generated sample with a cart and two orders.
-func (h handlers) GetConversationContext(_ context.Context, req gen.GetConversationContextRequestObject) (gen.GetConversationContextResponseObject, error) {
-	s := h.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, err := s.lookupLocked(req.ConversationUUID)
+func (s *Server) webchatContext(rq *request) (any, error) {
+	rec, err := s.lookupLocked(rq.path["conversation_uuid"])
 	if err != nil {
 		return nil, err
 	}
+	ctx := sampleContext(&rec.conv, s.cfg.merchantID)
 	if rec.context != nil {
-		return gen.GetConversationContext200JSONResponse(clone(*rec.context)), nil
+		ctx = *rec.context
 	}
-	return gen.GetConversationContext200JSONResponse(sampleContext(&rec.conv, s.cfg.merchantID)), nil
+	o, err := toObj(ctx)
+	return fields(o), err
 }

@@ -1,7 +1,6 @@
 package conversationtest
 
 import (
-	"context"
 	"crypto/md5"
 	"crypto/subtle"
 	"encoding/hex"
@@ -9,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -49,26 +50,98 @@ type uploadRecord struct {
 	upload    Upload
 }
 
-// GetConversationMultimediaUploadURL issues a key and a pre-signed-style
-// URL on the fake for a file with that extension (letters and digits,
-// with or without a leading dot).
-func (h handlers) GetConversationMultimediaUploadURL(ctx context.Context, req gen.GetConversationMultimediaUploadURLRequestObject) (gen.GetConversationMultimediaUploadURLResponseObject, error) {
-	s := h.s
-	ext := strings.ToLower(strings.TrimPrefix(req.Extension, "."))
+// uploadURL issues a key and a pre-signed-style URL on the fake for a file
+// with that extension (letters and digits, with or without a leading
+// dot): a conversation attachment, a PBX audio file or an agent's
+// knowledge base document, each under a key prefix of its own.
+func (s *Server) uploadURL(rq *request) (any, error) {
+	ext := strings.ToLower(strings.TrimPrefix(rq.path["extension"], "."))
 	if !validExtension(ext) {
-		return nil, badRequest("extension must be 1 to 16 letters or digits, such as jpg or pdf: %q", req.Extension)
+		return nil, badRequest("extension must be 1 to 16 letters or digits, such as jpg or pdf: %q", rq.path["extension"])
 	}
-	key := "conversation/" + s.cfg.merchantID + "/" + newUUID() + "." + ext
+	prefix := "conversation/" + s.cfg.merchantID
+	switch rq.op {
+	case "getConversationPbxAudioUploadUrl":
+		prefix = "pbx/audio/" + s.cfg.merchantID
+	case "getConversationKnowledgeBaseDocumentUploadUrl":
+		if _, err := s.scopeOf(kindByKey("knowledge_base_documents"), rq); err != nil {
+			return nil, err
+		}
+		prefix = "knowledge_base/" + s.cfg.merchantID + "/" + rq.path["user_id"]
+	}
+	key := prefix + "/" + newUUID() + "." + ext
 	sig := randomHex(16)
-	s.mu.Lock()
 	s.st.uploads[key] = &uploadRecord{signature: sig, upload: Upload{Key: key}}
-	s.mu.Unlock()
-	u := originFrom(ctx) + uploadPath + pathEscapeKey(key) + "?signature=" + sig
-	return gen.GetConversationMultimediaUploadURL200JSONResponse{
-		ConversationMultimediaUploadURL: &gen.ConversationMultimediaUploadURL{Key: ptr(key), URL: ptr(u)},
-		Metadata:                        okMeta(),
-		Success:                         ptr(true),
-	}, nil
+	return obj{"key": key, "url": rq.origin + uploadPath + pathEscapeKey(key) + "?signature=" + sig}, nil
+}
+
+// uploadAt is the upload a URL the fake handed out points at, if any.
+func (s *Server) uploadAt(rawURL string) *uploadRecord {
+	u, err := url.Parse(rawURL)
+	if err != nil || !strings.HasPrefix(u.Path, uploadPath) {
+		return nil
+	}
+	return s.st.uploads[strings.TrimPrefix(u.Path, uploadPath)]
+}
+
+// insertDocument adds a knowledge base document from an uploaded file.
+// The fake reads what was PUT at presigned_url when that is an upload URL
+// it handed out, and splits it into chunks of 1,000 bytes (at least one);
+// any other URL is taken on trust as a one-chunk document.
+func (s *Server) insertDocument(rq *request) (any, error) {
+	k := kindByKey("knowledge_base_documents")
+	scope, err := s.scopeOf(k, rq)
+	if err != nil {
+		return nil, err
+	}
+	var body gen.ConversationInsertKnowledgeBaseDocumentRequest
+	if err := rq.decode(&body); err != nil {
+		return nil, err
+	}
+	name, src := strings.TrimSpace(str(body.OriginalFileName)), str(body.PresignedURL)
+	if name == "" || src == "" {
+		return nil, badRequest("original_file_name and presigned_url are required")
+	}
+	id := newUUID()
+	key, size := "knowledge_base/"+s.cfg.merchantID+"/"+scope+"/"+id+path.Ext(name), 1
+	if up := s.uploadAt(src); up != nil {
+		key, size = up.upload.Key, len(up.upload.Body)
+	}
+	chunks := max(1, (size+999)/1000)
+	doc := obj{"document_uuid": id, "document_id": name, "s3_key": key, "s3_url": strings.SplitN(src, "?", 2)[0], "chunk_count": chunks}
+	if mt := mimeTypes[strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))]; mt != "" {
+		doc["mime_type"] = mt
+	}
+	if _, err := s.putLocked(k, scope, doc, rq); err != nil {
+		return nil, err
+	}
+	vectors := make([]string, chunks)
+	for i := range vectors {
+		vectors[i] = fmt.Sprintf("%s#%d", id, i)
+	}
+	return fields{"document_uuid": id, "s3_key": key, "vector_keys": vectors}, nil
+}
+
+// mimeTypes are the types the fake names for uploaded documents and audio.
+var mimeTypes = map[string]string{
+	"pdf": "application/pdf", "txt": "text/plain", "md": "text/markdown", "html": "text/html", "csv": "text/csv",
+	"json": "application/json", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "m4a": "audio/mp4",
+}
+
+// fillAudio completes a PBX audio: the URL and type of the file uploaded
+// at audio_s3_listing_key, when the fake holds one.
+func fillAudio(s *Server, rq *request, o obj) error {
+	key, _ := o["audio_s3_listing_key"].(string)
+	if up := s.st.uploads[key]; up != nil && o["url"] == nil && rq != nil {
+		o["url"] = rq.origin + uploadPath + pathEscapeKey(key)
+	}
+	if o["mime_type"] == nil && key != "" {
+		if mt := mimeTypes[strings.TrimPrefix(path.Ext(key), ".")]; mt != "" {
+			o["mime_type"] = mt
+		}
+	}
+	return nil
 }
 
 func validExtension(ext string) bool {

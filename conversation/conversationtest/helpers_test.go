@@ -48,6 +48,15 @@ var (
 // that is most of the cost of a test.
 func newValidator(t testing.TB, srv *conversationtest.Server) *validator {
 	t.Helper()
+	if !strings.HasSuffix(srv.URL, conversationtest.BasePath) {
+		t.Fatalf("server URL %q does not end in %s", srv.URL, conversationtest.BasePath)
+	}
+	return newValidatorFor(t)
+}
+
+// newValidatorFor is a validating transport for a fake not started yet.
+func newValidatorFor(t testing.TB) *validator {
+	t.Helper()
 	routerOnce.Do(func() {
 		doc, err := genspec.GetSpec()
 		if err != nil {
@@ -59,9 +68,6 @@ func newValidator(t testing.TB, srv *conversationtest.Server) *validator {
 	})
 	if routerErr != nil {
 		t.Fatalf("spec router: %v", routerErr)
-	}
-	if !strings.HasSuffix(srv.URL, conversationtest.BasePath) {
-		t.Fatalf("server URL %q does not end in %s", srv.URL, conversationtest.BasePath)
 	}
 	return &validator{t: t, router: testRouter, base: http.DefaultTransport, validated: make(map[string]int)}
 }
@@ -239,3 +245,11 @@ func deref[T any](p *T) T {
 type uctimeT = uctime.Time
 
 func uctimeNew(t time.Time) uctime.Time { return uctime.New(t) }
+
+// must returns v, or panics (failing the test) on err: for seeding.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -2,21 +2,28 @@ package conversationtest
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // Option configures a Server created by New or NewServer.
 type Option func(*config) error
 
 type config struct {
-	key         string
-	bearerToken string
-	agentARN    string
-	agentName   string
-	merchantID  string
-	now         func() time.Time
-	demo        bool
+	key               string
+	bearerToken       string
+	agentARN          string
+	agentName         string
+	agentUserID       int
+	merchantID        string
+	now               func() time.Time
+	demo              bool
+	seeds             [][]byte
+	validateResponses bool
+	clientOpts        []conversation.Option
 }
 
 // Defaults of a new Server.
@@ -27,6 +34,8 @@ const (
 	DefaultAgentName = "Fake Agent"
 	// DefaultAgentARN is the participant ARN of the calling agent.
 	DefaultAgentARN = "arn:fake:conversation:user/fake-agent"
+	// DefaultAgentUserID is the user_id of the calling agent.
+	DefaultAgentUserID = 1001
 )
 
 // WithKey sets the simple API key the server accepts in the
@@ -69,16 +78,19 @@ func WithAgent(arn, name string) Option {
 }
 
 // WithMerchantID sets the merchant_id the fake reports (DefaultMerchantID
-// otherwise).
+// otherwise): 1 to 5 letters or digits, as UltraCart's are and the PBX
+// models' maximum length requires.
 func WithMerchantID(id string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(id) == "" {
-			return errors.New("WithMerchantID: merchant id is empty")
+		if !merchantIDs.MatchString(id) {
+			return errors.New("WithMerchantID: want 1 to 5 letters or digits")
 		}
 		c.merchantID = id
 		return nil
 	}
 }
+
+var merchantIDs = regexp.MustCompile(`^[A-Za-z0-9]{1,5}$`)
 
 // WithClock sets where the fake reads the current time, for deterministic
 // timestamps. now must be safe for concurrent use.
@@ -93,12 +105,57 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithDemoData seeds the server with a small, realistic data set: a few SMS
-// and webchat conversations with messages, canned messages, departments,
-// engagements and a webchat queue with the agent and a waiting customer.
-// Without it the server starts empty.
+// and webchat conversations with messages, canned messages, departments
+// with members, engagements, a webchat queue with the agent and a waiting
+// customer, agent profiles (one an AI agent with an MCP server and a
+// knowledge base document), and a PBX: a phone number routed by business
+// hours to a menu and a queue, audio, a voicemail mailbox, voicemails,
+// call records, a hardware phone and a class of service. Without it the
+// server holds only the calling agent's profile and PBX agent.
 func WithDemoData() Option {
 	return func(c *config) error {
 		c.demo = true
+		return nil
+	}
+}
+
+// WithSeedJSON seeds the server from a JSON document, after the demo data
+// if any: an object whose keys name the kinds Add stores (departments,
+// pbx_queues, agent_voicemails, ...: the package documentation lists
+// them), conversations and webchat_queue_statuses, each a list of objects
+// as the API writes them.
+// A kind kept under a parent (mcp_servers, knowledge_base_documents,
+// user_pbx_audios, queue_voicemails) is an object of such lists by the
+// parent's identifier; a singleton (permissions, virtual_agent_budget,
+// virtual_agent_capabilities) is one object. Parents are stored before
+// their children, and every object must pass the spec as Add requires.
+// cmd/ultracart-fake takes such a file with -seed.
+func WithSeedJSON(doc []byte) Option {
+	return func(c *config) error {
+		c.seeds = append(c.seeds, doc)
+		return nil
+	}
+}
+
+// WithoutResponseValidation stops checking every response against the spec
+// before it is sent. The check makes a response the spec rejects (an enum
+// value the official SDKs do not list, a string over its maximum length)
+// a 500 naming the problem, and fails the test under NewServer; turn it
+// off only to measure the fake's own speed.
+func WithoutResponseValidation() Option {
+	return func(c *config) error {
+		c.validateResponses = false
+		return nil
+	}
+}
+
+// WithClientOptions adds options for the Client NewServer builds, after its
+// own (key, base URL, HTTP client). A test that must see an injected 429
+// rather than have the default retries absorb it passes
+// conversation.WithoutRetries().
+func WithClientOptions(opts ...conversation.Option) Option {
+	return func(c *config) error {
+		c.clientOpts = append(c.clientOpts, opts...)
 		return nil
 	}
 }

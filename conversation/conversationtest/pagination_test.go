@@ -15,7 +15,7 @@ import (
 // newest last, alternating sms and websocket, and returns their UUIDs
 // newest first.
 func seedConversations(t *testing.T, srv interface {
-	AddConversation(gen.Conversation) gen.Conversation
+	AddConversation(gen.Conversation) (gen.Conversation, error)
 }, n int, t0 time.Time) []string {
 	t.Helper()
 	var ids []string
@@ -24,11 +24,11 @@ func seedConversations(t *testing.T, srv interface {
 		if i%2 == 1 {
 			medium = gen.ConversationMediumWebsocket
 		}
-		c := srv.AddConversation(gen.Conversation{
+		c := must(srv.AddConversation(gen.Conversation{
 			ConversationUUID: ptr(fmt.Sprintf("conv-%02d", i)),
 			Medium:           ptr(medium),
 			StartDts:         uctime.Ptr(t0.Add(time.Duration(i) * time.Hour)),
-		})
+		}))
 		ids = append(ids, *c.ConversationUUID)
 	}
 	slices.Reverse(ids)
@@ -134,7 +134,7 @@ func TestConversationsFilters(t *testing.T) {
 func TestMessagesPaging(t *testing.T) {
 	srv, c, _ := setup(t)
 	ctx := context.Background()
-	conv := srv.AddConversation(gen.Conversation{})
+	conv := must(srv.AddConversation(gen.Conversation{}))
 	id := *conv.ConversationUUID
 	// Added in the same millisecond: epochs must still be distinct and ordered.
 	for i := 0; i < 10; i++ {

@@ -118,7 +118,7 @@ func TestScenario(t *testing.T) {
 	}
 
 	// Webchat queue: the agent goes available, then picks a customer up.
-	q := srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{
+	q := must(srv.AddQueueStatus(gen.ConversationWebchatQueueStatus{
 		QueueName: ptr("general"),
 		QueueEntries: []gen.ConversationWebchatQueueStatusQueueEntry{{
 			ConversationParticipantARN:  ptr("arn:fake:conversation:user/customer-1"),
@@ -126,7 +126,7 @@ func TestScenario(t *testing.T) {
 			Email:                       ptr("casey@example.com"),
 			Question:                    ptr("Where is my order?"),
 		}},
-	})
+	}))
 	queueUUID := *q.QueueEntries[0].ConversationWebchatQueueUUID
 	us, err := c.UpdateConversationWebchatQueueStatusWithResponse(ctx, "general", gen.ConversationWebchatQueueStatusUpdateRequest{
 		AgentStatus: ptr(gen.ConversationAgentStatusAvailable),

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
-	"github.com/ultracart-community/ultracart-go/gen"
 )
 
 // BasePath is the path under which the fake serves the API, as the real
@@ -62,10 +61,12 @@ type Server struct {
 // instead.
 func New(opts ...Option) (*Server, error) {
 	cfg := config{
-		agentARN:   DefaultAgentARN,
-		agentName:  DefaultAgentName,
-		merchantID: DefaultMerchantID,
-		now:        time.Now,
+		agentARN:          DefaultAgentARN,
+		agentName:         DefaultAgentName,
+		agentUserID:       DefaultAgentUserID,
+		merchantID:        DefaultMerchantID,
+		now:               time.Now,
+		validateResponses: true,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -93,8 +94,18 @@ func New(opts ...Option) (*Server, error) {
 		st:        newState(),
 	}
 	s.handler = s.routes()
+	if err := s.seedCaller(); err != nil {
+		return nil, err
+	}
 	if cfg.demo {
-		s.seedDemo()
+		if err := s.seedDemo(); err != nil {
+			return nil, fmt.Errorf("conversationtest: demo data: %w", err)
+		}
+	}
+	for _, doc := range cfg.seeds {
+		if err := s.seedJSON(doc); err != nil {
+			return nil, fmt.Errorf("conversationtest: WithSeedJSON: %w", err)
+		}
 	}
 	return s, nil
 }
@@ -113,11 +124,11 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	s.hs = httptest.NewServer(s.handler)
 	s.URL = s.hs.URL + BasePath
 	tb.Cleanup(s.Close)
-	c, err := conversation.NewClient(
+	c, err := conversation.NewClient(append([]conversation.Option{
 		conversation.WithSimpleKey(s.Key),
 		conversation.WithBaseURL(s.URL),
 		conversation.WithHTTPClient(s.hs.Client()),
-	)
+	}, s.cfg.clientOpts...)...)
 	if err != nil {
 		tb.Fatalf("conversationtest.NewServer: client: %v", err)
 		return nil
@@ -142,20 +153,10 @@ func (s *Server) Close() {
 	})
 }
 
-// routes wires the generated std-http router, behind authentication, fault
-// injection and validation, next to the upload endpoint.
+// routes serves the API (see serveAPI) next to the upload endpoint.
 func (s *Server) routes() http.Handler {
-	strict := gen.NewStrictHandlerWithOptions(handlers{s: s}, nil, gen.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  s.requestError,
-		ResponseErrorHandlerFunc: s.responseError,
-	})
-	api := gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{
-		BaseURL:          BasePath,
-		BaseRouter:       newOpMux(),
-		ErrorHandlerFunc: s.requestError,
-	})
 	mux := http.NewServeMux()
-	mux.Handle(BasePath+"/", s.apiMiddleware(api))
+	mux.HandleFunc(BasePath+"/", s.serveAPI)
 	mux.HandleFunc("PUT "+uploadPath+"{key...}", s.serveUpload)
 	mux.HandleFunc("GET "+uploadPath+"{key...}", s.serveUploadedFile)
 	mux.HandleFunc(websocketPath, func(w http.ResponseWriter, r *http.Request) {
@@ -167,64 +168,58 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-// apiMiddleware records, faults, authenticates and validates every API
-// request before the generated router sees it, in the order the real
-// service's layers would: a rate limit or outage hits before the key is
-// even looked at.
-func (s *Server) apiMiddleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		if r.Body == nil { // possible when Handler is called directly
-			r.Body = http.NoBody
-		}
-		route, pathParams, routeErr := s.spec.findRoute(r)
-		op := ""
-		if routeErr == nil {
-			op, _ = s.spec.canonicalOp(route.Operation.OperationID)
-		}
-		s.countRequest(op)
-		defer func() { s.logRequest(op, r, rec.status) }()
+// serveAPI routes a request to its operation with the spec's router (Go's
+// ServeMux refuses the API's path set: GET /pbx/audio/{uuid}/usage and GET
+// /pbx/audio/upload_url/{extension} match the same paths), then records,
+// faults, authenticates and validates it before its handler runs, in the
+// order the real service's layers would: a rate limit or outage hits
+// before the key is even looked at.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	if r.Body == nil { // possible when Handler is called directly
+		r.Body = http.NoBody
+	}
+	route, pathParams, routeErr := s.spec.findRoute(r)
+	op := ""
+	if routeErr == nil {
+		op, _ = s.spec.canonicalOp(route.Operation.OperationID)
+	}
+	s.countRequest(op)
+	defer func() { s.logRequest(op, r, rec.status) }()
 
-		if routeErr != nil {
-			status := http.StatusNotFound
-			if errors.Is(routeErr, errMethodNotAllowed) {
-				status = http.StatusMethodNotAllowed
-			}
-			writeError(rec, status, routeErr.Error(), "", nil)
+	if routeErr != nil {
+		status := http.StatusNotFound
+		if errors.Is(routeErr, errMethodNotAllowed) {
+			status = http.StatusMethodNotAllowed
+		}
+		writeError(rec, status, routeErr.Error(), "", nil)
+		return
+	}
+	if f, ok := s.takeFault(op); ok {
+		if s.applyFault(rec, r, f) {
 			return
 		}
-		if f, ok := s.takeFault(op); ok {
-			if s.applyFault(rec, r, f) {
-				return
-			}
-		}
-		if msg, ok := s.authenticate(r); !ok {
-			writeError(rec, http.StatusUnauthorized, msg, "", nil)
+	}
+	if msg, ok := s.authenticate(r); !ok {
+		writeError(rec, http.StatusUnauthorized, msg, "", nil)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(rec, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", tooLarge.Limit), "", nil)
 			return
 		}
-		if !served[op] {
-			writeError(rec, http.StatusNotImplemented, "the fake does not serve "+op+" yet", "", nil)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBodyBytes))
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				writeError(rec, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", tooLarge.Limit), "", nil)
-				return
-			}
-			writeError(rec, http.StatusBadRequest, "reading request body: "+err.Error(), "", nil)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if err := s.spec.validateRequest(r, body, route, pathParams); err != nil {
-			writeError(rec, http.StatusBadRequest, err.Error(), "", nil)
-			return
-		}
-		ctx := context.WithValue(r.Context(), originKey{}, origin(r))
-		ctx = withRoute(ctx, routed{pattern: r.Method + " " + BasePath + route.Path, params: pathParams})
-		next.ServeHTTP(rec, r.WithContext(ctx))
-	})
+		writeError(rec, http.StatusBadRequest, "reading request body: "+err.Error(), "", nil)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := s.spec.validateRequest(r, body, route, pathParams); err != nil {
+		writeError(rec, http.StatusBadRequest, err.Error(), "", nil)
+		return
+	}
+	s.serveOp(rec, r, op, route, pathParams, body)
 }
 
 // authenticate accepts the configured simple key or, when configured, the
@@ -318,20 +313,4 @@ func pathEscapeKey(key string) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
-}
-
-// served are the operations the fake implements.
-var served = map[string]bool{}
-
-func init() {
-	for _, op := range strings.Fields(`getAgentKeepAlive getAgentWebsocketAuthorization getConversation
-		getConversationCannedMessages getConversationContext getConversationDepartments
-		getConversationEngagements getConversationMessages getConversationMultimediaUploadUrl
-		getConversationWebchatQueueStatuses getConversations insertConversationCannedMessage
-		insertConversationDepartment insertConversationEngagement joinConversation leaveConversation
-		markReadConversation searchConversationCannedMessages startConversation
-		updateConversationCannedMessage updateConversationDepartment updateConversationEngagement
-		updateConversationWebchatQueueStatus`) {
-		served[op] = true
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,20 +12,16 @@ import (
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
-// state is everything the fake remembers. It is guarded by Server.mu; the
-// models it holds are never shared with callers or handlers, which get
-// deep copies (clone), so a response can be encoded after the lock is
-// released.
+// state is everything the fake remembers. It is guarded by Server.mu:
+// handlers run and their answers are encoded with it held, and callers of
+// the seeding and inspection methods get deep copies (clone).
 type state struct {
 	seq           int // insertion order of conversations, to break time ties
 	conversations map[string]*convRecord
 
-	canned      map[int32]gen.ConversationCannedMessage
-	departments map[int32]gen.ConversationDepartment
-	engagements map[int32]gen.ConversationEngagement
-	nextCanned  int32
-	nextDept    int32
-	nextEng     int32
+	// store holds the kinds of kinds.go: by kind, scope and identifier.
+	store map[*kind]map[string]map[string]obj
+	oids  map[*kind]int32 // the next oid of each kind with int ids
 
 	queues []*gen.ConversationWebchatQueueStatus // in insertion order
 
@@ -41,12 +36,8 @@ type state struct {
 func newState() state {
 	return state{
 		conversations: make(map[string]*convRecord),
-		canned:        make(map[int32]gen.ConversationCannedMessage),
-		departments:   make(map[int32]gen.ConversationDepartment),
-		engagements:   make(map[int32]gen.ConversationEngagement),
-		nextCanned:    1,
-		nextDept:      1,
-		nextEng:       1,
+		store:         make(map[*kind]map[string]map[string]obj),
+		oids:          make(map[*kind]int32),
 		uploads:       make(map[string]*uploadRecord),
 		counts:        make(map[string]int),
 	}
@@ -100,7 +91,10 @@ func emptyStr(p *string) bool { return p == nil || *p == "" }
 // (true), closed and unread_messages (false), and each participant's
 // conversation_participant_uuid and joined_dts. Messages in c.Messages are
 // added as by AddMessage. A conversation with the same UUID is replaced.
-func (s *Server) AddConversation(c gen.Conversation) gen.Conversation {
+// Like every seeding method it fails, storing nothing, when the result
+// would not pass the spec as the strictest client reads it (an unknown
+// enum value, a string over its maximum length).
+func (s *Server) AddConversation(c gen.Conversation) (gen.Conversation, error) {
 	c = clone(c)
 	msgs := c.Messages
 	c.Messages = nil
@@ -142,13 +136,26 @@ func (s *Server) AddConversation(c gen.Conversation) gen.Conversation {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.seq++
-	rec := &convRecord{seq: s.st.seq, conv: c}
-	s.st.conversations[id] = rec
+	rec := &convRecord{seq: s.st.seq + 1, conv: c}
 	for _, m := range msgs {
 		s.addMessageLocked(rec, m)
 	}
-	return s.fullConversationLocked(rec, 0)
+	full := s.fullConversationLocked(rec, 0)
+	if err := s.checkModel("Conversation", full); err != nil {
+		return gen.Conversation{}, fmt.Errorf("conversationtest: AddConversation: %w", err)
+	}
+	s.st.seq++
+	s.st.conversations[id] = rec
+	return full, nil
+}
+
+// checkModel validates a seeded model against its component schema.
+func (s *Server) checkModel(schema string, v any) error {
+	o, err := toObj(v)
+	if err != nil {
+		return err
+	}
+	return checkValue(s.spec.doc.Components.Schemas[schema].Value, o)
 }
 
 // AddMessage appends m to the conversation as if a participant had sent
@@ -166,6 +173,9 @@ func (s *Server) AddMessage(conversationUUID string, m gen.ConversationMessage) 
 	rec, ok := s.st.conversations[conversationUUID]
 	if !ok {
 		return gen.ConversationMessage{}, fmt.Errorf("conversationtest: AddMessage: conversation %q does not exist", conversationUUID)
+	}
+	if err := s.checkModel("ConversationMessage", m); err != nil {
+		return gen.ConversationMessage{}, fmt.Errorf("conversationtest: AddMessage: %w", err)
 	}
 	return clone(s.addMessageLocked(rec, m)), nil
 }
@@ -271,69 +281,6 @@ func (s *Server) SetWebchatContext(conversationUUID string, ctx gen.Conversation
 	return nil
 }
 
-// AddCannedMessage stores m and returns it as stored. An oid is assigned
-// unless m has a positive one, which replaces any canned message with that
-// oid.
-func (s *Server) AddCannedMessage(m gen.ConversationCannedMessage) gen.ConversationCannedMessage {
-	m = clone(m)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.putCannedLocked(m))
-}
-
-func (s *Server) putCannedLocked(m gen.ConversationCannedMessage) gen.ConversationCannedMessage {
-	m.ConversationCannedMessageOid = ptr(assignOid(m.ConversationCannedMessageOid, &s.st.nextCanned))
-	s.st.canned[*m.ConversationCannedMessageOid] = m
-	return m
-}
-
-// AddDepartment stores d and returns it as stored: an oid is assigned
-// unless d has a positive one, and merchant_id is filled in.
-func (s *Server) AddDepartment(d gen.ConversationDepartment) gen.ConversationDepartment {
-	d = clone(d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.putDepartmentLocked(d))
-}
-
-func (s *Server) putDepartmentLocked(d gen.ConversationDepartment) gen.ConversationDepartment {
-	d.ConversationDepartmentOid = ptr(assignOid(d.ConversationDepartmentOid, &s.st.nextDept))
-	if emptyStr(d.MerchantID) {
-		d.MerchantID = ptr(s.cfg.merchantID)
-	}
-	s.st.departments[*d.ConversationDepartmentOid] = d
-	return d
-}
-
-// AddEngagement stores e and returns it as stored: an oid is assigned
-// unless e has a positive one.
-func (s *Server) AddEngagement(e gen.ConversationEngagement) gen.ConversationEngagement {
-	e = clone(e)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.putEngagementLocked(e))
-}
-
-func (s *Server) putEngagementLocked(e gen.ConversationEngagement) gen.ConversationEngagement {
-	e.ConversationEngagementOid = ptr(assignOid(e.ConversationEngagementOid, &s.st.nextEng))
-	s.st.engagements[*e.ConversationEngagementOid] = e
-	return e
-}
-
-// assignOid returns the requested oid when positive, else the next of the
-// sequence, and keeps the sequence above every oid handed out.
-func assignOid(requested *int32, next *int32) int32 {
-	if requested != nil && *requested > 0 {
-		if *requested >= *next {
-			*next = *requested + 1
-		}
-		return *requested
-	}
-	oid := *next
-	*next++
-	return oid
-}
-
 // AddQueueStatus stores a webchat queue and returns it as stored. queue_name
 // is required (a random one is made up when empty); a queue with the same
 // name is replaced. Agent counts are computed from agents and
@@ -341,7 +288,7 @@ func assignOid(requested *int32, next *int32) int32 {
 // get a conversation_webchat_queue_uuid and join_dts when missing. A
 // queue entry's conversation_webchat_queue_uuid is what startConversation
 // takes to pick that customer up.
-func (s *Server) AddQueueStatus(q gen.ConversationWebchatQueueStatus) gen.ConversationWebchatQueueStatus {
+func (s *Server) AddQueueStatus(q gen.ConversationWebchatQueueStatus) (gen.ConversationWebchatQueueStatus, error) {
 	q = clone(q)
 	if emptyStr(q.QueueName) {
 		q.QueueName = ptr("queue-" + randomHex(4))
@@ -361,16 +308,56 @@ func (s *Server) AddQueueStatus(q gen.ConversationWebchatQueueStatus) gen.Conver
 	if q.AgentCount == nil {
 		recountAgents(&q)
 	}
+	if err := s.checkModel("ConversationWebchatQueueStatus", q); err != nil {
+		return gen.ConversationWebchatQueueStatus{}, fmt.Errorf("conversationtest: AddQueueStatus: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, old := range s.st.queues {
 		if str(old.QueueName) == *q.QueueName {
 			s.st.queues[i] = &q
-			return clone(q)
+			return clone(q), nil
 		}
 	}
 	s.st.queues = append(s.st.queues, &q)
-	return clone(q)
+	return clone(q), nil
+}
+
+// AddVoicemail stores a voicemail as if a caller had left it: in the PBX
+// queue with that uuid, or for the calling agent when queueUUID is empty.
+// Missing fields are filled in: recording_sid (random), voicemail_dts
+// (now), recording_status ("completed"), listened (false) and
+// merchant_id. It is Add or AddUnder for gen.ConversationPbxVoicemailMessage.
+func (s *Server) AddVoicemail(queueUUID string, v gen.ConversationPbxVoicemailMessage) (gen.ConversationPbxVoicemailMessage, error) {
+	if emptyStr(v.RecordingSid) {
+		v.RecordingSid = ptr("RE" + randomHex(16))
+	}
+	if v.VoicemailDts == nil {
+		v.VoicemailDts = uctime.Ptr(s.now())
+	}
+	if v.RecordingStatus == nil {
+		v.RecordingStatus = ptr(gen.ConversationPbxRecordingStatusCompleted)
+	}
+	if v.Listened == nil {
+		v.Listened = ptr(false)
+	}
+	if queueUUID == "" {
+		return Add(s, v)
+	}
+	return AddUnder(s, queueUUID, v)
+}
+
+// AddCall stores a PBX call record, as searchPbxCalls and getPbxCall find
+// it. Missing fields are filled in: call_uuid (random), created_at_dts and
+// updated_at_dts (now) and merchant_id. It is Add for gen.ConversationPbxCall.
+func (s *Server) AddCall(c gen.ConversationPbxCall) (gen.ConversationPbxCall, error) {
+	if c.CreatedAtDts == nil {
+		c.CreatedAtDts = uctime.Ptr(s.now())
+	}
+	if c.UpdatedAtDts == nil {
+		c.UpdatedAtDts = c.CreatedAtDts
+	}
+	return Add(s, c)
 }
 
 // recountAgents recomputes the agent counts from the agents' statuses.
@@ -444,15 +431,22 @@ func (s *Server) Agent() (arn, name string) { return s.cfg.agentARN, s.cfg.agent
 // MerchantID returns the merchant_id the fake reports.
 func (s *Server) MerchantID() string { return s.cfg.merchantID }
 
-// lessFold orders names case-insensitively, then exactly, then by oid, so
-// that lists have one stable order.
-func lessFold(a, b string, oidA, oidB int32) bool {
-	la, lb := strings.ToLower(a), strings.ToLower(b)
-	if la != lb {
-		return la < lb
+// AgentUserID returns the calling agent's user_id: the agent profile
+// getAgentProfile returns, and the user under which user PBX audio lives.
+func (s *Server) AgentUserID() int { return s.cfg.agentUserID }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p != nil {
+		return *p
 	}
-	if a != b {
-		return a < b
+	return zero
+}
+
+// plural is "1 conversation", "2 conversations".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return oidA < oidB
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -80,7 +80,7 @@ func TestBusinessValidation(t *testing.T) {
 	checkError(t, r7.HTTPResponse, r7.Body, 400)
 	r8, _ := c.GetConversationsWithResponse(ctx, &gen.GetConversationsParams{Before: ptr("yesterday")})
 	checkError(t, r8.HTTPResponse, r8.Body, 400)
-	conv := srv.AddConversation(gen.Conversation{})
+	conv := must(srv.AddConversation(gen.Conversation{}))
 	r9, _ := c.LeaveConversationWithResponse(ctx, *conv.ConversationUUID)
 	checkError(t, r9.HTTPResponse, r9.Body, 400)
 	r10, _ := c.GetConversationMessagesWithResponse(ctx, *conv.ConversationUUID, 0, &gen.GetConversationMessagesParams{Limit: ptr(int32(-1))})
@@ -92,7 +92,7 @@ func TestBusinessValidation(t *testing.T) {
 func TestEscapedPathValues(t *testing.T) {
 	srv, c, _ := setup(t)
 	id := "a/b?c"
-	srv.AddConversation(gen.Conversation{ConversationUUID: ptr(id)})
+	must(srv.AddConversation(gen.Conversation{ConversationUUID: ptr(id)}))
 	r, err := c.GetConversationWithResponse(context.Background(), id, nil)
 	if err != nil || r.JSON200 == nil || deref(r.JSON200.Conversation.ConversationUUID) != id {
 		t.Fatalf("%v %d %s", err, r.StatusCode(), r.Body)

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
@@ -100,15 +101,9 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	}
 	step("sent a keep-alive (an agent's session ends without one; RunKeepAlive sends them in the background)")
 
-	depts, err := c.Departments(ctx)
-	if err != nil {
+	if err := tour(ctx, step, explain, c); err != nil {
 		return err
 	}
-	names := make([]string, 0, len(depts))
-	for _, d := range depts {
-		names = append(names, d.GetDepartmentName())
-	}
-	step("departments: %v", names)
 
 	// Every conversation, across pages, through the iterator.
 	var first *conversation.ConversationSummary
@@ -205,6 +200,43 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	step("on purpose, updated a canned message that does not exist: %d %s", apiErr.StatusCode, apiErr.DeveloperMessage)
 	explain("errors.As gives the *APIError; errors.Is(err, conversation.ErrBadRequest) matches its status")
 	fmt.Fprintln(out, "\nDone.")
+	return nil
+}
+
+// tour shows the departments with their members, the phone system and the
+// caller's agent profile.
+func tour(ctx context.Context, step func(string, ...any), explain func(string), c *conversation.Client) error {
+	depts, err := c.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range depts {
+		var members []string
+		for _, m := range d.Members {
+			members = append(members, m.GetName())
+		}
+		step("department %q: %s", d.GetDepartmentName(), strings.Join(members, ", "))
+	}
+	explain("the PBX routes calls: a phone number to a menu or queue, a queue to its agents")
+	numbers, err := c.GetPbxPhoneNumbers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range numbers {
+		step("phone number %s routes incoming calls (action %q)", n.GetPhoneNumber(), n.GetAction())
+	}
+	queues, err := c.GetPbxQueues(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range queues {
+		step("PBX queue %q: %s, voicemail %t", q.GetName(), plural(len(q.GetMembers().GetUsers()), "agent"), q.GetVoicemail())
+	}
+	me, err := c.GetAgentProfile(ctx)
+	if err != nil {
+		return err
+	}
+	step("my agent profile: %s, up to %s at once, %s when I sign in", me.GetName(), plural(int(me.GetChatLimit()), "chat"), me.GetDefaultStatus())
 	return nil
 }
 

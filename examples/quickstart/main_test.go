@@ -22,6 +22,10 @@ func TestQuickstartAgainstEmbeddedFake(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Fake UltraCart service at http://127.0.0.1:",
+		`department "Support": Fake Agent, Riley Agent, Ava`,
+		`phone number +16145550100 routes incoming calls (action "time based")`,
+		`PBX queue "Support line": 2 agents, voicemail true`,
+		"my agent profile: Fake Agent, up to 5 chats at once, available when I sign in",
 		"joined it",
 		`new message from Jane Doe: "Hello! Is my order shipped yet?"`,
 		"marked it read",

@@ -1,0 +1,71 @@
+package conversationtest
+
+import "github.com/ultracart-community/ultracart-go/gen"
+
+// kinds are the resources the fake keeps as generic JSON objects: one row
+// each, naming the identifier, the list order, what an insert needs and
+// the operations that act on it. The store (store.go) serves those
+// operations for every row alike. Serving a new kind is a new row; only
+// behaviour of the service's own (search, purchase, passwords) is code.
+//
+// Parents come before their children: a child's scope must exist.
+var kinds = []*kind{
+	{key: "canned_messages", name: "canned message", model: gen.ConversationCannedMessage{}, id: "conversation_canned_message_oid", intID: true,
+		sortBy: "short_code", required: []string{"short_code"},
+		list: "getConversationCannedMessages", insert: "insertConversationCannedMessage", update: "updateConversationCannedMessage", del: "deleteConversationCannedMessage"},
+	{key: "departments", name: "department", model: gen.ConversationDepartment{}, id: "conversation_department_oid", intID: true,
+		sortBy: "department_name", required: []string{"department_name"},
+		list: "getConversationDepartments", insert: "insertConversationDepartment", update: "updateConversationDepartment", del: "deleteDepartment"},
+	{key: "engagements", name: "engagement", model: gen.ConversationEngagement{}, id: "conversation_engagement_oid", intID: true,
+		sortBy: "engagement_name", required: []string{"engagement_name"},
+		list: "getConversationEngagements", get: "getConversationEngagement", insert: "insertConversationEngagement", update: "updateConversationEngagement", del: "deleteEngagement"},
+	{key: "agent_profiles", name: "agent profile", model: gen.ConversationAgentProfile{}, id: "user_id", intID: true,
+		sortBy: "name", keep: []string{"name"}, list: "getAgentProfiles"},
+	{key: "mcp_servers", name: "MCP server", model: gen.ConversationMcpServer{}, id: "mcp_server_uuid", scope: "user_id", parent: "agent_profiles",
+		sortBy: "priority", required: []string{"url"}, fill: checkMcpURL,
+		list: "getAgentProfileMcps", get: "getAgentProfileMcp", insert: "insertAgentProfileMcp", update: "updateAgentProfileMcp", del: "deleteAgentProfileMcp"},
+	{key: "knowledge_base_documents", name: "knowledge base document", model: gen.ConversationKnowledgeBaseDocument{}, id: "document_uuid", scope: "user_id", parent: "agent_profiles",
+		sortBy: "document_id", list: "getAgentProfileKnowledgeBase", del: "deleteAgentProfileKnowledgeBaseDocument"},
+	{key: "pbx_addresses", name: "PBX address", model: gen.ConversationPbxAddress{}, id: "conversation_pbx_address_uuid",
+		sortBy: "friendly_name", list: "getPbxAddresses", get: "getPbxAddress", insert: "insertPbxAddress", update: "updatePbxAddress", del: "deletePbxAddress"},
+	{key: "pbx_agents", name: "PBX agent", model: gen.ConversationPbxAgent{}, id: "conversation_pbx_agent_uuid",
+		sortBy: "full_name", keep: []string{"user_id", "login"}, list: "getPbxAgents", get: "getPbxAgent", update: "updatePbxAgent"},
+	{key: "pbx_audios", name: "PBX audio", model: gen.ConversationPbxAudio{}, id: "conversation_pbx_audio_uuid",
+		sortBy: "description", fill: fillAudio,
+		list: "getPbxAudios", get: "getPbxAudio", insert: "insertPbxAudio", update: "updatePbxAudio", del: "deletePbxAudio"},
+	{key: "user_pbx_audios", name: "user PBX audio", model: gen.ConversationPbxAudio{}, id: "conversation_pbx_audio_uuid", scope: "user_id", mine: true, parent: "agent_profiles",
+		sortBy: "description", fill: fillAudio,
+		list: "getUserPbxAudios", get: "getUserPbxAudio", insert: "insertUserPbxAudio", update: "updateUserPbxAudio", del: "deleteUserPbxAudio"},
+	{key: "pbx_classes_of_service", name: "PBX class of service", model: gen.ConversationPbxClassOfService{}, id: "conversation_pbx_class_of_service_uuid",
+		sortBy: "name", list: "getPbxClassesOfService", get: "getPbxClassOfService", insert: "insertPbxClassOfService", update: "updatePbxClassOfService", del: "deletePbxClassOfService"},
+	{key: "pbx_hardware_phones", name: "PBX hardware phone", model: gen.ConversationPbxHardwarePhone{}, id: "conversation_pbx_hardware_phone_uuid",
+		sortBy: "name", fill: fillSIP,
+		list: "getPbxHardwarePhones", get: "getPbxHardwarePhone", insert: "insertPbxHardwarePhone", update: "updatePbxHardwarePhone", del: "deletePbxHardwarePhone"},
+	{key: "pbx_menus", name: "PBX menu", model: gen.ConversationPbxMenu{}, id: "conversation_pbx_menu_uuid",
+		sortBy: "name", list: "getPbxMenus", get: "getPbxMenu", insert: "insertPbxMenu", update: "updatePbxMenu", del: "deletePbxMenu"},
+	{key: "pbx_phone_numbers", name: "PBX phone number", model: gen.ConversationPbxPhoneNumber{}, id: "conversation_pbx_phone_number_uuid",
+		sortBy: "phone_number", keep: []string{"phone_number", "deletion_protected"}, guard: unprotected,
+		list: "getPbxPhoneNumbers", get: "getPbxPhoneNumber", update: "updatePbxPhoneNumber", del: "deletePbxPhoneNumber"},
+	{key: "pbx_queues", name: "PBX queue", model: gen.ConversationPbxQueue{}, id: "conversation_pbx_queue_uuid",
+		sortBy: "name", list: "getPbxQueues", get: "getPbxQueue", insert: "insertPbxQueue", update: "updatePbxQueue", del: "deletePbxQueue"},
+	{key: "pbx_time_baseds", name: "PBX time-based route", model: gen.ConversationPbxTimeBased{}, id: "conversation_pbx_time_based_uuid",
+		sortBy: "time_based_name", list: "getPbxTimeBaseds", get: "getPbxTimeBased", insert: "insertPbxTimeBased", update: "updatePbxTimeBased", del: "deletePbxTimeBased"},
+	{key: "pbx_time_ranges", name: "PBX time range", model: gen.ConversationPbxTimeRange{}, id: "conversation_pbx_time_range_uuid",
+		sortBy: "time_range_name", list: "getPbxTimeRanges", get: "getPbxTimeRange", insert: "insertPbxTimeRange", update: "updatePbxTimeRange", del: "deletePbxTimeRange"},
+	{key: "pbx_voicemail_mailboxes", name: "PBX voicemail mailbox", model: gen.ConversationPbxVoicemailMailbox{}, id: "conversation_pbx_voicemail_mailbox_uuid",
+		sortBy: "voicemail_mailbox_id", list: "getPbxVoicemailMailboxes", get: "getPbxVoicemailMailbox", insert: "insertPbxVoicemailMailbox", update: "updatePbxVoicemailMailbox", del: "deletePbxVoicemailMailbox"},
+	{key: "agent_voicemails", name: "agent voicemail", model: gen.ConversationPbxVoicemailMessage{}, id: "recording_sid",
+		sortBy: "voicemail_dts", desc: true, list: "getPbxAgentVoicemails", get: "getPbxAgentVoicemail", del: "deletePbxAgentVoicemail"},
+	{key: "queue_voicemails", name: "queue voicemail", model: gen.ConversationPbxVoicemailMessage{}, id: "recording_sid", scope: "queue_uuid", parent: "pbx_queues",
+		sortBy: "voicemail_dts", desc: true, list: "getPbxQueueVoicemails", get: "getPbxQueueVoicemail", del: "deletePbxQueueVoicemail"},
+	{key: "pbx_calls", name: "PBX call", model: gen.ConversationPbxCall{}, id: "call_uuid", sortBy: "created_at_dts", desc: true, get: "getPbxCall"},
+	{key: "pbx_cos_audit_logs", name: "class of service audit log", model: gen.ConversationPbxCosAuditLog{}, id: "audit_log_uuid", sortBy: "timestamp", desc: true},
+	{key: "items", name: "item", model: gen.Item{}, id: "merchant_item_id", get: "getConversationItemVariations"},
+	{key: "customers", name: "customer", model: gen.Customer{}, id: "customer_profile_oid", intID: true},
+	{key: "permissions", name: "permissions", model: gen.ConversationPermissions{}, get: "getConversationPermissions",
+		initial: obj{"edit_settings": true}},
+	{key: "virtual_agent_budget", name: "virtual agent budget", model: gen.ConversationVirtualAgentBudget{}, keep: []string{"used_daily", "used_monthly"},
+		get: "getVirtualAgentBudget", update: "updateVirtualAgentBudget", initial: obj{"budget_daily": 10, "budget_monthly": 200, "used_daily": 0, "used_monthly": 0}},
+	{key: "virtual_agent_capabilities", name: "virtual agent capabilities", model: gen.ConversationVirtualAgentCapabilities{}, keep: []string{"zoho_desk_available", "zoho_desk_departments"},
+		get: "getVirtualAgentCapabilities", update: "updateVirtualAgentCapabilities", initial: obj{"open_support_ticket_channel": "none", "zoho_desk_available": false}},
+}
