@@ -37,19 +37,10 @@ func (c *Client) AllConversations(ctx context.Context, opts *ListConversationsOp
 	}
 	return func(yield func(ConversationSummary, error) bool) {
 		o := o // each run of the iterator starts over
-		seen := map[string]bool{}
 		walkPages(ctx, c, opGetConversations.id, o.Offset, func(offset int) (*Page[ConversationSummary], error) {
 			o.Offset = offset
 			return c.ListConversations(ctx, &o)
-		}, func(s ConversationSummary) bool {
-			if id := s.GetConversationUUID(); id != "" {
-				if seen[id] {
-					return true
-				}
-				seen[id] = true
-			}
-			return yield(s, nil)
-		}, func(err error) { yield(ConversationSummary{}, err) })
+		}, oncePer((*ConversationSummary).GetConversationUUID, yield))
 	}
 }
 
@@ -72,35 +63,46 @@ func (c *Client) AllPbxCalls(ctx context.Context, search *ConversationPbxCallSea
 	}
 	return func(yield func(ConversationPbxCall, error) bool) {
 		o := o
-		seen := map[string]bool{}
 		walkPages(ctx, c, opSearchPbxCalls.id, o.Offset, func(offset int) (*Page[ConversationPbxCall], error) {
 			o.Offset = offset
 			return c.SearchPbxCalls(ctx, s, &o)
-		}, func(call ConversationPbxCall) bool {
-			if id := call.GetCallUUID(); id != "" {
-				if seen[id] {
-					return true
-				}
-				seen[id] = true
-			}
-			return yield(call, nil)
-		}, func(err error) { yield(ConversationPbxCall{}, err) })
+		}, oncePer((*ConversationPbxCall).GetCallUUID, yield))
 	}
 }
 
-// walkPages fetches pages from offset on and hands their items to each until
-// it returns false, the last page, an error (handed to fail), or a next
-// offset that does not advance.
-func walkPages[T any](ctx context.Context, c *Client, op string, offset int, fetch func(offset int) (*Page[T], error), each func(T) bool, fail func(error)) {
+// oncePer passes each item to yield once per identifier (items without one
+// always): a walk over a list that shifts while it is read would otherwise
+// yield an item twice.
+func oncePer[T any](id func(*T) string, yield func(T, error) bool) func(T, error) bool {
+	seen := map[string]bool{}
+	return func(item T, err error) bool {
+		if err != nil {
+			return yield(item, err)
+		}
+		if k := id(&item); k != "" {
+			if seen[k] {
+				return true
+			}
+			seen[k] = true
+		}
+		return yield(item, nil)
+	}
+}
+
+// walkPages fetches pages from offset on and hands their items to yield
+// until it returns false, the last page, an error (also handed to yield), or
+// a next offset that does not advance.
+func walkPages[T any](ctx context.Context, c *Client, op string, offset int, fetch func(offset int) (*Page[T], error), yield func(T, error) bool) {
 	visited := map[int]bool{offset: true}
 	for {
 		page, err := fetch(offset)
 		if err != nil {
-			fail(err)
+			var zero T
+			yield(zero, err)
 			return
 		}
 		for _, item := range page.Items {
-			if !each(item) {
+			if !yield(item, nil) {
 				return
 			}
 		}

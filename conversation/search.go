@@ -36,7 +36,11 @@ func (c *Client) AllConversationsMatching(ctx context.Context, search *Conversat
 			yield(ConversationSummary{}, &ArgumentError{Operation: opGetConversationsSearch.id, Argument: "search", Reason: "is required"})
 			return
 		}
-		seen := map[string]bool{}
+		fresh := 0 // conversations the page brought that the walk had not yielded
+		once := oncePer((*ConversationSummary).GetConversationUUID, func(s ConversationSummary, _ error) bool {
+			fresh++
+			return yield(s, nil)
+		})
 		for at := begin; ; {
 			req := s
 			b, e := int32(at), int32(min(at+size, maxInt32))
@@ -46,16 +50,9 @@ func (c *Client) AllConversationsMatching(ctx context.Context, search *Conversat
 				yield(ConversationSummary{}, err)
 				return
 			}
-			fresh := 0
+			fresh = 0
 			for _, conv := range page.Records {
-				if id := conv.GetConversationUUID(); id != "" {
-					if seen[id] {
-						continue
-					}
-					seen[id] = true
-				}
-				fresh++
-				if !yield(conv, nil) {
+				if !once(conv, nil) {
 					return
 				}
 			}
