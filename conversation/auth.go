@@ -26,6 +26,10 @@ func (s secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil
 type credentials struct {
 	simpleKey secret
 	tokens    oauth2.TokenSource
+	// budgetID identifies the credential in the registry of shared budgets
+	// (budget_registry.go): a keyed hash or the TokenSource, never the
+	// secret; nil for a budget of the client's own.
+	budgetID any
 }
 
 func (c credentials) set() bool { return c.simpleKey != "" || c.tokens != nil }

@@ -38,6 +38,8 @@ type Client struct {
 	retryer      Retryer
 	logger       *slog.Logger
 	maxRespBytes int64
+	limiter      Limiter      // nil: WithoutBudget
+	budget       *budgetEntry // the shared budget limiter comes from, if it does
 }
 
 // NewClient returns a client configured by opts. A credential is required:
@@ -74,7 +76,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	creds := cfg.creds
-	return &Client{
+	c := &Client{
 		server:       strings.TrimSuffix(u.String(), "/") + "/",
 		scheme:       u.Scheme,
 		host:         u.Host,
@@ -85,7 +87,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		retryer:      cfg.retryer,
 		logger:       logger,
 		maxRespBytes: cfg.maxRespBytes,
-	}, nil
+	}
+	if err := c.setBudget(cfg.budget, u.Host); err != nil {
+		return nil, fmt.Errorf("conversation: %w", err)
+	}
+	return c, nil
 }
 
 // Environment variables read by NewClientFromEnv.

@@ -70,7 +70,7 @@ func FuzzNewAPIError(f *testing.F) {
 		return &r, nil
 	})
 	c, err := NewClient(WithSimpleKey(fuzzKey), WithBaseURL("http://127.0.0.1:1/rest/v2"),
-		WithHTTPClient(&http.Client{Transport: rt}), WithoutRetries())
+		WithHTTPClient(&http.Client{Transport: rt}), WithoutRetries(), WithoutBudget())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func FuzzDecodeResponse(f *testing.F) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 4}
 	f.Cleanup(func() { tr.CloseIdleConnections(); srv.Close() })
 	c, err := NewClient(WithSimpleKey(fuzzKey), WithBaseURL(srv.URL+"/rest/v2"),
-		WithHTTPClient(&http.Client{Transport: tr}), WithoutRetries(), WithMaxResponseBytes(1<<20))
+		WithHTTPClient(&http.Client{Transport: tr}), WithoutRetries(), WithMaxResponseBytes(1<<20), WithoutBudget())
 	if err != nil {
 		f.Fatal(err)
 	}

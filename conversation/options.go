@@ -21,6 +21,7 @@ type config struct {
 	logger         *slog.Logger
 	maxRespBytes   int64
 	allowPlainHTTP bool
+	budget         budgetConfig
 }
 
 // WithSimpleKey authenticates with an UltraCart simple API key, sent as the
@@ -30,7 +31,7 @@ func WithSimpleKey(key string) Option {
 		if key == "" {
 			return errors.New("WithSimpleKey: key is empty")
 		}
-		c.creds = credentials{simpleKey: secret(key)}
+		c.creds = credentials{simpleKey: secret(key), budgetID: fingerprint("simple key", key)}
 		return nil
 	}
 }
@@ -42,7 +43,8 @@ func WithBearerToken(token string) Option {
 		if token == "" {
 			return errors.New("WithBearerToken: token is empty")
 		}
-		c.creds = credentials{tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})}
+		c.creds = credentials{tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"}),
+			budgetID: fingerprint("bearer", token)}
 		return nil
 	}
 }
@@ -54,7 +56,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return errors.New("WithTokenSource: token source is nil")
 		}
-		c.creds = credentials{tokens: oauth2.ReuseTokenSource(nil, ts)}
+		c.creds = credentials{tokens: oauth2.ReuseTokenSource(nil, ts), budgetID: tokenSourceID(ts)}
 		return nil
 	}
 }

@@ -99,11 +99,20 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		return &ArgumentError{Operation: op.id, Argument: "request", Reason: err.Error()}
 	}
 	var waited time.Duration
+	var last error
 	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, op, req, attempt == 1, decode)
+		// Every attempt, retries included, takes a permit from the budget;
+		// the release passes on what the response said (a 429 pauses it).
+		release, err := c.acquire(ctx, op, attempt, last)
+		if err != nil {
+			return err
+		}
+		err = c.attempt(ctx, op, req, attempt == 1, decode)
+		release(feedbackOf(err))
 		if err == nil {
 			return nil
 		}
+		last = err
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			apiErr.Attempts = attempt
