@@ -13,7 +13,10 @@ type FollowOptions struct {
 	// Since is where to start: messages after it are yielded. The zero time
 	// yields the conversation's whole history first.
 	Since time.Time
-	// Interval is the wait between polls when there is nothing new (default 2s).
+	// Interval is the wait between polls when there is nothing new
+	// (default DefaultFollowInterval, 30s). With the rate budget on, an
+	// interval shorter than its sustained interval (8.64s by default) is
+	// refused: that poller alone would spend the whole budget.
 	Interval time.Duration
 	// PageSize is the most messages fetched per request (default 100).
 	PageSize int
@@ -34,9 +37,8 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 	if opts != nil {
 		o = *opts
 	}
-	if o.Interval <= 0 {
-		o.Interval = 2 * time.Second
-	}
+	interval, intervalErr := c.pollInterval(opGetConversationMessages.id, "opts.Interval", o.Interval, DefaultFollowInterval)
+	o.Interval = interval
 	if o.PageSize <= 0 {
 		o.PageSize = 100
 	}
@@ -51,6 +53,10 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 		}
 		if err := checkPathValue(opGetConversationMessages.id, "conversationUUID", conversationUUID); err != nil {
 			yield(ConversationMessage{}, err)
+			return
+		}
+		if intervalErr != nil {
+			yield(ConversationMessage{}, intervalErr)
 			return
 		}
 		last := start               // epoch of the newest message yielded
