@@ -60,6 +60,18 @@ var faultBudget = conversation.BudgetLimits{
 	Pause:      time.Millisecond,
 }
 
+// faultLimiter is a budget of the client's own with faultBudget's figures:
+// not the process-wide one of its key and host, since a fault test's server
+// may get the port of an earlier test's.
+func faultLimiter(t *testing.T) *conversation.LocalLimiter {
+	t.Helper()
+	l, err := conversation.NewLocalLimiter(faultBudget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // faultSlack is how much later than its deadline a call may return.
 const faultSlack = 500 * time.Millisecond
 
@@ -113,7 +125,7 @@ func faultClientWith(t *testing.T, base string, tr *http.Transport, opts ...conv
 		conversation.WithBaseURL(base),
 		conversation.WithHTTPClient(&http.Client{Transport: tr}),
 		conversation.WithRetryPolicy(faultPolicy),
-		conversation.WithBudget(faultBudget),
+		conversation.WithLimiter(faultLimiter(t)),
 	}
 	c, err := conversation.NewClient(append(all, opts...)...)
 	if err != nil {
