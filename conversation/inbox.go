@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -118,7 +119,8 @@ func (c *Client) WatchInbox(ctx context.Context, opts *InboxOptions) iter.Seq2[I
 			yield(InboxEvent{}, optErr)
 			return
 		}
-		w := inboxWatch{c: c, o: o, mark: o.Since, baseline: o.Since.IsZero(), atMark: map[string]bool{}}
+		w := inboxWatch{c: c, o: o, mark: o.Since, baseline: o.Since.IsZero(), markIsSince: !o.Since.IsZero(),
+			atMark: map[string]string{}}
 		for {
 			events, err := w.poll(ctx)
 			if ctx.Err() != nil {
@@ -146,20 +148,25 @@ type inboxWatch struct {
 	c *Client
 	o InboxOptions
 	// mark is the newest activity reported (or noted by the baseline poll);
-	// atMark holds the summaries seen with exactly that activity, so that a
-	// change within the same second is neither lost nor repeated.
-	mark     time.Time
-	atMark   map[string]bool
-	baseline bool // the next successful poll only sets mark
+	// atMark holds the conversations seen with exactly that activity, and
+	// the state seen (summaryKey), so that a change within the same second
+	// (the service's date-times have one-second resolution) is neither
+	// lost nor repeated.
+	mark   time.Time
+	atMark map[string]string
+	// markIsSince: mark is InboxOptions.Since, and activity at exactly
+	// Since is not after it.
+	markIsSince bool
+	baseline    bool // the next successful poll only sets mark
 }
 
 // poll reads the pages of summaries newer than mark and returns what
 // changed, oldest first.
 func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 	type seen struct {
-		s   ConversationSummary
-		at  time.Time
-		key string
+		s         ConversationSummary
+		at        time.Time
+		uuid, key string
 	}
 	var fresh []seen
 	lo := ListConversationsOptions{Medium: w.o.Medium, Limit: w.o.PageSize}
@@ -174,10 +181,10 @@ func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 			if !ok {
 				continue
 			}
-			key := summaryKey(s)
+			uuid, key := deref(s.ConversationUUID), summaryKey(s)
 			switch {
-			case w.baseline || at.After(w.mark) || (at.Equal(w.mark) && !w.atMark[key]):
-				fresh = append(fresh, seen{s, at, key})
+			case w.baseline || at.After(w.mark) || (at.Equal(w.mark) && !w.markIsSince && w.atMark[uuid] != key):
+				fresh = append(fresh, seen{s, at, uuid, key})
 			case at.Before(w.mark):
 				older = true
 			}
@@ -197,23 +204,27 @@ func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 		lo.Offset = next
 	}
 	slices.SortStableFunc(fresh, func(a, b seen) int { return a.at.Compare(b.at) })
-	prev := w.mark
+	prev, prevSeen, prevIsSince := w.mark, maps.Clone(w.atMark), w.markIsSince
 	var events []InboxEvent
 	for _, f := range fresh {
 		if !w.baseline {
+			// New if it started after the previous poll's mark, or in its
+			// second without having been seen there.
 			kind := InboxNewMessage
-			if start, ok := validTime(f.s.StartDts); ok && start.After(prev) {
-				kind = InboxNewConversation
+			if start, ok := validTime(f.s.StartDts); ok {
+				if _, seen := prevSeen[f.uuid]; start.After(prev) || (start.Equal(prev) && !prevIsSince && !seen) {
+					kind = InboxNewConversation
+				}
 			}
 			events = append(events, InboxEvent{Kind: kind, Conversation: f.s})
 		}
 		switch c := f.at.Compare(w.mark); {
 		case c > 0:
-			w.mark = f.at
+			w.mark, w.markIsSince = f.at, false
 			clear(w.atMark)
-			w.atMark[f.key] = true
+			w.atMark[f.uuid] = f.key
 		case c == 0:
-			w.atMark[f.key] = true
+			w.atMark[f.uuid] = f.key
 		}
 	}
 	w.baseline = false
@@ -244,8 +255,7 @@ func validTime(p *DateTime) (time.Time, bool) {
 
 // summaryKey tells two states of a conversation apart when their activity
 // times are equal: a second message within the same second changes the
-// count.
+// count, or at least the body.
 func summaryKey(s ConversationSummary) string {
-	return deref(s.ConversationUUID) + "\x00" + strconv.Itoa(int(deref(s.MessageCount))) + "\x00" +
-		deref(s.LastConversationMessageBody)
+	return strconv.Itoa(int(deref(s.MessageCount))) + "\x00" + deref(s.LastConversationMessageBody)
 }
