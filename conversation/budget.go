@@ -267,9 +267,17 @@ func (c *Client) acquire(ctx context.Context, op operation, attempt int, last er
 	if c.limiter == nil || op.foreign {
 		return releaseNothing, nil
 	}
-	start := time.Now()
-	release, err := c.limiter.Acquire(ctx)
-	if waited := time.Since(start); waited >= budgetLogAfter {
+	var release func(Feedback)
+	var waited time.Duration
+	var err error
+	if l, ok := c.limiter.(*LocalLimiter); ok {
+		release, waited, err = l.acquire(ctx) // says how long it waited
+	} else {
+		start := time.Now()
+		release, err = c.limiter.Acquire(ctx)
+		waited = time.Since(start)
+	}
+	if waited >= budgetLogAfter {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: waited for the rate budget",
 			slog.String("operation", op.id), slog.Int("attempt", attempt), slog.Duration("wait", waited),
 			slog.Bool("granted", err == nil))

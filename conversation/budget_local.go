@@ -65,6 +65,13 @@ func (l *LocalLimiter) Limits() BudgetLimits { return l.limits }
 
 // Acquire implements Limiter.
 func (l *LocalLimiter) Acquire(ctx context.Context) (func(Feedback), error) {
+	release, _, err := l.acquire(ctx)
+	return release, err
+}
+
+// acquire is Acquire, also saying how long the caller waited: the client
+// logs long waits, and this spares it reading the clock around every call.
+func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Duration, error) {
 	l.mu.Lock()
 	now := time.Now()
 	if !l.pausedAt(now) && l.hour.TokensAt(now) >= 1 && l.day.TokensAt(now) >= 1 {
@@ -75,13 +82,15 @@ func (l *LocalLimiter) Acquire(ctx context.Context) (func(Feedback), error) {
 		l.mu.Unlock()
 		select {
 		case l.slots <- struct{}{}:
-			if !l.pausedAt(time.Now()) {
-				return l.release, nil
+			// A pause set since now ends after now: comparing with now
+			// sees it without reading the clock again.
+			if !l.pausedAt(now) {
+				return l.release, 0, nil
 			}
 			<-l.slots // a 429 paused the budget meanwhile
 		default:
 		}
-		return l.wait(ctx, time.Now(), nil, nil)
+		return l.wait(ctx, now, nil, nil)
 	}
 	// Reserve now, so that callers are served in order and the wait is
 	// known before sleeping.
@@ -93,13 +102,13 @@ func (l *LocalLimiter) Acquire(ctx context.Context) (func(Feedback), error) {
 
 // wait sleeps until the reservations rh and rd (nil: permits already taken)
 // can be used and no pause is in force, then takes a slot for a request in
-// flight.
-func (l *LocalLimiter) wait(ctx context.Context, now time.Time, rh, rd *rate.Reservation) (func(Feedback), error) {
+// flight. It returns how long it waited, from start.
+func (l *LocalLimiter) wait(ctx context.Context, start time.Time, rh, rd *rate.Reservation) (func(Feedback), time.Duration, error) {
 	l.waiting.Add(1)
 	defer l.waiting.Add(-1)
-	tokensAt := now
+	tokensAt := start
 	if rh != nil {
-		tokensAt = now.Add(max(rh.DelayFrom(now), rd.DelayFrom(now)))
+		tokensAt = start.Add(max(rh.DelayFrom(start), rd.DelayFrom(start)))
 	}
 	deadline, hasDeadline := ctx.Deadline()
 	cancel := func() {
@@ -130,7 +139,7 @@ func (l *LocalLimiter) wait(ctx context.Context, now time.Time, rh, rd *rate.Res
 		}
 		if hasDeadline && readyAt.After(deadline) {
 			cancel()
-			return nil, &BudgetError{Wait: readyAt.Sub(now), Paused: paused}
+			return nil, now.Sub(start), &BudgetError{Wait: readyAt.Sub(now), Paused: paused}
 		}
 		if d := readyAt.Sub(now); d > 0 {
 			if timer == nil {
@@ -141,7 +150,7 @@ func (l *LocalLimiter) wait(ctx context.Context, now time.Time, rh, rd *rate.Res
 			select {
 			case <-ctx.Done():
 				cancel()
-				return nil, ctx.Err()
+				return nil, time.Since(start), ctx.Err()
 			case <-pauseCh:
 				continue // a pause started: recompute
 			case <-timer.C:
@@ -152,12 +161,13 @@ func (l *LocalLimiter) wait(ctx context.Context, now time.Time, rh, rd *rate.Res
 		case l.slots <- struct{}{}:
 		case <-ctx.Done():
 			cancel()
-			return nil, ctx.Err()
+			return nil, time.Since(start), ctx.Err()
 		case <-pauseCh:
 			continue
 		}
-		if !l.pausedAt(time.Now()) {
-			return l.release, nil
+		now = time.Now()
+		if !l.pausedAt(now) {
+			return l.release, now.Sub(start), nil
 		}
 		<-l.slots // the request that held the slot got a 429: wait for the pause
 	}
