@@ -23,7 +23,7 @@
 //	getConversationMessages                Messages, MessagesSinceEpoch, FollowMessages
 //	getConversationMultimediaUploadUrl     MultimediaUploadURL, UploadMultimedia
 //	getConversationWebchatQueueStatuses    WebchatQueueStatuses
-//	getConversations                       ListConversations, AllConversations
+//	getConversations                       ListConversations, AllConversations, WatchInbox
 //	insertConversationCannedMessage        InsertCannedMessage
 //	insertConversationDepartment           InsertDepartment
 //	insertConversationEngagement           InsertEngagement
@@ -64,6 +64,25 @@
 // only when the failure proves the service did not act: a 429, or no
 // connection made. Change it with WithRetryPolicy, WithRetryer or
 // WithoutRetries.
+//
+// # Rate budget
+//
+// UltraCart allows an application 1,000 requests an hour and 10,000 a day,
+// and refuses concurrent requests. Every client keeps these limits by
+// default: before each attempt, retries included, it takes a permit from
+// its Limiter, by default a LocalLimiter shared by every client of the
+// process with the same credential and API host. At most one request is in
+// flight; after a burst of 100 the hourly and daily rates pace the calls. A
+// call that cannot get its permit before its context's deadline fails at
+// once with a *BudgetError (ErrBudgetExhausted); a 429 pauses every caller
+// until its Retry-After, and a daily-limit 429 matches ErrDailyLimit.
+// Client.Budget reports the state. WithBudget sets other figures,
+// WithLimiter plugs in another Limiter (package conversation/redisbudget
+// shares one budget across processes), WithoutBudget turns it off for
+// loopback fakes. The poll loops (FollowMessages, WatchInbox, RunKeepAlive)
+// default to intervals that leave room for other calls, and refuse one so
+// short that it alone would spend the budget. docs/RELIABILITY.md has the
+// arithmetic.
 //
 // # Credentials
 //
