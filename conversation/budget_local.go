@@ -72,53 +72,75 @@ func (l *LocalLimiter) Acquire(ctx context.Context) (func(Feedback), error) {
 // acquire is Acquire, also saying how long the caller waited: the client
 // logs long waits, and this spares it reading the clock around every call.
 func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Duration, error) {
-	l.mu.Lock()
-	now := time.Now()
-	if !l.pausedAt(now) && l.hour.TokensAt(now) >= 1 && l.day.TokensAt(now) >= 1 {
-		// The budget is not binding: take a permit from each bucket. They
-		// cannot refuse, since every use of them holds mu.
-		l.hour.AllowN(now, 1)
-		l.day.AllowN(now, 1)
-		l.mu.Unlock()
-		select {
-		case l.slots <- struct{}{}:
-			// A pause set since now ends after now: comparing with now
-			// sees it without reading the clock again.
-			if !l.pausedAt(now) {
-				return l.release, 0, nil
-			}
-			<-l.slots // a 429 paused the budget meanwhile
-		default:
+	var start time.Time
+	for {
+		l.mu.Lock()
+		now := time.Now()
+		if start.IsZero() {
+			start = now
 		}
-		return l.wait(ctx, now, nil, nil)
+		if !l.pausedAt(now) && l.hour.TokensAt(now) >= 1 && l.day.TokensAt(now) >= 1 {
+			select {
+			case l.slots <- struct{}{}:
+				// The budget is not binding and a slot is free: take a
+				// permit from each bucket (they cannot refuse: every use
+				// of them holds mu).
+				l.hour.AllowN(now, 1)
+				l.day.AllowN(now, 1)
+				l.mu.Unlock()
+				return l.release, now.Sub(start), nil
+			default:
+			}
+			// Permits to spare, but a request in flight: wait for its slot
+			// before taking any, so that a caller that gives up spends
+			// none; then look again.
+			l.mu.Unlock()
+			l.waiting.Add(1)
+			select {
+			case l.slots <- struct{}{}:
+				l.waiting.Add(-1)
+				l.mu.Lock()
+				now := time.Now()
+				if !l.pausedAt(now) && l.hour.TokensAt(now) >= 1 && l.day.TokensAt(now) >= 1 {
+					l.hour.AllowN(now, 1)
+					l.day.AllowN(now, 1)
+					l.mu.Unlock()
+					return l.release, now.Sub(start), nil
+				}
+				l.mu.Unlock()
+				<-l.slots // spent or paused meanwhile: reserve, below
+				continue
+			case <-ctx.Done():
+				l.waiting.Add(-1)
+				return nil, time.Since(start), ctx.Err()
+			}
+		}
+		// The buckets are short (or paused): reserve now, so that callers
+		// are served in the order they asked and the wait is known before
+		// sleeping.
+		rh := l.hour.ReserveN(now, 1)
+		rd := l.day.ReserveN(now, 1)
+		l.mu.Unlock()
+		return l.wait(ctx, start, now, rh, rd)
 	}
-	// Reserve now, so that callers are served in order and the wait is
-	// known before sleeping.
-	rh := l.hour.ReserveN(now, 1)
-	rd := l.day.ReserveN(now, 1)
-	l.mu.Unlock()
-	return l.wait(ctx, now, rh, rd)
 }
 
-// wait sleeps until the reservations rh and rd (nil: permits already taken)
-// can be used and no pause is in force, then takes a slot for a request in
-// flight. It returns how long it waited, from start.
-func (l *LocalLimiter) wait(ctx context.Context, start time.Time, rh, rd *rate.Reservation) (func(Feedback), time.Duration, error) {
+// wait sleeps until the reservations rh and rd, made at reserved, can be
+// used and no pause is in force, then takes a slot for a request in
+// flight. It returns how long the caller waited, from start. A caller that
+// gives up before its reservations are due gives them back; one that gives
+// up waiting for a slot after they are due has spent them.
+func (l *LocalLimiter) wait(ctx context.Context, start, reserved time.Time, rh, rd *rate.Reservation) (func(Feedback), time.Duration, error) {
 	l.waiting.Add(1)
 	defer l.waiting.Add(-1)
-	tokensAt := start
-	if rh != nil {
-		tokensAt = start.Add(max(rh.DelayFrom(start), rd.DelayFrom(start)))
-	}
+	tokensAt := reserved.Add(max(rh.DelayFrom(reserved), rd.DelayFrom(reserved)))
 	deadline, hasDeadline := ctx.Deadline()
 	cancel := func() {
-		if rh != nil {
-			l.mu.Lock()
-			t := time.Now()
-			rh.CancelAt(t)
-			rd.CancelAt(t)
-			l.mu.Unlock()
-		}
+		l.mu.Lock()
+		t := time.Now()
+		rh.CancelAt(t)
+		rd.CancelAt(t)
+		l.mu.Unlock()
 	}
 	var timer *time.Timer
 	defer func() {

@@ -899,3 +899,25 @@ func TestPollIntervals(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetSlotWaitSpendsNothing: a caller that gives up while another
+// request is in flight, with permits to spare, spends none of them.
+func TestBudgetSlotWaitSpendsNothing(t *testing.T) {
+	l := mustLocal(t, BudgetLimits{})
+	rel, err := l.Acquire(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	if _, err := l.Acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the deadline while the slot is taken", err)
+	}
+	if st := l.State(); st.HourLeft != 99 || st.DayLeft != 999 || st.InFlight != 1 || st.Waiting != 0 {
+		t.Errorf("state %+v, want only the first caller's permit spent", st)
+	}
+	rel(Feedback{StatusCode: 200})
+	if st := l.State(); st.InFlight != 0 {
+		t.Errorf("after release: %+v", st)
+	}
+}
