@@ -22,6 +22,7 @@ const (
 	InboxNewMessage
 )
 
+// String names the kind, for logs: "new conversation", "new message".
 func (k InboxEventKind) String() string {
 	switch k {
 	case InboxNewConversation:
