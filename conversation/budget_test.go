@@ -921,3 +921,83 @@ func TestBudgetSlotWaitSpendsNothing(t *testing.T) {
 		t.Errorf("after release: %+v", st)
 	}
 }
+
+// TestBudgetPollLoopsTakePermits: the iterator, the follower, the inbox
+// watcher and the keep-alive loop call client methods, and so take a
+// permit per request like any call.
+func TestBudgetPollLoopsTakePermits(t *testing.T) {
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/conversation/conversations"):
+			more := r.URL.Query().Get("_offset") == ""
+			writeJSON(w, 200, fmt.Sprintf(`{"success":true,"conversations":[{"conversation_uuid":"c%d","start_dts":"2026-03-01T09:00:00Z"}],`+
+				`"metadata":{"result_set":{"more":%t}}}`, n, more))
+		case strings.Contains(r.URL.Path, "/messages/"):
+			writeJSON(w, 200, `{"success":true,"conversation_messages":[{"conversation_message_uuid":"m1","message_epoch":1}]}`)
+		default:
+			w.WriteHeader(204)
+		}
+	})
+	ctx := ctxT(t)
+	for _, tc := range []struct {
+		name string
+		run  func(c *Client) error
+		want int32
+	}{
+		{"AllConversations, two pages", func(c *Client) error {
+			for _, err := range c.AllConversations(ctx, nil) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, 2},
+		{"FollowMessages, first poll", func(c *Client) error {
+			for _, err := range c.FollowMessages(ctx, "conv-1", nil) {
+				return err
+			}
+			return nil
+		}, 1},
+		{"WatchInbox, the first poll", func(c *Client) error {
+			wctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			l := c.limiter.(*countingLimiter)
+			go func() {
+				for len(l.statuses()) < 1 {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
+			for _, err := range c.WatchInbox(wctx, &InboxOptions{Interval: 10 * time.Second}) {
+				return err
+			}
+			return nil
+		}, 1},
+		{"RunKeepAlive, the first call", func(c *Client) error {
+			kctx, cancel := context.WithCancel(ctx)
+			l := c.limiter.(*countingLimiter)
+			go func() {
+				for len(l.statuses()) < 1 {
+					time.Sleep(time.Millisecond)
+				}
+				cancel()
+			}()
+			if err := c.RunKeepAlive(kctx, 0, nil); !errors.Is(err, context.Canceled) {
+				return err
+			}
+			return nil
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := rc.count()
+			l := &countingLimiter{}
+			c := newClient(t, srv, WithLimiter(l))
+			if err := tc.run(c); err != nil {
+				t.Fatal(err)
+			}
+			if got := l.acquired.Load(); got != tc.want || rc.count()-before != int(got) {
+				t.Errorf("%d permits for %d requests, want %d", got, rc.count()-before, tc.want)
+			}
+		})
+	}
+}
