@@ -176,21 +176,22 @@ func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 		if err != nil {
 			return nil, err
 		}
-		older := false // reached activity older than mark: the rest is older
+		// Read on only while the whole page is new: a summary seen
+		// before, or older than the mark, means the rest is older too.
+		allNew := true
 		for _, s := range page.Conversations {
 			at, ok := summaryActivity(s)
 			if !ok {
 				continue
 			}
 			uuid, key := deref(s.ConversationUUID), summaryKey(s)
-			switch {
-			case w.baseline || at.After(w.mark) || (at.Equal(w.mark) && !w.markIsSince && w.atMark[uuid] != key):
+			if w.baseline || at.After(w.mark) || (at.Equal(w.mark) && !w.markIsSince && w.atMark[uuid] != key) {
 				fresh = append(fresh, seen{s, at, uuid, key})
-			case at.Before(w.mark):
-				older = true
+			} else {
+				allNew = false
 			}
 		}
-		if older || w.baseline || !page.More() || len(page.Conversations) == 0 {
+		if !allNew || w.baseline || !page.More() || len(page.Conversations) == 0 {
 			break
 		}
 		if pages >= w.o.MaxPages {

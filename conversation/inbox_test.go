@@ -260,3 +260,21 @@ func TestWatchInboxArguments(t *testing.T) {
 		t.Errorf("kinds print as %q", s)
 	}
 }
+
+// TestWatchInboxNoChangeOnePage: a poll that finds only what it has seen
+// (here a full page of conversations in the same second) reads one page.
+func TestWatchInboxNoChangeOnePage(t *testing.T) {
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	s := &inboxServer{script: map[int]func(*inboxServer){4: func(*inboxServer) { cancel() }}}
+	s.put("a", 0, 10, 1)
+	s.put("b", 0, 10, 1)
+	s.put("c", 0, 5, 1)
+	c := s.start(t)
+	for e, err := range c.WatchInbox(ctx, &InboxOptions{PageSize: 2, Interval: time.Millisecond}) {
+		t.Errorf("yielded %+v, %v", e, err)
+	}
+	if reqs := s.requests(); !slices.Equal(reqs, []string{"/2", "/2", "/2", "/2"}) {
+		t.Errorf("requests %v, want the first page alone at each poll", reqs)
+	}
+}
