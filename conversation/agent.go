@@ -10,7 +10,9 @@ import (
 const minKeepAliveBound = time.Second
 
 // RunKeepAlive calls KeepAlive now and then every interval until ctx ends,
-// then returns ctx's error. A failed call does not stop the loop: it is passed
+// then returns ctx's error. An interval of 0 takes DefaultKeepAliveInterval;
+// with the rate budget on, one shorter than its sustained interval (8.64s
+// by default) is refused. A failed call does not stop the loop: it is passed
 // to onFailure (when not nil), which runs on the loop's goroutine. Each call,
 // retries included, is bounded by interval (at least one second): a
 // keep-alive that answers later than the next one is due is worthless, and a
@@ -19,8 +21,9 @@ func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFai
 	if err := checkCtx(opGetAgentKeepAlive.id, ctx); err != nil {
 		return err
 	}
-	if interval <= 0 {
-		return &ArgumentError{Operation: opGetAgentKeepAlive.id, Argument: "interval", Reason: "must be positive"}
+	interval, err := c.pollInterval(opGetAgentKeepAlive.id, "interval", interval, DefaultKeepAliveInterval)
+	if err != nil {
+		return err
 	}
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()

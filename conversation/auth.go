@@ -26,6 +26,10 @@ type credentials struct {
 	bearer    secret      // WithBearerToken: a fixed access token
 	tokens    *tokenCache // WithTokenSource
 	red       *redactor   // of simpleKey or bearer
+	// budgetID identifies the credential in the registry of shared budgets
+	// (budget_registry.go): a keyed hash or the TokenSource, never the
+	// secret; nil for a budget of the client's own.
+	budgetID any
 }
 
 func (c credentials) set() bool { return c.simpleKey != "" || c.bearer != "" || c.tokens != nil }

@@ -205,7 +205,9 @@ func newBenchGenerated(tb testing.TB, base string, rt http.RoundTripper) *gen.Cl
 // newBenchWrapper is the wrapper with its default transport (rt nil) or, for
 // the in-memory benchmarks, over rt.
 func newBenchWrapper(tb testing.TB, base string, rt http.RoundTripper) *conversation.Client {
-	opts := []conversation.Option{conversation.WithSimpleKey(benchKey), conversation.WithBaseURL(base)}
+	// No budget: the benchmarks measure the client, thousands of calls a
+	// second; BenchmarkBudget measures the budget's cost.
+	opts := []conversation.Option{conversation.WithSimpleKey(benchKey), conversation.WithBaseURL(base), conversation.WithoutBudget()}
 	if rt != nil {
 		opts = append(opts, conversation.WithHTTPClient(&http.Client{Transport: rt}))
 	}

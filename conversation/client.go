@@ -39,6 +39,8 @@ type Client struct {
 	logger       *slog.Logger
 	maxRespBytes int64
 	observer     Observer
+	limiter      Limiter      // nil: WithoutBudget
+	budget       *budgetEntry // the shared budget limiter comes from, if it does
 }
 
 // NewClient returns a client configured by opts. A credential is required:
@@ -79,7 +81,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	creds := cfg.creds
-	return &Client{
+	c := &Client{
 		server:       strings.TrimSuffix(u.String(), "/") + "/",
 		scheme:       u.Scheme,
 		host:         u.Host,
@@ -91,7 +93,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:       logger,
 		maxRespBytes: cfg.maxRespBytes,
 		observer:     cfg.observer,
-	}, nil
+	}
+	if err := c.setBudget(cfg.budget, u.Host); err != nil {
+		return nil, fmt.Errorf("conversation: %w", err)
+	}
+	return c, nil
 }
 
 // Environment variables read by NewClientFromEnv.

@@ -60,10 +60,11 @@
 // missing body fail with an *ArgumentError naming the argument.
 //
 // Beyond one call per operation: AllConversations, AllPbxCalls and
-// AllConversationsMatching iterate over paged results; FollowMessages polls
-// a conversation's new messages; RunKeepAlive keeps an agent's session
-// alive; UploadMultimedia uploads a file to the presigned URL without
-// sending the key there.
+// AllConversationsMatching iterate over paged results; AllMessages reads a
+// conversation's history and FollowMessages polls for its new messages;
+// WatchInbox watches every conversation from one poll loop; RunKeepAlive
+// keeps an agent's session alive; UploadMultimedia uploads a file to the
+// presigned URL without sending the key there.
 //
 // # Errors
 //
@@ -91,6 +92,25 @@
 // retried only when the failure proves the service did not act: a 429, or
 // no connection made. Change it with WithRetryPolicy, WithRetryer or
 // WithoutRetries.
+//
+// # Rate budget
+//
+// UltraCart allows an application 1,000 requests an hour and 10,000 a day,
+// and refuses concurrent requests. Every client keeps these limits by
+// default: before each attempt, retries included, it takes a permit from
+// its Limiter, by default a LocalLimiter shared by every client of the
+// process with the same credential and API host. At most one request is in
+// flight; after a burst of 100 the hourly and daily rates pace the calls. A
+// call that cannot get its permit before its context's deadline fails at
+// once with a *BudgetError (ErrBudgetExhausted); a 429 pauses every caller
+// until its Retry-After, and a daily-limit 429 matches ErrDailyLimit.
+// Client.Budget reports the state. WithBudget sets other figures,
+// WithLimiter plugs in another Limiter (package conversation/redisbudget
+// shares one budget across processes), WithoutBudget turns it off for
+// loopback fakes. The poll loops (FollowMessages, WatchInbox, RunKeepAlive)
+// default to intervals that leave room for other calls, and refuse one so
+// short that it alone would spend the budget. docs/RELIABILITY.md has the
+// arithmetic.
 //
 // # Credentials
 //

@@ -105,6 +105,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusGone
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
+	case ErrDailyLimit:
+		return e.isDailyLimit()
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode < 600
 	case ErrUnsuccessful:

@@ -200,7 +200,11 @@ func ExampleClient_FollowMessages() {
 		fmt.Fprint(w, `]}`)
 	})
 	defer srv.Close()
-	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL))
+	// A loopback fake has no rate limits: WithoutBudget lets the example
+	// poll every 10ms. Against UltraCart, keep the budget and the default
+	// interval.
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(srv.URL),
+		conversation.WithoutBudget())
 	if err != nil {
 		log.Fatal(err)
 	}

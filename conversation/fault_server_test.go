@@ -47,6 +47,31 @@ var faultPolicy = conversation.RetryPolicy{
 	MaxTotalWait:  10 * time.Second,
 }
 
+// faultBudget keeps the rate budget on in the fault tests, with one request
+// in flight as by default, but with figures that never bind and a short
+// pause after a 429 without Retry-After: the fault tests send hundreds of
+// requests and 429 storms, and test what the client does with each
+// response; the budget's own figures have tests of their own.
+var faultBudget = conversation.BudgetLimits{
+	PerHour:    3_600_000,
+	PerDay:     86_400_000,
+	Burst:      10_000,
+	DailyBurst: 10_000,
+	Pause:      time.Millisecond,
+}
+
+// faultLimiter is a budget of the client's own with faultBudget's figures:
+// not the process-wide one of its key and host, since a fault test's server
+// may get the port of an earlier test's.
+func faultLimiter(t *testing.T) *conversation.LocalLimiter {
+	t.Helper()
+	l, err := conversation.NewLocalLimiter(faultBudget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // faultSlack is how much later than its deadline a call may return.
 const faultSlack = 500 * time.Millisecond
 
@@ -100,6 +125,7 @@ func faultClientWith(t *testing.T, base string, tr *http.Transport, opts ...conv
 		conversation.WithBaseURL(base),
 		conversation.WithHTTPClient(&http.Client{Transport: tr}),
 		conversation.WithRetryPolicy(faultPolicy),
+		conversation.WithLimiter(faultLimiter(t)),
 	}
 	c, err := conversation.NewClient(append(all, opts...)...)
 	if err != nil {

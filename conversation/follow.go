@@ -12,8 +12,10 @@ type FollowOptions struct {
 	// Since is where to start: messages after it are yielded. The zero time
 	// yields the conversation's whole history first.
 	Since time.Time
-	// Interval is the wait between polls when there is nothing new (default
-	// 2s). It must not be negative.
+	// Interval is the wait between polls when there is nothing new
+	// (default DefaultFollowInterval, 30s). With the rate budget on, an
+	// interval shorter than its sustained interval (8.64s by default) is
+	// refused: that poller alone would spend the whole budget.
 	Interval time.Duration
 	// PageSize is the most messages fetched per request: 1 to 200, or 0 for
 	// the default of 100. (The follower asks for more, up to 1,000, when more
@@ -57,9 +59,11 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 		o = *opts
 	}
 	optsErr := o.check()
-	if o.Interval <= 0 {
-		o.Interval = 2 * time.Second
+	interval, intervalErr := c.pollInterval(opGetConversationMessages.id, "opts.Interval", o.Interval, DefaultFollowInterval)
+	if optsErr == nil {
+		optsErr = intervalErr
 	}
+	o.Interval = interval
 	if o.PageSize == 0 {
 		o.PageSize = defaultFollowPageSize
 	}

@@ -55,6 +55,9 @@ func FuzzNewAPIError(f *testing.F) {
 	f.Add(429, []byte(fuzzErrorBodies[1]), "", "120")
 	f.Add(503, []byte(fuzzErrorBodies[0]), "Service unavailable", "Wed, 21 Oct 2015 07:28:00 GMT")
 	f.Add(429, []byte(`{}`), "", "99999999999999999999")
+	f.Add(429, []byte(fuzzErrorBodies[1]), "rate of 10000 per 86400 second(s) exceeded.", "")
+	f.Add(429, []byte(`{}`), "rate of 1000 per 3600 second(s) exceeded.", "3")
+	f.Add(400, []byte(`{}`), "rate of 10000 per 86400 second(s) exceeded.", "")
 	f.Add(429, []byte(`{}`), "\xff\xfe", "-1")
 
 	// One client, answering from memory with the fuzz input: no network, no
@@ -70,7 +73,7 @@ func FuzzNewAPIError(f *testing.F) {
 		return &r, nil
 	})
 	c, err := NewClient(WithSimpleKey(fuzzKey), WithBaseURL("http://127.0.0.1:1/rest/v2"),
-		WithHTTPClient(&http.Client{Transport: rt}), WithoutRetries())
+		WithHTTPClient(&http.Client{Transport: rt}), WithoutRetries(), WithoutBudget())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -138,6 +141,14 @@ func fuzzCheckAPIError(t *testing.T, e *APIError, status int, body []byte, restE
 	wantTemp := status == 429 || status == 502 || status == 503 || status == 504
 	if e.Temporary() != wantTemp {
 		t.Errorf("status %d: Temporary() = %v", status, e.Temporary())
+	}
+	// Only a 429 names an exceeded rate, and the daily limit is one.
+	n, window, ok := e.RateLimit()
+	if ok && (status != 429 || n <= 0 || window <= 0) || !ok && (n != 0 || window != 0) {
+		t.Errorf("status %d, UC-REST-ERROR %q: RateLimit() = %d, %v, %v", status, restErr, n, window, ok)
+	}
+	if errors.Is(e, ErrDailyLimit) != (ok && window >= 24*time.Hour) {
+		t.Errorf("status %d, UC-REST-ERROR %q: ErrDailyLimit %v", status, restErr, errors.Is(e, ErrDailyLimit))
 	}
 	// What the body said, when it was an ErrorResponse, is kept.
 	var er gen.ErrorResponse
@@ -269,7 +280,7 @@ func FuzzDecodeResponse(f *testing.F) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 4}
 	f.Cleanup(func() { tr.CloseIdleConnections(); srv.Close() })
 	c, err := NewClient(WithSimpleKey(fuzzKey), WithBaseURL(srv.URL+"/rest/v2"),
-		WithHTTPClient(&http.Client{Transport: tr}), WithoutRetries(), WithMaxResponseBytes(1<<20))
+		WithHTTPClient(&http.Client{Transport: tr}), WithoutRetries(), WithMaxResponseBytes(1<<20), WithoutBudget())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -122,11 +122,14 @@ func newServer(t testing.TB, h handlerFunc) (*httptest.Server, *recorder) {
 	return srv, rc
 }
 
-// newClient returns a client for srv with the simple key, fast retries and
-// then opts.
+// newClient returns a client for srv with the simple key, fast retries, no
+// rate budget and then opts. The tests that use it test one thing each (the
+// wire, decoding, retries, polling) against servers with no rate limits,
+// many of them concurrently or with millisecond poll intervals; the budget
+// has tests of its own (budget_test.go), and the fault tests keep it on.
 func newClient(t testing.TB, srv *httptest.Server, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithSimpleKey(testKey), WithBaseURL(srv.URL + basePath), WithRetryPolicy(fastPolicy)}
+	base := []Option{WithSimpleKey(testKey), WithBaseURL(srv.URL + basePath), WithRetryPolicy(fastPolicy), WithoutBudget()}
 	c, err := NewClient(append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)

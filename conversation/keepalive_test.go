@@ -29,7 +29,7 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL))
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL), WithoutBudget()) // concurrency is the point
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestDefaultTransportCapsConnections(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL+basePath))
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL+basePath), WithoutBudget()) // concurrency is the point
 	if err != nil {
 		t.Fatal(err)
 	}

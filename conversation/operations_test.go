@@ -844,8 +844,9 @@ func TestValidation(t *testing.T) {
 			_, err := c.Messages(ctx, "u", time.Time{}, &MessagesOptions{Limit: -1})
 			return err
 		}},
-		vcase{"RunKeepAlive/interval_0", "interval", func(ctx context.Context, c *Client) error {
-			return c.RunKeepAlive(ctx, 0, nil)
+		vcase{"Messages/before_1970", "since", func(ctx context.Context, c *Client) error {
+			_, err := c.Messages(ctx, "u", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), nil)
+			return err
 		}},
 		vcase{"RunKeepAlive/interval_-1", "interval", func(ctx context.Context, c *Client) error {
 			return c.RunKeepAlive(ctx, -time.Second, nil)

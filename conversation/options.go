@@ -22,6 +22,7 @@ type config struct {
 	maxRespBytes   int64
 	allowPlainHTTP bool
 	observer       Observer
+	budget         budgetConfig
 }
 
 // WithSimpleKey authenticates with an UltraCart simple API key, sent as the
@@ -36,7 +37,7 @@ func simpleKeyOption(arg, key string) Option {
 		if err := checkCredential(arg, "key", key); err != nil {
 			return err
 		}
-		c.creds = credentials{simpleKey: secret(key), red: newRedactor(key)}
+		c.creds = credentials{simpleKey: secret(key), red: newRedactor(key), budgetID: fingerprint("simple key", key)}
 		return nil
 	}
 }
@@ -52,7 +53,7 @@ func bearerOption(arg, token string) Option {
 		if err := checkCredential(arg, "token", token); err != nil {
 			return err
 		}
-		c.creds = credentials{bearer: secret(token), red: newRedactor(token)}
+		c.creds = credentials{bearer: secret(token), red: newRedactor(token), budgetID: fingerprint("bearer", token)}
 		return nil
 	}
 }
@@ -71,7 +72,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return &ArgumentError{Operation: "NewClient", Argument: "WithTokenSource", Reason: "token source is nil"}
 		}
-		c.creds = credentials{tokens: newTokenCache(ts)}
+		c.creds = credentials{tokens: newTokenCache(ts), budgetID: tokenSourceID(ts)}
 		return nil
 	}
 }

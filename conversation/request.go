@@ -28,6 +28,12 @@ type operation struct {
 // functions are builders once their arguments are bound.
 type builder func(server string) (*http.Request, error)
 
+// budgetRefusal carries the budget's refusal of an attempt out of attempt:
+// it ends the call as it is, without the retry logic.
+type budgetRefusal struct{ err error }
+
+func (e *budgetRefusal) Error() string { return e.err.Error() }
+
 // exchange records what a successful call learned besides its body.
 type exchange struct {
 	status   int
@@ -51,41 +57,61 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		return &ArgumentError{Operation: op.id, Argument: "request", Reason: err.Error()}
 	}
 	var waited time.Duration
+	var last error
 	for attempt := 1; ; attempt++ {
 		var began time.Time
 		if tr != nil {
 			began = time.Now()
 		}
-		err := c.attempt(ctx, op, req, attempt == 1, decode, ex)
+		// Every attempt, retries included, takes a permit from the budget,
+		// once its credential is ready (a slow token refresh must not hold
+		// the in-flight slot); the release passes on what the response said
+		// (a 429 pauses the budget). A refusal is the call's final error.
+		var budgetWait time.Duration
+		permit := func() (func(Feedback), error) {
+			t0 := time.Now()
+			release, err := c.acquire(ctx, op, attempt, last)
+			budgetWait = time.Since(t0)
+			if err != nil {
+				return nil, &budgetRefusal{err}
+			}
+			return release, nil
+		}
+		err := c.attempt(ctx, op, req, attempt == 1, decode, ex, permit)
+		var refused *budgetRefusal
+		if errors.As(err, &refused) {
+			return refused.err
+		}
 		var took time.Duration
 		if tr != nil {
-			took = time.Since(began)
+			took = time.Since(began) - budgetWait
 		}
 		if err == nil {
 			ex.attempts = attempt
-			tr.attempt(ctx, attempt, nil, ex.status, took, 0, 0)
+			tr.attempt(ctx, attempt, nil, ex.status, took, budgetWait, 0)
 			return nil
 		}
+		last = err
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			apiErr.Attempts = attempt
 		}
 		if !retrySafe(ctx, op.idempotent, err) {
-			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
+			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
 			return finalError(op, attempt, err)
 		}
 		delay, ok := c.retryer.RetryDelay(attempt, waited, err)
 		if !ok {
-			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
+			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
 			return finalError(op, attempt, err)
 		}
 		if deadline, has := ctx.Deadline(); has && time.Now().Add(delay).After(deadline) {
 			// Sleeping would only end in a deadline error: return the real
 			// failure now, while the caller can still act on it.
-			tr.attempt(ctx, attempt, err, 0, took, 0, 0)
+			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
 			return finalError(op, attempt, err)
 		}
-		tr.attempt(ctx, attempt, err, 0, took, 0, delay)
+		tr.attempt(ctx, attempt, err, 0, took, budgetWait, delay)
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: retrying",
 			slog.String("operation", op.id), slog.Int("attempt", attempt),
 			slog.Duration("wait", delay), slog.String("error", err.Error()))
@@ -113,7 +139,8 @@ func finalError(op operation, attempts int, err error) error {
 const headerAPIVersion = "X-Ultracart-Api-Version"
 
 // attempt makes one request.
-func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, first bool, decode func(int, []byte) error, ex *exchange) error {
+func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, first bool, decode func(int, []byte) error, ex *exchange,
+	permit func() (func(Feedback), error)) (err error) {
 	var endDrain context.CancelFunc
 	if decode == nil {
 		// A void operation ignores its 2xx body: its request gets a context
@@ -159,6 +186,11 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	if err := checkHeaderValues(req.Header); err != nil {
 		return err
 	}
+	release, err := permit()
+	if err != nil {
+		return err
+	}
+	defer func() { release(feedbackOf(err)) }()
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if op.foreign {

@@ -228,7 +228,7 @@ func TestRetryCanceledWhileWaiting(t *testing.T) {
 func TestConnectionRefusedRetried(t *testing.T) {
 	var buf lockedBuffer
 	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)+basePath),
-		WithRetryPolicy(fastPolicy), WithLogger(debugLogger(&buf)))
+		WithRetryPolicy(fastPolicy), WithLogger(debugLogger(&buf)), WithoutBudget())
 	if err != nil {
 		t.Fatal(err)
 	}

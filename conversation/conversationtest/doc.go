@@ -17,6 +17,12 @@
 //		// built from srv.URL and srv.Key, then inspect srv.
 //	}
 //
+// srv.Client has its rate budget off (conversation.WithoutBudget): the fake
+// has no rate limits, and a test may call it as fast and as concurrently as
+// it likes. A client you build yourself keeps the default budget (one
+// request at a time, a burst of 100, then 1,000 an hour) unless you pass
+// conversation.WithoutBudget too.
+//
 // The seeding helpers and inspectors take and return the generated models
 // of package gen, which package conversation re-exports as aliases:
 // conversation.Conversation and gen.Conversation are the same type. Every

@@ -95,6 +95,7 @@ func ExampleNew() {
 	c, err := conversation.NewClient(
 		conversation.WithSimpleKey("test-key"),
 		conversation.WithBaseURL(hs.URL+conversationtest.BasePath),
+		conversation.WithoutBudget(), // the fake has no rate limits
 	)
 	if err != nil {
 		fmt.Println(err)

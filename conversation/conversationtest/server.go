@@ -39,7 +39,8 @@ type Server struct {
 	// random unless WithKey is given.
 	Key string
 	// Client is a client of this server authenticated with Key, ready for
-	// use. Set by NewServer only.
+	// use, with its rate budget off (conversation.WithoutBudget): the fake
+	// has no rate limits. Set by NewServer only.
 	Client *conversation.Client
 
 	cfg       config
@@ -128,6 +129,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		conversation.WithSimpleKey(s.Key),
 		conversation.WithBaseURL(s.URL),
 		conversation.WithHTTPClient(s.hs.Client()),
+		// The fake has no rate limits, and tests call it fast and at once;
+		// WithClientOptions can put a budget back.
+		conversation.WithoutBudget(),
 	}, s.cfg.clientOpts...)...)
 	if err != nil {
 		tb.Fatalf("conversationtest.NewServer: client: %v", err)

@@ -47,7 +47,12 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer stop()
-	c, err := conversation.NewClient(conversation.WithSimpleKey(srv.Key), conversation.WithBaseURL(base))
+	// The fake has no rate limits, and the tour follows a conversation
+	// every 50ms: its client turns the budget off. Against UltraCart keep
+	// it on (the default): 1,000 requests an hour, 10,000 a day, one at a
+	// time.
+	c, err := conversation.NewClient(conversation.WithSimpleKey(srv.Key), conversation.WithBaseURL(base),
+		conversation.WithoutBudget())
 	if err != nil {
 		return err
 	}
@@ -264,6 +269,8 @@ func readOnly(ctx context.Context, out io.Writer, c *conversation.Client) error 
 	for _, s := range page.Items {
 		fmt.Fprintf(out, "• conversation %s (%s): %q\n", s.GetConversationUUID(), s.GetMedium(), s.GetLastConversationMessageBody())
 	}
+	b := c.Budget()
+	fmt.Fprintf(out, "• rate budget: %d requests can go now (%d an hour, %d a day)\n", b.PermitsLeft, b.Limits.PerHour, b.Limits.PerDay)
 	fmt.Fprintln(out, "\nDone.")
 	return nil
 }

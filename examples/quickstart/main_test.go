@@ -48,7 +48,9 @@ func TestQuickstartReadOnlyWithKey(t *testing.T) {
 	if err := run(context.Background(), &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "Read-only tour of "+srv.URL) || !strings.Contains(out.String(), "• conversation ") {
+	// Four requests from the default budget's burst of 100.
+	if !strings.Contains(out.String(), "Read-only tour of "+srv.URL) || !strings.Contains(out.String(), "• conversation ") ||
+		!strings.Contains(out.String(), "• rate budget: 96 requests can go now (1000 an hour, 10000 a day)") {
 		t.Errorf("unexpected output:\n%s", out.String())
 	}
 	if strings.Contains(out.String(), srv.Key) {

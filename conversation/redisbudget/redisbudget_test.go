@@ -1,0 +1,452 @@
+package redisbudget_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
+	"github.com/ultracart-community/ultracart-go/conversation/redisbudget"
+)
+
+// testKey is the simple key of the tests' clients: obviously fake.
+const testKey = "sk-REDISBUDGET-TEST-not-a-real-key"
+
+// tenPerSecond is a budget small enough to bind within a test: 10 requests
+// a second after a burst of 3, and a daily bucket that never binds.
+var tenPerSecond = conversation.BudgetLimits{PerHour: 36000, PerDay: 36000 * 24 * 10, Burst: 3, DailyBurst: 100000}
+
+// names numbers budget names, so that tests (and -count runs) never share one.
+var names atomic.Int64
+
+func budgetName(t *testing.T) string {
+	return fmt.Sprintf("test-%d-%d-%s", os.Getpid(), names.Add(1), strings.ReplaceAll(t.Name(), "/", "-"))
+}
+
+func newLimiter(t *testing.T, rdb redis.UniversalClient, o redisbudget.Options) *redisbudget.Limiter {
+	t.Helper()
+	l, err := redisbudget.New(rdb, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func leakCheck(t *testing.T) {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() {
+		if err := goleak.Find(ignore); err != nil {
+			t.Errorf("goroutines left after the test: %v", err)
+		}
+	})
+}
+
+// apiServer answers 204, records each request's arrival and the most
+// requests it had at once.
+type apiServer struct {
+	*httptest.Server
+	cur, top atomic.Int32
+	mu       sync.Mutex
+	arrivals []time.Time
+}
+
+func newAPIServer(t *testing.T) *apiServer {
+	t.Helper()
+	s := &apiServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := s.cur.Add(1)
+		defer s.cur.Add(-1)
+		for {
+			top := s.top.Load()
+			if n <= top || s.top.CompareAndSwap(top, n) {
+				break
+			}
+		}
+		s.mu.Lock()
+		s.arrivals = append(s.arrivals, time.Now())
+		s.mu.Unlock()
+		time.Sleep(2 * time.Millisecond) // widen the window for an overlap
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *apiServer) times() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.arrivals...)
+}
+
+// checkWithinBudget checks that the k-th request arrived no sooner than its
+// permit could exist: k ≤ burst + rate × (arrival - start), the buckets
+// being full at start.
+func checkWithinBudget(t *testing.T, times []time.Time, start time.Time, l conversation.BudgetLimits) {
+	t.Helper()
+	rate := float64(l.PerHour) / 3600
+	for k, at := range times {
+		if bound := float64(l.Burst) + rate*at.Sub(start).Seconds(); float64(k+1) > bound+1e-9 {
+			t.Errorf("request %d arrived %v after the start: over the budget's %.2f", k+1, at.Sub(start).Round(time.Millisecond), bound)
+		}
+	}
+}
+
+// client is a conversation client of srv taking its permits from l.
+func client(t *testing.T, srv string, l conversation.Limiter) *conversation.Client {
+	t.Helper()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := conversation.NewClient(conversation.WithSimpleKey(testKey), conversation.WithBaseURL(srv+"/rest/v2"),
+		conversation.WithHTTPClient(&http.Client{Transport: tr}), conversation.WithLimiter(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// hammer calls KeepAlive from each client on goroutines until ctx ends.
+func hammer(ctx context.Context, clients []*conversation.Client, goroutines int) (calls, refused int64, errs []error) {
+	var n, r atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			c := clients[g%len(clients)]
+			for ctx.Err() == nil {
+				err := c.KeepAlive(ctx)
+				switch {
+				case err == nil:
+					n.Add(1)
+				case errors.Is(err, conversation.ErrBudgetExhausted):
+					r.Add(1)
+					return // the next permit comes after the deadline
+				case ctx.Err() == nil:
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return n.Load(), r.Load(), errs
+}
+
+// TestSharedAcrossLimiters: two Limiters of one name (two processes, as
+// far as Redis can tell) with four goroutines each: the server never has
+// two requests at once, and they stay within the budget together.
+func TestSharedAcrossLimiters(t *testing.T) {
+	rdb := requireRedis(t)
+	leakCheck(t)
+	srv := newAPIServer(t)
+	name := budgetName(t)
+	a := newLimiter(t, rdb, redisbudget.Options{Name: name, Limits: tenPerSecond})
+	b := newLimiter(t, rdb, redisbudget.Options{Name: name, Limits: tenPerSecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	calls, refused, errs := hammer(ctx, []*conversation.Client{client(t, srv.URL, a), client(t, srv.URL, b)}, 8)
+	for _, err := range errs {
+		t.Error(err)
+	}
+	times := srv.times()
+	checkWithinBudget(t, times, start, tenPerSecond)
+	if top := srv.top.Load(); top != 1 {
+		t.Errorf("the server had %d requests at once, want 1", top)
+	}
+	if len(times) < tenPerSecond.Burst {
+		t.Errorf("%d requests: the budget was not used", len(times))
+	}
+	if st := a.State(); st.Limits.PerHour != 36000 || st.InFlight != 0 || st.Waiting != 0 || st.HourLeft > 1 {
+		t.Errorf("state %+v", st)
+	}
+	t.Logf("MEASURE %d requests (%d calls) in %v by two limiters, bound %.1f; %d refused at once near the deadline; at most %d in flight",
+		len(times), calls, time.Since(start).Round(time.Millisecond), 3+10*time.Since(start).Seconds(), refused, srv.top.Load())
+}
+
+// The helper process: a program of its own that shares the budget through
+// Redis. TestTwoProcesses runs two of it.
+const helperEnv = "REDISBUDGET_TEST_HELPER"
+
+func helperProcess() int {
+	get := func(k string) string { return os.Getenv(helperEnv + "_" + k) }
+	ms, _ := strconv.Atoi(get("MS"))
+	rdb := redis.NewClient(&redis.Options{Addr: get("REDIS")})
+	defer rdb.Close()
+	l, err := redisbudget.New(rdb, redisbudget.Options{Name: get("NAME"), Limits: tenPerSecond})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	c, err := conversation.NewClient(conversation.WithSimpleKey(testKey), conversation.WithBaseURL(get("URL")+"/rest/v2"),
+		conversation.WithLimiter(l))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(ms)*time.Millisecond)
+	defer cancel()
+	calls, refused, errs := hammer(ctx, []*conversation.Client{c}, 3)
+	for _, err := range errs {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	fmt.Printf("calls=%d refused=%d\n", calls, refused)
+	if len(errs) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// TestTwoProcesses: two OS processes, each with its own client and
+// Limiter, share one Redis budget and together stay within it, one request
+// at a time.
+func TestTwoProcesses(t *testing.T) {
+	requireRedis(t)
+	srv := newAPIServer(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := budgetName(t)
+	start := time.Now()
+	var wg sync.WaitGroup
+	outs := make([]bytes.Buffer, 2)
+	for i := range 2 {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), helperEnv+"=1", helperEnv+"_REDIS="+redisAddr, helperEnv+"_NAME="+name,
+			helperEnv+"_URL="+srv.URL, helperEnv+"_MS=1200")
+		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("process %d: %v\n%s", i, err, outs[i].String())
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	times := srv.times()
+	checkWithinBudget(t, times, start, tenPerSecond)
+	if top := srv.top.Load(); top != 1 {
+		t.Errorf("the server had %d requests at once, want 1", top)
+	}
+	for i := range outs {
+		if !strings.Contains(outs[i].String(), "calls=") || strings.Contains(outs[i].String(), "calls=0 ") {
+			t.Errorf("process %d made no call: %s", i, outs[i].String())
+		}
+	}
+	t.Logf("MEASURE two processes: %d requests in %v, budget bound %.1f, at most %d in flight; %s / %s",
+		len(times), el.Round(time.Millisecond), 3+10*el.Seconds(), srv.top.Load(),
+		strings.TrimSpace(outs[0].String()), strings.TrimSpace(outs[1].String()))
+}
+
+// TestFailsFastPastDeadline: with the buckets empty, a call whose permit
+// comes after its deadline fails at once with a *conversation.BudgetError.
+func TestFailsFastPastDeadline(t *testing.T) {
+	rdb := requireRedis(t)
+	leakCheck(t)
+	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t), Limits: conversation.BudgetLimits{PerHour: 60, Burst: 1}})
+	rel, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel(conversation.Feedback{StatusCode: 200})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = l.Acquire(ctx)
+	el := time.Since(start)
+	var be *conversation.BudgetError
+	if !errors.As(err, &be) || !errors.Is(err, conversation.ErrBudgetExhausted) || be.Paused ||
+		be.Wait < 55*time.Second || be.Wait > time.Minute {
+		t.Errorf("err = %#v, want a *BudgetError with a wait of about 1m", err)
+	}
+	if ctx.Err() != nil {
+		t.Error("returned after the deadline")
+	}
+	t.Logf("MEASURE refusal after %v, wait %v", el, be.Wait.Round(time.Millisecond))
+}
+
+// TestPauseSharedByProcesses: a 429 seen through one Limiter pauses the
+// other, for the Retry-After; with a daily-limit message it also empties
+// the daily bucket.
+func TestPauseSharedByProcesses(t *testing.T) {
+	rdb := requireRedis(t)
+	leakCheck(t)
+	name := budgetName(t)
+	a := newLimiter(t, rdb, redisbudget.Options{Name: name})
+	b := newLimiter(t, rdb, redisbudget.Options{Name: name})
+	rel, err := a.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel(conversation.Feedback{StatusCode: 429, RetryAfter: 300 * time.Millisecond, Limit: 10000, Window: 24 * time.Hour})
+	if st := a.State(); st.Pauses != 1 || st.PausedUntil.IsZero() {
+		t.Errorf("a: %+v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	_, err = b.Acquire(ctx)
+	cancel()
+	var be *conversation.BudgetError
+	if !errors.As(err, &be) || !be.Paused || be.Wait > 300*time.Millisecond || be.Wait < 100*time.Millisecond {
+		t.Errorf("b: err = %#v, want a *BudgetError for the pause", err)
+	}
+	// After the pause: the daily bucket is empty, so the next permit is a
+	// daily interval (8.64s) away.
+	ctx, cancel = context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err = b.Acquire(ctx)
+	if !errors.As(err, &be) || be.Paused || be.Wait < 7*time.Second || be.Wait > 9*time.Second {
+		t.Errorf("after the pause: err = %#v, want a wait of about 8.64s for the daily bucket", err)
+	}
+}
+
+// TestInFlightLock: the lock outlives its TTL while its holder runs (it is
+// renewed), a dead holder's lock expires, and a release never deletes a
+// lock that another owner holds.
+func TestInFlightLock(t *testing.T) {
+	rdb := requireRedis(t)
+	leakCheck(t)
+	name := budgetName(t)
+	opts := redisbudget.Options{Name: name, LockTTL: 150 * time.Millisecond, PollInterval: 5 * time.Millisecond}
+	a := newLimiter(t, rdb, opts)
+	b := newLimiter(t, rdb, opts)
+	rel, err := a.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Held for three TTLs: b cannot get in, and waits until its deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), 450*time.Millisecond)
+	_, err = b.Acquire(ctx)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("b while a holds the lock: %v, want the deadline", err)
+	}
+	if st := a.State(); st.InFlight != 1 {
+		t.Errorf("a: %+v", st)
+	}
+	rel(conversation.Feedback{StatusCode: 200})
+	rel(conversation.Feedback{StatusCode: 200}) // a second release does nothing
+	relB, err := b.Acquire(context.Background())
+	if err != nil {
+		t.Fatalf("b after the release: %v", err)
+	}
+	relB(conversation.Feedback{StatusCode: 200})
+
+	// A holder that died: its lock, never renewed, expires after its TTL.
+	lockKey := redisbudget.DefaultPrefix + "{" + name + "}:inflight:0"
+	if err := rdb.Set(context.Background(), lockKey, "dead-owner", 100*time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	relB, err = b.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited := time.Since(start)
+	// Another owner took the lock meanwhile (ours expired): releasing ours
+	// must leave theirs.
+	if err := rdb.Set(context.Background(), lockKey, "other-owner", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	relB(conversation.Feedback{StatusCode: 200})
+	if v, err := rdb.Get(context.Background(), lockKey).Result(); err != nil || v != "other-owner" {
+		t.Errorf("after release: %q, %v; want the other owner's lock kept", v, err)
+	}
+	t.Logf("MEASURE a dead holder's 100ms lock held b for %v", waited.Round(time.Millisecond))
+}
+
+// TestRedisDown: with Redis unreachable a call fails with the Redis error,
+// or takes its permit from the Fallback.
+func TestRedisDown(t *testing.T) {
+	leakCheck(t)
+	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = dead.Close() })
+	var reported atomic.Int32
+	l := newLimiter(t, dead, redisbudget.Options{Name: budgetName(t)})
+	_, err := l.Acquire(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "redisbudget") {
+		t.Errorf("err = %v, want the Redis error", err)
+	}
+	local, err := conversation.NewLocalLimiter(conversation.BudgetLimits{Burst: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l = newLimiter(t, dead, redisbudget.Options{Name: budgetName(t), Fallback: local, OnError: func(error) { reported.Add(1) }})
+	rel, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatalf("with a fallback: %v", err)
+	}
+	rel(conversation.Feedback{StatusCode: 200})
+	if local.State().HourLeft != 9 || reported.Load() != 1 {
+		t.Errorf("fallback state %+v, %d reports", local.State(), reported.Load())
+	}
+}
+
+// TestOptions: a Limiter needs a client and a name; its figures are checked
+// like conversation.WithBudget's.
+func TestOptions(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	for _, tc := range []struct {
+		rdb  redis.UniversalClient
+		o    redisbudget.Options
+		want string
+	}{
+		{nil, redisbudget.Options{Name: "x"}, "nil Redis client"},
+		{rdb, redisbudget.Options{}, "Name is required"},
+		{rdb, redisbudget.Options{Name: "x", LockTTL: -1}, "negative"},
+		{rdb, redisbudget.Options{Name: "x", Limits: conversation.BudgetLimits{PerHour: -1}}, "PerHour"},
+	} {
+		if _, err := redisbudget.New(tc.rdb, tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.o, err, tc.want)
+		}
+	}
+	l, err := redisbudget.New(rdb, redisbudget.Options{Name: "x", Limits: conversation.BudgetLimits{PerHour: 2000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := l.State(); st.Limits.PerHour != 2000 || st.Limits.PerDay != 10000 || st.PermitsLeft != 100 {
+		t.Errorf("state %+v", st)
+	}
+}
+
+// TestClient: a client with a Redis budget reports it, and its poll loops
+// are held to its figures.
+func TestClient(t *testing.T) {
+	rdb := requireRedis(t)
+	srv := newAPIServer(t)
+	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t)})
+	c := client(t, srv.URL, l)
+	if err := c.KeepAlive(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := c.Budget()
+	if !st.Enabled || st.Limits.PerHour != 1000 || st.HourLeft != 99 || st.DayLeft != 999 {
+		t.Errorf("budget %+v", st)
+	}
+	if err := c.RunKeepAlive(context.Background(), time.Second, nil); !errors.Is(err, conversation.ErrInvalidArgument) {
+		t.Errorf("RunKeepAlive every second: %v, want refused", err)
+	}
+	if err := l.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
