@@ -749,7 +749,7 @@ func (c *Client) GetAgentProfiles(ctx context.Context, callOpts ...CallOption) (
 // GetConversationOptions are the optional query parameters of GetConversation
 // (getConversation). The zero value of a field sends nothing.
 type GetConversationOptions struct {
-	// Limit is limit. From 1 to 2147483647.
+	// Limit is the limit query parameter. From 1 to 2147483647.
 	Limit int
 }
 
@@ -1053,14 +1053,15 @@ func (c *Client) GetPbxClassesOfService(ctx context.Context, callOpts ...CallOpt
 // GetPbxCosAuditLogs (getPbxCosAuditLogs). The zero value of a field sends
 // nothing.
 type GetPbxCosAuditLogsOptions struct {
-	// Since is since: ISO timestamp to filter entries since. Sent as RFC 3339.
+	// Since is the since query parameter: ISO timestamp to filter entries since.
+	// Sent as RFC 3339.
 	Since time.Time
-	// AgentLogin is agent_login: Filter by agent login.
+	// AgentLogin is the agent_login query parameter: Filter by agent login.
 	AgentLogin string
-	// Action is action: Action.
+	// Action is the action query parameter.
 	Action string
-	// Limit is limit: Maximum number of entries to return (default 100). From 1 to
-	// 2147483647.
+	// Limit is the limit query parameter: Maximum number of entries to return
+	// (default 100). From 1 to 2147483647.
 	Limit int
 }
 
@@ -1993,15 +1994,15 @@ func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string,
 // ListConversations (getConversations). The zero value of a field sends
 // nothing.
 type ListConversationsOptions struct {
-	// Medium is medium.
+	// Medium is the medium query parameter.
 	Medium ConversationMedium
-	// Before is before.
+	// Before is the before query parameter.
 	Before string
-	// Limit is _limit: The maximum number of records to return on this one API
-	// call. (Max 200). From 1 to 200.
+	// Limit is the _limit query parameter: The maximum number of records to return
+	// on this one API call. (Max 200). From 1 to 200.
 	Limit int
-	// Offset is _offset: Pagination of the record set. Offset is a zero based
-	// index. From 0 to 2147483647.
+	// Offset is the _offset query parameter: Pagination of the record set. Offset
+	// is a zero based index. From 0 to 2147483647.
 	Offset int
 }
 
@@ -2105,7 +2106,7 @@ func (c *Client) MarkRead(ctx context.Context, conversationUUID string, callOpts
 // MessagesOptions are the optional query parameters of Messages
 // (getConversationMessages). The zero value of a field sends nothing.
 type MessagesOptions struct {
-	// Limit is limit. From 1 to 2147483647.
+	// Limit is the limit query parameter. From 1 to 2147483647.
 	Limit int
 }
 
@@ -2372,19 +2373,21 @@ func (c *Client) SearchConversations(ctx context.Context, searchRequest *Convers
 // SearchPbxAvailablePhoneNumbers (searchPbxAvailablePhoneNumbers). The zero
 // value of a field sends nothing.
 type SearchPbxAvailablePhoneNumbersOptions struct {
-	// AreaCode is area_code: Area code filter (e.g., 614).
+	// AreaCode is the area_code query parameter: Area code filter (e.g., 614).
 	AreaCode string
-	// Contains is contains: Pattern to match (e.g., 555, *PIZZA).
+	// Contains is the contains query parameter: Pattern to match (e.g., 555,
+	// *PIZZA).
 	Contains string
-	// SmsEnabled is sms_enabled: Filter for SMS capability. Nil sends nothing; see
-	// Ptr.
+	// SmsEnabled is the sms_enabled query parameter: Filter for SMS capability. Nil
+	// sends nothing; see Ptr.
 	SmsEnabled *bool
-	// VoiceEnabled is voice_enabled: Filter for voice capability. Nil sends
-	// nothing; see Ptr.
+	// VoiceEnabled is the voice_enabled query parameter: Filter for voice
+	// capability. Nil sends nothing; see Ptr.
 	VoiceEnabled *bool
-	// Type is type: Phone number type.
+	// Type is the type query parameter: Phone number type.
 	Type string
-	// Limit is limit: Max results (default 20, max 100). From 1 to 100.
+	// Limit is the limit query parameter: Max results (default 20, max 100). From 1
+	// to 100.
 	Limit int
 }
 
@@ -2428,13 +2431,13 @@ func (c *Client) SearchPbxAvailablePhoneNumbers(ctx context.Context, country str
 // SearchPbxCallsOptions are the optional query parameters of SearchPbxCalls
 // (searchPbxCalls). The zero value of a field sends nothing.
 type SearchPbxCallsOptions struct {
-	// Limit is _limit: The maximum number of records to return on this one API
-	// call. (Maximum 200). From 1 to 200.
+	// Limit is the _limit query parameter: The maximum number of records to return
+	// on this one API call. (Maximum 200). From 1 to 200.
 	Limit int
-	// Offset is _offset: Pagination of the record set. Offset is a zero based
-	// index. From 0 to 2147483647.
+	// Offset is the _offset query parameter: Pagination of the record set. Offset
+	// is a zero based index. From 0 to 2147483647.
 	Offset int
-	// Sort is _sort: The sort order of the calls.
+	// Sort is the _sort query parameter: The sort order of the calls.
 	Sort string
 }
 

@@ -345,9 +345,9 @@ func emitOptions(b *bytes.Buffer, o *op, name string, qs []queryParam) {
 		case q.GenType == "*bool":
 			typ, note = "*bool", "Nil sends nothing; see Ptr."
 		}
-		doc := fmt.Sprintf("%s is %s.", q.Field, q.Wire)
-		if q.Desc != "" {
-			doc = fmt.Sprintf("%s is %s: %s", q.Field, q.Wire, sentence(q.Desc))
+		doc := fmt.Sprintf("%s is the %s query parameter.", q.Field, q.Wire)
+		if d := strings.TrimSuffix(q.Desc, "."); d != "" && !strings.EqualFold(d, q.Wire) {
+			doc = fmt.Sprintf("%s is the %s query parameter: %s", q.Field, q.Wire, sentence(q.Desc))
 		}
 		if note != "" {
 			doc += " " + note
