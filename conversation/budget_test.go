@@ -682,6 +682,15 @@ func TestBudgetLearnsFromRESTError(t *testing.T) {
 			t.Errorf("parseRESTRate(%q) = %d, %v", msg, n, w)
 		}
 	}
+	for msg, want := range map[string]int{
+		"rate of  10000\tper\n86400 SECOND(S) exceeded.":                10000,
+		"first rate of x, then rate of 7 per 60 second(s)":                7,
+		"error: Rate of 1000 per 3600 seconds exceeded for merchant DEMO": 1000,
+	} {
+		if n, _, ok := parseRESTRate(msg); !ok || n != want {
+			t.Errorf("parseRESTRate(%q) = %d, %t, want %d", msg, n, ok, want)
+		}
+	}
 }
 
 // TestBudgetRetryCooperation: a retry takes a permit like any attempt and

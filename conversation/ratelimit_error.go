@@ -3,8 +3,9 @@ package conversation
 import (
 	"errors"
 	"net/http"
-	"regexp"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,10 +15,6 @@ import (
 // matches ErrRateLimited. APIError.RateLimit gives the figures of any rate
 // the header names.
 var ErrDailyLimit = errors.New("daily rate limit exceeded (429)")
-
-// restRateRe reads UltraCart's rate-limit message, as documented:
-// "rate of 10000 per 86400 second(s) exceeded.".
-var restRateRe = regexp.MustCompile(`(?i)rate of\s+(\d{1,12})\s+per\s+(\d{1,12})\s+second`)
 
 // RateLimit returns the rate that a 429's UC-REST-ERROR says was exceeded:
 // for "rate of 10000 per 86400 second(s) exceeded." 10000 and 24h. ok is
@@ -30,21 +27,56 @@ func (e *APIError) RateLimit() (limit int, window time.Duration, ok bool) {
 	return parseRESTRate(e.RESTError)
 }
 
-// parseRESTRate reads "rate of N per S second(s)" out of msg.
+// parseRESTRate reads UltraCart's rate-limit message, as documented, out of
+// msg: "rate of 10000 per 86400 second(s) exceeded." (case aside, with any
+// white space between the words). It is read by hand rather than with a
+// regular expression, whose package every program would then link and
+// compile at start-up.
 func parseRESTRate(msg string) (limit int, window time.Duration, ok bool) {
-	if msg == "" {
-		return 0, 0, false
+	lower := strings.ToLower(msg)
+	for from := 0; ; {
+		i := strings.Index(lower[from:], "rate of")
+		if i < 0 {
+			return 0, 0, false
+		}
+		rest := lower[from+i+len("rate of"):]
+		from += i + 1
+		n, rest, ok1 := spaceNumber(rest)
+		rest, ok2 := spaceWord(rest, "per")
+		secs, rest, ok3 := spaceNumber(rest)
+		_, ok4 := spaceWord(rest, "second")
+		if !ok1 || !ok2 || !ok3 || !ok4 || n <= 0 || secs <= 0 || secs > int64(maxRetryAfter/time.Second) || n > math.MaxInt32 {
+			continue
+		}
+		return int(n), time.Duration(secs) * time.Second, true
 	}
-	m := restRateRe.FindStringSubmatch(msg)
-	if m == nil {
-		return 0, 0, false
+}
+
+// spaceNumber reads white space (at least one character) and then 1 to 12
+// digits.
+func spaceNumber(s string) (int64, string, bool) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	if len(t) == len(s) {
+		return 0, s, false
 	}
-	n, err1 := strconv.Atoi(m[1])
-	secs, err2 := strconv.ParseInt(m[2], 10, 64)
-	if err1 != nil || err2 != nil || n <= 0 || secs <= 0 || secs > int64(maxRetryAfter/time.Second) {
-		return 0, 0, false
+	end := 0
+	for end < len(t) && end < 13 && t[end] >= '0' && t[end] <= '9' {
+		end++
 	}
-	return n, time.Duration(secs) * time.Second, true
+	if end == 0 || end > 12 {
+		return 0, s, false
+	}
+	n, err := strconv.ParseInt(t[:end], 10, 64)
+	return n, t[end:], err == nil
+}
+
+// spaceWord reads white space (at least one character) and then word.
+func spaceWord(s, word string) (string, bool) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	if len(t) == len(s) || !strings.HasPrefix(t, word) {
+		return s, false
+	}
+	return t[len(word):], true
 }
 
 // isDailyLimit reports whether e is a 429 for a rate counted over a day or
