@@ -683,7 +683,7 @@ func TestBudgetLearnsFromRESTError(t *testing.T) {
 		}
 	}
 	for msg, want := range map[string]int{
-		"rate of  10000\tper\n86400 SECOND(S) exceeded.":                10000,
+		"rate of  10000\tper\n86400 SECOND(S) exceeded.":                  10000,
 		"first rate of x, then rate of 7 per 60 second(s)":                7,
 		"error: Rate of 1000 per 3600 seconds exceeded for merchant DEMO": 1000,
 	} {

@@ -2,8 +2,8 @@ package conversation
 
 import (
 	"errors"
-	"net/http"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
