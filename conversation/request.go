@@ -28,11 +28,14 @@ type operation struct {
 // functions are builders once their arguments are bound.
 type builder func(server string) (*http.Request, error)
 
-// budgetRefusal carries the budget's refusal of an attempt out of attempt:
-// it ends the call as it is, without the retry logic.
-type budgetRefusal struct{ err error }
-
-func (e *budgetRefusal) Error() string { return e.err.Error() }
+// try is one attempt of a call as do and attempt share it.
+type try struct {
+	n          int   // from 1
+	last       error // the previous attempt's failure
+	timed      bool  // measure budgetWait (for an Observer)
+	budgetWait time.Duration
+	refused    bool // the budget refused a permit: the error is final
+}
 
 // exchange records what a successful call learned besides its body.
 type exchange struct {
@@ -65,23 +68,14 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		}
 		// Every attempt, retries included, takes a permit from the budget,
 		// once its credential is ready (a slow token refresh must not hold
-		// the in-flight slot); the release passes on what the response said
-		// (a 429 pauses the budget). A refusal is the call's final error.
-		var budgetWait time.Duration
-		permit := func() (func(Feedback), error) {
-			t0 := time.Now()
-			release, err := c.acquire(ctx, op, attempt, last)
-			budgetWait = time.Since(t0)
-			if err != nil {
-				return nil, &budgetRefusal{err}
-			}
-			return release, nil
+		// the in-flight slot): see attempt. A refusal is the call's final
+		// error.
+		try := try{n: attempt, last: last, timed: tr != nil}
+		err := c.attempt(ctx, op, req, decode, ex, &try)
+		if try.refused {
+			return err
 		}
-		err := c.attempt(ctx, op, req, attempt == 1, decode, ex, permit)
-		var refused *budgetRefusal
-		if errors.As(err, &refused) {
-			return refused.err
-		}
+		budgetWait := try.budgetWait
 		var took time.Duration
 		if tr != nil {
 			took = time.Since(began) - budgetWait
@@ -139,8 +133,8 @@ func finalError(op operation, attempts int, err error) error {
 const headerAPIVersion = "X-Ultracart-Api-Version"
 
 // attempt makes one request.
-func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, first bool, decode func(int, []byte) error, ex *exchange,
-	permit func() (func(Feedback), error)) (err error) {
+func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, decode func(int, []byte) error, ex *exchange, try *try) (err error) {
+	first := try.n == 1
 	var endDrain context.CancelFunc
 	if decode == nil {
 		// A void operation ignores its 2xx body: its request gets a context
@@ -186,8 +180,18 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	if err := checkHeaderValues(req.Header); err != nil {
 		return err
 	}
-	release, err := permit()
+	// The permit, and its release with what the response said (a 429
+	// pauses the budget).
+	var t0 time.Time
+	if try.timed {
+		t0 = time.Now()
+	}
+	release, err := c.acquire(ctx, op, try.n, try.last)
+	if try.timed {
+		try.budgetWait = time.Since(t0)
+	}
 	if err != nil {
+		try.refused = true
 		return err
 	}
 	defer func() { release(feedbackOf(err)) }()
