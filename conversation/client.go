@@ -19,7 +19,7 @@ const (
 	DefaultAPIVersion       = "2017-03-01"
 	DefaultMaxResponseBytes = 32 << 20
 	// Version is this module's version, sent in the default User-Agent.
-	Version = "0.1.0"
+	Version = "0.2.0"
 )
 
 // Client calls the UltraCart Conversation API. Create it with NewClient; it
