@@ -247,9 +247,9 @@ func benchPage(n int) conversation.ConversationsResponse {
 
 func benchSummary(i int) conversation.ConversationSummary {
 	r := newBenchRand(uint64(i) + 1)
-	medium := conversation.MediumSMS
+	medium := conversation.ConversationMediumSms
 	if i%3 == 0 {
-		medium = conversation.MediumWebsocket
+		medium = conversation.ConversationMediumWebsocket
 	}
 	uuid := r.uuid()
 	customer := benchFirstNames[i%len(benchFirstNames)] + " " + benchLastNames[(i/7)%len(benchLastNames)]

@@ -112,7 +112,7 @@ func (b BudgetLimits) SustainedInterval() time.Duration {
 	if err != nil {
 		b = DefaultBudgetLimits
 	}
-	return max(time.Hour/time.Duration(b.PerHour), 24*time.Hour/time.Duration(b.PerDay))
+	return max(b.hourlyInterval(), 24*time.Hour/time.Duration(b.PerDay))
 }
 
 // Limiter keeps a client's request budget. The client calls Acquire before
@@ -259,13 +259,14 @@ func (c *Client) Budget() BudgetState {
 // budgetLogAfter is the wait for a permit above which the client logs it.
 const budgetLogAfter = 100 * time.Millisecond
 
-// acquire takes a permit for an attempt to the API host. last is the
-// previous attempt's failure (nil for the first attempt): when the budget
-// cannot serve a retry before the deadline, the call returns that failure,
-// as it does when a retry's backoff would cross the deadline.
-func (c *Client) acquire(ctx context.Context, op operation, attempt int, last error) (func(Feedback), error) {
+// acquire takes a permit for an attempt to the API host, and says how long
+// it waited. last is the previous attempt's failure (nil for the first
+// attempt): when the budget cannot serve a retry before the deadline, the
+// call returns that failure, as it does when a retry's backoff would cross
+// the deadline.
+func (c *Client) acquire(ctx context.Context, op operation, attempt int, last error) (func(Feedback), time.Duration, error) {
 	if c.limiter == nil || op.foreign {
-		return releaseNothing, nil
+		return releaseNothing, 0, nil
 	}
 	var release func(Feedback)
 	var waited time.Duration
@@ -286,30 +287,33 @@ func (c *Client) acquire(ctx context.Context, op operation, attempt int, last er
 		if release == nil {
 			release = releaseNothing
 		}
-		return release, nil
+		return release, waited, nil
 	}
-	var be *BudgetError
+	return nil, waited, c.refusal(ctx, op, attempt, last, err)
+}
+
+// refusal is the error of a call whose permit the budget refused with err.
+func (c *Client) refusal(ctx context.Context, op operation, attempt int, last, err error) error {
 	switch {
-	case errors.As(err, &be):
-		if last != nil {
-			return nil, finalError(op, attempt-1, last)
-		}
-		cp := *be
-		cp.Operation = op.id
-		return nil, &cp
 	case errors.Is(err, ErrBudgetExhausted):
 		if last != nil {
-			return nil, finalError(op, attempt-1, last)
+			return finalError(op, attempt-1, last)
 		}
-		return nil, &BudgetError{Operation: op.id}
+		be := &BudgetError{}
+		if errors.As(err, &be) {
+			cp := *be
+			be = &cp
+		}
+		be.Operation = op.id
+		return be
 	case ctx.Err() != nil:
 		if last != nil {
-			return nil, &TransportError{Operation: op.id, Attempts: attempt - 1,
+			return &TransportError{Operation: op.id, Attempts: attempt - 1,
 				Err: fmt.Errorf("%w while waiting for the rate budget: %w", ctx.Err(), last)}
 		}
-		return nil, &TransportError{Operation: op.id, Err: fmt.Errorf("%w while waiting for the rate budget", ctx.Err())}
+		return &TransportError{Operation: op.id, Err: fmt.Errorf("%w while waiting for the rate budget", ctx.Err())}
 	}
-	return nil, fmt.Errorf("conversation: %s: rate budget: %w", op.id, err)
+	return fmt.Errorf("conversation: %s: rate budget: %w", op.id, err)
 }
 
 func releaseNothing(Feedback) {}

@@ -23,18 +23,14 @@ type FollowOptions struct {
 	PageSize int
 }
 
-// check refuses options out of bounds, naming the field.
-func (o *FollowOptions) check() error {
-	var arg, reason string
-	switch {
-	case o.PageSize < 0 || o.PageSize > maxFollowPageSize:
-		arg, reason = "opts.PageSize", fmt.Sprintf("must be between 1 and %d (0: the default, %d)", maxFollowPageSize, defaultFollowPageSize)
-	case o.Interval < 0:
-		arg, reason = "opts.Interval", "must not be negative"
-	default:
-		return nil
+// checkPageSize refuses a page size of FollowOptions or AllMessagesOptions
+// out of bounds.
+func checkPageSize(n int) error {
+	if n < 0 || n > maxFollowPageSize {
+		return &ArgumentError{Operation: opGetConversationMessages.id, Argument: "opts.PageSize",
+			Reason: fmt.Sprintf("must be between 1 and %d (0: the default, %d)", maxFollowPageSize, defaultFollowPageSize)}
 	}
-	return &ArgumentError{Operation: opGetConversationMessages.id, Argument: arg, Reason: reason}
+	return nil
 }
 
 // FollowMessages yields a conversation's messages as they arrive, oldest
@@ -58,7 +54,7 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 	if opts != nil {
 		o = *opts
 	}
-	optsErr := o.check()
+	optsErr := checkPageSize(o.PageSize)
 	interval, intervalErr := c.pollInterval(opGetConversationMessages.id, "opts.Interval", o.Interval, DefaultFollowInterval)
 	if optsErr == nil {
 		optsErr = intervalErr
@@ -91,7 +87,7 @@ func (c *Client) AllMessages(ctx context.Context, conversationUUID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	optsErr := (&FollowOptions{PageSize: o.PageSize}).check()
+	optsErr := checkPageSize(o.PageSize)
 	if o.PageSize == 0 {
 		o.PageSize = defaultFollowPageSize
 	}

@@ -89,7 +89,7 @@ func FuzzNewAPIError(f *testing.F) {
 		h.Set("Content-Type", "application/json")
 		resp := &http.Response{StatusCode: status, Header: h, ContentLength: int64(len(body)), Body: fuzzBody(body)}
 
-		e := newAPIError("getConversation", resp, body)
+		e := newAPIError("getConversation", resp, body, nil)
 		fuzzCheckAPIError(t, e, status, body, restErr, retryAfter)
 
 		if status >= 200 && status < 300 {

@@ -51,8 +51,9 @@ const (
 // InboxOptions configure WatchInbox. The zero value watches every medium
 // from now on, every DefaultInboxInterval.
 type InboxOptions struct {
-	// Medium keeps only conversations of one medium (MediumSMS,
-	// MediumWebsocket); empty watches all.
+	// Medium keeps only conversations of one medium
+	// (ConversationMediumSms, ConversationMediumWebsocket); empty watches
+	// all.
 	Medium ConversationMedium
 	// Since reports activity after it. The zero time (unlike
 	// FollowOptions.Since) means from now on: the first poll only notes
@@ -95,7 +96,7 @@ func (c *Client) WatchInbox(ctx context.Context, opts *InboxOptions) iter.Seq2[I
 	if opts != nil {
 		o = *opts
 	}
-	const op = "getConversations"
+	op := opGetConversations.id
 	var optErr error
 	o.Interval, optErr = c.pollInterval(op, "opts.Interval", o.Interval, DefaultInboxInterval)
 	switch {

@@ -237,7 +237,7 @@ func TestAllConversationsErrorMidway(t *testing.T) {
 // start at their offset, and are not modified; each run starts over.
 func TestAllConversationsOptions(t *testing.T) {
 	c, rc := listServer(t, 9, 0, honest)
-	opts := &ListConversationsOptions{Medium: MediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
+	opts := &ListConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
 	saved := *opts
 	seq := c.AllConversations(ctxT(t), opts)
 	for range 2 {

@@ -32,7 +32,6 @@ type builder func(server string) (*http.Request, error)
 type try struct {
 	n          int   // from 1
 	last       error // the previous attempt's failure
-	timed      bool  // measure budgetWait (for an Observer)
 	budgetWait time.Duration
 	refused    bool // the budget refused a permit: the error is final
 }
@@ -70,19 +69,18 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		// once its credential is ready (a slow token refresh must not hold
 		// the in-flight slot): see attempt. A refusal is the call's final
 		// error.
-		try := try{n: attempt, last: last, timed: tr != nil}
+		try := try{n: attempt, last: last}
 		err := c.attempt(ctx, op, req, decode, ex, &try)
 		if try.refused {
 			return err
 		}
-		budgetWait := try.budgetWait
 		var took time.Duration
 		if tr != nil {
-			took = time.Since(began) - budgetWait
+			took = time.Since(began) - try.budgetWait
 		}
 		if err == nil {
 			ex.attempts = attempt
-			tr.attempt(ctx, attempt, nil, ex.status, took, budgetWait, 0)
+			tr.attempt(ctx, attempt, nil, ex.status, took, try.budgetWait, 0)
 			return nil
 		}
 		last = err
@@ -90,22 +88,11 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		if errors.As(err, &apiErr) {
 			apiErr.Attempts = attempt
 		}
-		if !retrySafe(ctx, op.idempotent, err) {
-			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
+		delay, retry := c.retryDelay(ctx, op, attempt, waited, err)
+		tr.attempt(ctx, attempt, err, 0, took, try.budgetWait, delay)
+		if !retry {
 			return finalError(op, attempt, err)
 		}
-		delay, ok := c.retryer.RetryDelay(attempt, waited, err)
-		if !ok {
-			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
-			return finalError(op, attempt, err)
-		}
-		if deadline, has := ctx.Deadline(); has && time.Now().Add(delay).After(deadline) {
-			// Sleeping would only end in a deadline error: return the real
-			// failure now, while the caller can still act on it.
-			tr.attempt(ctx, attempt, err, 0, took, budgetWait, 0)
-			return finalError(op, attempt, err)
-		}
-		tr.attempt(ctx, attempt, err, 0, took, budgetWait, delay)
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: retrying",
 			slog.String("operation", op.id), slog.Int("attempt", attempt),
 			slog.Duration("wait", delay), slog.String("error", err.Error()))
@@ -115,6 +102,25 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		}
 		waited += delay
 	}
+}
+
+// retryDelay decides whether a failed attempt is tried again, and after
+// how long: never when a repeat could act twice (retrySafe) or the Retryer
+// says no, nor when the wait would end past the context's deadline, where
+// sleeping would only end in a deadline error: the real failure is returned
+// now, while the caller can still act on it.
+func (c *Client) retryDelay(ctx context.Context, op operation, attempt int, waited time.Duration, err error) (time.Duration, bool) {
+	if !retrySafe(ctx, op.idempotent, err) {
+		return 0, false
+	}
+	delay, ok := c.retryer.RetryDelay(attempt, waited, err)
+	if !ok {
+		return 0, false
+	}
+	if deadline, has := ctx.Deadline(); has && time.Now().Add(delay).After(deadline) {
+		return 0, false
+	}
+	return delay, true
 }
 
 // finalError gives err its final form: API and decode errors as they are,
@@ -182,14 +188,8 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	}
 	// The permit, and its release with what the response said (a 429
 	// pauses the budget).
-	var t0 time.Time
-	if try.timed {
-		t0 = time.Now()
-	}
-	release, err := c.acquire(ctx, op, try.n, try.last)
-	if try.timed {
-		try.budgetWait = time.Since(t0)
-	}
+	release, waited, err := c.acquire(ctx, op, try.n, try.last)
+	try.budgetWait = waited
 	if err != nil {
 		try.refused = true
 		return err
@@ -205,7 +205,7 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	defer resp.Body.Close()
 
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if ok && ex != nil {
+	if ok {
 		ex.status, ex.header = resp.StatusCode, resp.Header
 	}
 	if ok && decode == nil {
@@ -224,22 +224,17 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if err := readBody(buf, resp, limit); err != nil {
-		if !ok && errors.Is(err, ErrResponseTooLarge) {
-			e := newAPIError(op.id, resp, buf.Bytes())
-			red.apiError(e, buf.Bytes())
-			return e
+		switch {
+		case !errors.Is(err, ErrResponseTooLarge):
+			return red.error(err) // a transport failure mid-body
+		case !ok:
+			return newAPIError(op.id, resp, buf.Bytes(), red)
 		}
-		if errors.Is(err, ErrResponseTooLarge) {
-			return red.error(&DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				Snippet: red.snippet(buf.Bytes()), Err: err})
-		}
-		return red.error(err) // a transport failure mid-body
+		return newDecodeError(op.id, resp, buf.Bytes(), err, red)
 	}
 	body := buf.Bytes()
 	if !ok {
-		e := newAPIError(op.id, resp, body)
-		red.apiError(e, body)
-		return e
+		return newAPIError(op.id, resp, body, red)
 	}
 	if err := decode(resp.StatusCode, body); err != nil {
 		var apiErr *APIError
@@ -249,10 +244,15 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 			red.apiError(apiErr, body)
 			return apiErr
 		}
-		return red.error(&DecodeError{Operation: op.id, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Snippet: red.snippet(body), Err: err})
+		return newDecodeError(op.id, resp, body, err, red)
 	}
 	return nil
+}
+
+// newDecodeError is the *DecodeError of a 2xx body, with no credential in it.
+func newDecodeError(op string, resp *http.Response, body []byte, err error, red *redactor) error {
+	return red.error(&DecodeError{Operation: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+		Snippet: red.snippet(body), Err: err})
 }
 
 // voidDrainWait bounds the wait for the ignored body of a void operation.
@@ -290,8 +290,8 @@ func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
 	return nil
 }
 
-// newAPIError maps a non-2xx response.
-func newAPIError(op string, resp *http.Response, body []byte) *APIError {
+// newAPIError maps a non-2xx response, with no credential in it.
+func newAPIError(op string, resp *http.Response, body []byte, red *redactor) *APIError {
 	e := &APIError{
 		Operation:  op,
 		StatusCode: resp.StatusCode,
@@ -304,6 +304,7 @@ func newAPIError(op string, resp *http.Response, body []byte) *APIError {
 	if json.Unmarshal(body, &er) == nil {
 		fillFromError(e, er.Error)
 	}
+	red.apiError(e, body)
 	return e
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -224,7 +225,7 @@ func emitOp(b *bytes.Buffer, o *op) error {
 	}
 	resp := o.Result.Response.Name
 	env := "nil"
-	if containsStr(o.Result.Envelope, "Success") {
+	if slices.Contains(o.Result.Envelope, "Success") {
 		var fields []string
 		for _, f := range o.Result.Envelope {
 			fields = append(fields, f+": r."+f)
@@ -233,7 +234,7 @@ func emitOp(b *bytes.Buffer, o *op) error {
 	}
 	assign := "r, err :="
 	if o.Result.Kind == resultNone {
-		assign = "_, err ="
+		assign = "_, err =" // err is declared when an argument conversion needed it
 		if !needErr {
 			assign = "_, err :="
 		}
@@ -249,10 +250,10 @@ func emitOp(b *bytes.Buffer, o *op) error {
 		b.WriteString("\treturn r, nil\n")
 	case resultPage:
 		meta, warn := "nil", "nil"
-		if containsStr(o.Result.Envelope, "Metadata") {
+		if slices.Contains(o.Result.Envelope, "Metadata") {
 			meta = "r.Metadata"
 		}
-		if containsStr(o.Result.Envelope, "Warning") {
+		if slices.Contains(o.Result.Envelope, "Warning") {
 			warn = "r.Warning"
 		}
 		fmt.Fprintf(b, "\treturn newPage(r.%s, %s, %s), nil\n", o.Result.Payload.Name, meta, warn)
@@ -416,13 +417,4 @@ func lowerFirst(s string) string {
 		r[j] = unicode.ToLower(r[j])
 	}
 	return string(r)
-}
-
-func containsStr(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
