@@ -54,10 +54,10 @@ var (
 	//
 	// An *APIError built by hand matches ErrNotFound only with status 404:
 	// the 400 form is recognised when the response is read.
-	ErrNotFound = errors.New("not found (404, or UltraCart's 400 naming the requested object)")
-	ErrGone     = errors.New("application disabled by UltraCart (410)")
-	ErrRateLimited  = errors.New("rate limited (429)")
-	ErrServer       = errors.New("server error (5xx)")
+	ErrNotFound    = errors.New("not found (404, or UltraCart's 400 naming the requested object)")
+	ErrGone        = errors.New("application disabled by UltraCart (410)")
+	ErrRateLimited = errors.New("rate limited (429)")
+	ErrServer      = errors.New("server error (5xx)")
 	// ErrUnsuccessful matches a 2xx response whose body says "success": false.
 	ErrUnsuccessful = errors.New(`response says "success": false`)
 	// ErrInvalidArgument matches an *ArgumentError: nothing was sent.
