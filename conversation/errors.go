@@ -236,6 +236,9 @@ type ArgumentError struct {
 	Operation string
 	Argument  string
 	Reason    string
+	// Err is the cause, when there is one: the error reading an upload's
+	// body.
+	Err error
 }
 
 func (e *ArgumentError) Error() string {
@@ -244,6 +247,9 @@ func (e *ArgumentError) Error() string {
 
 // Is makes errors.Is(err, ErrInvalidArgument) work.
 func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns the cause, if any.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 func truncate(b []byte, n int) []byte {
 	if len(b) > n {
