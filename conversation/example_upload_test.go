@@ -12,9 +12,9 @@ import (
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 )
 
-// uploadFake serves conversationtest (with its presigned upload URLs) on a
-// loopback port and returns a client for it.
-func uploadFake(opts ...conversationtest.Option) (*conversationtest.Server, *conversation.Client, func()) {
+// servedFake serves conversationtest on a loopback port and returns a
+// client for it.
+func servedFake(opts ...conversationtest.Option) (*conversationtest.Server, *conversation.Client, func()) {
 	fake, err := conversationtest.New(opts...)
 	if err != nil {
 		log.Fatal(err)
@@ -31,7 +31,7 @@ func uploadFake(opts ...conversationtest.Option) (*conversationtest.Server, *con
 // A greeting for the PBX: upload the audio, then insert a PBX audio whose
 // AudioS3ListingKey is the upload's Key.
 func ExampleClient_UploadConversationPbxAudio() {
-	fake, c, done := uploadFake()
+	fake, c, done := servedFake()
 	defer done()
 	ctx := context.Background()
 
@@ -59,7 +59,7 @@ func ExampleClient_UploadConversationPbxAudio() {
 // A document for an AI agent's knowledge base: upload it, then insert it
 // with the upload's URL as PresignedURL.
 func ExampleClient_UploadConversationKnowledgeBaseDocument() {
-	_, c, done := uploadFake(conversationtest.WithDemoData())
+	_, c, done := servedFake(conversationtest.WithDemoData())
 	defer done()
 	ctx := context.Background()
 	const ava = 1003 // the demo data's AI agent
@@ -84,7 +84,7 @@ func ExampleClient_UploadConversationKnowledgeBaseDocument() {
 // An attachment for a conversation message: its Key goes into the
 // message's UploadKeys.
 func ExampleClient_UploadConversationMultimedia() {
-	fake, c, done := uploadFake()
+	fake, c, done := servedFake()
 	defer done()
 
 	up, err := c.UploadConversationMultimedia(context.Background(), "png", "", bytes.NewReader([]byte("\x89PNG\r\n\x1a\n...")))
