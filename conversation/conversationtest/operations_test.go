@@ -530,7 +530,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		change: func(x *cv.ConversationPbxPhoneNumber) {
 			x.Action, x.ActionTarget = cv.Ptr(cv.ConversationPbxAction("voicemail")), mailbox
 		},
-		id:     func(x *cv.ConversationPbxPhoneNumber) string { return x.GetConversationPbxPhoneNumberUUID() },
+		id: func(x *cv.ConversationPbxPhoneNumber) string { return x.GetConversationPbxPhoneNumberUUID() },
 		insert: func(*cv.ConversationPbxPhoneNumber) (*cv.ConversationPbxPhoneNumber, error) {
 			return c.PurchasePbxPhoneNumber(ctx, &cv.ConversationPbxPhoneNumberPurchaseRequest{PhoneNumber: avail[0].PhoneNumber, Action: &action, ActionTarget: queue})
 		},
