@@ -180,6 +180,9 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 func (c *Client) upload(ctx context.Context, kind uploadKind, extension, contentType string, body io.Reader,
 	presign func(ext string) (key, url string, err error)) (*UploadedFile, error) {
 	op := kind.put.id
+	if err := checkCtx(op, ctx); err != nil {
+		return nil, err
+	}
 	ext := bareExtension(extension)
 	if err := checkPathValue(op, "extension", ext); err != nil {
 		return nil, err

@@ -196,6 +196,15 @@ func TestUploadExtensionAndType(t *testing.T) {
 			}
 		}
 	}
+	for _, uc := range uploadCases {
+		srv, rc := newServer(t, failOnRequest(t))
+		var nilCtx context.Context
+		_, err := uc.upload(newClient(t, srv), nilCtx, "pdf", "", strings.NewReader("x"))
+		var ae *ArgumentError
+		if !errors.As(err, &ae) || ae.Argument != "ctx" || ae.Operation != uc.putOp || rc.count() != 0 {
+			t.Errorf("%s, nil context: err = %v, %d requests", uc.name, err, rc.count())
+		}
+	}
 	srv, rc := newServer(t, failOnRequest(t))
 	_, err := newClient(t, srv).UploadConversationKnowledgeBaseDocument(ctxT(t), 0, "pdf", "", strings.NewReader("x"))
 	var ae *ArgumentError
