@@ -22,11 +22,11 @@ var (
 	// errors.Is(err, ErrNotFound) is true for
 	//
 	//   - a 404, whatever its body, and
-	//   - a 400 whose error.object_id equals, ignoring case, one of the
-	//     values in the request's path (a uuid, an oid, a user id, a queue
-	//     name), when the request sent no body: a get, a delete, or an
-	//     action with no body such as MarkRead or
-	//     ProtectPbxPhoneNumber.
+	//   - a 400 whose error.object_id equals, ignoring case, a segment of
+	//     the request's path (in practice one of the values the call was
+	//     given: a uuid, an oid, a user id, a queue name), when the request
+	//     sent no body: a get, a delete, or an action with no body such as
+	//     MarkRead or ProtectPbxPhoneNumber.
 	//
 	// Such a 400 matches ErrBadRequest too, so test ErrNotFound first. The
 	// get-or-create branch is then
