@@ -63,8 +63,10 @@
 // AllConversationsMatching iterate over paged results; AllMessages reads a
 // conversation's history and FollowMessages polls for its new messages;
 // WatchInbox watches every conversation from one poll loop; RunKeepAlive
-// keeps an agent's session alive; UploadMultimedia uploads a file to the
-// presigned URL without sending the key there.
+// keeps an agent's session alive; UploadConversationMultimedia,
+// UploadConversationPbxAudio and UploadConversationKnowledgeBaseDocument
+// upload a file to the presigned URL without sending the key there, and
+// return what the insert that follows needs (see UploadedFile).
 //
 // # Errors
 //
@@ -72,7 +74,19 @@
 // *APIError with the status, UltraCart's error code and messages, the
 // UC-REST-ERROR header and Retry-After. Match it with errors.As, or its
 // status with errors.Is against ErrBadRequest, ErrUnauthorized, ErrNotFound,
-// ErrGone, ErrRateLimited or ErrServer. A body that cannot be decoded is a
+// ErrGone, ErrRateLimited or ErrServer.
+//
+// UltraCart documents no 404: a get, delete or other call without a body
+// that names an object which does not exist gets a 400 whose
+// error.object_id names it, and errors.Is(err, ErrNotFound) is true for
+// that 400 (and for any 404), so a get-or-create branch reads
+//
+//	q, err := c.GetPbxQueue(ctx, id)
+//	if errors.Is(err, conversation.ErrNotFound) { ... insert it ... }
+//
+// An insert or update (a call with a body) naming a missing object is only
+// ErrBadRequest, since nothing tells it from a validation error about the
+// same object: ErrNotFound's doc says exactly what is matched. A body that cannot be decoded is a
 // *DecodeError (status and the start of the body kept); a failed connection
 // or ended context is a *TransportError, so
 // errors.Is(err, context.DeadlineExceeded) works. No error text contains a
@@ -116,7 +130,7 @@
 //
 // The simple key or bearer token goes only to the base URL's scheme and host:
 // it is removed on a redirect elsewhere (net/http would forward the simple key
-// header), and never sent with UploadMultimedia's PUT to the presigned URL.
+// header), and never sent with the Upload methods' PUT to the presigned URL.
 // A plain http:// base URL is refused unless the host is loopback or
 // WithInsecureHTTP is given. A key or token that cannot be sent as a header
 // value (a CR, LF or other control character, or white space at either end)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +15,49 @@ import (
 var (
 	ErrBadRequest   = errors.New("bad request (400)")
 	ErrUnauthorized = errors.New("unauthorized (401)")
-	ErrNotFound     = errors.New("not found (404)")
-	ErrGone         = errors.New("application disabled by UltraCart (410)")
-	ErrRateLimited  = errors.New("rate limited (429)")
-	ErrServer       = errors.New("server error (5xx)")
+	// ErrNotFound matches an *APIError saying that the object a call named
+	// does not exist. UltraCart documents no 404: it answers a missing
+	// object with a 400 ErrorResponse whose error.object_id ("Object id
+	// that the error is associated with") names it. So
+	// errors.Is(err, ErrNotFound) is true for
+	//
+	//   - a 404, whatever its body, and
+	//   - a 400 whose error.object_id equals, ignoring case, a segment of
+	//     the request's path (in practice one of the values the call was
+	//     given: a uuid, an oid, a user id, a queue name), when the request
+	//     sent no body: a get, a delete, or an action with no body such as
+	//     MarkRead or ProtectPbxPhoneNumber.
+	//
+	// Such a 400 matches ErrBadRequest too, so test ErrNotFound first. The
+	// get-or-create branch is then
+	//
+	//	q, err := c.GetPbxQueue(ctx, id)
+	//	if errors.Is(err, conversation.ErrNotFound) {
+	//		q, err = c.InsertPbxQueue(ctx, &conversation.ConversationPbxQueue{Name: conversation.Ptr("Support")})
+	//	}
+	//
+	// What the test cannot know:
+	//
+	//   - A request with a body (an insert, an update, a search) is never
+	//     matched on a 400: when its object, or an object its body refers
+	//     to, does not exist, nothing tells that 400 from a validation error
+	//     about the same object, so it matches only ErrBadRequest.
+	//     APIError.ObjectID still names the object; read it first (the get)
+	//     when the difference matters.
+	//   - A 400 that names no object (no error.object_id, or one that is not
+	//     in the path: a validation error, a bad query parameter) is never
+	//     ErrNotFound.
+	//   - A delete refused for the state of an object that exists (a
+	//     deletion-protected phone number) matches ErrNotFound only if
+	//     UltraCart names that object in error.object_id, which it does not
+	//     document; the fake answers it without object_id.
+	//
+	// An *APIError built by hand matches ErrNotFound only with status 404:
+	// the 400 form is recognised when the response is read.
+	ErrNotFound    = errors.New("not found (404, or UltraCart's 400 naming the requested object)")
+	ErrGone        = errors.New("application disabled by UltraCart (410)")
+	ErrRateLimited = errors.New("rate limited (429)")
+	ErrServer      = errors.New("server error (5xx)")
 	// ErrUnsuccessful matches a 2xx response whose body says "success": false.
 	ErrUnsuccessful = errors.New(`response says "success": false`)
 	// ErrInvalidArgument matches an *ArgumentError: nothing was sent.
@@ -52,6 +92,25 @@ type APIError struct {
 	Body []byte
 	// Attempts is how many requests were made, retries included.
 	Attempts int
+
+	// missing reports UltraCart's missing-object 400 (see ErrNotFound).
+	missing bool
+}
+
+// noteRequest records whether e is UltraCart's answer to a request naming
+// an object that does not exist (see ErrNotFound): a 400 whose object_id
+// is a value of the path of a request with no body.
+func (e *APIError) noteRequest(req *http.Request) {
+	if e.StatusCode != http.StatusBadRequest || e.ObjectID == "" || req == nil || req.URL == nil ||
+		req.ContentLength != 0 || req.Body != nil && req.Body != http.NoBody {
+		return
+	}
+	for _, seg := range strings.Split(req.URL.EscapedPath(), "/") {
+		if v, err := url.PathUnescape(seg); err == nil && v != "" && strings.EqualFold(v, e.ObjectID) {
+			e.missing = true
+			return
+		}
+	}
 }
 
 // Error describes the failure without echoing request headers, so it never
@@ -100,7 +159,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound || e.missing
 	case ErrGone:
 		return e.StatusCode == http.StatusGone
 	case ErrRateLimited:
@@ -177,6 +236,9 @@ type ArgumentError struct {
 	Operation string
 	Argument  string
 	Reason    string
+	// Err is the cause, when there is one: the error reading an upload's
+	// body.
+	Err error
 }
 
 func (e *ArgumentError) Error() string {
@@ -185,6 +247,9 @@ func (e *ArgumentError) Error() string {
 
 // Is makes errors.Is(err, ErrInvalidArgument) work.
 func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns the cause, if any.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 func truncate(b []byte, n int) []byte {
 	if len(b) > n {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -154,35 +153,6 @@ func Example_errors() {
 	// true
 	// true conversation: updateConversationDepartment: invalid argument conversationDepartmentOid: must be between 1 and 2147483647
 	// true true
-}
-
-func ExampleClient_UploadMultimedia() {
-	// The storage the presigned URL points to: it must never see the key.
-	storage := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		fmt.Printf("storage: %s %s, %d bytes of %s, key sent: %t\n", r.Method, r.URL.Path, len(body),
-			r.Header.Get("Content-Type"), r.Header.Get("X-Ultracart-Simple-Key") != "")
-	})
-	defer storage.Close()
-	api := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `{"success":true,"conversation_multimedia_upload_url":`+
-			`{"key":"uploads/abc.png","url":"%s/bucket/abc.png?signature=xyz"}}`, storage.URL)
-	})
-	defer api.Close()
-	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithBaseURL(api.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	png := []byte("\x89PNG\r\n\x1a\n...")
-	up, err := c.UploadMultimedia(context.Background(), "png", "", png)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("reference it as", up.GetKey())
-	// Output:
-	// storage: PUT /bucket/abc.png, 11 bytes of image/png, key sent: false
-	// reference it as uploads/abc.png
 }
 
 func ExampleClient_FollowMessages() {

@@ -77,7 +77,7 @@ func (f faultTokenFunc) Token() (*oauth2.Token, error) { return f() }
 
 // Local, permanent failures fail after one attempt: a token source that
 // hands out a token net/http cannot send or no token at all, a token
-// endpoint that refuses the grant, and an UploadMultimedia content type that
+// endpoint that refuses the grant, and an UploadConversationMultimedia content type that
 // cannot be a header (refused as an argument before anything is sent).
 // Before, each was retried four times, and the content type was found bad
 // only after the upload URL had been fetched.
@@ -116,7 +116,7 @@ func TestFaultLocalErrorsNotRetried(t *testing.T) {
 	faultWantRequests(t, "server (token cases)", srv.Count(), 0)
 
 	c := faultClient(t, srv.Base())
-	_, err := c.UploadMultimedia(faultCtx(t, 5*time.Second), "png", "image/png\r\nX-Evil: 1", []byte("x"))
+	_, err := c.UploadConversationMultimedia(faultCtx(t, 5*time.Second), "png", "image/png\r\nX-Evil: 1", strings.NewReader("x"))
 	ae := faultAs[*conversation.ArgumentError](t, err)
 	if ae.Argument != "contentType" {
 		t.Errorf("Argument = %q", ae.Argument)

@@ -89,9 +89,9 @@ var faultPathCases = []faultPathCase{
 			_, err := c.MultimediaUploadURL(ctx, v)
 			return err
 		}, 1, ""},
-	{"UploadMultimedia", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
+	{"UploadConversationMultimedia", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.UploadMultimedia(ctx, v, "application/octet-stream", []byte("data"))
+			_, err := c.UploadConversationMultimedia(ctx, v, "application/octet-stream", strings.NewReader("data"))
 			return err
 		}, 1, ""},
 }
@@ -167,7 +167,7 @@ func TestFaultHostilePathValues(t *testing.T) {
 				}
 				accepted++
 				api := seen
-				if pc.name == "UploadMultimedia" && len(seen) == 2 {
+				if pc.name == "UploadConversationMultimedia" && len(seen) == 2 {
 					api = seen[:1]
 					if seen[1].Pattern != "PUT /upload-target" || seen[1].SimpleKey != "" || seen[1].Auth != "" {
 						t.Errorf("%q: the upload PUT went to %q with key %q", v, seen[1].Pattern, seen[1].SimpleKey)

@@ -1,6 +1,7 @@
 package conversation_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestFaultUploadPresignedURL(t *testing.T) {
 				faultJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k1","url":"`+target+`"},"success":true}`)
 			})
 			c := faultClient(t, api.Base())
-			_, err := c.UploadMultimedia(faultCtx(t, 10*time.Second), "jpg", "", []byte("\xff\xd8\xff"))
+			_, err := c.UploadConversationMultimedia(faultCtx(t, 10*time.Second), "jpg", "", bytes.NewReader([]byte("\xff\xd8\xff")))
 			if tc.want == 0 {
 				faultAs[*conversation.TransportError](t, err)
 			} else {

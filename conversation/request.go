@@ -304,6 +304,7 @@ func newAPIError(op string, resp *http.Response, body []byte, red *redactor) *AP
 	if json.Unmarshal(body, &er) == nil {
 		fillFromError(e, er.Error)
 	}
+	e.noteRequest(resp.Request)
 	red.apiError(e, body)
 	return e
 }

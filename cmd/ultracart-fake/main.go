@@ -14,7 +14,10 @@
 // (the format of conversationtest.WithSeedJSON), and stops cleanly on
 // SIGINT or SIGTERM. State lives in memory only. Every response is checked
 // against the API's spec before it is sent; one that fails is a 500 naming
-// the problem.
+// the problem. Requests the service cannot mean (a menu routing to a queue
+// that does not exist, a time zone that is not one, a number no search
+// offered, ...) are refused with a 400 saying the fix: the package doc of
+// conversationtest lists these rules and where the fake is still lenient.
 package main
 
 import (

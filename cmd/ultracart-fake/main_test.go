@@ -130,7 +130,7 @@ func TestRunFlags(t *testing.T) {
 		t.Errorf("missing seed file: no error")
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	if err := os.WriteFile(bad, []byte(`{"pbx_queues":[{"say_voice":"robot"}]}`), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte(`{"pbx_queues":[{"name":"Sales","say_voice":"robot"}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "say_voice") {

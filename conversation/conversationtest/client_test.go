@@ -34,11 +34,11 @@ func TestClientIntegration(t *testing.T) {
 	}
 
 	data := []byte("%PDF-1.7 fake")
-	u, err := srv.Client.UploadMultimedia(ctx, "pdf", "application/pdf", data)
+	u, err := srv.Client.UploadConversationMultimedia(ctx, "pdf", "application/pdf", bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("UploadMultimedia: %v", err)
+		t.Fatalf("UploadConversationMultimedia: %v", err)
 	}
-	up, ok := srv.Upload(*u.Key)
+	up, ok := srv.Upload(u.Key)
 	if !ok || !bytes.Equal(up.Body, data) || up.ContentType != "application/pdf" {
 		t.Fatalf("upload = %+v, %v", up, ok)
 	}

@@ -51,7 +51,13 @@
 //   - Errors always have success:false and error.developer_message,
 //     error.user_message and error.error_code (the HTTP status as text).
 //     References to anything that does not exist are a 400 naming it in
-//     error.object_id, since the service documents no 404.
+//     error.object_id, since the service documents no 404: for a call
+//     without a body (a get, a delete, markread) that names the missing
+//     object in its path, that is the answer conversation.ErrNotFound
+//     matches.
+//   - Rules beyond the schema: what UltraCart's documents make clear is
+//     checked on every insert, update and seed (see "Rules beyond the
+//     schema" below), with a 400 whose message says what to send instead.
 //   - Success bodies carry success:true and metadata when their schema has
 //     them (a few, such as startConversation, getPbxAddresses and
 //     getConversationsSearch, have neither). Void operations answer 204 with
@@ -87,14 +93,14 @@
 //	pbx_agents                 full_name; an update keeps user_id and login
 //	pbx_audios                 description
 //	user_pbx_audios            description; under the calling agent's user_id
-//	pbx_classes_of_service     name
-//	pbx_hardware_phones        name; SIP username, password and domain made up
-//	pbx_menus                  name
+//	pbx_classes_of_service     name; name required
+//	pbx_hardware_phones        name; name required; SIP username, password and domain made up
+//	pbx_menus                  name; name required
 //	pbx_phone_numbers          phone_number; bought, never inserted
-//	pbx_queues                 name
-//	pbx_time_baseds            time_based_name
-//	pbx_time_ranges            time_range_name
-//	pbx_voicemail_mailboxes    voicemail_mailbox_id
+//	pbx_queues                 name; name required
+//	pbx_time_baseds            time_based_name; time_based_name required
+//	pbx_time_ranges            time_range_name; time_range_name required
+//	pbx_voicemail_mailboxes    voicemail_mailbox_id; voicemail_mailbox_id required
 //	agent_voicemails           newest first; the calling agent's
 //	queue_voicemails           newest first; under a PBX queue's uuid
 //	pbx_calls                  newest first (searchPbxCalls sorts by _sort)
@@ -168,23 +174,29 @@
 //     stores the bytes and records whether credentials were sent anyway
 //     (Upload.CredentialsSent). A GET of /upload/{key} reads the file back.
 //     A PBX audio inserted with the key of an upload gets its url and
-//     mime_type. insertAgentProfileKnowledgeBaseDocument takes any
-//     presigned_url; when it is one the fake handed out, the document's
-//     s3_key is that upload's key and it has one chunk per 1,000 bytes
-//     uploaded (one otherwise); document_id is original_file_name.
+//     mime_type; an insert naming an audio_s3_listing_key the fake did not
+//     hand out for PBX audio, or one nothing was PUT to, is a 400.
+//     insertAgentProfileKnowledgeBaseDocument takes a presigned_url that
+//     getConversationKnowledgeBaseDocumentUploadUrl handed out for the same
+//     agent, once a file was PUT there (anything else is a 400: the service
+//     reads the document from it); the document's s3_key is that upload's
+//     key, it has one chunk per 1,000 bytes uploaded, and its document_id is
+//     original_file_name.
 //   - Phone numbers: searchPbxAvailablePhoneNumbers offers fictional numbers
 //     (NANP 555-0100 to 555-0199, which ring nobody) in a few US and CA area
 //     codes, local (also for type mobile) or toll_free, that the fake does
 //     not hold; contains matches digits, letters as on a keypad and * for any
-//     digit. Another country has none. purchasePbxPhoneNumber buys such a
-//     number (any other is a 400) with the routing requested.
+//     digit. Another country has none. purchasePbxPhoneNumber buys a number
+//     that a search of this server offered, spelled as offered (E.164), and
+//     that no phone number holds (any other is a 400), with the routing
+//     requested.
 //     protectPbxPhoneNumber sets deletion_protected, after which a delete is
 //     a 400; updates keep phone_number and deletion_protected when left out.
 //   - regeneratePasswordForPbxHardwarePhone sets a new sip_password and
 //     returns the phone; its body is not used. The fake returns sip_password
 //     on every read, not only after insert and regeneration.
 //   - getPbxAudioUsage lists the menus, queues and voicemail mailboxes that
-//     name the audio's uuid. Deletes do not check references.
+//     name the audio's uuid.
 //   - Voicemails (AddVoicemail) are listed newest first as summaries; the
 //     listened operations set listened. resetConversationPbxQueueStatistics
 //     accepts an existing PBX queue and changes nothing: the fake keeps no
@@ -215,6 +227,105 @@
 //     websocket URL on the fake (not served: the fake has no websocket), the
 //     agent's participant ARN and name.
 //   - Time comes from WithClock (time.Now by default).
+//
+// # Rules beyond the schema
+//
+// The schema says which properties exist, their types, enums and lengths;
+// UltraCart's field descriptions say more, and the fake holds objects to
+// it, as the service must (rules.go, refs.go). On every insert and update,
+// and on everything seeded:
+//
+//   - References exist. A PBX action's target (a menu's default action and
+//     mappings, a time-based route's mappings and default mapping, a phone
+//     number's routing, a purchase's) names an object of the action's type:
+//     "time based" a time-based route, "menu" a menu, "queue" a queue,
+//     "voicemail" a voicemail mailbox, "agent" a PBX agent. A time-based
+//     mapping's time_range_uuid, a class of service's time_range_uuid, a
+//     queue's conversation_voicemail_mailbox_uuid, a PBX agent's cos_uuid,
+//     default_phone_number_uuid, hardware phones and mailboxes, a hardware
+//     phone's agent, and every *_audio_uuid of menus, queues, mailboxes and
+//     agents (PBX audio or an agent's own) name objects that exist. A
+//     queue's members.users and an agent mailbox's user_id are user ids of
+//     PBX agents. A broken reference is a 400 naming the property, with
+//     the missing id in error.object_id.
+//   - Actions are documented values, with a target, and a target has an
+//     action: a menu's default_action, which the schema leaves a plain
+//     string, is checked against the same five values as the others. Each
+//     menu mapping and time-based mapping has an action, each time-based
+//     mapping a time range.
+//   - Names are present, on insert and on every update (an update replaces
+//     the whole object): a queue's, menu's and class of service's name, a
+//     time range's time_range_name, a time-based route's time_based_name, a
+//     mailbox's voicemail_mailbox_id, a hardware phone's name (with the
+//     required properties listed under Stored kinds).
+//   - A time range's timezone is an IANA zone name (time.LoadLocation, with
+//     the zone database embedded; "Local" and "" are refused); start_time
+//     and end_time are 24-hour HH:MM or HH:MM:SS; start_day_of_week and
+//     end_day_of_week are 0 to 7; an end_date is not before its start_date.
+//   - A class of service's allowed_countries are E.164 calling codes ("1",
+//     "44"), as documented, not ISO country codes.
+//   - Amounts are not negative: the virtual agent's budgets and usage, a
+//     menu's timeout and mapping digits, a queue's seconds and counts.
+//   - Search ranges are ordered: getConversationsSearch's range_end after
+//     range_begin (0 meaning a page of 100) and date_end not before
+//     date_start; searchPbxCalls's end_date not before start_date and
+//     max_duration_seconds not below min_duration_seconds.
+//   - An MCP server's url is https; auth_method "header" needs header_name,
+//     "basic" basic_user_name.
+//   - A purchase names a number "in E.164 format (from search results)":
+//     one a search of this server offered, spelled as offered.
+//
+// A seed document's objects may refer to each other in any order: their
+// references are checked once the whole document is stored. Add checks
+// them at once, so add what is referred to first.
+//
+// # Decisions on open semantics
+//
+// Where the documents are silent, the fake (and package conversation)
+// decided as follows.
+//
+//   - A missing object is a 400 ErrorResponse whose error.object_id is the
+//     identifier as the path gave it (an oid in decimal), and whose
+//     developer_message says "<kind> "<id>" does not exist". The client's
+//     ErrNotFound matches a 400 whose object_id is a path value of a
+//     request that sent no body (and any 404); a missing object named in a
+//     request with a body, or in a body, is only ErrBadRequest.
+//   - Day-of-week numbering is not documented: 1 may be Monday (ISO 8601,
+//     java.time) or Sunday (java.util.Calendar), and 0 may be Sunday
+//     (JavaScript). The fake accepts 0 to 7, which every one of these
+//     numberings falls within, and does not interpret the value.
+//   - Time of day is not documented beyond "Start time": the fake reads
+//     24-hour HH:MM (the demo data's 09:00 and 17:00), seconds allowed,
+//     00:00 to 23:59:59; "9am", "9:00" and "24:00" are refused.
+//   - A time range without a timezone is accepted: release 4.1.86 adds a
+//     PBX default timezone, which such a range presumably follows.
+//   - An upload's extension: the upload URL operations take "pdf" or
+//     ".pdf" alike; the client's Upload helpers send it without the dot.
+//   - The upload that an insert names must exist and hold a file: the
+//     service reads the file from it.
+//
+// # Where the fake is still lenient
+//
+// It accepts, where the service may refuse or act otherwise:
+//
+//   - Deletes do not check references: a queue a menu routes to can be
+//     deleted, and the menu's next update is then refused.
+//   - A class of service's default_flag ("only one per merchant") may be
+//     set on several; the fake neither refuses nor clears the others.
+//   - A queue's members.groups, a phone number's or purchase's address_sid,
+//     a queue's automatic_coach_agent_uuid and zoho_desk_department_id, and
+//     the zoho fields of mailboxes and capabilities name things the fake
+//     does not model, and are taken as given.
+//   - Menu mappings may repeat digits; wait_warning_seconds may exceed
+//     wait_critical_seconds; a budget_daily may exceed budget_monthly;
+//     start_time may be after end_time (a range over midnight).
+//   - A mailbox's send_notices_to_channel "email" needs no
+//     send_notices_to_email, nor "zoho_desk_ticket" a department.
+//   - Text fields (say, speech, descriptions) are taken as given, within
+//     their documented lengths; phone numbers of agents (cellphone) are not
+//     checked as E.164.
+//   - An audio's audio_s3_listing_key is checked on insert only, and seeded
+//     objects may name keys the fake never handed out.
 //
 // The standalone command github.com/ultracart-community/ultracart-go/cmd/ultracart-fake
 // serves the same fake on a TCP address, for clients in any language.

@@ -71,6 +71,7 @@ func (s *Server) searchPhoneNumbers(rq *request) (any, error) {
 				p.MonthlyCost = ptr(2.15)
 			}
 			out = append(out, p)
+			s.st.offered[num] = true
 		}
 	}
 	return out, nil
@@ -92,8 +93,9 @@ func keypad(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
-// purchasePhoneNumber buys a number searchPhoneNumbers offers: it becomes
-// a PBX phone number routed as the request says.
+// purchasePhoneNumber buys a number a search offered (searchPhoneNumbers)
+// that no phone number holds: it becomes a PBX phone number routed as the
+// request says, to an object that exists.
 func (s *Server) purchasePhoneNumber(rq *request) (any, error) {
 	var body gen.ConversationPbxPhoneNumberPurchaseRequest
 	if err := rq.decode(&body); err != nil {
@@ -103,11 +105,14 @@ func (s *Server) purchasePhoneNumber(rq *request) (any, error) {
 	k := kindByKey("pbx_phone_numbers")
 	for _, o := range s.sortedLocked(k, "") {
 		if o.(obj)["phone_number"] == num {
-			num = "" // already owned
+			return nil, badRequest("phone number %q is already a PBX phone number of this account: search for another with searchPbxAvailablePhoneNumbers", num)
 		}
 	}
-	if !fictional.MatchString(num) {
-		return nil, badRequest("phone number %q is not available: purchase one that searchPbxAvailablePhoneNumbers returns", str(body.PhoneNumber))
+	if num == "" {
+		return nil, badRequest("phone_number is required: an E.164 number that searchPbxAvailablePhoneNumbers returned")
+	}
+	if !s.st.offered[num] || !fictional.MatchString(num) {
+		return nil, badRequest("phone number %q was not offered: purchase a number that searchPbxAvailablePhoneNumbers returned, exactly as it returned it (E.164)", num)
 	}
 	o := obj{"phone_number": num, "default_phone_number": false, "deletion_protected": false}
 	for name, v := range map[string]*string{"action": (*string)(body.Action), "action_target": body.ActionTarget, "address_sid": body.AddressSid} {
@@ -161,14 +166,6 @@ func (s *Server) regeneratePassword(rq *request) (any, error) {
 	}
 	o.(obj)["sip_password"] = randomHex(12)
 	return o, nil
-}
-
-// checkMcpURL refuses an MCP server whose URL is not https, as documented.
-func checkMcpURL(_ *Server, _ *request, o obj) error {
-	if u, _ := o["url"].(string); !strings.HasPrefix(strings.ToLower(u), "https://") {
-		return badRequest("url must be an https URL: %q", u)
-	}
-	return nil
 }
 
 // audioUsage lists the menus, queues and voicemail mailboxes that name the
@@ -280,6 +277,15 @@ func (s *Server) searchCalls(rq *request) (any, error) {
 	to, err := dateBound(q.EndDate, true)
 	if err != nil {
 		return nil, err
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return nil, badRequest("end_date %s is before start_date %s: a date range must end after it begins", str(q.EndDate), str(q.StartDate))
+	}
+	if q.MinDurationSeconds != nil && *q.MinDurationSeconds < 0 || q.MaxDurationSeconds != nil && *q.MaxDurationSeconds < 0 {
+		return nil, badRequest("min_duration_seconds and max_duration_seconds must not be negative")
+	}
+	if q.MinDurationSeconds != nil && q.MaxDurationSeconds != nil && *q.MaxDurationSeconds < *q.MinDurationSeconds {
+		return nil, badRequest("max_duration_seconds %d is below min_duration_seconds %d: the duration range must end after it begins", *q.MaxDurationSeconds, *q.MinDurationSeconds)
 	}
 	calls := []any{}
 	for _, o := range s.sortedLocked(k, "") {

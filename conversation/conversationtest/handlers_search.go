@@ -3,6 +3,7 @@ package conversationtest
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
 )
@@ -48,8 +49,15 @@ func (s *Server) searchConversations(rq *request) (any, error) {
 	if begin < 0 || end < 0 {
 		return nil, badRequest("range_begin and range_end must not be negative")
 	}
-	if end <= begin {
+	switch {
+	case end == 0: // absent: a page of the default size
 		end = begin + defaultPageLimit
+	case end <= begin:
+		return nil, badRequest("range_end %d is not after range_begin %d: range_end is the index after the last record wanted (or 0 for %d records)", end, begin, defaultPageLimit)
+	}
+	if q.DateStart != nil && q.DateEnd != nil && q.DateEnd.Before(q.DateStart.Time) {
+		return nil, badRequest("date_end %s is before date_start %s: a date range must end after it begins",
+			q.DateEnd.Format(time.RFC3339), q.DateStart.Format(time.RFC3339))
 	}
 	var list []*convRecord
 	for _, rec := range s.st.conversations {

@@ -59,20 +59,30 @@ func (s *Server) uploadURL(rq *request) (any, error) {
 	if !validExtension(ext) {
 		return nil, badRequest("extension must be 1 to 16 letters or digits, such as jpg or pdf: %q", rq.path["extension"])
 	}
-	prefix := "conversation/" + s.cfg.merchantID
-	switch rq.op {
-	case "getConversationPbxAudioUploadUrl":
-		prefix = "pbx/audio/" + s.cfg.merchantID
-	case "getConversationKnowledgeBaseDocumentUploadUrl":
-		if _, err := s.scopeOf(kindByKey("knowledge_base_documents"), rq); err != nil {
+	scope := ""
+	if rq.op == "getConversationKnowledgeBaseDocumentUploadUrl" {
+		var err error
+		if scope, err = s.scopeOf(kindByKey("knowledge_base_documents"), rq); err != nil {
 			return nil, err
 		}
-		prefix = "knowledge_base/" + s.cfg.merchantID + "/" + rq.path["user_id"]
 	}
-	key := prefix + "/" + newUUID() + "." + ext
+	key := uploadPrefix(s, rq.op, scope) + newUUID() + "." + ext
 	sig := randomHex(16)
 	s.st.uploads[key] = &uploadRecord{signature: sig, upload: Upload{Key: key}}
 	return obj{"key": key, "url": rq.origin + uploadPath + pathEscapeKey(key) + "?signature=" + sig}, nil
+}
+
+// uploadPrefix is how the keys the operation hands out begin: each kind of
+// upload under a prefix of its own, a knowledge base document's under its
+// agent's user id (scope).
+func uploadPrefix(s *Server, op, scope string) string {
+	switch op {
+	case "getConversationPbxAudioUploadUrl":
+		return "pbx/audio/" + s.cfg.merchantID + "/"
+	case "getConversationKnowledgeBaseDocumentUploadUrl":
+		return "knowledge_base/" + s.cfg.merchantID + "/" + scope + "/"
+	}
+	return "conversation/" + s.cfg.merchantID + "/"
 }
 
 // uploadAt is the upload a URL the fake handed out points at, if any.
@@ -84,10 +94,11 @@ func (s *Server) uploadAt(rawURL string) *uploadRecord {
 	return s.st.uploads[strings.TrimPrefix(u.Path, uploadPath)]
 }
 
-// insertDocument adds a knowledge base document from an uploaded file.
-// The fake reads what was PUT at presigned_url when that is an upload URL
-// it handed out, and splits it into chunks of 1,000 bytes (at least one);
-// any other URL is taken on trust as a one-chunk document.
+// insertDocument adds a knowledge base document from an uploaded file:
+// presigned_url must be a URL getConversationKnowledgeBaseDocumentUploadUrl
+// handed out for the same agent, and a file must have been PUT there (the
+// service reads the document from it). The fake splits it into chunks of
+// 1,000 bytes (at least one).
 func (s *Server) insertDocument(rq *request) (any, error) {
 	k := kindByKey("knowledge_base_documents")
 	scope, err := s.scopeOf(k, rq)
@@ -102,11 +113,15 @@ func (s *Server) insertDocument(rq *request) (any, error) {
 	if name == "" || src == "" {
 		return nil, badRequest("original_file_name and presigned_url are required")
 	}
-	id := newUUID()
-	key, size := "knowledge_base/"+s.cfg.merchantID+"/"+scope+"/"+id+path.Ext(name), 1
-	if up := s.uploadAt(src); up != nil {
-		key, size = up.upload.Key, len(up.upload.Body)
+	up := s.uploadAt(src)
+	if up == nil || !strings.HasPrefix(up.upload.Key, uploadPrefix(s, "getConversationKnowledgeBaseDocumentUploadUrl", scope)) {
+		return nil, badRequest("presigned_url must be the url getConversationKnowledgeBaseDocumentUploadUrl returned for user %s: upload the document there first", scope)
 	}
+	if up.upload.Puts == 0 {
+		return nil, badRequest("nothing was uploaded to presigned_url: PUT the document to it before inserting it")
+	}
+	id := newUUID()
+	key, size := up.upload.Key, len(up.upload.Body)
 	chunks := max(1, (size+999)/1000)
 	doc := obj{"document_uuid": id, "document_id": name, "s3_key": key, "s3_url": strings.SplitN(src, "?", 2)[0], "chunk_count": chunks}
 	if mt := mimeTypes[strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))]; mt != "" {
@@ -130,9 +145,21 @@ var mimeTypes = map[string]string{
 }
 
 // fillAudio completes a PBX audio: the URL and type of the file uploaded
-// at audio_s3_listing_key, when the fake holds one.
+// at audio_s3_listing_key, when the fake holds one. An insert through the
+// API that names a key must name one getConversationPbxAudioUploadUrl
+// handed out, with the file PUT there.
 func fillAudio(s *Server, rq *request, o obj) error {
 	key, _ := o["audio_s3_listing_key"].(string)
+	if rq != nil && key != "" && strings.HasPrefix(rq.op, "insert") {
+		up := s.st.uploads[key]
+		switch {
+		case up == nil || !strings.HasPrefix(key, uploadPrefix(s, "getConversationPbxAudioUploadUrl", "")):
+			return &apiError{status: http.StatusBadRequest, objectID: key,
+				msg: fmt.Sprintf("audio_s3_listing_key %q is not a key getConversationPbxAudioUploadUrl returned: upload the audio there first", key)}
+		case up.upload.Puts == 0:
+			return badRequest("nothing was uploaded for audio_s3_listing_key %q: PUT the audio to its upload URL before inserting it", key)
+		}
+	}
 	if up := s.st.uploads[key]; up != nil && o["url"] == nil && rq != nil {
 		o["url"] = rq.origin + uploadPath + pathEscapeKey(key)
 	}

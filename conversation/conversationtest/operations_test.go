@@ -417,8 +417,8 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		del: func(id string) error { return ignore(c.DeleteUserPbxAudio(ctx, id)) },
 	}.run(t)
 	crudCase[cv.ConversationPbxClassOfService]{
-		value:  cv.ConversationPbxClassOfService{Name: cv.Ptr("Sales"), OutboundEnabled: cv.Ptr(true), AllowedCountries: []string{"US"}},
-		change: func(x *cv.ConversationPbxClassOfService) { x.AllowedCountries = []string{"US", "GB"} },
+		value:  cv.ConversationPbxClassOfService{Name: cv.Ptr("Sales"), OutboundEnabled: cv.Ptr(true), AllowedCountries: []string{"1"}},
+		change: func(x *cv.ConversationPbxClassOfService) { x.AllowedCountries = []string{"1", "44"} },
 		id:     func(x *cv.ConversationPbxClassOfService) string { return x.GetConversationPbxClassOfServiceUUID() },
 		insert: func(x *cv.ConversationPbxClassOfService) (*cv.ConversationPbxClassOfService, error) {
 			return c.InsertPbxClassOfService(ctx, x)
@@ -444,10 +444,14 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		},
 		del: func(id string) error { return ignore(c.DeletePbxHardwarePhone(ctx, id)) },
 	}.run(t)
+	// The demo data's support queue and mailbox: actions must name objects
+	// that exist.
 	action := cv.ConversationPbxAction("queue")
+	queue := must(c.GetPbxQueues(ctx))[0].ConversationPbxQueueUUID
+	mailbox := must(c.GetPbxVoicemailMailboxes(ctx))[0].ConversationPbxVoicemailMailboxUUID
 	crudCase[cv.ConversationPbxMenu]{
 		value: cv.ConversationPbxMenu{Name: cv.Ptr("Spanish menu"), Timeout: cv.Ptr(int32(8)),
-			Mappings: []cv.ConversationPbxMenuMapping{{Digits: cv.Ptr(int32(1)), Action: &action, ActionTarget: cv.Ptr("q")}}},
+			Mappings: []cv.ConversationPbxMenuMapping{{Digits: cv.Ptr(int32(1)), Action: &action, ActionTarget: queue}}},
 		change: func(x *cv.ConversationPbxMenu) { x.Timeout = cv.Ptr(int32(12)) },
 		id:     func(x *cv.ConversationPbxMenu) string { return x.GetConversationPbxMenuUUID() },
 		insert: func(x *cv.ConversationPbxMenu) (*cv.ConversationPbxMenu, error) { return c.InsertPbxMenu(ctx, x) },
@@ -474,7 +478,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	}.run(t)
 	crudCase[cv.ConversationPbxTimeBased]{
 		value: cv.ConversationPbxTimeBased{TimeBasedName: cv.Ptr("Weekend"), MappingConfig: &cv.ConversationPbxTimeBasedMappingConfig{
-			DefaultMapping: &cv.ConversationPbxTimeBasedMapping{Name: cv.Ptr("Closed"), Action: &action, ActionTarget: cv.Ptr("q")}}},
+			DefaultMapping: &cv.ConversationPbxTimeBasedMapping{Name: cv.Ptr("Closed"), Action: &action, ActionTarget: queue}}},
 		change: func(x *cv.ConversationPbxTimeBased) { x.TimeBasedName = cv.Ptr("Weekends") },
 		id:     func(x *cv.ConversationPbxTimeBased) string { return x.GetConversationPbxTimeBasedUUID() },
 		insert: func(x *cv.ConversationPbxTimeBased) (*cv.ConversationPbxTimeBased, error) {
@@ -523,10 +527,12 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		t.Fatalf("available numbers: %+v", avail)
 	}
 	crudCase[cv.ConversationPbxPhoneNumber]{
-		change: func(x *cv.ConversationPbxPhoneNumber) { x.Action = cv.Ptr(cv.ConversationPbxAction("voicemail")) },
-		id:     func(x *cv.ConversationPbxPhoneNumber) string { return x.GetConversationPbxPhoneNumberUUID() },
+		change: func(x *cv.ConversationPbxPhoneNumber) {
+			x.Action, x.ActionTarget = cv.Ptr(cv.ConversationPbxAction("voicemail")), mailbox
+		},
+		id: func(x *cv.ConversationPbxPhoneNumber) string { return x.GetConversationPbxPhoneNumberUUID() },
 		insert: func(*cv.ConversationPbxPhoneNumber) (*cv.ConversationPbxPhoneNumber, error) {
-			return c.PurchasePbxPhoneNumber(ctx, &cv.ConversationPbxPhoneNumberPurchaseRequest{PhoneNumber: avail[0].PhoneNumber, Action: &action, ActionTarget: cv.Ptr("q")})
+			return c.PurchasePbxPhoneNumber(ctx, &cv.ConversationPbxPhoneNumberPurchaseRequest{PhoneNumber: avail[0].PhoneNumber, Action: &action, ActionTarget: queue})
 		},
 		get:  func(id string) (*cv.ConversationPbxPhoneNumber, error) { return c.GetPbxPhoneNumber(ctx, id) },
 		list: func() ([]cv.ConversationPbxPhoneNumber, error) { return c.GetPbxPhoneNumbers(ctx) },

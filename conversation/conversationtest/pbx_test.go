@@ -54,7 +54,9 @@ func TestPhoneNumberSearchAndPurchase(t *testing.T) {
 		}
 	}
 	// An update may change the routing; the number and protection stay.
-	up := must(srv.Client.UpdatePbxPhoneNumber(ctx, bought.GetConversationPbxPhoneNumberUUID(), &cv.ConversationPbxPhoneNumber{Action: cv.Ptr(cv.ConversationPbxAction("menu"))}))
+	menu := must(srv.Client.InsertPbxMenu(ctx, &cv.ConversationPbxMenu{Name: cv.Ptr("Main")}))
+	up := must(srv.Client.UpdatePbxPhoneNumber(ctx, bought.GetConversationPbxPhoneNumberUUID(), &cv.ConversationPbxPhoneNumber{
+		Action: cv.Ptr(cv.ConversationPbxAction("menu")), ActionTarget: menu.ConversationPbxMenuUUID}))
 	if up.GetPhoneNumber() != "+16145550100" || up.GetAction() != "menu" || up.DeletionProtected == nil {
 		t.Errorf("update: %+v", up)
 	}

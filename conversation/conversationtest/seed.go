@@ -48,6 +48,17 @@ func (s *Server) seedJSON(data []byte) error {
 			return fmt.Errorf("unknown key %q: want one of %q", key, keys)
 		}
 	}
+	// The document's objects may name each other in any order: their
+	// references are checked once all of them are stored.
+	var stored []seeded
+	s.mu.Lock()
+	s.st.seeding = &stored
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.st.seeding = nil
+		s.mu.Unlock()
+	}()
 	for _, k := range kinds {
 		raw, ok := doc[k.key]
 		if !ok {
@@ -80,6 +91,13 @@ func (s *Server) seedJSON(data []byte) error {
 				}
 			}
 		}
+	}
+	s.mu.Lock()
+	s.st.seeding = nil
+	err := s.seedRefsLocked(stored)
+	s.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	var convs []gen.Conversation
 	var queues []gen.ConversationWebchatQueueStatus

@@ -26,6 +26,12 @@ type state struct {
 	queues []*gen.ConversationWebchatQueueStatus // in insertion order
 
 	uploads map[string]*uploadRecord
+	// offered are the phone numbers searchPbxAvailablePhoneNumbers
+	// offered: the ones purchasePbxPhoneNumber sells.
+	offered map[string]bool
+	// seeding collects what a seed document stores, while it is loaded,
+	// for its references to be checked at the end (refs.go).
+	seeding *[]seeded
 
 	faults []*pendingFault
 
@@ -39,6 +45,7 @@ func newState() state {
 		store:         make(map[*kind]map[string]map[string]obj),
 		oids:          make(map[*kind]int32),
 		uploads:       make(map[string]*uploadRecord),
+		offered:       make(map[string]bool),
 		counts:        make(map[string]int),
 	}
 }

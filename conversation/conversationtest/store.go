@@ -35,9 +35,12 @@ type kind struct {
 	desc          bool
 	required      []string // properties an insert or update must not leave empty
 	keep          []string // properties an update keeps when it omits them
-	// fill sets defaults and checks what the service checks, on insert,
-	// update and seeding (rq is nil then); guard may refuse a delete.
+	// fill sets defaults, on insert, update and seeding (rq is nil then);
+	// check applies the rules of rules.go to the complete object and lists
+	// what it refers to, which must exist (refs.go); guard may refuse a
+	// delete.
 	fill  func(s *Server, rq *request, o obj) error
+	check func(c *checker, o obj)
 	guard func(o obj) error
 	// The operationIds served; "" for none.
 	list, get, insert, update, del string
@@ -212,7 +215,7 @@ func (s *Server) findLocked(k *kind, scope, id string) (obj, error) {
 func (s *Server) putLocked(k *kind, scope string, o obj, rq *request) (obj, error) {
 	for _, f := range k.required {
 		if v, ok := o[f].(string); o[f] == nil || ok && strings.TrimSpace(v) == "" {
-			return nil, badRequest("%s is required", f)
+			return nil, badRequest("%s is required: a %s needs one, on insert and on every update (an update replaces the whole object)", f, k.name)
 		}
 	}
 	if k.fill != nil {
@@ -245,6 +248,9 @@ func (s *Server) putLocked(k *kind, scope string, o obj, rq *request) (obj, erro
 		if err := checkValue(k.schema.Value, o); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.checkLocked(k, o); err != nil {
+		return nil, err
 	}
 	id := ""
 	if !k.singleton() {

@@ -184,11 +184,11 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 		step("canned message %q: %q", m.GetShortCode(), m.GetCannedMessage())
 	}
 
-	up, err := c.UploadMultimedia(ctx, "png", "", []byte("\x89PNG demo bytes"))
+	up, err := c.UploadConversationMultimedia(ctx, "png", "", strings.NewReader("\x89PNG demo bytes"))
 	if err != nil {
 		return err
 	}
-	step("uploaded an image: key %s", up.GetKey())
+	step("uploaded an image: key %s", up.Key)
 
 	if err := c.LeaveConversation(ctx, id); err != nil {
 		return err

@@ -145,9 +145,9 @@ $pbx = [
   ['PbxAddress', 'address', 'addresses', new M\ConversationPbxAddress(['friendly_name' => 'PHP office', 'street' => '1 Elm', 'country_code' => 'US']), fn($m) => $m->setCity('Dayton'), 'getConversationPbxAddressUuid', 'Addresses'],
   ['PbxAudio', 'audio', 'audios', new M\ConversationPbxAudio(['description' => 'PHP audio', 'filename' => 'a.mp3']), fn($m) => $m->setDefaultHoldMusic(true), 'getConversationPbxAudioUuid', 'Audios'],
   ['UserPbxAudio', 'audio', 'audios', new M\ConversationPbxAudio(['description' => 'PHP user audio']), fn($m) => $m->setFilename('me.wav'), 'getConversationPbxAudioUuid', 'UserPbxAudios'],
-  ['PbxClassOfService', 'class_of_service', 'classes_of_services', new M\ConversationPbxClassOfService(['name' => 'PHP cos', 'allowed_countries' => ['US']]), fn($m) => $m->setOutboundEnabled(false), 'getConversationPbxClassOfServiceUuid', 'ClassesOfService'],
+  ['PbxClassOfService', 'class_of_service', 'classes_of_services', new M\ConversationPbxClassOfService(['name' => 'PHP cos', 'allowed_countries' => ['1']]), fn($m) => $m->setOutboundEnabled(false), 'getConversationPbxClassOfServiceUuid', 'ClassesOfService'],
   ['PbxHardwarePhone', 'hardware_phone', 'hardware_phones', new M\ConversationPbxHardwarePhone(['name' => 'PHP phone', 'mac_address' => '00:11:22:33:44:55']), fn($m) => $m->setModel('T54W'), 'getConversationPbxHardwarePhoneUuid', 'HardwarePhones'],
-  ['PbxMenu', 'menu', 'menus', new M\ConversationPbxMenu(['name' => 'PHP menu', 'say_voice' => 'man', 'mappings' => [new M\ConversationPbxMenuMapping(['digits' => 1, 'action' => 'voicemail', 'action_target' => 'x'])]]), fn($m) => $m->setTimeout(5), 'getConversationPbxMenuUuid', 'Menus'],
+  ['PbxMenu', 'menu', 'menus', new M\ConversationPbxMenu(['name' => 'PHP menu', 'say_voice' => 'man', 'mappings' => [new M\ConversationPbxMenuMapping(['digits' => 1, 'action' => 'voicemail', 'action_target' => '7f3c2a10-5b1e-4c8a-9d01-000000000021'])]]), fn($m) => $m->setTimeout(5), 'getConversationPbxMenuUuid', 'Menus'],
   ['PbxQueue', 'queue', 'queues', new M\ConversationPbxQueue(['name' => 'PHP queue', 'ai_priority' => 'first', 'members' => new M\ConversationPbxQueueMembers(['users' => [1001]])]), fn($m) => $m->setSay('hello'), 'getConversationPbxQueueUuid', 'Queues'],
   ['PbxTimeBased', 'time_based', 'time_baseds', new M\ConversationPbxTimeBased(['time_based_name' => 'PHP tb']), fn($m) => $m->setTimeBasedName('PHP tb 2'), 'getConversationPbxTimeBasedUuid', 'TimeBaseds'],
   ['PbxTimeRange', 'time_range', 'time_ranges', new M\ConversationPbxTimeRange(['time_range_name' => 'PHP tr', 'configs' => [new M\ConversationPbxTimeRangeConfig(['start_date' => new \DateTime('2026-12-24T00:00:00+00:00'), 'start_time' => '09:00'])]]), fn($m) => $m->setTimezone('UTC'), 'getConversationPbxTimeRangeUuid', 'TimeRanges'],
@@ -165,8 +165,8 @@ foreach ($pbx as [$kind, $one, $many, $value, $change, $idg, $listName]) {
 }
 // Phone numbers.
 $avail = call('searchPbxAvailablePhoneNumbers', fn() => $api->searchPbxAvailablePhoneNumbers('US', '212', null, true, true, 'local', 2))->getAvailablePhoneNumbers();
-crud('phone number', new M\ConversationPbxPhoneNumber([]), fn($m) => $m->setAction('menu'), fn($m) => $m->getConversationPbxPhoneNumberUuid(),
-    fn($v) => $api->purchasePbxPhoneNumber(new M\ConversationPbxPhoneNumberPurchaseRequest(['phone_number' => $avail[0]->getPhoneNumber(), 'action' => 'queue', 'friendly_name' => 'PHP'])) ->getPhoneNumber(),
+crud('phone number', new M\ConversationPbxPhoneNumber([]), fn($m) => $m->setAction('menu')->setActionTarget('7f3c2a10-5b1e-4c8a-9d01-000000000041'), fn($m) => $m->getConversationPbxPhoneNumberUuid(),
+    fn($v) => $api->purchasePbxPhoneNumber(new M\ConversationPbxPhoneNumberPurchaseRequest(['phone_number' => $avail[0]->getPhoneNumber(), 'action' => 'queue', 'action_target' => '7f3c2a10-5b1e-4c8a-9d01-000000000031', 'friendly_name' => 'PHP'])) ->getPhoneNumber(),
     fn($i) => $api->getPbxPhoneNumber($i)->getPhoneNumber(), fn() => $api->getPbxPhoneNumbers()->getPhoneNumbers(),
     fn($i, $v) => $api->updatePbxPhoneNumber($i, $v)->getPhoneNumber(), fn($i) => $api->deletePbxPhoneNumber($i),
     ['purchasePbxPhoneNumber', 'getPbxPhoneNumber', 'getPbxPhoneNumbers', 'updatePbxPhoneNumber', 'deletePbxPhoneNumber']);
