@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,86 @@ func TestOfficialPHPSDK(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "128 operations called, 0 failures") {
 		t.Fatalf("PHP SDK scenario: %v\n%s", err, out)
 	}
+}
+
+// TestOfficialJSSDK runs UltraCart's own JavaScript SDK over every
+// operation it has against the command (testdata/sdk_scenario.js): every
+// write read back equal, property by property, deletes taking effect,
+// searches and reports answering what the data implies. ULTRACART_JS_SDK
+// names one or more checkouts of github.com/UltraCart/rest_api_v2_sdk_javascript
+// (a path list, such as the tags 4.1.86 and 4.1.70), each with its
+// dependencies installed (npm install --omit=dev --ignore-scripts), and node
+// must be on PATH; without them it is skipped. The SDK's code is never part
+// of this repository. Each checkout runs against a fake of its own.
+func TestOfficialJSSDK(t *testing.T) {
+	sdks := os.Getenv("ULTRACART_JS_SDK")
+	node, err := exec.LookPath("node")
+	if sdks == "" || err != nil {
+		t.Skip("set ULTRACART_JS_SDK to checkouts of UltraCart's JavaScript SDK (with node_modules) and install node to run it against the fake")
+	}
+	for _, sdk := range filepath.SplitList(sdks) {
+		t.Run(sdkVersion(sdk), func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(sdk, "node_modules", "superagent")); err != nil {
+				t.Fatalf("%s has no node_modules/superagent: run npm install --omit=dev --ignore-scripts there", sdk)
+			}
+			baseURL := startFake(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, "testdata/sdk_scenario.js")
+			cmd.Env = append(os.Environ(), "ULTRACART_JS_SDK="+sdk, "BASE="+baseURL, "KEY=test-key")
+			out, err := cmd.CombinedOutput()
+			res := scenarioResult(string(out))
+			if res == nil {
+				t.Fatalf("JS SDK scenario: no RESULT line: %v\n%s", err, out)
+			}
+			t.Logf("JS SDK %s: %d operations, %d called, %d properties compared, %d failures",
+				res["sdk"], res.num("operations"), res.num("called"), res.num("compared"), res.num("failures"))
+			if err != nil || res.num("failures") != 0 || res.num("called") != res.num("operations") || res.num("operations") == 0 {
+				t.Fatalf("JS SDK scenario: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// sdkVersion is the release of an SDK checkout, from its package.json, or
+// the directory's name.
+func sdkVersion(dir string) string {
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil && json.Unmarshal(b, &pkg) == nil && pkg.Version != "" {
+		return pkg.Version
+	}
+	return filepath.Base(dir)
+}
+
+// result is the RESULT line of an SDK scenario: key=value fields.
+type result map[string]string
+
+func (r result) num(k string) int {
+	n, err := strconv.Atoi(r[k])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// scenarioResult reads the last RESULT line of a scenario's output.
+func scenarioResult(out string) result {
+	var res result
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "RESULT ")
+		if !ok {
+			continue
+		}
+		res = result{}
+		for _, f := range strings.Fields(rest) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				res[k] = v
+			}
+		}
+	}
+	return res
 }
 
 // startFake runs the command with the key test-key, demo data and args on
