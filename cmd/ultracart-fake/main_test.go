@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,8 +14,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
 // TestRun starts the command in-process on a free port, calls the API with
@@ -112,6 +116,12 @@ func TestRunFlags(t *testing.T) {
 	if !strings.Contains(out.String(), "ULTRACART_SIMPLE_KEY=test-key") {
 		t.Errorf("output %q", out.String())
 	}
+	if want := "fake, release " + fakeRelease(t) + ", listening on"; !strings.Contains(out.String(), want) {
+		t.Errorf("output %q lacks %q", out.String(), want)
+	}
+	if err := run(ctx, []string{"-unknown-properties", "drop"}, io.Discard); err == nil || !strings.Contains(err.Error(), "refuse or keep") {
+		t.Errorf("-unknown-properties drop: %v", err)
+	}
 	if err := run(ctx, []string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
@@ -158,6 +168,71 @@ func TestRunSeed(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Seeded Caller") {
 		t.Errorf("seeded call: %d %s", resp.StatusCode, b)
 	}
+}
+
+// A property outside the release is refused by default, naming it and the
+// release; with -unknown-properties=keep it is kept, returned as sent, and
+// a line is printed.
+func TestRunUnknownProperties(t *testing.T) {
+	const body = `{"friendly_name":"HQ","nickname":"x"}`
+	refused := startFake(t)
+	status, b := post(t, refused+"/conversation/pbx/address", body)
+	if status != 400 || !strings.Contains(b, `\"nickname\"`) || !strings.Contains(b, "release "+fakeRelease(t)) {
+		t.Errorf("refuse: %d %s", status, b)
+	}
+
+	var out syncBuffer
+	kept := startFakeOut(t, &out, "-unknown-properties=keep")
+	status, b = post(t, kept+"/conversation/pbx/address", body)
+	if status != 200 || !strings.Contains(b, `"nickname":"x"`) {
+		t.Errorf("keep: %d %s", status, b)
+	}
+	if !strings.Contains(out.String(), `insertPbxAddress: accepted body property "nickname"`) {
+		t.Errorf("no line for the kept property: %q", out.String())
+	}
+}
+
+// fakeRelease is the release the fake serves, as the spec states it.
+func fakeRelease(t *testing.T) string {
+	t.Helper()
+	doc, err := genspec.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Info.Version
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("x-ultracart-simple-key", "test-key")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// syncBuffer is a bytes.Buffer safe for the command's writes and the
+// test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestOfficialPHPSDK runs UltraCart's own PHP SDK over all 128 operations
@@ -266,6 +341,13 @@ func scenarioResult(out string) result {
 // a free port until the test ends, and returns its base URL.
 func startFake(t *testing.T, args ...string) string {
 	t.Helper()
+	return startFakeOut(t, io.Discard, args...)
+}
+
+// startFakeOut is startFake, copying what the command prints after its
+// banner to out.
+func startFakeOut(t *testing.T, out io.Writer, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -283,7 +365,7 @@ func startFake(t *testing.T, args ...string) string {
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "export ULTRACART_BASE_URL="); ok {
-			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			go func() { _, _ = io.Copy(out, pr) }()
 			return v
 		}
 	}

@@ -1,9 +1,9 @@
 // Package conversationtest is an in-memory fake of the UltraCart Conversation
 // API for tests: an HTTP server on the loopback interface that speaks the same
 // wire protocol as https://secure.ultracart.com/rest/v2, serves all 128
-// operations of release 4.1.70, keeps its state in memory and checks every
-// request and every response against the OpenAPI document the client is
-// generated from.
+// operations of release 4.1.70 (Server.Release), keeps its state in memory
+// and checks every request and every response against the OpenAPI document
+// the client is generated from.
 //
 // A test starts one with NewServer, which also builds a ready-to-use
 // *conversation.Client:
@@ -44,6 +44,15 @@
 //     RFC 3339 or a _limit above 200 are a 400 ErrorResponse. Query booleans
 //     may be true/false or 1/0 (what UltraCart's PHP SDK sends). An unknown
 //     path is a 404 and a wrong method a 405, both with an ErrorResponse body.
+//     These 400s name the release the fake serves (Server.Release).
+//   - Nothing dropped in silence: a request body property, at any depth, or
+//     a query parameter that the operation does not define in the release
+//     the fake serves (one a newer release added, or a misspelling) is a
+//     400 naming each of them and the release, where the real service
+//     would ignore it and a read-back would lack it. With
+//     WithUnknownProperties(KeepUnknown) it is accepted instead, with a log
+//     line (WithLogf), and kept on the objects the fake stores. Seed
+//     documents are held to the same rule.
 //   - Responses: every response is checked against the same document before
 //     it is sent (status, enums, lengths, date-times). One that does not pass
 //     is a bug in the fake: it becomes a 500 naming the problem and fails the
@@ -76,9 +85,9 @@
 // exactly; an update replaces the whole object, keeping its identifier (a
 // different one in the body is a 400); a delete removes it and answers what
 // the operation documents (the deleted object, or nothing); a get, update or
-// delete of what does not exist is a 400 with object_id. Properties the
-// schema does not name are dropped (a null is a 400: the schema allows
-// none). Lists return everything of
+// delete of what does not exist is a 400 with object_id. A property the
+// schema does not name is a 400 (or kept, with KeepUnknown), and so is a
+// null: the schema allows none. Lists return everything of
 // the kind in the order given below, case-insensitively, then by
 // identifier. The kinds, by their key in a seed file (WithSeedJSON) and
 // their list order:

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
@@ -114,4 +117,45 @@ func ExampleNew() {
 	// hours
 	// shipping
 	// thanks
+}
+
+// A request with a property the release the fake serves does not define
+// (here one a newer SDK might send) is refused by default, as the service
+// would ignore it; KeepUnknown keeps it instead and logs a line.
+func ExampleWithUnknownProperties() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+	const queue = `{"name":"Sales","ai_tone":"warm"}`
+
+	strict := conversationtest.NewServer(t)
+	defer strict.Close()
+	status, body := postJSON(strict, "/conversation/pbx/queue", queue)
+	fmt.Println(status, strings.Contains(body, `body property \"ai_tone\" of ConversationPbxQueue is not in release `+strict.Release()))
+
+	lenient := conversationtest.NewServer(t,
+		conversationtest.WithUnknownProperties(conversationtest.KeepUnknown),
+		conversationtest.WithLogf(func(format string, args ...any) {
+			line, _, _ := strings.Cut(fmt.Sprintf(format, args...), ", not in release")
+			fmt.Println("log:", line)
+		}))
+	defer lenient.Close()
+	status, body = postJSON(lenient, "/conversation/pbx/queue", queue)
+	fmt.Println(status, strings.Contains(body, `"ai_tone":"warm"`))
+	// Output:
+	// 400 true
+	// log: conversationtest: insertPbxQueue: accepted body property "ai_tone" of ConversationPbxQueue
+	// 200 true
+}
+
+// postJSON posts body to the fake's path with its key.
+func postJSON(srv *conversationtest.Server, path, body string) (int, string) {
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+	req.Header.Set("x-ultracart-simple-key", srv.Key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -35,6 +35,8 @@ type spec struct {
 	// form, so that fault filters are case-insensitive.
 	ops     map[string]*opSpec
 	byLower map[string]string
+	// release is the document's info.version: the UltraCart release.
+	release string
 }
 
 // opSpec is what the spec says an operation answers on success: the
@@ -87,6 +89,7 @@ func buildSpec() (*spec, error) {
 		},
 		ops:     make(map[string]*opSpec),
 		byLower: make(map[string]string),
+		release: doc.Info.Version,
 	}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
