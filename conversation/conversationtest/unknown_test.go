@@ -37,21 +37,21 @@ type unknownCase struct {
 }
 
 var unknownCases = []unknownCase{
-	{"a property of a newer release", "POST", "/conversation/pbx/queue", `{"name":"Sales","ai_summary_enabled":true}`,
-		[]string{`body property "ai_summary_enabled" of ConversationPbxQueue is not in release`}},
+	{"a property of a newer release", "POST", "/conversation/pbx/queue", `{"name":"Sales","ai_tone":"warm"}`,
+		[]string{`body property "ai_tone" of ConversationPbxQueue is not in release`}},
 	{"several, nested in an object and an array", "POST", "/conversation/pbx/menu",
 		`{"name":"Main","colour":"red","mappings":[{"digits":1,"action":"queue","action_target":"` + demoQueue + `","label":"x"}]}`,
 		[]string{`body properties "colour", "mappings[0].label" of ConversationPbxMenu are not in release`}},
 	{"in a nested object", "POST", "/conversation/pbx/queue", `{"name":"Sales","members":{"users":[1002],"teams":[1]}}`,
 		[]string{`"members.teams"`}},
-	{"on an update", "PUT", "/conversation/pbx/queue/" + demoQueue, `{"name":"Support line","zoho_desk_ticket_enabled":true}`,
-		[]string{`"zoho_desk_ticket_enabled"`}},
+	{"on an update", "PUT", "/conversation/pbx/queue/" + demoQueue, `{"name":"Support line","ai_tone":"warm"}`,
+		[]string{`"ai_tone"`}},
 	{"on the agent's profile", "PUT", "/conversation/agent/profile", `{"display_name":"Me","nickname":"x"}`,
 		[]string{`"nickname" of ConversationAgentProfile`}},
 	{"on a singleton", "PUT", "/conversation/virtualagent/budget", `{"budget_daily":5,"budget_weekly":20}`,
 		[]string{`"budget_weekly"`}},
-	{"in a request the fake does not store", "PUT", "/conversation/conversations/queues/Support/status",
-		`{"agent_status":"busy","custom_status_uuid":"x"}`, []string{`"custom_status_uuid" of ConversationWebchatQueueStatusUpdateRequest`}},
+	{"in a request the fake does not store", "PUT", "/conversation/conversations/queues/general/status",
+		`{"agent_status":"busy","custom_status_color":"red"}`, []string{`"custom_status_color" of ConversationWebchatQueueStatusUpdateRequest`}},
 	{"in a search", "POST", "/conversation/pbx/call/search", `{"has_recording":true,"sentiment":"negative"}`,
 		[]string{`"sentiment"`}},
 	{"a misspelt property", "POST", "/conversation/pbx/time_range", `{"time_range_name":"Hours","time_zone":"UTC"}`,
@@ -119,28 +119,28 @@ func TestUnknownPropertiesKept(t *testing.T) {
 	}
 
 	st, b := rawCall(t, srv, "POST", "/conversation/pbx/queue",
-		`{"name":"Sales","ai_summary_enabled":true,"ai_summary_instructions":"Be brief.","members":{"users":[1002],"teams":[7]}}`)
+		`{"name":"Sales","ai_tone":"warm","ai_notes":"Be brief.","members":{"users":[1002],"teams":[7]}}`)
 	var resp struct {
 		Queue map[string]any `json:"queue"`
 	}
 	if err := json.Unmarshal(b, &resp); err != nil || st != 200 {
 		t.Fatalf("insert: %d %s", st, b)
 	}
-	logged("insertPbxQueue", `"ai_summary_enabled", "ai_summary_instructions", "members.teams"`, "release "+srv.Release())
+	logged("insertPbxQueue", `"ai_notes", "ai_tone", "members.teams"`, "release "+srv.Release())
 	id, _ := resp.Queue["conversation_pbx_queue_uuid"].(string)
-	wantKept := func(what string, q map[string]any, summary bool, instructions string) {
+	wantKept := func(what string, q map[string]any, tone, notes string) {
 		t.Helper()
 		members, _ := q["members"].(map[string]any)
-		if q["ai_summary_enabled"] != summary || q["ai_summary_instructions"] != instructions || fmt.Sprint(members["teams"]) != "[7]" {
+		if q["ai_tone"] != tone || q["ai_notes"] != notes || fmt.Sprint(members["teams"]) != "[7]" {
 			t.Errorf("%s: %v", what, q)
 		}
 	}
-	wantKept("insert's answer", resp.Queue, true, "Be brief.")
+	wantKept("insert's answer", resp.Queue, "warm", "Be brief.")
 	b = mustBody(t, srv.URL+"/conversation/pbx/queue/"+id, srv.Key)
 	if err := json.Unmarshal(b, &resp); err != nil {
 		t.Fatal(err)
 	}
-	wantKept("get", resp.Queue, true, "Be brief.")
+	wantKept("get", resp.Queue, "warm", "Be brief.")
 	if strings.Contains(string(b), `\u0000`) {
 		t.Errorf("the fake's mark reached the wire: %s", b)
 	}
@@ -154,7 +154,7 @@ func TestUnknownPropertiesKept(t *testing.T) {
 	for _, q := range all.Queues {
 		if q["conversation_pbx_queue_uuid"] == id {
 			found++
-			wantKept("list", q, true, "Be brief.")
+			wantKept("list", q, "warm", "Be brief.")
 		}
 	}
 	if found != 1 {
@@ -162,7 +162,7 @@ func TestUnknownPropertiesKept(t *testing.T) {
 	}
 
 	// An update replaces the whole object, unknown properties too.
-	st, b = rawCall(t, srv, "PUT", "/conversation/pbx/queue/"+id, `{"name":"Sales","ai_summary_enabled":false,"members":{"users":[1002],"teams":[7]}}`)
+	st, b = rawCall(t, srv, "PUT", "/conversation/pbx/queue/"+id, `{"name":"Sales","ai_tone":"cool","members":{"users":[1002],"teams":[7]}}`)
 	if st != 200 {
 		t.Fatalf("update: %d %s", st, b)
 	}
@@ -171,7 +171,7 @@ func TestUnknownPropertiesKept(t *testing.T) {
 	if err := json.Unmarshal(mustBody(t, srv.URL+"/conversation/pbx/queue/"+id, srv.Key), &resp); err != nil {
 		t.Fatal(err)
 	}
-	if resp.Queue["ai_summary_enabled"] != false || resp.Queue["ai_summary_instructions"] != nil {
+	if resp.Queue["ai_tone"] != "cool" || resp.Queue["ai_notes"] != nil {
 		t.Errorf("after update: %v", resp.Queue)
 	}
 
