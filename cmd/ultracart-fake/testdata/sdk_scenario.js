@@ -109,8 +109,10 @@ function invoke(op, args, wantError) {
       fn.call(api, ...args, (err, data, res) => {
         const body = (err && err.response && err.response.body) || {};
         const msg = (body.error && body.error.developer_message) || (err && err.message);
-        if (err && err.status === 404 && /no such operation/.test(msg)) {
-          fail('missing', op, `404: ${msg}`);
+        // An operation the fake does not route (404), or routes but does
+        // not serve (501).
+        if (err && ((err.status === 404 && /no such operation/.test(msg)) || (err.status === 501 && /does not serve/.test(msg)))) {
+          fail('missing', op, `${err.status}: ${msg}`);
           return resolve(undefined);
         }
         if (probing) return resolve(undefined);
