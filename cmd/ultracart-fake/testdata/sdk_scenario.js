@@ -909,18 +909,7 @@ async function statuses() {
     }
   }
 
-  const day = new Date().toISOString().slice(0, 10);
-  if (HAS.has('searchAgentStatusHistory')) {
-    const all = await call('searchAgentStatusHistory', fill(U.ConversationAgentStatusHistorySearchRequest, 0, {
-      agent_user_id: undefined, status: undefined, trigger: undefined, channel: 'chat', date_start: day, date_end: day,
-    }), { _limit: 10, _offset: 0 });
-    if (all) check((all.events || []).some((e) => e.new_status === 'busy' && String(e.agent_user_id) === '1001'), 'searchAgentStatusHistory', `the status update is not in the history: ${JSON.stringify(all.events)}`);
-    await call('searchAgentStatusHistory', fill(U.ConversationAgentStatusHistorySearchRequest, 0, { date_start: day, date_end: day }), { _limit: 10, _offset: 0 });
-    await call('searchAgentStatusRollups', fill(U.ConversationAgentStatusRollupSearchRequest, 0, { agent_user_id: '1001', date_start: day, date_end: day }));
-    await call('getAgentStatusHeatmap', fill(U.ConversationAgentStatusHeatmapRequest, 0, { date_start: day, date_end: day }));
-    await call('getAgentStatusSummary', day, day);
-    await call('getAgentStatusTimeline', '1001', day, { channel2: 'chat' });
-  }
+  if (HAS.has('searchAgentStatusHistory')) await reports();
   if (HAS.has('getPbxDefaultTimezone')) {
     const tz = await call('getPbxDefaultTimezone');
     if (tz) check(tz.default_timezone === 'America/New_York', 'getPbxDefaultTimezone', `default ${tz.default_timezone}, documented America/New_York`);
@@ -931,6 +920,54 @@ async function statuses() {
     if (again) sameAs('getPbxDefaultTimezone', 'default timezone after update', req, again);
     const bad = await refused('updatePbxDefaultTimezone', U.ConversationPbxDefaultTimezoneUpdateRequest.constructFromObject({ default_timezone: 'Mars/Olympus' }));
     if (bad) check(bad.status === 400, 'updatePbxDefaultTimezone', `Mars/Olympus: ${bad.status}`);
+  }
+}
+
+// The status reports: the status change above is in today's history, and
+// the demo data's day of status events (2026-04-20: Riley on the PBX,
+// 08:58 to 17:05 Central with a 45-minute lunch; the calling agent on chat,
+// 09:00 to 17:00 with an hour of training) gives every report exact
+// numbers. Days are days of the PBX default time zone, America/New_York
+// until the scenario changes it below.
+async function reports() {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
+  const mine = await call('searchAgentStatusHistory', fill(U.ConversationAgentStatusHistorySearchRequest, 0, {
+    agent_user_id: '1001', status: undefined, trigger: 'manual', channel: 'chat', date_start: today, date_end: today,
+  }), { _limit: 10, _offset: 0 });
+  if (mine) check(mine.events.some((e) => e.new_status === 'busy'), 'searchAgentStatusHistory', `the status update is not in today's history: ${JSON.stringify(mine.events)}`);
+
+  const day = '2026-04-20';
+  const hist = await call('searchAgentStatusHistory', fill(U.ConversationAgentStatusHistorySearchRequest, 0, {
+    agent_user_id: '1002', channel: 'pbx', status: undefined, trigger: undefined, date_start: day, date_end: day,
+  }), { _limit: 2, _offset: 1 });
+  if (hist) {
+    check(hist.total === 4 && hist.events.length === 2 && hist.metadata.result_set.next_offset === 3, 'searchAgentStatusHistory', `page 2 of Riley's day: total ${hist.total}, ${hist.events.length} events, ${JSON.stringify(hist.metadata)}`);
+    const lunch = hist.events.find((e) => e.custom_status_name === 'Lunch');
+    check(lunch && lunch.previous_status === 'available' && lunch.duration_in_previous_seconds === 10920 && lunch.new_routing_effect === 'unavailable',
+      'searchAgentStatusHistory', `Riley's lunch: ${JSON.stringify(lunch)}`);
+  }
+  const rollups = await call('searchAgentStatusRollups', fill(U.ConversationAgentStatusRollupSearchRequest, 0, { agent_user_id: undefined, channel: undefined, date_start: day, date_end: day }));
+  if (rollups) {
+    const row = (user) => plain(rollups.rollups.find((r) => r.agent_user_id === user)) || {};
+    const riley = row('1002');
+    const me = row('1001');
+    check(riley.channel === 'pbx' && riley.rollup_date === day && riley.total_tracked_seconds === 29220 && riley.available_seconds === 26520 &&
+      riley.unavailable_seconds === 2700 && riley.calls_taken === 1 && util.isDeepStrictEqual(riley.status_breakdown, { available: 26520, Lunch: 2700 }),
+    'searchAgentStatusRollups', `Riley's day: ${JSON.stringify(riley)}`);
+    check(me.channel === 'chat' && me.total_tracked_seconds === 28800 && me.available_seconds === 28800 && util.isDeepStrictEqual(me.status_breakdown, { available: 25200, Training: 3600 }),
+      'searchAgentStatusRollups', `the calling agent's day: ${JSON.stringify(me)}`);
+  }
+  const sum = await call('getAgentStatusSummary', day, day);
+  if (sum) {
+    check(sum.total_agents === 2 && sum.agents.length === 2 && util.isDeepStrictEqual(plain(sum.status_breakdown), { available: 51720, Lunch: 2700, Training: 3600 }),
+      'getAgentStatusSummary', JSON.stringify(sum));
+  }
+  const hm = await call('getAgentStatusHeatmap', fill(U.ConversationAgentStatusHeatmapRequest, 0, { channel: undefined, metric: 'availability', date_start: day, date_end: day }));
+  if (hm) check(util.isDeepStrictEqual(hm.agents, ['Fake Agent', 'Riley']) && hm.hours.length === 24, 'getAgentStatusHeatmap', JSON.stringify(hm));
+  const tl = await call('getAgentStatusTimeline', '1002', day, { channel2: 'pbx' });
+  if (tl) {
+    check(tl.status_events.length === 4 && tl.call_events.length === 1 && tl.summary.calls_taken === 1 && tl.summary.available_seconds === 26520,
+      'getAgentStatusTimeline', JSON.stringify(tl));
   }
 }
 
