@@ -144,9 +144,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Release is the release of UltraCart's Conversation API the fake serves
-// ("4.1.70"): the version of the OpenAPI document it is built from, the
-// one the module's client speaks. Its 400s for what a request sends
+// Release is the release of UltraCart's Conversation API the fake serves,
+// such as "4.1.70": the version of the OpenAPI document it is built from,
+// the one the module's client speaks. Its 400s for what a request sends
 // outside that release name it (see WithUnknownProperties).
 func (s *Server) Release() string { return s.spec.release }
 

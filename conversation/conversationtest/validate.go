@@ -133,7 +133,7 @@ func describe(op *openapi3.Operation) *opSpec {
 	return &opSpec{status: http.StatusNoContent}
 }
 
-// OperationIDs returns the operationIds of the 128 operations the fake
+// OperationIDs returns the operationIds of the operations the fake
 // serves, sorted, spelled as in the API reference (getConversations,
 // getConversationMultimediaUploadUrl, ...): the names Requests counts
 // under. Fault.Operation and RequestCount take them in any case, so the
