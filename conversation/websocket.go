@@ -140,15 +140,16 @@ func parseWebsocketObject(data []byte) ([]websocketMember, error) {
 	if trimmed[0] != '{' {
 		return nil, errors.New(notAnObject(trimmed))
 	}
+	end := len(bytes.TrimRight(data, jsonSpace)) // a syntax error here is a truncation
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, jsonSyntax(err)
+		return nil, jsonSyntax(err, end)
 	}
 	var members []websocketMember
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, jsonSyntax(err)
+			return nil, jsonSyntax(err, end)
 		}
 		name, ok := tok.(string)
 		if !ok { // dec.Token reports a non-string key as a syntax error; stay safe
@@ -156,12 +157,12 @@ func parseWebsocketObject(data []byte) ([]websocketMember, error) {
 		}
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return nil, fmt.Errorf("member %q: %w", name, jsonSyntax(err))
+			return nil, fmt.Errorf("member %q: %w", name, jsonSyntax(err, end))
 		}
 		members = append(members, websocketMember{name: name, value: value})
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, jsonSyntax(err)
+		return nil, jsonSyntax(err, end)
 	}
 	if rest := bytes.TrimLeft(data[dec.InputOffset():], jsonSpace); len(rest) > 0 {
 		return nil, fmt.Errorf("data after the object (at byte %d)", len(data)-len(rest))
@@ -169,15 +170,18 @@ func parseWebsocketObject(data []byte) ([]websocketMember, error) {
 	return members, nil
 }
 
-// jsonSyntax words a decoder error for a frame: where a syntax error is,
-// and a frame that ends early as truncated.
-func jsonSyntax(err error) error {
+// jsonSyntax words a decoder error for a frame whose content ends at byte
+// end: a frame that ends early as truncated (encoding/json says
+// io.ErrUnexpectedEOF, its v2 implementation a syntax error at the end),
+// else where the syntax error is.
+func jsonSyntax(err error, end int) error {
 	var se *json.SyntaxError
+	isSyntax := errors.As(err, &se)
 	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("%w (at byte %d)", err, se.Offset)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isSyntax && se.Offset >= int64(end):
 		return fmt.Errorf("truncated: %w", io.ErrUnexpectedEOF)
+	case isSyntax:
+		return fmt.Errorf("%w (at byte %d)", err, se.Offset)
 	}
 	return err
 }
