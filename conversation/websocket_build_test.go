@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
@@ -80,25 +79,25 @@ func wsFilled[T any](f *wsFiller, v T) T {
 }
 
 // wsAllEvents is one value of each event type of the package.
-var wsAllEvents = []conversation.WebsocketEvent{
-	conversation.WebsocketQueuePosition{},
-	conversation.WebsocketWebchatStartConversation{},
-	conversation.WebsocketConversationClosed{},
-	conversation.WebsocketNewConversation{},
-	conversation.WebsocketNewMessage{},
-	conversation.WebsocketUpdatedMessage{},
-	conversation.WebsocketQueueStatusUpdate{},
-	conversation.WebsocketRRWeb{},
-	conversation.WebsocketParticipantUpdate{},
-	conversation.WebsocketParticipantJoin{},
-	conversation.WebsocketParticipantLeft{},
-	conversation.WebsocketReadMessage{},
-	conversation.WebsocketTyping{},
-	conversation.WebsocketAddCoupon{},
-	conversation.WebsocketAddItem{},
-	conversation.WebsocketWebchatContext{},
-	conversation.WebsocketEngageCustomer{},
-	conversation.WebsocketQueueNewMember{},
+var wsAllEvents = []WebsocketEvent{
+	WebsocketQueuePosition{},
+	WebsocketWebchatStartConversation{},
+	WebsocketConversationClosed{},
+	WebsocketNewConversation{},
+	WebsocketNewMessage{},
+	WebsocketUpdatedMessage{},
+	WebsocketQueueStatusUpdate{},
+	WebsocketRRWeb{},
+	WebsocketParticipantUpdate{},
+	WebsocketParticipantJoin{},
+	WebsocketParticipantLeft{},
+	WebsocketReadMessage{},
+	WebsocketTyping{},
+	WebsocketAddCoupon{},
+	WebsocketAddItem{},
+	WebsocketWebchatContext{},
+	WebsocketEngageCustomer{},
+	WebsocketQueueNewMember{},
 }
 
 // TestWebsocketEventTypesCovered: one Go type per documented event type,
@@ -127,7 +126,7 @@ func TestWebsocketEventRoundTrip(t *testing.T) {
 	for _, zero := range wsAllEvents {
 		t.Run(string(zero.EventType()), func(t *testing.T) {
 			e := wsFilled(f, zero)
-			msg, err := conversation.NewWebsocketEvent("conv-1", e)
+			msg, err := NewWebsocketEvent("conv-1", e)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,18 +134,18 @@ func TestWebsocketEventRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prefix := `{"type":"event","event_type":` + string(wsMustJSON(t, e.EventType())) + `,"conversation_uuid":"conv-1"`
+			prefix := `{"type":"event","event_type":` + string(marshal(t, e.EventType())) + `,"conversation_uuid":"conv-1"`
 			if !bytes.HasPrefix(frame, []byte(prefix)) {
 				t.Errorf("frame %.200s does not start %s", frame, prefix)
 			}
-			back, err := conversation.DecodeWebsocketMessage(frame)
+			back, err := DecodeWebsocketMessage(frame)
 			if err != nil {
 				t.Fatalf("DecodeWebsocketMessage(%.300s): %v", frame, err)
 			}
 			if !reflect.DeepEqual(back.Event(), e) {
 				t.Errorf("decoded\n %#v\nbuilt\n %#v", back.Event(), e)
 			}
-			if back.EventType() != e.EventType() || back.Kind() != conversation.ConversationWebsocketMessageTypeEvent || back.ConversationUUID() != "conv-1" {
+			if back.EventType() != e.EventType() || back.Kind() != ConversationWebsocketMessageTypeEvent || back.ConversationUUID() != "conv-1" {
 				t.Errorf("read back as %v", back)
 			}
 			if u := back.UnknownFields(); u != nil {
@@ -164,51 +163,51 @@ func TestWebsocketEventRoundTrip(t *testing.T) {
 // payload or no conversation.
 func TestWebsocketBuildKinds(t *testing.T) {
 	f := &wsFiller{}
-	chat := wsFilled(f, conversation.ConversationMessage{})
-	msg, err := conversation.NewWebsocketChatMessage("conv-2", chat)
+	chat := wsFilled(f, ConversationMessage{})
+	msg, err := NewWebsocketChatMessage("conv-2", chat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame := wsMustJSON(t, msg)
+	frame := marshal(t, msg)
 	if !bytes.HasPrefix(frame, []byte(`{"type":"message","conversation_uuid":"conv-2","message":{`)) {
 		t.Errorf("frame %.100s", frame)
 	}
-	back, err := conversation.DecodeWebsocketMessage(frame)
+	back, err := DecodeWebsocketMessage(frame)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(*back.Message(), chat) || back.Kind() != conversation.ConversationWebsocketMessageTypeMessage {
+	if !reflect.DeepEqual(*back.Message(), chat) || back.Kind() != ConversationWebsocketMessageTypeMessage {
 		t.Errorf("decoded %#v", back.Message())
 	}
 
 	for _, tc := range []struct {
 		name string
-		msg  func() (*conversation.WebsocketMessage, error)
+		msg  func() (*WebsocketMessage, error)
 		want string
 	}{
-		{"ping", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketMessage(conversation.ConversationWebsocketMessageTypePing), nil
+		{"ping", func() (*WebsocketMessage, error) {
+			return NewWebsocketMessage(ConversationWebsocketMessageTypePing), nil
 		}, `{"type":"ping"}`},
-		{"check queue position", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketMessage(conversation.ConversationWebsocketMessageTypeCheckQueuePosition).WithField("conversation_uuid", "conv-3")
+		{"check queue position", func() (*WebsocketMessage, error) {
+			return NewWebsocketMessage(ConversationWebsocketMessageTypeCheckQueuePosition).WithField("conversation_uuid", "conv-3")
 		}, `{"type":"check queue position","conversation_uuid":"conv-3"}`},
-		{"a kind this release does not know", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketMessage("agent assist"), nil
+		{"a kind this release does not know", func() (*WebsocketMessage, error) {
+			return NewWebsocketMessage("agent assist"), nil
 		}, `{"type":"agent assist"}`},
-		{"a kind that is not UTF-8", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketMessage("p\xffng"), nil
+		{"a kind that is not UTF-8", func() (*WebsocketMessage, error) {
+			return NewWebsocketMessage("p\xffng"), nil
 		}, `{"type":"p` + "\ufffd" + `ng"}`},
-		{"empty payload", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketEvent("conv-4", conversation.WebsocketTyping{})
+		{"empty payload", func() (*WebsocketMessage, error) {
+			return NewWebsocketEvent("conv-4", WebsocketTyping{})
 		}, `{"type":"event","event_type":"typing","conversation_uuid":"conv-4","event_typing":{}}`},
-		{"no conversation", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketEvent("", conversation.WebsocketQueueStatusUpdate{ConversationWebchatQueueStatus: conversation.ConversationWebchatQueueStatus{QueueName: conversation.Ptr("support")}})
+		{"no conversation", func() (*WebsocketMessage, error) {
+			return NewWebsocketEvent("", WebsocketQueueStatusUpdate{ConversationWebchatQueueStatus: ConversationWebchatQueueStatus{QueueName: Ptr("support")}})
 		}, `{"type":"event","event_type":"queue status update","event_queue_status_update":{"queue_name":"support"}}`},
-		{"no payload", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketEvent("conv-5", conversation.WebsocketWebchatStartConversation{})
+		{"no payload", func() (*WebsocketMessage, error) {
+			return NewWebsocketEvent("conv-5", WebsocketWebchatStartConversation{})
 		}, `{"type":"event","event_type":"webchat start conversation","conversation_uuid":"conv-5"}`},
-		{"a pointer to an event", func() (*conversation.WebsocketMessage, error) {
-			return conversation.NewWebsocketEvent("conv-6", &conversation.WebsocketAddCoupon{ConversationEventAddCoupon: conversation.ConversationEventAddCoupon{CouponCode: conversation.Ptr("TENOFF")}})
+		{"a pointer to an event", func() (*WebsocketMessage, error) {
+			return NewWebsocketEvent("conv-6", &WebsocketAddCoupon{ConversationEventAddCoupon: ConversationEventAddCoupon{CouponCode: Ptr("TENOFF")}})
 		}, `{"type":"event","event_type":"add coupon","conversation_uuid":"conv-6","event_add_coupon":{"coupon_code":"TENOFF"}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,7 +215,7 @@ func TestWebsocketBuildKinds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(wsMustJSON(t, msg)); got != tc.want {
+			if got := string(marshal(t, msg)); got != tc.want {
 				t.Errorf("frame %s, want %s", got, tc.want)
 			}
 			wsDecode(t, tc.want)
@@ -226,22 +225,22 @@ func TestWebsocketBuildKinds(t *testing.T) {
 
 // TestWebsocketBuildErrors: arguments the constructors cannot write.
 func TestWebsocketBuildErrors(t *testing.T) {
-	var nilTyping *conversation.WebsocketTyping
-	nan := conversation.WebsocketAddItem{ConversationEventAddItem: conversation.ConversationEventAddItem{
-		Items: []conversation.CartItem{{Quantity: conversation.Ptr(math.NaN())}},
+	var nilTyping *WebsocketTyping
+	nan := WebsocketAddItem{ConversationEventAddItem: ConversationEventAddItem{
+		Items: []CartItem{{Quantity: Ptr(math.NaN())}},
 	}}
 	for _, tc := range []struct {
 		name string
 		err  func() error
 		want string
 	}{
-		{"nil event", func() error { _, err := conversation.NewWebsocketEvent("c", nil); return err }, "invalid argument e: nil event"},
-		{"nil pointer event", func() error { _, err := conversation.NewWebsocketEvent("c", nilTyping); return err }, "invalid argument e: nil *conversation.WebsocketTyping"},
-		{"NaN", func() error { _, err := conversation.NewWebsocketEvent("c", nan); return err }, "invalid argument e: member event_add_item"},
+		{"nil event", func() error { _, err := NewWebsocketEvent("c", nil); return err }, "invalid argument e: nil event"},
+		{"nil pointer event", func() error { _, err := NewWebsocketEvent("c", nilTyping); return err }, "invalid argument e: nil *conversation.WebsocketTyping"},
+		{"NaN", func() error { _, err := NewWebsocketEvent("c", nan); return err }, "invalid argument e: member event_add_item"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.err()
-			if !errors.Is(err, conversation.ErrInvalidArgument) || !strings.Contains(err.Error(), tc.want) {
+			if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want an *ArgumentError saying %q", err, tc.want)
 			}
 		})
@@ -257,12 +256,12 @@ func TestWebsocketWithField(t *testing.T) {
 		field string
 		value any
 		want  string
-		check func(t *testing.T, m *conversation.WebsocketMessage)
+		check func(t *testing.T, m *WebsocketMessage)
 	}{
 		{"replace a documented member", "event_type", "new message",
 			`{"type":"event","x":1,"event_type":"new message","x":2,"event_typing":{"value":"a"}}`,
-			func(t *testing.T, m *conversation.WebsocketMessage) {
-				if _, ok := m.Event().(conversation.WebsocketNewMessage); !ok {
+			func(t *testing.T, m *WebsocketMessage) {
+				if _, ok := m.Event().(WebsocketNewMessage); !ok {
 					t.Errorf("Event() = %T", m.Event())
 				}
 			}},
@@ -270,15 +269,15 @@ func TestWebsocketWithField(t *testing.T) {
 			`{"type":"event","x":[1.50],"event_type":"typing","event_typing":{"value":"a"}}`, nil},
 		{"add a member", "conversation_arn", "arn:1",
 			`{"type":"event","x":1,"event_type":"typing","x":2,"event_typing":{"value":"a"},"conversation_arn":"arn:1"}`,
-			func(t *testing.T, m *conversation.WebsocketMessage) {
+			func(t *testing.T, m *WebsocketMessage) {
 				if m.ConversationARN() != "arn:1" {
 					t.Errorf("ConversationARN = %q", m.ConversationARN())
 				}
 			}},
-		{"a model value", "event_typing", conversation.ConversationEventTyping{Value: conversation.Ptr("b")},
+		{"a model value", "event_typing", ConversationEventTyping{Value: Ptr("b")},
 			`{"type":"event","x":1,"event_type":"typing","x":2,"event_typing":{"value":"b"}}`,
-			func(t *testing.T, m *conversation.WebsocketMessage) {
-				if e := m.Event().(conversation.WebsocketTyping); e.GetValue() != "b" {
+			func(t *testing.T, m *WebsocketMessage) {
+				if e := m.Event().(WebsocketTyping); e.GetValue() != "b" {
 					t.Errorf("Value = %q", e.GetValue())
 				}
 			}},
@@ -288,7 +287,7 @@ func TestWebsocketWithField(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(wsMustJSON(t, m)); got != tc.want {
+			if got := string(marshal(t, m)); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 			if tc.check != nil {
@@ -296,7 +295,7 @@ func TestWebsocketWithField(t *testing.T) {
 			}
 		})
 	}
-	if got := string(wsMustJSON(t, orig)); got != `{"type":"event","x":1,"event_type":"typing","x":2,"event_typing":{"value":"a"}}` {
+	if got := string(marshal(t, orig)); got != `{"type":"event","x":1,"event_type":"typing","x":2,"event_typing":{"value":"a"}}` {
 		t.Errorf("the original changed: %s", got)
 	}
 
@@ -320,18 +319,9 @@ func TestWebsocketWithField(t *testing.T) {
 		})
 	}
 
-	var nilMsg *conversation.WebsocketMessage
+	var nilMsg *WebsocketMessage
 	m, err := nilMsg.WithField("type", "ping")
 	if err != nil || m.Kind() != "ping" {
 		t.Errorf("nil.WithField = %v, %v", m, err)
 	}
-}
-
-func wsMustJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
@@ -6,22 +6,20 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // wsCall is one handler call seen by wsRecordingHandlers.
 type wsCall struct {
 	handler string
-	msg     *conversation.WebsocketMessage
+	msg     *WebsocketMessage
 	payload any // the third argument, if any
 }
 
 // wsRecordingHandlers sets every handler field of WebsocketHandlers,
 // except those named in skip, to one that records its call and returns
 // ret.
-func wsRecordingHandlers(calls *[]wsCall, ret error, skip ...string) *conversation.WebsocketHandlers {
-	h := &conversation.WebsocketHandlers{}
+func wsRecordingHandlers(calls *[]wsCall, ret error, skip ...string) *WebsocketHandlers {
+	h := &WebsocketHandlers{}
 	v := reflect.ValueOf(h).Elem()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
@@ -30,7 +28,7 @@ func wsRecordingHandlers(calls *[]wsCall, ret error, skip ...string) *conversati
 		}
 		f := v.Field(i)
 		f.Set(reflect.MakeFunc(f.Type(), func(args []reflect.Value) []reflect.Value {
-			c := wsCall{handler: name, msg: args[1].Interface().(*conversation.WebsocketMessage)}
+			c := wsCall{handler: name, msg: args[1].Interface().(*WebsocketMessage)}
 			if len(args) > 2 {
 				c.payload = args[2].Interface()
 			}
@@ -53,12 +51,12 @@ func TestWebsocketDispatchEvents(t *testing.T) {
 	h := wsRecordingHandlers(&calls, nil)
 	for _, zero := range wsAllEvents {
 		e := wsFilled(f, zero)
-		msg, err := conversation.NewWebsocketEvent("conv-1", e)
+		msg, err := NewWebsocketEvent("conv-1", e)
 		if err != nil {
 			t.Fatal(err)
 		}
-		frame := wsMustJSON(t, msg)
-		decoded, err := conversation.DecodeWebsocketMessage(frame)
+		frame := marshal(t, msg)
+		decoded, err := DecodeWebsocketMessage(frame)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,14 +128,14 @@ func TestWebsocketDispatchRouting(t *testing.T) {
 	if err := h.Dispatch(context.Background(), msg); err != nil || len(calls) != 1 {
 		t.Fatalf("calls %v, err %v", calls, err)
 	}
-	if e := calls[0].payload.(conversation.WebsocketParticipantLeft); e.Participant.GetConversationParticipantName() != "Ann" {
+	if e := calls[0].payload.(WebsocketParticipantLeft); e.Participant.GetConversationParticipantName() != "Ann" {
 		t.Errorf("payload %#v", e)
 	}
 
-	if err := h.Dispatch(context.Background(), nil); !errors.Is(err, conversation.ErrInvalidArgument) {
+	if err := h.Dispatch(context.Background(), nil); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("Dispatch(nil) = %v", err)
 	}
-	var zero conversation.WebsocketHandlers
+	var zero WebsocketHandlers
 	if err := zero.Dispatch(context.Background(), msg); err != nil {
 		t.Errorf("the zero WebsocketHandlers: %v", err)
 	}

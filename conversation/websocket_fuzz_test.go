@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // FuzzDecodeWebsocketMessage: arbitrary bytes never panic; an error is a
@@ -34,9 +32,9 @@ func FuzzDecodeWebsocketMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msg, err := conversation.DecodeWebsocketMessage(data)
+		msg, err := DecodeWebsocketMessage(data)
 		if err != nil {
-			var de *conversation.WebsocketDecodeError
+			var de *WebsocketDecodeError
 			if !errors.As(err, &de) || len(de.Snippet) > 120 || msg != nil {
 				t.Fatalf("error %T %v, msg %v", err, err, msg)
 			}
@@ -46,18 +44,18 @@ func FuzzDecodeWebsocketMessage(f *testing.F) {
 		if err != nil {
 			t.Fatalf("json.Marshal of a decoded frame: %v", err)
 		}
-		if !reflect.DeepEqual(wsJSONValue(t, data), wsJSONValue(t, out)) {
+		if !reflect.DeepEqual(generic(t, data), generic(t, out)) {
 			t.Fatalf("not the same JSON:\n in  %q\n out %q", data, out)
 		}
-		again, err := conversation.DecodeWebsocketMessage(out)
+		again, err := DecodeWebsocketMessage(out)
 		if err != nil {
 			t.Fatalf("the marshalled frame does not decode: %v\n%q", err, out)
 		}
 		if again.Kind() != msg.Kind() || again.WireEventType() != msg.WireEventType() ||
-			!bytes.Equal(wsMustJSON(t, again.Model()), wsMustJSON(t, msg.Model())) {
+			!bytes.Equal(marshal(t, again.Model()), marshal(t, msg.Model())) {
 			t.Fatalf("decoded differently the second time: %v, %v", msg, again)
 		}
-		var h conversation.WebsocketHandlers
+		var h WebsocketHandlers
 		_ = h.Dispatch(t.Context(), msg)
 		_ = msg.Event()
 		_ = msg.String()

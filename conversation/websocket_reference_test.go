@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 // Frames built from the 4.1.86 reference: every documented kind and event
 // type, each payload populated with every property its schema lists, read
@@ -23,7 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
@@ -170,27 +169,6 @@ func (f wsFrame) bytes(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-// wsJSONValue decodes JSON keeping numbers as written.
-func wsJSONValue(t testing.TB, b []byte) any {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("not JSON: %v: %.200s", err, b)
-	}
-	return v
-}
-
-// wsSameJSON fails unless a and b are the same JSON value: the same
-// members, the same values, numbers the same text.
-func wsSameJSON(t testing.TB, what string, a, b []byte) {
-	t.Helper()
-	if !reflect.DeepEqual(wsJSONValue(t, a), wsJSONValue(t, b)) {
-		t.Errorf("%s: JSON differs\n sent: %.2000s\n back: %.2000s", what, a, b)
-	}
-}
-
 // wsCheckTyped compares a populated payload with the same payload after
 // decoding into the generated model and encoding again (got), property by
 // property along the schema. A value that changed is an error. A property
@@ -308,11 +286,11 @@ func TestWebsocketReferenceEvents(t *testing.T) {
 			}
 			data := frame.bytes(t)
 
-			msg, err := conversation.DecodeWebsocketMessage(data)
+			msg, err := DecodeWebsocketMessage(data)
 			if err != nil {
 				t.Fatalf("DecodeWebsocketMessage: %v", err)
 			}
-			if msg.Kind() != conversation.ConversationWebsocketMessageTypeEvent {
+			if msg.Kind() != ConversationWebsocketMessageTypeEvent {
 				t.Errorf("Kind = %q", msg.Kind())
 			}
 			if string(msg.EventType()) != et || !msg.EventType().Valid() {
@@ -335,11 +313,11 @@ func TestWebsocketReferenceEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wsSameJSON(t, "json.Marshal(decoded)", data, back)
+			jsonEqual(t, "json.Marshal(decoded)", back, data)
 
 			// The typed payload, written again by the constructor, holds
 			// every value that was sent.
-			rebuilt, err := conversation.NewWebsocketEvent(msg.ConversationUUID(), ev)
+			rebuilt, err := NewWebsocketEvent(msg.ConversationUUID(), ev)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -351,7 +329,7 @@ func TestWebsocketReferenceEvents(t *testing.T) {
 				}
 				schema := msgSchema.Properties[name].Ref
 				sent, _ := json.Marshal(payload[name])
-				wsCheckTyped(t, ref, schema, name, wsJSONValue(t, sent), wsJSONValue(t, raw), missing)
+				wsCheckTyped(t, ref, schema, name, generic(t, sent), generic(t, raw), missing)
 			}
 		})
 	}
@@ -375,7 +353,7 @@ func TestWebsocketReferenceKinds(t *testing.T) {
 		t.Fatalf("the reference's kinds are %q, want %q", got, want)
 	}
 	for _, k := range kinds {
-		if !conversation.ConversationWebsocketMessageType(k).Valid() {
+		if !ConversationWebsocketMessageType(k).Valid() {
 			t.Errorf("kind %q has no constant", k)
 		}
 	}
@@ -389,47 +367,47 @@ func TestWebsocketReferenceKinds(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		frame wsFrame
-		check func(t *testing.T, msg *conversation.WebsocketMessage)
+		check func(t *testing.T, msg *WebsocketMessage)
 	}{
 		{"message", wsFrame{{"type", "message"}, {"conversation_uuid", id}, {"message", chat}},
-			func(t *testing.T, msg *conversation.WebsocketMessage) {
-				if msg.Kind() != conversation.ConversationWebsocketMessageTypeMessage || msg.Event() != nil {
+			func(t *testing.T, msg *WebsocketMessage) {
+				if msg.Kind() != ConversationWebsocketMessageTypeMessage || msg.Event() != nil {
 					t.Errorf("Kind %q, Event %v", msg.Kind(), msg.Event())
 				}
-				rebuilt, err := conversation.NewWebsocketChatMessage(id, *msg.Message())
+				rebuilt, err := NewWebsocketChatMessage(id, *msg.Message())
 				if err != nil {
 					t.Fatal(err)
 				}
 				raw, _ := rebuilt.Field("message")
 				sent, _ := json.Marshal(chat)
-				wsCheckTyped(t, ref, "ConversationMessage", "message", wsJSONValue(t, sent), wsJSONValue(t, raw), missing)
+				wsCheckTyped(t, ref, "ConversationMessage", "message", generic(t, sent), generic(t, raw), missing)
 			}},
 		{"ping", wsFrame{{"type", "ping"}},
-			func(t *testing.T, msg *conversation.WebsocketMessage) {
-				if msg.Kind() != conversation.ConversationWebsocketMessageTypePing || msg.ConversationUUID() != "" {
+			func(t *testing.T, msg *WebsocketMessage) {
+				if msg.Kind() != ConversationWebsocketMessageTypePing || msg.ConversationUUID() != "" {
 					t.Errorf("Kind %q, conversation %q", msg.Kind(), msg.ConversationUUID())
 				}
 			}},
 		{"check queue position", wsFrame{{"type", "check queue position"}, {"conversation_uuid", id}},
-			func(t *testing.T, msg *conversation.WebsocketMessage) {
-				if msg.Kind() != conversation.ConversationWebsocketMessageTypeCheckQueuePosition || msg.ConversationUUID() != id {
+			func(t *testing.T, msg *WebsocketMessage) {
+				if msg.Kind() != ConversationWebsocketMessageTypeCheckQueuePosition || msg.ConversationUUID() != id {
 					t.Errorf("Kind %q, conversation %q", msg.Kind(), msg.ConversationUUID())
 				}
 			}},
 		{"participant leave", wsFrame{{"type", "event"}, {"event_type", "participant leave"}, {"conversation_uuid", id},
 			{"event_participant_left", summary}, {"event_participant_left_participant", participant}},
-			func(t *testing.T, msg *conversation.WebsocketMessage) {
-				if msg.EventType() != conversation.ConversationWebsocketMessageEventTypeParticipantLeft {
+			func(t *testing.T, msg *WebsocketMessage) {
+				if msg.EventType() != ConversationWebsocketMessageEventTypeParticipantLeft {
 					t.Errorf("EventType = %q", msg.EventType())
 				}
-				if msg.WireEventType() != "participant leave" || *msg.Model().EventType != conversation.ConversationWebsocketMessageEventTypeParticipantLeave {
+				if msg.WireEventType() != "participant leave" || *msg.Model().EventType != ConversationWebsocketMessageEventTypeParticipantLeave {
 					t.Errorf("WireEventType = %q", msg.WireEventType())
 				}
-				e, ok := msg.Event().(conversation.WebsocketParticipantLeft)
+				e, ok := msg.Event().(WebsocketParticipantLeft)
 				if !ok {
 					t.Fatalf("Event() = %T", msg.Event())
 				}
-				rebuilt, err := conversation.NewWebsocketEvent(id, e)
+				rebuilt, err := NewWebsocketEvent(id, e)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -437,7 +415,7 @@ func TestWebsocketReferenceKinds(t *testing.T) {
 					raw, _ := rebuilt.Field(name)
 					sent, _ := json.Marshal(v)
 					schema := msgSchema.Properties[name].Ref
-					wsCheckTyped(t, ref, schema, name, wsJSONValue(t, sent), wsJSONValue(t, raw), missing)
+					wsCheckTyped(t, ref, schema, name, generic(t, sent), generic(t, raw), missing)
 				}
 				if got := rebuilt.WireEventType(); got != "participant left" {
 					t.Errorf("a rebuilt event is sent as %q, want the current name", got)
@@ -446,7 +424,7 @@ func TestWebsocketReferenceKinds(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := tc.frame.bytes(t)
-			msg, err := conversation.DecodeWebsocketMessage(data)
+			msg, err := DecodeWebsocketMessage(data)
 			if err != nil {
 				t.Fatalf("DecodeWebsocketMessage: %v", err)
 			}
@@ -455,7 +433,7 @@ func TestWebsocketReferenceKinds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wsSameJSON(t, "json.Marshal(decoded)", data, back)
+			jsonEqual(t, "json.Marshal(decoded)", back, data)
 		})
 	}
 	wsReportMissing(t, missing)
@@ -471,7 +449,7 @@ func TestWebsocketReferenceSchemasCovered(t *testing.T) {
 	}
 	sort.Strings(want)
 	var got []string
-	rt := reflect.TypeFor[conversation.ConversationWebsocketMessage]()
+	rt := reflect.TypeFor[ConversationWebsocketMessage]()
 	for i := range rt.NumField() {
 		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
 		got = append(got, name)

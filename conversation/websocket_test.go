@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"encoding/json"
@@ -6,15 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // wsDecode decodes a frame that must decode, and checks that json.Marshal
 // gives the same JSON back.
-func wsDecode(t *testing.T, frame string) *conversation.WebsocketMessage {
+func wsDecode(t *testing.T, frame string) *WebsocketMessage {
 	t.Helper()
-	msg, err := conversation.DecodeWebsocketMessage([]byte(frame))
+	msg, err := DecodeWebsocketMessage([]byte(frame))
 	if err != nil {
 		t.Fatalf("DecodeWebsocketMessage: %v", err)
 	}
@@ -22,7 +20,7 @@ func wsDecode(t *testing.T, frame string) *conversation.WebsocketMessage {
 	if err != nil {
 		t.Fatalf("json.Marshal: %v", err)
 	}
-	wsSameJSON(t, "json.Marshal(decoded)", []byte(frame), back)
+	jsonEqual(t, "json.Marshal(decoded)", back, []byte(frame))
 	return msg
 }
 
@@ -32,10 +30,10 @@ func wsDecode(t *testing.T, frame string) *conversation.WebsocketMessage {
 func TestWebsocketUnknown(t *testing.T) {
 	for _, tc := range []struct {
 		name, frame string
-		kind        conversation.ConversationWebsocketMessageType
-		eventType   conversation.ConversationWebsocketMessageEventType
+		kind        ConversationWebsocketMessageType
+		eventType   ConversationWebsocketMessageEventType
 		unknown     []string
-		check       func(t *testing.T, msg *conversation.WebsocketMessage)
+		check       func(t *testing.T, msg *WebsocketMessage)
 	}{
 		{name: "unknown kind", frame: `{"type":"agent assist","suggestion":{"text":"Try a refund","score":0.870},"conversation_uuid":"c1"}`,
 			kind: "agent assist", unknown: []string{"suggestion"}},
@@ -43,8 +41,8 @@ func TestWebsocketUnknown(t *testing.T) {
 			kind: "event", eventType: "cart abandoned", unknown: []string{"event_cart_abandoned"}},
 		{name: "unknown member beside a known event", frame: `{"type":"event","event_type":"typing","sequence":18446744073709551617,"event_typing":{"value":"hel","author_conversation_participant_name":"Ann"}}`,
 			kind: "event", eventType: "typing", unknown: []string{"sequence"},
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e, ok := msg.Event().(conversation.WebsocketTyping)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e, ok := msg.Event().(WebsocketTyping)
 				if !ok || e.GetValue() != "hel" || e.GetAuthorConversationParticipantName() != "Ann" {
 					t.Errorf("Event() = %#v", msg.Event())
 				}
@@ -54,16 +52,16 @@ func TestWebsocketUnknown(t *testing.T) {
 			}},
 		{name: "unknown properties inside a known payload", frame: `{"type":"event","event_type":"queue position","event_queue_position":{"position":3,"available":true,"eta_seconds":1e400,"ratio":2.50,"tags":["a",null,{"b":-0}]}}`,
 			kind: "event", eventType: "queue position",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e := msg.Event().(conversation.WebsocketQueuePosition)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e := msg.Event().(WebsocketQueuePosition)
 				if e.GetPosition() != 3 || !e.GetAvailable() {
 					t.Errorf("Event() = %#v", e)
 				}
 			}},
 		{name: "numbers as sent", frame: `{"type":"event","event_type":"read message","event_read_message":{"message_epoch":1746630000000,"conversation_message_uuid":"m1"},"x":[1.0,1E+2,-0,0.000001,123456789012345678901234567890]}`,
 			kind: "event", eventType: "read message", unknown: []string{"x"},
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e := msg.Event().(conversation.WebsocketReadMessage)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e := msg.Event().(WebsocketReadMessage)
 				if e.GetMessageEpoch() != 1746630000000 {
 					t.Errorf("MessageEpoch = %d", e.GetMessageEpoch())
 				}
@@ -74,23 +72,23 @@ func TestWebsocketUnknown(t *testing.T) {
 			}},
 		{name: "a date-time that is not RFC 3339", frame: `{"type":"event","event_type":"read message","event_read_message":{"message_dts":"last Tuesday"}}`,
 			kind: "event", eventType: "read message",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e := msg.Event().(conversation.WebsocketReadMessage)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e := msg.Event().(WebsocketReadMessage)
 				if e.MessageDts == nil || e.MessageDts.Valid() || e.MessageDts.Raw() != `"last Tuesday"` {
 					t.Errorf("MessageDts = %v", e.MessageDts)
 				}
 			}},
 		{name: "null payload", frame: `{"type":"event","event_type":"new message","event_new_message":null,"message":null}`,
 			kind: "event", eventType: "new message",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				if e, ok := msg.Event().(conversation.WebsocketNewMessage); !ok || e.ConversationUUID != nil {
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				if e, ok := msg.Event().(WebsocketNewMessage); !ok || e.ConversationUUID != nil {
 					t.Errorf("Event() = %#v", msg.Event())
 				}
 			}},
 		{name: "payload absent", frame: `{"type":"event","event_type":"participant join","conversation_uuid":"c1"}`,
 			kind: "event", eventType: "participant join",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e, ok := msg.Event().(conversation.WebsocketParticipantJoin)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e, ok := msg.Event().(WebsocketParticipantJoin)
 				if !ok || e.Participant.ConversationParticipantARN != nil || e.ConversationUUID != nil {
 					t.Errorf("Event() = %#v", msg.Event())
 				}
@@ -98,15 +96,15 @@ func TestWebsocketUnknown(t *testing.T) {
 		{name: "empty object", frame: `{}`},
 		{name: "event without event_type", frame: `{"type":"event"}`, kind: "event"},
 		{name: "event_type without kind", frame: `{"event_type":"typing","event_typing":{"value":"x"}}`, eventType: "typing",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
+			check: func(t *testing.T, msg *WebsocketMessage) {
 				if msg.Event() != nil {
 					t.Errorf("Event() = %#v for a message of no kind", msg.Event())
 				}
 			}},
 		{name: "member twice: the last wins", frame: `{"type":"ping","type":"event","event_type":"typing","event_typing":{"value":"a","author_conversation_participant_arn":"x"},"event_typing":{"value":"b"}}`,
 			kind: "event", eventType: "typing",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
-				e := msg.Event().(conversation.WebsocketTyping)
+			check: func(t *testing.T, msg *WebsocketMessage) {
+				e := msg.Event().(WebsocketTyping)
 				if e.GetValue() != "b" || e.AuthorConversationParticipantARN != nil {
 					t.Errorf("Event() = %#v, want only the last event_typing", e)
 				}
@@ -115,7 +113,7 @@ func TestWebsocketUnknown(t *testing.T) {
 			kind: "ping", unknown: []string{"TYPE", "Type"}},
 		{name: "escaped names", frame: `{"ty\u0070e":"message","message":{"body":"h\u00e9llo \u2028 \ud83d\ude00 <b>&amp;</b>"}}`,
 			kind: "message",
-			check: func(t *testing.T, msg *conversation.WebsocketMessage) {
+			check: func(t *testing.T, msg *WebsocketMessage) {
 				if got := msg.Message().GetBody(); got != "héllo \u2028 😀 <b>&amp;</b>" {
 					t.Errorf("Body = %q", got)
 				}
@@ -182,14 +180,14 @@ func TestWebsocketMalformed(t *testing.T) {
 		{"conversation_uuid not a string", `{"type":"ping","conversation_uuid":{"a":1}}`, "cannot unmarshal object", "conversation_uuid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			msg, err := conversation.DecodeWebsocketMessage([]byte(tc.frame))
+			msg, err := DecodeWebsocketMessage([]byte(tc.frame))
 			if err == nil {
 				t.Fatalf("no error; decoded %v", msg)
 			}
 			if msg != nil {
 				t.Errorf("a message with the error: %v", msg)
 			}
-			var de *conversation.WebsocketDecodeError
+			var de *WebsocketDecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("error %T, want *WebsocketDecodeError: %v", err, err)
 			}
@@ -206,7 +204,7 @@ func TestWebsocketMalformed(t *testing.T) {
 				t.Errorf("no snippet: %v", err)
 			}
 			// The same bytes through json.Unmarshal fail alike.
-			var m conversation.WebsocketMessage
+			var m WebsocketMessage
 			if err := json.Unmarshal([]byte(tc.frame), &m); err == nil && tc.frame != "null" {
 				t.Errorf("json.Unmarshal accepted it")
 			}
@@ -214,14 +212,14 @@ func TestWebsocketMalformed(t *testing.T) {
 	}
 }
 
-// TestWebsocketHuge: a large frame (a 4 MiB rrweb recording part) decodes
+// TestWebsocketHuge: a large frame (a 1 MiB rrweb recording part) decodes
 // and comes back whole.
 func TestWebsocketHuge(t *testing.T) {
-	data := strings.Repeat("0123456789abcdef", 4<<20/16)
+	data := strings.Repeat("0123456789abcdef", 1<<20/16)
 	frame := `{"type":"event","event_type":"rrweb","conversation_uuid":"c1","event_rrweb":{"type":"events","data":"` + data + `","data_part":1,"data_total_parts":3}}`
 	msg := wsDecode(t, frame)
-	e, ok := msg.Event().(conversation.WebsocketRRWeb)
-	if !ok || len(e.GetData()) != len(data) || e.GetDataPart() != 1 || e.GetType() != conversation.ConversationEventRRWebTypeEvents {
+	e, ok := msg.Event().(WebsocketRRWeb)
+	if !ok || len(e.GetData()) != len(data) || e.GetDataPart() != 1 || e.GetType() != ConversationEventRRWebTypeEvents {
 		t.Errorf("Event() = %T, data %d bytes", msg.Event(), len(e.GetData()))
 	}
 }
@@ -230,8 +228,8 @@ func TestWebsocketHuge(t *testing.T) {
 // and the null convention of encoding/json.
 func TestWebsocketUnmarshalJSON(t *testing.T) {
 	var doc struct {
-		Frames []conversation.WebsocketMessage `json:"frames"`
-		Last   conversation.WebsocketMessage   `json:"last"`
+		Frames []WebsocketMessage `json:"frames"`
+		Last   WebsocketMessage   `json:"last"`
 	}
 	in := `{"frames":[{"type":"ping"},{"type":"event","event_type":"typing","event_typing":{"value":"x"},"z":1}],"last":null}`
 	if err := json.Unmarshal([]byte(in), &doc); err != nil {
@@ -244,11 +242,11 @@ func TestWebsocketUnmarshalJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wsSameJSON(t, "document", []byte(`{"frames":[{"type":"ping"},{"type":"event","event_type":"typing","event_typing":{"value":"x"},"z":1}],"last":{}}`), out)
+	jsonEqual(t, "document", out, []byte(`{"frames":[{"type":"ping"},{"type":"event","event_type":"typing","event_typing":{"value":"x"},"z":1}],"last":{}}`))
 
-	var bad struct{ M conversation.WebsocketMessage }
+	var bad struct{ M WebsocketMessage }
 	err = json.Unmarshal([]byte(`{"M":{"type":7}}`), &bad)
-	var de *conversation.WebsocketDecodeError
+	var de *WebsocketDecodeError
 	if !errors.As(err, &de) || de.Field != "type" {
 		t.Errorf("err = %v", err)
 	}
@@ -257,7 +255,7 @@ func TestWebsocketUnmarshalJSON(t *testing.T) {
 // TestWebsocketAccessors: a nil or zero message reads as empty, and String
 // names kind, event type and conversation only.
 func TestWebsocketAccessors(t *testing.T) {
-	var nilMsg *conversation.WebsocketMessage
+	var nilMsg *WebsocketMessage
 	if nilMsg.Kind() != "" || nilMsg.EventType() != "" || nilMsg.ConversationUUID() != "" || nilMsg.ConversationARN() != "" ||
 		nilMsg.Event() != nil || nilMsg.UnknownFields() != nil || nilMsg.Message().Body != nil || nilMsg.Model().Type != nil {
 		t.Error("a nil message is not empty")
@@ -268,7 +266,7 @@ func TestWebsocketAccessors(t *testing.T) {
 	if b, err := json.Marshal(nilMsg); err != nil || string(b) != "null" {
 		t.Errorf("json.Marshal(nil) = %s, %v", b, err)
 	}
-	var zero conversation.WebsocketMessage
+	var zero WebsocketMessage
 	if b, err := json.Marshal(zero); err != nil || string(b) != "{}" {
 		t.Errorf("json.Marshal(zero) = %s, %v", b, err)
 	}
