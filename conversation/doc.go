@@ -139,6 +139,30 @@
 // every error and log line, raw or JSON-, URL- or HTML-escaped. An OAuth 2
 // token refresh never holds a call past its context: see WithTokenSource.
 //
+// # Websocket messages
+//
+// Chat itself runs over a websocket: no REST operation sends a chat
+// message, and new messages, typing, read receipts, queue changes and
+// participants joining and leaving reach an agent as websocket messages.
+// What UltraCart publishes is this: AgentWebsocketAuthorization
+// (getAgentWebsocketAuthorization) returns the socket's URL (WebsocketURL)
+// and a JWT, and every message is a JSON object of the
+// ConversationWebsocketMessage schema: a kind ("type": message, event,
+// ping, check queue position), for an event its "event_type" and a payload
+// member per event type, a conversation_uuid. What it does not publish
+// (UltraCart calls the API internal): the handshake and where the JWT
+// goes, how to subscribe to conversations or queues, heartbeats,
+// acknowledgements, and which messages the service sends when. This
+// package therefore opens no connection and links no websocket library.
+// Read frames with any library, decode each with DecodeWebsocketMessage,
+// route it with WebsocketHandlers.Dispatch or a type switch on
+// WebsocketMessage.Event, and build what an agent sends with
+// NewWebsocketEvent, NewWebsocketChatMessage and NewWebsocketMessage. A
+// kind, event type or member this release does not know decodes, and
+// json.Marshal writes the message back unchanged; only bytes that are not
+// a JSON object, or a documented member of the wrong JSON type, are an
+// error (*WebsocketDecodeError).
+//
 // # Testing
 //
 // Package conversationtest runs an in-memory fake of the service for tests.
