@@ -6,7 +6,7 @@ package conversation_test
 //   - floor: the least a hand-written client does: net/http and encoding/json,
 //     the same headers on the wire and the same transport settings as the
 //     wrapper's default;
-//   - generated: gen.ClientWithResponses, the oapi-codegen client the wrapper
+//   - generated: genresp.ClientWithResponses, the oapi-codegen client the wrapper
 //     is built on, called directly (it decodes with io.ReadAll+json.Unmarshal);
 //   - wrapper: conversation.Client with its defaults.
 
@@ -29,6 +29,7 @@ import (
 
 	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genresp"
 )
 
 const (
@@ -184,13 +185,13 @@ func (f *benchFloor) do(ctx context.Context, method, path string, body, out any)
 	return err
 }
 
-func newBenchGenerated(tb testing.TB, base string, rt http.RoundTripper) *gen.ClientWithResponses {
+func newBenchGenerated(tb testing.TB, base string, rt http.RoundTripper) *genresp.ClientWithResponses {
 	if rt == nil {
 		t := benchTransport()
 		tb.Cleanup(t.CloseIdleConnections)
 		rt = t
 	}
-	c, err := gen.NewClientWithResponses(base,
+	c, err := genresp.NewClientWithResponses(base,
 		gen.WithHTTPClient(&http.Client{Transport: rt}),
 		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			benchSetHeaders(req.Header)
