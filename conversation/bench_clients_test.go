@@ -298,7 +298,7 @@ func benchWebchatContextCalls() []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.WebchatContext(ctx, benchConvUUID)
+				out, err := c.GetConversationContext(ctx, benchConvUUID)
 				if err != nil {
 					return err
 				}
@@ -334,7 +334,7 @@ func benchListConversationsCalls() []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				page, err := c.ListConversations(ctx, &conversation.ListConversationsOptions{Limit: benchPageSize})
+				page, err := c.GetConversations(ctx, &conversation.GetConversationsOptions{Limit: benchPageSize})
 				if err != nil {
 					return err
 				}
@@ -372,7 +372,7 @@ func benchInsertEngagementCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertEngagement(ctx, body)
+				out, err := c.InsertConversationEngagement(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -408,7 +408,7 @@ func benchInsertDepartmentCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertDepartment(ctx, body)
+				out, err := c.InsertConversationDepartment(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -444,7 +444,7 @@ func benchInsertCannedMessageCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertCannedMessage(ctx, body)
+				out, err := c.InsertConversationCannedMessage(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -523,7 +523,7 @@ func benchAllConversationsCalls() []benchCall {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
 				n := 0
-				for s, err := range c.AllConversations(ctx, nil) {
+				for s, err := range c.GetConversationsIter(ctx, nil) {
 					if err != nil {
 						return err
 					}
@@ -608,7 +608,7 @@ func TestBenchClientsAgree(t *testing.T) {
 		case "conversation":
 			got, err = w.GetConversation(context.Background(), benchConvUUID, nil)
 		case "context":
-			got, err = w.WebchatContext(context.Background(), benchConvUUID)
+			got, err = w.GetConversationContext(context.Background(), benchConvUUID)
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -26,7 +26,7 @@ func (c *Client) UploadMultimedia(ctx context.Context, extension, contentType st
 		// only after the upload URL was fetched.
 		return nil, &ArgumentError{Operation: opUploadPut.id, Argument: "contentType", Reason: p}
 	}
-	up, err := c.MultimediaUploadURL(ctx, extension)
+	up, err := c.GetConversationMultimediaUploadURL(ctx, extension)
 	if err != nil {
 		return nil, err
 	}

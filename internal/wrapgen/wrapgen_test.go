@@ -187,7 +187,7 @@ func TestDeprecatedForwards(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops, err := loadOperations(editedSpec(t,
-		after("getPbxQueues", "x-go-deprecated-method: Queues"),                  // no options
+		after("getPbxQueues", "x-go-deprecated-method: Queues"),                    // no options
 		after("searchPbxAvailablePhoneNumbers", "x-go-deprecated-method: Numbers"), // options
 	), g)
 	if err != nil {
