@@ -16,6 +16,7 @@ import (
 )
 
 // The Client, its options and the request builders are package gen's.
+
 // ClientWithResponses builds on ClientInterface to offer response payloads
 type ClientWithResponses struct {
 	ClientInterface
