@@ -213,7 +213,9 @@ var paramGoTypes = map[string]string{"getConversations.medium": "ConversationMed
 
 // extensionPlaces says where each x- extension may appear.
 var extensionPlaces = map[string][]string{
-	"x-go-method":                     {"operation"},
+	"x-go-deprecated-method":          {"operation"},
+	"x-go-deprecated-iter":            {"operation"},
+	"x-go-iter-key":                   {"operation"},
 	"x-go-doc":                        {"operation"},
 	"x-idempotent":                    {"operation"},
 	"x-codegen-request-body-name":     {"operation"}, // a fact of the reference (openapi-generator's)
@@ -364,27 +366,81 @@ func TestSpecExtensions(t *testing.T) {
 		}
 	})
 
-	t.Run("x-go-method", func(t *testing.T) {
-		// Method names: x-go-method, or the operationId in Go spelling; those
+	t.Run("names", func(t *testing.T) {
+		// Every method is its operationId in Go spelling, with no
+		// per-operation name (x-go-method is allowed nowhere, above); those
 		// are compared without case, as the initialisms (URL, UUID, ID) are
-		// the generator's to decide.
-		names := map[string]string{}
+		// oapi-codegen's to decide. A former name is an exported identifier,
+		// used once, that is not an operationId with its first letter upper
+		// case (wrapgen, which knows the Go spelling, checks it against the
+		// methods exactly: SMSUnsubscribeConversation is a former name of
+		// SmsUnsubscribeConversation).
+		names, upper := map[string]string{}, map[string]string{}
 		for _, id := range sortedKeys(ops) {
-			name := strings.ToUpper(id[:1]) + id[1:]
-			if v, ok := ops[id].Extensions["x-go-method"]; ok {
-				s, _ := v.(string)
-				if !token.IsIdentifier(s) || !token.IsExported(s) {
-					t.Errorf("%s: x-go-method %#v is not an exported Go identifier", id, v)
-				}
-				name = s
-			}
-			if other, dup := names[strings.ToLower(name)]; dup {
+			name := strings.ToLower(id)
+			if other, dup := names[name]; dup {
 				t.Errorf("%s and %s both become the method %s", other, id, name)
 			}
-			names[strings.ToLower(name)] = id
+			names[name] = id
+			upper[strings.ToUpper(id[:1])+id[1:]] = id
 		}
-		if len(byKey["x-go-method"]) == 0 {
-			t.Error("no x-go-method at all")
+		former := map[string]string{}
+		for _, key := range []string{"x-go-deprecated-method", "x-go-deprecated-iter"} {
+			for _, u := range byKey[key] {
+				s, _ := u.value.(string)
+				if !token.IsIdentifier(s) || !token.IsExported(s) {
+					t.Errorf("%s: %s %#v is not an exported Go identifier", u.where, key, u.value)
+				}
+				if id, ok := upper[s]; ok {
+					t.Errorf("%s: %s %s is the method of %s", u.where, key, s, id)
+				}
+				if other, dup := former[s]; dup {
+					t.Errorf("%s and %s both have the former name %s", other, u.where, s)
+				}
+				former[s] = u.where
+			}
+		}
+	})
+
+	t.Run("x-go-iter-key", func(t *testing.T) {
+		// Exactly the operations paged by _offset name the property that
+		// identifies an item of their list: a string property of the item
+		// schema of the response's one array.
+		for _, id := range sortedKeys(ops) {
+			op := ops[id]
+			paged := slices.ContainsFunc(op.Parameters, func(p *openapi3.ParameterRef) bool {
+				return p.Value.In == "query" && p.Value.Name == "_offset"
+			})
+			key, hasKey := op.Extensions["x-go-iter-key"]
+			if !paged {
+				if hasKey {
+					t.Errorf("%s: x-go-iter-key on an operation not paged by _offset", id)
+				}
+				if op.Extensions["x-go-deprecated-iter"] != nil {
+					t.Errorf("%s: x-go-deprecated-iter on an operation not paged by _offset", id)
+				}
+				continue
+			}
+			if !hasKey {
+				t.Errorf("%s: paged by _offset without x-go-iter-key", id)
+				continue
+			}
+			var items []*openapi3.Schema
+			resp := op.Responses.Value("200").Value.Content.Get("application/json").Schema.Value
+			for _, p := range resp.Properties {
+				if p.Value.Type.Is("array") && p.Value.Items != nil {
+					items = append(items, p.Value.Items.Value)
+				}
+			}
+			s, _ := key.(string)
+			if len(items) != 1 {
+				t.Errorf("%s: %d array properties in the response, want 1", id, len(items))
+			} else if p := items[0].Properties[s]; p == nil || !p.Value.Type.Is("string") {
+				t.Errorf("%s: x-go-iter-key %#v is not a string property of the items", id, key)
+			}
+		}
+		if n := len(byKey["x-go-iter-key"]); n != 2 {
+			t.Errorf("%d x-go-iter-key, want 2 (getConversations, searchPbxCalls)", n)
 		}
 	})
 

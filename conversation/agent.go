@@ -9,7 +9,7 @@ import (
 // slow.
 const minKeepAliveBound = time.Second
 
-// RunKeepAlive calls KeepAlive now and then every interval until ctx ends,
+// RunKeepAlive calls GetAgentKeepAlive now and then every interval until ctx ends,
 // then returns ctx's error. An interval of 0 takes DefaultKeepAliveInterval;
 // with the rate budget on, one shorter than its sustained interval (8.64s
 // by default) is refused. A failed call does not stop the loop: it is passed
@@ -29,7 +29,7 @@ func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFai
 	defer ticker.Stop()
 	for {
 		callCtx, cancel := context.WithTimeout(ctx, max(interval, minKeepAliveBound))
-		err := c.KeepAlive(callCtx)
+		err := c.GetAgentKeepAlive(callCtx)
 		cancel()
 		if err != nil && ctx.Err() == nil && onFailure != nil {
 			onFailure(err)

@@ -119,7 +119,7 @@ func (c *Client) pollMessages(ctx context.Context, conversationUUID string, sinc
 		cur := newFollowCursor(start, floor, pageSize, maxFollowLimit)
 		for {
 			since, limit := cur.next()
-			msgs, err := c.Messages(ctx, conversationUUID, time.UnixMilli(since), &MessagesOptions{Limit: limit})
+			msgs, err := c.GetConversationMessages(ctx, conversationUUID, time.UnixMilli(since), &GetConversationMessagesOptions{Limit: limit})
 			if ctx.Err() != nil {
 				if interval == 0 && err != nil {
 					yield(ConversationMessage{}, err) // a finite walk reports why it ended

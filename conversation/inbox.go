@@ -84,8 +84,8 @@ type InboxOptions struct {
 // Changes are found by activity time (the latest of a summary's
 // last_message_dts, last_interactive_message_dts and start_dts), so
 // several messages to one conversation between two polls are one event;
-// fetch them with Messages or FollowMessages. A summary with none of those
-// times is skipped. Events of one poll come oldest first.
+// fetch them with GetConversationMessages or FollowMessages. A summary with
+// none of those times is skipped. Events of one poll come oldest first.
 //
 // It runs until ctx ends or the caller breaks. A failed poll is yielded as
 // an error; the caller may break, or continue and polling resumes after
@@ -171,9 +171,9 @@ func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 		uuid, key string
 	}
 	var fresh []seen
-	lo := ListConversationsOptions{Medium: w.o.Medium, Limit: w.o.PageSize}
+	lo := GetConversationsOptions{Medium: w.o.Medium, Limit: w.o.PageSize}
 	for pages := 1; ; pages++ {
-		page, err := w.c.ListConversations(ctx, &lo)
+		page, err := w.c.GetConversations(ctx, &lo)
 		if err != nil {
 			return nil, err
 		}

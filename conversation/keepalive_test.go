@@ -40,7 +40,7 @@ func TestConnectionReuse(t *testing.T) {
 		errs := make(chan error, concurrent)
 		for range concurrent {
 			wg.Go(func() {
-				if err := c.KeepAlive(ctx); err != nil {
+				if err := c.GetAgentKeepAlive(ctx); err != nil {
 					errs <- err
 				}
 			})
@@ -63,7 +63,7 @@ func TestConnectionReuse(t *testing.T) {
 	}
 }
 
-// TestRunKeepAlive: RunKeepAlive calls KeepAlive at once and then every
+// TestRunKeepAlive: RunKeepAlive calls GetAgentKeepAlive at once and then every
 // interval until the context ends, passing failures to onFailure.
 func TestRunKeepAlive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,7 +220,7 @@ func TestDefaultTransportCapsConnections(t *testing.T) {
 	for range 2 * DefaultMaxConnsPerHost {
 		wg.Go(func() {
 			for range 3 {
-				if err := c.KeepAlive(context.Background()); err != nil {
+				if err := c.GetAgentKeepAlive(context.Background()); err != nil {
 					t.Error(err)
 					return
 				}

@@ -60,11 +60,11 @@ func honest(offset, limit, count, total int) map[string]any {
 	return set
 }
 
-func collect(t *testing.T, c *Client, opts *ListConversationsOptions) ([]string, []error) {
+func collect(t *testing.T, c *Client, opts *GetConversationsOptions) ([]string, []error) {
 	t.Helper()
 	var ids []string
 	var errs []error
-	for s, err := range c.AllConversations(ctxT(t), opts) {
+	for s, err := range c.GetConversationsIter(ctxT(t), opts) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -90,7 +90,7 @@ func offsets(rc *recorder) []string {
 	return out
 }
 
-func TestAllConversations(t *testing.T) {
+func TestGetConversationsIter(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		total       int
@@ -159,7 +159,7 @@ func TestAllConversations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rc := listServer(t, tc.total, tc.maxPage, tc.rs)
-			got, errs := collect(t, c, &ListConversationsOptions{Limit: tc.limit})
+			got, errs := collect(t, c, &GetConversationsOptions{Limit: tc.limit})
 			if len(errs) != 0 {
 				t.Fatalf("errors %v", errs)
 			}
@@ -183,11 +183,11 @@ func TestAllConversations(t *testing.T) {
 	}
 }
 
-// TestAllConversationsBreak: a caller's break stops the requests.
-func TestAllConversationsBreak(t *testing.T) {
+// TestGetConversationsIterBreak: a caller's break stops the requests.
+func TestGetConversationsIterBreak(t *testing.T) {
 	c, rc := listServer(t, 10, 0, honest)
 	var got []string
-	for s, err := range c.AllConversations(ctxT(t), &ListConversationsOptions{Limit: 3}) {
+	for s, err := range c.GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,9 +204,9 @@ func TestAllConversationsBreak(t *testing.T) {
 	}
 }
 
-// TestAllConversationsErrorMidway: an error on a later page is yielded once,
+// TestGetConversationsIterErrorMidway: an error on a later page is yielded once,
 // after the earlier pages' summaries, and ends the iteration.
-func TestAllConversationsErrorMidway(t *testing.T) {
+func TestGetConversationsIterErrorMidway(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
 		switch n {
 		case 1:
@@ -218,7 +218,7 @@ func TestAllConversationsErrorMidway(t *testing.T) {
 	c := newClient(t, srv)
 	var got []string
 	var errs []error
-	for s, err := range c.AllConversations(ctxT(t), &ListConversationsOptions{Limit: 2}) {
+	for s, err := range c.GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 2}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue // keep ranging: the iterator itself must stop
@@ -233,13 +233,13 @@ func TestAllConversationsErrorMidway(t *testing.T) {
 	}
 }
 
-// TestAllConversationsOptions: the caller's options are sent on every page,
+// TestGetConversationsIterOptions: the caller's options are sent on every page,
 // start at their offset, and are not modified; each run starts over.
-func TestAllConversationsOptions(t *testing.T) {
+func TestGetConversationsIterOptions(t *testing.T) {
 	c, rc := listServer(t, 9, 0, honest)
-	opts := &ListConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
+	opts := &GetConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
 	saved := *opts
-	seq := c.AllConversations(ctxT(t), opts)
+	seq := c.GetConversationsIter(ctxT(t), opts)
 	for range 2 {
 		var got []string
 		for s, err := range seq {
@@ -278,8 +278,8 @@ func TestAllConversationsOptions(t *testing.T) {
 	}
 }
 
-// TestAllConversationsStopLogged: stopping on a bad next_offset is logged.
-func TestAllConversationsStopLogged(t *testing.T) {
+// TestGetConversationsIterStopLogged: stopping on a bad next_offset is logged.
+func TestGetConversationsIterStopLogged(t *testing.T) {
 	var buf lockedBuffer
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[{"conversation_uuid":"c0"}],"metadata":{"result_set":{"more":true,"next_offset":0}}}`)
@@ -298,7 +298,7 @@ func TestConversationsPageJSON(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[],"warning":{"warning_message":"w"},"metadata":{"result_set":{"more":false}}}`)
 	})
-	p, err := newClient(t, srv).ListConversations(ctxT(t), &ListConversationsOptions{Limit: 1})
+	p, err := newClient(t, srv).GetConversations(ctxT(t), &GetConversationsOptions{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

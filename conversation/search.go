@@ -45,7 +45,7 @@ func (c *Client) AllConversationsMatching(ctx context.Context, search *Conversat
 			req := s
 			b, e := int32(at), int32(min(at+size, maxInt32))
 			req.RangeBegin, req.RangeEnd = &b, &e
-			page, err := c.SearchConversations(ctx, &req)
+			page, err := c.GetConversationsSearch(ctx, &req)
 			if err != nil {
 				yield(ConversationSummary{}, err)
 				return

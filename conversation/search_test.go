@@ -142,9 +142,9 @@ func isStatus(err error, status int) bool {
 	return ok && ae.StatusCode == status
 }
 
-// TestAllPbxCalls pages searchPbxCalls by offset and keeps the search body on
-// every page.
-func TestAllPbxCalls(t *testing.T) {
+// TestSearchPbxCallsIter pages searchPbxCalls by offset and keeps the search
+// body on every page.
+func TestSearchPbxCallsIter(t *testing.T) {
 	const total = 450
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n > 20 {
@@ -166,7 +166,7 @@ func TestAllPbxCalls(t *testing.T) {
 	search := &ConversationPbxCallSearchRequest{Direction: Ptr("inbound")}
 	opts := &SearchPbxCallsOptions{Sort: "-start_time"}
 	n := 0
-	for call, err := range c.AllPbxCalls(ctxT(t), search, opts) {
+	for call, err := range c.SearchPbxCallsIter(ctxT(t), search, opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,10 +188,10 @@ func TestAllPbxCalls(t *testing.T) {
 	}
 }
 
-// TestAllConversationsOncePerWalk: a conversation that starts during the walk
+// TestGetConversationsIterOncePerWalk: a conversation that starts during the walk
 // shifts the newest-first pages by one; the walk does not yield the summary
 // that moves onto the next page a second time.
-func TestAllConversationsOncePerWalk(t *testing.T) {
+func TestGetConversationsIterOncePerWalk(t *testing.T) {
 	list := []string{"c4", "c3", "c2", "c1", "c0"}
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 2 {
@@ -208,7 +208,7 @@ func TestAllConversationsOncePerWalk(t *testing.T) {
 			"metadata": map[string]any{"result_set": honest(offset, limit, len(convs), len(list))}})
 	})
 	var got []string
-	for s, err := range newClient(t, srv).AllConversations(ctxT(t), &ListConversationsOptions{Limit: 2}) {
+	for s, err := range newClient(t, srv).GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}

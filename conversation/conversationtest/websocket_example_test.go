@@ -34,7 +34,7 @@ func ExampleServer_Frames() {
 		},
 		OnMessage: func(ctx context.Context, msg *conversation.WebsocketMessage, m conversation.ConversationMessage) error {
 			fmt.Println("bot reads:", m.GetBody())
-			return srv.Client.MarkRead(ctx, msg.ConversationUUID())
+			return srv.Client.MarkReadConversation(ctx, msg.ConversationUUID())
 		},
 	}
 	receive := func(frame []byte, err error) {

@@ -94,7 +94,7 @@ func TestFramesConversation(t *testing.T) {
 	if !ok {
 		t.Fatalf("NewMessage: %T", msg.Event())
 	}
-	page, err := srv.Client.ListConversations(ctx, nil)
+	page, err := srv.Client.GetConversations(ctx, nil)
 	if err != nil || len(page.Items) != 1 {
 		t.Fatalf("ListConversations: %v, %v", page, err)
 	}
