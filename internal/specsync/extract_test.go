@@ -248,3 +248,45 @@ func TestFactsRoundTrip(t *testing.T) {
 		t.Error("descriptions are escaped once, as the SDK's documentation writes them; the encoder must not escape them again")
 	}
 }
+
+// sdkEnv names the UltraCart JavaScript SDK for the test that extracts the
+// committed release from it: a checkout of that release, or a git directory
+// holding its tag (such as a clone of UltraCart/rest_api_v2_sdk_javascript).
+const sdkEnv = "ULTRACART_JS_SDK"
+
+// TestExtractMatchesCommittedFacts: the committed facts are what the
+// extractor reads from the real SDK at the committed release, byte for byte.
+func TestExtractMatchesCommittedFacts(t *testing.T) {
+	dir := os.Getenv(sdkEnv)
+	if dir == "" {
+		t.Skipf("%s is not set: set it to UltraCart's JavaScript SDK (a checkout of the release, or a git directory with its tag) to check the committed facts against it", sdkEnv)
+	}
+	path, err := committedFacts(filepath.Join("..", "..", factsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var head struct{ Release string }
+	if err := json.Unmarshal(committed, &head); err != nil {
+		t.Fatal(err)
+	}
+	tag := ""
+	if isGitDir(dir) {
+		tag = head.Release
+	}
+	f, err := extractFrom(dir, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := encodeFacts(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(committed) {
+		t.Errorf("extracting %s at %s does not give %s: run `make sync-spec SDK=...` and review the difference", dir, head.Release, path)
+	}
+	t.Logf("%s at %s: %d operations, %d schemas, identical to %s", dir, head.Release, len(f.Operations), len(f.Schemas), path)
+}
