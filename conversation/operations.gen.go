@@ -12,11 +12,9 @@ import (
 
 // The operations, with what the client may do when one fails.
 var (
-	opGetAgentWebsocketAuthorization                = operation{id: "getAgentWebsocketAuthorization", idempotent: true}
-	opGetConversationsAutocomplete                  = operation{id: "getConversationsAutocomplete", idempotent: true}
-	opGetConversationCannedMessages                 = operation{id: "getConversationCannedMessages", idempotent: true}
 	opDeleteAgentProfileKnowledgeBaseDocument       = operation{id: "deleteAgentProfileKnowledgeBaseDocument", idempotent: true}
 	opDeleteAgentProfileMcp                         = operation{id: "deleteAgentProfileMcp", idempotent: true}
+	opDeleteAgentStatusConfig                       = operation{id: "deleteAgentStatusConfig", idempotent: true}
 	opDeleteConversationCannedMessage               = operation{id: "deleteConversationCannedMessage", idempotent: true}
 	opDeleteDepartment                              = operation{id: "deleteDepartment", idempotent: true}
 	opDeleteEngagement                              = operation{id: "deleteEngagement", idempotent: true}
@@ -33,17 +31,37 @@ var (
 	opDeletePbxTimeRange                            = operation{id: "deletePbxTimeRange", idempotent: true}
 	opDeletePbxVoicemailMailbox                     = operation{id: "deletePbxVoicemailMailbox", idempotent: true}
 	opDeleteUserPbxAudio                            = operation{id: "deleteUserPbxAudio", idempotent: true}
-	opGetConversationDepartmentMemberList           = operation{id: "getConversationDepartmentMemberList", idempotent: true}
-	opGetConversationDepartments                    = operation{id: "getConversationDepartments", idempotent: true}
-	opGetConversationEngagements                    = operation{id: "getConversationEngagements", idempotent: true}
+	opGetAgentKeepAlive                             = operation{id: "getAgentKeepAlive", idempotent: true}
 	opGetAgentProfile                               = operation{id: "getAgentProfile", idempotent: true}
 	opGetAgentProfileKnowledgeBase                  = operation{id: "getAgentProfileKnowledgeBase", idempotent: true}
 	opGetAgentProfileMcp                            = operation{id: "getAgentProfileMcp", idempotent: true}
 	opGetAgentProfileMcpTools                       = operation{id: "getAgentProfileMcpTools", idempotent: true}
 	opGetAgentProfileMcps                           = operation{id: "getAgentProfileMcps", idempotent: true}
 	opGetAgentProfiles                              = operation{id: "getAgentProfiles", idempotent: true}
+	opGetAgentStatusConfigs                         = operation{id: "getAgentStatusConfigs", idempotent: true}
+	opGetAgentStatusHeatmap                         = operation{id: "getAgentStatusHeatmap", idempotent: true}
+	opGetAgentStatusSummary                         = operation{id: "getAgentStatusSummary", idempotent: true}
+	opGetAgentStatusTimeline                        = operation{id: "getAgentStatusTimeline", idempotent: true}
+	opGetAgentWebsocketAuthorization                = operation{id: "getAgentWebsocketAuthorization", idempotent: true}
 	opGetConversation                               = operation{id: "getConversation", idempotent: true}
+	opGetConversationCannedMessages                 = operation{id: "getConversationCannedMessages", idempotent: true}
+	opGetConversationContext                        = operation{id: "getConversationContext", idempotent: true}
+	opGetConversationDepartmentMemberList           = operation{id: "getConversationDepartmentMemberList", idempotent: true}
+	opGetConversationDepartments                    = operation{id: "getConversationDepartments", idempotent: true}
 	opGetConversationEngagement                     = operation{id: "getConversationEngagement", idempotent: true}
+	opGetConversationEngagements                    = operation{id: "getConversationEngagements", idempotent: true}
+	opGetConversationItemVariations                 = operation{id: "getConversationItemVariations", idempotent: true}
+	opGetConversationKnowledgeBaseDocumentUploadURL = operation{id: "getConversationKnowledgeBaseDocumentUploadUrl", idempotent: true}
+	opGetConversationMessages                       = operation{id: "getConversationMessages", idempotent: true}
+	opGetConversationMultimediaUploadURL            = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
+	opGetConversationPbxAudioUploadURL              = operation{id: "getConversationPbxAudioUploadUrl", idempotent: true}
+	opGetConversationPbxCustomerSnapshot            = operation{id: "getConversationPbxCustomerSnapshot", idempotent: true}
+	opGetConversationPermissions                    = operation{id: "getConversationPermissions", idempotent: true}
+	opGetConversationWebchatQueueStatuses           = operation{id: "getConversationWebchatQueueStatuses", idempotent: true}
+	opGetConversations                              = operation{id: "getConversations", idempotent: true}
+	opGetConversationsAutocomplete                  = operation{id: "getConversationsAutocomplete", idempotent: true}
+	opGetConversationsSearch                        = operation{id: "getConversationsSearch", idempotent: true}
+	opGetLocationsForEngagement                     = operation{id: "getLocationsForEngagement", idempotent: true}
 	opGetPbxAddress                                 = operation{id: "getPbxAddress", idempotent: true}
 	opGetPbxAddresses                               = operation{id: "getPbxAddresses", idempotent: true}
 	opGetPbxAgent                                   = operation{id: "getPbxAgent", idempotent: true}
@@ -57,6 +75,7 @@ var (
 	opGetPbxClassOfService                          = operation{id: "getPbxClassOfService", idempotent: true}
 	opGetPbxClassesOfService                        = operation{id: "getPbxClassesOfService", idempotent: true}
 	opGetPbxCosAuditLogs                            = operation{id: "getPbxCosAuditLogs", idempotent: true}
+	opGetPbxDefaultTimezone                         = operation{id: "getPbxDefaultTimezone", idempotent: true}
 	opGetPbxHardwarePhone                           = operation{id: "getPbxHardwarePhone", idempotent: true}
 	opGetPbxHardwarePhoneManufacturers              = operation{id: "getPbxHardwarePhoneManufacturers", idempotent: true}
 	opGetPbxHardwarePhones                          = operation{id: "getPbxHardwarePhones", idempotent: true}
@@ -72,6 +91,7 @@ var (
 	opGetPbxTimeBaseds                              = operation{id: "getPbxTimeBaseds", idempotent: true}
 	opGetPbxTimeRange                               = operation{id: "getPbxTimeRange", idempotent: true}
 	opGetPbxTimeRanges                              = operation{id: "getPbxTimeRanges", idempotent: true}
+	opGetPbxVoicemailCapabilities                   = operation{id: "getPbxVoicemailCapabilities", idempotent: true}
 	opGetPbxVoicemailMailbox                        = operation{id: "getPbxVoicemailMailbox", idempotent: true}
 	opGetPbxVoicemailMailboxes                      = operation{id: "getPbxVoicemailMailboxes", idempotent: true}
 	opGetUserPbxAudio                               = operation{id: "getUserPbxAudio", idempotent: true}
@@ -80,6 +100,7 @@ var (
 	opGetVirtualAgentCapabilities                   = operation{id: "getVirtualAgentCapabilities", idempotent: true}
 	opInsertAgentProfileKnowledgeBaseDocument       = operation{id: "insertAgentProfileKnowledgeBaseDocument", idempotent: false}
 	opInsertAgentProfileMcp                         = operation{id: "insertAgentProfileMcp", idempotent: false}
+	opInsertAgentStatusConfig                       = operation{id: "insertAgentStatusConfig", idempotent: false}
 	opInsertConversationCannedMessage               = operation{id: "insertConversationCannedMessage", idempotent: false}
 	opInsertConversationDepartment                  = operation{id: "insertConversationDepartment", idempotent: false}
 	opInsertConversationEngagement                  = operation{id: "insertConversationEngagement", idempotent: false}
@@ -93,40 +114,34 @@ var (
 	opInsertPbxTimeRange                            = operation{id: "insertPbxTimeRange", idempotent: false}
 	opInsertPbxVoicemailMailbox                     = operation{id: "insertPbxVoicemailMailbox", idempotent: false}
 	opInsertUserPbxAudio                            = operation{id: "insertUserPbxAudio", idempotent: false}
-	opGetConversationItemVariations                 = operation{id: "getConversationItemVariations", idempotent: true}
 	opJoinConversation                              = operation{id: "joinConversation", idempotent: true}
-	opGetAgentKeepAlive                             = operation{id: "getAgentKeepAlive", idempotent: true}
-	opGetConversationKnowledgeBaseDocumentUploadURL = operation{id: "getConversationKnowledgeBaseDocumentUploadUrl", idempotent: true}
 	opLeaveConversation                             = operation{id: "leaveConversation", idempotent: true}
-	opGetConversations                              = operation{id: "getConversations", idempotent: true}
-	opGetLocationsForEngagement                     = operation{id: "getLocationsForEngagement", idempotent: true}
 	opListenedPbxAgentVoicemail                     = operation{id: "listenedPbxAgentVoicemail", idempotent: true}
 	opListenedPbxQueueVoicemail                     = operation{id: "listenedPbxQueueVoicemail", idempotent: true}
 	opMarkReadConversation                          = operation{id: "markReadConversation", idempotent: true}
-	opGetConversationMessages                       = operation{id: "getConversationMessages", idempotent: true}
-	opGetConversationMultimediaUploadURL            = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
-	opGetConversationPbxAudioUploadURL              = operation{id: "getConversationPbxAudioUploadUrl", idempotent: true}
-	opGetConversationPbxCustomerSnapshot            = operation{id: "getConversationPbxCustomerSnapshot", idempotent: true}
-	opGetConversationPermissions                    = operation{id: "getConversationPermissions", idempotent: true}
 	opProtectPbxPhoneNumber                         = operation{id: "protectPbxPhoneNumber", idempotent: true}
 	opPurchasePbxPhoneNumber                        = operation{id: "purchasePbxPhoneNumber", idempotent: false}
 	opRegeneratePasswordForPbxHardwarePhone         = operation{id: "regeneratePasswordForPbxHardwarePhone", idempotent: false}
 	opResetConversationPbxQueueStatistics           = operation{id: "resetConversationPbxQueueStatistics", idempotent: true}
-	opSmsUnsubscribeConversation                    = operation{id: "smsUnsubscribeConversation", idempotent: true}
+	opSearchAgentStatusHistory                      = operation{id: "searchAgentStatusHistory", idempotent: true}
+	opSearchAgentStatusRollups                      = operation{id: "searchAgentStatusRollups", idempotent: true}
 	opSearchConversationCannedMessages              = operation{id: "searchConversationCannedMessages", idempotent: true}
-	opGetConversationsSearch                        = operation{id: "getConversationsSearch", idempotent: true}
 	opSearchPbxAvailablePhoneNumbers                = operation{id: "searchPbxAvailablePhoneNumbers", idempotent: true}
 	opSearchPbxCalls                                = operation{id: "searchPbxCalls", idempotent: true}
+	opSmsUnsubscribeConversation                    = operation{id: "smsUnsubscribeConversation", idempotent: true}
 	opStartConversation                             = operation{id: "startConversation", idempotent: false}
 	opUpdateAgentProfile                            = operation{id: "updateAgentProfile", idempotent: true}
 	opUpdateAgentProfileMcp                         = operation{id: "updateAgentProfileMcp", idempotent: true}
+	opUpdateAgentStatusConfig                       = operation{id: "updateAgentStatusConfig", idempotent: true}
 	opUpdateConversationCannedMessage               = operation{id: "updateConversationCannedMessage", idempotent: true}
 	opUpdateConversationDepartment                  = operation{id: "updateConversationDepartment", idempotent: true}
 	opUpdateConversationEngagement                  = operation{id: "updateConversationEngagement", idempotent: true}
+	opUpdateConversationWebchatQueueStatus          = operation{id: "updateConversationWebchatQueueStatus", idempotent: true}
 	opUpdatePbxAddress                              = operation{id: "updatePbxAddress", idempotent: true}
 	opUpdatePbxAgent                                = operation{id: "updatePbxAgent", idempotent: true}
 	opUpdatePbxAudio                                = operation{id: "updatePbxAudio", idempotent: true}
 	opUpdatePbxClassOfService                       = operation{id: "updatePbxClassOfService", idempotent: true}
+	opUpdatePbxDefaultTimezone                      = operation{id: "updatePbxDefaultTimezone", idempotent: true}
 	opUpdatePbxHardwarePhone                        = operation{id: "updatePbxHardwarePhone", idempotent: true}
 	opUpdatePbxMenu                                 = operation{id: "updatePbxMenu", idempotent: true}
 	opUpdatePbxPhoneNumber                          = operation{id: "updatePbxPhoneNumber", idempotent: true}
@@ -137,69 +152,7 @@ var (
 	opUpdateUserPbxAudio                            = operation{id: "updateUserPbxAudio", idempotent: true}
 	opUpdateVirtualAgentBudget                      = operation{id: "updateVirtualAgentBudget", idempotent: true}
 	opUpdateVirtualAgentCapabilities                = operation{id: "updateVirtualAgentCapabilities", idempotent: true}
-	opUpdateConversationWebchatQueueStatus          = operation{id: "updateConversationWebchatQueueStatus", idempotent: true}
-	opGetConversationContext                        = operation{id: "getConversationContext", idempotent: true}
-	opGetConversationWebchatQueueStatuses           = operation{id: "getConversationWebchatQueueStatuses", idempotent: true}
 )
-
-// AgentWebsocketAuthorization gets agent websocket authorization
-// (getAgentWebsocketAuthorization).
-//
-// UltraCart: Retrieve a JWT to authorize an agent to make a websocket
-// connection.
-//
-// It returns the response's agent_auth.
-func (c *Client) AgentWebsocketAuthorization(ctx context.Context, callOpts ...CallOption) (*ConversationAgentAuth, error) {
-	const op = "getAgentWebsocketAuthorization"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentWebsocketAuthorizationRequest(server)
-	}
-	r, err := call[ConversationAgentAuthResponse](ctx, c, opGetAgentWebsocketAuthorization, build, func(r *ConversationAgentAuthResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.AgentAuth), nil
-}
-
-// AutocompleteConversations suggests values of a conversation search field for
-// a partial term (getConversationsAutocomplete).
-func (c *Client) AutocompleteConversations(ctx context.Context, autocompleteRequest *ConversationAutocompleteRequest, callOpts ...CallOption) (*ConversationAutocompleteResponse, error) {
-	const op = "getConversationsAutocomplete"
-	if err := required(op, "autocompleteRequest", autocompleteRequest); err != nil {
-		return nil, err
-	}
-	body := *autocompleteRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsAutocompleteRequest(server, body)
-	}
-	r, err := call[ConversationAutocompleteResponse](ctx, c, opGetConversationsAutocomplete, build, func(r *ConversationAutocompleteResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// CannedMessages retrieves a list of canned messages ordered by short_code
-// (getConversationCannedMessages).
-//
-// It returns the response's conversation_canned_messages.
-func (c *Client) CannedMessages(ctx context.Context, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
-	const op = "getConversationCannedMessages"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationCannedMessagesRequest(server)
-	}
-	r, err := call[ConversationCannedMessagesResponse](ctx, c, opGetConversationCannedMessages, build, func(r *ConversationCannedMessagesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationCannedMessages, nil
-}
 
 // DeleteAgentProfileKnowledgeBaseDocument deletes a knowledge base document
 // (deleteAgentProfileKnowledgeBaseDocument).
@@ -244,9 +197,26 @@ func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	return callVoid(ctx, c, opDeleteAgentProfileMcp, build, callOpts)
 }
 
-// DeleteCannedMessage deletes a conversation canned message
+// DeleteAgentStatusConfig soft-deactivates a custom agent status
+// (deleteAgentStatusConfig).
+//
+// UltraCart: Sets active&#x3D;false on the row and the DDB sync record. The
+// Twilio Activity is preserved (Round 2 decision) so historic worker reporting
+// still resolves the SID.
+func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, callOpts ...CallOption) error {
+	const op = "deleteAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewDeleteAgentStatusConfigRequest(server, conversationStatusUUID)
+	}
+	return callVoid(ctx, c, opDeleteAgentStatusConfig, build, callOpts)
+}
+
+// DeleteConversationCannedMessage deletes a conversation canned message
 // (deleteConversationCannedMessage).
-func (c *Client) DeleteCannedMessage(ctx context.Context, conversationCannedMessageOid int, callOpts ...CallOption) error {
+func (c *Client) DeleteConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, callOpts ...CallOption) error {
 	const op = "deleteConversationCannedMessage"
 	var err error
 	var conversationCannedMessageOidValue int32
@@ -550,58 +520,17 @@ func (c *Client) DeleteUserPbxAudio(ctx context.Context, conversationPbxAudioUUI
 	return orZero(r.Audio), nil
 }
 
-// DepartmentMembers retrieves a list of possible department members
-// (getConversationDepartmentMemberList).
+// GetAgentKeepAlive keeps the calling agent's session alive; call it
+// periodically (see RunKeepAlive) (getAgentKeepAlive).
 //
-// It returns the response's conversation_department_members.
-func (c *Client) DepartmentMembers(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartmentMember, error) {
-	const op = "getConversationDepartmentMemberList"
+// UltraCart: Called periodically by the conversation API to keep the session
+// alive.
+func (c *Client) GetAgentKeepAlive(ctx context.Context, callOpts ...CallOption) error {
+	const op = "getAgentKeepAlive"
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationDepartmentMemberListRequest(server)
+		return gen.NewGetAgentKeepAliveRequest(server)
 	}
-	r, err := call[ConversationDepartmentMembersResponse](ctx, c, opGetConversationDepartmentMemberList, build, func(r *ConversationDepartmentMembersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationDepartmentMembers, nil
-}
-
-// Departments retrieves a list of departments ordered by name
-// (getConversationDepartments).
-//
-// It returns the response's conversation_departments.
-func (c *Client) Departments(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartment, error) {
-	const op = "getConversationDepartments"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationDepartmentsRequest(server)
-	}
-	r, err := call[ConversationDepartmentsResponse](ctx, c, opGetConversationDepartments, build, func(r *ConversationDepartmentsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationDepartments, nil
-}
-
-// Engagements retrieves a list of engagements ordered by name
-// (getConversationEngagements).
-//
-// It returns the response's conversation_engagements.
-func (c *Client) Engagements(ctx context.Context, callOpts ...CallOption) ([]ConversationEngagement, error) {
-	const op = "getConversationEngagements"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationEngagementsRequest(server)
-	}
-	r, err := call[ConversationEngagementsResponse](ctx, c, opGetConversationEngagements, build, func(r *ConversationEngagementsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationEngagements, nil
+	return callVoid(ctx, c, opGetAgentKeepAlive, build, callOpts)
 }
 
 // GetAgentProfile gets agent profile (getAgentProfile).
@@ -746,6 +675,140 @@ func (c *Client) GetAgentProfiles(ctx context.Context, callOpts ...CallOption) (
 	return r.AgentProfiles, nil
 }
 
+// GetAgentStatusConfigs lists custom agent statuses (getAgentStatusConfigs).
+//
+// UltraCart: Returns all custom statuses (active and soft-deactivated) for the
+// merchant.
+//
+// It returns the response's status_configs.
+func (c *Client) GetAgentStatusConfigs(ctx context.Context, callOpts ...CallOption) ([]ConversationAgentStatusConfig, error) {
+	const op = "getAgentStatusConfigs"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusConfigsRequest(server)
+	}
+	r, err := call[ConversationAgentStatusConfigsResponse](ctx, c, opGetAgentStatusConfigs, build, func(r *ConversationAgentStatusConfigsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.StatusConfigs, nil
+}
+
+// GetAgentStatusHeatmap reports an agent by hour-of-day heatmap of
+// availability, call volume or chat volume (getAgentStatusHeatmap).
+//
+// UltraCart: Returns ECharts-shaped agent x hour grid for the requested metric
+// (availability, call_volume, chat_volume). Multi-day requests average the cell
+// values across the date range.
+func (c *Client) GetAgentStatusHeatmap(ctx context.Context, heatmapRequest *ConversationAgentStatusHeatmapRequest, callOpts ...CallOption) (*ConversationAgentStatusHeatmapResponse, error) {
+	const op = "getAgentStatusHeatmap"
+	if err := required(op, "heatmapRequest", heatmapRequest); err != nil {
+		return nil, err
+	}
+	body := *heatmapRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusHeatmapRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusHeatmapResponse](ctx, c, opGetAgentStatusHeatmap, build, func(r *ConversationAgentStatusHeatmapResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusSummary summarizes agent statuses over a date range (the
+// dashboard's top line) (getAgentStatusSummary).
+//
+// UltraCart: Top-line summary: total_agents, avg_available_pct,
+// status_breakdown, per-agent rollups.
+func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart string, dateEnd string, callOpts ...CallOption) (*ConversationAgentStatusSummaryResponse, error) {
+	const op = "getAgentStatusSummary"
+	params := &gen.GetAgentStatusSummaryParams{}
+	if err := requiredString(op, "dateStart", dateStart); err != nil {
+		return nil, err
+	}
+	params.DateStart = dateStart
+	if err := requiredString(op, "dateEnd", dateEnd); err != nil {
+		return nil, err
+	}
+	params.DateEnd = dateEnd
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusSummaryRequest(server, params)
+	}
+	r, err := call[ConversationAgentStatusSummaryResponse](ctx, c, opGetAgentStatusSummary, build, func(r *ConversationAgentStatusSummaryResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusTimelineOptions are the optional query parameters of
+// GetAgentStatusTimeline (getAgentStatusTimeline). The zero value of a field
+// sends nothing.
+type GetAgentStatusTimelineOptions struct {
+	// Channel is the channel query parameter: Restrict to one channel (omit for
+	// both).
+	Channel string
+}
+
+// GetAgentStatusTimeline returns one agent's timeline of a day (status events,
+// calls and chats) (getAgentStatusTimeline).
+//
+// UltraCart: Returns merged status events + PBX calls + chat conversations for
+// the agent on the given date. Omitting the channel parameter returns both
+// channels merged.
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, date string, opts *GetAgentStatusTimelineOptions, callOpts ...CallOption) (*ConversationAgentStatusTimelineResponse, error) {
+	const op = "getAgentStatusTimeline"
+	var err error
+	if err := checkPathValue(op, "agentUserID", agentUserID); err != nil {
+		return nil, err
+	}
+	params := &gen.GetAgentStatusTimelineParams{}
+	if err := requiredString(op, "date", date); err != nil {
+		return nil, err
+	}
+	params.Date = date
+	if opts != nil {
+		params.Channel = optString(opts.Channel)
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusTimelineRequest(server, agentUserID, params)
+	}
+	r, err := call[ConversationAgentStatusTimelineResponse](ctx, c, opGetAgentStatusTimeline, build, func(r *ConversationAgentStatusTimelineResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentWebsocketAuthorization gets agent websocket authorization
+// (getAgentWebsocketAuthorization).
+//
+// UltraCart: Retrieve a JWT to authorize an agent to make a websocket
+// connection.
+//
+// It returns the response's agent_auth.
+func (c *Client) GetAgentWebsocketAuthorization(ctx context.Context, callOpts ...CallOption) (*ConversationAgentAuth, error) {
+	const op = "getAgentWebsocketAuthorization"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentWebsocketAuthorizationRequest(server)
+	}
+	r, err := call[ConversationAgentAuthResponse](ctx, c, opGetAgentWebsocketAuthorization, build, func(r *ConversationAgentAuthResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.AgentAuth), nil
+}
+
 // GetConversationOptions are the optional query parameters of GetConversation
 // (getConversation). The zero value of a field sends nothing.
 type GetConversationOptions struct {
@@ -782,10 +845,82 @@ func (c *Client) GetConversation(ctx context.Context, conversationUUID string, o
 	return orZero(r.Conversation), nil
 }
 
-// GetEngagement retrieves an engagement (getConversationEngagement).
+// GetConversationCannedMessages retrieves a list of canned messages ordered by
+// short_code (getConversationCannedMessages).
+//
+// It returns the response's conversation_canned_messages.
+func (c *Client) GetConversationCannedMessages(ctx context.Context, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
+	const op = "getConversationCannedMessages"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationCannedMessagesRequest(server)
+	}
+	r, err := call[ConversationCannedMessagesResponse](ctx, c, opGetConversationCannedMessages, build, func(r *ConversationCannedMessagesResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationCannedMessages, nil
+}
+
+// GetConversationContext gets a webchat conversation context
+// (getConversationContext).
+func (c *Client) GetConversationContext(ctx context.Context, conversationUUID string, callOpts ...CallOption) (*ConversationWebchatContext, error) {
+	const op = "getConversationContext"
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationContextRequest(server, conversationUUID)
+	}
+	r, err := call[ConversationWebchatContext](ctx, c, opGetConversationContext, build, nil, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationDepartmentMemberList retrieves a list of possible department
+// members (getConversationDepartmentMemberList).
+//
+// It returns the response's conversation_department_members.
+func (c *Client) GetConversationDepartmentMemberList(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartmentMember, error) {
+	const op = "getConversationDepartmentMemberList"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationDepartmentMemberListRequest(server)
+	}
+	r, err := call[ConversationDepartmentMembersResponse](ctx, c, opGetConversationDepartmentMemberList, build, func(r *ConversationDepartmentMembersResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationDepartmentMembers, nil
+}
+
+// GetConversationDepartments retrieves a list of departments ordered by name
+// (getConversationDepartments).
+//
+// It returns the response's conversation_departments.
+func (c *Client) GetConversationDepartments(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartment, error) {
+	const op = "getConversationDepartments"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationDepartmentsRequest(server)
+	}
+	r, err := call[ConversationDepartmentsResponse](ctx, c, opGetConversationDepartments, build, func(r *ConversationDepartmentsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationDepartments, nil
+}
+
+// GetConversationEngagement retrieves an engagement
+// (getConversationEngagement).
 //
 // It returns the response's conversation_engagement.
-func (c *Client) GetEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) GetConversationEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "getConversationEngagement"
 	var err error
 	var conversationEngagementOidValue int32
@@ -802,6 +937,324 @@ func (c *Client) GetEngagement(ctx context.Context, conversationEngagementOid in
 		return nil, err
 	}
 	return orZero(r.ConversationEngagement), nil
+}
+
+// GetConversationEngagements retrieves a list of engagements ordered by name
+// (getConversationEngagements).
+//
+// It returns the response's conversation_engagements.
+func (c *Client) GetConversationEngagements(ctx context.Context, callOpts ...CallOption) ([]ConversationEngagement, error) {
+	const op = "getConversationEngagements"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationEngagementsRequest(server)
+	}
+	r, err := call[ConversationEngagementsResponse](ctx, c, opGetConversationEngagements, build, func(r *ConversationEngagementsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationEngagements, nil
+}
+
+// GetConversationItemVariations retrieves an item with sparse variations
+// populated (getConversationItemVariations).
+//
+// It returns the response's item.
+func (c *Client) GetConversationItemVariations(ctx context.Context, merchantItemID string, callOpts ...CallOption) (*Item, error) {
+	const op = "getConversationItemVariations"
+	if err := checkPathValue(op, "merchantItemID", merchantItemID); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationItemVariationsRequest(server, merchantItemID)
+	}
+	r, err := call[ItemResponse](ctx, c, opGetConversationItemVariations, build, func(r *ItemResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.Item), nil
+}
+
+// GetConversationKnowledgeBaseDocumentUploadURL gets a pre-signed conversation
+// knowledge base document upload URL
+// (getConversationKnowledgeBaseDocumentUploadUrl).
+//
+// It returns the response's conversation_knowledge_base_document_upload_url.
+func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
+	const op = "getConversationKnowledgeBaseDocumentUploadUrl"
+	var err error
+	var userIDValue int32
+	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+		return nil, err
+	}
+	if err := checkPathValue(op, "extension", extension); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userIDValue, extension)
+	}
+	r, err := call[ConversationKnowledgeBaseDocumentUploadURLResponse](ctx, c, opGetConversationKnowledgeBaseDocumentUploadURL, build, func(r *ConversationKnowledgeBaseDocumentUploadURLResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationKnowledgeBaseDocumentUploadURL), nil
+}
+
+// GetConversationMessagesOptions are the optional query parameters of
+// GetConversationMessages (getConversationMessages). The zero value of a field
+// sends nothing.
+type GetConversationMessagesOptions struct {
+	// Limit is the limit query parameter. From 1 to 2147483647.
+	Limit int
+}
+
+// GetConversationMessages retrieves conversation messages
+// (getConversationMessages).
+//
+// UltraCart: Retrieve conversation messages since a particular time.
+//
+// It returns the response's conversation_messages. since is sent as epoch
+// milliseconds; the zero time sends 0.
+func (c *Client) GetConversationMessages(ctx context.Context, conversationUUID string, since time.Time, opts *GetConversationMessagesOptions, callOpts ...CallOption) ([]ConversationMessage, error) {
+	const op = "getConversationMessages"
+	var err error
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return nil, err
+	}
+	var sinceMillis int64
+	if sinceMillis, err = unixMilli(op, "since", since); err != nil {
+		return nil, err
+	}
+	params := &gen.GetConversationMessagesParams{}
+	if opts != nil {
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationMessagesRequest(server, conversationUUID, sinceMillis, params)
+	}
+	r, err := call[ConversationMessagesResponse](ctx, c, opGetConversationMessages, build, func(r *ConversationMessagesResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationMessages, nil
+}
+
+// GetConversationMultimediaUploadURL gets a presigned conversation multimedia
+// upload URL (getConversationMultimediaUploadUrl).
+//
+// It returns the response's conversation_multimedia_upload_url.
+func (c *Client) GetConversationMultimediaUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationMultimediaUploadURL, error) {
+	const op = "getConversationMultimediaUploadUrl"
+	if err := checkPathValue(op, "extension", extension); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationMultimediaUploadURLRequest(server, extension)
+	}
+	r, err := call[ConversationMultimediaUploadURLResponse](ctx, c, opGetConversationMultimediaUploadURL, build, func(r *ConversationMultimediaUploadURLResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationMultimediaUploadURL), nil
+}
+
+// GetConversationPbxAudioUploadURL gets a pre-signed conversation multimedia
+// upload URL (getConversationPbxAudioUploadUrl).
+//
+// It returns the response's conversation_pbx_audio_upload_url.
+func (c *Client) GetConversationPbxAudioUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationPbxAudioUploadURL, error) {
+	const op = "getConversationPbxAudioUploadUrl"
+	if err := checkPathValue(op, "extension", extension, "usage"); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPbxAudioUploadURLRequest(server, extension)
+	}
+	r, err := call[ConversationPbxAudioUploadURLResponse](ctx, c, opGetConversationPbxAudioUploadURL, build, func(r *ConversationPbxAudioUploadURLResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationPbxAudioUploadURL), nil
+}
+
+// GetConversationPbxCustomerSnapshot gets orders and customer information for a
+// phone number (getConversationPbxCustomerSnapshot).
+//
+// UltraCart: Retrieves all the orders, auto orders, and customer profile for a
+// given phone number.
+func (c *Client) GetConversationPbxCustomerSnapshot(ctx context.Context, pbxCustomerSnapshotRequest *ConversationPbxCustomerSnapshotRequest, callOpts ...CallOption) (*ConversationPbxCustomerSnapshotResponse, error) {
+	const op = "getConversationPbxCustomerSnapshot"
+	if err := required(op, "pbxCustomerSnapshotRequest", pbxCustomerSnapshotRequest); err != nil {
+		return nil, err
+	}
+	body := *pbxCustomerSnapshotRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPbxCustomerSnapshotRequest(server, body)
+	}
+	r, err := call[ConversationPbxCustomerSnapshotResponse](ctx, c, opGetConversationPbxCustomerSnapshot, build, func(r *ConversationPbxCustomerSnapshotResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationPermissions retrieves conversation permissions
+// (getConversationPermissions).
+//
+// It returns the response's permissions.
+func (c *Client) GetConversationPermissions(ctx context.Context, callOpts ...CallOption) (*ConversationPermissions, error) {
+	const op = "getConversationPermissions"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPermissionsRequest(server)
+	}
+	r, err := call[ConversationPermissionsResponse](ctx, c, opGetConversationPermissions, build, func(r *ConversationPermissionsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.Permissions), nil
+}
+
+// GetConversationWebchatQueueStatuses retrieves a conversation webchat queue
+// statuses (getConversationWebchatQueueStatuses).
+//
+// UltraCart: Retrieve a conversation webchat queue statuses including agent
+// status and queue entries.
+//
+// It returns the response's queue_statuses.
+func (c *Client) GetConversationWebchatQueueStatuses(ctx context.Context, callOpts ...CallOption) ([]ConversationWebchatQueueStatus, error) {
+	const op = "getConversationWebchatQueueStatuses"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationWebchatQueueStatusesRequest(server)
+	}
+	r, err := call[ConversationWebchatQueueStatusesResponse](ctx, c, opGetConversationWebchatQueueStatuses, build, func(r *ConversationWebchatQueueStatusesResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.QueueStatuses, nil
+}
+
+// GetConversationsOptions are the optional query parameters of GetConversations
+// (getConversations). The zero value of a field sends nothing.
+type GetConversationsOptions struct {
+	// Medium is the medium query parameter.
+	Medium ConversationMedium
+	// Before is the before query parameter.
+	Before string
+	// Limit is the _limit query parameter: The maximum number of records to return
+	// on this one API call. (Max 200). From 1 to 200.
+	Limit int
+	// Offset is the _offset query parameter: Pagination of the record set. Offset
+	// is a zero based index. From 0 to 2147483647.
+	Offset int
+}
+
+// GetConversations retrieves a list of conversation summaries newest to oldest
+// (getConversations).
+//
+// UltraCart: Retrieve a list of conversation summaries that are ordered newest
+// to oldest, include the most recent message and whether its been read.
+//
+// It returns one page; set the options' Offset for the next, or use an
+// iterator.
+func (c *Client) GetConversations(ctx context.Context, opts *GetConversationsOptions, callOpts ...CallOption) (*Page[ConversationSummary], error) {
+	const op = "getConversations"
+	var err error
+	params := &gen.GetConversationsParams{}
+	if opts != nil {
+		params.Medium = optString(opts.Medium)
+		params.Before = optString(opts.Before)
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
+			return nil, err
+		}
+		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsRequest(server, params)
+	}
+	r, err := call[ConversationsResponse](ctx, c, opGetConversations, build, func(r *ConversationsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return newPage(r.Conversations, r.Metadata, r.Warning), nil
+}
+
+// GetConversationsAutocomplete suggests values of a conversation search field
+// for a partial term (getConversationsAutocomplete).
+func (c *Client) GetConversationsAutocomplete(ctx context.Context, autocompleteRequest *ConversationAutocompleteRequest, callOpts ...CallOption) (*ConversationAutocompleteResponse, error) {
+	const op = "getConversationsAutocomplete"
+	if err := required(op, "autocompleteRequest", autocompleteRequest); err != nil {
+		return nil, err
+	}
+	body := *autocompleteRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsAutocompleteRequest(server, body)
+	}
+	r, err := call[ConversationAutocompleteResponse](ctx, c, opGetConversationsAutocomplete, build, func(r *ConversationAutocompleteResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationsSearch searches conversations by text, medium, email, phone
+// number and date range (getConversationsSearch).
+func (c *Client) GetConversationsSearch(ctx context.Context, searchRequest *ConversationSearchRequest, callOpts ...CallOption) (*ConversationSearchResponse, error) {
+	const op = "getConversationsSearch"
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsSearchRequest(server, body)
+	}
+	r, err := call[ConversationSearchResponse](ctx, c, opGetConversationsSearch, build, nil, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetLocationsForEngagement gets location data for engagement configuration
+// (getLocationsForEngagement).
+//
+// It returns the response's countries.
+func (c *Client) GetLocationsForEngagement(ctx context.Context, callOpts ...CallOption) ([]ConversationLocationCountry, error) {
+	const op = "getLocationsForEngagement"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetLocationsForEngagementRequest(server)
+	}
+	r, err := call[ConversationLocationsResponse](ctx, c, opGetLocationsForEngagement, build, func(r *ConversationLocationsResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Countries, nil
 }
 
 // GetPbxAddress gets pbx address (getPbxAddress).
@@ -1092,6 +1545,27 @@ func (c *Client) GetPbxCosAuditLogs(ctx context.Context, opts *GetPbxCosAuditLog
 		return nil, err
 	}
 	return r.AuditLogs, nil
+}
+
+// GetPbxDefaultTimezone gets the merchant default timezone
+// (getPbxDefaultTimezone).
+//
+// UltraCart: Returns the merchant&#39;s stored default timezone (IANA name).
+// Falls back to America/New_York when unset.
+//
+// It returns the response's default_timezone.
+func (c *Client) GetPbxDefaultTimezone(ctx context.Context, callOpts ...CallOption) (string, error) {
+	const op = "getPbxDefaultTimezone"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxDefaultTimezoneRequest(server)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opGetPbxDefaultTimezone, build, func(r *ConversationPbxDefaultTimezoneResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
 }
 
 // GetPbxHardwarePhone gets pbx hardware phone (getPbxHardwarePhone).
@@ -1406,6 +1880,25 @@ func (c *Client) GetPbxTimeRanges(ctx context.Context, callOpts ...CallOption) (
 	return r.TimeRanges, nil
 }
 
+// GetPbxVoicemailCapabilities gets pbx voicemail capabilities
+// (getPbxVoicemailCapabilities).
+//
+// UltraCart: Retrieve voicemail notification capabilities including available
+// channels.
+func (c *Client) GetPbxVoicemailCapabilities(ctx context.Context, callOpts ...CallOption) (*ConversationPbxVoicemailCapabilitiesResponse, error) {
+	const op = "getPbxVoicemailCapabilities"
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxVoicemailCapabilitiesRequest(server)
+	}
+	r, err := call[ConversationPbxVoicemailCapabilitiesResponse](ctx, c, opGetPbxVoicemailCapabilities, build, func(r *ConversationPbxVoicemailCapabilitiesResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // GetPbxVoicemailMailbox gets pbx voicemailMailbox (getPbxVoicemailMailbox).
 //
 // UltraCart: Retrieve a pbx voicemailMailbox.
@@ -1583,12 +2076,38 @@ func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	return orZero(r.McpServer), nil
 }
 
-// InsertCannedMessage inserts a canned message
+// InsertAgentStatusConfig creates a custom agent status
+// (insertAgentStatusConfig).
+//
+// UltraCart: Create a custom status. Enforces a 20-active-status-per-merchant
+// cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// It is not retried after a failure that may have reached the service: a repeat
+// could act twice. It returns the response's status_config.
+func (c *Client) InsertAgentStatusConfig(ctx context.Context, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "insertAgentStatusConfig"
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewInsertAgentStatusConfigRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opInsertAgentStatusConfig, build, func(r *ConversationAgentStatusConfigResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
+}
+
+// InsertConversationCannedMessage inserts a canned message
 // (insertConversationCannedMessage).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_canned_message.
-func (c *Client) InsertCannedMessage(ctx context.Context, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
+func (c *Client) InsertConversationCannedMessage(ctx context.Context, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
 	const op = "insertConversationCannedMessage"
 	if err := required(op, "cannedMessage", cannedMessage); err != nil {
 		return nil, err
@@ -1606,11 +2125,12 @@ func (c *Client) InsertCannedMessage(ctx context.Context, cannedMessage *Convers
 	return orZero(r.ConversationCannedMessage), nil
 }
 
-// InsertDepartment inserts a department (insertConversationDepartment).
+// InsertConversationDepartment inserts a department
+// (insertConversationDepartment).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_department.
-func (c *Client) InsertDepartment(ctx context.Context, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
+func (c *Client) InsertConversationDepartment(ctx context.Context, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
 	const op = "insertConversationDepartment"
 	if err := required(op, "department", department); err != nil {
 		return nil, err
@@ -1628,11 +2148,12 @@ func (c *Client) InsertDepartment(ctx context.Context, department *ConversationD
 	return orZero(r.ConversationDepartment), nil
 }
 
-// InsertEngagement inserts a engagement (insertConversationEngagement).
+// InsertConversationEngagement inserts a engagement
+// (insertConversationEngagement).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_engagement.
-func (c *Client) InsertEngagement(ctx context.Context, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) InsertConversationEngagement(ctx context.Context, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "insertConversationEngagement"
 	if err := required(op, "engagement", engagement); err != nil {
 		return nil, err
@@ -1892,27 +2413,6 @@ func (c *Client) InsertUserPbxAudio(ctx context.Context, pbxAudio *ConversationP
 	return orZero(r.Audio), nil
 }
 
-// ItemVariations retrieves an item with sparse variations populated
-// (getConversationItemVariations).
-//
-// It returns the response's item.
-func (c *Client) ItemVariations(ctx context.Context, merchantItemID string, callOpts ...CallOption) (*Item, error) {
-	const op = "getConversationItemVariations"
-	if err := checkPathValue(op, "merchantItemID", merchantItemID); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationItemVariationsRequest(server, merchantItemID)
-	}
-	r, err := call[ItemResponse](ctx, c, opGetConversationItemVariations, build, func(r *ItemResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.Item), nil
-}
-
 // JoinConversation joins a conversation (joinConversation).
 //
 // joinRequest is optional: nil sends no body.
@@ -1939,45 +2439,6 @@ func (c *Client) JoinConversation(ctx context.Context, conversationUUID string, 
 	return callVoid(ctx, c, opJoinConversation, build, callOpts)
 }
 
-// KeepAlive keeps the calling agent's session alive; call it periodically (see
-// RunKeepAlive) (getAgentKeepAlive).
-//
-// UltraCart: Called periodically by the conversation API to keep the session
-// alive.
-func (c *Client) KeepAlive(ctx context.Context, callOpts ...CallOption) error {
-	const op = "getAgentKeepAlive"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentKeepAliveRequest(server)
-	}
-	return callVoid(ctx, c, opGetAgentKeepAlive, build, callOpts)
-}
-
-// KnowledgeBaseDocumentUploadURL gets a pre-signed conversation knowledge base
-// document upload URL (getConversationKnowledgeBaseDocumentUploadUrl).
-//
-// It returns the response's conversation_knowledge_base_document_upload_url.
-func (c *Client) KnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
-	const op = "getConversationKnowledgeBaseDocumentUploadUrl"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
-		return nil, err
-	}
-	if err := checkPathValue(op, "extension", extension); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userIDValue, extension)
-	}
-	r, err := call[ConversationKnowledgeBaseDocumentUploadURLResponse](ctx, c, opGetConversationKnowledgeBaseDocumentUploadURL, build, func(r *ConversationKnowledgeBaseDocumentUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationKnowledgeBaseDocumentUploadURL), nil
-}
-
 // LeaveConversation leaves a conversation (leaveConversation).
 func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
 	const op = "leaveConversation"
@@ -1990,79 +2451,11 @@ func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string,
 	return callVoid(ctx, c, opLeaveConversation, build, callOpts)
 }
 
-// ListConversationsOptions are the optional query parameters of
-// ListConversations (getConversations). The zero value of a field sends
-// nothing.
-type ListConversationsOptions struct {
-	// Medium is the medium query parameter.
-	Medium ConversationMedium
-	// Before is the before query parameter.
-	Before string
-	// Limit is the _limit query parameter: The maximum number of records to return
-	// on this one API call. (Max 200). From 1 to 200.
-	Limit int
-	// Offset is the _offset query parameter: Pagination of the record set. Offset
-	// is a zero based index. From 0 to 2147483647.
-	Offset int
-}
-
-// ListConversations retrieves a list of conversation summaries newest to oldest
-// (getConversations).
-//
-// UltraCart: Retrieve a list of conversation summaries that are ordered newest
-// to oldest, include the most recent message and whether its been read.
-//
-// It returns one page; set the options' Offset for the next, or use an
-// iterator.
-func (c *Client) ListConversations(ctx context.Context, opts *ListConversationsOptions, callOpts ...CallOption) (*Page[ConversationSummary], error) {
-	const op = "getConversations"
-	var err error
-	params := &gen.GetConversationsParams{}
-	if opts != nil {
-		params.Medium = optString(opts.Medium)
-		params.Before = optString(opts.Before)
-		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
-			return nil, err
-		}
-		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
-			return nil, err
-		}
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsRequest(server, params)
-	}
-	r, err := call[ConversationsResponse](ctx, c, opGetConversations, build, func(r *ConversationsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return newPage(r.Conversations, r.Metadata, r.Warning), nil
-}
-
-// LocationsForEngagement gets location data for engagement configuration
-// (getLocationsForEngagement).
-//
-// It returns the response's countries.
-func (c *Client) LocationsForEngagement(ctx context.Context, callOpts ...CallOption) ([]ConversationLocationCountry, error) {
-	const op = "getLocationsForEngagement"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetLocationsForEngagementRequest(server)
-	}
-	r, err := call[ConversationLocationsResponse](ctx, c, opGetLocationsForEngagement, build, func(r *ConversationLocationsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.Countries, nil
-}
-
-// MarkPbxAgentVoicemailListened marks one of the calling agent's voicemails as
+// ListenedPbxAgentVoicemail marks one of the calling agent's voicemails as
 // listened to (listenedPbxAgentVoicemail).
 //
 // UltraCart: Listened pbx agent Voicemail.
-func (c *Client) MarkPbxAgentVoicemailListened(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
+func (c *Client) ListenedPbxAgentVoicemail(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxAgentVoicemail"
 	if err := checkPathValue(op, "recordingSid", recordingSid); err != nil {
 		return err
@@ -2073,11 +2466,11 @@ func (c *Client) MarkPbxAgentVoicemailListened(ctx context.Context, recordingSid
 	return callVoid(ctx, c, opListenedPbxAgentVoicemail, build, callOpts)
 }
 
-// MarkPbxQueueVoicemailListened marks a queue's voicemail as listened to
+// ListenedPbxQueueVoicemail marks a queue's voicemail as listened to
 // (listenedPbxQueueVoicemail).
 //
 // UltraCart: Listened pbx queue Voicemail.
-func (c *Client) MarkPbxQueueVoicemailListened(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
+func (c *Client) ListenedPbxQueueVoicemail(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxQueueVoicemail"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
 		return err
@@ -2091,8 +2484,8 @@ func (c *Client) MarkPbxQueueVoicemailListened(ctx context.Context, queueUUID st
 	return callVoid(ctx, c, opListenedPbxQueueVoicemail, build, callOpts)
 }
 
-// MarkRead marks a conversation as read (markReadConversation).
-func (c *Client) MarkRead(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
+// MarkReadConversation marks a conversation as read (markReadConversation).
+func (c *Client) MarkReadConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
 	const op = "markReadConversation"
 	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
 		return err
@@ -2101,129 +2494,6 @@ func (c *Client) MarkRead(ctx context.Context, conversationUUID string, callOpts
 		return gen.NewMarkReadConversationRequest(server, conversationUUID)
 	}
 	return callVoid(ctx, c, opMarkReadConversation, build, callOpts)
-}
-
-// MessagesOptions are the optional query parameters of Messages
-// (getConversationMessages). The zero value of a field sends nothing.
-type MessagesOptions struct {
-	// Limit is the limit query parameter. From 1 to 2147483647.
-	Limit int
-}
-
-// Messages retrieves conversation messages (getConversationMessages).
-//
-// UltraCart: Retrieve conversation messages since a particular time.
-//
-// It returns the response's conversation_messages. since is sent as epoch
-// milliseconds; the zero time sends 0.
-func (c *Client) Messages(ctx context.Context, conversationUUID string, since time.Time, opts *MessagesOptions, callOpts ...CallOption) ([]ConversationMessage, error) {
-	const op = "getConversationMessages"
-	var err error
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return nil, err
-	}
-	var sinceMillis int64
-	if sinceMillis, err = unixMilli(op, "since", since); err != nil {
-		return nil, err
-	}
-	params := &gen.GetConversationMessagesParams{}
-	if opts != nil {
-		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 2147483647); err != nil {
-			return nil, err
-		}
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationMessagesRequest(server, conversationUUID, sinceMillis, params)
-	}
-	r, err := call[ConversationMessagesResponse](ctx, c, opGetConversationMessages, build, func(r *ConversationMessagesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationMessages, nil
-}
-
-// MultimediaUploadURL gets a presigned conversation multimedia upload URL
-// (getConversationMultimediaUploadUrl).
-//
-// It returns the response's conversation_multimedia_upload_url.
-func (c *Client) MultimediaUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationMultimediaUploadURL, error) {
-	const op = "getConversationMultimediaUploadUrl"
-	if err := checkPathValue(op, "extension", extension); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationMultimediaUploadURLRequest(server, extension)
-	}
-	r, err := call[ConversationMultimediaUploadURLResponse](ctx, c, opGetConversationMultimediaUploadURL, build, func(r *ConversationMultimediaUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationMultimediaUploadURL), nil
-}
-
-// PbxAudioUploadURL gets a pre-signed conversation multimedia upload URL
-// (getConversationPbxAudioUploadUrl).
-//
-// It returns the response's conversation_pbx_audio_upload_url.
-func (c *Client) PbxAudioUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationPbxAudioUploadURL, error) {
-	const op = "getConversationPbxAudioUploadUrl"
-	if err := checkPathValue(op, "extension", extension, "usage"); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPbxAudioUploadURLRequest(server, extension)
-	}
-	r, err := call[ConversationPbxAudioUploadURLResponse](ctx, c, opGetConversationPbxAudioUploadURL, build, func(r *ConversationPbxAudioUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationPbxAudioUploadURL), nil
-}
-
-// PbxCustomerSnapshot gets orders and customer information for a phone number
-// (getConversationPbxCustomerSnapshot).
-//
-// UltraCart: Retrieves all the orders, auto orders, and customer profile for a
-// given phone number.
-func (c *Client) PbxCustomerSnapshot(ctx context.Context, pbxCustomerSnapshotRequest *ConversationPbxCustomerSnapshotRequest, callOpts ...CallOption) (*ConversationPbxCustomerSnapshotResponse, error) {
-	const op = "getConversationPbxCustomerSnapshot"
-	if err := required(op, "pbxCustomerSnapshotRequest", pbxCustomerSnapshotRequest); err != nil {
-		return nil, err
-	}
-	body := *pbxCustomerSnapshotRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPbxCustomerSnapshotRequest(server, body)
-	}
-	r, err := call[ConversationPbxCustomerSnapshotResponse](ctx, c, opGetConversationPbxCustomerSnapshot, build, func(r *ConversationPbxCustomerSnapshotResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// Permissions retrieves conversation permissions (getConversationPermissions).
-//
-// It returns the response's permissions.
-func (c *Client) Permissions(ctx context.Context, callOpts ...CallOption) (*ConversationPermissions, error) {
-	const op = "getConversationPermissions"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPermissionsRequest(server)
-	}
-	r, err := call[ConversationPermissionsResponse](ctx, c, opGetConversationPermissions, build, func(r *ConversationPermissionsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.Permissions), nil
 }
 
 // ProtectPbxPhoneNumber protects pbx phoneNumber from deletion
@@ -2275,14 +2545,14 @@ func (c *Client) PurchasePbxPhoneNumber(ctx context.Context, phoneNumberPurchase
 	return orZero(r.PhoneNumber), nil
 }
 
-// RegeneratePbxHardwarePhonePassword updates pbx hardware phone
+// RegeneratePasswordForPbxHardwarePhone updates pbx hardware phone
 // (regeneratePasswordForPbxHardwarePhone).
 //
 // UltraCart: Update a pbx hardware phone.
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's hardware_phone.
-func (c *Client) RegeneratePbxHardwarePhonePassword(ctx context.Context, conversationPbxHardwarePhoneUUID string, pbxHardwarePhone *ConversationPbxHardwarePhone, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
+func (c *Client) RegeneratePasswordForPbxHardwarePhone(ctx context.Context, conversationPbxHardwarePhoneUUID string, pbxHardwarePhone *ConversationPbxHardwarePhone, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
 	const op = "regeneratePasswordForPbxHardwarePhone"
 	if err := checkPathValue(op, "conversationPbxHardwarePhoneUUID", conversationPbxHardwarePhoneUUID); err != nil {
 		return nil, err
@@ -2303,9 +2573,9 @@ func (c *Client) RegeneratePbxHardwarePhonePassword(ctx context.Context, convers
 	return orZero(r.HardwarePhone), nil
 }
 
-// ResetPbxQueueStatistics resets the statistics of a PBX queue
+// ResetConversationPbxQueueStatistics resets the statistics of a PBX queue
 // (resetConversationPbxQueueStatistics).
-func (c *Client) ResetPbxQueueStatistics(ctx context.Context, queueUUID string, callOpts ...CallOption) error {
+func (c *Client) ResetConversationPbxQueueStatistics(ctx context.Context, queueUUID string, callOpts ...CallOption) error {
 	const op = "resetConversationPbxQueueStatistics"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
 		return err
@@ -2316,24 +2586,81 @@ func (c *Client) ResetPbxQueueStatistics(ctx context.Context, queueUUID string, 
 	return callVoid(ctx, c, opResetConversationPbxQueueStatistics, build, callOpts)
 }
 
-// SMSUnsubscribeConversation unsubscribes any SMS participants in this
-// conversation (smsUnsubscribeConversation).
-func (c *Client) SMSUnsubscribeConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
-	const op = "smsUnsubscribeConversation"
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewSmsUnsubscribeConversationRequest(server, conversationUUID)
-	}
-	return callVoid(ctx, c, opSmsUnsubscribeConversation, build, callOpts)
+// SearchAgentStatusHistoryOptions are the optional query parameters of
+// SearchAgentStatusHistory (searchAgentStatusHistory). The zero value of a
+// field sends nothing.
+type SearchAgentStatusHistoryOptions struct {
+	// Limit is the _limit query parameter: Maximum records per call (max 200). From
+	// 1 to 200.
+	Limit int
+	// Offset is the _offset query parameter: Pagination offset (zero-based). From 0
+	// to 2147483647.
+	Offset int
 }
 
-// SearchCannedMessages searches for canned messages by short_code
+// SearchAgentStatusHistory searches agent status history
+// (searchAgentStatusHistory).
+//
+// UltraCart: Paginated search over conversation_agent_status_events_all.
+// Filters: agent_user_id, channel, status, trigger, date range.
+func (c *Client) SearchAgentStatusHistory(ctx context.Context, searchRequest *ConversationAgentStatusHistorySearchRequest, opts *SearchAgentStatusHistoryOptions, callOpts ...CallOption) (*ConversationAgentStatusHistorySearchResponse, error) {
+	const op = "searchAgentStatusHistory"
+	var err error
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	params := &gen.SearchAgentStatusHistoryParams{}
+	if opts != nil {
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
+			return nil, err
+		}
+		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusHistoryRequest(server, params, body)
+	}
+	r, err := call[ConversationAgentStatusHistorySearchResponse](ctx, c, opSearchAgentStatusHistory, build, func(r *ConversationAgentStatusHistorySearchResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// SearchAgentStatusRollups searches per-(agent, day) rollups
+// (searchAgentStatusRollups).
+//
+// UltraCart: Aggregated over conversation_agent_status_events_all via
+// date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// It returns the response's rollups.
+func (c *Client) SearchAgentStatusRollups(ctx context.Context, searchRequest *ConversationAgentStatusRollupSearchRequest, callOpts ...CallOption) ([]ConversationAgentStatusRollup, error) {
+	const op = "searchAgentStatusRollups"
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusRollupsRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusRollupSearchResponse](ctx, c, opSearchAgentStatusRollups, build, func(r *ConversationAgentStatusRollupSearchResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Rollups, nil
+}
+
+// SearchConversationCannedMessages searches for canned messages by short_code
 // (searchConversationCannedMessages).
 //
 // It returns the response's conversation_canned_messages.
-func (c *Client) SearchCannedMessages(ctx context.Context, searchRequest *ConversationCannedMessagesSearch, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
+func (c *Client) SearchConversationCannedMessages(ctx context.Context, searchRequest *ConversationCannedMessagesSearch, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
 	const op = "searchConversationCannedMessages"
 	if err := required(op, "searchRequest", searchRequest); err != nil {
 		return nil, err
@@ -2349,24 +2676,6 @@ func (c *Client) SearchCannedMessages(ctx context.Context, searchRequest *Conver
 		return nil, err
 	}
 	return r.ConversationCannedMessages, nil
-}
-
-// SearchConversations searches conversations by text, medium, email, phone
-// number and date range (getConversationsSearch).
-func (c *Client) SearchConversations(ctx context.Context, searchRequest *ConversationSearchRequest, callOpts ...CallOption) (*ConversationSearchResponse, error) {
-	const op = "getConversationsSearch"
-	if err := required(op, "searchRequest", searchRequest); err != nil {
-		return nil, err
-	}
-	body := *searchRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsSearchRequest(server, body)
-	}
-	r, err := call[ConversationSearchResponse](ctx, c, opGetConversationsSearch, build, nil, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // SearchPbxAvailablePhoneNumbersOptions are the optional query parameters of
@@ -2477,6 +2786,19 @@ func (c *Client) SearchPbxCalls(ctx context.Context, searchRequest *Conversation
 	return newPage(r.Calls, r.Metadata, r.Warning), nil
 }
 
+// SmsUnsubscribeConversation unsubscribes any SMS participants in this
+// conversation (smsUnsubscribeConversation).
+func (c *Client) SmsUnsubscribeConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
+	const op = "smsUnsubscribeConversation"
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSmsUnsubscribeConversationRequest(server, conversationUUID)
+	}
+	return callVoid(ctx, c, opSmsUnsubscribeConversation, build, callOpts)
+}
+
 // StartConversation starts a conversation (startConversation).
 //
 // UltraCart: Start a new conversation.
@@ -2549,11 +2871,39 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	return orZero(r.McpServer), nil
 }
 
-// UpdateCannedMessage updates a canned message
+// UpdateAgentStatusConfig updates a custom agent status
+// (updateAgentStatusConfig).
+//
+// UltraCart: Update a custom status. Renaming flows through to the Twilio
+// Activity.
+//
+// It returns the response's status_config.
+func (c *Client) UpdateAgentStatusConfig(ctx context.Context, conversationStatusUUID string, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "updateAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return nil, err
+	}
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdateAgentStatusConfigRequest(server, conversationStatusUUID, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opUpdateAgentStatusConfig, build, func(r *ConversationAgentStatusConfigResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
+}
+
+// UpdateConversationCannedMessage updates a canned message
 // (updateConversationCannedMessage).
 //
 // It returns the response's conversation_canned_message.
-func (c *Client) UpdateCannedMessage(ctx context.Context, conversationCannedMessageOid int, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
+func (c *Client) UpdateConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
 	const op = "updateConversationCannedMessage"
 	var err error
 	var conversationCannedMessageOidValue int32
@@ -2576,10 +2926,11 @@ func (c *Client) UpdateCannedMessage(ctx context.Context, conversationCannedMess
 	return orZero(r.ConversationCannedMessage), nil
 }
 
-// UpdateDepartment updates a department (updateConversationDepartment).
+// UpdateConversationDepartment updates a department
+// (updateConversationDepartment).
 //
 // It returns the response's conversation_department.
-func (c *Client) UpdateDepartment(ctx context.Context, conversationDepartmentOid int, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
+func (c *Client) UpdateConversationDepartment(ctx context.Context, conversationDepartmentOid int, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
 	const op = "updateConversationDepartment"
 	var err error
 	var conversationDepartmentOidValue int32
@@ -2602,10 +2953,11 @@ func (c *Client) UpdateDepartment(ctx context.Context, conversationDepartmentOid
 	return orZero(r.ConversationDepartment), nil
 }
 
-// UpdateEngagement updates a engagement (updateConversationEngagement).
+// UpdateConversationEngagement updates a engagement
+// (updateConversationEngagement).
 //
 // It returns the response's conversation_engagement.
-func (c *Client) UpdateEngagement(ctx context.Context, conversationEngagementOid int, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) UpdateConversationEngagement(ctx context.Context, conversationEngagementOid int, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "updateConversationEngagement"
 	var err error
 	var conversationEngagementOidValue int32
@@ -2626,6 +2978,23 @@ func (c *Client) UpdateEngagement(ctx context.Context, conversationEngagementOid
 		return nil, err
 	}
 	return orZero(r.ConversationEngagement), nil
+}
+
+// UpdateConversationWebchatQueueStatus updates status within the queue
+// (updateConversationWebchatQueueStatus).
+func (c *Client) UpdateConversationWebchatQueueStatus(ctx context.Context, queueName string, statusRequest *ConversationWebchatQueueStatusUpdateRequest, callOpts ...CallOption) error {
+	const op = "updateConversationWebchatQueueStatus"
+	if err := checkPathValue(op, "queueName", queueName); err != nil {
+		return err
+	}
+	if err := required(op, "statusRequest", statusRequest); err != nil {
+		return err
+	}
+	body := *statusRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdateConversationWebchatQueueStatusRequest(server, queueName, body)
+	}
+	return callVoid(ctx, c, opUpdateConversationWebchatQueueStatus, build, callOpts)
 }
 
 // UpdatePbxAddress updates pbx address (updatePbxAddress).
@@ -2731,6 +3100,31 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 		return nil, err
 	}
 	return orZero(r.ClassOfService), nil
+}
+
+// UpdatePbxDefaultTimezone sets the merchant default timezone
+// (updatePbxDefaultTimezone).
+//
+// UltraCart: Persists the IANA timezone on the
+// Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// It returns the response's default_timezone.
+func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, timezoneUpdate *ConversationPbxDefaultTimezoneUpdateRequest, callOpts ...CallOption) (string, error) {
+	const op = "updatePbxDefaultTimezone"
+	if err := required(op, "timezoneUpdate", timezoneUpdate); err != nil {
+		return "", err
+	}
+	body := *timezoneUpdate
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdatePbxDefaultTimezoneRequest(server, body)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opUpdatePbxDefaultTimezone, build, func(r *ConversationPbxDefaultTimezoneResponse) envelope {
+		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+	}, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
 }
 
 // UpdatePbxHardwarePhone updates pbx hardware phone (updatePbxHardwarePhone).
@@ -2984,58 +3378,4 @@ func (c *Client) UpdateVirtualAgentCapabilities(ctx context.Context, virtualAgen
 		return nil, err
 	}
 	return orZero(r.Capabilities), nil
-}
-
-// UpdateWebchatQueueStatus updates status within the queue
-// (updateConversationWebchatQueueStatus).
-func (c *Client) UpdateWebchatQueueStatus(ctx context.Context, queueName string, statusRequest *ConversationWebchatQueueStatusUpdateRequest, callOpts ...CallOption) error {
-	const op = "updateConversationWebchatQueueStatus"
-	if err := checkPathValue(op, "queueName", queueName); err != nil {
-		return err
-	}
-	if err := required(op, "statusRequest", statusRequest); err != nil {
-		return err
-	}
-	body := *statusRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewUpdateConversationWebchatQueueStatusRequest(server, queueName, body)
-	}
-	return callVoid(ctx, c, opUpdateConversationWebchatQueueStatus, build, callOpts)
-}
-
-// WebchatContext gets a webchat conversation context (getConversationContext).
-func (c *Client) WebchatContext(ctx context.Context, conversationUUID string, callOpts ...CallOption) (*ConversationWebchatContext, error) {
-	const op = "getConversationContext"
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationContextRequest(server, conversationUUID)
-	}
-	r, err := call[ConversationWebchatContext](ctx, c, opGetConversationContext, build, nil, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// WebchatQueueStatuses retrieves a conversation webchat queue statuses
-// (getConversationWebchatQueueStatuses).
-//
-// UltraCart: Retrieve a conversation webchat queue statuses including agent
-// status and queue entries.
-//
-// It returns the response's queue_statuses.
-func (c *Client) WebchatQueueStatuses(ctx context.Context, callOpts ...CallOption) ([]ConversationWebchatQueueStatus, error) {
-	const op = "getConversationWebchatQueueStatuses"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationWebchatQueueStatusesRequest(server)
-	}
-	r, err := call[ConversationWebchatQueueStatusesResponse](ctx, c, opGetConversationWebchatQueueStatuses, build, func(r *ConversationWebchatQueueStatusesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.QueueStatuses, nil
 }

@@ -430,7 +430,15 @@ func (b *builder) property(schema, pn string, p *Prop, form string, maxLength in
 	}
 	if p.Type == "array" {
 		m.str("type", "array")
-		m.set("items", b.scalar(what+"[]", schema, pn, p.Items, form, maxLength).Node)
+		items := b.scalar(what+"[]", schema, pn, p.Items, form, maxLength)
+		// Items carry their type's extensions too: a list of free-form
+		// objects is a list of raw JSON.
+		if p.Items.Ref == "" {
+			if err := items.setSorted(b.d.Types[p.Items.Type]); err != nil {
+				b.fail("types.%s: %v", p.Items.Type, err)
+			}
+		}
+		m.set("items", items.Node)
 	} else {
 		m = b.scalar(what, schema, pn, p, form, maxLength)
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -288,4 +290,42 @@ func asMap(t *testing.T, s *openapi3.SchemaRef) map[string]any {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestCommittedSpecIsBuilt: api/openapi.yaml is, byte for byte, what build
+// writes from the committed facts and api/decisions.yaml; so the spec is
+// never edited by hand, and a change of decisions is never left unbuilt.
+func TestCommittedSpecIsBuilt(t *testing.T) {
+	root := filepath.Join("..", "..")
+	path, err := committedFacts(filepath.Join(root, factsDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := readFacts(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := readDecisions(filepath.Join(root, decisionsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := build(f, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(root, specFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s is not what `go run ./internal/specsync build` writes from %s and %s: line %d is\n  %q\nwant\n  %q",
+					specFile, path, decisionsFile, i+1, wl[i], gl[i])
+			}
+		}
+		t.Fatalf("%s is not what build writes: %d lines, build writes %d", specFile, len(wl), len(gl))
+	}
+	t.Logf("%s = build(%s, %s): release %s, %d operations, %d schemas, %d bytes", specFile, filepath.Base(path), decisionsFile, f.Release, len(f.Operations), len(f.Schemas), len(got))
 }

@@ -107,8 +107,6 @@ func run(args []string, stdout io.Writer) error {
 			o = at(specFile)
 		}
 		return buildTo(at(decisionsFile), f, o, stdout)
-	case "bootstrap":
-		return runBootstrap(at(specFile), *factsPath, *out)
 	case "drift":
 		return runDrift(at, *sdk, *tag, *newFacts, *factsPath, stdout)
 	}
