@@ -31,16 +31,30 @@ func (b *builder) fail(format string, args ...any) {
 	b.errs = append(b.errs, fmt.Sprintf(format, args...))
 }
 
-// build writes the spec of the facts' release.
-func build(f *Facts, d *Decisions) ([]byte, error) {
-	b := &builder{f: f, d: d}
+// run builds the document, collecting the problems in b.errs, sorted.
+func (b *builder) run() *yaml.Node {
 	b.sharedEnums()
 	paths := b.paths()
 	schemas := b.schemas()
 	doc := b.document(paths, schemas)
+	slices.Sort(b.errs)
+	b.errs = slices.Compact(b.errs)
+	return doc
+}
+
+// undecided lists what the decisions leave undecided in the facts, or
+// decide about what the facts lack: what stops build.
+func undecided(f *Facts, d *Decisions) []string {
+	b := &builder{f: f, d: d}
+	b.run()
+	return b.errs
+}
+
+// build writes the spec of the facts' release.
+func build(f *Facts, d *Decisions) ([]byte, error) {
+	b := &builder{f: f, d: d}
+	doc := b.run()
 	if len(b.errs) > 0 {
-		slices.Sort(b.errs)
-		b.errs = slices.Compact(b.errs)
 		return nil, fmt.Errorf("%s", joinLines(fmt.Sprintf("%s leaves %d facts of release %s undecided, or decides what the release lacks:", decisionsFile, len(b.errs), f.Release), b.errs))
 	}
 	out, err := yaml.Dump(doc, yaml.WithIndent(2), yaml.WithCompactSeqIndent(true), yaml.WithLineWidth(-1))
@@ -148,7 +162,7 @@ func (b *builder) operation(op *Operation) *yaml.Node {
 	id := op.OperationID
 	dec := b.d.Operations[id]
 	if dec == nil {
-		b.fail("operations.%s: no decisions for this operation; x-idempotent is required (true if the client may retry it after a failure that may have reached the service: reads and idempotent updates; false for inserts, purchases and other creating calls)", id)
+		b.fail("operations.%s: no decisions for this operation; x-idempotent is required (may the client retry it after a failure that may have reached the service? reads and idempotent updates yes, creating calls no)", id)
 		dec = &OpDecision{}
 	}
 	m := newMap()
