@@ -34,7 +34,7 @@ sync-spec:
 ## does not decide (a new operation without x-idempotent, a number without a width)
 spec-drift:
 	@test -n '$(SDK)' || { echo 'usage: make spec-drift SDK=<JavaScript SDK checkout> [TAG=<tag> when SDK is a git directory]'; exit 2; }
-	$(GO) run ./internal/specsync drift -sdk '$(SDK)' $(if $(TAG),-tag '$(TAG)')
+	@$(GO) run ./internal/specsync drift -sdk '$(SDK)' $(if $(TAG),-tag '$(TAG)')
 
 ## check-generated: regenerate and fail if anything generated differs from what is committed
 check-generated: generate
