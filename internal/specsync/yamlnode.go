@@ -151,24 +151,3 @@ func cloneReplacing(n *yaml.Node, old, new string) *yaml.Node {
 	}
 	return &c
 }
-
-// flowIfSimple sets flow style ({a: 1, b: [x, y]}) on n when no scalar in
-// it holds a space, so that a long line wraps only between items.
-func flowIfSimple(n *yaml.Node) *yaml.Node {
-	var simple func(*yaml.Node) bool
-	simple = func(n *yaml.Node) bool {
-		if n.Kind == yaml.ScalarNode {
-			return !strings.ContainsAny(n.Value, " \n")
-		}
-		for _, c := range n.Content {
-			if !simple(c) {
-				return false
-			}
-		}
-		return true
-	}
-	if simple(n) {
-		n.Style = yaml.FlowStyle
-	}
-	return n
-}
