@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,18 +10,46 @@ import (
 	"testing"
 )
 
-// testSDKNext is the small SDK's next release: getWidgetColors added,
-// joinWidget and its body model removed, getWidgets' color query parameter
-// replaced by sort, and on Widget: height (a number) and nickname added,
-// tags removed, weight retyped from number to string, color's enum values
-// changed (green out, blue in), active's description reworded.
+// testSDKChanges are the files the small SDK's next release changes:
+// getWidgetColors added, joinWidget (and so its body model) removed,
+// getWidgets' color query parameter replaced by sort, and on Widget: height
+// (a number) and nickname added, tags removed, weight retyped from number to
+// string, color's enum values changed (green out, blue in), active's
+// description reworded.
 const (
-	testSDKNext = "testdata/sdk-1.1.0"
-	testDrift   = "testdata/drift-1.0.0-to-1.1.0.md"
+	testSDKChanges = "testdata/sdk-1.1.0-changes"
+	testDrift      = "testdata/drift-1.0.0-to-1.1.0.md"
 )
 
+// nextTestSDK writes the small SDK's release 1.1.0 into a temporary
+// directory: release 1.0.0 with testSDKChanges over it.
+func nextTestSDK(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, from := range []string{testSDK, testSDKChanges} {
+		err := filepath.WalkDir(from, func(path string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			to := filepath.Join(dir, strings.TrimPrefix(path, from))
+			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 func TestDriftFindsEveryChange(t *testing.T) {
-	r := diffFacts(extractTest(t, testSDK), extractTest(t, testSDKNext), testDecisionsFile(t))
+	r := diffFacts(extractTest(t, testSDK), extractTest(t, nextTestSDK(t)), testDecisionsFile(t))
 	ids := func(ops []*Operation) []string {
 		var out []string
 		for _, op := range ops {
@@ -75,7 +104,7 @@ func TestDriftFindsEveryChange(t *testing.T) {
 // TestDriftMarkdown: the report as it goes into CHANGELOG.md, reviewed in
 // testdata (go test -run TestDriftMarkdown -update rewrites it).
 func TestDriftMarkdown(t *testing.T) {
-	md := diffFacts(extractTest(t, testSDK), extractTest(t, testSDKNext), testDecisionsFile(t)).markdown()
+	md := diffFacts(extractTest(t, testSDK), extractTest(t, nextTestSDK(t)), testDecisionsFile(t)).markdown()
 	if *update {
 		if err := os.WriteFile(testDrift, []byte(md), 0o644); err != nil {
 			t.Fatal(err)
@@ -127,7 +156,7 @@ func TestDriftCommand(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	err = run([]string{"drift", "-root", root, "-sdk", testSDKNext}, &out)
+	err = run([]string{"drift", "-root", root, "-sdk", nextTestSDK(t)}, &out)
 	if err == nil || !strings.Contains(err.Error(), "release 1.1.0: 7 facts undecided in api/decisions.yaml") {
 		t.Errorf("drift to 1.1.0: %v, want a failure counting the undecided facts", err)
 	}

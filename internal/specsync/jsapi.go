@@ -57,24 +57,14 @@ func splitLines(src []byte) []jsLine {
 func parseAPI(file string, src []byte) (*apiFileFacts, error) {
 	lines := splitLines(src)
 	out := &apiFileFacts{}
-	var doc []string // the last /** ... */ block, its lines without " * "
-	inDoc := false
+	var doc docBlock
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		t := strings.TrimSpace(l.text)
-		switch {
-		case inDoc:
-			if t == "*/" {
-				inDoc = false
-				continue
-			}
-			doc = append(doc, docText(t))
+		if doc.take(t) {
 			if m := reVersion.FindStringSubmatch(t); m != nil && out.Release == "" {
 				out.Release = m[1]
 			}
-			continue
-		case t == "/**":
-			inDoc, doc = true, nil
 			continue
 		}
 		if m := reImport.FindStringSubmatch(l.text); m != nil {
@@ -95,12 +85,12 @@ func parseAPI(file string, src []byte) (*apiFileFacts, error) {
 		if end == len(lines) {
 			return nil, fmt.Errorf("%s:%d: method %s never ends", file, l.n, m[1])
 		}
-		op, err := parseMethod(m[1], splitArgs(m[2]), doc, lines[i+1:end])
+		op, err := parseMethod(m[1], splitArgs(m[2]), doc.lines, lines[i+1:end])
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", file, l.n, m[1], err)
 		}
 		out.Operations = append(out.Operations, op)
-		doc, i = nil, end
+		doc.lines, i = nil, end
 	}
 	if out.Release == "" {
 		return nil, fmt.Errorf("%s: no @version", file)
@@ -110,6 +100,31 @@ func parseAPI(file string, src []byte) (*apiFileFacts, error) {
 	}
 	slices.SortFunc(out.Operations, func(a, b *Operation) int { return strings.Compare(a.OperationID, b.OperationID) })
 	return out, nil
+}
+
+// docBlock is the last JSDoc block read (/** ... */), its lines without
+// their leading " * ".
+type docBlock struct {
+	open  bool
+	lines []string
+}
+
+// take reads line t (trimmed) when it opens, continues or closes a block,
+// and reports whether it did.
+func (d *docBlock) take(t string) bool {
+	switch {
+	case d.open:
+		if t == "*/" {
+			d.open = false
+		} else {
+			d.lines = append(d.lines, docText(t))
+		}
+		return true
+	case t == "/**":
+		d.open, d.lines = true, nil
+		return true
+	}
+	return false
 }
 
 // docText is a JSDoc line without its leading "*" and one space.

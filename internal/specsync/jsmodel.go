@@ -33,21 +33,11 @@ func parseModel(file string, src []byte) (*modelFacts, error) {
 	members := map[string]string{} // property -> @member type
 	descs := map[string]string{}
 	enums := map[string][]string{} // enum class -> values
-	var doc []string
-	inDoc := false
+	var doc docBlock
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		t := strings.TrimSpace(l.text)
-		switch {
-		case inDoc:
-			if t == "*/" {
-				inDoc = false
-			} else {
-				doc = append(doc, docText(t))
-			}
-			continue
-		case t == "/**":
-			inDoc, doc = true, nil
+		if doc.take(t) {
 			continue
 		}
 		if c := reClass.FindStringSubmatch(l.text); c != nil && m.Name == "" {
@@ -74,7 +64,7 @@ func parseModel(file string, src []byte) (*modelFacts, error) {
 			}
 			var text []string
 			member := ""
-			for _, d := range doc {
+			for _, d := range doc.lines {
 				if mm := reMember.FindStringSubmatch(d); mm != nil {
 					if mm[2] != c[2] {
 						return nil, fmt.Errorf("%s:%d: @member %s documents %s", file, l.n, mm[2], c[2])
@@ -89,7 +79,7 @@ func parseModel(file string, src []byte) (*modelFacts, error) {
 			}
 			members[c[2]] = member
 			descs[c[2]] = strings.Join(text, "\n")
-			doc = nil
+			doc.lines = nil
 			continue
 		}
 		if c := reEnumOpen.FindStringSubmatch(t); c != nil && c[1] == m.Name {
