@@ -136,6 +136,29 @@ func TestDriftMarkdown(t *testing.T) {
 // undecided, after writing the whole report, and zero on the committed
 // release itself.
 func TestDriftCommand(t *testing.T) {
+	root := testRoot(t)
+	var out bytes.Buffer
+	err := run([]string{"drift", "-root", root, "-sdk", nextTestSDK(t)}, &out)
+	if err == nil || !strings.Contains(err.Error(), "release 1.1.0: 7 facts undecided in api/decisions.yaml") {
+		t.Errorf("drift to 1.1.0: %v, want a failure counting the undecided facts", err)
+	}
+	if !strings.Contains(out.String(), "#### Undecided (7)") {
+		t.Errorf("the report is not written before the failure:\n%s", out.String())
+	}
+
+	out.Reset()
+	if err := run([]string{"drift", "-root", root, "-sdk", testSDK}, &out); err != nil {
+		t.Errorf("drift to the committed release: %v", err)
+	}
+	if !strings.Contains(out.String(), "0 operations added, 0 removed, 0 changed") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// testRoot is a module root holding the small SDK's decisions and the facts
+// of its release 1.0.0, as committed.
+func testRoot(t *testing.T) string {
+	t.Helper()
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "api", "sdk"), 0o755); err != nil {
 		t.Fatal(err)
@@ -154,21 +177,39 @@ func TestDriftCommand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "api", "sdk", "ultracart-js-1.0.0.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return root
+}
 
+// TestSyncCommand: make sync-spec writes the release's facts and the spec,
+// replacing the last release's facts, and writes nothing while a fact of
+// the release is undecided.
+func TestSyncCommand(t *testing.T) {
+	root := testRoot(t)
 	var out bytes.Buffer
-	err = run([]string{"drift", "-root", root, "-sdk", nextTestSDK(t)}, &out)
-	if err == nil || !strings.Contains(err.Error(), "release 1.1.0: 7 facts undecided in api/decisions.yaml") {
-		t.Errorf("drift to 1.1.0: %v, want a failure counting the undecided facts", err)
+	err := run([]string{"sync", "-root", root, "-sdk", nextTestSDK(t)}, &out)
+	if err == nil || !strings.Contains(err.Error(), "operations.getWidgetColors: no decisions") || !strings.Contains(err.Error(), "nothing written") {
+		t.Errorf("sync to 1.1.0: %v, want a failure naming what is undecided", err)
 	}
-	if !strings.Contains(out.String(), "#### Undecided (7)") {
-		t.Errorf("the report is not written before the failure:\n%s", out.String())
+	files, _ := filepath.Glob(filepath.Join(root, "api", "*", "*"))
+	if _, err := os.Stat(filepath.Join(root, specFile)); err == nil || len(files) != 1 {
+		t.Errorf("a failed sync wrote files: %v", files)
 	}
 
-	out.Reset()
-	if err := run([]string{"drift", "-root", root, "-sdk", testSDK}, &out); err != nil {
-		t.Errorf("drift to the committed release: %v", err)
+	// The same release again, its facts renamed as if they were another's.
+	if err := os.Rename(filepath.Join(root, "api", "sdk", "ultracart-js-1.0.0.json"), filepath.Join(root, "api", "sdk", "ultracart-js-0.9.0.json")); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "0 operations added, 0 removed, 0 changed") {
-		t.Errorf("report:\n%s", out.String())
+	if err := run([]string{"sync", "-root", root, "-sdk", testSDK}, &out); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := os.ReadFile(filepath.Join(root, specFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := os.ReadFile(testGolden); !bytes.Equal(spec, want) {
+		t.Errorf("the spec sync wrote is not %s", testGolden)
+	}
+	if got, _ := committedFacts(filepath.Join(root, "api", "sdk")); filepath.Base(got) != "ultracart-js-1.0.0.json" {
+		t.Errorf("facts after sync: %q, want only ultracart-js-1.0.0.json", got)
 	}
 }

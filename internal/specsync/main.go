@@ -32,8 +32,9 @@ const usage = `usage: specsync <command> [flags]
 
   extract -sdk DIR [-tag TAG] [-out FILE]   write the release's facts (default api/sdk/ultracart-js-<release>.json)
   build   [-facts FILE] [-out FILE]          write api/openapi.yaml from the facts and api/decisions.yaml
-  sync    -sdk DIR [-tag TAG]                extract, then build
-  drift   -sdk DIR [-tag TAG] | -new FILE    Markdown report of what the release changes; exit 1 if undecided
+  sync    -sdk DIR [-tag TAG]                extract, then build; writes nothing while a fact is undecided
+  drift   -sdk DIR [-tag TAG] | -new FILE    Markdown report of what the release changes against the committed
+          [-facts BASE]                      facts (or BASE); exit 1 while a fact is undecided
 
 Common flags: -root DIR (the module's root, default .)`
 
@@ -79,6 +80,18 @@ func run(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		var spec []byte
+		if cmd == "sync" {
+			// Build first: the facts of a release the decisions do not
+			// cover yet are not committed beside a spec of the last one.
+			d, err := readDecisions(at(decisionsFile))
+			if err != nil {
+				return err
+			}
+			if spec, err = build(f, d); err != nil {
+				return fmt.Errorf("%w\n(nothing written; `make spec-drift SDK=...` reports the release's changes with these)", err)
+			}
+		}
 		path := *out
 		if path == "" || cmd == "sync" {
 			path = at(factsDir + "/" + factsPrefix + f.Release + ".json")
@@ -90,7 +103,11 @@ func run(args []string, stdout io.Writer) error {
 		if cmd == "extract" {
 			return nil
 		}
-		return buildTo(at(decisionsFile), f, at(specFile), stdout)
+		if err := os.WriteFile(at(specFile), spec, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: release %s, %d operations\n", at(specFile), f.Release, len(f.Operations))
+		return nil
 	case "build":
 		path := *factsPath
 		if path == "" {
