@@ -237,6 +237,7 @@ var paramGoTypes = map[string]string{"getConversations.medium": "ConversationMed
 var extensionPlaces = map[string][]string{
 	"x-go-deprecated-method":          {"operation"},
 	"x-go-iter-key":                   {"operation"},
+	"x-go-deprecated-iter":            {"operation"},
 	"x-go-doc":                        {"operation"},
 	"x-idempotent":                    {"operation"},
 	"x-codegen-request-body-name":     {"operation"}, // a fact of the reference (openapi-generator's)
@@ -421,6 +422,20 @@ func TestSpecExtensions(t *testing.T) {
 		}
 		if n := len(byKey["x-go-deprecated-method"]); n != 35 {
 			t.Errorf("%d x-go-deprecated-method, want the 35 names of 4.1.70 that were not the operationId", n)
+		}
+	})
+
+	t.Run("x-go-deprecated-iter", func(t *testing.T) {
+		// The iterators' names before the naming rule, kept one release.
+		got := map[string]any{}
+		for _, u := range byKey["x-go-deprecated-iter"] {
+			got[u.where] = u.value
+			if _, paged := iterKeys[u.where]; !paged {
+				t.Errorf("%s: x-go-deprecated-iter on an operation that does not page", u.where)
+			}
+		}
+		if want := map[string]any{"getConversations": "AllConversations", "searchPbxCalls": "AllPbxCalls"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("x-go-deprecated-iter %v, want %v", got, want)
 		}
 	})
 
