@@ -3,8 +3,8 @@
 // (conversations and messages, canned messages, departments, engagements,
 // webchat queues, agent profiles, knowledge base and MCP servers, and the
 // PBX: phone numbers, queues, menus, audio, voicemail, hardware phones, call
-// records, classes of service). It speaks release 4.1.70 of the API: all 128
-// operations.
+// records, classes of service, custom agent statuses and their reports). It
+// speaks release 4.1.86 of the API (APIRelease): all 140 operations.
 //
 // The models (ConversationSummary, ConversationPbxQueue, ...) are aliases of
 // the types of package gen, which oapi-codegen writes from the API's

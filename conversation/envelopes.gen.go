@@ -23,6 +23,34 @@ func envelopeOfConversationAgentProfilesResponse(r *ConversationAgentProfilesRes
 	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
 }
 
+func envelopeOfConversationAgentStatusConfigResponse(r *ConversationAgentStatusConfigResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusConfigsResponse(r *ConversationAgentStatusConfigsResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusHeatmapResponse(r *ConversationAgentStatusHeatmapResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusHistorySearchResponse(r *ConversationAgentStatusHistorySearchResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusRollupSearchResponse(r *ConversationAgentStatusRollupSearchResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusSummaryResponse(r *ConversationAgentStatusSummaryResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationAgentStatusTimelineResponse(r *ConversationAgentStatusTimelineResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
 func envelopeOfConversationAutocompleteResponse(r *ConversationAutocompleteResponse) envelope {
 	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
 }
@@ -151,6 +179,10 @@ func envelopeOfConversationPbxCustomerSnapshotResponse(r *ConversationPbxCustome
 	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
 }
 
+func envelopeOfConversationPbxDefaultTimezoneResponse(r *ConversationPbxDefaultTimezoneResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
 func envelopeOfConversationPbxHardwarePhoneResponse(r *ConversationPbxHardwarePhoneResponse) envelope {
 	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
 }
@@ -196,6 +228,10 @@ func envelopeOfConversationPbxTimeRangeResponse(r *ConversationPbxTimeRangeRespo
 }
 
 func envelopeOfConversationPbxTimeRangesResponse(r *ConversationPbxTimeRangesResponse) envelope {
+	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
+}
+
+func envelopeOfConversationPbxVoicemailCapabilitiesResponse(r *ConversationPbxVoicemailCapabilitiesResponse) envelope {
 	return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
 }
 

@@ -38,6 +38,46 @@ func (c *Client) GetConversationsIter(ctx context.Context, opts *GetConversation
 	}
 }
 
+// SearchAgentStatusHistoryIter iterates over every ConversationAgentStatusEvent
+// that SearchAgentStatusHistory lists (searchAgentStatusHistory), from
+// opts.Offset on, fetching pages of MaxPageSize (or opts.Limit) as needed.
+//
+// It yields each ConversationAgentStatusEvent once (by event_uuid): the list is
+// paged by offset, so an item that arrives before the walk's position while it
+// runs shifts later pages, and the walk skips what it already yielded. It may
+// miss an item that moves from a page not yet read to one already read.
+//
+// It follows result_set.more and next_offset (or, without next_offset, the
+// count received). It stops after the last page, when the caller breaks, after
+// yielding an error, or when the service's next offset would not make progress
+// (logged at warn level), so a faulty service cannot make it loop. opts and
+// searchRequest are copied, never modified; callOpts apply to the call of every
+// page.
+func (c *Client) SearchAgentStatusHistoryIter(ctx context.Context, searchRequest *ConversationAgentStatusHistorySearchRequest, opts *SearchAgentStatusHistoryOptions, callOpts ...CallOption) iter.Seq2[ConversationAgentStatusEvent, error] {
+	var o SearchAgentStatusHistoryOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = MaxPageSize
+	}
+	if searchRequest != nil {
+		cp := *searchRequest
+		searchRequest = &cp
+	}
+	return func(yield func(ConversationAgentStatusEvent, error) bool) {
+		o := o // each run of the iterator starts over
+		walkPages(ctx, c, opSearchAgentStatusHistory.id, o.Offset, func(offset int) (*Page[ConversationAgentStatusEvent], error) {
+			o.Offset = offset
+			r, err := c.SearchAgentStatusHistory(ctx, searchRequest, &o, callOpts...)
+			if err != nil {
+				return nil, err
+			}
+			return newPage(r.Events, r.Metadata, r.Warning), nil
+		}, oncePer((*ConversationAgentStatusEvent).GetEventUUID, yield))
+	}
+}
+
 // SearchPbxCallsIter iterates over every ConversationPbxCall that
 // SearchPbxCalls lists (searchPbxCalls), from opts.Offset on, fetching pages of
 // MaxPageSize (or opts.Limit) as needed.

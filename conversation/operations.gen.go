@@ -14,6 +14,7 @@ import (
 var (
 	opDeleteAgentProfileKnowledgeBaseDocument       = operation{id: "deleteAgentProfileKnowledgeBaseDocument", idempotent: true}
 	opDeleteAgentProfileMcp                         = operation{id: "deleteAgentProfileMcp", idempotent: true}
+	opDeleteAgentStatusConfig                       = operation{id: "deleteAgentStatusConfig", idempotent: true}
 	opDeleteConversationCannedMessage               = operation{id: "deleteConversationCannedMessage", idempotent: true}
 	opDeleteDepartment                              = operation{id: "deleteDepartment", idempotent: true}
 	opDeleteEngagement                              = operation{id: "deleteEngagement", idempotent: true}
@@ -37,6 +38,10 @@ var (
 	opGetAgentProfileMcpTools                       = operation{id: "getAgentProfileMcpTools", idempotent: true}
 	opGetAgentProfileMcps                           = operation{id: "getAgentProfileMcps", idempotent: true}
 	opGetAgentProfiles                              = operation{id: "getAgentProfiles", idempotent: true}
+	opGetAgentStatusConfigs                         = operation{id: "getAgentStatusConfigs", idempotent: true}
+	opGetAgentStatusHeatmap                         = operation{id: "getAgentStatusHeatmap", idempotent: true}
+	opGetAgentStatusSummary                         = operation{id: "getAgentStatusSummary", idempotent: true}
+	opGetAgentStatusTimeline                        = operation{id: "getAgentStatusTimeline", idempotent: true}
 	opGetAgentWebsocketAuthorization                = operation{id: "getAgentWebsocketAuthorization", idempotent: true}
 	opGetConversation                               = operation{id: "getConversation", idempotent: true}
 	opGetConversationCannedMessages                 = operation{id: "getConversationCannedMessages", idempotent: true}
@@ -70,6 +75,7 @@ var (
 	opGetPbxClassOfService                          = operation{id: "getPbxClassOfService", idempotent: true}
 	opGetPbxClassesOfService                        = operation{id: "getPbxClassesOfService", idempotent: true}
 	opGetPbxCosAuditLogs                            = operation{id: "getPbxCosAuditLogs", idempotent: true}
+	opGetPbxDefaultTimezone                         = operation{id: "getPbxDefaultTimezone", idempotent: true}
 	opGetPbxHardwarePhone                           = operation{id: "getPbxHardwarePhone", idempotent: true}
 	opGetPbxHardwarePhoneManufacturers              = operation{id: "getPbxHardwarePhoneManufacturers", idempotent: true}
 	opGetPbxHardwarePhones                          = operation{id: "getPbxHardwarePhones", idempotent: true}
@@ -85,6 +91,7 @@ var (
 	opGetPbxTimeBaseds                              = operation{id: "getPbxTimeBaseds", idempotent: true}
 	opGetPbxTimeRange                               = operation{id: "getPbxTimeRange", idempotent: true}
 	opGetPbxTimeRanges                              = operation{id: "getPbxTimeRanges", idempotent: true}
+	opGetPbxVoicemailCapabilities                   = operation{id: "getPbxVoicemailCapabilities", idempotent: true}
 	opGetPbxVoicemailMailbox                        = operation{id: "getPbxVoicemailMailbox", idempotent: true}
 	opGetPbxVoicemailMailboxes                      = operation{id: "getPbxVoicemailMailboxes", idempotent: true}
 	opGetUserPbxAudio                               = operation{id: "getUserPbxAudio", idempotent: true}
@@ -93,6 +100,7 @@ var (
 	opGetVirtualAgentCapabilities                   = operation{id: "getVirtualAgentCapabilities", idempotent: true}
 	opInsertAgentProfileKnowledgeBaseDocument       = operation{id: "insertAgentProfileKnowledgeBaseDocument", idempotent: false}
 	opInsertAgentProfileMcp                         = operation{id: "insertAgentProfileMcp", idempotent: false}
+	opInsertAgentStatusConfig                       = operation{id: "insertAgentStatusConfig", idempotent: false}
 	opInsertConversationCannedMessage               = operation{id: "insertConversationCannedMessage", idempotent: false}
 	opInsertConversationDepartment                  = operation{id: "insertConversationDepartment", idempotent: false}
 	opInsertConversationEngagement                  = operation{id: "insertConversationEngagement", idempotent: false}
@@ -115,6 +123,8 @@ var (
 	opPurchasePbxPhoneNumber                        = operation{id: "purchasePbxPhoneNumber", idempotent: false}
 	opRegeneratePasswordForPbxHardwarePhone         = operation{id: "regeneratePasswordForPbxHardwarePhone", idempotent: false}
 	opResetConversationPbxQueueStatistics           = operation{id: "resetConversationPbxQueueStatistics", idempotent: true}
+	opSearchAgentStatusHistory                      = operation{id: "searchAgentStatusHistory", idempotent: true}
+	opSearchAgentStatusRollups                      = operation{id: "searchAgentStatusRollups", idempotent: true}
 	opSearchConversationCannedMessages              = operation{id: "searchConversationCannedMessages", idempotent: true}
 	opSearchPbxAvailablePhoneNumbers                = operation{id: "searchPbxAvailablePhoneNumbers", idempotent: true}
 	opSearchPbxCalls                                = operation{id: "searchPbxCalls", idempotent: true}
@@ -122,6 +132,7 @@ var (
 	opStartConversation                             = operation{id: "startConversation", idempotent: false}
 	opUpdateAgentProfile                            = operation{id: "updateAgentProfile", idempotent: true}
 	opUpdateAgentProfileMcp                         = operation{id: "updateAgentProfileMcp", idempotent: true}
+	opUpdateAgentStatusConfig                       = operation{id: "updateAgentStatusConfig", idempotent: true}
 	opUpdateConversationCannedMessage               = operation{id: "updateConversationCannedMessage", idempotent: true}
 	opUpdateConversationDepartment                  = operation{id: "updateConversationDepartment", idempotent: true}
 	opUpdateConversationEngagement                  = operation{id: "updateConversationEngagement", idempotent: true}
@@ -130,6 +141,7 @@ var (
 	opUpdatePbxAgent                                = operation{id: "updatePbxAgent", idempotent: true}
 	opUpdatePbxAudio                                = operation{id: "updatePbxAudio", idempotent: true}
 	opUpdatePbxClassOfService                       = operation{id: "updatePbxClassOfService", idempotent: true}
+	opUpdatePbxDefaultTimezone                      = operation{id: "updatePbxDefaultTimezone", idempotent: true}
 	opUpdatePbxHardwarePhone                        = operation{id: "updatePbxHardwarePhone", idempotent: true}
 	opUpdatePbxMenu                                 = operation{id: "updatePbxMenu", idempotent: true}
 	opUpdatePbxPhoneNumber                          = operation{id: "updatePbxPhoneNumber", idempotent: true}
@@ -181,6 +193,23 @@ func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int, mcpServe
 		return gen.NewDeleteAgentProfileMcpRequest(server, userIDValue, mcpServerUUID)
 	}
 	return callVoid(ctx, c, opDeleteAgentProfileMcp, build, callOpts)
+}
+
+// DeleteAgentStatusConfig soft-deactivates a custom agent status
+// (deleteAgentStatusConfig).
+//
+// UltraCart: Sets active&#x3D;false on the row and the DDB sync record. The
+// Twilio Activity is preserved (Round 2 decision) so historic worker reporting
+// still resolves the SID.
+func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, callOpts ...CallOption) error {
+	const op = "deleteAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewDeleteAgentStatusConfigRequest(server, conversationStatusUUID)
+	}
+	return callVoid(ctx, c, opDeleteAgentStatusConfig, build, callOpts)
 }
 
 // DeleteConversationCannedMessage deletes a conversation canned message
@@ -607,6 +636,109 @@ func (c *Client) GetAgentProfiles(ctx context.Context, callOpts ...CallOption) (
 		return nil, err
 	}
 	return r.AgentProfiles, nil
+}
+
+// GetAgentStatusConfigs lists custom agent statuses (getAgentStatusConfigs).
+//
+// UltraCart: Returns all custom statuses (active and soft-deactivated) for the
+// merchant.
+//
+// It returns the response's status_configs.
+func (c *Client) GetAgentStatusConfigs(ctx context.Context, callOpts ...CallOption) ([]ConversationAgentStatusConfig, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusConfigsRequest(server)
+	}
+	r, err := call[ConversationAgentStatusConfigsResponse](ctx, c, opGetAgentStatusConfigs, build, envelopeOfConversationAgentStatusConfigsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.StatusConfigs, nil
+}
+
+// GetAgentStatusHeatmap reports an agent by hour-of-day heatmap of
+// availability, call volume or chat volume (getAgentStatusHeatmap).
+//
+// UltraCart: Returns ECharts-shaped agent x hour grid for the requested metric
+// (availability, call_volume, chat_volume). Multi-day requests average the cell
+// values across the date range.
+func (c *Client) GetAgentStatusHeatmap(ctx context.Context, heatmapRequest *ConversationAgentStatusHeatmapRequest, callOpts ...CallOption) (*ConversationAgentStatusHeatmapResponse, error) {
+	const op = "getAgentStatusHeatmap"
+	if err := required(op, "heatmapRequest", heatmapRequest); err != nil {
+		return nil, err
+	}
+	body := *heatmapRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusHeatmapRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusHeatmapResponse](ctx, c, opGetAgentStatusHeatmap, build, envelopeOfConversationAgentStatusHeatmapResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusSummary summarizes agent statuses over a date range (the
+// dashboard's top line) (getAgentStatusSummary).
+//
+// UltraCart: Top-line summary: total_agents, avg_available_pct,
+// status_breakdown, per-agent rollups.
+func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart string, dateEnd string, callOpts ...CallOption) (*ConversationAgentStatusSummaryResponse, error) {
+	const op = "getAgentStatusSummary"
+	params := &gen.GetAgentStatusSummaryParams{}
+	if err := requiredString(op, "dateStart", dateStart); err != nil {
+		return nil, err
+	}
+	params.DateStart = dateStart
+	if err := requiredString(op, "dateEnd", dateEnd); err != nil {
+		return nil, err
+	}
+	params.DateEnd = dateEnd
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusSummaryRequest(server, params)
+	}
+	r, err := call[ConversationAgentStatusSummaryResponse](ctx, c, opGetAgentStatusSummary, build, envelopeOfConversationAgentStatusSummaryResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusTimelineOptions are the optional query parameters of
+// GetAgentStatusTimeline (getAgentStatusTimeline). The zero value of a field
+// sends nothing.
+type GetAgentStatusTimelineOptions struct {
+	// Channel is the channel query parameter: Restrict to one channel (omit for
+	// both).
+	Channel string
+}
+
+// GetAgentStatusTimeline returns one agent's timeline of a day (status events,
+// calls and chats) (getAgentStatusTimeline).
+//
+// UltraCart: Returns merged status events + PBX calls + chat conversations for
+// the agent on the given date. Omitting the channel parameter returns both
+// channels merged.
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, date string, opts *GetAgentStatusTimelineOptions, callOpts ...CallOption) (*ConversationAgentStatusTimelineResponse, error) {
+	const op = "getAgentStatusTimeline"
+	if err := checkPathValue(op, "agentUserID", agentUserID); err != nil {
+		return nil, err
+	}
+	params := &gen.GetAgentStatusTimelineParams{}
+	if err := requiredString(op, "date", date); err != nil {
+		return nil, err
+	}
+	params.Date = date
+	if opts != nil {
+		params.Channel = optString(opts.Channel)
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusTimelineRequest(server, agentUserID, params)
+	}
+	r, err := call[ConversationAgentStatusTimelineResponse](ctx, c, opGetAgentStatusTimeline, build, envelopeOfConversationAgentStatusTimelineResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // GetAgentWebsocketAuthorization gets agent websocket authorization
@@ -1295,6 +1427,24 @@ func (c *Client) GetPbxCosAuditLogs(ctx context.Context, opts *GetPbxCosAuditLog
 	return r.AuditLogs, nil
 }
 
+// GetPbxDefaultTimezone gets the merchant default timezone
+// (getPbxDefaultTimezone).
+//
+// UltraCart: Returns the merchant&#39;s stored default timezone (IANA name).
+// Falls back to America/New_York when unset.
+//
+// It returns the response's default_timezone.
+func (c *Client) GetPbxDefaultTimezone(ctx context.Context, callOpts ...CallOption) (string, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxDefaultTimezoneRequest(server)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opGetPbxDefaultTimezone, build, envelopeOfConversationPbxDefaultTimezoneResponse, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
+}
+
 // GetPbxHardwarePhone gets pbx hardware phone (getPbxHardwarePhone).
 //
 // UltraCart: Retrieve a pbx hardware phone.
@@ -1572,6 +1722,22 @@ func (c *Client) GetPbxTimeRanges(ctx context.Context, callOpts ...CallOption) (
 	return r.TimeRanges, nil
 }
 
+// GetPbxVoicemailCapabilities gets pbx voicemail capabilities
+// (getPbxVoicemailCapabilities).
+//
+// UltraCart: Retrieve voicemail notification capabilities including available
+// channels.
+func (c *Client) GetPbxVoicemailCapabilities(ctx context.Context, callOpts ...CallOption) (*ConversationPbxVoicemailCapabilitiesResponse, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxVoicemailCapabilitiesRequest(server)
+	}
+	r, err := call[ConversationPbxVoicemailCapabilitiesResponse](ctx, c, opGetPbxVoicemailCapabilities, build, envelopeOfConversationPbxVoicemailCapabilitiesResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // GetPbxVoicemailMailbox gets pbx voicemailMailbox (getPbxVoicemailMailbox).
 //
 // UltraCart: Retrieve a pbx voicemailMailbox.
@@ -1727,6 +1893,30 @@ func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int, mcpServe
 		return nil, err
 	}
 	return orZero(r.McpServer), nil
+}
+
+// InsertAgentStatusConfig creates a custom agent status
+// (insertAgentStatusConfig).
+//
+// UltraCart: Create a custom status. Enforces a 20-active-status-per-merchant
+// cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// It is not retried after a failure that may have reached the service: a repeat
+// could act twice. It returns the response's status_config.
+func (c *Client) InsertAgentStatusConfig(ctx context.Context, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "insertAgentStatusConfig"
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewInsertAgentStatusConfigRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opInsertAgentStatusConfig, build, envelopeOfConversationAgentStatusConfigResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
 }
 
 // InsertConversationCannedMessage inserts a canned message
@@ -2181,6 +2371,72 @@ func (c *Client) ResetConversationPbxQueueStatistics(ctx context.Context, queueU
 	return callVoid(ctx, c, opResetConversationPbxQueueStatistics, build, callOpts)
 }
 
+// SearchAgentStatusHistoryOptions are the optional query parameters of
+// SearchAgentStatusHistory (searchAgentStatusHistory). The zero value of a
+// field sends nothing.
+type SearchAgentStatusHistoryOptions struct {
+	// Limit is the _limit query parameter: Maximum records per call (max 200). From
+	// 1 to 200.
+	Limit int
+	// Offset is the _offset query parameter: Pagination offset (zero-based). From 0
+	// to 2147483647.
+	Offset int
+}
+
+// SearchAgentStatusHistory searches agent status history
+// (searchAgentStatusHistory).
+//
+// UltraCart: Paginated search over conversation_agent_status_events_all.
+// Filters: agent_user_id, channel, status, trigger, date range.
+func (c *Client) SearchAgentStatusHistory(ctx context.Context, searchRequest *ConversationAgentStatusHistorySearchRequest, opts *SearchAgentStatusHistoryOptions, callOpts ...CallOption) (*ConversationAgentStatusHistorySearchResponse, error) {
+	const op = "searchAgentStatusHistory"
+	var err error
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	params := &gen.SearchAgentStatusHistoryParams{}
+	if opts != nil {
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
+			return nil, err
+		}
+		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusHistoryRequest(server, params, body)
+	}
+	r, err := call[ConversationAgentStatusHistorySearchResponse](ctx, c, opSearchAgentStatusHistory, build, envelopeOfConversationAgentStatusHistorySearchResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// SearchAgentStatusRollups searches per-(agent, day) rollups
+// (searchAgentStatusRollups).
+//
+// UltraCart: Aggregated over conversation_agent_status_events_all via
+// date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// It returns the response's rollups.
+func (c *Client) SearchAgentStatusRollups(ctx context.Context, searchRequest *ConversationAgentStatusRollupSearchRequest, callOpts ...CallOption) ([]ConversationAgentStatusRollup, error) {
+	const op = "searchAgentStatusRollups"
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusRollupsRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusRollupSearchResponse](ctx, c, opSearchAgentStatusRollups, build, envelopeOfConversationAgentStatusRollupSearchResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Rollups, nil
+}
+
 // SearchConversationCannedMessages searches for canned messages by short_code
 // (searchConversationCannedMessages).
 //
@@ -2386,6 +2642,32 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	return orZero(r.McpServer), nil
 }
 
+// UpdateAgentStatusConfig updates a custom agent status
+// (updateAgentStatusConfig).
+//
+// UltraCart: Update a custom status. Renaming flows through to the Twilio
+// Activity.
+//
+// It returns the response's status_config.
+func (c *Client) UpdateAgentStatusConfig(ctx context.Context, conversationStatusUUID string, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "updateAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return nil, err
+	}
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdateAgentStatusConfigRequest(server, conversationStatusUUID, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opUpdateAgentStatusConfig, build, envelopeOfConversationAgentStatusConfigResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
+}
+
 // UpdateConversationCannedMessage updates a canned message
 // (updateConversationCannedMessage).
 //
@@ -2573,6 +2855,29 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 		return nil, err
 	}
 	return orZero(r.ClassOfService), nil
+}
+
+// UpdatePbxDefaultTimezone sets the merchant default timezone
+// (updatePbxDefaultTimezone).
+//
+// UltraCart: Persists the IANA timezone on the
+// Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// It returns the response's default_timezone.
+func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, timezoneUpdate *ConversationPbxDefaultTimezoneUpdateRequest, callOpts ...CallOption) (string, error) {
+	const op = "updatePbxDefaultTimezone"
+	if err := required(op, "timezoneUpdate", timezoneUpdate); err != nil {
+		return "", err
+	}
+	body := *timezoneUpdate
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdatePbxDefaultTimezoneRequest(server, body)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opUpdatePbxDefaultTimezone, build, envelopeOfConversationPbxDefaultTimezoneResponse, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
 }
 
 // UpdatePbxHardwarePhone updates pbx hardware phone (updatePbxHardwarePhone).

@@ -6,6 +6,7 @@ package conversation
 var operationMethods = map[string]string{
 	"deleteAgentProfileKnowledgeBaseDocument":       "DeleteAgentProfileKnowledgeBaseDocument",
 	"deleteAgentProfileMcp":                         "DeleteAgentProfileMcp",
+	"deleteAgentStatusConfig":                       "DeleteAgentStatusConfig",
 	"deleteConversationCannedMessage":               "DeleteConversationCannedMessage",
 	"deleteDepartment":                              "DeleteDepartment",
 	"deleteEngagement":                              "DeleteEngagement",
@@ -29,6 +30,10 @@ var operationMethods = map[string]string{
 	"getAgentProfileMcpTools":                       "GetAgentProfileMcpTools",
 	"getAgentProfileMcps":                           "GetAgentProfileMcps",
 	"getAgentProfiles":                              "GetAgentProfiles",
+	"getAgentStatusConfigs":                         "GetAgentStatusConfigs",
+	"getAgentStatusHeatmap":                         "GetAgentStatusHeatmap",
+	"getAgentStatusSummary":                         "GetAgentStatusSummary",
+	"getAgentStatusTimeline":                        "GetAgentStatusTimeline",
 	"getAgentWebsocketAuthorization":                "GetAgentWebsocketAuthorization",
 	"getConversation":                               "GetConversation",
 	"getConversationCannedMessages":                 "GetConversationCannedMessages",
@@ -62,6 +67,7 @@ var operationMethods = map[string]string{
 	"getPbxClassOfService":                          "GetPbxClassOfService",
 	"getPbxClassesOfService":                        "GetPbxClassesOfService",
 	"getPbxCosAuditLogs":                            "GetPbxCosAuditLogs",
+	"getPbxDefaultTimezone":                         "GetPbxDefaultTimezone",
 	"getPbxHardwarePhone":                           "GetPbxHardwarePhone",
 	"getPbxHardwarePhoneManufacturers":              "GetPbxHardwarePhoneManufacturers",
 	"getPbxHardwarePhones":                          "GetPbxHardwarePhones",
@@ -77,6 +83,7 @@ var operationMethods = map[string]string{
 	"getPbxTimeBaseds":                              "GetPbxTimeBaseds",
 	"getPbxTimeRange":                               "GetPbxTimeRange",
 	"getPbxTimeRanges":                              "GetPbxTimeRanges",
+	"getPbxVoicemailCapabilities":                   "GetPbxVoicemailCapabilities",
 	"getPbxVoicemailMailbox":                        "GetPbxVoicemailMailbox",
 	"getPbxVoicemailMailboxes":                      "GetPbxVoicemailMailboxes",
 	"getUserPbxAudio":                               "GetUserPbxAudio",
@@ -85,6 +92,7 @@ var operationMethods = map[string]string{
 	"getVirtualAgentCapabilities":                   "GetVirtualAgentCapabilities",
 	"insertAgentProfileKnowledgeBaseDocument":       "InsertAgentProfileKnowledgeBaseDocument",
 	"insertAgentProfileMcp":                         "InsertAgentProfileMcp",
+	"insertAgentStatusConfig":                       "InsertAgentStatusConfig",
 	"insertConversationCannedMessage":               "InsertConversationCannedMessage",
 	"insertConversationDepartment":                  "InsertConversationDepartment",
 	"insertConversationEngagement":                  "InsertConversationEngagement",
@@ -107,6 +115,8 @@ var operationMethods = map[string]string{
 	"purchasePbxPhoneNumber":                        "PurchasePbxPhoneNumber",
 	"regeneratePasswordForPbxHardwarePhone":         "RegeneratePasswordForPbxHardwarePhone",
 	"resetConversationPbxQueueStatistics":           "ResetConversationPbxQueueStatistics",
+	"searchAgentStatusHistory":                      "SearchAgentStatusHistory",
+	"searchAgentStatusRollups":                      "SearchAgentStatusRollups",
 	"searchConversationCannedMessages":              "SearchConversationCannedMessages",
 	"searchPbxAvailablePhoneNumbers":                "SearchPbxAvailablePhoneNumbers",
 	"searchPbxCalls":                                "SearchPbxCalls",
@@ -114,6 +124,7 @@ var operationMethods = map[string]string{
 	"startConversation":                             "StartConversation",
 	"updateAgentProfile":                            "UpdateAgentProfile",
 	"updateAgentProfileMcp":                         "UpdateAgentProfileMcp",
+	"updateAgentStatusConfig":                       "UpdateAgentStatusConfig",
 	"updateConversationCannedMessage":               "UpdateConversationCannedMessage",
 	"updateConversationDepartment":                  "UpdateConversationDepartment",
 	"updateConversationEngagement":                  "UpdateConversationEngagement",
@@ -122,6 +133,7 @@ var operationMethods = map[string]string{
 	"updatePbxAgent":                                "UpdatePbxAgent",
 	"updatePbxAudio":                                "UpdatePbxAudio",
 	"updatePbxClassOfService":                       "UpdatePbxClassOfService",
+	"updatePbxDefaultTimezone":                      "UpdatePbxDefaultTimezone",
 	"updatePbxHardwarePhone":                        "UpdatePbxHardwarePhone",
 	"updatePbxMenu":                                 "UpdatePbxMenu",
 	"updatePbxPhoneNumber":                          "UpdatePbxPhoneNumber",
@@ -136,8 +148,9 @@ var operationMethods = map[string]string{
 
 // operationIters maps every paged operationId to its iterator.
 var operationIters = map[string]string{
-	"getConversations": "GetConversationsIter",
-	"searchPbxCalls":   "SearchPbxCallsIter",
+	"getConversations":         "GetConversationsIter",
+	"searchAgentStatusHistory": "SearchAgentStatusHistoryIter",
+	"searchPbxCalls":           "SearchPbxCallsIter",
 }
 
 // deprecatedNames maps every former name (a method, options type or

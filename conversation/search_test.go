@@ -188,6 +188,58 @@ func TestSearchPbxCallsIter(t *testing.T) {
 	}
 }
 
+// TestSearchAgentStatusHistoryIter pages searchAgentStatusHistory, whose
+// method returns the whole response (events beside a total): the iterator
+// walks the events by offset, keeps the search body on every page, and
+// yields each event once.
+func TestSearchAgentStatusHistoryIter(t *testing.T) {
+	const total = 250
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > 20 {
+			t.Errorf("does not stop")
+			writeJSON(w, 200, `{"success":true}`)
+			return
+		}
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("_offset"))
+		limit, _ := strconv.Atoi(q.Get("_limit"))
+		var events []map[string]any
+		for i := offset; i < total && i < offset+limit; i++ {
+			events = append(events, map[string]any{"event_uuid": "ev" + strconv.Itoa(i)})
+		}
+		if offset == 200 {
+			// the first page's last event again: a shifted list
+			events = append([]map[string]any{{"event_uuid": "ev199"}}, events...)
+		}
+		writeValue(t, w, 200, map[string]any{"success": true, "events": events, "total": total,
+			"metadata": map[string]any{"result_set": honest(offset, limit, len(events), total)}})
+	})
+	c := newClient(t, srv)
+	search := &ConversationAgentStatusHistorySearchRequest{AgentUserID: Ptr("42")}
+	opts := &SearchAgentStatusHistoryOptions{}
+	n := 0
+	for ev, err := range c.SearchAgentStatusHistoryIter(ctxT(t), search, opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.GetEventUUID() != "ev"+strconv.Itoa(n) {
+			t.Fatalf("event %d is %s", n, ev.GetEventUUID())
+		}
+		n++
+	}
+	if n != total || rc.count() != 2 {
+		t.Errorf("%d events in %d requests, want %d in 2", n, rc.count(), total)
+	}
+	if opts.Limit != 0 || opts.Offset != 0 || *search.AgentUserID != "42" {
+		t.Errorf("the caller's options or search were modified: %+v %+v", opts, search)
+	}
+	for _, r := range rc.all() {
+		if r.Query.Get("_limit") != "200" || string(r.Body) != `{"agent_user_id":"42"}` {
+			t.Errorf("request %s %s", r.RawQuery, r.Body)
+		}
+	}
+}
+
 // TestGetConversationsIterOncePerWalk: a conversation that starts during the walk
 // shifts the newest-first pages by one; the walk does not yield the summary
 // that moves onto the next page a second time.

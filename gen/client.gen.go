@@ -215,6 +215,124 @@ type ClientInterface interface {
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
 	GetAgentProfileMcpTools(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetAgentStatusConfigs List custom agent statuses
+	//
+	// Returns all custom statuses (active and soft-deactivated) for the merchant.
+	//
+	// Corresponds with GET /conversation/agent/status/config (the `GetAgentStatusConfigs` operationId).
+	GetAgentStatusConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InsertAgentStatusConfigWithBody Create a custom agent status
+	//
+	// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+	InsertAgentStatusConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InsertAgentStatusConfig Create a custom agent status
+	//
+	// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+	InsertAgentStatusConfig(ctx context.Context, body InsertAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAgentStatusConfig Soft-deactivate a custom agent status
+	//
+	// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+	//
+	// Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
+	DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAgentStatusConfigWithBody Update a custom agent status
+	//
+	// Update a custom status. Renaming flows through to the Twilio Activity.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+	UpdateAgentStatusConfigWithBody(ctx context.Context, conversationStatusUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAgentStatusConfig Update a custom agent status
+	//
+	// Update a custom status. Renaming flows through to the Twilio Activity.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+	UpdateAgentStatusConfig(ctx context.Context, conversationStatusUUID string, body UpdateAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAgentStatusHeatmapWithBody Agent x hour-of-day heatmap
+	//
+	// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+	GetAgentStatusHeatmapWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAgentStatusHeatmap Agent x hour-of-day heatmap
+	//
+	// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+	GetAgentStatusHeatmap(ctx context.Context, body GetAgentStatusHeatmapJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAgentStatusHistoryWithBody Search agent status history
+	//
+	// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+	SearchAgentStatusHistoryWithBody(ctx context.Context, params *SearchAgentStatusHistoryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAgentStatusHistory Search agent status history
+	//
+	// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+	SearchAgentStatusHistory(ctx context.Context, params *SearchAgentStatusHistoryParams, body SearchAgentStatusHistoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAgentStatusTimeline Day timeline for a single agent
+	//
+	// Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
+	//
+	// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
+	GetAgentStatusTimeline(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAgentStatusRollupsWithBody Search per-(agent, day) rollups
+	//
+	// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+	SearchAgentStatusRollupsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SearchAgentStatusRollups Search per-(agent, day) rollups
+	//
+	// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+	SearchAgentStatusRollups(ctx context.Context, body SearchAgentStatusRollupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAgentStatusSummary Dashboard summary for a date range
+	//
+	// Top-line summary: total_agents, avg_available_pct, status_breakdown, per-agent rollups.
+	//
+	// Corresponds with GET /conversation/agent/status/rollup/summary (the `GetAgentStatusSummary` operationId).
+	GetAgentStatusSummary(ctx context.Context, params *GetAgentStatusSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetConversationCannedMessages Retrieve a list of canned messages ordered by short_code
 	//
 	// Corresponds with GET /conversation/canned_messages (the `GetConversationCannedMessages` operationId).
@@ -817,6 +935,31 @@ type ClientInterface interface {
 	// Corresponds with PUT /conversation/pbx/class_of_service/{classOfServiceUuid} (the `UpdatePbxClassOfService` operationId).
 	UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID string, body UpdatePbxClassOfServiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetPbxDefaultTimezone Get the merchant default timezone
+	//
+	// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+	//
+	// Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
+	GetPbxDefaultTimezone(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePbxDefaultTimezoneWithBody Set the merchant default timezone
+	//
+	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+	UpdatePbxDefaultTimezoneWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePbxDefaultTimezone Set the merchant default timezone
+	//
+	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+	UpdatePbxDefaultTimezone(ctx context.Context, body UpdatePbxDefaultTimezoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetConversationPbxCustomerSnapshotWithBody Get orders and customer information for a phone number
 	//
 	// Retrieves all the orders, auto orders, and customer profile for a given phone number
@@ -1249,6 +1392,13 @@ type ClientInterface interface {
 	// Corresponds with PUT /conversation/pbx/time_range/{conversationPbxTimeRangeUuid} (the `UpdatePbxTimeRange` operationId).
 	UpdatePbxTimeRange(ctx context.Context, conversationPbxTimeRangeUUID string, body UpdatePbxTimeRangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetPbxVoicemailCapabilities Get pbx voicemail capabilities
+	//
+	// Retrieve voicemail notification capabilities including available channels.
+	//
+	// Corresponds with GET /conversation/pbx/voicemail/capabilities (the `GetPbxVoicemailCapabilities` operationId).
+	GetPbxVoicemailCapabilities(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetPbxVoicemailMailboxes Get pbx voicemailMailboxes
 	//
 	// Retrieve pbx voicemailMailboxes.
@@ -1664,6 +1814,264 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int32, mcpSer
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
 func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentProfileMcpToolsRequest(c.Server, userID, mcpServerUUID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgentStatusConfigs List custom agent statuses
+//
+// Returns all custom statuses (active and soft-deactivated) for the merchant.
+//
+// Corresponds with GET /conversation/agent/status/config (the `GetAgentStatusConfigs` operationId).
+func (c *Client) GetAgentStatusConfigs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgentStatusConfigsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InsertAgentStatusConfigWithBody Create a custom agent status
+//
+// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+func (c *Client) InsertAgentStatusConfigWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInsertAgentStatusConfigRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InsertAgentStatusConfig Create a custom agent status
+//
+// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+func (c *Client) InsertAgentStatusConfig(ctx context.Context, body InsertAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInsertAgentStatusConfigRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAgentStatusConfig Soft-deactivate a custom agent status
+//
+// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+//
+// Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
+func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAgentStatusConfigRequest(c.Server, conversationStatusUUID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAgentStatusConfigWithBody Update a custom agent status
+//
+// Update a custom status. Renaming flows through to the Twilio Activity.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+func (c *Client) UpdateAgentStatusConfigWithBody(ctx context.Context, conversationStatusUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAgentStatusConfigRequestWithBody(c.Server, conversationStatusUUID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAgentStatusConfig Update a custom agent status
+//
+// Update a custom status. Renaming flows through to the Twilio Activity.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+func (c *Client) UpdateAgentStatusConfig(ctx context.Context, conversationStatusUUID string, body UpdateAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAgentStatusConfigRequest(c.Server, conversationStatusUUID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgentStatusHeatmapWithBody Agent x hour-of-day heatmap
+//
+// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+func (c *Client) GetAgentStatusHeatmapWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgentStatusHeatmapRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgentStatusHeatmap Agent x hour-of-day heatmap
+//
+// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+func (c *Client) GetAgentStatusHeatmap(ctx context.Context, body GetAgentStatusHeatmapJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgentStatusHeatmapRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAgentStatusHistoryWithBody Search agent status history
+//
+// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+func (c *Client) SearchAgentStatusHistoryWithBody(ctx context.Context, params *SearchAgentStatusHistoryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAgentStatusHistoryRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAgentStatusHistory Search agent status history
+//
+// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+func (c *Client) SearchAgentStatusHistory(ctx context.Context, params *SearchAgentStatusHistoryParams, body SearchAgentStatusHistoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAgentStatusHistoryRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgentStatusTimeline Day timeline for a single agent
+//
+// Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
+//
+// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgentStatusTimelineRequest(c.Server, agentUserID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAgentStatusRollupsWithBody Search per-(agent, day) rollups
+//
+// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+func (c *Client) SearchAgentStatusRollupsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAgentStatusRollupsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SearchAgentStatusRollups Search per-(agent, day) rollups
+//
+// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+func (c *Client) SearchAgentStatusRollups(ctx context.Context, body SearchAgentStatusRollupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchAgentStatusRollupsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAgentStatusSummary Dashboard summary for a date range
+//
+// Top-line summary: total_agents, avg_available_pct, status_breakdown, per-agent rollups.
+//
+// Corresponds with GET /conversation/agent/status/rollup/summary (the `GetAgentStatusSummary` operationId).
+func (c *Client) GetAgentStatusSummary(ctx context.Context, params *GetAgentStatusSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAgentStatusSummaryRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3116,6 +3524,61 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 	return c.Client.Do(req)
 }
 
+// GetPbxDefaultTimezone Get the merchant default timezone
+//
+// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+//
+// Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
+func (c *Client) GetPbxDefaultTimezone(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPbxDefaultTimezoneRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePbxDefaultTimezoneWithBody Set the merchant default timezone
+//
+// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+func (c *Client) UpdatePbxDefaultTimezoneWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePbxDefaultTimezoneRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePbxDefaultTimezone Set the merchant default timezone
+//
+// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, body UpdatePbxDefaultTimezoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePbxDefaultTimezoneRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetConversationPbxCustomerSnapshotWithBody Get orders and customer information for a phone number
 //
 // # Retrieves all the orders, auto orders, and customer profile for a given phone number
@@ -4088,6 +4551,23 @@ func (c *Client) UpdatePbxTimeRange(ctx context.Context, conversationPbxTimeRang
 	return c.Client.Do(req)
 }
 
+// GetPbxVoicemailCapabilities Get pbx voicemail capabilities
+//
+// Retrieve voicemail notification capabilities including available channels.
+//
+// Corresponds with GET /conversation/pbx/voicemail/capabilities (the `GetPbxVoicemailCapabilities` operationId).
+func (c *Client) GetPbxVoicemailCapabilities(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPbxVoicemailCapabilitiesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetPbxVoicemailMailboxes Get pbx voicemailMailboxes
 //
 // Retrieve pbx voicemailMailboxes.
@@ -4906,6 +5386,440 @@ func NewGetAgentProfileMcpToolsRequest(server string, userID int32, mcpServerUUI
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAgentStatusConfigsRequest constructs an http.Request for the GetAgentStatusConfigs method
+func NewGetAgentStatusConfigsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/config")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewInsertAgentStatusConfigRequest calls the generic InsertAgentStatusConfig builder with application/json body
+func NewInsertAgentStatusConfigRequest(server string, body InsertAgentStatusConfigJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInsertAgentStatusConfigRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewInsertAgentStatusConfigRequestWithBody constructs an http.Request for the InsertAgentStatusConfig method, with any body, and a specified content type
+func NewInsertAgentStatusConfigRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/config")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteAgentStatusConfigRequest constructs an http.Request for the DeleteAgentStatusConfig method
+func NewDeleteAgentStatusConfigRequest(server string, conversationStatusUUID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_status_uuid", conversationStatusUUID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/config/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAgentStatusConfigRequest calls the generic UpdateAgentStatusConfig builder with application/json body
+func NewUpdateAgentStatusConfigRequest(server string, conversationStatusUUID string, body UpdateAgentStatusConfigJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateAgentStatusConfigRequestWithBody(server, conversationStatusUUID, "application/json", bodyReader)
+}
+
+// NewUpdateAgentStatusConfigRequestWithBody constructs an http.Request for the UpdateAgentStatusConfig method, with any body, and a specified content type
+func NewUpdateAgentStatusConfigRequestWithBody(server string, conversationStatusUUID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_status_uuid", conversationStatusUUID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/config/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAgentStatusHeatmapRequest calls the generic GetAgentStatusHeatmap builder with application/json body
+func NewGetAgentStatusHeatmapRequest(server string, body GetAgentStatusHeatmapJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetAgentStatusHeatmapRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetAgentStatusHeatmapRequestWithBody constructs an http.Request for the GetAgentStatusHeatmap method, with any body, and a specified content type
+func NewGetAgentStatusHeatmapRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/heatmap")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSearchAgentStatusHistoryRequest calls the generic SearchAgentStatusHistory builder with application/json body
+func NewSearchAgentStatusHistoryRequest(server string, params *SearchAgentStatusHistoryParams, body SearchAgentStatusHistoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSearchAgentStatusHistoryRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSearchAgentStatusHistoryRequestWithBody constructs an http.Request for the SearchAgentStatusHistory method, with any body, and a specified content type
+func NewSearchAgentStatusHistoryRequestWithBody(server string, params *SearchAgentStatusHistoryParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/history/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "_offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAgentStatusTimelineRequest constructs an http.Request for the GetAgentStatusTimeline method
+func NewGetAgentStatusTimelineRequest(server string, agentUserID string, params *GetAgentStatusTimelineParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "agent_user_id", agentUserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/history/%s/timeline", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "date", params.Date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Channel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "channel", *params.Channel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSearchAgentStatusRollupsRequest calls the generic SearchAgentStatusRollups builder with application/json body
+func NewSearchAgentStatusRollupsRequest(server string, body SearchAgentStatusRollupsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSearchAgentStatusRollupsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSearchAgentStatusRollupsRequestWithBody constructs an http.Request for the SearchAgentStatusRollups method, with any body, and a specified content type
+func NewSearchAgentStatusRollupsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/rollup/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAgentStatusSummaryRequest constructs an http.Request for the GetAgentStatusSummary method
+func NewGetAgentStatusSummaryRequest(server string, params *GetAgentStatusSummaryParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/agent/status/rollup/summary")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "date_start", params.DateStart, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "date_end", params.DateEnd, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -7366,6 +8280,73 @@ func NewUpdatePbxClassOfServiceRequestWithBody(server string, classOfServiceUUID
 	return req, nil
 }
 
+// NewGetPbxDefaultTimezoneRequest constructs an http.Request for the GetPbxDefaultTimezone method
+func NewGetPbxDefaultTimezoneRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/pbx/config/default-timezone")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdatePbxDefaultTimezoneRequest calls the generic UpdatePbxDefaultTimezone builder with application/json body
+func NewUpdatePbxDefaultTimezoneRequest(server string, body UpdatePbxDefaultTimezoneJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdatePbxDefaultTimezoneRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdatePbxDefaultTimezoneRequestWithBody constructs an http.Request for the UpdatePbxDefaultTimezone method, with any body, and a specified content type
+func NewUpdatePbxDefaultTimezoneRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/pbx/config/default-timezone")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetConversationPbxCustomerSnapshotRequest calls the generic GetConversationPbxCustomerSnapshot builder with application/json body
 func NewGetConversationPbxCustomerSnapshotRequest(server string, body GetConversationPbxCustomerSnapshotJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8915,6 +9896,33 @@ func NewUpdatePbxTimeRangeRequestWithBody(server string, conversationPbxTimeRang
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetPbxVoicemailCapabilitiesRequest constructs an http.Request for the GetPbxVoicemailCapabilities method
+func NewGetPbxVoicemailCapabilitiesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/conversation/pbx/voicemail/capabilities")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }

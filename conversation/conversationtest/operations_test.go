@@ -124,7 +124,7 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
-// TestEveryOperation drives all 128 operations through conversation.Client
+// TestEveryOperation drives every operation (but PendingOps) through conversation.Client
 // against a fake seeded with the demo data, reading back what it writes.
 // The fake checks each response against the spec before sending it (and
 // fails the test if one does not pass), and a validating transport checks
@@ -144,12 +144,12 @@ func TestEveryOperation(t *testing.T) {
 
 	validated := v.operations()
 	for _, op := range conversationtest.OperationIDs() {
-		if validated[op] == 0 {
+		if validated[op] == 0 && !conversationtest.PendingOps[op] {
 			t.Errorf("%s was not exercised", op)
 		}
 	}
-	if n := len(conversationtest.OperationIDs()); n != 128 {
-		t.Errorf("OperationIDs: %d, want 128", n)
+	if n := len(conversationtest.OperationIDs()); n != 140 {
+		t.Errorf("OperationIDs: %d, want 140", n)
 	}
 }
 
@@ -305,7 +305,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 		t.Errorf("budget: %+v", b)
 	}
 	caps := must(c.GetVirtualAgentCapabilities(ctx))
-	caps.LookupOrderInformation, caps.OpenSupportTicketChannel = cv.Ptr(true), cv.Ptr(cv.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail)
+	caps.LookupOrderInformation, caps.OpenSupportTicketChannel = cv.Ptr(true), cv.Ptr(cv.ConversationNoticeChannelEmail)
 	must(c.UpdateVirtualAgentCapabilities(ctx, caps))
 	if again := must(c.GetVirtualAgentCapabilities(ctx)); !again.GetLookupOrderInformation() || again.GetOpenSupportTicketChannel() != "email" {
 		t.Errorf("capabilities: %+v", again)

@@ -194,6 +194,132 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
 	GetAgentProfileMcpToolsWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpToolsResponse, error)
 
+	// GetAgentStatusConfigsWithResponse List custom agent statuses
+	//
+	// Returns all custom statuses (active and soft-deactivated) for the merchant.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /conversation/agent/status/config (the `GetAgentStatusConfigs` operationId).
+	GetAgentStatusConfigsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAgentStatusConfigsResponse, error)
+
+	// InsertAgentStatusConfigWithBodyWithResponse Create a custom agent status
+	//
+	// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+	InsertAgentStatusConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentStatusConfigResponse, error)
+
+	// InsertAgentStatusConfigWithResponse Create a custom agent status
+	//
+	// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+	InsertAgentStatusConfigWithResponse(ctx context.Context, body InsertAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentStatusConfigResponse, error)
+
+	// DeleteAgentStatusConfigWithResponse Soft-deactivate a custom agent status
+	//
+	// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
+	DeleteAgentStatusConfigWithResponse(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentStatusConfigResponse, error)
+
+	// UpdateAgentStatusConfigWithBodyWithResponse Update a custom agent status
+	//
+	// Update a custom status. Renaming flows through to the Twilio Activity.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+	UpdateAgentStatusConfigWithBodyWithResponse(ctx context.Context, conversationStatusUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentStatusConfigResponse, error)
+
+	// UpdateAgentStatusConfigWithResponse Update a custom agent status
+	//
+	// Update a custom status. Renaming flows through to the Twilio Activity.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+	UpdateAgentStatusConfigWithResponse(ctx context.Context, conversationStatusUUID string, body UpdateAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentStatusConfigResponse, error)
+
+	// GetAgentStatusHeatmapWithBodyWithResponse Agent x hour-of-day heatmap
+	//
+	// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+	GetAgentStatusHeatmapWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAgentStatusHeatmapResponse, error)
+
+	// GetAgentStatusHeatmapWithResponse Agent x hour-of-day heatmap
+	//
+	// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+	GetAgentStatusHeatmapWithResponse(ctx context.Context, body GetAgentStatusHeatmapJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAgentStatusHeatmapResponse, error)
+
+	// SearchAgentStatusHistoryWithBodyWithResponse Search agent status history
+	//
+	// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+	SearchAgentStatusHistoryWithBodyWithResponse(ctx context.Context, params *SearchAgentStatusHistoryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAgentStatusHistoryResponse, error)
+
+	// SearchAgentStatusHistoryWithResponse Search agent status history
+	//
+	// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+	SearchAgentStatusHistoryWithResponse(ctx context.Context, params *SearchAgentStatusHistoryParams, body SearchAgentStatusHistoryJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAgentStatusHistoryResponse, error)
+
+	// GetAgentStatusTimelineWithResponse Day timeline for a single agent
+	//
+	// Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
+	GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error)
+
+	// SearchAgentStatusRollupsWithBodyWithResponse Search per-(agent, day) rollups
+	//
+	// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+	SearchAgentStatusRollupsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAgentStatusRollupsResponse, error)
+
+	// SearchAgentStatusRollupsWithResponse Search per-(agent, day) rollups
+	//
+	// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+	SearchAgentStatusRollupsWithResponse(ctx context.Context, body SearchAgentStatusRollupsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAgentStatusRollupsResponse, error)
+
+	// GetAgentStatusSummaryWithResponse Dashboard summary for a date range
+	//
+	// Top-line summary: total_agents, avg_available_pct, status_breakdown, per-agent rollups.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /conversation/agent/status/rollup/summary (the `GetAgentStatusSummary` operationId).
+	GetAgentStatusSummaryWithResponse(ctx context.Context, params *GetAgentStatusSummaryParams, reqEditors ...RequestEditorFn) (*GetAgentStatusSummaryResponse, error)
+
 	// GetConversationCannedMessagesWithResponse Retrieve a list of canned messages ordered by short_code
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -876,6 +1002,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /conversation/pbx/class_of_service/{classOfServiceUuid} (the `UpdatePbxClassOfService` operationId).
 	UpdatePbxClassOfServiceWithResponse(ctx context.Context, classOfServiceUUID string, body UpdatePbxClassOfServiceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePbxClassOfServiceResponse, error)
 
+	// GetPbxDefaultTimezoneWithResponse Get the merchant default timezone
+	//
+	// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
+	GetPbxDefaultTimezoneWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPbxDefaultTimezoneResponse, error)
+
+	// UpdatePbxDefaultTimezoneWithBodyWithResponse Set the merchant default timezone
+	//
+	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+	UpdatePbxDefaultTimezoneWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePbxDefaultTimezoneResponse, error)
+
+	// UpdatePbxDefaultTimezoneWithResponse Set the merchant default timezone
+	//
+	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+	UpdatePbxDefaultTimezoneWithResponse(ctx context.Context, body UpdatePbxDefaultTimezoneJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePbxDefaultTimezoneResponse, error)
+
 	// GetConversationPbxCustomerSnapshotWithBodyWithResponse Get orders and customer information for a phone number
 	//
 	// Retrieves all the orders, auto orders, and customer profile for a given phone number
@@ -1359,6 +1512,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /conversation/pbx/time_range/{conversationPbxTimeRangeUuid} (the `UpdatePbxTimeRange` operationId).
 	UpdatePbxTimeRangeWithResponse(ctx context.Context, conversationPbxTimeRangeUUID string, body UpdatePbxTimeRangeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePbxTimeRangeResponse, error)
+
+	// GetPbxVoicemailCapabilitiesWithResponse Get pbx voicemail capabilities
+	//
+	// Retrieve voicemail notification capabilities including available channels.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /conversation/pbx/voicemail/capabilities (the `GetPbxVoicemailCapabilities` operationId).
+	GetPbxVoicemailCapabilitiesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPbxVoicemailCapabilitiesResponse, error)
 
 	// GetPbxVoicemailMailboxesWithResponse Get pbx voicemailMailboxes
 	//
@@ -3144,6 +3306,1007 @@ func (r GetAgentProfileMcpToolsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAgentProfileMcpToolsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAgentStatusConfigsResponse400Headers the declared response headers of an HTTP 400 response for GetAgentStatusConfigs
+type GetAgentStatusConfigsResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusConfigsResponse401Headers the declared response headers of an HTTP 401 response for GetAgentStatusConfigs
+type GetAgentStatusConfigsResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusConfigsResponse410Headers the declared response headers of an HTTP 410 response for GetAgentStatusConfigs
+type GetAgentStatusConfigsResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusConfigsResponse429Headers the declared response headers of an HTTP 429 response for GetAgentStatusConfigs
+type GetAgentStatusConfigsResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetAgentStatusConfigsResponse500Headers the declared response headers of an HTTP 500 response for GetAgentStatusConfigs
+type GetAgentStatusConfigsResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetAgentStatusConfigsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusConfigsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetAgentStatusConfigsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAgentStatusConfigsResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetAgentStatusConfigsResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAgentStatusConfigsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAgentStatusConfigsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON200() *ConversationAgentStatusConfigsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAgentStatusConfigsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAgentStatusConfigsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAgentStatusConfigsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAgentStatusConfigsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAgentStatusConfigsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// InsertAgentStatusConfigResponse400Headers the declared response headers of an HTTP 400 response for InsertAgentStatusConfig
+type InsertAgentStatusConfigResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// InsertAgentStatusConfigResponse401Headers the declared response headers of an HTTP 401 response for InsertAgentStatusConfig
+type InsertAgentStatusConfigResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// InsertAgentStatusConfigResponse410Headers the declared response headers of an HTTP 410 response for InsertAgentStatusConfig
+type InsertAgentStatusConfigResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// InsertAgentStatusConfigResponse429Headers the declared response headers of an HTTP 429 response for InsertAgentStatusConfig
+type InsertAgentStatusConfigResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// InsertAgentStatusConfigResponse500Headers the declared response headers of an HTTP 500 response for InsertAgentStatusConfig
+type InsertAgentStatusConfigResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type InsertAgentStatusConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusConfigResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *InsertAgentStatusConfigResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *InsertAgentStatusConfigResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *InsertAgentStatusConfigResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *InsertAgentStatusConfigResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *InsertAgentStatusConfigResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON200() *ConversationAgentStatusConfigResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r InsertAgentStatusConfigResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r InsertAgentStatusConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r InsertAgentStatusConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r InsertAgentStatusConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r InsertAgentStatusConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteAgentStatusConfigResponse400Headers the declared response headers of an HTTP 400 response for DeleteAgentStatusConfig
+type DeleteAgentStatusConfigResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// DeleteAgentStatusConfigResponse401Headers the declared response headers of an HTTP 401 response for DeleteAgentStatusConfig
+type DeleteAgentStatusConfigResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// DeleteAgentStatusConfigResponse410Headers the declared response headers of an HTTP 410 response for DeleteAgentStatusConfig
+type DeleteAgentStatusConfigResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// DeleteAgentStatusConfigResponse429Headers the declared response headers of an HTTP 429 response for DeleteAgentStatusConfig
+type DeleteAgentStatusConfigResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// DeleteAgentStatusConfigResponse500Headers the declared response headers of an HTTP 500 response for DeleteAgentStatusConfig
+type DeleteAgentStatusConfigResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type DeleteAgentStatusConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteAgentStatusConfigResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteAgentStatusConfigResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *DeleteAgentStatusConfigResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteAgentStatusConfigResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteAgentStatusConfigResponse500Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteAgentStatusConfigResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteAgentStatusConfigResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r DeleteAgentStatusConfigResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteAgentStatusConfigResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteAgentStatusConfigResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAgentStatusConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAgentStatusConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAgentStatusConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAgentStatusConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAgentStatusConfigResponse400Headers the declared response headers of an HTTP 400 response for UpdateAgentStatusConfig
+type UpdateAgentStatusConfigResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdateAgentStatusConfigResponse401Headers the declared response headers of an HTTP 401 response for UpdateAgentStatusConfig
+type UpdateAgentStatusConfigResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdateAgentStatusConfigResponse410Headers the declared response headers of an HTTP 410 response for UpdateAgentStatusConfig
+type UpdateAgentStatusConfigResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdateAgentStatusConfigResponse429Headers the declared response headers of an HTTP 429 response for UpdateAgentStatusConfig
+type UpdateAgentStatusConfigResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// UpdateAgentStatusConfigResponse500Headers the declared response headers of an HTTP 500 response for UpdateAgentStatusConfig
+type UpdateAgentStatusConfigResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type UpdateAgentStatusConfigResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusConfigResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateAgentStatusConfigResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateAgentStatusConfigResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *UpdateAgentStatusConfigResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateAgentStatusConfigResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateAgentStatusConfigResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON200() *ConversationAgentStatusConfigResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateAgentStatusConfigResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAgentStatusConfigResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAgentStatusConfigResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAgentStatusConfigResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAgentStatusConfigResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAgentStatusHeatmapResponse400Headers the declared response headers of an HTTP 400 response for GetAgentStatusHeatmap
+type GetAgentStatusHeatmapResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusHeatmapResponse401Headers the declared response headers of an HTTP 401 response for GetAgentStatusHeatmap
+type GetAgentStatusHeatmapResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusHeatmapResponse410Headers the declared response headers of an HTTP 410 response for GetAgentStatusHeatmap
+type GetAgentStatusHeatmapResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusHeatmapResponse429Headers the declared response headers of an HTTP 429 response for GetAgentStatusHeatmap
+type GetAgentStatusHeatmapResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetAgentStatusHeatmapResponse500Headers the declared response headers of an HTTP 500 response for GetAgentStatusHeatmap
+type GetAgentStatusHeatmapResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetAgentStatusHeatmapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusHeatmapResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetAgentStatusHeatmapResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAgentStatusHeatmapResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetAgentStatusHeatmapResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAgentStatusHeatmapResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAgentStatusHeatmapResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON200() *ConversationAgentStatusHeatmapResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAgentStatusHeatmapResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAgentStatusHeatmapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAgentStatusHeatmapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAgentStatusHeatmapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAgentStatusHeatmapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchAgentStatusHistoryResponse400Headers the declared response headers of an HTTP 400 response for SearchAgentStatusHistory
+type SearchAgentStatusHistoryResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusHistoryResponse401Headers the declared response headers of an HTTP 401 response for SearchAgentStatusHistory
+type SearchAgentStatusHistoryResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusHistoryResponse410Headers the declared response headers of an HTTP 410 response for SearchAgentStatusHistory
+type SearchAgentStatusHistoryResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusHistoryResponse429Headers the declared response headers of an HTTP 429 response for SearchAgentStatusHistory
+type SearchAgentStatusHistoryResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusHistoryResponse500Headers the declared response headers of an HTTP 500 response for SearchAgentStatusHistory
+type SearchAgentStatusHistoryResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type SearchAgentStatusHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusHistorySearchResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SearchAgentStatusHistoryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SearchAgentStatusHistoryResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *SearchAgentStatusHistoryResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchAgentStatusHistoryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SearchAgentStatusHistoryResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON200() *ConversationAgentStatusHistorySearchResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SearchAgentStatusHistoryResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchAgentStatusHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchAgentStatusHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchAgentStatusHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchAgentStatusHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAgentStatusTimelineResponse400Headers the declared response headers of an HTTP 400 response for GetAgentStatusTimeline
+type GetAgentStatusTimelineResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusTimelineResponse401Headers the declared response headers of an HTTP 401 response for GetAgentStatusTimeline
+type GetAgentStatusTimelineResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusTimelineResponse410Headers the declared response headers of an HTTP 410 response for GetAgentStatusTimeline
+type GetAgentStatusTimelineResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusTimelineResponse429Headers the declared response headers of an HTTP 429 response for GetAgentStatusTimeline
+type GetAgentStatusTimelineResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetAgentStatusTimelineResponse500Headers the declared response headers of an HTTP 500 response for GetAgentStatusTimeline
+type GetAgentStatusTimelineResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetAgentStatusTimelineResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusTimelineResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetAgentStatusTimelineResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAgentStatusTimelineResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetAgentStatusTimelineResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAgentStatusTimelineResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAgentStatusTimelineResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON200() *ConversationAgentStatusTimelineResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAgentStatusTimelineResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAgentStatusTimelineResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAgentStatusTimelineResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAgentStatusTimelineResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAgentStatusTimelineResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchAgentStatusRollupsResponse400Headers the declared response headers of an HTTP 400 response for SearchAgentStatusRollups
+type SearchAgentStatusRollupsResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusRollupsResponse401Headers the declared response headers of an HTTP 401 response for SearchAgentStatusRollups
+type SearchAgentStatusRollupsResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusRollupsResponse410Headers the declared response headers of an HTTP 410 response for SearchAgentStatusRollups
+type SearchAgentStatusRollupsResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusRollupsResponse429Headers the declared response headers of an HTTP 429 response for SearchAgentStatusRollups
+type SearchAgentStatusRollupsResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// SearchAgentStatusRollupsResponse500Headers the declared response headers of an HTTP 500 response for SearchAgentStatusRollups
+type SearchAgentStatusRollupsResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type SearchAgentStatusRollupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusRollupSearchResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SearchAgentStatusRollupsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SearchAgentStatusRollupsResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *SearchAgentStatusRollupsResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchAgentStatusRollupsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SearchAgentStatusRollupsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON200() *ConversationAgentStatusRollupSearchResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SearchAgentStatusRollupsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchAgentStatusRollupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchAgentStatusRollupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchAgentStatusRollupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchAgentStatusRollupsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAgentStatusSummaryResponse400Headers the declared response headers of an HTTP 400 response for GetAgentStatusSummary
+type GetAgentStatusSummaryResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusSummaryResponse401Headers the declared response headers of an HTTP 401 response for GetAgentStatusSummary
+type GetAgentStatusSummaryResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusSummaryResponse410Headers the declared response headers of an HTTP 410 response for GetAgentStatusSummary
+type GetAgentStatusSummaryResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetAgentStatusSummaryResponse429Headers the declared response headers of an HTTP 429 response for GetAgentStatusSummary
+type GetAgentStatusSummaryResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetAgentStatusSummaryResponse500Headers the declared response headers of an HTTP 500 response for GetAgentStatusSummary
+type GetAgentStatusSummaryResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetAgentStatusSummaryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationAgentStatusSummaryResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetAgentStatusSummaryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAgentStatusSummaryResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetAgentStatusSummaryResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAgentStatusSummaryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAgentStatusSummaryResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON200() *ConversationAgentStatusSummaryResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetAgentStatusSummaryResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAgentStatusSummaryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAgentStatusSummaryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAgentStatusSummaryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAgentStatusSummaryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10024,6 +11187,230 @@ func (r UpdatePbxClassOfServiceResponse) ContentType() string {
 	return ""
 }
 
+// GetPbxDefaultTimezoneResponse400Headers the declared response headers of an HTTP 400 response for GetPbxDefaultTimezone
+type GetPbxDefaultTimezoneResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxDefaultTimezoneResponse401Headers the declared response headers of an HTTP 401 response for GetPbxDefaultTimezone
+type GetPbxDefaultTimezoneResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxDefaultTimezoneResponse410Headers the declared response headers of an HTTP 410 response for GetPbxDefaultTimezone
+type GetPbxDefaultTimezoneResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxDefaultTimezoneResponse429Headers the declared response headers of an HTTP 429 response for GetPbxDefaultTimezone
+type GetPbxDefaultTimezoneResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetPbxDefaultTimezoneResponse500Headers the declared response headers of an HTTP 500 response for GetPbxDefaultTimezone
+type GetPbxDefaultTimezoneResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetPbxDefaultTimezoneResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationPbxDefaultTimezoneResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetPbxDefaultTimezoneResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPbxDefaultTimezoneResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetPbxDefaultTimezoneResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPbxDefaultTimezoneResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetPbxDefaultTimezoneResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON200() *ConversationPbxDefaultTimezoneResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPbxDefaultTimezoneResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPbxDefaultTimezoneResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPbxDefaultTimezoneResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPbxDefaultTimezoneResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPbxDefaultTimezoneResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdatePbxDefaultTimezoneResponse400Headers the declared response headers of an HTTP 400 response for UpdatePbxDefaultTimezone
+type UpdatePbxDefaultTimezoneResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdatePbxDefaultTimezoneResponse401Headers the declared response headers of an HTTP 401 response for UpdatePbxDefaultTimezone
+type UpdatePbxDefaultTimezoneResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdatePbxDefaultTimezoneResponse410Headers the declared response headers of an HTTP 410 response for UpdatePbxDefaultTimezone
+type UpdatePbxDefaultTimezoneResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// UpdatePbxDefaultTimezoneResponse429Headers the declared response headers of an HTTP 429 response for UpdatePbxDefaultTimezone
+type UpdatePbxDefaultTimezoneResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// UpdatePbxDefaultTimezoneResponse500Headers the declared response headers of an HTTP 500 response for UpdatePbxDefaultTimezone
+type UpdatePbxDefaultTimezoneResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type UpdatePbxDefaultTimezoneResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationPbxDefaultTimezoneResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdatePbxDefaultTimezoneResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdatePbxDefaultTimezoneResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *UpdatePbxDefaultTimezoneResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdatePbxDefaultTimezoneResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdatePbxDefaultTimezoneResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON200() *ConversationPbxDefaultTimezoneResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdatePbxDefaultTimezoneResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdatePbxDefaultTimezoneResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdatePbxDefaultTimezoneResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdatePbxDefaultTimezoneResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdatePbxDefaultTimezoneResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetConversationPbxCustomerSnapshotResponse400Headers the declared response headers of an HTTP 400 response for GetConversationPbxCustomerSnapshot
 type GetConversationPbxCustomerSnapshotResponse400Headers struct {
 	UCRESTERROR *string
@@ -14476,6 +15863,118 @@ func (r UpdatePbxTimeRangeResponse) ContentType() string {
 	return ""
 }
 
+// GetPbxVoicemailCapabilitiesResponse400Headers the declared response headers of an HTTP 400 response for GetPbxVoicemailCapabilities
+type GetPbxVoicemailCapabilitiesResponse400Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxVoicemailCapabilitiesResponse401Headers the declared response headers of an HTTP 401 response for GetPbxVoicemailCapabilities
+type GetPbxVoicemailCapabilitiesResponse401Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxVoicemailCapabilitiesResponse410Headers the declared response headers of an HTTP 410 response for GetPbxVoicemailCapabilities
+type GetPbxVoicemailCapabilitiesResponse410Headers struct {
+	UCRESTERROR *string
+}
+
+// GetPbxVoicemailCapabilitiesResponse429Headers the declared response headers of an HTTP 429 response for GetPbxVoicemailCapabilities
+type GetPbxVoicemailCapabilitiesResponse429Headers struct {
+	RetryAfter  *string
+	UCRESTERROR *string
+}
+
+// GetPbxVoicemailCapabilitiesResponse500Headers the declared response headers of an HTTP 500 response for GetPbxVoicemailCapabilities
+type GetPbxVoicemailCapabilitiesResponse500Headers struct {
+	UCRESTERROR *string
+}
+
+type GetPbxVoicemailCapabilitiesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationPbxVoicemailCapabilitiesResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetPbxVoicemailCapabilitiesResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPbxVoicemailCapabilitiesResponse401Headers
+	// Headers410 the parsed response headers for an HTTP 410 response
+	Headers410 *GetPbxVoicemailCapabilitiesResponse410Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPbxVoicemailCapabilitiesResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetPbxVoicemailCapabilitiesResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON200() *ConversationPbxVoicemailCapabilitiesResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetPbxVoicemailCapabilitiesResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPbxVoicemailCapabilitiesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPbxVoicemailCapabilitiesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPbxVoicemailCapabilitiesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPbxVoicemailCapabilitiesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetPbxVoicemailMailboxesResponse400Headers the declared response headers of an HTTP 400 response for GetPbxVoicemailMailboxes
 type GetPbxVoicemailMailboxesResponse400Headers struct {
 	UCRESTERROR *string
@@ -15969,6 +17468,216 @@ func (c *ClientWithResponses) GetAgentProfileMcpToolsWithResponse(ctx context.Co
 	return ParseGetAgentProfileMcpToolsResponse(rsp)
 }
 
+// GetAgentStatusConfigsWithResponse List custom agent statuses
+//
+// Returns all custom statuses (active and soft-deactivated) for the merchant.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /conversation/agent/status/config (the `GetAgentStatusConfigs` operationId).
+func (c *ClientWithResponses) GetAgentStatusConfigsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAgentStatusConfigsResponse, error) {
+	rsp, err := c.GetAgentStatusConfigs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgentStatusConfigsResponse(rsp)
+}
+
+// InsertAgentStatusConfigWithBodyWithResponse Create a custom agent status
+//
+// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+func (c *ClientWithResponses) InsertAgentStatusConfigWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentStatusConfigResponse, error) {
+	rsp, err := c.InsertAgentStatusConfigWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInsertAgentStatusConfigResponse(rsp)
+}
+
+// InsertAgentStatusConfigWithResponse Create a custom agent status
+//
+// Create a custom status. Enforces a 20-active-status-per-merchant cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/config (the `InsertAgentStatusConfig` operationId).
+func (c *ClientWithResponses) InsertAgentStatusConfigWithResponse(ctx context.Context, body InsertAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentStatusConfigResponse, error) {
+	rsp, err := c.InsertAgentStatusConfig(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInsertAgentStatusConfigResponse(rsp)
+}
+
+// DeleteAgentStatusConfigWithResponse Soft-deactivate a custom agent status
+//
+// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
+func (c *ClientWithResponses) DeleteAgentStatusConfigWithResponse(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentStatusConfigResponse, error) {
+	rsp, err := c.DeleteAgentStatusConfig(ctx, conversationStatusUUID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAgentStatusConfigResponse(rsp)
+}
+
+// UpdateAgentStatusConfigWithBodyWithResponse Update a custom agent status
+//
+// Update a custom status. Renaming flows through to the Twilio Activity.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+func (c *ClientWithResponses) UpdateAgentStatusConfigWithBodyWithResponse(ctx context.Context, conversationStatusUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentStatusConfigResponse, error) {
+	rsp, err := c.UpdateAgentStatusConfigWithBody(ctx, conversationStatusUUID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAgentStatusConfigResponse(rsp)
+}
+
+// UpdateAgentStatusConfigWithResponse Update a custom agent status
+//
+// Update a custom status. Renaming flows through to the Twilio Activity.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /conversation/agent/status/config/{conversation_status_uuid} (the `UpdateAgentStatusConfig` operationId).
+func (c *ClientWithResponses) UpdateAgentStatusConfigWithResponse(ctx context.Context, conversationStatusUUID string, body UpdateAgentStatusConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentStatusConfigResponse, error) {
+	rsp, err := c.UpdateAgentStatusConfig(ctx, conversationStatusUUID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAgentStatusConfigResponse(rsp)
+}
+
+// GetAgentStatusHeatmapWithBodyWithResponse Agent x hour-of-day heatmap
+//
+// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+func (c *ClientWithResponses) GetAgentStatusHeatmapWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAgentStatusHeatmapResponse, error) {
+	rsp, err := c.GetAgentStatusHeatmapWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgentStatusHeatmapResponse(rsp)
+}
+
+// GetAgentStatusHeatmapWithResponse Agent x hour-of-day heatmap
+//
+// Returns ECharts-shaped agent x hour grid for the requested metric (availability, call_volume, chat_volume). Multi-day requests average the cell values across the date range.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/heatmap (the `GetAgentStatusHeatmap` operationId).
+func (c *ClientWithResponses) GetAgentStatusHeatmapWithResponse(ctx context.Context, body GetAgentStatusHeatmapJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAgentStatusHeatmapResponse, error) {
+	rsp, err := c.GetAgentStatusHeatmap(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgentStatusHeatmapResponse(rsp)
+}
+
+// SearchAgentStatusHistoryWithBodyWithResponse Search agent status history
+//
+// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+func (c *ClientWithResponses) SearchAgentStatusHistoryWithBodyWithResponse(ctx context.Context, params *SearchAgentStatusHistoryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAgentStatusHistoryResponse, error) {
+	rsp, err := c.SearchAgentStatusHistoryWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAgentStatusHistoryResponse(rsp)
+}
+
+// SearchAgentStatusHistoryWithResponse Search agent status history
+//
+// Paginated search over conversation_agent_status_events_all. Filters: agent_user_id, channel, status, trigger, date range.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/history/search (the `SearchAgentStatusHistory` operationId).
+func (c *ClientWithResponses) SearchAgentStatusHistoryWithResponse(ctx context.Context, params *SearchAgentStatusHistoryParams, body SearchAgentStatusHistoryJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAgentStatusHistoryResponse, error) {
+	rsp, err := c.SearchAgentStatusHistory(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAgentStatusHistoryResponse(rsp)
+}
+
+// GetAgentStatusTimelineWithResponse Day timeline for a single agent
+//
+// Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
+func (c *ClientWithResponses) GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error) {
+	rsp, err := c.GetAgentStatusTimeline(ctx, agentUserID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgentStatusTimelineResponse(rsp)
+}
+
+// SearchAgentStatusRollupsWithBodyWithResponse Search per-(agent, day) rollups
+//
+// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+func (c *ClientWithResponses) SearchAgentStatusRollupsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SearchAgentStatusRollupsResponse, error) {
+	rsp, err := c.SearchAgentStatusRollupsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAgentStatusRollupsResponse(rsp)
+}
+
+// SearchAgentStatusRollupsWithResponse Search per-(agent, day) rollups
+//
+// Aggregated over conversation_agent_status_events_all via date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /conversation/agent/status/rollup/search (the `SearchAgentStatusRollups` operationId).
+func (c *ClientWithResponses) SearchAgentStatusRollupsWithResponse(ctx context.Context, body SearchAgentStatusRollupsJSONRequestBody, reqEditors ...RequestEditorFn) (*SearchAgentStatusRollupsResponse, error) {
+	rsp, err := c.SearchAgentStatusRollups(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchAgentStatusRollupsResponse(rsp)
+}
+
+// GetAgentStatusSummaryWithResponse Dashboard summary for a date range
+//
+// Top-line summary: total_agents, avg_available_pct, status_breakdown, per-agent rollups.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /conversation/agent/status/rollup/summary (the `GetAgentStatusSummary` operationId).
+func (c *ClientWithResponses) GetAgentStatusSummaryWithResponse(ctx context.Context, params *GetAgentStatusSummaryParams, reqEditors ...RequestEditorFn) (*GetAgentStatusSummaryResponse, error) {
+	rsp, err := c.GetAgentStatusSummary(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAgentStatusSummaryResponse(rsp)
+}
+
 // GetConversationCannedMessagesWithResponse Retrieve a list of canned messages ordered by short_code
 //
 // Returns a wrapper object for the known response body format(s).
@@ -17155,6 +18864,51 @@ func (c *ClientWithResponses) UpdatePbxClassOfServiceWithResponse(ctx context.Co
 	return ParseUpdatePbxClassOfServiceResponse(rsp)
 }
 
+// GetPbxDefaultTimezoneWithResponse Get the merchant default timezone
+//
+// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
+func (c *ClientWithResponses) GetPbxDefaultTimezoneWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPbxDefaultTimezoneResponse, error) {
+	rsp, err := c.GetPbxDefaultTimezone(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPbxDefaultTimezoneResponse(rsp)
+}
+
+// UpdatePbxDefaultTimezoneWithBodyWithResponse Set the merchant default timezone
+//
+// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+func (c *ClientWithResponses) UpdatePbxDefaultTimezoneWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePbxDefaultTimezoneResponse, error) {
+	rsp, err := c.UpdatePbxDefaultTimezoneWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePbxDefaultTimezoneResponse(rsp)
+}
+
+// UpdatePbxDefaultTimezoneWithResponse Set the merchant default timezone
+//
+// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /conversation/pbx/config/default-timezone (the `UpdatePbxDefaultTimezone` operationId).
+func (c *ClientWithResponses) UpdatePbxDefaultTimezoneWithResponse(ctx context.Context, body UpdatePbxDefaultTimezoneJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePbxDefaultTimezoneResponse, error) {
+	rsp, err := c.UpdatePbxDefaultTimezone(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePbxDefaultTimezoneResponse(rsp)
+}
+
 // GetConversationPbxCustomerSnapshotWithBodyWithResponse Get orders and customer information for a phone number
 //
 // # Retrieves all the orders, auto orders, and customer profile for a given phone number
@@ -17961,6 +19715,21 @@ func (c *ClientWithResponses) UpdatePbxTimeRangeWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseUpdatePbxTimeRangeResponse(rsp)
+}
+
+// GetPbxVoicemailCapabilitiesWithResponse Get pbx voicemail capabilities
+//
+// Retrieve voicemail notification capabilities including available channels.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /conversation/pbx/voicemail/capabilities (the `GetPbxVoicemailCapabilities` operationId).
+func (c *ClientWithResponses) GetPbxVoicemailCapabilitiesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetPbxVoicemailCapabilitiesResponse, error) {
+	rsp, err := c.GetPbxVoicemailCapabilities(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPbxVoicemailCapabilitiesResponse(rsp)
 }
 
 // GetPbxVoicemailMailboxesWithResponse Get pbx voicemailMailboxes
@@ -19970,6 +21739,1091 @@ func ParseGetAgentProfileMcpToolsResponse(rsp *http.Response) (*GetAgentProfileM
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetAgentProfileMcpToolsResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAgentStatusConfigsResponse parses an HTTP response from a GetAgentStatusConfigsWithResponse call
+func ParseGetAgentStatusConfigsResponse(rsp *http.Response) (*GetAgentStatusConfigsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAgentStatusConfigsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusConfigsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetAgentStatusConfigsResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAgentStatusConfigsResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetAgentStatusConfigsResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAgentStatusConfigsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAgentStatusConfigsResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseInsertAgentStatusConfigResponse parses an HTTP response from a InsertAgentStatusConfigWithResponse call
+func ParseInsertAgentStatusConfigResponse(rsp *http.Response) (*InsertAgentStatusConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &InsertAgentStatusConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers InsertAgentStatusConfigResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers InsertAgentStatusConfigResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers InsertAgentStatusConfigResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers InsertAgentStatusConfigResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers InsertAgentStatusConfigResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAgentStatusConfigResponse parses an HTTP response from a DeleteAgentStatusConfigWithResponse call
+func ParseDeleteAgentStatusConfigResponse(rsp *http.Response) (*DeleteAgentStatusConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAgentStatusConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteAgentStatusConfigResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteAgentStatusConfigResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers DeleteAgentStatusConfigResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteAgentStatusConfigResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteAgentStatusConfigResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAgentStatusConfigResponse parses an HTTP response from a UpdateAgentStatusConfigWithResponse call
+func ParseUpdateAgentStatusConfigResponse(rsp *http.Response) (*UpdateAgentStatusConfigResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAgentStatusConfigResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusConfigResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers UpdateAgentStatusConfigResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateAgentStatusConfigResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers UpdateAgentStatusConfigResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateAgentStatusConfigResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateAgentStatusConfigResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAgentStatusHeatmapResponse parses an HTTP response from a GetAgentStatusHeatmapWithResponse call
+func ParseGetAgentStatusHeatmapResponse(rsp *http.Response) (*GetAgentStatusHeatmapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAgentStatusHeatmapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusHeatmapResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetAgentStatusHeatmapResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAgentStatusHeatmapResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetAgentStatusHeatmapResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAgentStatusHeatmapResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAgentStatusHeatmapResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchAgentStatusHistoryResponse parses an HTTP response from a SearchAgentStatusHistoryWithResponse call
+func ParseSearchAgentStatusHistoryResponse(rsp *http.Response) (*SearchAgentStatusHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchAgentStatusHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusHistorySearchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers SearchAgentStatusHistoryResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers SearchAgentStatusHistoryResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers SearchAgentStatusHistoryResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchAgentStatusHistoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers SearchAgentStatusHistoryResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAgentStatusTimelineResponse parses an HTTP response from a GetAgentStatusTimelineWithResponse call
+func ParseGetAgentStatusTimelineResponse(rsp *http.Response) (*GetAgentStatusTimelineResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAgentStatusTimelineResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusTimelineResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetAgentStatusTimelineResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAgentStatusTimelineResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetAgentStatusTimelineResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAgentStatusTimelineResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAgentStatusTimelineResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchAgentStatusRollupsResponse parses an HTTP response from a SearchAgentStatusRollupsWithResponse call
+func ParseSearchAgentStatusRollupsResponse(rsp *http.Response) (*SearchAgentStatusRollupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchAgentStatusRollupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusRollupSearchResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers SearchAgentStatusRollupsResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers SearchAgentStatusRollupsResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers SearchAgentStatusRollupsResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchAgentStatusRollupsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers SearchAgentStatusRollupsResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAgentStatusSummaryResponse parses an HTTP response from a GetAgentStatusSummaryWithResponse call
+func ParseGetAgentStatusSummaryResponse(rsp *http.Response) (*GetAgentStatusSummaryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAgentStatusSummaryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationAgentStatusSummaryResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetAgentStatusSummaryResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAgentStatusSummaryResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetAgentStatusSummaryResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAgentStatusSummaryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAgentStatusSummaryResponse500Headers
 		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -27445,6 +30299,248 @@ func ParseUpdatePbxClassOfServiceResponse(rsp *http.Response) (*UpdatePbxClassOf
 	return response, nil
 }
 
+// ParseGetPbxDefaultTimezoneResponse parses an HTTP response from a GetPbxDefaultTimezoneWithResponse call
+func ParseGetPbxDefaultTimezoneResponse(rsp *http.Response) (*GetPbxDefaultTimezoneResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPbxDefaultTimezoneResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationPbxDefaultTimezoneResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetPbxDefaultTimezoneResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPbxDefaultTimezoneResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetPbxDefaultTimezoneResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPbxDefaultTimezoneResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetPbxDefaultTimezoneResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdatePbxDefaultTimezoneResponse parses an HTTP response from a UpdatePbxDefaultTimezoneWithResponse call
+func ParseUpdatePbxDefaultTimezoneResponse(rsp *http.Response) (*UpdatePbxDefaultTimezoneResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdatePbxDefaultTimezoneResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationPbxDefaultTimezoneResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers UpdatePbxDefaultTimezoneResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdatePbxDefaultTimezoneResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers UpdatePbxDefaultTimezoneResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdatePbxDefaultTimezoneResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdatePbxDefaultTimezoneResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetConversationPbxCustomerSnapshotResponse parses an HTTP response from a GetConversationPbxCustomerSnapshotWithResponse call
 func ParseGetConversationPbxCustomerSnapshotResponse(rsp *http.Response) (*GetConversationPbxCustomerSnapshotResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32256,6 +35352,127 @@ func ParseUpdatePbxTimeRangeResponse(rsp *http.Response) (*UpdatePbxTimeRangeRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers UpdatePbxTimeRangeResponse500Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPbxVoicemailCapabilitiesResponse parses an HTTP response from a GetPbxVoicemailCapabilitiesWithResponse call
+func ParseGetPbxVoicemailCapabilitiesResponse(rsp *http.Response) (*GetPbxVoicemailCapabilitiesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPbxVoicemailCapabilitiesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationPbxVoicemailCapabilitiesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers GetPbxVoicemailCapabilitiesResponse400Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPbxVoicemailCapabilitiesResponse401Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 410:
+		var headers GetPbxVoicemailCapabilitiesResponse410Headers
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers410 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPbxVoicemailCapabilitiesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.UCRESTERROR = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetPbxVoicemailCapabilitiesResponse500Headers
 		if values := rsp.Header.Values("UC-REST-ERROR"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "UC-REST-ERROR", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -46,6 +46,12 @@ type iterator struct {
 	// yields each identifier once.
 	Key, KeyGetter string
 	Limit          bool // the options have Limit (_limit): pages default to MaxPageSize
+	// Items is the response field of the list when the method returns the
+	// whole response (its envelope has other payload besides the list, such
+	// as a total); empty when the method returns a *Page.
+	Items string
+	// Warning: the response has a warning to put on the page.
+	Warning bool
 }
 
 // deprecated are an operation's former Go names (x-go-deprecated-method,
@@ -309,6 +315,35 @@ func (x *op) setResult(g *genPkg, o *openapi3.Operation) error {
 	return nil
 }
 
+// pagedList is the list a paged operation pages through: the response's one
+// array payload property, when the operation pages by _offset and the
+// response has metadata (its result_set says where the list goes on). The
+// method returns it as a *Page when it is the only payload, and the whole
+// response when there is more (searchAgentStatusHistory's total); the
+// iterator walks it either way.
+func (x *op) pagedList() *genField {
+	if !x.paged() || !slices.Contains(x.Result.Envelope, "Metadata") {
+		return nil
+	}
+	switch x.Result.Kind {
+	case resultPage:
+		return x.Result.Payload
+	case resultWhole:
+		var list *genField
+		for _, f := range x.Result.Response.Fields {
+			if _, env := envelopeField(f.JSON); env || !strings.HasPrefix(f.Type, "[]") {
+				continue
+			}
+			if list != nil {
+				return nil // two lists: which one pages is not for the generator to guess
+			}
+			list = f
+		}
+		return list
+	}
+	return nil
+}
+
 // paged reports whether the operation pages by _offset.
 func (x *op) paged() bool {
 	return slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_offset" })
@@ -317,7 +352,8 @@ func (x *op) paged() bool {
 // setIterator gives a paged operation its iterator, keyed by x-go-iter-key.
 func (x *op) setIterator(g *genPkg, o *openapi3.Operation) error {
 	key, hasKey := o.Extensions["x-go-iter-key"]
-	if x.Result.Kind != resultPage {
+	list := x.pagedList()
+	if list == nil {
 		if hasKey {
 			return fmt.Errorf("x-go-iter-key on an operation that is not paged by _offset")
 		}
@@ -326,7 +362,7 @@ func (x *op) setIterator(g *genPkg, o *openapi3.Operation) error {
 	if !hasKey {
 		return fmt.Errorf("paged by _offset: x-go-iter-key (the JSON property that identifies an item) is required")
 	}
-	item := strings.TrimPrefix(x.Result.Payload.Type, "[]")
+	item := strings.TrimPrefix(list.Type, "[]")
 	it := g.byName[item]
 	if it == nil || !it.Struct {
 		return fmt.Errorf("paged items of type %s are not a model", item)
@@ -338,6 +374,10 @@ func (x *op) setIterator(g *genPkg, o *openapi3.Operation) error {
 	}
 	x.Iter = &iterator{Name: x.Method + "Iter", Item: item, Key: s, KeyGetter: "Get" + f.Name,
 		Limit: slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_limit" && !q.Required && q.Field == "Limit" })}
+	if x.Result.Kind == resultWhole {
+		x.Iter.Items = list.Name
+		x.Iter.Warning = slices.Contains(x.Result.Envelope, "Warning")
+	}
 	if !slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_offset" && q.Field == "Offset" }) {
 		return fmt.Errorf("paged by _offset, but its options field is not Offset")
 	}
