@@ -328,6 +328,10 @@ func (w *inboxWatch) poll(ctx context.Context) ([]InboxEvent, error) {
 		}
 		lo.Offset = next
 	}
+	// Oldest first: the pages list the newest first, ties in one second
+	// included, so the reverse of their order, sorted by time, is oldest
+	// first within a second too.
+	slices.Reverse(fresh)
 	slices.SortStableFunc(fresh, func(a, b seen) int { return a.at.Compare(b.at) })
 	prev, prevSeen, prevIsSince := w.mark, maps.Clone(w.atMark), w.markIsSince
 	var events []InboxEvent

@@ -241,9 +241,9 @@ func TestSinceOneMeaning(t *testing.T) {
 		break
 	}
 	for name, seq := range map[string]func(yield func(error) bool){
-		"AllMessages":    errsOf(c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{Since: since, Resume: p})),
-		"FollowMessages": errsOf(c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Since: since, Resume: p})),
-		"WatchInbox/Since+StartAtNow": errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, StartAtNow: true})),
+		"AllMessages":                  errsOf(c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{Since: since, Resume: p})),
+		"FollowMessages":               errsOf(c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Since: since, Resume: p})),
+		"WatchInbox/Since+StartAtNow":  errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, StartAtNow: true})),
 		"WatchInbox/Resume+StartAtNow": errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Resume: ip, StartAtNow: true})),
 		"WatchInbox/Since+Resume":      errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, Resume: ip})),
 	} {
