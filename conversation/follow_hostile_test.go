@@ -156,6 +156,9 @@ func TestFollowMessagesWaitsOnHostileService(t *testing.T) {
 					}
 				}
 			}
+			if stalls != 3 {
+				t.Errorf("%d stalls yielded, want 3", stalls)
+			}
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			for _, n := range stallAt {
