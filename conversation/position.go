@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -40,10 +41,7 @@ func (p MessagePosition) Time() time.Time {
 }
 
 // String is the text form (MarshalText).
-func (p MessagePosition) String() string {
-	b, _ := p.MarshalText()
-	return string(b)
-}
+func (p MessagePosition) String() string { return textOf(p) }
 
 // messagePositionPrefix starts the text form, and names its version.
 const messagePositionPrefix = "m1:"
@@ -54,42 +52,56 @@ func (p MessagePosition) MarshalText() ([]byte, error) {
 	if !p.set {
 		return []byte{}, nil
 	}
-	var b strings.Builder
-	b.WriteString(messagePositionPrefix)
-	b.WriteString(strconv.FormatInt(p.epoch, 10))
-	for _, id := range p.ids {
-		b.WriteByte(',')
-		b.WriteString(url.QueryEscape(id))
-	}
-	return []byte(b.String()), nil
+	return positionText(messagePositionPrefix, strconv.FormatInt(p.epoch, 10), len(p.ids),
+		func(i int) string { return url.QueryEscape(p.ids[i]) }), nil
 }
 
 // UnmarshalText decodes MarshalText's form; empty text is no position.
 func (p *MessagePosition) UnmarshalText(text []byte) error {
-	s := string(text)
-	if s == "" {
+	head, entries, err := splitPosition("MessagePosition", messagePositionPrefix, string(text))
+	if err != nil || len(text) == 0 {
 		*p = MessagePosition{}
-		return nil
+		return err
 	}
-	rest, ok := strings.CutPrefix(s, messagePositionPrefix)
-	if !ok {
-		return errors.New("conversation: MessagePosition: text does not start with " + strconv.Quote(messagePositionPrefix))
-	}
-	fields := strings.Split(rest, ",")
-	epoch, err := strconv.ParseInt(fields[0], 10, 64)
+	epoch, err := strconv.ParseInt(head, 10, 64)
 	if err != nil || epoch < 0 {
 		return errors.New("conversation: MessagePosition: the epoch is not a non-negative integer")
 	}
-	var ids []string
-	for _, f := range fields[1:] {
-		id, err := url.QueryUnescape(f)
-		if err != nil {
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		if ids[i], err = url.QueryUnescape(e); err != nil {
 			return fmt.Errorf("conversation: MessagePosition: message id: %w", err)
 		}
-		ids = append(ids, id)
 	}
 	*p = MessagePosition{epoch: epoch, ids: ids, set: true}
 	return nil
+}
+
+// positionText is a position's text form: prefix and head, then ",entry(i)"
+// for i from 0 to n-1.
+func positionText(prefix, head string, n int, entry func(i int) string) []byte {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteString(head)
+	for i := range n {
+		b.WriteByte(',')
+		b.WriteString(entry(i))
+	}
+	return []byte(b.String())
+}
+
+// splitPosition cuts a position's text form (of type typ) into its head and
+// entries; empty text has neither.
+func splitPosition(typ, prefix, text string) (head string, entries []string, err error) {
+	if text == "" {
+		return "", nil, nil
+	}
+	rest, ok := strings.CutPrefix(text, prefix)
+	if !ok {
+		return "", nil, errors.New("conversation: " + typ + ": text does not start with " + strconv.Quote(prefix))
+	}
+	fields := strings.Split(rest, ",")
+	return fields[0], fields[1:], nil
 }
 
 // InboxPosition is where WatchInbox stands: the newest activity reported,
@@ -123,7 +135,10 @@ func (p InboxPosition) IsZero() bool { return !p.set }
 func (p InboxPosition) Time() time.Time { return p.at }
 
 // String is the text form (MarshalText).
-func (p InboxPosition) String() string {
+func (p InboxPosition) String() string { return textOf(p) }
+
+// textOf is a position's text form (its MarshalText never fails).
+func textOf(p encoding.TextMarshaler) string {
 	b, _ := p.MarshalText()
 	return string(b)
 }
@@ -138,46 +153,34 @@ func (p InboxPosition) MarshalText() ([]byte, error) {
 	if !p.set {
 		return []byte{}, nil
 	}
-	var b strings.Builder
-	b.WriteString(inboxPositionPrefix)
-	b.WriteString(p.at.UTC().Format(time.RFC3339Nano))
+	head := p.at.UTC().Format(time.RFC3339Nano)
 	if p.floor {
-		b.WriteByte('!')
+		head += "!"
 	}
-	for _, s := range p.seen {
-		b.WriteByte(',')
-		b.WriteString(url.QueryEscape(s.uuid))
-		b.WriteByte('=')
-		b.WriteString(s.key)
-	}
-	return []byte(b.String()), nil
+	return positionText(inboxPositionPrefix, head, len(p.seen),
+		func(i int) string { return url.QueryEscape(p.seen[i].uuid) + "=" + p.seen[i].key }), nil
 }
 
 // UnmarshalText decodes MarshalText's form; empty text is no position.
 func (p *InboxPosition) UnmarshalText(text []byte) error {
-	s := string(text)
-	if s == "" {
+	head, entries, err := splitPosition("InboxPosition", inboxPositionPrefix, string(text))
+	if err != nil || len(text) == 0 {
 		*p = InboxPosition{}
-		return nil
+		return err
 	}
-	rest, ok := strings.CutPrefix(s, inboxPositionPrefix)
-	if !ok {
-		return errors.New("conversation: InboxPosition: text does not start with " + strconv.Quote(inboxPositionPrefix))
-	}
-	fields := strings.Split(rest, ",")
-	ts, floor := strings.CutSuffix(fields[0], "!")
+	ts, floor := strings.CutSuffix(head, "!")
 	at, err := time.Parse(time.RFC3339Nano, ts)
 	if err != nil {
 		return errors.New("conversation: InboxPosition: the time is not RFC 3339")
 	}
-	var seen []inboxSeen
-	for _, f := range fields[1:] {
-		u, key, ok := strings.Cut(f, "=")
+	seen := make([]inboxSeen, len(entries))
+	for i, e := range entries {
+		u, key, ok := strings.Cut(e, "=")
 		uuid, err := url.QueryUnescape(u)
 		if !ok || err != nil {
 			return errors.New("conversation: InboxPosition: a conversation entry is not uuid=state")
 		}
-		seen = append(seen, inboxSeen{uuid, key})
+		seen[i] = inboxSeen{uuid, key}
 	}
 	*p = InboxPosition{at: at, seen: seen, floor: floor, set: true}
 	return nil

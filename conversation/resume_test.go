@@ -205,19 +205,8 @@ func TestSinceOneMeaning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	watch := func(opts conversation.InboxOptions, n int) (got []string) {
-		ctx, cancel := context.WithTimeout(testCtx(t), 300*time.Millisecond)
-		defer cancel()
-		opts.Interval = time.Millisecond
-		for e, err := range c.WatchInbox(ctx, &opts) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got = append(got, e.Conversation.GetConversationUUID()); len(got) == n {
-				break
-			}
-		}
-		return got
+	watch := func(opts conversation.InboxOptions, n int) []string {
+		return watchInbox(t, c, opts, n, 300*time.Millisecond, nil)
 	}
 	// The tied conversation started now (its messages are dated 1970).
 	if got := watch(conversation.InboxOptions{}, 4); !slices.Equal(got, []string{"inbox-0", "inbox-1", "inbox-2", id}) {
@@ -283,15 +272,8 @@ func TestInboxResumeExactly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	watch := func(opts conversation.InboxOptions, n int, pos *conversation.InboxPosition) (got []string) {
-		ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
-		defer cancel()
-		opts.Interval = time.Millisecond
-		for e, err := range c.WatchInbox(ctx, &opts) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, e.Conversation.GetConversationUUID())
+	watch := func(opts conversation.InboxOptions, n int, pos *conversation.InboxPosition) []string {
+		return watchInbox(t, c, opts, n, 500*time.Millisecond, func(e conversation.InboxEvent) {
 			persist(t, e.Position, pos)
 			activity := e.Conversation.StartDts.Time
 			if d := e.Conversation.LastMessageDts; d != nil && d.After(activity) {
@@ -300,11 +282,7 @@ func TestInboxResumeExactly(t *testing.T) {
 			if !pos.Time().Equal(activity) {
 				t.Fatalf("position %s, want the activity %v", pos, activity)
 			}
-			if len(got) == n {
-				break
-			}
-		}
-		return got
+		})
 	}
 	var pos conversation.InboxPosition
 	want := watch(conversation.InboxOptions{}, 12, &pos)
@@ -403,4 +381,27 @@ func TestInboxBacklogNeverSilent(t *testing.T) {
 		t.Errorf("resumed from the backlog error: %d events, errors %v", n, errs)
 	}
 	t.Logf("MEASURE inbox_backlog changes=300 events_default=300 maxpages5=%q", errs[0])
+}
+
+// watchInbox collects the conversation uuids of up to n events of a watcher
+// polling every millisecond for at most d, passing each event to each
+// (when not nil); an error fails the test.
+func watchInbox(t *testing.T, c *conversation.Client, opts conversation.InboxOptions, n int, d time.Duration, each func(conversation.InboxEvent)) (got []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(testCtx(t), d)
+	defer cancel()
+	opts.Interval = time.Millisecond
+	for e, err := range c.WatchInbox(ctx, &opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.Conversation.GetConversationUUID())
+		if each != nil {
+			each(e)
+		}
+		if len(got) == n {
+			break
+		}
+	}
+	return got
 }
