@@ -161,10 +161,16 @@ func (c *Client) WatchInbox(ctx context.Context, opts *InboxOptions) iter.Seq2[I
 	op := opGetConversations.id
 	var optErr error
 	o.Interval, optErr = c.pollInterval(op, "opts.Interval", o.Interval, DefaultInboxInterval)
-	starts := 0
-	for _, set := range []bool{!o.Since.IsZero(), o.StartAtNow, !o.Resume.IsZero()} {
-		if set {
-			starts++
+	// The starts given, in order: the second one set is the one refused.
+	starts, second := 0, ""
+	for _, f := range []struct {
+		arg string
+		set bool
+	}{{"opts.Since", !o.Since.IsZero()}, {"opts.StartAtNow", o.StartAtNow}, {"opts.Resume", !o.Resume.IsZero()}} {
+		if f.set {
+			if starts++; starts == 2 {
+				second = f.arg
+			}
 		}
 	}
 	switch {
@@ -174,7 +180,7 @@ func (c *Client) WatchInbox(ctx context.Context, opts *InboxOptions) iter.Seq2[I
 	case o.MaxPages < 0:
 		optErr = &ArgumentError{Operation: op, Argument: "opts.MaxPages", Reason: "must not be negative (0 takes the default)"}
 	case starts > 1:
-		optErr = &ArgumentError{Operation: op, Argument: "opts.Resume", Reason: "set at most one of Since, StartAtNow and Resume"}
+		optErr = &ArgumentError{Operation: op, Argument: second, Reason: "set at most one of Since, StartAtNow and Resume"}
 	}
 	if o.PageSize == 0 {
 		o.PageSize = DefaultInboxPageSize

@@ -229,17 +229,20 @@ func TestSinceOneMeaning(t *testing.T) {
 		ip = e.Position
 		break
 	}
-	for name, seq := range map[string]func(yield func(error) bool){
-		"AllMessages":                  errsOf(c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{Since: since, Resume: p})),
-		"FollowMessages":               errsOf(c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Since: since, Resume: p})),
-		"WatchInbox/Since+StartAtNow":  errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, StartAtNow: true})),
-		"WatchInbox/Resume+StartAtNow": errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Resume: ip, StartAtNow: true})),
-		"WatchInbox/Since+Resume":      errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, Resume: ip})),
+	for _, tc := range []struct {
+		name, arg string
+		seq       func(yield func(error) bool)
+	}{
+		{"AllMessages", "opts.Resume", errsOf(c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{Since: since, Resume: p}))},
+		{"FollowMessages", "opts.Resume", errsOf(c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Since: since, Resume: p}))},
+		{"WatchInbox/Since+StartAtNow", "opts.StartAtNow", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, StartAtNow: true}))},
+		{"WatchInbox/StartAtNow+Resume", "opts.Resume", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Resume: ip, StartAtNow: true}))},
+		{"WatchInbox/Since+Resume", "opts.Resume", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, Resume: ip}))},
 	} {
-		for err := range seq {
+		for err := range tc.seq {
 			var ae *conversation.ArgumentError
-			if !errors.As(err, &ae) || ae.Argument != "opts.Resume" {
-				t.Errorf("%s: %v, want an *ArgumentError for opts.Resume", name, err)
+			if !errors.As(err, &ae) || ae.Argument != tc.arg {
+				t.Errorf("%s: %v, want an *ArgumentError for %s", tc.name, err, tc.arg)
 			}
 			break
 		}
