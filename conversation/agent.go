@@ -16,7 +16,10 @@ const minKeepAliveBound = time.Second
 // to onFailure (when not nil), which runs on the loop's goroutine. Each call,
 // retries included, is bounded by interval (at least one second): a
 // keep-alive that answers later than the next one is due is worthless, and a
-// service that never answers must not stall the loop.
+// service that never answers must not stall the loop. Calls follow a ticker,
+// so however fast a service fails them the loop makes at most one call per
+// interval (and one more after a call that outlasted its tick); any
+// interval, up to the longest time.Duration, is safe.
 func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
 	if err := checkCtx(opGetAgentKeepAlive.id, ctx); err != nil {
 		return err

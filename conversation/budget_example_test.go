@@ -173,7 +173,7 @@ func ExampleClient_WatchInbox() {
 	}()
 
 	n := 0
-	for e, err := range c.WatchInbox(ctx, &conversation.InboxOptions{Interval: 10 * time.Millisecond}) {
+	for e, err := range c.WatchInbox(ctx, &conversation.InboxOptions{StartAtNow: true, Interval: 10 * time.Millisecond}) {
 		if err != nil {
 			log.Print(err) // a failed poll: keep watching
 			continue

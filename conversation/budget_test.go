@@ -977,7 +977,7 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 				}
 				cancel()
 			}()
-			for _, err := range c.WatchInbox(wctx, &InboxOptions{Interval: 10 * time.Second}) {
+			for _, err := range c.WatchInbox(wctx, &InboxOptions{StartAtNow: true, Interval: 10 * time.Second}) {
 				return err
 			}
 			return nil

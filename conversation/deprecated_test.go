@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -111,6 +112,12 @@ func checkFormerIter(t *testing.T, op opCase, former, newName string) {
 		}
 		yield := reflect.MakeFunc(seq.Type().In(0), func(args []reflect.Value) []reflect.Value {
 			if err, _ := args[1].Interface().(error); err != nil {
+				// The sample answers every page alike: the walk ends
+				// stalled after the second, both walks the same way.
+				if errors.Is(err, ErrPagingStalled) {
+					items = append(items, []byte("stalled"))
+					return []reflect.Value{reflect.ValueOf(true)}
+				}
 				t.Errorf("%s: %v", m.Name, err)
 				return []reflect.Value{reflect.ValueOf(false)}
 			}

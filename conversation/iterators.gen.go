@@ -17,10 +17,13 @@ import (
 // miss an item that moves from a page not yet read to one already read.
 //
 // It follows result_set.more and next_offset (or, without next_offset, the
-// count received). It stops after the last page, when the caller breaks, after
-// yielding an error, or when the service's next offset would not make progress
-// (logged at warn level), so a faulty service cannot make it loop. opts is
-// copied, never modified; callOpts apply to the call of every page.
+// count received). It stops after the last page, when the caller breaks, or
+// after yielding an error. A service that stops making progress (a page with
+// more to come that brings no item not yet yielded, or a next offset that does
+// not advance) ends it with a *PagingError matching ErrPagingStalled, so no
+// sequence of answers can make it loop: every request but the last yields an
+// item. opts is copied, never modified; callOpts apply to the call of every
+// page.
 func (c *Client) GetConversationsIter(ctx context.Context, opts *GetConversationsOptions, callOpts ...CallOption) iter.Seq2[ConversationSummary, error] {
 	var o GetConversationsOptions
 	if opts != nil {
@@ -48,11 +51,13 @@ func (c *Client) GetConversationsIter(ctx context.Context, opts *GetConversation
 // miss an item that moves from a page not yet read to one already read.
 //
 // It follows result_set.more and next_offset (or, without next_offset, the
-// count received). It stops after the last page, when the caller breaks, after
-// yielding an error, or when the service's next offset would not make progress
-// (logged at warn level), so a faulty service cannot make it loop. opts and
-// searchRequest are copied, never modified; callOpts apply to the call of every
-// page.
+// count received). It stops after the last page, when the caller breaks, or
+// after yielding an error. A service that stops making progress (a page with
+// more to come that brings no item not yet yielded, or a next offset that does
+// not advance) ends it with a *PagingError matching ErrPagingStalled, so no
+// sequence of answers can make it loop: every request but the last yields an
+// item. opts and searchRequest are copied, never modified; callOpts apply to
+// the call of every page.
 func (c *Client) SearchAgentStatusHistoryIter(ctx context.Context, searchRequest *ConversationAgentStatusHistorySearchRequest, opts *SearchAgentStatusHistoryOptions, callOpts ...CallOption) iter.Seq2[ConversationAgentStatusEvent, error] {
 	var o SearchAgentStatusHistoryOptions
 	if opts != nil {
@@ -88,11 +93,13 @@ func (c *Client) SearchAgentStatusHistoryIter(ctx context.Context, searchRequest
 // an item that moves from a page not yet read to one already read.
 //
 // It follows result_set.more and next_offset (or, without next_offset, the
-// count received). It stops after the last page, when the caller breaks, after
-// yielding an error, or when the service's next offset would not make progress
-// (logged at warn level), so a faulty service cannot make it loop. opts and
-// searchRequest are copied, never modified; callOpts apply to the call of every
-// page.
+// count received). It stops after the last page, when the caller breaks, or
+// after yielding an error. A service that stops making progress (a page with
+// more to come that brings no item not yet yielded, or a next offset that does
+// not advance) ends it with a *PagingError matching ErrPagingStalled, so no
+// sequence of answers can make it loop: every request but the last yields an
+// item. opts and searchRequest are copied, never modified; callOpts apply to
+// the call of every page.
 func (c *Client) SearchPbxCallsIter(ctx context.Context, searchRequest *ConversationPbxCallSearchRequest, opts *SearchPbxCallsOptions, callOpts ...CallOption) iter.Seq2[ConversationPbxCall, error] {
 	var o SearchPbxCallsOptions
 	if opts != nil {

@@ -99,6 +99,7 @@ func TestGetConversationsIter(t *testing.T) {
 		rs          pageFunc
 		want        []string
 		wantOffsets []string
+		stalled     bool // the walk ends with an ErrPagingStalled naming what the service did
 	}{
 		{name: "empty", total: 0, rs: honest, want: nil, wantOffsets: []string{""}},
 		{name: "empty_no_metadata", total: 0, rs: nil, want: nil, wantOffsets: []string{""}},
@@ -131,12 +132,14 @@ func TestGetConversationsIter(t *testing.T) {
 		},
 		{
 			name: "next_offset_repeats", total: 100, limit: 3, want: append(ids(0, 3), ids(3, 6)...), wantOffsets: []string{"", "3"},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				return map[string]any{"more": true, "next_offset": 3}
 			},
 		},
 		{
 			name: "next_offset_goes_back", total: 100, limit: 2, want: []string{"c0", "c1", "c4", "c5"}, wantOffsets: []string{"", "4"},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				if offset == 0 {
 					return map[string]any{"more": true, "next_offset": 4}
@@ -146,6 +149,7 @@ func TestGetConversationsIter(t *testing.T) {
 		},
 		{
 			name: "next_offset_not_advancing", total: 100, limit: 2, want: ids(0, 2), wantOffsets: []string{""},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				return map[string]any{"more": true, "next_offset": offset}
 			},
@@ -160,7 +164,11 @@ func TestGetConversationsIter(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rc := listServer(t, tc.total, tc.maxPage, tc.rs)
 			got, errs := collect(t, c, &GetConversationsOptions{Limit: tc.limit})
-			if len(errs) != 0 {
+			if tc.stalled {
+				if len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) || !strings.Contains(errs[0].Error(), "next_offset") {
+					t.Fatalf("errors %v, want one ErrPagingStalled naming next_offset", errs)
+				}
+			} else if len(errs) != 0 {
 				t.Fatalf("errors %v", errs)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
@@ -278,14 +286,15 @@ func TestGetConversationsIterOptions(t *testing.T) {
 	}
 }
 
-// TestGetConversationsIterStopLogged: stopping on a bad next_offset is logged.
+// TestGetConversationsIterStopLogged: stopping on a bad next_offset is logged,
+// and yielded as an ErrPagingStalled.
 func TestGetConversationsIterStopLogged(t *testing.T) {
 	var buf lockedBuffer
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[{"conversation_uuid":"c0"}],"metadata":{"result_set":{"more":true,"next_offset":0}}}`)
 	})
 	c := newClient(t, srv, WithLogger(debugLogger(&buf)))
-	if got, errs := collect(t, c, nil); len(got) != 1 || errs != nil {
+	if got, errs := collect(t, c, nil); len(got) != 1 || len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) {
 		t.Fatalf("%v %v", got, errs)
 	}
 	if log := buf.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "pagination stopped") || strings.Contains(log, testKey) {

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -59,23 +60,29 @@ func TestAllConversationsMatching(t *testing.T) {
 		inclusive, ignoreRange, withTotal bool
 		want                              []string
 		requests                          int
+		stalled                           bool // ends with an ErrPagingStalled
 	}{
-		{"exclusive_with_total", 250, false, false, true, want(250), 3},
-		{"exclusive_no_total", 250, false, false, false, want(250), 4}, // one empty page ends it
-		{"inclusive_with_total", 250, true, false, true, want(250), 3},
-		{"exact_pages", 200, false, false, true, want(200), 2},
-		{"empty", 0, false, false, true, nil, 1},
-		{"service_ignores_range", 10, false, true, false, want(3), 2}, // the second page brings nothing new
+		{"exclusive_with_total", 250, false, false, true, want(250), 3, false},
+		{"exclusive_no_total", 250, false, false, false, want(250), 4, false}, // one empty page ends it
+		{"inclusive_with_total", 250, true, false, true, want(250), 3, false},
+		{"exact_pages", 200, false, false, true, want(200), 2, false},
+		{"empty", 0, false, false, true, nil, 1, false},
+		{"service_ignores_range", 10, false, true, false, want(3), 2, true}, // the second page brings nothing new
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rc := searchServer(t, tc.total, tc.inclusive, tc.ignoreRange, tc.withTotal)
 			search := &ConversationSearchRequest{TextSearch: Ptr("order")}
 			var got []string
+			var errs []error
 			for s, err := range c.AllConversationsMatching(ctxT(t), search) {
 				if err != nil {
-					t.Fatal(err)
+					errs = append(errs, err)
+					continue // keep ranging: the iterator itself must stop
 				}
 				got = append(got, s.GetConversationUUID())
+			}
+			if tc.stalled != (len(errs) == 1 && errors.Is(errs[0], ErrPagingStalled)) || len(errs) > 1 || (!tc.stalled && len(errs) > 0) {
+				t.Fatalf("errors %v (want a stall: %v)", errs, tc.stalled)
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got %d conversations %v, want %d", len(got), got, len(tc.want))

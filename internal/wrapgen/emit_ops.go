@@ -240,7 +240,7 @@ func iterDoc(o *op) []string {
 	return []string{
 		fmt.Sprintf("%s iterates over every %s that %s lists (%s), from opts.Offset on, fetching %s as needed.", it.Name, it.Item, o.Method, o.ID, pages),
 		fmt.Sprintf("It yields each %s once (by %s): the list is paged by offset, so an item that arrives before the walk's position while it runs shifts later pages, and the walk skips what it already yielded. It may miss an item that moves from a page not yet read to one already read.", it.Item, it.Key),
-		"It follows result_set.more and next_offset (or, without next_offset, the count received). It stops after the last page, when the caller breaks, after yielding an error, or when the service's next offset would not make progress (logged at warn level), so a faulty service cannot make it loop. " +
+		"It follows result_set.more and next_offset (or, without next_offset, the count received). It stops after the last page, when the caller breaks, or after yielding an error. A service that stops making progress (a page with more to come that brings no item not yet yielded, or a next offset that does not advance) ends it with a *PagingError matching ErrPagingStalled, so no sequence of answers can make it loop: every request but the last yields an item. " +
 			copied + " copied, never modified; callOpts apply to the call of every page.",
 	}
 }
