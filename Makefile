@@ -5,12 +5,16 @@ GOVULNCHECK   := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 BENCHTIME     ?= 1s
 FUZZTIME      ?= 10s
 
-.PHONY: all generate check-generated test test-jsonv2 lint vuln cover bench sizebench fuzz quickstart fake
+SDK           ?=
+TAG           ?=
+
+.PHONY: all generate check-generated sync-spec spec-drift test test-jsonv2 lint vuln cover bench sizebench fuzz quickstart fake
 
 all: generate lint test
 
 # GENERATED is everything `make generate` writes: never edit it by hand.
 GENERATED := gen/ conversation/operations.gen.go conversation/models.gen.go \
+	conversation/envelopes.gen.go conversation/iterators.gen.go conversation/deprecated.gen.go \
 	conversation/operations_gen_test.go api/models_gen_test.go docs/OPERATIONS.md
 
 ## generate: rewrite gen/ (oapi-codegen), then the wrapper methods, model
@@ -18,6 +22,20 @@ GENERATED := gen/ conversation/operations.gen.go conversation/models.gen.go \
 generate:
 	$(GO) generate ./gen/...
 	$(GO) generate ./conversation/
+
+## sync-spec: read a release of UltraCart's JavaScript SDK (SDK=<checkout>, or
+## SDK=<git directory> TAG=<tag>), write its facts to api/sdk/ and api/openapi.yaml
+## from them and api/decisions.yaml (internal/specsync); then run `make generate`
+sync-spec:
+	@test -n '$(SDK)' || { echo 'usage: make sync-spec SDK=<JavaScript SDK checkout> [TAG=<tag> when SDK is a git directory]'; exit 2; }
+	$(GO) run ./internal/specsync sync -sdk '$(SDK)' $(if $(TAG),-tag '$(TAG)')
+
+## spec-drift: what a release of the SDK changes against the committed facts, as
+## Markdown for CHANGELOG.md; fails while the release has facts api/decisions.yaml
+## does not decide (a new operation without x-idempotent, a number without a width)
+spec-drift:
+	@test -n '$(SDK)' || { echo 'usage: make spec-drift SDK=<JavaScript SDK checkout> [TAG=<tag> when SDK is a git directory]'; exit 2; }
+	@$(GO) run ./internal/specsync drift -sdk '$(SDK)' $(if $(TAG),-tag '$(TAG)')
 
 ## check-generated: regenerate and fail if anything generated differs from what is committed
 check-generated: generate

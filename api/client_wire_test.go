@@ -17,10 +17,11 @@ import (
 	"testing"
 
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genresp"
 )
 
 // The wire tests drive every operation of the generated client
-// (gen.ClientWithResponses) against a recording loopback server. The calls
+// (genresp.ClientWithResponses) against a recording loopback server. The calls
 // are built from the reference by reflection over the <GoName>WithResponse
 // methods; the values they send are chosen here, with their escaped forms
 // written by hand, and a few requests are spelled out in full
@@ -95,7 +96,7 @@ var wireExpectations = map[string]struct {
 // wireOp is a reference operation with the generated method that calls it.
 type wireOp struct {
 	ref        refOp
-	fn         reflect.Method // (*gen.ClientWithResponses).<GoName>WithResponse
+	fn         reflect.Method // (*genresp.ClientWithResponses).<GoName>WithResponse
 	pathParams []refParam     // in the order of the path template
 	query      []refParam
 	body       *refParam
@@ -117,7 +118,7 @@ var (
 // one field per query parameter (a pointer unless required), the body type.
 func wireOps(t *testing.T, ref *refDoc) []wireOp {
 	t.Helper()
-	clientType := reflect.TypeFor[*gen.ClientWithResponses]()
+	clientType := reflect.TypeFor[*genresp.ClientWithResponses]()
 	methods := map[string]reflect.Method{} // lower-cased name -> method
 	for i := range clientType.NumMethod() {
 		m := clientType.Method(i)
@@ -131,7 +132,7 @@ func wireOps(t *testing.T, ref *refDoc) []wireOp {
 		goName := strings.ToUpper(r.OperationID[:1]) + r.OperationID[1:] + "WithResponse"
 		m, ok := methods[strings.ToLower(goName)]
 		if !ok {
-			t.Errorf("%s: gen.ClientWithResponses has no method %s (compared without case)", r.OperationID, goName)
+			t.Errorf("%s: genresp.ClientWithResponses has no method %s (compared without case)", r.OperationID, goName)
 			continue
 		}
 		used[m.Name] = true
@@ -167,7 +168,7 @@ func wireOps(t *testing.T, ref *refDoc) []wireOp {
 	}
 	for _, name := range sortedKeys(methods) {
 		if m := methods[name]; !used[m.Name] {
-			t.Errorf("gen.ClientWithResponses.%s calls no operation of the reference", m.Name)
+			t.Errorf("genresp.ClientWithResponses.%s calls no operation of the reference", m.Name)
 		}
 	}
 	return ops
@@ -366,7 +367,7 @@ type reply struct {
 // loopback is a recording server shared by the cases of a test: each request
 // names its case in caseHeader, and gets that case's reply.
 type loopback struct {
-	client *gen.ClientWithResponses
+	client *genresp.ClientWithResponses
 	mu     sync.Mutex
 	reply  map[string]reply
 	seen   map[string][]recorded
@@ -399,7 +400,7 @@ func newLoopback(t *testing.T) *loopback {
 		_, _ = w.Write(rep.body)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := gen.NewClientWithResponses(srv.URL+apiPrefix, gen.WithHTTPClient(srv.Client()))
+	c, err := genresp.NewClientWithResponses(srv.URL+apiPrefix, gen.WithHTTPClient(srv.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}

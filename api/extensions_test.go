@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"net/http"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,6 +26,9 @@ var idempotency = []struct {
 	// GET
 	{"getAgentKeepAlive", "GET", true},
 	{"getAgentProfile", "GET", true},
+	{"getAgentStatusConfigs", "GET", true},
+	{"getAgentStatusSummary", "GET", true},
+	{"getAgentStatusTimeline", "GET", true},
 	{"getAgentProfileKnowledgeBase", "GET", true},
 	{"getAgentProfileMcp", "GET", true},
 	{"getAgentProfileMcpTools", "GET", true},
@@ -57,6 +61,7 @@ var idempotency = []struct {
 	{"getPbxClassOfService", "GET", true},
 	{"getPbxClassesOfService", "GET", true},
 	{"getPbxCosAuditLogs", "GET", true},
+	{"getPbxDefaultTimezone", "GET", true},
 	{"getPbxHardwarePhone", "GET", true},
 	{"getPbxHardwarePhoneManufacturers", "GET", true},
 	{"getPbxHardwarePhones", "GET", true},
@@ -72,6 +77,7 @@ var idempotency = []struct {
 	{"getPbxTimeBaseds", "GET", true},
 	{"getPbxTimeRange", "GET", true},
 	{"getPbxTimeRanges", "GET", true},
+	{"getPbxVoicemailCapabilities", "GET", true},
 	{"getPbxVoicemailMailbox", "GET", true},
 	{"getPbxVoicemailMailboxes", "GET", true},
 	{"getUserPbxAudio", "GET", true},
@@ -90,6 +96,7 @@ var idempotency = []struct {
 	{"smsUnsubscribeConversation", "PUT", true},
 	{"startConversation", "PUT", false}, // a PUT that creates a conversation: a retry could start a second one
 	{"updateAgentProfile", "PUT", true},
+	{"updateAgentStatusConfig", "PUT", true},
 	{"updateConversationCannedMessage", "PUT", true},
 	{"updateConversationDepartment", "PUT", true},
 	{"updateConversationEngagement", "PUT", true},
@@ -98,6 +105,7 @@ var idempotency = []struct {
 	{"updatePbxAgent", "PUT", true},
 	{"updatePbxAudio", "PUT", true},
 	{"updatePbxClassOfService", "PUT", true},
+	{"updatePbxDefaultTimezone", "PUT", true},
 	{"updatePbxHardwarePhone", "PUT", true},
 	{"updatePbxMenu", "PUT", true},
 	{"updatePbxPhoneNumber", "PUT", true},
@@ -111,6 +119,7 @@ var idempotency = []struct {
 	// DELETE
 	{"deleteAgentProfileKnowledgeBaseDocument", "DELETE", true},
 	{"deleteAgentProfileMcp", "DELETE", true},
+	{"deleteAgentStatusConfig", "DELETE", true}, // soft-deactivates: repeating it changes nothing more
 	{"deleteConversationCannedMessage", "DELETE", true},
 	{"deleteDepartment", "DELETE", true},
 	{"deleteEngagement", "DELETE", true},
@@ -129,12 +138,14 @@ var idempotency = []struct {
 	{"deleteUserPbxAudio", "DELETE", true},
 	{"leaveConversation", "DELETE", true},
 	// POST
+	{"getAgentStatusHeatmap", "POST", true},              // read-only POST (a report)
 	{"getConversationPbxCustomerSnapshot", "POST", true}, // read-only POST
 	{"getConversationsAutocomplete", "POST", true},       // read-only POST
 	{"getConversationsSearch", "POST", true},             // read-only POST (the search is in the body)
 	{"getLocationsForEngagement", "POST", true},          // read-only POST
 	{"insertAgentProfileKnowledgeBaseDocument", "POST", false},
 	{"insertAgentProfileMcp", "POST", false},
+	{"insertAgentStatusConfig", "POST", false},
 	{"insertConversationCannedMessage", "POST", false},
 	{"insertConversationDepartment", "POST", false},
 	{"insertConversationEngagement", "POST", false},
@@ -151,6 +162,8 @@ var idempotency = []struct {
 	{"purchasePbxPhoneNumber", "POST", false},                // a retry could buy a second number
 	{"regeneratePasswordForPbxHardwarePhone", "POST", false}, // each call makes a new password
 	{"resetConversationPbxQueueStatistics", "POST", true},    // a POST that zeroes counters: repeating it changes nothing more
+	{"searchAgentStatusHistory", "POST", true},               // read-only POST
+	{"searchAgentStatusRollups", "POST", true},               // read-only POST
 	{"searchConversationCannedMessages", "POST", true},       // read-only POST
 	{"searchPbxCalls", "POST", true},                         // read-only POST
 	{"updateAgentProfileMcp", "POST", true},                  // a POST that replaces the MCP server: repeating it changes nothing more
@@ -164,6 +177,7 @@ var idempotencyExceptions = []string{
 	"getConversationsSearch", "getConversationsAutocomplete", "searchConversationCannedMessages",
 	"getConversationPbxCustomerSnapshot", "searchPbxCalls", "getLocationsForEngagement",
 	"updateAgentProfileMcp", "resetConversationPbxQueueStatistics",
+	"getAgentStatusHeatmap", "searchAgentStatusHistory", "searchAgentStatusRollups",
 }
 
 func TestIdempotencyTable(t *testing.T) {
@@ -199,6 +213,14 @@ func TestIdempotencyTable(t *testing.T) {
 	}
 }
 
+// iterKeys are the paged operations (an _offset query parameter) and the
+// property that identifies an item of their list, for the iterators.
+var iterKeys = map[string]any{
+	"getConversations":         "conversation_uuid",
+	"searchPbxCalls":           "call_uuid",
+	"searchAgentStatusHistory": "event_uuid",
+}
+
 // goTimeParams are the parameters that take a time.Time (x-go-time), with
 // the wire form and the reference type they must have.
 var goTimeParams = map[string]struct{ form, typ, format string }{
@@ -213,14 +235,16 @@ var paramGoTypes = map[string]string{"getConversations.medium": "ConversationMed
 
 // extensionPlaces says where each x- extension may appear.
 var extensionPlaces = map[string][]string{
-	"x-go-method":                     {"operation"},
+	"x-go-deprecated-method":          {"operation"},
+	"x-go-iter-key":                   {"operation"},
+	"x-go-deprecated-iter":            {"operation"},
 	"x-go-doc":                        {"operation"},
 	"x-idempotent":                    {"operation"},
 	"x-codegen-request-body-name":     {"operation"}, // a fact of the reference (openapi-generator's)
 	"x-go-time":                       {"parameter"},
 	"x-go-name":                       {"parameter"},
-	"x-go-type":                       {"property", "parameter schema"},
-	"x-go-type-skip-optional-pointer": {"property"},
+	"x-go-type":                       {"property", "property items", "parameter schema"},
+	"x-go-type-skip-optional-pointer": {"property", "property items"},
 	"x-omitempty":                     {"property"},
 	"x-omitzero":                      {"property"},
 	"x-shared-enum":                   {"component"},
@@ -283,6 +307,8 @@ func extensionPlace(doc *openapi3.T, ptr []string) (place, where string) {
 		return "component", ptr[2]
 	case len(ptr) == 5 && ptr[0] == "components" && ptr[1] == "schemas" && ptr[3] == "properties":
 		return "property", ptr[2] + "." + ptr[4]
+	case len(ptr) == 6 && ptr[0] == "components" && ptr[1] == "schemas" && ptr[3] == "properties" && ptr[5] == "items":
+		return "property items", ptr[2] + "." + ptr[4]
 	}
 	return where, where
 }
@@ -364,27 +390,85 @@ func TestSpecExtensions(t *testing.T) {
 		}
 	})
 
-	t.Run("x-go-method", func(t *testing.T) {
-		// Method names: x-go-method, or the operationId in Go spelling; those
-		// are compared without case, as the initialisms (URL, UUID, ID) are
-		// the generator's to decide.
+	t.Run("x-go-deprecated-method", func(t *testing.T) {
+		// A method is its operationId in Go spelling; the 35 operations of
+		// 4.1.70 that had another name keep it one release as a deprecated
+		// wrapper. Names are compared without case, as the initialisms (URL,
+		// UUID, ID) are the generator's to decide.
+		ref4170 := reference4170(t)
+		old := map[string]bool{}
+		for _, op := range ref4170.Operations {
+			old[op.OperationID] = true
+		}
 		names := map[string]string{}
 		for _, id := range sortedKeys(ops) {
-			name := strings.ToUpper(id[:1]) + id[1:]
-			if v, ok := ops[id].Extensions["x-go-method"]; ok {
-				s, _ := v.(string)
-				if !token.IsIdentifier(s) || !token.IsExported(s) {
-					t.Errorf("%s: x-go-method %#v is not an exported Go identifier", id, v)
-				}
-				name = s
-			}
-			if other, dup := names[strings.ToLower(name)]; dup {
-				t.Errorf("%s and %s both become the method %s", other, id, name)
-			}
-			names[strings.ToLower(name)] = id
+			names[strings.ToLower(id)] = id
 		}
-		if len(byKey["x-go-method"]) == 0 {
-			t.Error("no x-go-method at all")
+		for _, u := range byKey["x-go-deprecated-method"] {
+			s, _ := u.value.(string)
+			if !token.IsIdentifier(s) || !token.IsExported(s) {
+				t.Errorf("%s: x-go-deprecated-method %#v is not an exported Go identifier", u.where, u.value)
+			}
+			// The same letters as its own operationId is a case-only rename
+			// (SMSUnsubscribeConversation, now SmsUnsubscribeConversation):
+			// two distinct Go identifiers.
+			if other, dup := names[strings.ToLower(s)]; dup && other != u.where {
+				t.Errorf("%s: x-go-deprecated-method %s is also the method of %s", u.where, s, other)
+			}
+			names[strings.ToLower(s)] = u.where
+			if !old[u.where] {
+				t.Errorf("%s: a deprecated name on an operation 4.1.70 did not have", u.where)
+			}
+		}
+		if n := len(byKey["x-go-deprecated-method"]); n != 35 {
+			t.Errorf("%d x-go-deprecated-method, want the 35 names of 4.1.70 that were not the operationId", n)
+		}
+	})
+
+	t.Run("x-go-deprecated-iter", func(t *testing.T) {
+		// The iterators' names before the naming rule, kept one release.
+		got := map[string]any{}
+		for _, u := range byKey["x-go-deprecated-iter"] {
+			got[u.where] = u.value
+			if _, paged := iterKeys[u.where]; !paged {
+				t.Errorf("%s: x-go-deprecated-iter on an operation that does not page", u.where)
+			}
+		}
+		if want := map[string]any{"getConversations": "AllConversations", "searchPbxCalls": "AllPbxCalls"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("x-go-deprecated-iter %v, want %v", got, want)
+		}
+	})
+
+	t.Run("x-go-iter-key", func(t *testing.T) {
+		got := map[string]any{}
+		for _, u := range byKey["x-go-iter-key"] {
+			got[u.where] = u.value
+		}
+		if !reflect.DeepEqual(got, iterKeys) {
+			t.Errorf("x-go-iter-key %v, want %v", got, iterKeys)
+		}
+		// Exactly the operations that page: an _offset query parameter and
+		// a list of items that have the key.
+		for _, id := range sortedKeys(ops) {
+			op := ops[id]
+			paged := op.Parameters.GetByInAndName("query", "_offset") != nil
+			if _, ok := iterKeys[id]; ok != paged {
+				t.Errorf("%s: pages %v, x-go-iter-key %v", id, paged, got[id])
+			}
+			key, ok := iterKeys[id]
+			if !ok {
+				continue
+			}
+			resp := op.Responses.Value("200").Value.Content.Get("application/json").Schema.Value
+			found := false
+			for _, p := range resp.Properties {
+				if p.Value.Type.Is("array") && p.Value.Items.Value.Properties[key.(string)] != nil {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: x-go-iter-key %s is no property of its list's items", id, key)
+			}
 		}
 	})
 
@@ -432,8 +516,8 @@ func TestSpecExtensions(t *testing.T) {
 				t.Errorf("%s: x-go-name %#v, want %q", u.where, u.value, want)
 			}
 		}
-		if n := len(byKey["x-go-name"]); n != 5 {
-			t.Errorf("%d x-go-name, want 5 (_limit, _offset of getConversations and searchPbxCalls, _sort)", n)
+		if n := len(byKey["x-go-name"]); n != 7 {
+			t.Errorf("%d x-go-name, want 7 (_limit, _offset of getConversations, searchPbxCalls and searchAgentStatusHistory, _sort)", n)
 		}
 	})
 
@@ -486,6 +570,11 @@ func TestSpecExtensions(t *testing.T) {
 				if raw != (ext["x-go-type"] == "json.RawMessage") || raw != (ext["x-go-type-skip-optional-pointer"] == true) {
 					t.Errorf("%s: %s with x-go-type %v, x-go-type-skip-optional-pointer %v (free-form objects: json.RawMessage, true)",
 						what, p.Type, ext["x-go-type"], ext["x-go-type-skip-optional-pointer"])
+				}
+				if p.Type == "array" && p.Items.Type == "object" {
+					if items := sp.Value.Items.Value.Extensions; items["x-go-type"] != "json.RawMessage" {
+						t.Errorf("%s: a list of free-form objects with items x-go-type %v, want json.RawMessage", what, items["x-go-type"])
+					}
 				}
 			}
 		}

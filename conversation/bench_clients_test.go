@@ -6,7 +6,7 @@ package conversation_test
 //   - floor: the least a hand-written client does: net/http and encoding/json,
 //     the same headers on the wire and the same transport settings as the
 //     wrapper's default;
-//   - generated: gen.ClientWithResponses, the oapi-codegen client the wrapper
+//   - generated: genresp.ClientWithResponses, the oapi-codegen client the wrapper
 //     is built on, called directly (it decodes with io.ReadAll+json.Unmarshal);
 //   - wrapper: conversation.Client with its defaults.
 
@@ -29,6 +29,7 @@ import (
 
 	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genresp"
 )
 
 const (
@@ -184,13 +185,13 @@ func (f *benchFloor) do(ctx context.Context, method, path string, body, out any)
 	return err
 }
 
-func newBenchGenerated(tb testing.TB, base string, rt http.RoundTripper) *gen.ClientWithResponses {
+func newBenchGenerated(tb testing.TB, base string, rt http.RoundTripper) *genresp.ClientWithResponses {
 	if rt == nil {
 		t := benchTransport()
 		tb.Cleanup(t.CloseIdleConnections)
 		rt = t
 	}
-	c, err := gen.NewClientWithResponses(base,
+	c, err := genresp.NewClientWithResponses(base,
 		gen.WithHTTPClient(&http.Client{Transport: rt}),
 		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			benchSetHeaders(req.Header)
@@ -297,7 +298,7 @@ func benchWebchatContextCalls() []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.WebchatContext(ctx, benchConvUUID)
+				out, err := c.GetConversationContext(ctx, benchConvUUID)
 				if err != nil {
 					return err
 				}
@@ -333,7 +334,7 @@ func benchListConversationsCalls() []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				page, err := c.ListConversations(ctx, &conversation.ListConversationsOptions{Limit: benchPageSize})
+				page, err := c.GetConversations(ctx, &conversation.GetConversationsOptions{Limit: benchPageSize})
 				if err != nil {
 					return err
 				}
@@ -371,7 +372,7 @@ func benchInsertEngagementCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertEngagement(ctx, body)
+				out, err := c.InsertConversationEngagement(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -407,7 +408,7 @@ func benchInsertDepartmentCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertDepartment(ctx, body)
+				out, err := c.InsertConversationDepartment(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -443,7 +444,7 @@ func benchInsertCannedMessageCalls(p *benchPayloads) []benchCall {
 		{"wrapper", func(tb testing.TB, base string, rt http.RoundTripper) func(context.Context) error {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
-				out, err := c.InsertCannedMessage(ctx, body)
+				out, err := c.InsertConversationCannedMessage(ctx, body)
 				if err != nil {
 					return err
 				}
@@ -522,7 +523,7 @@ func benchAllConversationsCalls() []benchCall {
 			c := newBenchWrapper(tb, base, rt)
 			return func(ctx context.Context) error {
 				n := 0
-				for s, err := range c.AllConversations(ctx, nil) {
+				for s, err := range c.GetConversationsIter(ctx, nil) {
 					if err != nil {
 						return err
 					}
@@ -607,7 +608,7 @@ func TestBenchClientsAgree(t *testing.T) {
 		case "conversation":
 			got, err = w.GetConversation(context.Background(), benchConvUUID, nil)
 		case "context":
-			got, err = w.WebchatContext(context.Background(), benchConvUUID)
+			got, err = w.GetConversationContext(context.Background(), benchConvUUID)
 		}
 		if err != nil {
 			t.Fatal(err)

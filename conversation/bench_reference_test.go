@@ -1,8 +1,7 @@
 package conversation_test
 
-// The v4 reference's schemas (ultracart-conversation-v4.json, beside the
-// project in shared/reference, or in $ULTRACART_REFERENCE_DIR as for the api
-// package's tests), and a walker that checks a JSON document against them the
+// The v4 reference's schemas (ultracart-conversation-v4.json, release 4.1.70,
+// the copy committed in api/testdata), and a walker that checks a JSON document against them the
 // way a strict client does: UltraCart's own SDKs refuse an enum value that is
 // not listed and a string longer than its maxLength. The benchmark payloads
 // must pass it (TestBenchPayloadsValid); the filler that writes them reads
@@ -11,9 +10,7 @@ package conversation_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,11 +40,7 @@ type benchRefProp struct {
 type benchRef map[string]map[string]benchRefProp
 
 var loadBenchRef = sync.OnceValues(func() (benchRef, error) {
-	dir := os.Getenv("ULTRACART_REFERENCE_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "reference")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, benchRefFile))
+	b, err := os.ReadFile(filepath.Join("..", "api", "testdata", benchRefFile))
 	if err != nil {
 		return nil, err
 	}
@@ -69,14 +62,11 @@ var loadBenchRef = sync.OnceValues(func() (benchRef, error) {
 	return ref, nil
 })
 
-// benchReference returns the reference's schemas, skipping the test when the
-// file is not there (a checkout without shared/ beside it).
+// benchReference returns the reference's schemas; the file is part of the
+// repository, so a clone without it fails here rather than skipping.
 func benchReference(tb testing.TB) benchRef {
 	tb.Helper()
 	ref, err := loadBenchRef()
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("reference %s not found (set ULTRACART_REFERENCE_DIR to the directory holding it): %v", benchRefFile, err)
-	}
 	if err != nil {
 		tb.Fatalf("loading the reference: %v", err)
 	}

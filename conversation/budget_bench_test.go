@@ -78,7 +78,7 @@ func BenchmarkBudgetCall(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := c.Departments(ctx); err != nil {
+				if _, err := c.GetConversationDepartments(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -55,10 +55,10 @@ func ExampleWithLimiter() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := bot.KeepAlive(ctx); err != nil {
+	if err := bot.GetAgentKeepAlive(ctx); err != nil {
 		log.Fatal(err)
 	}
-	if err := dashboard.KeepAlive(ctx); err != nil {
+	if err := dashboard.GetAgentKeepAlive(ctx); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(bot.Budget().PermitsLeft, dashboard.Budget().PermitsLeft)
@@ -81,13 +81,13 @@ func ExampleBudgetError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := c.KeepAlive(context.Background()); err != nil { // the hour's permit
+	if err := c.GetAgentKeepAlive(context.Background()); err != nil { // the hour's permit
 		log.Fatal(err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err = c.KeepAlive(ctx)
+	err = c.GetAgentKeepAlive(ctx)
 	var be *conversation.BudgetError
 	if errors.As(err, &be) {
 		fmt.Println(errors.Is(err, conversation.ErrBudgetExhausted), be.Operation, be.Wait.Round(time.Minute))
@@ -117,7 +117,7 @@ func ExampleClient_Budget() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = c.Departments(context.Background())
+	_, err = c.GetConversationDepartments(context.Background())
 	fmt.Println(errors.Is(err, conversation.ErrRateLimited), errors.Is(err, conversation.ErrDailyLimit))
 
 	b := c.Budget()
@@ -173,7 +173,7 @@ func ExampleClient_WatchInbox() {
 	}()
 
 	n := 0
-	for e, err := range c.WatchInbox(ctx, &conversation.InboxOptions{Interval: 10 * time.Millisecond}) {
+	for e, err := range c.WatchInbox(ctx, &conversation.InboxOptions{StartAtNow: true, Interval: 10 * time.Millisecond}) {
 		if err != nil {
 			log.Print(err) // a failed poll: keep watching
 			continue

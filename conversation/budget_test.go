@@ -353,7 +353,7 @@ func TestBudgetOneInFlight(t *testing.T) {
 		wg.Go(func() {
 			c := clients[g%len(clients)]
 			for range 4 {
-				if err := c.KeepAlive(ctx); err != nil {
+				if err := c.GetAgentKeepAlive(ctx); err != nil {
 					t.Error(err)
 					failed.Add(1)
 				}
@@ -394,7 +394,7 @@ func TestBudgetWindowWithinBurstPlusRate(t *testing.T) {
 		wg.Go(func() {
 			c := []*Client{c1, c2}[g%2]
 			for ctx.Err() == nil {
-				err := c.KeepAlive(ctx)
+				err := c.GetAgentKeepAlive(ctx)
 				switch {
 				case errors.Is(err, ErrBudgetExhausted):
 					refused.Add(1)
@@ -468,7 +468,7 @@ func TestBudgetFailsFastPastDeadline(t *testing.T) {
 	for _, cl := range []*Client{c, other} {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		start := time.Now()
-		_, err := cl.Departments(ctx)
+		_, err := cl.GetConversationDepartments(ctx)
 		el := time.Since(start)
 		ctxErr := ctx.Err()
 		cancel()
@@ -511,7 +511,7 @@ func TestBudgetWaitEndsWithContext(t *testing.T) {
 	before := c.Budget().Wait
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- c.KeepAlive(ctx) }()
+	go func() { done <- c.GetAgentKeepAlive(ctx) }()
 	for c.Budget().Waiting == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -556,14 +556,14 @@ func TestBudget429PausesEveryCaller(t *testing.T) {
 	b := budgetClient(t, s.srv, key, WithRetryPolicy(fastPolicy))
 	ctx := ctxT(t)
 	first := make(chan error, 1)
-	go func() { first <- a.KeepAlive(ctx) }()
+	go func() { first <- a.GetAgentKeepAlive(ctx) }()
 	for len(s.times()) == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	var wg sync.WaitGroup
 	for g := range 6 {
 		wg.Go(func() {
-			if err := []*Client{a, b}[g%2].KeepAlive(ctx); err != nil {
+			if err := []*Client{a, b}[g%2].GetAgentKeepAlive(ctx); err != nil {
 				t.Error(err)
 			}
 		})
@@ -608,7 +608,7 @@ func TestBudget429WithoutRetryAfter(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	c := budgetClient(t, s.srv, testBudgetKey(), WithoutRetries(), WithBudget(BudgetLimits{Pause: 200 * time.Millisecond}))
-	if err := c.KeepAlive(ctxT(t)); !errors.Is(err, ErrRateLimited) {
+	if err := c.GetAgentKeepAlive(ctxT(t)); !errors.Is(err, ErrRateLimited) {
 		t.Fatalf("err = %v, want the 429", err)
 	}
 	st := c.Budget()
@@ -616,13 +616,13 @@ func TestBudget429WithoutRetryAfter(t *testing.T) {
 		t.Errorf("after the 429: %+v, want a pause of at most 200ms", st)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	err := c.KeepAlive(ctx)
+	err := c.GetAgentKeepAlive(ctx)
 	cancel()
 	var be *BudgetError
 	if !errors.As(err, &be) || !be.Paused || !strings.Contains(err.Error(), "paused after a 429") {
 		t.Errorf("err = %v, want a *BudgetError for the pause", err)
 	}
-	if err := c.KeepAlive(ctxT(t)); err != nil {
+	if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
 	times := s.times()
@@ -654,7 +654,7 @@ func TestBudgetLearnsFromRESTError(t *testing.T) {
 				writeJSON(w, http.StatusTooManyRequests, errorBody(429))
 			})
 			c := budgetClient(t, srv, testBudgetKey(), WithoutRetries(), WithBudget(BudgetLimits{Pause: time.Millisecond}))
-			_, err := c.Departments(ctxT(t))
+			_, err := c.GetConversationDepartments(ctxT(t))
 			if !errors.Is(err, ErrRateLimited) || errors.Is(err, ErrDailyLimit) != tc.daily {
 				t.Errorf("err = %v: ErrDailyLimit %t, want %t", err, errors.Is(err, ErrDailyLimit), tc.daily)
 			}
@@ -708,7 +708,7 @@ func TestBudgetRetryCooperation(t *testing.T) {
 		})
 		l := &countingLimiter{}
 		c := newClient(t, srv, WithLimiter(l))
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 		if l.acquired.Load() != 3 || rc.count() != 3 || fmt.Sprint(l.statuses()) != "[503 503 200]" {
@@ -722,7 +722,7 @@ func TestBudgetRetryCooperation(t *testing.T) {
 		c := budgetClient(t, srv, testBudgetKey(), WithRetryPolicy(fastPolicy), WithBudget(BudgetLimits{Pause: 5 * time.Second}))
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
-		err := c.KeepAlive(ctx)
+		err := c.GetAgentKeepAlive(ctx)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 1 || errors.Is(err, ErrBudgetExhausted) {
 			t.Errorf("err = %#v, want the 429 after 1 attempt", err)
@@ -741,7 +741,7 @@ func TestBudgetRetryCooperation(t *testing.T) {
 		c := budgetClient(t, srv, testBudgetKey(), WithRetryPolicy(fastPolicy), WithBudget(BudgetLimits{Pause: 5 * time.Second}))
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
-		err := c.KeepAlive(ctx)
+		err := c.GetAgentKeepAlive(ctx)
 		if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrRateLimited) {
 			t.Errorf("err = %v, want both the cancel and the 429", err)
 		}
@@ -820,7 +820,7 @@ func TestBudgetLimiterErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t, srv, WithLimiter(&countingLimiter{err: tc.err}))
-			if err := c.KeepAlive(ctxT(t)); !tc.check(err) {
+			if err := c.GetAgentKeepAlive(ctxT(t)); !tc.check(err) {
 				t.Errorf("err = %#v (%v)", err, err)
 			}
 		})
@@ -837,7 +837,7 @@ func TestBudgetLogsLongWaits(t *testing.T) {
 	logs := &lockedBuffer{}
 	c := budgetClient(t, srv, testBudgetKey(), WithLogger(debugLogger(logs)), WithBudget(BudgetLimits{PerHour: 12000, Burst: 1})) // 300ms a permit
 	for range 2 {
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -953,8 +953,8 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 		run  func(c *Client) error
 		want int32
 	}{
-		{"AllConversations, two pages", func(c *Client) error {
-			for _, err := range c.AllConversations(ctx, nil) {
+		{"GetConversationsIter, two pages", func(c *Client) error {
+			for _, err := range c.GetConversationsIter(ctx, nil) {
 				if err != nil {
 					return err
 				}
@@ -977,7 +977,7 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 				}
 				cancel()
 			}()
-			for _, err := range c.WatchInbox(wctx, &InboxOptions{Interval: 10 * time.Second}) {
+			for _, err := range c.WatchInbox(wctx, &InboxOptions{StartAtNow: true, Interval: 10 * time.Second}) {
 				return err
 			}
 			return nil

@@ -113,7 +113,7 @@ type ResponseInfo struct {
 // rest of the response is, e.g. a warning the service attached:
 //
 //	var info conversation.ResponseInfo
-//	depts, err := c.Departments(ctx, conversation.WithResponseInfo(&info))
+//	depts, err := c.GetConversationDepartments(ctx, conversation.WithResponseInfo(&info))
 //	if err == nil && info.Warning != nil { ... }
 func WithResponseInfo(info *ResponseInfo) CallOption {
 	return func(o *callOptions) { o.info = info }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,7 @@ type Client struct {
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		baseURL:      DefaultBaseURL,
+		baseURLArg:   "WithBaseURL",
 		userAgent:    defaultUserAgent(),
 		apiVersion:   DefaultAPIVersion,
 		retryer:      DefaultRetryPolicy,
@@ -68,7 +70,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if !cfg.creds.set() {
 		return nil, errors.New("conversation: no credentials: use WithSimpleKey, WithBearerToken or WithTokenSource (or ULTRACART_SIMPLE_KEY with NewClientFromEnv)")
 	}
-	u, err := checkBaseURL(cfg.baseURL, cfg.allowPlainHTTP)
+	u, err := checkBaseURL(cfg.baseURL, cfg.baseURLArg, cfg.allowPlainHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +113,9 @@ const (
 // NewClientFromEnv is NewClient configured from the environment, for
 // command-line tools: ULTRACART_SIMPLE_KEY or ULTRACART_BEARER_TOKEN,
 // and optionally ULTRACART_BASE_URL and ULTRACART_API_VERSION. opts are
-// applied after the environment and so override it.
+// applied after the environment and so override it. A value the options
+// would refuse is refused the same way, the *ArgumentError naming the
+// variable (never its value).
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
 	if v := os.Getenv(EnvSimpleKey); v != "" {
@@ -120,10 +124,10 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 		env = append(env, bearerOption(EnvBearerToken, v))
 	}
 	if v := os.Getenv(EnvBaseURL); v != "" {
-		env = append(env, WithBaseURL(v))
+		env = append(env, baseURLOption(EnvBaseURL, v))
 	}
 	if v := os.Getenv(EnvAPIVersion); v != "" {
-		env = append(env, WithAPIVersion(v))
+		env = append(env, apiVersionOption(EnvAPIVersion, v))
 	}
 	return NewClient(append(env, opts...)...)
 }
@@ -165,30 +169,66 @@ func newTransport() *http.Transport {
 }
 
 // checkBaseURL refuses base URLs that would leak credentials or misroute
-// requests.
-func checkBaseURL(raw string, allowPlainHTTP bool) (*url.URL, error) {
+// requests, with an *ArgumentError naming arg (the option or environment
+// variable that set raw). A secret may hide in the user info, the query or
+// the fragment, so no message quotes raw: they show at most the scheme, host
+// and path (safeURL), and a parse error only its kind.
+func checkBaseURL(raw, arg string, allowPlainHTTP bool) (*url.URL, error) {
+	refuse := func(reason string) (*url.URL, error) {
+		return nil, &ArgumentError{Operation: "NewClient", Argument: arg, Reason: reason}
+	}
+	if len(raw) > MaxBaseURLBytes {
+		return refuse(fmt.Sprintf("base URL must not be longer than %d bytes", MaxBaseURLBytes))
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error quotes the whole URL, password included: keep only the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("conversation: base URL: %w", err)
+		return refuse("base URL cannot be parsed: " + parseProblem(err))
 	}
 	switch {
-	case u.User != nil: // first, so that no message below quotes a password
-		return nil, errors.New("conversation: base URL must not contain user info")
+	case u.User != nil: // first, so that no message below can quote a password
+		return refuse("base URL must not contain user info")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.RawFragment != "":
+		return refuse("base URL " + safeURL(u) + " must not have a query or fragment")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("conversation: base URL %q: scheme must be https", raw)
+		return refuse("base URL " + safeURL(u) + ": scheme must be https")
 	case u.Host == "":
-		return nil, fmt.Errorf("conversation: base URL %q: no host", raw)
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("conversation: base URL %q: must not have a query or fragment", raw)
+		return refuse("base URL " + safeURL(u) + ": no host")
 	case u.Scheme == "http" && !allowPlainHTTP && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("conversation: base URL %q: plain http is allowed only for loopback hosts (use WithInsecureHTTP to override)", raw)
+		return refuse("base URL " + safeURL(u) + ": plain http is allowed only for loopback hosts (use WithInsecureHTTP to override)")
 	}
 	return u, nil
+}
+
+// safeURL shows u's scheme, host and path, quoted: never its user info,
+// query or fragment.
+func safeURL(u *url.URL) string {
+	s := u.Host + u.EscapedPath()
+	if u.Scheme != "" {
+		s = u.Scheme + "://" + s
+	}
+	return strconv.Quote(s)
+}
+
+// parseProblem names the kind of a url.Parse failure without the part of
+// the URL the failure quotes (an escape or a port may be a piece of a
+// secret).
+func parseProblem(err error) string {
+	var escErr url.EscapeError
+	var hostErr url.InvalidHostError
+	switch {
+	case errors.As(err, &escErr):
+		return "invalid percent-escape"
+	case errors.As(err, &hostErr):
+		return "invalid character in host"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if msg := err.Error(); !strings.ContainsAny(msg, `"'`) {
+		return msg // a fixed message, such as "missing protocol scheme"
+	}
+	return "malformed URL"
 }
 
 func isLoopback(host string) bool {

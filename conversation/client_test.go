@@ -127,7 +127,7 @@ func TestNewClientFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 		r := rc.last(t)
@@ -145,7 +145,7 @@ func TestNewClientFromEnv(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 		r := rc.last(t)

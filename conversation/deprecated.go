@@ -11,3 +11,21 @@ const (
 	AgentBusy        = ConversationAgentStatusBusy
 	AgentUnavailable = ConversationAgentStatusUnavailable
 )
+
+// ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel was the Go type
+// of open_support_ticket_channel until release 4.1.86 gave its values to a
+// voicemail mailbox's send_notices_to_channel too: one value set, one type.
+//
+// Deprecated: use ConversationNoticeChannel.
+type ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = ConversationNoticeChannel
+
+// The values of ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel.
+//
+// Deprecated: use the constants of ConversationNoticeChannel, e.g.
+// ConversationNoticeChannelEmail.
+const (
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail          = ConversationNoticeChannelEmail
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone           = ConversationNoticeChannelNone
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask  = ConversationNoticeChannelUltracartTask
+	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket = ConversationNoticeChannelZohoDeskTicket
+)

@@ -3,8 +3,8 @@
 // (conversations and messages, canned messages, departments, engagements,
 // webchat queues, agent profiles, knowledge base and MCP servers, and the
 // PBX: phone numbers, queues, menus, audio, voicemail, hardware phones, call
-// records, classes of service). It speaks release 4.1.70 of the API: all 128
-// operations.
+// records, classes of service, custom agent statuses and their reports). It
+// speaks release 4.1.86 of the API (APIRelease): all 140 operations.
 //
 // The models (ConversationSummary, ConversationPbxQueue, ...) are aliases of
 // the types of package gen, which oapi-codegen writes from the API's
@@ -32,23 +32,25 @@
 //
 // Every operation is a method, generated from the spec; its doc names the
 // operationId in parentheses (docs/OPERATIONS.md lists them all). A method's
-// name is the operationId in Go spelling (getPbxAddresses is GetPbxAddresses)
-// unless that reads badly (getConversationDepartments is Departments,
-// getConversations is ListConversations). Its arguments are the context, the
-// path values, a required body as a pointer, and the optional query
-// parameters in an options struct whose zero value sends none of them.
+// name is the operationId in Go spelling, with no exception, so that a new
+// operation names itself (getPbxAddresses is GetPbxAddresses,
+// getConversationMultimediaUploadUrl is GetConversationMultimediaUploadURL).
+// Its arguments are the context, the path values, a required body as a
+// pointer, and the optional query parameters in an options struct, named
+// <Method>Options, whose zero value sends none of them.
 //
 // What a method returns follows one rule. UltraCart wraps each payload in an
 // envelope (success, error, metadata, warning); the method returns the
 // payload: the conversation for GetConversation, the departments for
-// Departments, the string for a payload that is one. A paged list
-// (getConversations, searchPbxCalls) returns a *Page with the items and the
-// result set, and an iterator walks all of them (AllConversations,
-// AllPbxCalls; AllConversationsMatching walks a conversation search). A
-// response of several payload fields, or without an envelope, is returned
-// whole; an operation with no payload returns only an error. A payload the
-// service left out is its zero value, never nil. The envelope's metadata and
-// warning, the status and the headers are there for the asking:
+// GetConversationDepartments, the string for a payload that is one. A paged
+// list (getConversations, searchPbxCalls) returns a *Page with the items and
+// the result set, and its iterator, <Method>Iter, walks all of them
+// (GetConversationsIter, SearchPbxCallsIter; AllConversationsMatching walks a
+// conversation search). A response of several payload fields, or without an
+// envelope, is returned whole; an operation with no payload returns only an
+// error. A payload the service left out is its zero value, never nil. The
+// envelope's metadata and warning, the status and the headers are there for
+// the asking:
 //
 //	var info conversation.ResponseInfo
 //	conv, err := c.GetConversation(ctx, id, nil, conversation.WithResponseInfo(&info))
@@ -59,7 +61,7 @@
 // outside 1..2147483647, a page size outside its documented bounds or a
 // missing body fail with an *ArgumentError naming the argument.
 //
-// Beyond one call per operation: AllConversations, AllPbxCalls and
+// Beyond one call per operation: GetConversationsIter, SearchPbxCallsIter and
 // AllConversationsMatching iterate over paged results; AllMessages reads a
 // conversation's history and FollowMessages polls for its new messages;
 // WatchInbox watches every conversation from one poll loop; RunKeepAlive
@@ -138,6 +140,30 @@
 // body, a header or a malformed response) is replaced by "[redacted]" in
 // every error and log line, raw or JSON-, URL- or HTML-escaped. An OAuth 2
 // token refresh never holds a call past its context: see WithTokenSource.
+//
+// # Websocket messages
+//
+// Chat itself runs over a websocket: no REST operation sends a chat
+// message, and new messages, typing, read receipts, queue changes and
+// participants joining and leaving reach an agent as websocket messages.
+// What UltraCart publishes is this: GetAgentWebsocketAuthorization
+// (getAgentWebsocketAuthorization) returns the socket's URL (WebsocketURL)
+// and a JWT, and every message is a JSON object of the
+// ConversationWebsocketMessage schema: a kind ("type": message, event,
+// ping, check queue position), for an event its "event_type" and a payload
+// member per event type, a conversation_uuid. What it does not publish
+// (UltraCart calls the API internal): the handshake and where the JWT
+// goes, how to subscribe to conversations or queues, heartbeats,
+// acknowledgements, and which messages the service sends when. This
+// package therefore opens no connection and links no websocket library.
+// Read frames with any library, decode each with DecodeWebsocketMessage,
+// route it with WebsocketHandlers.Dispatch or a type switch on
+// WebsocketMessage.Event, and build what an agent sends with
+// NewWebsocketEvent, NewWebsocketChatMessage and NewWebsocketMessage. A
+// kind, event type or member this release does not know decodes, and
+// json.Marshal writes the message back unchanged; only bytes that are not
+// a JSON object, or a documented member of the wrong JSON type, are an
+// error (*WebsocketDecodeError).
 //
 // # Testing
 //

@@ -24,11 +24,11 @@ func TestErrNotFound(t *testing.T) {
 		{"get, object_id is the path's uuid", 400, "q-1", getQueue, true},
 		{"get, object_id in another case", 400, "Q-1", getQueue, true},
 		{"get, oid", 400, "7", func(ctx context.Context, c *Client) error {
-			_, err := c.GetEngagement(ctx, 7)
+			_, err := c.GetConversationEngagement(ctx, 7)
 			return err
 		}, true},
 		{"delete", 400, "q-1", func(ctx context.Context, c *Client) error { _, err := c.DeletePbxQueue(ctx, "q-1"); return err }, true},
-		{"action with no body", 400, "conv-9", func(ctx context.Context, c *Client) error { return c.MarkRead(ctx, "conv-9") }, true},
+		{"action with no body", 400, "conv-9", func(ctx context.Context, c *Client) error { return c.MarkReadConversation(ctx, "conv-9") }, true},
 		{"404 with an ErrorResponse", 404, "", getQueue, true},
 		{"404 without a body", 404, "-", getQueue, true},
 		{"get, validation error without object_id", 400, "", getQueue, false},

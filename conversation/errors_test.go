@@ -101,7 +101,7 @@ func TestErrorWithoutBody(t *testing.T) {
 			w.WriteHeader(status)
 			_, _ = io.WriteString(w, "<html><body>Bad Gateway</body></html>")
 		})
-		_, err := newClient(t, srv, WithoutRetries()).Departments(ctxT(t))
+		_, err := newClient(t, srv, WithoutRetries()).GetConversationDepartments(ctxT(t))
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.StatusCode != status || ae.ErrorCode != "" || ae.DeveloperMessage != "" {
 			t.Fatalf("%d: err = %#v", status, err)
@@ -123,13 +123,13 @@ func TestErrorBodyCapped(t *testing.T) {
 		w.WriteHeader(400)
 		_, _ = io.WriteString(w, big)
 	})
-	_, err := newClient(t, srv).Departments(ctxT(t))
+	_, err := newClient(t, srv).GetConversationDepartments(ctxT(t))
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 400 || len(ae.Body) != maxErrorBody {
 		t.Fatalf("err = %v (body %d bytes)", err, len(ae.Body))
 	}
 	// Over the client's maximum: the status is still reported.
-	_, err = newClient(t, srv, WithMaxResponseBytes(100)).Departments(ctxT(t))
+	_, err = newClient(t, srv, WithMaxResponseBytes(100)).GetConversationDepartments(ctxT(t))
 	if !errors.As(err, &ae) || ae.StatusCode != 400 {
 		t.Fatalf("err = %v", err)
 	}
@@ -257,7 +257,7 @@ func TestDecodeErrorSnippetCapped(t *testing.T) {
 		w.WriteHeader(200)
 		_, _ = io.WriteString(w, body)
 	})
-	_, err := newClient(t, srv).Departments(ctxT(t))
+	_, err := newClient(t, srv).GetConversationDepartments(ctxT(t))
 	var de *DecodeError
 	if !errors.As(err, &de) || len(de.Snippet) != maxErrorBody || !strings.HasPrefix(body, string(de.Snippet)) {
 		t.Fatalf("err = %v", err)
@@ -282,13 +282,13 @@ func TestResponseTooLarge(t *testing.T) {
 			}
 			_, _ = io.WriteString(w, body)
 		})
-		_, err := newClient(t, srv, WithMaxResponseBytes(256)).Departments(ctxT(t))
+		_, err := newClient(t, srv, WithMaxResponseBytes(256)).GetConversationDepartments(ctxT(t))
 		var de *DecodeError
 		if !errors.As(err, &de) || !errors.Is(err, ErrResponseTooLarge) || de.StatusCode != 200 {
 			t.Fatalf("chunked=%v: err = %v", chunked, err)
 		}
 		// At the limit exactly, it decodes.
-		if _, err := newClient(t, srv, WithMaxResponseBytes(int64(len(body)))).Departments(ctxT(t)); err != nil {
+		if _, err := newClient(t, srv, WithMaxResponseBytes(int64(len(body)))).GetConversationDepartments(ctxT(t)); err != nil {
 			t.Errorf("chunked=%v: at the limit: %v", chunked, err)
 		}
 	}
@@ -361,7 +361,7 @@ func TestTransportErrors(t *testing.T) {
 			cancel()
 		}()
 		start := time.Now()
-		_, err := c.Departments(ctx)
+		_, err := c.GetConversationDepartments(ctx)
 		var te *TransportError
 		if !errors.As(err, &te) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %T %v", err, err)
@@ -375,7 +375,7 @@ func TestTransportErrors(t *testing.T) {
 		srv, rc := newServer(t, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := newClient(t, srv).InsertDepartment(ctx, &ConversationDepartment{})
+		_, err := newClient(t, srv).InsertConversationDepartment(ctx, &ConversationDepartment{})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v", err)
 		}
@@ -395,7 +395,7 @@ func TestTransportErrors(t *testing.T) {
 			fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"success\":true,")
 			_ = buf.Flush()
 		})
-		_, err := newClient(t, srv, WithoutRetries()).Departments(ctxT(t))
+		_, err := newClient(t, srv, WithoutRetries()).GetConversationDepartments(ctxT(t))
 		var te *TransportError
 		if !errors.As(err, &te) || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("err = %T %v", err, err)
@@ -412,7 +412,7 @@ func TestTransportErrors(t *testing.T) {
 			_, _ = buf.WriteString("SSH-2.0-OpenSSH\r\n\r\n")
 			_ = buf.Flush()
 		})
-		err := newClient(t, srv, WithoutRetries()).KeepAlive(ctxT(t))
+		err := newClient(t, srv, WithoutRetries()).GetAgentKeepAlive(ctxT(t))
 		var te *TransportError
 		if !errors.As(err, &te) {
 			t.Fatalf("err = %T %v", err, err)

@@ -38,7 +38,7 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	depts, err := c.Departments(context.Background())
+	depts, err := c.GetConversationDepartments(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func ExampleNewClient() {
 	// 2 Support
 }
 
-func ExampleClient_AllConversations() {
+func ExampleClient_GetConversationsIter() {
 	// Seven conversations, served two per page.
 	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("_offset"))
@@ -73,8 +73,8 @@ func ExampleClient_AllConversations() {
 	}
 
 	ctx := context.Background()
-	opts := &conversation.ListConversationsOptions{Medium: conversation.ConversationMediumSms, Limit: 2}
-	for summary, err := range c.AllConversations(ctx, opts) {
+	opts := &conversation.GetConversationsOptions{Medium: conversation.ConversationMediumSms, Limit: 2}
+	for summary, err := range c.GetConversationsIter(ctx, opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -136,17 +136,17 @@ func Example_errors() {
 	ctx := context.Background()
 
 	// Not found: an *APIError matching ErrNotFound.
-	err = c.MarkRead(ctx, "no-such-conversation")
+	err = c.MarkReadConversation(ctx, "no-such-conversation")
 	fmt.Println(errors.Is(err, conversation.ErrNotFound))
 
 	// A bad argument: nothing is sent.
-	_, err = c.UpdateDepartment(ctx, 0, &conversation.ConversationDepartment{})
+	_, err = c.UpdateConversationDepartment(ctx, 0, &conversation.ConversationDepartment{})
 	fmt.Println(errors.Is(err, conversation.ErrInvalidArgument), err)
 
 	// A context that ends: a *TransportError matching the context's error.
 	expired, cancel := context.WithTimeout(ctx, -time.Second)
 	defer cancel()
-	err = c.KeepAlive(expired)
+	err = c.GetAgentKeepAlive(expired)
 	var te *conversation.TransportError
 	fmt.Println(errors.As(err, &te), errors.Is(err, context.DeadlineExceeded))
 	// Output:

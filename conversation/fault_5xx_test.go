@@ -32,7 +32,7 @@ func TestFault5xxStormOutlastsRetryBudget(t *testing.T) {
 			c := faultClient(t, srv.Base())
 
 			start := time.Now()
-			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 			el := time.Since(start)
 			apiErr := faultAs[*conversation.APIError](t, err)
 			faultIs(t, err, conversation.ErrServer)
@@ -69,7 +69,7 @@ func TestFault500NotRetried(t *testing.T) {
 	srv := faultServe(t, faultStorm(http.StatusInternalServerError))
 	c := faultClient(t, srv.Base())
 
-	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrServer)
 	if apiErr.StatusCode != 500 || apiErr.Attempts != 1 || apiErr.Temporary() {
@@ -97,7 +97,7 @@ func TestFault4xxNotRetried(t *testing.T) {
 			faultLeakCheck(t)
 			srv := faultServe(t, faultStorm(tc.status))
 			c := faultClient(t, srv.Base())
-			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 			apiErr := faultAs[*conversation.APIError](t, err)
 			faultIs(t, err, tc.is)
 			faultIsNot(t, err, conversation.ErrServer, conversation.ErrRateLimited)
@@ -120,8 +120,8 @@ func TestFault503StormRecovers(t *testing.T) {
 		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
 	})
 	c := faultClient(t, srv.Base())
-	if _, err := c.CannedMessages(faultCtx(t, 10*time.Second)); err != nil {
-		t.Fatalf("CannedMessages: %v", err)
+	if _, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationCannedMessages: %v", err)
 	}
 	faultWantRequests(t, "server", srv.Count(), 4)
 }
@@ -139,8 +139,8 @@ func TestFault503RetryAfterHonoured(t *testing.T) {
 	})
 	c := faultClient(t, srv.Base())
 	start := time.Now()
-	if _, err := c.CannedMessages(faultCtx(t, 10*time.Second)); err != nil {
-		t.Fatalf("CannedMessages: %v", err)
+	if _, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationCannedMessages: %v", err)
 	}
 	if el := time.Since(start); el < 900*time.Millisecond {
 		t.Errorf("retried after %v, before the 1s Retry-After", el)
@@ -162,7 +162,7 @@ func TestFault503StormBoundedByTotalWait(t *testing.T) {
 	c := faultClient(t, srv.Base(), conversation.WithRetryPolicy(p))
 
 	start := time.Now()
-	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrServer)
@@ -180,7 +180,7 @@ func TestFault503WithoutRetries(t *testing.T) {
 	faultLeakCheck(t)
 	srv := faultServe(t, faultStorm(http.StatusServiceUnavailable))
 	c := faultClient(t, srv.Base(), conversation.WithoutRetries())
-	_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrServer)
 	if apiErr.Attempts != 1 {
@@ -200,7 +200,7 @@ func TestFault503BackoffBeyondDeadline(t *testing.T) {
 	const deadline = time.Second
 
 	start := time.Now()
-	_, err := c.CannedMessages(faultCtx(t, deadline))
+	_, err := c.GetConversationCannedMessages(faultCtx(t, deadline))
 	el := time.Since(start)
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrServer)
@@ -236,7 +236,7 @@ func TestFaultConcurrentFlakyServer(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.CannedMessages(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
 			errs <- err
 		}()
 	}

@@ -43,13 +43,13 @@ func TestFaultTokenRefreshFails(t *testing.T) {
 
 	ts := &faultTokenSource{fail: 1 << 30}
 	c := faultClient(t, srv.Base(), conversation.WithTokenSource(ts))
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, errFaultRefresh)
 	if te.Attempts != faultPolicy.MaxAttempts || !strings.Contains(err.Error(), "OAuth 2 token") {
 		t.Errorf("Attempts %d, message %q", te.Attempts, err)
 	}
-	_, err = c.InsertDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
+	_, err = c.InsertConversationDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
 	te = faultAs[*conversation.TransportError](t, err)
 	if te.Attempts != 1 {
 		t.Errorf("insert: Attempts = %d, want 1", te.Attempts)
@@ -59,8 +59,8 @@ func TestFaultTokenRefreshFails(t *testing.T) {
 	// A refresh that fails once, then works: the read succeeds on its retry.
 	ts2 := &faultTokenSource{fail: 1}
 	c2 := faultClient(t, srv.Base(), conversation.WithTokenSource(ts2))
-	if _, err := c2.Departments(faultCtx(t, 10*time.Second)); err != nil {
-		t.Fatalf("Departments after one failed refresh: %v", err)
+	if _, err := c2.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationDepartments after one failed refresh: %v", err)
 	}
 	for _, s := range srv.Seen() {
 		if s.Auth != "Bearer "+faultToken || s.SimpleKey != "" {

@@ -46,7 +46,7 @@ func TestFault2xxUndecodableBody(t *testing.T) {
 			})
 			c := faultClient(t, srv.Base())
 
-			resp, err := c.Departments(faultCtx(t, 10*time.Second))
+			resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 			if resp != nil {
 				t.Errorf("got a response with the error: %+v", resp)
 			}
@@ -88,7 +88,7 @@ func TestFault502HTMLPage(t *testing.T) {
 		_, _ = io.WriteString(w, page)
 	})
 	c := faultClient(t, srv.Base())
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrServer)
 	if string(apiErr.Body) != page || apiErr.DeveloperMessage != "" || apiErr.Attempts != faultPolicy.MaxAttempts {
@@ -106,7 +106,7 @@ func TestFault2xxSuccessFalse(t *testing.T) {
 		faultJSON(w, http.StatusOK, faultErrorBody("dept_lookup", "could not list departments"))
 	})
 	c := faultClient(t, srv.Base())
-	resp, err := c.Departments(faultCtx(t, 10*time.Second))
+	resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	if resp != nil {
 		t.Errorf("got a response with the error")
 	}
@@ -132,8 +132,8 @@ func TestFaultVoid2xxAnyBody(t *testing.T) {
 				_, _ = io.WriteString(w, body)
 			})
 			c := faultClient(t, srv.Base())
-			if err := c.KeepAlive(faultCtx(t, 10*time.Second)); err != nil {
-				t.Fatalf("KeepAlive: %v", err)
+			if err := c.GetAgentKeepAlive(faultCtx(t, 10*time.Second)); err != nil {
+				t.Fatalf("GetAgentKeepAlive: %v", err)
 			}
 			faultWantRequests(t, "server", srv.Count(), 1)
 		})
@@ -185,7 +185,7 @@ func TestFaultHugeDeclaredBody(t *testing.T) {
 	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	decErr := faultAs[*conversation.DecodeError](t, err)
 	faultIs(t, err, conversation.ErrResponseTooLarge)
@@ -213,7 +213,7 @@ func TestFaultHugeDeclaredErrorBody(t *testing.T) {
 	faultLeakCheck(t)
 	srv := faultHugeBody(t, http.StatusBadRequest, 100<<20)
 	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(1<<20))
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrBadRequest)
 	if apiErr.StatusCode != 400 || len(apiErr.Body) > 4<<10 {
@@ -236,7 +236,7 @@ func TestFaultHugeChunkedBody(t *testing.T) {
 	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	decErr := faultAs[*conversation.DecodeError](t, err)
 	faultIs(t, err, conversation.ErrResponseTooLarge)
@@ -261,10 +261,10 @@ func TestFaultBodyAtLimit(t *testing.T) {
 		faultJSON(w, 200, string(body))
 	})
 	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(int64(len(ok))))
-	if _, err := c.Departments(faultCtx(t, 10*time.Second)); err != nil {
+	if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
 		t.Fatalf("a body of exactly the maximum: %v", err)
 	}
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	faultAs[*conversation.DecodeError](t, err)
 	faultIs(t, err, conversation.ErrResponseTooLarge)
 	faultWantRequests(t, "server", srv.Count(), 2)
@@ -282,7 +282,7 @@ func TestFaultShortBodyThenClose(t *testing.T) {
 		c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"success\":true}")
 	})
 	c := faultClient(t, srv.Base())
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("want io.ErrUnexpectedEOF inside, got %v", err)
@@ -310,7 +310,7 @@ func TestFaultGarbageResponse(t *testing.T) {
 				c.writeString(tc.resp)
 			})
 			c := faultClient(t, srv.Base())
-			_, err := c.Departments(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 			te := faultAs[*conversation.TransportError](t, err)
 			if te.Attempts != faultPolicy.MaxAttempts {
 				t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
@@ -343,7 +343,7 @@ func TestFaultGzipBomb(t *testing.T) {
 	const maxBytes = 1 << 20
 	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	decErr := faultAs[*conversation.DecodeError](t, err)
 	faultIs(t, err, conversation.ErrResponseTooLarge)
@@ -372,7 +372,7 @@ func TestFaultSuccessFalseWithoutEnvelope(t *testing.T) {
 			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, body) })
 			c := faultClient(t, srv.Base())
 			ctx := faultCtx(t, 10*time.Second)
-			wc, err1 := c.WebchatContext(ctx, "c1")
+			wc, err1 := c.GetConversationContext(ctx, "c1")
 			st, err2 := c.StartConversation(ctx, &conversation.ConversationStartRequest{})
 			for _, err := range []error{err1, err2} {
 				apiErr := faultAs[*conversation.APIError](t, err)

@@ -28,7 +28,7 @@ func TestFaultConnectionRefused(t *testing.T) {
 	c := faultClientWith(t, "http://"+addr+"/rest/v2", faultTransport(t, d.DialContext))
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, syscall.ECONNREFUSED)
@@ -62,7 +62,7 @@ func TestFaultResetMidBody(t *testing.T) {
 	})
 	c := faultClient(t, srv.Base())
 
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("want ECONNRESET or io.ErrUnexpectedEOF inside, got %v", err)
@@ -94,8 +94,8 @@ func TestFaultResetBeforeResponseRecovers(t *testing.T) {
 			strconv.Itoa(len(body)) + "\r\n\r\n" + body)
 	})
 	c := faultClient(t, srv.Base())
-	if _, err := c.Departments(faultCtx(t, 10*time.Second)); err != nil {
-		t.Fatalf("Departments: %v", err)
+	if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationDepartments: %v", err)
 	}
 	faultWantRequests(t, "server", int(srv.requests.Load()), 3)
 }
@@ -115,7 +115,7 @@ func TestFaultAcceptNeverAnswer(t *testing.T) {
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
 	faultWithin(t, start, deadline)
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, context.DeadlineExceeded)
@@ -133,7 +133,7 @@ func TestFaultAcceptNeverRead(t *testing.T) {
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	err := c.KeepAlive(faultCtx(t, deadline))
+	err := c.GetAgentKeepAlive(faultCtx(t, deadline))
 	faultWithin(t, start, deadline)
 	faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, context.DeadlineExceeded)
@@ -160,7 +160,7 @@ func TestFaultHeadersTrickle(t *testing.T) {
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
 	faultWithin(t, start, deadline)
 	faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, context.DeadlineExceeded)
@@ -187,7 +187,7 @@ func TestFaultBodyTricklesForever(t *testing.T) {
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
 	faultWithin(t, start, deadline)
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, context.DeadlineExceeded)
@@ -199,7 +199,7 @@ func TestFaultBodyTricklesForever(t *testing.T) {
 
 // A void operation's 2xx body is ignored: one that trickles forever, or
 // never comes, does not hold the call until the context ends (RunKeepAlive
-// runs KeepAlive under a context without a deadline). The call succeeds
+// runs GetAgentKeepAlive under a context without a deadline). The call succeeds
 // after at most a second of draining.
 func TestFaultVoidBodyNeverEnds(t *testing.T) {
 	for _, mode := range []string{"trickle", "silent"} {
@@ -225,10 +225,10 @@ func TestFaultVoidBodyNeverEnds(t *testing.T) {
 			c := faultClient(t, srv.Base())
 			const drainBound = time.Second // voidDrainWait in request.go
 			start := time.Now()
-			err := c.KeepAlive(faultCtx(t, 10*time.Second))
+			err := c.GetAgentKeepAlive(faultCtx(t, 10*time.Second))
 			faultWithin(t, start, drainBound)
 			if err != nil {
-				t.Errorf("KeepAlive after a 200: %v", err)
+				t.Errorf("GetAgentKeepAlive after a 200: %v", err)
 			}
 			faultWantRequests(t, "server", int(srv.requests.Load()), 1)
 		})
@@ -256,7 +256,7 @@ func TestFaultUntrustedCertificate(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := faultClient(t, srv.URL+"/rest/v2") // its transport trusts only the system roots
 
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	var certErr *tls.CertificateVerificationError
 	if !errors.As(err, &certErr) {
@@ -268,7 +268,7 @@ func TestFaultUntrustedCertificate(t *testing.T) {
 	}
 
 	before := handshakes.Load()
-	_, err = c.InsertDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
+	_, err = c.InsertConversationDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
 	te = faultAs[*conversation.TransportError](t, err)
 	if te.Attempts != 1 {
 		t.Errorf("insert: Attempts = %d, want 1", te.Attempts)

@@ -44,7 +44,7 @@ func TestFaultCredentialNotAHeaderValue(t *testing.T) {
 			t.Run(opt.name+"/"+name, func(t *testing.T) {
 				c, err := conversation.NewClient(conversation.WithBaseURL(srv.Base()), opt.make(v))
 				if err == nil {
-					_, callErr := c.Departments(faultCtx(t, 5*time.Second))
+					_, callErr := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 					t.Fatalf("NewClient accepted the credential; a call then returned %v", callErr)
 				}
 				ae := faultAs[*conversation.ArgumentError](t, err)
@@ -103,7 +103,7 @@ func TestFaultLocalErrorsNotRetried(t *testing.T) {
 				calls++ // one refresh at a time: no race
 				return tok()
 			})))
-			_, err := c.Departments(faultCtx(t, 5*time.Second))
+			_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 			te := faultAs[*conversation.TransportError](t, err)
 			if te.Attempts != 1 || calls != 1 {
 				t.Errorf("Attempts = %d, token source called %d times; want 1 and 1 (%v)", te.Attempts, calls, err)
@@ -135,7 +135,7 @@ func TestFaultTransientTokenErrorRetried(t *testing.T) {
 		calls++
 		return nil, &oauth2.RetrieveError{Response: &http.Response{StatusCode: 503}}
 	})))
-	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	var re *oauth2.RetrieveError
 	if te.Attempts != faultPolicy.MaxAttempts || calls != faultPolicy.MaxAttempts || !errors.As(err, &re) {

@@ -144,7 +144,7 @@ func TestFaultEchoedKey401(t *testing.T) {
 		faultEchoErrorResponse(w, 401, r.Header.Get("X-Ultracart-Simple-Key"))
 	})
 	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
-	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrUnauthorized)
 	faultNoEcho(t, "401", faultEchoKey, faultEchoTexts(err)...)
@@ -169,7 +169,7 @@ func TestFaultEchoedToken(t *testing.T) {
 			AccessToken: faultEchoToken, Expiry: time.Now().Add(time.Hour)})),
 	} {
 		c := faultClient(t, srv.Base(), opt)
-		_, err := c.Departments(faultCtx(t, 5*time.Second))
+		_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 		faultAs[*conversation.APIError](t, err)
 		faultNoEcho(t, name, faultEchoToken, faultEchoTexts(err)...)
 	}
@@ -186,7 +186,7 @@ func TestFaultEchoedKeyInRetryLog(t *testing.T) {
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
-	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 	faultAs[*conversation.APIError](t, err)
 	mu.Lock()
 	logged := log.String()
@@ -237,7 +237,7 @@ func TestFaultEchoedKeyInBodies(t *testing.T) {
 				_, _ = w.Write([]byte(tc.body(r.Header.Get("X-Ultracart-Simple-Key"))))
 			})
 			c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
-			_, err := c.Departments(faultCtx(t, 5*time.Second))
+			_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -276,7 +276,7 @@ func TestFaultEchoedKeyInTransportError(t *testing.T) {
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
-	_, err := c.Departments(faultCtx(t, 5*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	if te.Attempts != faultPolicy.MaxAttempts || !strings.Contains(err.Error(), "malformed HTTP status code") ||
 		!strings.Contains(err.Error(), "[redacted]") {

@@ -26,22 +26,22 @@ type faultInsert struct {
 func faultStr(s string) *string { return &s }
 
 var faultInserts = []faultInsert{
-	{"InsertCannedMessage", "POST", "/rest/v2/conversation/canned_messages",
+	{"InsertConversationCannedMessage", "POST", "/rest/v2/conversation/canned_messages",
 		`{"conversation_canned_message":{"conversation_canned_message_oid":7,"short_code":"hi"},"success":true}`,
 		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertCannedMessage(ctx, &conversation.ConversationCannedMessage{ShortCode: faultStr("hi"), CannedMessage: faultStr("Hello!")})
+			_, err := c.InsertConversationCannedMessage(ctx, &conversation.ConversationCannedMessage{ShortCode: faultStr("hi"), CannedMessage: faultStr("Hello!")})
 			return err
 		}},
-	{"InsertDepartment", "POST", "/rest/v2/conversation/departments",
+	{"InsertConversationDepartment", "POST", "/rest/v2/conversation/departments",
 		`{"conversation_department":{"conversation_department_oid":7,"department_name":"Sales"},"success":true}`,
 		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertDepartment(ctx, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
+			_, err := c.InsertConversationDepartment(ctx, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
 			return err
 		}},
-	{"InsertEngagement", "POST", "/rest/v2/conversation/engagements",
+	{"InsertConversationEngagement", "POST", "/rest/v2/conversation/engagements",
 		`{"conversation_engagement":{"conversation_engagement_oid":7,"engagement_name":"Welcome"},"success":true}`,
 		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertEngagement(ctx, &conversation.ConversationEngagement{EngagementName: faultStr("Welcome")})
+			_, err := c.InsertConversationEngagement(ctx, &conversation.ConversationEngagement{EngagementName: faultStr("Welcome")})
 			return err
 		}},
 	{"StartConversation", "PUT", "/rest/v2/conversation/conversations",
@@ -97,7 +97,7 @@ func TestFaultUpdate503Retried(t *testing.T) {
 	faultLeakCheck(t)
 	srv := faultServe(t, faultStorm(503))
 	c := faultClient(t, srv.Base())
-	_, err := c.UpdateDepartment(faultCtx(t, 10*time.Second), 7, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
+	_, err := c.UpdateConversationDepartment(faultCtx(t, 10*time.Second), 7, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
 	apiErr := faultAs[*conversation.APIError](t, err)
 	if apiErr.Attempts != faultPolicy.MaxAttempts {
 		t.Errorf("Attempts = %d, want %d", apiErr.Attempts, faultPolicy.MaxAttempts)

@@ -45,9 +45,9 @@ var faultPathCases = []faultPathCase{
 			_, err := c.GetConversation(ctx, v, &conversation.GetConversationOptions{Limit: 5})
 			return err
 		}, 1, "limit=5"},
-	{"WebchatContext", "PUT " + faultAPI + "/conversations/{uuid}/context", "uuid", faultAPI + "/conversations/", "/context",
+	{"GetConversationContext", "PUT " + faultAPI + "/conversations/{uuid}/context", "uuid", faultAPI + "/conversations/", "/context",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.WebchatContext(ctx, v)
+			_, err := c.GetConversationContext(ctx, v)
 			return err
 		}, 1, ""},
 	{"JoinConversation", "PUT " + faultAPI + "/conversations/{uuid}/join", "uuid", faultAPI + "/conversations/", "/join",
@@ -58,18 +58,18 @@ var faultPathCases = []faultPathCase{
 		func(ctx context.Context, c *conversation.Client, v string) error {
 			return c.LeaveConversation(ctx, v)
 		}, 1, ""},
-	{"MarkRead", "PUT " + faultAPI + "/conversations/{uuid}/markread", "uuid", faultAPI + "/conversations/", "/markread",
+	{"MarkReadConversation", "PUT " + faultAPI + "/conversations/{uuid}/markread", "uuid", faultAPI + "/conversations/", "/markread",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			return c.MarkRead(ctx, v)
+			return c.MarkReadConversation(ctx, v)
 		}, 1, ""},
-	{"Messages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
+	{"GetConversationMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.Messages(ctx, v, time.UnixMilli(1700000000000), nil)
+			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), nil)
 			return err
 		}, 1, ""},
-	{"MessagesWithLimit", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
+	{"GetConversationMessagesWithLimit", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.Messages(ctx, v, time.UnixMilli(1700000000000), &conversation.MessagesOptions{Limit: 10})
+			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), &conversation.GetConversationMessagesOptions{Limit: 10})
 			return err
 		}, 1, "limit=10"},
 	{"FollowMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
@@ -79,14 +79,14 @@ var faultPathCases = []faultPathCase{
 			}
 			return nil
 		}, 1, "limit=100"},
-	{"UpdateWebchatQueueStatus", "PUT " + faultAPI + "/conversations/queues/{queue}/status", "queue", faultAPI + "/conversations/queues/", "/status",
+	{"UpdateConversationWebchatQueueStatus", "PUT " + faultAPI + "/conversations/queues/{queue}/status", "queue", faultAPI + "/conversations/queues/", "/status",
 		func(ctx context.Context, c *conversation.Client, v string) error {
 			s := conversation.AgentAvailable
-			return c.UpdateWebchatQueueStatus(ctx, v, &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &s})
+			return c.UpdateConversationWebchatQueueStatus(ctx, v, &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &s})
 		}, 1, ""},
-	{"MultimediaUploadURL", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
+	{"GetConversationMultimediaUploadURL", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.MultimediaUploadURL(ctx, v)
+			_, err := c.GetConversationMultimediaUploadURL(ctx, v)
 			return err
 		}, 1, ""},
 	{"UploadConversationMultimedia", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
@@ -215,15 +215,15 @@ func TestFaultHostileOids(t *testing.T) {
 		t.Run(strconv.Itoa(oid), func(t *testing.T) {
 			for _, call := range []func() error{
 				func() error {
-					_, err := c.UpdateCannedMessage(ctx, oid, &conversation.ConversationCannedMessage{})
+					_, err := c.UpdateConversationCannedMessage(ctx, oid, &conversation.ConversationCannedMessage{})
 					return err
 				},
 				func() error {
-					_, err := c.UpdateDepartment(ctx, oid, &conversation.ConversationDepartment{})
+					_, err := c.UpdateConversationDepartment(ctx, oid, &conversation.ConversationDepartment{})
 					return err
 				},
 				func() error {
-					_, err := c.UpdateEngagement(ctx, oid, &conversation.ConversationEngagement{})
+					_, err := c.UpdateConversationEngagement(ctx, oid, &conversation.ConversationEngagement{})
 					return err
 				},
 			} {

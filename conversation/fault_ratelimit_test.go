@@ -35,10 +35,10 @@ func TestFault429RetryAfterSeconds(t *testing.T) {
 	c := faultClient(t, srv.Base())
 
 	start := time.Now()
-	resp, err := c.Departments(faultCtx(t, 10*time.Second))
+	resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	if err != nil {
-		t.Fatalf("Departments: %v", err)
+		t.Fatalf("GetConversationDepartments: %v", err)
 	}
 	if len(resp) != 1 {
 		t.Errorf("got %d departments, want 1", len(resp))
@@ -63,10 +63,10 @@ func TestFault429RetryAfterHTTPDate(t *testing.T) {
 	c := faultClient(t, srv.Base())
 
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	if err != nil {
-		t.Fatalf("Departments: %v", err)
+		t.Fatalf("GetConversationDepartments: %v", err)
 	}
 	faultWantRequests(t, "server", srv.Count(), 2)
 	t.Logf("MEASURE elapsed=%v retry-after=%q", el.Round(time.Millisecond), date)
@@ -86,7 +86,7 @@ func TestFault429RetryAfterAbsentOrGarbage(t *testing.T) {
 			c := faultClient(t, srv.Base())
 
 			start := time.Now()
-			_, err := c.Departments(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 			el := time.Since(start)
 			apiErr := faultAs[*conversation.APIError](t, err)
 			faultIs(t, err, conversation.ErrRateLimited)
@@ -126,7 +126,7 @@ func TestFault429RetryAfterBeyondDeadline(t *testing.T) {
 			const deadline = time.Second
 
 			start := time.Now()
-			_, err := c.Departments(faultCtx(t, deadline))
+			_, err := c.GetConversationDepartments(faultCtx(t, deadline))
 			el := time.Since(start)
 			apiErr := faultAs[*conversation.APIError](t, err)
 			faultIs(t, err, conversation.ErrRateLimited)
@@ -153,7 +153,7 @@ func TestFault429RetryAfterBeyondPolicy(t *testing.T) {
 	c := faultClient(t, srv.Base())
 
 	start := time.Now()
-	_, err := c.Departments(t.Context())
+	_, err := c.GetConversationDepartments(t.Context())
 	el := time.Since(start)
 	apiErr := faultAs[*conversation.APIError](t, err)
 	faultIs(t, err, conversation.ErrRateLimited)
@@ -179,7 +179,7 @@ func TestFault429CancelledWhileWaiting(t *testing.T) {
 	stop := time.AfterFunc(300*time.Millisecond, cancel)
 	defer stop.Stop()
 	start := time.Now()
-	_, err := c.Departments(ctx)
+	_, err := c.GetConversationDepartments(ctx)
 	faultWithin(t, start, 300*time.Millisecond)
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, context.Canceled, conversation.ErrRateLimited)

@@ -24,9 +24,9 @@ func TestFaultRedirectSameHost(t *testing.T) {
 				faultJSON(w, 200, faultDepartmentsOK)
 			})
 			c := faultClient(t, srv.Base())
-			resp, err := c.Departments(faultCtx(t, 10*time.Second))
+			resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 			if err != nil {
-				t.Fatalf("Departments: %v", err)
+				t.Fatalf("GetConversationDepartments: %v", err)
 			}
 			if len(resp) != 1 {
 				t.Errorf("response not decoded from the redirect target")
@@ -62,8 +62,8 @@ func TestFaultRedirectOtherHostStripsCredentials(t *testing.T) {
 					http.Redirect(w, r, other.URL+"/elsewhere", status)
 				})
 				c := faultClient(t, api.Base(), tc.auth)
-				if _, err := c.Departments(faultCtx(t, 10*time.Second)); err != nil {
-					t.Fatalf("Departments: %v", err)
+				if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+					t.Fatalf("GetConversationDepartments: %v", err)
 				}
 				apiSeen, otherSeen := api.Seen(), other.Seen()
 				faultWantRequests(t, "api", len(apiSeen), 1)
@@ -101,8 +101,8 @@ func TestFaultRedirectOtherHostAndBack(t *testing.T) {
 	})
 	apiURL = api.URL
 	c := faultClient(t, api.Base())
-	if _, err := c.Departments(faultCtx(t, 10*time.Second)); err != nil {
-		t.Fatalf("Departments: %v", err)
+	if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationDepartments: %v", err)
 	}
 	for _, s := range other.Seen() {
 		if s.SimpleKey != "" || s.Auth != "" {
@@ -122,7 +122,7 @@ func TestFaultRedirectLoop(t *testing.T) {
 	})
 	c := faultClient(t, srv.Base())
 	start := time.Now()
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	el := time.Since(start)
 	te := faultAs[*conversation.TransportError](t, err)
 	var ue *url.Error
@@ -152,7 +152,7 @@ func TestFaultRedirectLoopAcrossHosts(t *testing.T) {
 	})
 	apiURL = api.URL
 	c := faultClient(t, api.Base())
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	faultAs[*conversation.TransportError](t, err)
 	total := api.Count() + other.Count()
 	faultWantRequests(t, "api+other", total, 10)
@@ -182,7 +182,7 @@ func TestFaultRedirectCallerPolicy(t *testing.T) {
 		},
 	}
 	c := faultClient(t, api.Base(), conversation.WithHTTPClient(hc))
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	apiErr := faultAs[*conversation.APIError](t, err)
 	if apiErr.StatusCode != http.StatusFound || apiErr.Attempts != 1 {
 		t.Errorf("APIError{%d, %d attempts}, want 302 after 1", apiErr.StatusCode, apiErr.Attempts)
@@ -206,7 +206,7 @@ func TestFaultRedirectCallerRefuses(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return refuse },
 	}
 	c := faultClient(t, srv.Base(), conversation.WithHTTPClient(hc))
-	_, err := c.Departments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
 	te := faultAs[*conversation.TransportError](t, err)
 	faultIs(t, err, refuse)
 	if te.Attempts != 1 {

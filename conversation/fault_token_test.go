@@ -66,7 +66,7 @@ func faultTokenDeadlineCalls(t *testing.T, c *conversation.Client, n int, d time
 			ctx, cancel := context.WithTimeout(context.Background(), d)
 			defer cancel()
 			deadline, _ := ctx.Deadline()
-			_, err := c.Departments(ctx)
+			_, err := c.GetConversationDepartments(ctx)
 			results[i] = result{err: err, past: time.Since(deadline), blocked: stillBlocked()}
 		}()
 	}
@@ -125,10 +125,10 @@ func TestFaultTokenRefreshPastDeadline(t *testing.T) {
 
 	released.Store(true)
 	close(ts.release)
-	if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+	if _, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second)); err != nil {
 		t.Fatalf("after the refresh: %v", err)
 	}
-	if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+	if _, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second)); err != nil {
 		t.Fatalf("with the cached token: %v", err)
 	}
 	if got := ts.calls.Load(); got != 1 {
@@ -181,7 +181,7 @@ func TestFaultTokenEndpointSlow(t *testing.T) {
 
 	releaseAll()
 	for range 2 {
-		if _, err := c.Departments(faultCtx(t, 5*time.Second)); err != nil {
+		if _, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second)); err != nil {
 			t.Fatalf("after the endpoint answered: %v", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -47,13 +48,16 @@ func (s *followModel) countAt(epoch int64) int {
 // FuzzFollowCursor drives FollowMessages' bookkeeping against followModel
 // with random epochs, ties, page sizes, limits, start points, arrival
 // orders and both readings of since. Each script byte is a poll (high bit
-// set) or the arrival of 1 to 8 messages at the newest epoch or up to 3 ms
-// after it. Properties: every message after the start is yielded exactly
-// once, epochs in order, except in a millisecond reported skipped, which
-// must hold at least maxLimit messages; a poll that yields nothing and does
-// not wait is followed by a different request, and at most
-// log2(maxLimit/pageSize)+3 such polls come in a row; after the last
-// arrival the cursor catches up in a bounded number of polls.
+// set; with bit 6 also set, a restart first: a new cursor resumed from the
+// text of the last yielded message's Position, as a program restarted from
+// what it persisted) or the arrival of 1 to 8 messages at the newest epoch
+// or up to 3 ms after it. Properties: every message after the start is
+// yielded exactly once, restarts included, epochs in order, except in a
+// millisecond reported skipped, which must hold at least maxLimit messages;
+// a poll that yields nothing and does not wait is followed by a different
+// request, and at most log2(maxLimit/pageSize)+3 such polls come in a row;
+// after the last arrival the cursor catches up in a bounded number of
+// polls.
 func FuzzFollowCursor(f *testing.F) {
 	f.Add(uint64(1), uint8(1), uint8(0), false, uint8(0), []byte{0x04, 0x80, 0x80, 0x80})       // five tied, page 2
 	f.Add(uint64(2), uint8(1), uint8(0), true, uint8(0), []byte{0x04, 0x80, 0x80, 0x80})        // the same, inclusive
@@ -61,6 +65,8 @@ func FuzzFollowCursor(f *testing.F) {
 	f.Add(uint64(4), uint8(0), uint8(3), true, uint8(0), []byte{0x07, 0x07, 0x07, 0x80, 0x1f})
 	f.Add(uint64(5), uint8(2), uint8(9), true, uint8(1), []byte{0x03, 0x80, 0x03, 0x80, 0x0b, 0x80, 0x02, 0x13})                     // ties across polls, a start
 	f.Add(uint64(6), uint8(3), uint8(20), false, uint8(2), []byte{0x87, 0x07, 0x07, 0x81, 0x0f, 0x0f, 0x80, 0x1f, 0x80, 0x80, 0x07}) // mixed
+	f.Add(uint64(7), uint8(1), uint8(0), false, uint8(0), []byte{0x04, 0x80, 0xc0, 0x03, 0xc0, 0x80, 0x0c, 0xc0})                    // restarts among ties
+	f.Add(uint64(8), uint8(0), uint8(3), true, uint8(1), []byte{0x07, 0x07, 0x07, 0x80, 0xc0, 0x1f, 0xc0, 0xc0})                     // restarts after a skip
 	f.Fuzz(func(t *testing.T, seed uint64, pageSize, extra uint8, inclusive bool, startAt uint8, script []byte) {
 		if len(script) > 64 {
 			script = script[:64]
@@ -78,6 +84,22 @@ func FuzzFollowCursor(f *testing.F) {
 		maxIdle := bits.Len(uint((maxLimit-1)/ps)) + 2 // ceil(log2(maxLimit/ps)) doublings, one learning of since, one skip
 
 		var yielded []ConversationMessage
+		var lastPos MessagePosition
+		restart := func() {
+			cur = newFollowCursor(start, floor, ps, maxLimit)
+			if lastPos.IsZero() {
+				return
+			}
+			text, err := lastPos.MarshalText()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p MessagePosition
+			if err := p.UnmarshalText(text); err != nil {
+				t.Fatalf("position %q: %v", text, err)
+			}
+			cur.resume(p)
+		}
 		skipped := map[int64]bool{}
 		idle := 0 // polls in a row that yielded nothing and did not wait
 		var prevSince int64 = -1
@@ -91,7 +113,10 @@ func FuzzFollowCursor(f *testing.F) {
 				t.Fatalf("poll since=%d limit=%d (page size %d, max %d)", since, limit, ps, maxLimit)
 			}
 			st := cur.take(since, limit, model.get(since, limit))
-			yielded = append(yielded, st.fresh...)
+			for _, e := range st.fresh {
+				yielded = append(yielded, e.ConversationMessage)
+				lastPos = e.Position
+			}
 			if st.err != nil {
 				if !errors.Is(st.err, ErrMessagesSkipped) {
 					t.Fatalf("error %v", st.err)
@@ -116,6 +141,10 @@ func FuzzFollowCursor(f *testing.F) {
 		epoch, n := int64(1000), 0
 		for _, b := range script {
 			if b&0x80 != 0 {
+				if b&0x40 != 0 {
+					restart()
+					prevSince, prevLimit, idle = -1, -1, 0
+				}
 				poll()
 				continue
 			}
@@ -164,6 +193,102 @@ func FuzzFollowCursor(f *testing.F) {
 			if count[*m.ConversationMessageUUID] == 0 {
 				t.Fatalf("message %s at epoch %d never yielded (page %d, max %d, inclusive %v, start %d/%v, skipped %v)",
 					*m.ConversationMessageUUID, e, ps, maxLimit, inclusive, start, floor, skipped)
+			}
+		}
+	})
+}
+
+// FuzzFollowCursorHostile drives the cursor against a service that answers
+// anything: each poll's page comes from the script (cycled for ever), with
+// messages from 8 ids and 8 epochs, missing epochs, epochs before since,
+// 0 and math.MaxInt64 among them, pages shorter, as long as or longer than
+// the limit. Properties: since never goes backwards and never wraps; no
+// (id, epoch) is yielded twice and epochs come in order; the only errors
+// are ErrMessagesSkipped and ErrPagingStalled; at most
+// ⌈log2(maxLimit/pageSize)⌉+2 polls in a row neither yield nor wait; and a
+// history walk (AllMessages: poll until the cursor waits) ends within
+// (pairs+1)×(that bound+1) polls, pairs being the (id, epoch) the service
+// can send.
+func FuzzFollowCursorHostile(f *testing.F) {
+	f.Add(uint8(1), uint8(0), uint8(0), []byte{0x12, 0x12, 0x12}) // the same full page for ever
+	f.Add(uint8(0), uint8(5), uint8(3), []byte{0x07, 0x17, 0x27, 0x37, 0xff})
+	f.Add(uint8(2), uint8(1), uint8(0), []byte{0x06, 0x06, 0x16, 0x26, 0x36, 0x46}) // epochs at MaxInt64
+	f.Add(uint8(0), uint8(0), uint8(9), []byte{0x00, 0x10, 0x20})                   // no epochs
+	f.Fuzz(func(t *testing.T, pageSize, extra, startAt uint8, script []byte) {
+		if len(script) == 0 || len(script) > 64 {
+			return
+		}
+		epochs := []*int64{nil, ptr(int64(0)), ptr(int64(1)), ptr(int64(2)), ptr(int64(1000)), ptr(int64(math.MaxInt64 - 1)), ptr(int64(math.MaxInt64)), ptr(int64(-5))}
+		ps := 1 + int(pageSize%8)
+		maxLimit := ps + int(extra%24)
+		maxIdle := bits.Len(uint((maxLimit-1)/ps)) + 2
+		start, floor := int64(startAt%4)*500, startAt%2 == 1
+		cur := newFollowCursor(start, floor, ps, maxLimit)
+
+		at := 0 // next script byte
+		page := func(limit int) []ConversationMessage {
+			// A page header byte: its length relative to limit (low 2
+			// bits: limit-1, limit, limit+1, or the count in bits 2..5);
+			// each message is one byte: id in bits 0..2, epoch in 3..5.
+			h := script[at%len(script)]
+			at++
+			n := []int{limit - 1, limit, limit + 1, int(h>>2) & 15}[h&3]
+			out := make([]ConversationMessage, 0, max(n, 0))
+			for range max(n, 0) {
+				b := script[at%len(script)]
+				at++
+				out = append(out, ConversationMessage{ConversationMessageUUID: ptr(fmt.Sprintf("m%d", b&7)), MessageEpoch: epochs[(b>>3)&7]})
+			}
+			return out
+		}
+
+		type pair struct {
+			id    string
+			epoch int64
+		}
+		yielded := map[pair]bool{}
+		lastEpoch, prevSince := int64(math.MinInt64), int64(-1)
+		idle, polls := 0, 0
+		// 8 ids at 7 epochs, or without one (filed at the cursor's epoch:
+		// one of those 7 or the start).
+		bound := (8*(len(epochs)+1) + 1) * (maxIdle + 1)
+		for {
+			since, limit := cur.next()
+			if since < prevSince || since < 0 {
+				t.Fatalf("since went from %d to %d", prevSince, since)
+			}
+			if limit < 1 || limit > maxLimit {
+				t.Fatalf("limit %d (page size %d, max %d)", limit, ps, maxLimit)
+			}
+			prevSince = since
+			st := cur.take(since, limit, page(limit))
+			polls++
+			for _, e := range st.fresh {
+				ep := e.Position.epoch // the message's, or the cursor's for one without
+				k := pair{e.GetConversationMessageUUID(), ep}
+				if yielded[k] {
+					t.Fatalf("%v yielded twice", k)
+				}
+				if ep < lastEpoch {
+					t.Fatalf("epoch %d after %d", ep, lastEpoch)
+				}
+				yielded[k], lastEpoch = true, ep
+			}
+			if st.err != nil && !errors.Is(st.err, ErrMessagesSkipped) && !errors.Is(st.err, ErrPagingStalled) {
+				t.Fatalf("error %v", st.err)
+			}
+			if len(st.fresh) == 0 && !st.wait {
+				if idle++; idle > maxIdle {
+					t.Fatalf("%d polls in a row yielded nothing without waiting (bound %d)", idle, maxIdle)
+				}
+			} else {
+				idle = 0
+			}
+			if st.wait {
+				break // AllMessages ends here
+			}
+			if polls > bound {
+				t.Fatalf("the history walk did not end within %d polls", bound)
 			}
 		}
 	})

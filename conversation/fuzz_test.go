@@ -226,7 +226,7 @@ var fuzzDecodeOps = []struct {
 	call func(ctx context.Context, c *Client) (any, error)
 	into func() any // a fresh value of the operation's response type
 }{
-	{"WebchatContext", func(ctx context.Context, c *Client) (any, error) { return c.WebchatContext(ctx, "c1") },
+	{"GetConversationContext", func(ctx context.Context, c *Client) (any, error) { return c.GetConversationContext(ctx, "c1") },
 		func() any { return new(ConversationWebchatContext) }},
 	{"GetConversation", func(ctx context.Context, c *Client) (any, error) {
 		var info ResponseInfo
@@ -236,8 +236,8 @@ var fuzzDecodeOps = []struct {
 		}
 		return &ConversationResponse{Conversation: conv, Metadata: info.Metadata, Warning: info.Warning}, nil
 	}, func() any { return new(ConversationResponse) }},
-	{"SearchConversations", func(ctx context.Context, c *Client) (any, error) {
-		return c.SearchConversations(ctx, &ConversationSearchRequest{})
+	{"GetConversationsSearch", func(ctx context.Context, c *Client) (any, error) {
+		return c.GetConversationsSearch(ctx, &ConversationSearchRequest{})
 	}, func() any { return new(ConversationSearchResponse) }},
 	{"GetPbxCall", func(ctx context.Context, c *Client) (any, error) { return c.GetPbxCall(ctx, "c1") },
 		func() any { return new(ConversationPbxCallResponse) }},
@@ -265,7 +265,7 @@ func FuzzDecodeResponse(f *testing.F) {
 	// The operations without a "success" field in their schema, with bodies
 	// that say it anyway.
 	for _, body := range []string{`{"success":false}`, `{"success":false,"error":5}`, `{"success":false,"error":{"error_code":7}}`, `{"Success":false}`} {
-		f.Add(uint8(0), []byte(body)) // WebchatContext
+		f.Add(uint8(0), []byte(body)) // GetConversationContext
 	}
 
 	var mu sync.Mutex

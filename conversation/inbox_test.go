@@ -119,7 +119,7 @@ func watch(t *testing.T, c *Client, opts *InboxOptions, n int) (events []string,
 	return events, errs
 }
 
-// TestWatchInbox: the first poll notes the inbox; later ones report each
+// TestWatchInbox: with StartAtNow, the first poll notes the inbox; later ones report each
 // new conversation and each conversation's new message once, oldest first,
 // including a change in the same second as the newest one already seen.
 func TestWatchInbox(t *testing.T) {
@@ -134,7 +134,7 @@ func TestWatchInbox(t *testing.T) {
 	s.put("a", 0, 10, 3)
 	s.put("b", 5, 20, 1)
 	c := s.start(t)
-	got, errs := watch(t, c, &InboxOptions{Interval: time.Millisecond}, 8)
+	got, errs := watch(t, c, &InboxOptions{StartAtNow: true, Interval: time.Millisecond}, 8)
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -173,24 +173,35 @@ func TestWatchInboxSincePaging(t *testing.T) {
 	}
 }
 
-// TestWatchInboxMaxPages: a poll reads at most MaxPages pages, newest first,
-// and says so at warn level.
+// TestWatchInboxMaxPages: a poll that reads MaxPages pages of changes
+// without catching up reports none of them and ends the watch with an
+// *InboxBacklogError whose Position resumes the watch, with more pages,
+// exactly where it stood.
 func TestWatchInboxMaxPages(t *testing.T) {
 	s := &inboxServer{}
 	for i := 1; i <= 10; i++ {
 		s.put("c"+strconv.Itoa(i), i, i, 1)
 	}
-	logs := &lockedBuffer{}
-	c := s.start(t, WithLogger(slogAtInfo(logs)))
-	got, _ := watch(t, c, &InboxOptions{Since: inboxT0, PageSize: 2, MaxPages: 2, Interval: time.Hour}, 4)
-	if want := []string{"new:c7#1", "new:c8#1", "new:c9#1", "new:c10#1"}; !slices.Equal(got, want) {
-		t.Errorf("events %v, want %v", got, want)
+	c := s.start(t)
+	got, errs := watch(t, c, &InboxOptions{Since: inboxT0, PageSize: 2, MaxPages: 2, Interval: time.Hour}, 4)
+	var backlog *InboxBacklogError
+	if len(got) != 0 || len(errs) != 1 || !errors.Is(errs[0], ErrInboxBacklog) || !errors.As(errs[0], &backlog) {
+		t.Fatalf("events %v, errors %v: want no event and one ErrInboxBacklog", got, errs)
 	}
 	if reqs := s.requests(); len(reqs) != 2 {
 		t.Errorf("requests %v", reqs)
 	}
-	if !strings.Contains(logs.String(), "MaxPages") || !strings.Contains(logs.String(), "level=WARN") {
-		t.Errorf("log %q", logs.String())
+	if backlog.Pages != 2 || backlog.PageSize != 2 || !backlog.Position.Time().Equal(inboxT0) ||
+		!strings.Contains(backlog.Error(), "MaxPages") || !strings.Contains(backlog.Error(), "Position") {
+		t.Errorf("backlog error %+v: %v", backlog, backlog)
+	}
+	got, errs = watch(t, c, &InboxOptions{Resume: backlog.Position, PageSize: 2, MaxPages: 6, Interval: time.Hour}, 10)
+	var want []string
+	for i := 1; i <= 10; i++ {
+		want = append(want, "new:c"+strconv.Itoa(i)+"#1")
+	}
+	if errs != nil || !slices.Equal(got, want) {
+		t.Errorf("resumed: events %v, errors %v\nwant %v", got, errs, want)
 	}
 }
 
@@ -206,7 +217,7 @@ func TestWatchInboxErrors(t *testing.T) {
 	}}
 	s.put("a", 0, 10, 1)
 	c := s.start(t, WithoutRetries())
-	got, errs := watch(t, c, &InboxOptions{Interval: time.Millisecond}, 1)
+	got, errs := watch(t, c, &InboxOptions{StartAtNow: true, Interval: time.Millisecond}, 1)
 	if !slices.Equal(got, []string{"msg:a#2"}) {
 		t.Errorf("events %v", got)
 	}
@@ -217,7 +228,7 @@ func TestWatchInboxErrors(t *testing.T) {
 	s.fail[len(s.pages)+1] = 500
 	s.mu.Unlock()
 	n := 0
-	for _, err := range c.WatchInbox(ctxT(t), &InboxOptions{Interval: time.Millisecond}) {
+	for _, err := range c.WatchInbox(ctxT(t), &InboxOptions{StartAtNow: true, Interval: time.Millisecond}) {
 		n++
 		if !errors.Is(err, ErrServer) {
 			t.Errorf("yield %v, want the 500", err)
@@ -262,19 +273,35 @@ func TestWatchInboxArguments(t *testing.T) {
 }
 
 // TestWatchInboxNoChangeOnePage: a poll that finds only what it has seen
-// (here a full page of conversations in the same second) reads one page.
+// reads on past a full page of conversations in the second of its mark (a
+// change in that second may be listed after them), and stops at the first
+// older summary.
 func TestWatchInboxNoChangeOnePage(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
-	s := &inboxServer{script: map[int]func(*inboxServer){4: func(*inboxServer) { cancel() }}}
+	s := &inboxServer{script: map[int]func(*inboxServer){6: func(*inboxServer) { cancel() }}}
 	s.put("a", 0, 10, 1)
 	s.put("b", 0, 10, 1)
 	s.put("c", 0, 5, 1)
 	c := s.start(t)
-	for e, err := range c.WatchInbox(ctx, &InboxOptions{PageSize: 2, Interval: time.Millisecond}) {
+	for e, err := range c.WatchInbox(ctx, &InboxOptions{StartAtNow: true, PageSize: 2, Interval: time.Millisecond}) {
 		t.Errorf("yielded %+v, %v", e, err)
 	}
-	if reqs := s.requests(); !slices.Equal(reqs, []string{"/2", "/2", "/2", "/2"}) {
-		t.Errorf("requests %v, want the first page alone at each poll", reqs)
+	if reqs := s.requests(); !slices.Equal(reqs[:5], []string{"/2", "/2", "2/2", "/2", "2/2"}) {
+		t.Errorf("requests %v, want the first page alone for the baseline, then two pages at each poll", reqs)
+	}
+}
+
+// TestWatchInboxTieOnNextPage: a change in the second of the mark, listed
+// after conversations already seen in that second (on the next page), is
+// reported.
+func TestWatchInboxTieOnNextPage(t *testing.T) {
+	s := &inboxServer{script: map[int]func(*inboxServer){3: func(s *inboxServer) { s.put("d", 0, 10, 1) }}}
+	s.put("a", 0, 10, 1)
+	s.put("b", 0, 10, 1)
+	s.put("c", 0, 5, 1)
+	got, errs := watch(t, s.start(t), &InboxOptions{StartAtNow: true, PageSize: 2, Interval: time.Millisecond}, 1)
+	if errs != nil || !slices.Equal(got, []string{"msg:d#1"}) {
+		t.Errorf("events %v, errors %v", got, errs)
 	}
 }

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"errors"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -40,7 +41,7 @@ func TestConnectionReuse(t *testing.T) {
 		errs := make(chan error, concurrent)
 		for range concurrent {
 			wg.Go(func() {
-				if err := c.KeepAlive(ctx); err != nil {
+				if err := c.GetAgentKeepAlive(ctx); err != nil {
 					errs <- err
 				}
 			})
@@ -63,7 +64,7 @@ func TestConnectionReuse(t *testing.T) {
 	}
 }
 
-// TestRunKeepAlive: RunKeepAlive calls KeepAlive at once and then every
+// TestRunKeepAlive: RunKeepAlive calls GetAgentKeepAlive at once and then every
 // interval until the context ends, passing failures to onFailure.
 func TestRunKeepAlive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,7 +221,7 @@ func TestDefaultTransportCapsConnections(t *testing.T) {
 	for range 2 * DefaultMaxConnsPerHost {
 		wg.Go(func() {
 			for range 3 {
-				if err := c.KeepAlive(context.Background()); err != nil {
+				if err := c.GetAgentKeepAlive(context.Background()); err != nil {
 					t.Error(err)
 					return
 				}
@@ -232,4 +233,51 @@ func TestDefaultTransportCapsConnections(t *testing.T) {
 		t.Errorf("%d connections opened for %d workers, want at most %d", n, 2*DefaultMaxConnsPerHost, DefaultMaxConnsPerHost)
 	}
 	t.Logf("%d connections for %d workers", opened.Load(), 2*DefaultMaxConnsPerHost)
+}
+
+// TestRunKeepAliveNeverSpins: against a service that fails every call at
+// once, the loop still waits its interval between calls (at most
+// elapsed/interval+2 calls), and passes every failure on; an interval as
+// long as time.Duration allows does not overflow the bound of each call
+// (the first call succeeds, and the loop ends with its context).
+func TestRunKeepAliveNeverSpins(t *testing.T) {
+	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 400, "") })
+	c := newClient(t, srv, WithoutBudget())
+	const interval = 20 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	var failures atomic.Int32
+	start := time.Now()
+	if err := c.RunKeepAlive(ctx, interval, func(error) { failures.Add(1) }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("returned %v", err)
+	}
+	elapsed := time.Since(start)
+	if n, most := rc.count(), int(elapsed/interval)+2; n > most || n < 1 || int(failures.Load()) != n {
+		t.Errorf("%d calls (%d failures) in %v, want 1 to %d, each failure passed on", n, failures.Load(), elapsed, most)
+	}
+
+	served := make(chan struct{}, 1)
+	slow, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		time.Sleep(20 * time.Millisecond)
+		w.WriteHeader(204)
+		served <- struct{}{}
+	})
+	c = newClient(t, slow, WithoutBudget())
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	var failed atomic.Int32
+	go func() { done <- c.RunKeepAlive(ctx, math.MaxInt64, func(error) { failed.Add(1) }) }()
+	select {
+	case <-served:
+	case err := <-done:
+		t.Fatalf("returned %v before the first call was served", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no call made")
+	}
+	time.Sleep(20 * time.Millisecond) // the client reads the answer
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) || failed.Load() != 0 {
+		t.Errorf("returned %v after %d failures", err, failed.Load())
+	}
 }

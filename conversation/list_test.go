@@ -60,11 +60,11 @@ func honest(offset, limit, count, total int) map[string]any {
 	return set
 }
 
-func collect(t *testing.T, c *Client, opts *ListConversationsOptions) ([]string, []error) {
+func collect(t *testing.T, c *Client, opts *GetConversationsOptions) ([]string, []error) {
 	t.Helper()
 	var ids []string
 	var errs []error
-	for s, err := range c.AllConversations(ctxT(t), opts) {
+	for s, err := range c.GetConversationsIter(ctxT(t), opts) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -90,7 +90,7 @@ func offsets(rc *recorder) []string {
 	return out
 }
 
-func TestAllConversations(t *testing.T) {
+func TestGetConversationsIter(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		total       int
@@ -99,6 +99,7 @@ func TestAllConversations(t *testing.T) {
 		rs          pageFunc
 		want        []string
 		wantOffsets []string
+		stalled     bool // the walk ends with an ErrPagingStalled naming what the service did
 	}{
 		{name: "empty", total: 0, rs: honest, want: nil, wantOffsets: []string{""}},
 		{name: "empty_no_metadata", total: 0, rs: nil, want: nil, wantOffsets: []string{""}},
@@ -131,12 +132,14 @@ func TestAllConversations(t *testing.T) {
 		},
 		{
 			name: "next_offset_repeats", total: 100, limit: 3, want: append(ids(0, 3), ids(3, 6)...), wantOffsets: []string{"", "3"},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				return map[string]any{"more": true, "next_offset": 3}
 			},
 		},
 		{
 			name: "next_offset_goes_back", total: 100, limit: 2, want: []string{"c0", "c1", "c4", "c5"}, wantOffsets: []string{"", "4"},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				if offset == 0 {
 					return map[string]any{"more": true, "next_offset": 4}
@@ -146,6 +149,7 @@ func TestAllConversations(t *testing.T) {
 		},
 		{
 			name: "next_offset_not_advancing", total: 100, limit: 2, want: ids(0, 2), wantOffsets: []string{""},
+			stalled: true,
 			rs: func(offset, limit, count, total int) map[string]any {
 				return map[string]any{"more": true, "next_offset": offset}
 			},
@@ -159,8 +163,12 @@ func TestAllConversations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rc := listServer(t, tc.total, tc.maxPage, tc.rs)
-			got, errs := collect(t, c, &ListConversationsOptions{Limit: tc.limit})
-			if len(errs) != 0 {
+			got, errs := collect(t, c, &GetConversationsOptions{Limit: tc.limit})
+			if tc.stalled {
+				if len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) || !strings.Contains(errs[0].Error(), "next_offset") {
+					t.Fatalf("errors %v, want one ErrPagingStalled naming next_offset", errs)
+				}
+			} else if len(errs) != 0 {
 				t.Fatalf("errors %v", errs)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
@@ -183,11 +191,11 @@ func TestAllConversations(t *testing.T) {
 	}
 }
 
-// TestAllConversationsBreak: a caller's break stops the requests.
-func TestAllConversationsBreak(t *testing.T) {
+// TestGetConversationsIterBreak: a caller's break stops the requests.
+func TestGetConversationsIterBreak(t *testing.T) {
 	c, rc := listServer(t, 10, 0, honest)
 	var got []string
-	for s, err := range c.AllConversations(ctxT(t), &ListConversationsOptions{Limit: 3}) {
+	for s, err := range c.GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,9 +212,9 @@ func TestAllConversationsBreak(t *testing.T) {
 	}
 }
 
-// TestAllConversationsErrorMidway: an error on a later page is yielded once,
+// TestGetConversationsIterErrorMidway: an error on a later page is yielded once,
 // after the earlier pages' summaries, and ends the iteration.
-func TestAllConversationsErrorMidway(t *testing.T) {
+func TestGetConversationsIterErrorMidway(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
 		switch n {
 		case 1:
@@ -218,7 +226,7 @@ func TestAllConversationsErrorMidway(t *testing.T) {
 	c := newClient(t, srv)
 	var got []string
 	var errs []error
-	for s, err := range c.AllConversations(ctxT(t), &ListConversationsOptions{Limit: 2}) {
+	for s, err := range c.GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 2}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue // keep ranging: the iterator itself must stop
@@ -233,13 +241,13 @@ func TestAllConversationsErrorMidway(t *testing.T) {
 	}
 }
 
-// TestAllConversationsOptions: the caller's options are sent on every page,
+// TestGetConversationsIterOptions: the caller's options are sent on every page,
 // start at their offset, and are not modified; each run starts over.
-func TestAllConversationsOptions(t *testing.T) {
+func TestGetConversationsIterOptions(t *testing.T) {
 	c, rc := listServer(t, 9, 0, honest)
-	opts := &ListConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
+	opts := &GetConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
 	saved := *opts
-	seq := c.AllConversations(ctxT(t), opts)
+	seq := c.GetConversationsIter(ctxT(t), opts)
 	for range 2 {
 		var got []string
 		for s, err := range seq {
@@ -278,14 +286,15 @@ func TestAllConversationsOptions(t *testing.T) {
 	}
 }
 
-// TestAllConversationsStopLogged: stopping on a bad next_offset is logged.
-func TestAllConversationsStopLogged(t *testing.T) {
+// TestGetConversationsIterStopLogged: stopping on a bad next_offset is logged,
+// and yielded as an ErrPagingStalled.
+func TestGetConversationsIterStopLogged(t *testing.T) {
 	var buf lockedBuffer
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[{"conversation_uuid":"c0"}],"metadata":{"result_set":{"more":true,"next_offset":0}}}`)
 	})
 	c := newClient(t, srv, WithLogger(debugLogger(&buf)))
-	if got, errs := collect(t, c, nil); len(got) != 1 || errs != nil {
+	if got, errs := collect(t, c, nil); len(got) != 1 || len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) {
 		t.Fatalf("%v %v", got, errs)
 	}
 	if log := buf.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "pagination stopped") || strings.Contains(log, testKey) {
@@ -298,7 +307,7 @@ func TestConversationsPageJSON(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversations":[],"warning":{"warning_message":"w"},"metadata":{"result_set":{"more":false}}}`)
 	})
-	p, err := newClient(t, srv).ListConversations(ctxT(t), &ListConversationsOptions{Limit: 1})
+	p, err := newClient(t, srv).GetConversations(ctxT(t), &GetConversationsOptions{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,10 @@ type (
 	// StorefrontOid, Subject, TS, Type, UUID (documented there).
 	Activity                       = gen.Activity
 	AdditionalDimensionApplication = gen.AdditionalDimensionApplication
+	// AgentSummary is gen.AgentSummary, with the fields AgentName, AgentUserID,
+	// AvailabilityPct, AvailableSeconds, CallsTaken, ChatsHandled,
+	// TotalTrackedSeconds (documented there).
+	AgentSummary = gen.AgentSummary
 	// AutoOrder is gen.AutoOrder, with the fields AddOns, AutoOrderCode,
 	// AutoOrderOid, CancelAfterNextXOrders, CancelDowngrade, CancelReason,
 	// CancelUpgrade, CanceledByUser, CanceledDts, Completed, CreditCardAttempt,
@@ -293,14 +297,27 @@ type (
 	Conversation = gen.Conversation
 	// ConversationAgentAuth is gen.ConversationAgentAuth, with the fields
 	// ChatAdmin, ChatUser, ConversationParticipantARN, ConversationParticipantName,
-	// CustomerProfile, DefaultPhoneNumber, GroupIds, JWT, MerchantID, PbxAdmin,
-	// PbxJWT, PbxSupervisor, PbxUser, PbxVoiceIdentity, PbxVoiceToken,
-	// PbxWorkerToken, PbxWorkerTokenV2, TwilioAccounts, UserID, WebsocketURL
-	// (documented there).
+	// CustomerProfile, DefaultPhoneNumber, GroupIds, JWT, MerchantID, Merchants,
+	// ParentMerchantID, PbxAdmin, PbxJWT, PbxSupervisor, PbxUser, PbxVoiceIdentity,
+	// PbxVoiceToken, PbxWorkerToken, PbxWorkerTokenV2, TwilioAccounts, UserID,
+	// WebsocketURL (documented there).
 	ConversationAgentAuth = gen.ConversationAgentAuth
+	// ConversationAgentAuthMerchant is gen.ConversationAgentAuthMerchant, with the
+	// fields Company, IsParent, MerchantID (documented there).
+	ConversationAgentAuthMerchant = gen.ConversationAgentAuthMerchant
 	// ConversationAgentAuthResponse is gen.ConversationAgentAuthResponse, with the
 	// fields AgentAuth, Error, Metadata, Success, Warning (documented there).
 	ConversationAgentAuthResponse = gen.ConversationAgentAuthResponse
+	// ConversationAgentCallEvent is gen.ConversationAgentCallEvent, with the fields
+	// CallUUID, Direction, Disposition, DurationSeconds, EndDts, PhoneNumber,
+	// StartDts (documented there).
+	ConversationAgentCallEvent          = gen.ConversationAgentCallEvent
+	ConversationAgentCallEventDirection = gen.ConversationAgentCallEventDirection
+	ConversationAgentChannel            = gen.ConversationAgentChannel
+	// ConversationAgentChatEvent is gen.ConversationAgentChatEvent, with the fields
+	// ConversationUUID, CustomerName, EndDts, MessageCount, StartDts (documented
+	// there).
+	ConversationAgentChatEvent = gen.ConversationAgentChatEvent
 	// ConversationAgentProfile is gen.ConversationAgentProfile, with the fields Ai,
 	// AiCapabilities, AiChatInstructions, AiPersona, AiSmsInstructions,
 	// AiTicketInstructions, AiVoiceInstructions, AiVoicePersonality, ChatLimit,
@@ -318,6 +335,68 @@ type (
 	// there).
 	ConversationAgentProfilesResponse = gen.ConversationAgentProfilesResponse
 	ConversationAgentStatus           = gen.ConversationAgentStatus
+	// ConversationAgentStatusConfig is gen.ConversationAgentStatusConfig, with the
+	// fields Active, Channel, Color, ConversationStatusUUID, CreatedAt, Icon,
+	// MerchantID, Name, ParentStatus, RoutingEffect, SortOrder, TwilioActivitySid,
+	// UpdatedAt (documented there).
+	ConversationAgentStatusConfig        = gen.ConversationAgentStatusConfig
+	ConversationAgentStatusConfigChannel = gen.ConversationAgentStatusConfigChannel
+	// ConversationAgentStatusConfigResponse is
+	// gen.ConversationAgentStatusConfigResponse, with the fields Error, Metadata,
+	// StatusConfig, Success, Warning (documented there).
+	ConversationAgentStatusConfigResponse = gen.ConversationAgentStatusConfigResponse
+	// ConversationAgentStatusConfigsResponse is
+	// gen.ConversationAgentStatusConfigsResponse, with the fields Error, Metadata,
+	// StatusConfigs, Success, Warning (documented there).
+	ConversationAgentStatusConfigsResponse = gen.ConversationAgentStatusConfigsResponse
+	// ConversationAgentStatusEvent is gen.ConversationAgentStatusEvent, with the
+	// fields AgentIdentifier, AgentName, AgentType, AgentUserID, Channel,
+	// CustomStatusName, CustomStatusUUID, DurationInPreviousSeconds, EventDts,
+	// EventUUID, MerchantID, NewRoutingEffect, NewStatus, ParentMerchantID,
+	// PreviousRoutingEffect, PreviousStatus, Trigger (documented there).
+	ConversationAgentStatusEvent          = gen.ConversationAgentStatusEvent
+	ConversationAgentStatusEventAgentType = gen.ConversationAgentStatusEventAgentType
+	// ConversationAgentStatusHeatmapRequest is
+	// gen.ConversationAgentStatusHeatmapRequest, with the fields Channel, DateEnd,
+	// DateStart, Metric (documented there).
+	ConversationAgentStatusHeatmapRequest       = gen.ConversationAgentStatusHeatmapRequest
+	ConversationAgentStatusHeatmapRequestMetric = gen.ConversationAgentStatusHeatmapRequestMetric
+	// ConversationAgentStatusHeatmapResponse is
+	// gen.ConversationAgentStatusHeatmapResponse, with the fields Agents, Data,
+	// Error, Hours, Metadata, Success, Warning (documented there).
+	ConversationAgentStatusHeatmapResponse = gen.ConversationAgentStatusHeatmapResponse
+	// ConversationAgentStatusHistorySearchRequest is
+	// gen.ConversationAgentStatusHistorySearchRequest, with the fields AgentUserID,
+	// Channel, DateEnd, DateStart, Status, Trigger (documented there).
+	ConversationAgentStatusHistorySearchRequest = gen.ConversationAgentStatusHistorySearchRequest
+	// ConversationAgentStatusHistorySearchResponse is
+	// gen.ConversationAgentStatusHistorySearchResponse, with the fields Error,
+	// Events, Metadata, Success, Total, Warning (documented there).
+	ConversationAgentStatusHistorySearchResponse = gen.ConversationAgentStatusHistorySearchResponse
+	// ConversationAgentStatusRollup is gen.ConversationAgentStatusRollup, with the
+	// fields AgentName, AgentUserID, AvailabilityPct, AvailableSeconds, CallsTaken,
+	// Channel, ChatsHandled, RollupDate, StatusBreakdown, TotalTrackedSeconds,
+	// UnavailableSeconds (documented there).
+	ConversationAgentStatusRollup = gen.ConversationAgentStatusRollup
+	// ConversationAgentStatusRollupSearchRequest is
+	// gen.ConversationAgentStatusRollupSearchRequest, with the fields AgentUserID,
+	// Channel, DateEnd, DateStart (documented there).
+	ConversationAgentStatusRollupSearchRequest = gen.ConversationAgentStatusRollupSearchRequest
+	// ConversationAgentStatusRollupSearchResponse is
+	// gen.ConversationAgentStatusRollupSearchResponse, with the fields Error,
+	// Metadata, Rollups, Success, Warning (documented there).
+	ConversationAgentStatusRollupSearchResponse = gen.ConversationAgentStatusRollupSearchResponse
+	// ConversationAgentStatusSummaryResponse is
+	// gen.ConversationAgentStatusSummaryResponse, with the fields Agents,
+	// AvgAvailablePct, Error, Metadata, StatusBreakdown, Success, TotalAgents,
+	// Warning (documented there).
+	ConversationAgentStatusSummaryResponse = gen.ConversationAgentStatusSummaryResponse
+	// ConversationAgentStatusTimelineResponse is
+	// gen.ConversationAgentStatusTimelineResponse, with the fields CallEvents,
+	// ChatEvents, Error, Metadata, StatusEvents, Success, Summary, Warning
+	// (documented there).
+	ConversationAgentStatusTimelineResponse = gen.ConversationAgentStatusTimelineResponse
+	ConversationAgentStatusTrigger          = gen.ConversationAgentStatusTrigger
 	// ConversationAutocompleteRequest is gen.ConversationAutocompleteRequest, with
 	// the fields Field, Term (documented there).
 	ConversationAutocompleteRequest = gen.ConversationAutocompleteRequest
@@ -504,6 +583,7 @@ type (
 	// ConversationMultimediaUploadURL, Error, Metadata, Success, Warning
 	// (documented there).
 	ConversationMultimediaUploadURLResponse = gen.ConversationMultimediaUploadURLResponse
+	ConversationNoticeChannel               = gen.ConversationNoticeChannel
 	// ConversationParticipant is gen.ConversationParticipant, with the fields
 	// ConversationParticipantARN, ConversationParticipantName,
 	// ConversationParticipantUUID, Email, JoinedDts, LanguageIsoCode,
@@ -539,8 +619,9 @@ type (
 	// fields Agents, Error, Metadata, Success, Warning (documented there).
 	ConversationPbxAgentsResponse = gen.ConversationPbxAgentsResponse
 	// ConversationPbxAudio is gen.ConversationPbxAudio, with the fields
-	// AudioS3ListingKey, ConversationPbxAudioUUID, DefaultHoldMusic, Description,
-	// Filename, MerchantID, MimeType, URL, UserID, Version (documented there).
+	// AudioS3ListingKey, ContextMerchantID, ConversationPbxAudioUUID,
+	// DefaultHoldMusic, Description, Filename, MerchantID, MimeType, URL, UserID,
+	// Version (documented there).
 	ConversationPbxAudio = gen.ConversationPbxAudio
 	// ConversationPbxAudioResponse is gen.ConversationPbxAudioResponse, with the
 	// fields Audio, Error, Metadata, Success, Warning (documented there).
@@ -571,14 +652,15 @@ type (
 	// AvailablePhoneNumbers, Error, Metadata, Success, Warning (documented there).
 	ConversationPbxAvailablePhoneNumbersResponse = gen.ConversationPbxAvailablePhoneNumbersResponse
 	// ConversationPbxCall is gen.ConversationPbxCall, with the fields AccountSid,
-	// Agents, AiAgentEngagements, CallSid, CallUUID, Caller, ConferenceSid,
-	// CreatedAtDts, CustomerName, CustomerProfileOid, Disposition, Email,
-	// Financial, Holds, MerchantID, RecordingSids, Recordings, Routing, Status,
-	// Timeline, Transfers, UpdatedAtDts (documented there).
+	// Agents, AiAgentEngagements, AiSummary, CallSid, CallUUID, Caller,
+	// ConferenceSid, ContextMerchantID, CreatedAtDts, CustomerName,
+	// CustomerProfileOid, Disposition, Email, Financial, Holds, MerchantID,
+	// RecordingSids, Recordings, Routing, Status, Timeline, Transfers,
+	// UpdatedAtDts, ZohoDeskTicketID, ZohoDeskTicketURL (documented there).
 	ConversationPbxCall = gen.ConversationPbxCall
 	// ConversationPbxCallAgent is gen.ConversationPbxCallAgent, with the fields
-	// AgentExtension, AgentID, AgentName, Answered, CallSid, JoinedAtDts,
-	// LeftAtDts, Role, WorkerSid (documented there).
+	// AgentExtension, AgentID, AgentName, AgentUserID, Answered, CallSid,
+	// JoinedAtDts, LeftAtDts, Role, WorkerSid (documented there).
 	ConversationPbxCallAgent = gen.ConversationPbxCallAgent
 	// ConversationPbxCallAiCost is gen.ConversationPbxCallAiCost, with the fields
 	// Amount, BilledMinutes, CostPerMinute, Currency (documented there).
@@ -588,6 +670,12 @@ type (
 	// SessionUUID, StartedAtDts, Status, ToolCalls, Whispers (documented there).
 	ConversationPbxCallAiEngagement               = gen.ConversationPbxCallAiEngagement
 	ConversationPbxCallAiEngagementEngagementType = gen.ConversationPbxCallAiEngagementEngagementType
+	// ConversationPbxCallAiSummary is gen.ConversationPbxCallAiSummary, with the
+	// fields ActionItems, CallCategory, CompletionTokens, Cost, CostCurrency,
+	// GeneratedAtDts, KeyTopics, Model, PromptTokens, Sentiment, Summary
+	// (documented there).
+	ConversationPbxCallAiSummary          = gen.ConversationPbxCallAiSummary
+	ConversationPbxCallAiSummarySentiment = gen.ConversationPbxCallAiSummarySentiment
 	// ConversationPbxCallAiToolCall is gen.ConversationPbxCallAiToolCall, with the
 	// fields CalledAtDts, CompletedAtDts, DurationMs, ErrorMessage, Parameters,
 	// Result, Success, ToolCallUUID, ToolName (documented there).
@@ -599,8 +687,9 @@ type (
 	// CallerID, City, Country, PhoneNumber, State (documented there).
 	ConversationPbxCallCaller = gen.ConversationPbxCallCaller
 	// ConversationPbxCallFinancial is gen.ConversationPbxCallFinancial, with the
-	// fields AiAgentBilledMinutes, AiAgentCost, AiAgentCostCurrency, CallCurrency,
-	// CallPrice, CallPriceEstimated, TranscriptionCost (documented there).
+	// fields AiAgentBilledMinutes, AiAgentCost, AiAgentCostCurrency, AiSummaryCost,
+	// CallCurrency, CallPrice, CallPriceEstimated, TranscriptionCost (documented
+	// there).
 	ConversationPbxCallFinancial = gen.ConversationPbxCallFinancial
 	// ConversationPbxCallHold is gen.ConversationPbxCallHold, with the fields
 	// HeldByAgentID, HoldDurationSeconds, HoldEndDts, HoldStartDts (documented
@@ -647,7 +736,7 @@ type (
 	// TransferredTo (documented there).
 	ConversationPbxCallTransfer = gen.ConversationPbxCallTransfer
 	// ConversationPbxClassOfService is gen.ConversationPbxClassOfService, with the
-	// fields AllowedCountries, BlockPremiumNumbers,
+	// fields AllowedCountries, BlockPremiumNumbers, ContextMerchantID,
 	// ConversationPbxClassOfServiceUUID, DefaultFlag, Description, MerchantID,
 	// Name, OutboundEnabled, TimeRangeUUID (documented there).
 	ConversationPbxClassOfService = gen.ConversationPbxClassOfService
@@ -672,13 +761,21 @@ type (
 	ConversationPbxCosAuditLogsResponse = gen.ConversationPbxCosAuditLogsResponse
 	// ConversationPbxCustomerSnapshotRequest is
 	// gen.ConversationPbxCustomerSnapshotRequest, with the fields AutoOrderExpand,
-	// CustomerExpand, Error, Metadata, OrderExpand, PhoneNumber, Success, Warning
-	// (documented there).
+	// CustomerExpand, Error, Metadata, OrderExpand, PhoneNumber,
+	// SearchLinkedAccounts, Success, Warning (documented there).
 	ConversationPbxCustomerSnapshotRequest = gen.ConversationPbxCustomerSnapshotRequest
 	// ConversationPbxCustomerSnapshotResponse is
 	// gen.ConversationPbxCustomerSnapshotResponse, with the fields AutoOrders,
 	// Customers, Error, Metadata, Orders, Success, Warning (documented there).
 	ConversationPbxCustomerSnapshotResponse = gen.ConversationPbxCustomerSnapshotResponse
+	// ConversationPbxDefaultTimezoneResponse is
+	// gen.ConversationPbxDefaultTimezoneResponse, with the fields DefaultTimezone,
+	// Error, Metadata, Success, Warning (documented there).
+	ConversationPbxDefaultTimezoneResponse = gen.ConversationPbxDefaultTimezoneResponse
+	// ConversationPbxDefaultTimezoneUpdateRequest is
+	// gen.ConversationPbxDefaultTimezoneUpdateRequest, with the fields
+	// DefaultTimezone (documented there).
+	ConversationPbxDefaultTimezoneUpdateRequest = gen.ConversationPbxDefaultTimezoneUpdateRequest
 	// ConversationPbxHardwarePhone is gen.ConversationPbxHardwarePhone, with the
 	// fields AdminUsername, ConversationPbxAgentUUID,
 	// ConversationPbxHardwarePhoneUUID, CreatedAt, Description, MacAddress,
@@ -695,9 +792,9 @@ type (
 	// (documented there).
 	ConversationPbxHardwarePhonesResponse = gen.ConversationPbxHardwarePhonesResponse
 	// ConversationPbxMenu is gen.ConversationPbxMenu, with the fields
-	// AllowDirectExtensions, ConversationPbxMenuUUID, DefaultAction,
-	// DefaultActionTarget, Mappings, MerchantID, Name, PlayAudioUUID, Say,
-	// SayVoice, Timeout (documented there).
+	// AllowDirectExtensions, ContextMerchantID, ConversationPbxMenuUUID,
+	// DefaultAction, DefaultActionTarget, Mappings, MerchantID, Name,
+	// PlayAudioUUID, Say, SayVoice, Timeout (documented there).
 	ConversationPbxMenu = gen.ConversationPbxMenu
 	// ConversationPbxMenuMapping is gen.ConversationPbxMenuMapping, with the fields
 	// Action, ActionTarget, Digits, Speech (documented there).
@@ -719,9 +816,9 @@ type (
 	// ModelID, Name (documented there).
 	ConversationPbxPhoneModel = gen.ConversationPbxPhoneModel
 	// ConversationPbxPhoneNumber is gen.ConversationPbxPhoneNumber, with the fields
-	// Action, ActionTarget, AddressSid, ConversationPbxPhoneNumberUUID,
-	// DefaultPhoneNumber, DeletionProtected, MerchantID, PhoneNumber (documented
-	// there).
+	// Action, ActionTarget, AddressSid, ContextMerchantID,
+	// ConversationPbxPhoneNumberUUID, DefaultPhoneNumber, DeletionProtected,
+	// MerchantID, PhoneNumber (documented there).
 	ConversationPbxPhoneNumber = gen.ConversationPbxPhoneNumber
 	// ConversationPbxPhoneNumberPurchaseRequest is
 	// gen.ConversationPbxPhoneNumberPurchaseRequest, with the fields Action,
@@ -736,17 +833,18 @@ type (
 	// PhoneNumbers, Success, Warning (documented there).
 	ConversationPbxPhoneNumbersResponse = gen.ConversationPbxPhoneNumbersResponse
 	// ConversationPbxQueue is gen.ConversationPbxQueue, with the fields AiPriority,
-	// AiTimeoutSeconds, AnnounceQueuePosition, AutomaticCoachAgentUUID,
-	// CallbackAnnounceAudioUUID, CallbackAnnounceSay, CallbackConfirmAudioUUID,
-	// CallbackConfirmSay, CallbackEnabled, CallbackHoursOnly, CallbackMaxAttempts,
-	// CallbackMaxOffers, CallbackMaxPending, CallbackOfferAfterSeconds,
-	// CallbackOfferIntervalSeconds, CallbackRetryDelaySeconds,
-	// ConversationPbxQueueUUID, ConversationVoicemailMailboxUUID,
-	// HoldConversationPbxAudioUUID, MaxHoldSeconds, Members, MerchantID, Name,
-	// NoAgentAvailablePlayAudioUUID, NoAgentAvailableSay, NoAgentAvailableSayVoice,
-	// PlayAudioUUID, RecordCall, Say, SayVoice, TwilioTaskrouterWorkflowSid,
-	// TwilioWorkspaceQueueSid, Voicemail, WaitCriticalSeconds, WaitWarningSeconds,
-	// WrapUpSeconds (documented there).
+	// AiSummaryEnabled, AiSummaryInstructions, AiTimeoutSeconds,
+	// AnnounceQueuePosition, AutomaticCoachAgentUUID, CallbackAnnounceAudioUUID,
+	// CallbackAnnounceSay, CallbackConfirmAudioUUID, CallbackConfirmSay,
+	// CallbackEnabled, CallbackHoursOnly, CallbackMaxAttempts, CallbackMaxOffers,
+	// CallbackMaxPending, CallbackOfferAfterSeconds, CallbackOfferIntervalSeconds,
+	// CallbackRetryDelaySeconds, ContextMerchantID, ConversationPbxQueueUUID,
+	// ConversationVoicemailMailboxUUID, HoldConversationPbxAudioUUID,
+	// MaxHoldSeconds, Members, MerchantID, Name, NoAgentAvailablePlayAudioUUID,
+	// NoAgentAvailableSay, NoAgentAvailableSayVoice, PlayAudioUUID, RecordCall,
+	// Say, SayVoice, TwilioTaskrouterWorkflowSid, TwilioWorkspaceQueueSid,
+	// Voicemail, WaitCriticalSeconds, WaitWarningSeconds, WrapUpSeconds,
+	// ZohoDeskDepartmentID, ZohoDeskTicketEnabled (documented there).
 	ConversationPbxQueue           = gen.ConversationPbxQueue
 	ConversationPbxQueueAiPriority = gen.ConversationPbxQueueAiPriority
 	// ConversationPbxQueueMembers is gen.ConversationPbxQueueMembers, with the
@@ -760,8 +858,8 @@ type (
 	ConversationPbxQueuesResponse  = gen.ConversationPbxQueuesResponse
 	ConversationPbxRecordingStatus = gen.ConversationPbxRecordingStatus
 	// ConversationPbxTimeBased is gen.ConversationPbxTimeBased, with the fields
-	// ConversationPbxTimeBasedUUID, MappingConfig, MerchantID, TimeBasedName
-	// (documented there).
+	// ContextMerchantID, ConversationPbxTimeBasedUUID, MappingConfig, MerchantID,
+	// TimeBasedName (documented there).
 	ConversationPbxTimeBased = gen.ConversationPbxTimeBased
 	// ConversationPbxTimeBasedMapping is gen.ConversationPbxTimeBasedMapping, with
 	// the fields Action, ActionTarget, Name, TimeRangeUUID (documented there).
@@ -779,8 +877,8 @@ type (
 	// there).
 	ConversationPbxTimeBasedsResponse = gen.ConversationPbxTimeBasedsResponse
 	// ConversationPbxTimeRange is gen.ConversationPbxTimeRange, with the fields
-	// Configs, ConversationPbxTimeRangeUUID, MerchantID, TimeRangeName, Timezone
-	// (documented there).
+	// Configs, ContextMerchantID, ConversationPbxTimeRangeUUID, MerchantID,
+	// TimeRangeName, Timezone (documented there).
 	ConversationPbxTimeRange = gen.ConversationPbxTimeRange
 	// ConversationPbxTimeRangeConfig is gen.ConversationPbxTimeRangeConfig, with
 	// the fields EndDate, EndDayOfWeek, EndTime, StartDate, StartDayOfWeek,
@@ -795,9 +893,15 @@ type (
 	// there).
 	ConversationPbxTimeRangesResponse = gen.ConversationPbxTimeRangesResponse
 	ConversationPbxVoice              = gen.ConversationPbxVoice
+	// ConversationPbxVoicemailCapabilitiesResponse is
+	// gen.ConversationPbxVoicemailCapabilitiesResponse, with the fields Error,
+	// Metadata, Success, Warning, ZohoDeskAvailable, ZohoDeskDepartments
+	// (documented there).
+	ConversationPbxVoicemailCapabilitiesResponse = gen.ConversationPbxVoicemailCapabilitiesResponse
 	// ConversationPbxVoicemailMailbox is gen.ConversationPbxVoicemailMailbox, with
-	// the fields ConversationPbxVoicemailMailboxUUID, MerchantID,
-	// SendNoticesToEmail, UserID, VoicemailFollowupPlayAudioUUID,
+	// the fields ContextMerchantID, ConversationPbxVoicemailMailboxUUID,
+	// MerchantID, SendNoticesToChannel, SendNoticesToEmail,
+	// SendNoticesToZohoDeskDepartmentID, UserID, VoicemailFollowupPlayAudioUUID,
 	// VoicemailFollowupSay, VoicemailFollowupSayVoice, VoicemailMailboxID,
 	// VoicemailMailboxType, VoicemailPromptPlayAudioUUID, VoicemailPromptSay,
 	// VoicemailPromptSayVoice (documented there).
@@ -884,8 +988,7 @@ type (
 	// OpenSupportTicketZohoDeskDepartmentID, PauseSubscription, ResumeSubscription,
 	// TransferChatToLiveAgent, UpdateSubscriptionCreditCard, ZohoDeskAvailable,
 	// ZohoDeskDepartments (documented there).
-	ConversationVirtualAgentCapabilities                         = gen.ConversationVirtualAgentCapabilities
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel
+	ConversationVirtualAgentCapabilities = gen.ConversationVirtualAgentCapabilities
 	// ConversationVirtualAgentCapabilitiesResponse is
 	// gen.ConversationVirtualAgentCapabilitiesResponse, with the fields
 	// Capabilities, Error, Metadata, Success, Warning (documented there).
@@ -907,8 +1010,9 @@ type (
 	ConversationWebchatQueueStatus = gen.ConversationWebchatQueueStatus
 	// ConversationWebchatQueueStatusAgent is
 	// gen.ConversationWebchatQueueStatusAgent, with the fields AgentStatus,
-	// ConversationParticipantARN, ConversationParticipantName, LastChatDts,
-	// NextRoundRobin, ProfileImageURL (documented there).
+	// AgentUserID, ConversationParticipantARN, ConversationParticipantName,
+	// CustomStatusName, CustomStatusUUID, LastChatDts, NextRoundRobin,
+	// ProfileImageURL (documented there).
 	ConversationWebchatQueueStatusAgent = gen.ConversationWebchatQueueStatusAgent
 	// ConversationWebchatQueueStatusQueueEntry is
 	// gen.ConversationWebchatQueueStatusQueueEntry, with the fields
@@ -917,8 +1021,8 @@ type (
 	// Question, QueueName (documented there).
 	ConversationWebchatQueueStatusQueueEntry = gen.ConversationWebchatQueueStatusQueueEntry
 	// ConversationWebchatQueueStatusUpdateRequest is
-	// gen.ConversationWebchatQueueStatusUpdateRequest, with the fields AgentStatus
-	// (documented there).
+	// gen.ConversationWebchatQueueStatusUpdateRequest, with the fields AgentStatus,
+	// CustomStatusName, CustomStatusUUID (documented there).
 	ConversationWebchatQueueStatusUpdateRequest = gen.ConversationWebchatQueueStatusUpdateRequest
 	// ConversationWebchatQueueStatusesResponse is
 	// gen.ConversationWebchatQueueStatusesResponse, with the fields Error,
@@ -969,8 +1073,9 @@ type (
 	CustomerAttachment = gen.CustomerAttachment
 	// CustomerBilling is gen.CustomerBilling, with the fields Address1, Address2,
 	// City, Company, CountryCode, CustomerBillingOid, CustomerProfileOid, DayPhone,
-	// DefaultBilling, EveningPhone, FirstName, LastName, LastUsedDts, PostalCode,
-	// StateRegion, TaxCounty, Title (documented there).
+	// DayPhoneE164, DefaultBilling, EveningPhone, EveningPhoneE164, FirstName,
+	// LastName, LastUsedDts, PostalCode, StateRegion, TaxCounty, Title (documented
+	// there).
 	CustomerBilling = gen.CustomerBilling
 	// CustomerCard is gen.CustomerCard, with the fields CardExpirationMonth,
 	// CardExpirationYear, CardNumber, CardNumberToken, CardType,
@@ -1022,8 +1127,9 @@ type (
 	CustomerReviewer = gen.CustomerReviewer
 	// CustomerShipping is gen.CustomerShipping, with the fields Address1, Address2,
 	// City, Company, CountryCode, CustomerProfileOid, CustomerShippingOid,
-	// DayPhone, DefaultShipping, EveningPhone, FirstName, LastName, LastUsedDts,
-	// PostalCode, StateRegion, TaxCounty, Title (documented there).
+	// DayPhone, DayPhoneE164, DefaultShipping, EveningPhone, EveningPhoneE164,
+	// FirstName, LastName, LastUsedDts, PostalCode, StateRegion, TaxCounty, Title
+	// (documented there).
 	CustomerShipping = gen.CustomerShipping
 	// CustomerSoftwareEntitlement is gen.CustomerSoftwareEntitlement, with the
 	// fields ActivationCode, ActivationDts, CustomerSoftwareEntitlementOid,
@@ -1074,14 +1180,15 @@ type (
 	// Item is gen.Item, with the fields Accounting, Amember, AutoOrder, Ccbill,
 	// ChannelPartnerItemMappings, Chargeback, Checkout, Content, CreationDts,
 	// Description, DescriptionTranslatedTextInstanceOid, DigitalDelivery, Ebay,
-	// EmailNotifications, Enrollment123, FulfillmentAddons, GiftCertificate,
-	// GoogleProductSearch, Identifiers, Inactive, InstantPaymentNotifications,
-	// Internal, Kit, KitComponentOnly, KitDefinition, LastModifiedDts, MerchantID,
-	// MerchantItemID, MerchantItemOid, Options, ParentCategoryID,
-	// ParentCategoryPath, PaymentProcessing, Physical, Pricing, Properties,
-	// RealtimePricing, RecommendReplenishmentDays, Related, Reporting, Restriction,
-	// Revguard, Reviews, Salesforce, Shipping, Tags, Tax, ThirdPartyEmailMarketing,
-	// VariantItems, Variations, WishlistMember (documented there).
+	// EmailNotifications, Enrollment123, FulfillmentAddons, GatedCodes,
+	// GiftCertificate, GoogleProductSearch, Identifiers, Inactive,
+	// InstantPaymentNotifications, Internal, Kit, KitComponentOnly, KitDefinition,
+	// LastModifiedDts, MerchantID, MerchantItemID, MerchantItemOid, Options,
+	// ParentCategoryID, ParentCategoryPath, PaymentProcessing, Physical, Pricing,
+	// Properties, RealtimePricing, RecommendReplenishmentDays, Related, Reporting,
+	// Restriction, Revguard, Reviews, Salesforce, Shipping, Tags, Tax,
+	// ThirdPartyEmailMarketing, VariantItems, Variations, WishlistMember
+	// (documented there).
 	Item = gen.Item
 	// ItemAccounting is gen.ItemAccounting, with the fields AccountingCode, QbClass
 	// (documented there).
@@ -1220,6 +1327,9 @@ type (
 	// ItemFulfillmentAddon is gen.ItemFulfillmentAddon, with the fields AddItemID,
 	// AddItemOid, InitialOrderOnly, OncePerOrder, Quantity (documented there).
 	ItemFulfillmentAddon = gen.ItemFulfillmentAddon
+	// ItemGatedCode is gen.ItemGatedCode, with the fields Code, CreatedDts,
+	// MerchantItemGatedCodeOid, MerchantItemOid (documented there).
+	ItemGatedCode = gen.ItemGatedCode
 	// ItemGiftCertificate is gen.ItemGiftCertificate, with the fields
 	// GiftCertificate, GiftCertificateExpirationDays (documented there).
 	ItemGiftCertificate = gen.ItemGiftCertificate
@@ -1358,9 +1468,9 @@ type (
 	// DeliveryOnWednesday, DestinationMarkups, DestinationRestrictions,
 	// DistributionCenters, Eta, FreeShipping, FreightClass, Hazmat,
 	// HoldForTransmission, IncludeOnPackingSlip, MadeToOrder, MadeToOrderLeadTime,
-	// MaxDaysTimeInTransit, Methods, NoShippingDiscount, PackageRequirements,
-	// PerishableClassName, PerishableClassOid, Preorder, RequireDeliveryDate,
-	// RestrictShipmentOnFriday, RestrictShipmentOnMonday,
+	// MaxDaysTimeInTransit, Methods, NoShippingDiscount, OneLinePerUnit,
+	// PackageRequirements, PerishableClassName, PerishableClassOid, Preorder,
+	// RequireDeliveryDate, RestrictShipmentOnFriday, RestrictShipmentOnMonday,
 	// RestrictShipmentOnSaturday, RestrictShipmentOnSunday,
 	// RestrictShipmentOnThursday, RestrictShipmentOnTuesday,
 	// RestrictShipmentOnWednesday, SendToHoldBeforeFulfillment, ShipSeparately,
@@ -1707,8 +1817,12 @@ type (
 	// Offset, TotalRecords (documented there).
 	ResultSet      = gen.ResultSet
 	TaxProductType = gen.TaxProductType
-	// Warning is gen.Warning, with the fields MoreInfo, WarningMessage (documented
+	// TimelineSummary is gen.TimelineSummary, with the fields AvailableSeconds,
+	// AvgHandleTimeSeconds, CallsMissed, CallsTaken, ChatsHandled (documented
 	// there).
+	TimelineSummary = gen.TimelineSummary
+	// Warning is gen.Warning, with the fields MoreInfo, WarningCode, WarningMessage
+	// (documented there).
 	Warning = gen.Warning
 	// Weight is gen.Weight, with the fields Uom, Value (documented there).
 	Weight    = gen.Weight
@@ -1719,280 +1833,298 @@ type (
 // properties share it. A value the service adds later still decodes; Valid
 // reports whether a value is one of these.
 const (
-	AdditionalDimensionApplicationAddItem                                      = gen.AdditionalDimensionApplicationAddItem
-	AdditionalDimensionApplicationNone                                         = gen.AdditionalDimensionApplicationNone
-	AdditionalDimensionApplicationSetItemTo                                    = gen.AdditionalDimensionApplicationSetItemTo
-	AutoOrderStatusActive                                                      = gen.AutoOrderStatusActive
-	AutoOrderStatusCanceled                                                    = gen.AutoOrderStatusCanceled
-	AutoOrderStatusDisabled                                                    = gen.AutoOrderStatusDisabled
-	AutoOrderStatusMerged                                                      = gen.AutoOrderStatusMerged
-	AutoOrderFrequencyBiweekly                                                 = gen.AutoOrderFrequencyBiweekly
-	AutoOrderFrequencyEvery                                                    = gen.AutoOrderFrequencyEvery
-	AutoOrderFrequencyEvery10Days                                              = gen.AutoOrderFrequencyEvery10Days
-	AutoOrderFrequencyEvery24Days                                              = gen.AutoOrderFrequencyEvery24Days
-	AutoOrderFrequencyEvery28Days                                              = gen.AutoOrderFrequencyEvery28Days
-	AutoOrderFrequencyEvery2Months                                             = gen.AutoOrderFrequencyEvery2Months
-	AutoOrderFrequencyEvery3Months                                             = gen.AutoOrderFrequencyEvery3Months
-	AutoOrderFrequencyEvery45Days                                              = gen.AutoOrderFrequencyEvery45Days
-	AutoOrderFrequencyEvery4Months                                             = gen.AutoOrderFrequencyEvery4Months
-	AutoOrderFrequencyEvery4Weeks                                              = gen.AutoOrderFrequencyEvery4Weeks
-	AutoOrderFrequencyEvery5Months                                             = gen.AutoOrderFrequencyEvery5Months
-	AutoOrderFrequencyEvery6Months                                             = gen.AutoOrderFrequencyEvery6Months
-	AutoOrderFrequencyEvery6Weeks                                              = gen.AutoOrderFrequencyEvery6Weeks
-	AutoOrderFrequencyEvery8Weeks                                              = gen.AutoOrderFrequencyEvery8Weeks
-	AutoOrderFrequencyMonthly                                                  = gen.AutoOrderFrequencyMonthly
-	AutoOrderFrequencyWeekly                                                   = gen.AutoOrderFrequencyWeekly
-	AutoOrderFrequencyYearly                                                   = gen.AutoOrderFrequencyYearly
-	CartOptionTypeDropdown                                                     = gen.CartOptionTypeDropdown
-	CartOptionTypeFixed                                                        = gen.CartOptionTypeFixed
-	CartOptionTypeHidden                                                       = gen.CartOptionTypeHidden
-	CartOptionTypeMultiline                                                    = gen.CartOptionTypeMultiline
-	CartOptionTypeRadio                                                        = gen.CartOptionTypeRadio
-	CartOptionTypeSingle                                                       = gen.CartOptionTypeSingle
-	ConversationAgentProfileAiVoicePersonalityAra                              = gen.ConversationAgentProfileAiVoicePersonalityAra
-	ConversationAgentProfileAiVoicePersonalityEve                              = gen.ConversationAgentProfileAiVoicePersonalityEve
-	ConversationAgentProfileAiVoicePersonalityLeo                              = gen.ConversationAgentProfileAiVoicePersonalityLeo
-	ConversationAgentProfileAiVoicePersonalityRex                              = gen.ConversationAgentProfileAiVoicePersonalityRex
-	ConversationAgentProfileAiVoicePersonalitySal                              = gen.ConversationAgentProfileAiVoicePersonalitySal
-	ConversationAgentStatusAvailable                                           = gen.ConversationAgentStatusAvailable
-	ConversationAgentStatusBusy                                                = gen.ConversationAgentStatusBusy
-	ConversationAgentStatusUnavailable                                         = gen.ConversationAgentStatusUnavailable
-	ConversationEngagementVisitorTypeAll                                       = gen.ConversationEngagementVisitorTypeAll
-	ConversationEngagementVisitorTypeFirstTime                                 = gen.ConversationEngagementVisitorTypeFirstTime
-	ConversationEngagementVisitorTypeReturning                                 = gen.ConversationEngagementVisitorTypeReturning
-	ConversationEngagementEquationFunctionCustomersLocationLogicIs             = gen.ConversationEngagementEquationFunctionCustomersLocationLogicIs
-	ConversationEngagementEquationFunctionCustomersLocationLogicIsNot          = gen.ConversationEngagementEquationFunctionCustomersLocationLogicIsNot
-	ConversationEngagementEquationFunctionTypeAnyPageFromSession               = gen.ConversationEngagementEquationFunctionTypeAnyPageFromSession
-	ConversationEngagementEquationFunctionTypeCurrentPageURL                   = gen.ConversationEngagementEquationFunctionTypeCurrentPageURL
-	ConversationEngagementEquationFunctionTypeCustomersBrowsingTime            = gen.ConversationEngagementEquationFunctionTypeCustomersBrowsingTime
-	ConversationEngagementEquationFunctionTypeCustomersLocation                = gen.ConversationEngagementEquationFunctionTypeCustomersLocation
-	ConversationEngagementEquationFunctionTypeNumberOfViewedPages              = gen.ConversationEngagementEquationFunctionTypeNumberOfViewedPages
-	ConversationEngagementEquationFunctionTypeReferringWebsiteAddress          = gen.ConversationEngagementEquationFunctionTypeReferringWebsiteAddress
-	ConversationEngagementNumberLogicIsAtLeast                                 = gen.ConversationEngagementNumberLogicIsAtLeast
-	ConversationEngagementNumberLogicIsAtMost                                  = gen.ConversationEngagementNumberLogicIsAtMost
-	ConversationEngagementNumberLogicIsLessThan                                = gen.ConversationEngagementNumberLogicIsLessThan
-	ConversationEngagementNumberLogicIsMoreThan                                = gen.ConversationEngagementNumberLogicIsMoreThan
-	ConversationEngagementTextLogicContains                                    = gen.ConversationEngagementTextLogicContains
-	ConversationEngagementTextLogicDoesNotContain                              = gen.ConversationEngagementTextLogicDoesNotContain
-	ConversationEngagementTextLogicIsExactly                                   = gen.ConversationEngagementTextLogicIsExactly
-	ConversationEngagementTextLogicIsNot                                       = gen.ConversationEngagementTextLogicIsNot
-	ConversationEventRRWebTypeEvents                                           = gen.ConversationEventRRWebTypeEvents
-	ConversationEventRRWebTypeInit                                             = gen.ConversationEventRRWebTypeInit
-	ConversationMcpServerAuthMethodBasic                                       = gen.ConversationMcpServerAuthMethodBasic
-	ConversationMcpServerAuthMethodHeader                                      = gen.ConversationMcpServerAuthMethodHeader
-	ConversationMcpServerAuthMethodNone                                        = gen.ConversationMcpServerAuthMethodNone
-	ConversationMediumSms                                                      = gen.ConversationMediumSms
-	ConversationMediumWebsocket                                                = gen.ConversationMediumWebsocket
-	ConversationMessageTypeEngagementPrompt                                    = gen.ConversationMessageTypeEngagementPrompt
-	ConversationMessageTypeMessage                                             = gen.ConversationMessageTypeMessage
-	ConversationMessageTypeNotice                                              = gen.ConversationMessageTypeNotice
-	ConversationMessageTransportStatusStatusAccepted                           = gen.ConversationMessageTransportStatusStatusAccepted
-	ConversationMessageTransportStatusStatusPINPOINTERROR                      = gen.ConversationMessageTransportStatusStatusPINPOINTERROR
-	ConversationMessageTransportStatusStatusQueued                             = gen.ConversationMessageTransportStatusStatusQueued
-	ConversationMessageTransportStatusStatusRead                               = gen.ConversationMessageTransportStatusStatusRead
-	ConversationMessageTransportStatusStatusSENTTOPINPOINT                     = gen.ConversationMessageTransportStatusStatusSENTTOPINPOINT
-	ConversationMessageTransportStatusStatusSENTTOTWILIO                       = gen.ConversationMessageTransportStatusStatusSENTTOTWILIO
-	ConversationMessageTransportStatusStatusScheduled                          = gen.ConversationMessageTransportStatusStatusScheduled
-	ConversationMessageTransportStatusStatusSending                            = gen.ConversationMessageTransportStatusStatusSending
-	ConversationMessageTransportStatusStatusSent                               = gen.ConversationMessageTransportStatusStatusSent
-	ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING           = gen.ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING
-	ConversationMessageTransportStatusStatusTWILIOERROR                        = gen.ConversationMessageTransportStatusStatusTWILIOERROR
-	ConversationPbxActionAgent                                                 = gen.ConversationPbxActionAgent
-	ConversationPbxActionMenu                                                  = gen.ConversationPbxActionMenu
-	ConversationPbxActionQueue                                                 = gen.ConversationPbxActionQueue
-	ConversationPbxActionTimeBased                                             = gen.ConversationPbxActionTimeBased
-	ConversationPbxActionVoicemail                                             = gen.ConversationPbxActionVoicemail
-	ConversationPbxAgentCallRoutingPreferenceCellphone                         = gen.ConversationPbxAgentCallRoutingPreferenceCellphone
-	ConversationPbxAgentCallRoutingPreferenceHardwarePhone                     = gen.ConversationPbxAgentCallRoutingPreferenceHardwarePhone
-	ConversationPbxAgentCallRoutingPreferenceSoftphone                         = gen.ConversationPbxAgentCallRoutingPreferenceSoftphone
-	ConversationPbxAvailablePhoneNumberAddressRequirementsAny                  = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsAny
-	ConversationPbxAvailablePhoneNumberAddressRequirementsForeign              = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsForeign
-	ConversationPbxAvailablePhoneNumberAddressRequirementsLocal                = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsLocal
-	ConversationPbxAvailablePhoneNumberAddressRequirementsNone                 = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsNone
-	ConversationPbxCallAiEngagementEngagementTypeAiAgent                       = gen.ConversationPbxCallAiEngagementEngagementTypeAiAgent
-	ConversationPbxCallAiEngagementEngagementTypeAiCoach                       = gen.ConversationPbxCallAiEngagementEngagementTypeAiCoach
-	ConversationPbxCallTranscriptSegmentSpeakerAgent                           = gen.ConversationPbxCallTranscriptSegmentSpeakerAgent
-	ConversationPbxCallTranscriptSegmentSpeakerCustomer                        = gen.ConversationPbxCallTranscriptSegmentSpeakerCustomer
-	ConversationPbxCosAuditLogActionBlocked                                    = gen.ConversationPbxCosAuditLogActionBlocked
-	ConversationPbxCosAuditLogActionOverrideApproved                           = gen.ConversationPbxCosAuditLogActionOverrideApproved
-	ConversationPbxCosAuditLogActionOverrideDenied                             = gen.ConversationPbxCosAuditLogActionOverrideDenied
-	ConversationPbxCosAuditLogActionOverrideRequested                          = gen.ConversationPbxCosAuditLogActionOverrideRequested
-	ConversationPbxCosAuditLogActionOverrideTimeout                            = gen.ConversationPbxCosAuditLogActionOverrideTimeout
-	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked                      = gen.ConversationPbxCosAuditLogRuleTriggeredCountryBlocked
-	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled                    = gen.ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled
-	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked                      = gen.ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked
-	ConversationPbxCosAuditLogRuleTriggeredTimeRange                           = gen.ConversationPbxCosAuditLogRuleTriggeredTimeRange
-	ConversationPbxQueueAiPriorityBackup                                       = gen.ConversationPbxQueueAiPriorityBackup
-	ConversationPbxQueueAiPriorityFirst                                        = gen.ConversationPbxQueueAiPriorityFirst
-	ConversationPbxQueueAiPriorityNeutral                                      = gen.ConversationPbxQueueAiPriorityNeutral
-	ConversationPbxRecordingStatusCompleted                                    = gen.ConversationPbxRecordingStatusCompleted
-	ConversationPbxVoiceMan                                                    = gen.ConversationPbxVoiceMan
-	ConversationPbxVoiceWoman                                                  = gen.ConversationPbxVoiceWoman
-	ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent                   = gen.ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent
-	ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared                  = gen.ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared
-	ConversationSentimentSentimentMIXED                                        = gen.ConversationSentimentSentimentMIXED
-	ConversationSentimentSentimentNEGATIVE                                     = gen.ConversationSentimentSentimentNEGATIVE
-	ConversationSentimentSentimentNEUTRAL                                      = gen.ConversationSentimentSentimentNEUTRAL
-	ConversationSentimentSentimentPOSITIVE                                     = gen.ConversationSentimentSentimentPOSITIVE
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail          = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone           = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask  = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket = gen.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket
-	ConversationWebsocketMessageEventTypeAddCoupon                             = gen.ConversationWebsocketMessageEventTypeAddCoupon
-	ConversationWebsocketMessageEventTypeAddItem                               = gen.ConversationWebsocketMessageEventTypeAddItem
-	ConversationWebsocketMessageEventTypeConversationClosed                    = gen.ConversationWebsocketMessageEventTypeConversationClosed
-	ConversationWebsocketMessageEventTypeEngageCustomer                        = gen.ConversationWebsocketMessageEventTypeEngageCustomer
-	ConversationWebsocketMessageEventTypeNewConversation                       = gen.ConversationWebsocketMessageEventTypeNewConversation
-	ConversationWebsocketMessageEventTypeNewMessage                            = gen.ConversationWebsocketMessageEventTypeNewMessage
-	ConversationWebsocketMessageEventTypeParticipantJoin                       = gen.ConversationWebsocketMessageEventTypeParticipantJoin
-	ConversationWebsocketMessageEventTypeParticipantLeft                       = gen.ConversationWebsocketMessageEventTypeParticipantLeft
-	ConversationWebsocketMessageEventTypeParticipantUpdate                     = gen.ConversationWebsocketMessageEventTypeParticipantUpdate
-	ConversationWebsocketMessageEventTypeQueueNewMember                        = gen.ConversationWebsocketMessageEventTypeQueueNewMember
-	ConversationWebsocketMessageEventTypeQueuePosition                         = gen.ConversationWebsocketMessageEventTypeQueuePosition
-	ConversationWebsocketMessageEventTypeQueueStatusUpdate                     = gen.ConversationWebsocketMessageEventTypeQueueStatusUpdate
-	ConversationWebsocketMessageEventTypeReadMessage                           = gen.ConversationWebsocketMessageEventTypeReadMessage
-	ConversationWebsocketMessageEventTypeRrweb                                 = gen.ConversationWebsocketMessageEventTypeRrweb
-	ConversationWebsocketMessageEventTypeTyping                                = gen.ConversationWebsocketMessageEventTypeTyping
-	ConversationWebsocketMessageEventTypeUpdatedMessage                        = gen.ConversationWebsocketMessageEventTypeUpdatedMessage
-	ConversationWebsocketMessageEventTypeWebchatContext                        = gen.ConversationWebsocketMessageEventTypeWebchatContext
-	ConversationWebsocketMessageEventTypeWebchatStartConversation              = gen.ConversationWebsocketMessageEventTypeWebchatStartConversation
-	ConversationWebsocketMessageTypeCheckQueuePosition                         = gen.ConversationWebsocketMessageTypeCheckQueuePosition
-	ConversationWebsocketMessageTypeEvent                                      = gen.ConversationWebsocketMessageTypeEvent
-	ConversationWebsocketMessageTypeMessage                                    = gen.ConversationWebsocketMessageTypeMessage
-	ConversationWebsocketMessageTypePing                                       = gen.ConversationWebsocketMessageTypePing
-	CreditCardTypeAMEX                                                         = gen.CreditCardTypeAMEX
-	CreditCardTypeDinersClub                                                   = gen.CreditCardTypeDinersClub
-	CreditCardTypeDiscover                                                     = gen.CreditCardTypeDiscover
-	CreditCardTypeJCB                                                          = gen.CreditCardTypeJCB
-	CreditCardTypeMasterCard                                                   = gen.CreditCardTypeMasterCard
-	CreditCardTypeVISA                                                         = gen.CreditCardTypeVISA
-	DistanceUomCM                                                              = gen.DistanceUomCM
-	DistanceUomIN                                                              = gen.DistanceUomIN
-	ItemAutoOrderStepTypeItem                                                  = gen.ItemAutoOrderStepTypeItem
-	ItemAutoOrderStepTypeKitOnly                                               = gen.ItemAutoOrderStepTypeKitOnly
-	ItemAutoOrderStepTypeLoop                                                  = gen.ItemAutoOrderStepTypeLoop
-	ItemAutoOrderStepTypePause                                                 = gen.ItemAutoOrderStepTypePause
-	ItemAutoOrderStepTypePauseUntil                                            = gen.ItemAutoOrderStepTypePauseUntil
-	ItemOptionTypeDropdown                                                     = gen.ItemOptionTypeDropdown
-	ItemOptionTypeFileAttachment                                               = gen.ItemOptionTypeFileAttachment
-	ItemOptionTypeFixed                                                        = gen.ItemOptionTypeFixed
-	ItemOptionTypeHidden                                                       = gen.ItemOptionTypeHidden
-	ItemOptionTypeMultiline                                                    = gen.ItemOptionTypeMultiline
-	ItemOptionTypeRadio                                                        = gen.ItemOptionTypeRadio
-	ItemOptionTypeSingle                                                       = gen.ItemOptionTypeSingle
-	ItemRelatedItemTypeAddon                                                   = gen.ItemRelatedItemTypeAddon
-	ItemRelatedItemTypeComplementary                                           = gen.ItemRelatedItemTypeComplementary
-	ItemRelatedItemTypeSystem                                                  = gen.ItemRelatedItemTypeSystem
-	ItemRelatedItemTypeUserDefined                                             = gen.ItemRelatedItemTypeUserDefined
-	ItemRestrictionItemTypeCanNotBePurchasedWith                               = gen.ItemRestrictionItemTypeCanNotBePurchasedWith
-	ItemRestrictionItemTypeCanOnlyBePurchasedWith                              = gen.ItemRestrictionItemTypeCanOnlyBePurchasedWith
-	ItemRestrictionItemTypeMustBePurchasedWith                                 = gen.ItemRestrictionItemTypeMustBePurchasedWith
-	ItemReviewStatusApproved                                                   = gen.ItemReviewStatusApproved
-	ItemReviewStatusMultimediaProcessing                                       = gen.ItemReviewStatusMultimediaProcessing
-	ItemReviewStatusRejected                                                   = gen.ItemReviewStatusRejected
-	ItemReviewStatusUnapproved                                                 = gen.ItemReviewStatusUnapproved
-	ItemShippingDestinationRestrictionValidityInvalidFor                       = gen.ItemShippingDestinationRestrictionValidityInvalidFor
-	ItemShippingDestinationRestrictionValidityValidOnlyFor                     = gen.ItemShippingDestinationRestrictionValidityValidOnlyFor
-	ItemShippingMethodShippingMethodValidityInvalidFor                         = gen.ItemShippingMethodShippingMethodValidityInvalidFor
-	ItemShippingMethodShippingMethodValidityValidFor                           = gen.ItemShippingMethodShippingMethodValidityValidFor
-	ItemShippingMethodShippingMethodValidityValidOnlyFor                       = gen.ItemShippingMethodShippingMethodValidityValidOnlyFor
-	ItemTagTagTypeCustomer                                                     = gen.ItemTagTagTypeCustomer
-	ItemTagTagTypeItem                                                         = gen.ItemTagTagTypeItem
-	ItemTagTagTypeOrder                                                        = gen.ItemTagTagTypeOrder
-	ItemThirdPartyEmailMarketingProviderNameAWeber                             = gen.ItemThirdPartyEmailMarketingProviderNameAWeber
-	ItemThirdPartyEmailMarketingProviderNameActiveCampaign                     = gen.ItemThirdPartyEmailMarketingProviderNameActiveCampaign
-	ItemThirdPartyEmailMarketingProviderNameCampaignMonitor                    = gen.ItemThirdPartyEmailMarketingProviderNameCampaignMonitor
-	ItemThirdPartyEmailMarketingProviderNameConstantContact                    = gen.ItemThirdPartyEmailMarketingProviderNameConstantContact
-	ItemThirdPartyEmailMarketingProviderNameEmma                               = gen.ItemThirdPartyEmailMarketingProviderNameEmma
-	ItemThirdPartyEmailMarketingProviderNameGetResponse                        = gen.ItemThirdPartyEmailMarketingProviderNameGetResponse
-	ItemThirdPartyEmailMarketingProviderNameIContact                           = gen.ItemThirdPartyEmailMarketingProviderNameIContact
-	ItemThirdPartyEmailMarketingProviderNameKlaviyo                            = gen.ItemThirdPartyEmailMarketingProviderNameKlaviyo
-	ItemThirdPartyEmailMarketingProviderNameLyris                              = gen.ItemThirdPartyEmailMarketingProviderNameLyris
-	ItemThirdPartyEmailMarketingProviderNameLyrisHQ                            = gen.ItemThirdPartyEmailMarketingProviderNameLyrisHQ
-	ItemThirdPartyEmailMarketingProviderNameMailChimp                          = gen.ItemThirdPartyEmailMarketingProviderNameMailChimp
-	ItemThirdPartyEmailMarketingProviderNameSilverPop                          = gen.ItemThirdPartyEmailMarketingProviderNameSilverPop
-	MultimediaTypeImage                                                        = gen.MultimediaTypeImage
-	MultimediaTypePDF                                                          = gen.MultimediaTypePDF
-	MultimediaTypeText                                                         = gen.MultimediaTypeText
-	MultimediaTypeUnknown                                                      = gen.MultimediaTypeUnknown
-	MultimediaTypeVideo                                                        = gen.MultimediaTypeVideo
-	OrderAffiliateLedgerTransactionStateApproved                               = gen.OrderAffiliateLedgerTransactionStateApproved
-	OrderAffiliateLedgerTransactionStatePaid                                   = gen.OrderAffiliateLedgerTransactionStatePaid
-	OrderAffiliateLedgerTransactionStatePartiallyPaid                          = gen.OrderAffiliateLedgerTransactionStatePartiallyPaid
-	OrderAffiliateLedgerTransactionStatePending                                = gen.OrderAffiliateLedgerTransactionStatePending
-	OrderAffiliateLedgerTransactionStatePosted                                 = gen.OrderAffiliateLedgerTransactionStatePosted
-	OrderAffiliateLedgerTransactionStateRejected                               = gen.OrderAffiliateLedgerTransactionStateRejected
-	OrderAutoOrderStatusActive                                                 = gen.OrderAutoOrderStatusActive
-	OrderAutoOrderStatusCanceled                                               = gen.OrderAutoOrderStatusCanceled
-	OrderAutoOrderStatusDisabled                                               = gen.OrderAutoOrderStatusDisabled
-	OrderFraudScoreBinMatchNA                                                  = gen.OrderFraudScoreBinMatchNA
-	OrderFraudScoreBinMatchNo                                                  = gen.OrderFraudScoreBinMatchNo
-	OrderFraudScoreBinMatchNotFound                                            = gen.OrderFraudScoreBinMatchNotFound
-	OrderFraudScoreBinMatchYes                                                 = gen.OrderFraudScoreBinMatchYes
-	OrderPaymentPaymentMethodAffirm                                            = gen.OrderPaymentPaymentMethodAffirm
-	OrderPaymentPaymentMethodAmazon                                            = gen.OrderPaymentPaymentMethodAmazon
-	OrderPaymentPaymentMethodAmazonPay                                         = gen.OrderPaymentPaymentMethodAmazonPay
-	OrderPaymentPaymentMethodAmazonSC                                          = gen.OrderPaymentPaymentMethodAmazonSC
-	OrderPaymentPaymentMethodApplePay                                          = gen.OrderPaymentPaymentMethodApplePay
-	OrderPaymentPaymentMethodCOD                                               = gen.OrderPaymentPaymentMethodCOD
-	OrderPaymentPaymentMethodCash                                              = gen.OrderPaymentPaymentMethodCash
-	OrderPaymentPaymentMethodCheck                                             = gen.OrderPaymentPaymentMethodCheck
-	OrderPaymentPaymentMethodCreditCard                                        = gen.OrderPaymentPaymentMethodCreditCard
-	OrderPaymentPaymentMethodCrypto                                            = gen.OrderPaymentPaymentMethodCrypto
-	OrderPaymentPaymentMethodEBay                                              = gen.OrderPaymentPaymentMethodEBay
-	OrderPaymentPaymentMethodECheck                                            = gen.OrderPaymentPaymentMethodECheck
-	OrderPaymentPaymentMethodGoHighLevel                                       = gen.OrderPaymentPaymentMethodGoHighLevel
-	OrderPaymentPaymentMethodGoldbelly                                         = gen.OrderPaymentPaymentMethodGoldbelly
-	OrderPaymentPaymentMethodGooglePay                                         = gen.OrderPaymentPaymentMethodGooglePay
-	OrderPaymentPaymentMethodGoogleShopping                                    = gen.OrderPaymentPaymentMethodGoogleShopping
-	OrderPaymentPaymentMethodHealthBenefitCard                                 = gen.OrderPaymentPaymentMethodHealthBenefitCard
-	OrderPaymentPaymentMethodInsurance                                         = gen.OrderPaymentPaymentMethodInsurance
-	OrderPaymentPaymentMethodKlarna                                            = gen.OrderPaymentPaymentMethodKlarna
-	OrderPaymentPaymentMethodLink                                              = gen.OrderPaymentPaymentMethodLink
-	OrderPaymentPaymentMethodLoanHero                                          = gen.OrderPaymentPaymentMethodLoanHero
-	OrderPaymentPaymentMethodMoneyOrder                                        = gen.OrderPaymentPaymentMethodMoneyOrder
-	OrderPaymentPaymentMethodPayPal                                            = gen.OrderPaymentPaymentMethodPayPal
-	OrderPaymentPaymentMethodPayPalFastlane                                    = gen.OrderPaymentPaymentMethodPayPalFastlane
-	OrderPaymentPaymentMethodPurchaseOrder                                     = gen.OrderPaymentPaymentMethodPurchaseOrder
-	OrderPaymentPaymentMethodQuoteRequest                                      = gen.OrderPaymentPaymentMethodQuoteRequest
-	OrderPaymentPaymentMethodSezzle                                            = gen.OrderPaymentPaymentMethodSezzle
-	OrderPaymentPaymentMethodShopCom                                           = gen.OrderPaymentPaymentMethodShopCom
-	OrderPaymentPaymentMethodUnknown                                           = gen.OrderPaymentPaymentMethodUnknown
-	OrderPaymentPaymentMethodVenmo                                             = gen.OrderPaymentPaymentMethodVenmo
-	OrderPaymentPaymentMethodWalmart                                           = gen.OrderPaymentPaymentMethodWalmart
-	OrderPaymentPaymentMethodWireTransfer                                      = gen.OrderPaymentPaymentMethodWireTransfer
-	OrderPaymentPaymentStatusAuthorized                                        = gen.OrderPaymentPaymentStatusAuthorized
-	OrderPaymentPaymentStatusCaptureFailed                                     = gen.OrderPaymentPaymentStatusCaptureFailed
-	OrderPaymentPaymentStatusDeclined                                          = gen.OrderPaymentPaymentStatusDeclined
-	OrderPaymentPaymentStatusProcessed                                         = gen.OrderPaymentPaymentStatusProcessed
-	OrderPaymentPaymentStatusRefunded                                          = gen.OrderPaymentPaymentStatusRefunded
-	OrderPaymentPaymentStatusSkipped                                           = gen.OrderPaymentPaymentStatusSkipped
-	OrderPaymentPaymentStatusUnprocessed                                       = gen.OrderPaymentPaymentStatusUnprocessed
-	OrderPaymentPaymentStatusVoided                                            = gen.OrderPaymentPaymentStatusVoided
-	OrderPaymentECheckBankAccountTypeChecking                                  = gen.OrderPaymentECheckBankAccountTypeChecking
-	OrderPaymentECheckBankAccountTypeSavings                                   = gen.OrderPaymentECheckBankAccountTypeSavings
-	OrderPaymentECheckBankOwnerTypeBusiness                                    = gen.OrderPaymentECheckBankOwnerTypeBusiness
-	OrderPaymentECheckBankOwnerTypePersonal                                    = gen.OrderPaymentECheckBankOwnerTypePersonal
-	OrderStageAccountsReceivable                                               = gen.OrderStageAccountsReceivable
-	OrderStageAdvancedOrderRouting                                             = gen.OrderStageAdvancedOrderRouting
-	OrderStageCompletedOrder                                                   = gen.OrderStageCompletedOrder
-	OrderStageFraudReview                                                      = gen.OrderStageFraudReview
-	OrderStageHold                                                             = gen.OrderStageHold
-	OrderStageLeastCostRouting                                                 = gen.OrderStageLeastCostRouting
-	OrderStagePendingClearance                                                 = gen.OrderStagePendingClearance
-	OrderStagePreOrdered                                                       = gen.OrderStagePreOrdered
-	OrderStageQuoteRequest                                                     = gen.OrderStageQuoteRequest
-	OrderStageQuoteSent                                                        = gen.OrderStageQuoteSent
-	OrderStageRejected                                                         = gen.OrderStageRejected
-	OrderStageShippingDepartment                                               = gen.OrderStageShippingDepartment
-	OrderStageUnknown                                                          = gen.OrderStageUnknown
-	PointOfSaleReaderPaymentProviderStripe                                     = gen.PointOfSaleReaderPaymentProviderStripe
-	TaxProductTypeDigital                                                      = gen.TaxProductTypeDigital
-	TaxProductTypeEmpty                                                        = gen.TaxProductTypeEmpty
-	TaxProductTypePhysical                                                     = gen.TaxProductTypePhysical
-	TaxProductTypeService                                                      = gen.TaxProductTypeService
-	WeightUomG                                                                 = gen.WeightUomG
-	WeightUomKG                                                                = gen.WeightUomKG
-	WeightUomLB                                                                = gen.WeightUomLB
-	WeightUomOZ                                                                = gen.WeightUomOZ
+	AdditionalDimensionApplicationAddItem                             = gen.AdditionalDimensionApplicationAddItem
+	AdditionalDimensionApplicationNone                                = gen.AdditionalDimensionApplicationNone
+	AdditionalDimensionApplicationSetItemTo                           = gen.AdditionalDimensionApplicationSetItemTo
+	AutoOrderStatusActive                                             = gen.AutoOrderStatusActive
+	AutoOrderStatusCanceled                                           = gen.AutoOrderStatusCanceled
+	AutoOrderStatusDisabled                                           = gen.AutoOrderStatusDisabled
+	AutoOrderStatusMerged                                             = gen.AutoOrderStatusMerged
+	AutoOrderFrequencyBiweekly                                        = gen.AutoOrderFrequencyBiweekly
+	AutoOrderFrequencyEvery                                           = gen.AutoOrderFrequencyEvery
+	AutoOrderFrequencyEvery10Days                                     = gen.AutoOrderFrequencyEvery10Days
+	AutoOrderFrequencyEvery24Days                                     = gen.AutoOrderFrequencyEvery24Days
+	AutoOrderFrequencyEvery28Days                                     = gen.AutoOrderFrequencyEvery28Days
+	AutoOrderFrequencyEvery2Months                                    = gen.AutoOrderFrequencyEvery2Months
+	AutoOrderFrequencyEvery3Months                                    = gen.AutoOrderFrequencyEvery3Months
+	AutoOrderFrequencyEvery45Days                                     = gen.AutoOrderFrequencyEvery45Days
+	AutoOrderFrequencyEvery4Months                                    = gen.AutoOrderFrequencyEvery4Months
+	AutoOrderFrequencyEvery4Weeks                                     = gen.AutoOrderFrequencyEvery4Weeks
+	AutoOrderFrequencyEvery5Months                                    = gen.AutoOrderFrequencyEvery5Months
+	AutoOrderFrequencyEvery6Months                                    = gen.AutoOrderFrequencyEvery6Months
+	AutoOrderFrequencyEvery6Weeks                                     = gen.AutoOrderFrequencyEvery6Weeks
+	AutoOrderFrequencyEvery8Weeks                                     = gen.AutoOrderFrequencyEvery8Weeks
+	AutoOrderFrequencyMonthly                                         = gen.AutoOrderFrequencyMonthly
+	AutoOrderFrequencyWeekly                                          = gen.AutoOrderFrequencyWeekly
+	AutoOrderFrequencyYearly                                          = gen.AutoOrderFrequencyYearly
+	CartOptionTypeDropdown                                            = gen.CartOptionTypeDropdown
+	CartOptionTypeFixed                                               = gen.CartOptionTypeFixed
+	CartOptionTypeHidden                                              = gen.CartOptionTypeHidden
+	CartOptionTypeMultiline                                           = gen.CartOptionTypeMultiline
+	CartOptionTypeRadio                                               = gen.CartOptionTypeRadio
+	CartOptionTypeSingle                                              = gen.CartOptionTypeSingle
+	ConversationAgentCallEventDirectionInbound                        = gen.ConversationAgentCallEventDirectionInbound
+	ConversationAgentCallEventDirectionOutbound                       = gen.ConversationAgentCallEventDirectionOutbound
+	ConversationAgentChannelChat                                      = gen.ConversationAgentChannelChat
+	ConversationAgentChannelPbx                                       = gen.ConversationAgentChannelPbx
+	ConversationAgentProfileAiVoicePersonalityAra                     = gen.ConversationAgentProfileAiVoicePersonalityAra
+	ConversationAgentProfileAiVoicePersonalityEve                     = gen.ConversationAgentProfileAiVoicePersonalityEve
+	ConversationAgentProfileAiVoicePersonalityLeo                     = gen.ConversationAgentProfileAiVoicePersonalityLeo
+	ConversationAgentProfileAiVoicePersonalityRex                     = gen.ConversationAgentProfileAiVoicePersonalityRex
+	ConversationAgentProfileAiVoicePersonalitySal                     = gen.ConversationAgentProfileAiVoicePersonalitySal
+	ConversationAgentStatusAvailable                                  = gen.ConversationAgentStatusAvailable
+	ConversationAgentStatusBusy                                       = gen.ConversationAgentStatusBusy
+	ConversationAgentStatusUnavailable                                = gen.ConversationAgentStatusUnavailable
+	ConversationAgentStatusConfigChannelBoth                          = gen.ConversationAgentStatusConfigChannelBoth
+	ConversationAgentStatusConfigChannelChat                          = gen.ConversationAgentStatusConfigChannelChat
+	ConversationAgentStatusConfigChannelPbx                           = gen.ConversationAgentStatusConfigChannelPbx
+	ConversationAgentStatusEventAgentTypeAi                           = gen.ConversationAgentStatusEventAgentTypeAi
+	ConversationAgentStatusEventAgentTypeHuman                        = gen.ConversationAgentStatusEventAgentTypeHuman
+	ConversationAgentStatusHeatmapRequestMetricAvailability           = gen.ConversationAgentStatusHeatmapRequestMetricAvailability
+	ConversationAgentStatusHeatmapRequestMetricCallVolume             = gen.ConversationAgentStatusHeatmapRequestMetricCallVolume
+	ConversationAgentStatusHeatmapRequestMetricChatVolume             = gen.ConversationAgentStatusHeatmapRequestMetricChatVolume
+	ConversationAgentStatusTriggerAutoDisconnect                      = gen.ConversationAgentStatusTriggerAutoDisconnect
+	ConversationAgentStatusTriggerManual                              = gen.ConversationAgentStatusTriggerManual
+	ConversationAgentStatusTriggerSystem                              = gen.ConversationAgentStatusTriggerSystem
+	ConversationEngagementVisitorTypeAll                              = gen.ConversationEngagementVisitorTypeAll
+	ConversationEngagementVisitorTypeFirstTime                        = gen.ConversationEngagementVisitorTypeFirstTime
+	ConversationEngagementVisitorTypeReturning                        = gen.ConversationEngagementVisitorTypeReturning
+	ConversationEngagementEquationFunctionCustomersLocationLogicIs    = gen.ConversationEngagementEquationFunctionCustomersLocationLogicIs
+	ConversationEngagementEquationFunctionCustomersLocationLogicIsNot = gen.ConversationEngagementEquationFunctionCustomersLocationLogicIsNot
+	ConversationEngagementEquationFunctionTypeAnyPageFromSession      = gen.ConversationEngagementEquationFunctionTypeAnyPageFromSession
+	ConversationEngagementEquationFunctionTypeCurrentPageURL          = gen.ConversationEngagementEquationFunctionTypeCurrentPageURL
+	ConversationEngagementEquationFunctionTypeCustomersBrowsingTime   = gen.ConversationEngagementEquationFunctionTypeCustomersBrowsingTime
+	ConversationEngagementEquationFunctionTypeCustomersLocation       = gen.ConversationEngagementEquationFunctionTypeCustomersLocation
+	ConversationEngagementEquationFunctionTypeNumberOfViewedPages     = gen.ConversationEngagementEquationFunctionTypeNumberOfViewedPages
+	ConversationEngagementEquationFunctionTypeReferringWebsiteAddress = gen.ConversationEngagementEquationFunctionTypeReferringWebsiteAddress
+	ConversationEngagementNumberLogicIsAtLeast                        = gen.ConversationEngagementNumberLogicIsAtLeast
+	ConversationEngagementNumberLogicIsAtMost                         = gen.ConversationEngagementNumberLogicIsAtMost
+	ConversationEngagementNumberLogicIsLessThan                       = gen.ConversationEngagementNumberLogicIsLessThan
+	ConversationEngagementNumberLogicIsMoreThan                       = gen.ConversationEngagementNumberLogicIsMoreThan
+	ConversationEngagementTextLogicContains                           = gen.ConversationEngagementTextLogicContains
+	ConversationEngagementTextLogicDoesNotContain                     = gen.ConversationEngagementTextLogicDoesNotContain
+	ConversationEngagementTextLogicIsExactly                          = gen.ConversationEngagementTextLogicIsExactly
+	ConversationEngagementTextLogicIsNot                              = gen.ConversationEngagementTextLogicIsNot
+	ConversationEventRRWebTypeEvents                                  = gen.ConversationEventRRWebTypeEvents
+	ConversationEventRRWebTypeInit                                    = gen.ConversationEventRRWebTypeInit
+	ConversationMcpServerAuthMethodBasic                              = gen.ConversationMcpServerAuthMethodBasic
+	ConversationMcpServerAuthMethodHeader                             = gen.ConversationMcpServerAuthMethodHeader
+	ConversationMcpServerAuthMethodNone                               = gen.ConversationMcpServerAuthMethodNone
+	ConversationMediumSms                                             = gen.ConversationMediumSms
+	ConversationMediumWebsocket                                       = gen.ConversationMediumWebsocket
+	ConversationMessageTypeEngagementPrompt                           = gen.ConversationMessageTypeEngagementPrompt
+	ConversationMessageTypeMessage                                    = gen.ConversationMessageTypeMessage
+	ConversationMessageTypeNotice                                     = gen.ConversationMessageTypeNotice
+	ConversationMessageTransportStatusStatusAccepted                  = gen.ConversationMessageTransportStatusStatusAccepted
+	ConversationMessageTransportStatusStatusPINPOINTERROR             = gen.ConversationMessageTransportStatusStatusPINPOINTERROR
+	ConversationMessageTransportStatusStatusQueued                    = gen.ConversationMessageTransportStatusStatusQueued
+	ConversationMessageTransportStatusStatusRead                      = gen.ConversationMessageTransportStatusStatusRead
+	ConversationMessageTransportStatusStatusSENTTOPINPOINT            = gen.ConversationMessageTransportStatusStatusSENTTOPINPOINT
+	ConversationMessageTransportStatusStatusSENTTOTWILIO              = gen.ConversationMessageTransportStatusStatusSENTTOTWILIO
+	ConversationMessageTransportStatusStatusScheduled                 = gen.ConversationMessageTransportStatusStatusScheduled
+	ConversationMessageTransportStatusStatusSending                   = gen.ConversationMessageTransportStatusStatusSending
+	ConversationMessageTransportStatusStatusSent                      = gen.ConversationMessageTransportStatusStatusSent
+	ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING  = gen.ConversationMessageTransportStatusStatusTWILIOCREDENTIALSMISSING
+	ConversationMessageTransportStatusStatusTWILIOERROR               = gen.ConversationMessageTransportStatusStatusTWILIOERROR
+	ConversationNoticeChannelEmail                                    = gen.ConversationNoticeChannelEmail
+	ConversationNoticeChannelNone                                     = gen.ConversationNoticeChannelNone
+	ConversationNoticeChannelUltracartTask                            = gen.ConversationNoticeChannelUltracartTask
+	ConversationNoticeChannelZohoDeskTicket                           = gen.ConversationNoticeChannelZohoDeskTicket
+	ConversationPbxActionAgent                                        = gen.ConversationPbxActionAgent
+	ConversationPbxActionMenu                                         = gen.ConversationPbxActionMenu
+	ConversationPbxActionQueue                                        = gen.ConversationPbxActionQueue
+	ConversationPbxActionTimeBased                                    = gen.ConversationPbxActionTimeBased
+	ConversationPbxActionVoicemail                                    = gen.ConversationPbxActionVoicemail
+	ConversationPbxAgentCallRoutingPreferenceCellphone                = gen.ConversationPbxAgentCallRoutingPreferenceCellphone
+	ConversationPbxAgentCallRoutingPreferenceHardwarePhone            = gen.ConversationPbxAgentCallRoutingPreferenceHardwarePhone
+	ConversationPbxAgentCallRoutingPreferenceSoftphone                = gen.ConversationPbxAgentCallRoutingPreferenceSoftphone
+	ConversationPbxAvailablePhoneNumberAddressRequirementsAny         = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsAny
+	ConversationPbxAvailablePhoneNumberAddressRequirementsForeign     = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsForeign
+	ConversationPbxAvailablePhoneNumberAddressRequirementsLocal       = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsLocal
+	ConversationPbxAvailablePhoneNumberAddressRequirementsNone        = gen.ConversationPbxAvailablePhoneNumberAddressRequirementsNone
+	ConversationPbxCallAiEngagementEngagementTypeAiAgent              = gen.ConversationPbxCallAiEngagementEngagementTypeAiAgent
+	ConversationPbxCallAiEngagementEngagementTypeAiCoach              = gen.ConversationPbxCallAiEngagementEngagementTypeAiCoach
+	ConversationPbxCallAiSummarySentimentNegative                     = gen.ConversationPbxCallAiSummarySentimentNegative
+	ConversationPbxCallAiSummarySentimentNeutral                      = gen.ConversationPbxCallAiSummarySentimentNeutral
+	ConversationPbxCallAiSummarySentimentPositive                     = gen.ConversationPbxCallAiSummarySentimentPositive
+	ConversationPbxCallTranscriptSegmentSpeakerAgent                  = gen.ConversationPbxCallTranscriptSegmentSpeakerAgent
+	ConversationPbxCallTranscriptSegmentSpeakerCustomer               = gen.ConversationPbxCallTranscriptSegmentSpeakerCustomer
+	ConversationPbxCosAuditLogActionBlocked                           = gen.ConversationPbxCosAuditLogActionBlocked
+	ConversationPbxCosAuditLogActionOverrideApproved                  = gen.ConversationPbxCosAuditLogActionOverrideApproved
+	ConversationPbxCosAuditLogActionOverrideDenied                    = gen.ConversationPbxCosAuditLogActionOverrideDenied
+	ConversationPbxCosAuditLogActionOverrideRequested                 = gen.ConversationPbxCosAuditLogActionOverrideRequested
+	ConversationPbxCosAuditLogActionOverrideTimeout                   = gen.ConversationPbxCosAuditLogActionOverrideTimeout
+	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredCountryBlocked
+	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled           = gen.ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled
+	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked
+	ConversationPbxCosAuditLogRuleTriggeredTimeRange                  = gen.ConversationPbxCosAuditLogRuleTriggeredTimeRange
+	ConversationPbxQueueAiPriorityBackup                              = gen.ConversationPbxQueueAiPriorityBackup
+	ConversationPbxQueueAiPriorityFirst                               = gen.ConversationPbxQueueAiPriorityFirst
+	ConversationPbxQueueAiPriorityNeutral                             = gen.ConversationPbxQueueAiPriorityNeutral
+	ConversationPbxRecordingStatusCompleted                           = gen.ConversationPbxRecordingStatusCompleted
+	ConversationPbxVoiceMan                                           = gen.ConversationPbxVoiceMan
+	ConversationPbxVoiceWoman                                         = gen.ConversationPbxVoiceWoman
+	ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent          = gen.ConversationPbxVoicemailMailboxVoicemailMailboxTypeAgent
+	ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared         = gen.ConversationPbxVoicemailMailboxVoicemailMailboxTypeShared
+	ConversationSentimentSentimentMIXED                               = gen.ConversationSentimentSentimentMIXED
+	ConversationSentimentSentimentNEGATIVE                            = gen.ConversationSentimentSentimentNEGATIVE
+	ConversationSentimentSentimentNEUTRAL                             = gen.ConversationSentimentSentimentNEUTRAL
+	ConversationSentimentSentimentPOSITIVE                            = gen.ConversationSentimentSentimentPOSITIVE
+	ConversationWebsocketMessageEventTypeAddCoupon                    = gen.ConversationWebsocketMessageEventTypeAddCoupon
+	ConversationWebsocketMessageEventTypeAddItem                      = gen.ConversationWebsocketMessageEventTypeAddItem
+	ConversationWebsocketMessageEventTypeConversationClosed           = gen.ConversationWebsocketMessageEventTypeConversationClosed
+	ConversationWebsocketMessageEventTypeEngageCustomer               = gen.ConversationWebsocketMessageEventTypeEngageCustomer
+	ConversationWebsocketMessageEventTypeNewConversation              = gen.ConversationWebsocketMessageEventTypeNewConversation
+	ConversationWebsocketMessageEventTypeNewMessage                   = gen.ConversationWebsocketMessageEventTypeNewMessage
+	ConversationWebsocketMessageEventTypeParticipantJoin              = gen.ConversationWebsocketMessageEventTypeParticipantJoin
+	ConversationWebsocketMessageEventTypeParticipantLeft              = gen.ConversationWebsocketMessageEventTypeParticipantLeft
+	ConversationWebsocketMessageEventTypeParticipantUpdate            = gen.ConversationWebsocketMessageEventTypeParticipantUpdate
+	ConversationWebsocketMessageEventTypeQueueNewMember               = gen.ConversationWebsocketMessageEventTypeQueueNewMember
+	ConversationWebsocketMessageEventTypeQueuePosition                = gen.ConversationWebsocketMessageEventTypeQueuePosition
+	ConversationWebsocketMessageEventTypeQueueStatusUpdate            = gen.ConversationWebsocketMessageEventTypeQueueStatusUpdate
+	ConversationWebsocketMessageEventTypeReadMessage                  = gen.ConversationWebsocketMessageEventTypeReadMessage
+	ConversationWebsocketMessageEventTypeRrweb                        = gen.ConversationWebsocketMessageEventTypeRrweb
+	ConversationWebsocketMessageEventTypeTyping                       = gen.ConversationWebsocketMessageEventTypeTyping
+	ConversationWebsocketMessageEventTypeUpdatedMessage               = gen.ConversationWebsocketMessageEventTypeUpdatedMessage
+	ConversationWebsocketMessageEventTypeWebchatContext               = gen.ConversationWebsocketMessageEventTypeWebchatContext
+	ConversationWebsocketMessageEventTypeWebchatStartConversation     = gen.ConversationWebsocketMessageEventTypeWebchatStartConversation
+	ConversationWebsocketMessageTypeCheckQueuePosition                = gen.ConversationWebsocketMessageTypeCheckQueuePosition
+	ConversationWebsocketMessageTypeEvent                             = gen.ConversationWebsocketMessageTypeEvent
+	ConversationWebsocketMessageTypeMessage                           = gen.ConversationWebsocketMessageTypeMessage
+	ConversationWebsocketMessageTypePing                              = gen.ConversationWebsocketMessageTypePing
+	CreditCardTypeAMEX                                                = gen.CreditCardTypeAMEX
+	CreditCardTypeDinersClub                                          = gen.CreditCardTypeDinersClub
+	CreditCardTypeDiscover                                            = gen.CreditCardTypeDiscover
+	CreditCardTypeJCB                                                 = gen.CreditCardTypeJCB
+	CreditCardTypeMasterCard                                          = gen.CreditCardTypeMasterCard
+	CreditCardTypeVISA                                                = gen.CreditCardTypeVISA
+	DistanceUomCM                                                     = gen.DistanceUomCM
+	DistanceUomIN                                                     = gen.DistanceUomIN
+	ItemAutoOrderStepTypeItem                                         = gen.ItemAutoOrderStepTypeItem
+	ItemAutoOrderStepTypeKitOnly                                      = gen.ItemAutoOrderStepTypeKitOnly
+	ItemAutoOrderStepTypeLoop                                         = gen.ItemAutoOrderStepTypeLoop
+	ItemAutoOrderStepTypePause                                        = gen.ItemAutoOrderStepTypePause
+	ItemAutoOrderStepTypePauseUntil                                   = gen.ItemAutoOrderStepTypePauseUntil
+	ItemOptionTypeDropdown                                            = gen.ItemOptionTypeDropdown
+	ItemOptionTypeFileAttachment                                      = gen.ItemOptionTypeFileAttachment
+	ItemOptionTypeFixed                                               = gen.ItemOptionTypeFixed
+	ItemOptionTypeHidden                                              = gen.ItemOptionTypeHidden
+	ItemOptionTypeMultiline                                           = gen.ItemOptionTypeMultiline
+	ItemOptionTypeRadio                                               = gen.ItemOptionTypeRadio
+	ItemOptionTypeSingle                                              = gen.ItemOptionTypeSingle
+	ItemRelatedItemTypeAddon                                          = gen.ItemRelatedItemTypeAddon
+	ItemRelatedItemTypeComplementary                                  = gen.ItemRelatedItemTypeComplementary
+	ItemRelatedItemTypeSystem                                         = gen.ItemRelatedItemTypeSystem
+	ItemRelatedItemTypeUserDefined                                    = gen.ItemRelatedItemTypeUserDefined
+	ItemRestrictionItemTypeCanNotBePurchasedWith                      = gen.ItemRestrictionItemTypeCanNotBePurchasedWith
+	ItemRestrictionItemTypeCanOnlyBePurchasedWith                     = gen.ItemRestrictionItemTypeCanOnlyBePurchasedWith
+	ItemRestrictionItemTypeMustBePurchasedWith                        = gen.ItemRestrictionItemTypeMustBePurchasedWith
+	ItemReviewStatusApproved                                          = gen.ItemReviewStatusApproved
+	ItemReviewStatusMultimediaProcessing                              = gen.ItemReviewStatusMultimediaProcessing
+	ItemReviewStatusRejected                                          = gen.ItemReviewStatusRejected
+	ItemReviewStatusUnapproved                                        = gen.ItemReviewStatusUnapproved
+	ItemShippingDestinationRestrictionValidityInvalidFor              = gen.ItemShippingDestinationRestrictionValidityInvalidFor
+	ItemShippingDestinationRestrictionValidityValidOnlyFor            = gen.ItemShippingDestinationRestrictionValidityValidOnlyFor
+	ItemShippingMethodShippingMethodValidityInvalidFor                = gen.ItemShippingMethodShippingMethodValidityInvalidFor
+	ItemShippingMethodShippingMethodValidityValidFor                  = gen.ItemShippingMethodShippingMethodValidityValidFor
+	ItemShippingMethodShippingMethodValidityValidOnlyFor              = gen.ItemShippingMethodShippingMethodValidityValidOnlyFor
+	ItemTagTagTypeCustomer                                            = gen.ItemTagTagTypeCustomer
+	ItemTagTagTypeItem                                                = gen.ItemTagTagTypeItem
+	ItemTagTagTypeOrder                                               = gen.ItemTagTagTypeOrder
+	ItemThirdPartyEmailMarketingProviderNameAWeber                    = gen.ItemThirdPartyEmailMarketingProviderNameAWeber
+	ItemThirdPartyEmailMarketingProviderNameActiveCampaign            = gen.ItemThirdPartyEmailMarketingProviderNameActiveCampaign
+	ItemThirdPartyEmailMarketingProviderNameCampaignMonitor           = gen.ItemThirdPartyEmailMarketingProviderNameCampaignMonitor
+	ItemThirdPartyEmailMarketingProviderNameConstantContact           = gen.ItemThirdPartyEmailMarketingProviderNameConstantContact
+	ItemThirdPartyEmailMarketingProviderNameEmma                      = gen.ItemThirdPartyEmailMarketingProviderNameEmma
+	ItemThirdPartyEmailMarketingProviderNameGetResponse               = gen.ItemThirdPartyEmailMarketingProviderNameGetResponse
+	ItemThirdPartyEmailMarketingProviderNameIContact                  = gen.ItemThirdPartyEmailMarketingProviderNameIContact
+	ItemThirdPartyEmailMarketingProviderNameKlaviyo                   = gen.ItemThirdPartyEmailMarketingProviderNameKlaviyo
+	ItemThirdPartyEmailMarketingProviderNameLyris                     = gen.ItemThirdPartyEmailMarketingProviderNameLyris
+	ItemThirdPartyEmailMarketingProviderNameLyrisHQ                   = gen.ItemThirdPartyEmailMarketingProviderNameLyrisHQ
+	ItemThirdPartyEmailMarketingProviderNameMailChimp                 = gen.ItemThirdPartyEmailMarketingProviderNameMailChimp
+	ItemThirdPartyEmailMarketingProviderNameSilverPop                 = gen.ItemThirdPartyEmailMarketingProviderNameSilverPop
+	MultimediaTypeImage                                               = gen.MultimediaTypeImage
+	MultimediaTypePDF                                                 = gen.MultimediaTypePDF
+	MultimediaTypeText                                                = gen.MultimediaTypeText
+	MultimediaTypeUnknown                                             = gen.MultimediaTypeUnknown
+	MultimediaTypeVideo                                               = gen.MultimediaTypeVideo
+	OrderAffiliateLedgerTransactionStateApproved                      = gen.OrderAffiliateLedgerTransactionStateApproved
+	OrderAffiliateLedgerTransactionStatePaid                          = gen.OrderAffiliateLedgerTransactionStatePaid
+	OrderAffiliateLedgerTransactionStatePartiallyPaid                 = gen.OrderAffiliateLedgerTransactionStatePartiallyPaid
+	OrderAffiliateLedgerTransactionStatePending                       = gen.OrderAffiliateLedgerTransactionStatePending
+	OrderAffiliateLedgerTransactionStatePosted                        = gen.OrderAffiliateLedgerTransactionStatePosted
+	OrderAffiliateLedgerTransactionStateRejected                      = gen.OrderAffiliateLedgerTransactionStateRejected
+	OrderAutoOrderStatusActive                                        = gen.OrderAutoOrderStatusActive
+	OrderAutoOrderStatusCanceled                                      = gen.OrderAutoOrderStatusCanceled
+	OrderAutoOrderStatusDisabled                                      = gen.OrderAutoOrderStatusDisabled
+	OrderFraudScoreBinMatchNA                                         = gen.OrderFraudScoreBinMatchNA
+	OrderFraudScoreBinMatchNo                                         = gen.OrderFraudScoreBinMatchNo
+	OrderFraudScoreBinMatchNotFound                                   = gen.OrderFraudScoreBinMatchNotFound
+	OrderFraudScoreBinMatchYes                                        = gen.OrderFraudScoreBinMatchYes
+	OrderPaymentPaymentMethodAffirm                                   = gen.OrderPaymentPaymentMethodAffirm
+	OrderPaymentPaymentMethodAmazon                                   = gen.OrderPaymentPaymentMethodAmazon
+	OrderPaymentPaymentMethodAmazonPay                                = gen.OrderPaymentPaymentMethodAmazonPay
+	OrderPaymentPaymentMethodAmazonSC                                 = gen.OrderPaymentPaymentMethodAmazonSC
+	OrderPaymentPaymentMethodApplePay                                 = gen.OrderPaymentPaymentMethodApplePay
+	OrderPaymentPaymentMethodCOD                                      = gen.OrderPaymentPaymentMethodCOD
+	OrderPaymentPaymentMethodCash                                     = gen.OrderPaymentPaymentMethodCash
+	OrderPaymentPaymentMethodCheck                                    = gen.OrderPaymentPaymentMethodCheck
+	OrderPaymentPaymentMethodCreditCard                               = gen.OrderPaymentPaymentMethodCreditCard
+	OrderPaymentPaymentMethodCrypto                                   = gen.OrderPaymentPaymentMethodCrypto
+	OrderPaymentPaymentMethodEBay                                     = gen.OrderPaymentPaymentMethodEBay
+	OrderPaymentPaymentMethodECheck                                   = gen.OrderPaymentPaymentMethodECheck
+	OrderPaymentPaymentMethodGoHighLevel                              = gen.OrderPaymentPaymentMethodGoHighLevel
+	OrderPaymentPaymentMethodGoldbelly                                = gen.OrderPaymentPaymentMethodGoldbelly
+	OrderPaymentPaymentMethodGooglePay                                = gen.OrderPaymentPaymentMethodGooglePay
+	OrderPaymentPaymentMethodGoogleShopping                           = gen.OrderPaymentPaymentMethodGoogleShopping
+	OrderPaymentPaymentMethodHealthBenefitCard                        = gen.OrderPaymentPaymentMethodHealthBenefitCard
+	OrderPaymentPaymentMethodInsurance                                = gen.OrderPaymentPaymentMethodInsurance
+	OrderPaymentPaymentMethodKlarna                                   = gen.OrderPaymentPaymentMethodKlarna
+	OrderPaymentPaymentMethodLink                                     = gen.OrderPaymentPaymentMethodLink
+	OrderPaymentPaymentMethodLoanHero                                 = gen.OrderPaymentPaymentMethodLoanHero
+	OrderPaymentPaymentMethodMoneyOrder                               = gen.OrderPaymentPaymentMethodMoneyOrder
+	OrderPaymentPaymentMethodPayPal                                   = gen.OrderPaymentPaymentMethodPayPal
+	OrderPaymentPaymentMethodPayPalFastlane                           = gen.OrderPaymentPaymentMethodPayPalFastlane
+	OrderPaymentPaymentMethodPurchaseOrder                            = gen.OrderPaymentPaymentMethodPurchaseOrder
+	OrderPaymentPaymentMethodQuoteRequest                             = gen.OrderPaymentPaymentMethodQuoteRequest
+	OrderPaymentPaymentMethodSezzle                                   = gen.OrderPaymentPaymentMethodSezzle
+	OrderPaymentPaymentMethodShopCom                                  = gen.OrderPaymentPaymentMethodShopCom
+	OrderPaymentPaymentMethodUnknown                                  = gen.OrderPaymentPaymentMethodUnknown
+	OrderPaymentPaymentMethodVenmo                                    = gen.OrderPaymentPaymentMethodVenmo
+	OrderPaymentPaymentMethodWalmart                                  = gen.OrderPaymentPaymentMethodWalmart
+	OrderPaymentPaymentMethodWireTransfer                             = gen.OrderPaymentPaymentMethodWireTransfer
+	OrderPaymentPaymentStatusAuthorized                               = gen.OrderPaymentPaymentStatusAuthorized
+	OrderPaymentPaymentStatusCaptureFailed                            = gen.OrderPaymentPaymentStatusCaptureFailed
+	OrderPaymentPaymentStatusDeclined                                 = gen.OrderPaymentPaymentStatusDeclined
+	OrderPaymentPaymentStatusProcessed                                = gen.OrderPaymentPaymentStatusProcessed
+	OrderPaymentPaymentStatusRefunded                                 = gen.OrderPaymentPaymentStatusRefunded
+	OrderPaymentPaymentStatusSkipped                                  = gen.OrderPaymentPaymentStatusSkipped
+	OrderPaymentPaymentStatusUnprocessed                              = gen.OrderPaymentPaymentStatusUnprocessed
+	OrderPaymentPaymentStatusVoided                                   = gen.OrderPaymentPaymentStatusVoided
+	OrderPaymentECheckBankAccountTypeChecking                         = gen.OrderPaymentECheckBankAccountTypeChecking
+	OrderPaymentECheckBankAccountTypeSavings                          = gen.OrderPaymentECheckBankAccountTypeSavings
+	OrderPaymentECheckBankOwnerTypeBusiness                           = gen.OrderPaymentECheckBankOwnerTypeBusiness
+	OrderPaymentECheckBankOwnerTypePersonal                           = gen.OrderPaymentECheckBankOwnerTypePersonal
+	OrderStageAccountsReceivable                                      = gen.OrderStageAccountsReceivable
+	OrderStageAdvancedOrderRouting                                    = gen.OrderStageAdvancedOrderRouting
+	OrderStageCompletedOrder                                          = gen.OrderStageCompletedOrder
+	OrderStageFraudReview                                             = gen.OrderStageFraudReview
+	OrderStageHold                                                    = gen.OrderStageHold
+	OrderStageLeastCostRouting                                        = gen.OrderStageLeastCostRouting
+	OrderStagePendingClearance                                        = gen.OrderStagePendingClearance
+	OrderStagePreOrdered                                              = gen.OrderStagePreOrdered
+	OrderStageQuoteRequest                                            = gen.OrderStageQuoteRequest
+	OrderStageQuoteSent                                               = gen.OrderStageQuoteSent
+	OrderStageRejected                                                = gen.OrderStageRejected
+	OrderStageShippingDepartment                                      = gen.OrderStageShippingDepartment
+	OrderStageUnknown                                                 = gen.OrderStageUnknown
+	PointOfSaleReaderPaymentProviderStripe                            = gen.PointOfSaleReaderPaymentProviderStripe
+	TaxProductTypeDigital                                             = gen.TaxProductTypeDigital
+	TaxProductTypeEmpty                                               = gen.TaxProductTypeEmpty
+	TaxProductTypePhysical                                            = gen.TaxProductTypePhysical
+	TaxProductTypeService                                             = gen.TaxProductTypeService
+	WeightUomG                                                        = gen.WeightUomG
+	WeightUomKG                                                       = gen.WeightUomKG
+	WeightUomLB                                                       = gen.WeightUomLB
+	WeightUomOZ                                                       = gen.WeightUomOZ
 )

@@ -52,7 +52,7 @@ func TestObserver(t *testing.T) {
 	})
 	obs := &recordingObserver{}
 	c := newClient(t, srv, WithObserver(obs))
-	if _, err := c.InsertDepartment(ctxT(t), &ConversationDepartment{}); err != nil {
+	if _, err := c.InsertConversationDepartment(ctxT(t), &ConversationDepartment{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(obs.starts) != 1 || obs.starts[0] != (CallStart{Operation: "insertConversationDepartment", Idempotent: false}) {
@@ -80,7 +80,7 @@ func TestObserver(t *testing.T) {
 	// A failure ends the call with its error.
 	obs2 := &recordingObserver{}
 	srv2, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 400, "") })
-	_, err := newClient(t, srv2, WithObserver(obs2)).Departments(ctxT(t))
+	_, err := newClient(t, srv2, WithObserver(obs2)).GetConversationDepartments(ctxT(t))
 	if len(obs2.ends) != 1 || !errors.Is(obs2.ends[0].Err, ErrBadRequest) || obs2.ends[0].Attempts != 1 || obs2.ends[0].StatusCode != 400 || err == nil {
 		t.Errorf("end %+v", obs2.ends)
 	}

@@ -12,11 +12,9 @@ import (
 
 // The operations, with what the client may do when one fails.
 var (
-	opGetAgentWebsocketAuthorization                = operation{id: "getAgentWebsocketAuthorization", idempotent: true}
-	opGetConversationsAutocomplete                  = operation{id: "getConversationsAutocomplete", idempotent: true}
-	opGetConversationCannedMessages                 = operation{id: "getConversationCannedMessages", idempotent: true}
 	opDeleteAgentProfileKnowledgeBaseDocument       = operation{id: "deleteAgentProfileKnowledgeBaseDocument", idempotent: true}
 	opDeleteAgentProfileMcp                         = operation{id: "deleteAgentProfileMcp", idempotent: true}
+	opDeleteAgentStatusConfig                       = operation{id: "deleteAgentStatusConfig", idempotent: true}
 	opDeleteConversationCannedMessage               = operation{id: "deleteConversationCannedMessage", idempotent: true}
 	opDeleteDepartment                              = operation{id: "deleteDepartment", idempotent: true}
 	opDeleteEngagement                              = operation{id: "deleteEngagement", idempotent: true}
@@ -33,17 +31,37 @@ var (
 	opDeletePbxTimeRange                            = operation{id: "deletePbxTimeRange", idempotent: true}
 	opDeletePbxVoicemailMailbox                     = operation{id: "deletePbxVoicemailMailbox", idempotent: true}
 	opDeleteUserPbxAudio                            = operation{id: "deleteUserPbxAudio", idempotent: true}
-	opGetConversationDepartmentMemberList           = operation{id: "getConversationDepartmentMemberList", idempotent: true}
-	opGetConversationDepartments                    = operation{id: "getConversationDepartments", idempotent: true}
-	opGetConversationEngagements                    = operation{id: "getConversationEngagements", idempotent: true}
+	opGetAgentKeepAlive                             = operation{id: "getAgentKeepAlive", idempotent: true}
 	opGetAgentProfile                               = operation{id: "getAgentProfile", idempotent: true}
 	opGetAgentProfileKnowledgeBase                  = operation{id: "getAgentProfileKnowledgeBase", idempotent: true}
 	opGetAgentProfileMcp                            = operation{id: "getAgentProfileMcp", idempotent: true}
 	opGetAgentProfileMcpTools                       = operation{id: "getAgentProfileMcpTools", idempotent: true}
 	opGetAgentProfileMcps                           = operation{id: "getAgentProfileMcps", idempotent: true}
 	opGetAgentProfiles                              = operation{id: "getAgentProfiles", idempotent: true}
+	opGetAgentStatusConfigs                         = operation{id: "getAgentStatusConfigs", idempotent: true}
+	opGetAgentStatusHeatmap                         = operation{id: "getAgentStatusHeatmap", idempotent: true}
+	opGetAgentStatusSummary                         = operation{id: "getAgentStatusSummary", idempotent: true}
+	opGetAgentStatusTimeline                        = operation{id: "getAgentStatusTimeline", idempotent: true}
+	opGetAgentWebsocketAuthorization                = operation{id: "getAgentWebsocketAuthorization", idempotent: true}
 	opGetConversation                               = operation{id: "getConversation", idempotent: true}
+	opGetConversationCannedMessages                 = operation{id: "getConversationCannedMessages", idempotent: true}
+	opGetConversationContext                        = operation{id: "getConversationContext", idempotent: true}
+	opGetConversationDepartmentMemberList           = operation{id: "getConversationDepartmentMemberList", idempotent: true}
+	opGetConversationDepartments                    = operation{id: "getConversationDepartments", idempotent: true}
 	opGetConversationEngagement                     = operation{id: "getConversationEngagement", idempotent: true}
+	opGetConversationEngagements                    = operation{id: "getConversationEngagements", idempotent: true}
+	opGetConversationItemVariations                 = operation{id: "getConversationItemVariations", idempotent: true}
+	opGetConversationKnowledgeBaseDocumentUploadURL = operation{id: "getConversationKnowledgeBaseDocumentUploadUrl", idempotent: true}
+	opGetConversationMessages                       = operation{id: "getConversationMessages", idempotent: true}
+	opGetConversationMultimediaUploadURL            = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
+	opGetConversationPbxAudioUploadURL              = operation{id: "getConversationPbxAudioUploadUrl", idempotent: true}
+	opGetConversationPbxCustomerSnapshot            = operation{id: "getConversationPbxCustomerSnapshot", idempotent: true}
+	opGetConversationPermissions                    = operation{id: "getConversationPermissions", idempotent: true}
+	opGetConversationWebchatQueueStatuses           = operation{id: "getConversationWebchatQueueStatuses", idempotent: true}
+	opGetConversations                              = operation{id: "getConversations", idempotent: true}
+	opGetConversationsAutocomplete                  = operation{id: "getConversationsAutocomplete", idempotent: true}
+	opGetConversationsSearch                        = operation{id: "getConversationsSearch", idempotent: true}
+	opGetLocationsForEngagement                     = operation{id: "getLocationsForEngagement", idempotent: true}
 	opGetPbxAddress                                 = operation{id: "getPbxAddress", idempotent: true}
 	opGetPbxAddresses                               = operation{id: "getPbxAddresses", idempotent: true}
 	opGetPbxAgent                                   = operation{id: "getPbxAgent", idempotent: true}
@@ -57,6 +75,7 @@ var (
 	opGetPbxClassOfService                          = operation{id: "getPbxClassOfService", idempotent: true}
 	opGetPbxClassesOfService                        = operation{id: "getPbxClassesOfService", idempotent: true}
 	opGetPbxCosAuditLogs                            = operation{id: "getPbxCosAuditLogs", idempotent: true}
+	opGetPbxDefaultTimezone                         = operation{id: "getPbxDefaultTimezone", idempotent: true}
 	opGetPbxHardwarePhone                           = operation{id: "getPbxHardwarePhone", idempotent: true}
 	opGetPbxHardwarePhoneManufacturers              = operation{id: "getPbxHardwarePhoneManufacturers", idempotent: true}
 	opGetPbxHardwarePhones                          = operation{id: "getPbxHardwarePhones", idempotent: true}
@@ -72,6 +91,7 @@ var (
 	opGetPbxTimeBaseds                              = operation{id: "getPbxTimeBaseds", idempotent: true}
 	opGetPbxTimeRange                               = operation{id: "getPbxTimeRange", idempotent: true}
 	opGetPbxTimeRanges                              = operation{id: "getPbxTimeRanges", idempotent: true}
+	opGetPbxVoicemailCapabilities                   = operation{id: "getPbxVoicemailCapabilities", idempotent: true}
 	opGetPbxVoicemailMailbox                        = operation{id: "getPbxVoicemailMailbox", idempotent: true}
 	opGetPbxVoicemailMailboxes                      = operation{id: "getPbxVoicemailMailboxes", idempotent: true}
 	opGetUserPbxAudio                               = operation{id: "getUserPbxAudio", idempotent: true}
@@ -80,6 +100,7 @@ var (
 	opGetVirtualAgentCapabilities                   = operation{id: "getVirtualAgentCapabilities", idempotent: true}
 	opInsertAgentProfileKnowledgeBaseDocument       = operation{id: "insertAgentProfileKnowledgeBaseDocument", idempotent: false}
 	opInsertAgentProfileMcp                         = operation{id: "insertAgentProfileMcp", idempotent: false}
+	opInsertAgentStatusConfig                       = operation{id: "insertAgentStatusConfig", idempotent: false}
 	opInsertConversationCannedMessage               = operation{id: "insertConversationCannedMessage", idempotent: false}
 	opInsertConversationDepartment                  = operation{id: "insertConversationDepartment", idempotent: false}
 	opInsertConversationEngagement                  = operation{id: "insertConversationEngagement", idempotent: false}
@@ -93,40 +114,34 @@ var (
 	opInsertPbxTimeRange                            = operation{id: "insertPbxTimeRange", idempotent: false}
 	opInsertPbxVoicemailMailbox                     = operation{id: "insertPbxVoicemailMailbox", idempotent: false}
 	opInsertUserPbxAudio                            = operation{id: "insertUserPbxAudio", idempotent: false}
-	opGetConversationItemVariations                 = operation{id: "getConversationItemVariations", idempotent: true}
 	opJoinConversation                              = operation{id: "joinConversation", idempotent: true}
-	opGetAgentKeepAlive                             = operation{id: "getAgentKeepAlive", idempotent: true}
-	opGetConversationKnowledgeBaseDocumentUploadURL = operation{id: "getConversationKnowledgeBaseDocumentUploadUrl", idempotent: true}
 	opLeaveConversation                             = operation{id: "leaveConversation", idempotent: true}
-	opGetConversations                              = operation{id: "getConversations", idempotent: true}
-	opGetLocationsForEngagement                     = operation{id: "getLocationsForEngagement", idempotent: true}
 	opListenedPbxAgentVoicemail                     = operation{id: "listenedPbxAgentVoicemail", idempotent: true}
 	opListenedPbxQueueVoicemail                     = operation{id: "listenedPbxQueueVoicemail", idempotent: true}
 	opMarkReadConversation                          = operation{id: "markReadConversation", idempotent: true}
-	opGetConversationMessages                       = operation{id: "getConversationMessages", idempotent: true}
-	opGetConversationMultimediaUploadURL            = operation{id: "getConversationMultimediaUploadUrl", idempotent: true}
-	opGetConversationPbxAudioUploadURL              = operation{id: "getConversationPbxAudioUploadUrl", idempotent: true}
-	opGetConversationPbxCustomerSnapshot            = operation{id: "getConversationPbxCustomerSnapshot", idempotent: true}
-	opGetConversationPermissions                    = operation{id: "getConversationPermissions", idempotent: true}
 	opProtectPbxPhoneNumber                         = operation{id: "protectPbxPhoneNumber", idempotent: true}
 	opPurchasePbxPhoneNumber                        = operation{id: "purchasePbxPhoneNumber", idempotent: false}
 	opRegeneratePasswordForPbxHardwarePhone         = operation{id: "regeneratePasswordForPbxHardwarePhone", idempotent: false}
 	opResetConversationPbxQueueStatistics           = operation{id: "resetConversationPbxQueueStatistics", idempotent: true}
-	opSmsUnsubscribeConversation                    = operation{id: "smsUnsubscribeConversation", idempotent: true}
+	opSearchAgentStatusHistory                      = operation{id: "searchAgentStatusHistory", idempotent: true}
+	opSearchAgentStatusRollups                      = operation{id: "searchAgentStatusRollups", idempotent: true}
 	opSearchConversationCannedMessages              = operation{id: "searchConversationCannedMessages", idempotent: true}
-	opGetConversationsSearch                        = operation{id: "getConversationsSearch", idempotent: true}
 	opSearchPbxAvailablePhoneNumbers                = operation{id: "searchPbxAvailablePhoneNumbers", idempotent: true}
 	opSearchPbxCalls                                = operation{id: "searchPbxCalls", idempotent: true}
+	opSmsUnsubscribeConversation                    = operation{id: "smsUnsubscribeConversation", idempotent: true}
 	opStartConversation                             = operation{id: "startConversation", idempotent: false}
 	opUpdateAgentProfile                            = operation{id: "updateAgentProfile", idempotent: true}
 	opUpdateAgentProfileMcp                         = operation{id: "updateAgentProfileMcp", idempotent: true}
+	opUpdateAgentStatusConfig                       = operation{id: "updateAgentStatusConfig", idempotent: true}
 	opUpdateConversationCannedMessage               = operation{id: "updateConversationCannedMessage", idempotent: true}
 	opUpdateConversationDepartment                  = operation{id: "updateConversationDepartment", idempotent: true}
 	opUpdateConversationEngagement                  = operation{id: "updateConversationEngagement", idempotent: true}
+	opUpdateConversationWebchatQueueStatus          = operation{id: "updateConversationWebchatQueueStatus", idempotent: true}
 	opUpdatePbxAddress                              = operation{id: "updatePbxAddress", idempotent: true}
 	opUpdatePbxAgent                                = operation{id: "updatePbxAgent", idempotent: true}
 	opUpdatePbxAudio                                = operation{id: "updatePbxAudio", idempotent: true}
 	opUpdatePbxClassOfService                       = operation{id: "updatePbxClassOfService", idempotent: true}
+	opUpdatePbxDefaultTimezone                      = operation{id: "updatePbxDefaultTimezone", idempotent: true}
 	opUpdatePbxHardwarePhone                        = operation{id: "updatePbxHardwarePhone", idempotent: true}
 	opUpdatePbxMenu                                 = operation{id: "updatePbxMenu", idempotent: true}
 	opUpdatePbxPhoneNumber                          = operation{id: "updatePbxPhoneNumber", idempotent: true}
@@ -137,69 +152,7 @@ var (
 	opUpdateUserPbxAudio                            = operation{id: "updateUserPbxAudio", idempotent: true}
 	opUpdateVirtualAgentBudget                      = operation{id: "updateVirtualAgentBudget", idempotent: true}
 	opUpdateVirtualAgentCapabilities                = operation{id: "updateVirtualAgentCapabilities", idempotent: true}
-	opUpdateConversationWebchatQueueStatus          = operation{id: "updateConversationWebchatQueueStatus", idempotent: true}
-	opGetConversationContext                        = operation{id: "getConversationContext", idempotent: true}
-	opGetConversationWebchatQueueStatuses           = operation{id: "getConversationWebchatQueueStatuses", idempotent: true}
 )
-
-// AgentWebsocketAuthorization gets agent websocket authorization
-// (getAgentWebsocketAuthorization).
-//
-// UltraCart: Retrieve a JWT to authorize an agent to make a websocket
-// connection.
-//
-// It returns the response's agent_auth.
-func (c *Client) AgentWebsocketAuthorization(ctx context.Context, callOpts ...CallOption) (*ConversationAgentAuth, error) {
-	const op = "getAgentWebsocketAuthorization"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentWebsocketAuthorizationRequest(server)
-	}
-	r, err := call[ConversationAgentAuthResponse](ctx, c, opGetAgentWebsocketAuthorization, build, func(r *ConversationAgentAuthResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.AgentAuth), nil
-}
-
-// AutocompleteConversations suggests values of a conversation search field for
-// a partial term (getConversationsAutocomplete).
-func (c *Client) AutocompleteConversations(ctx context.Context, autocompleteRequest *ConversationAutocompleteRequest, callOpts ...CallOption) (*ConversationAutocompleteResponse, error) {
-	const op = "getConversationsAutocomplete"
-	if err := required(op, "autocompleteRequest", autocompleteRequest); err != nil {
-		return nil, err
-	}
-	body := *autocompleteRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsAutocompleteRequest(server, body)
-	}
-	r, err := call[ConversationAutocompleteResponse](ctx, c, opGetConversationsAutocomplete, build, func(r *ConversationAutocompleteResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// CannedMessages retrieves a list of canned messages ordered by short_code
-// (getConversationCannedMessages).
-//
-// It returns the response's conversation_canned_messages.
-func (c *Client) CannedMessages(ctx context.Context, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
-	const op = "getConversationCannedMessages"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationCannedMessagesRequest(server)
-	}
-	r, err := call[ConversationCannedMessagesResponse](ctx, c, opGetConversationCannedMessages, build, func(r *ConversationCannedMessagesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationCannedMessages, nil
-}
 
 // DeleteAgentProfileKnowledgeBaseDocument deletes a knowledge base document
 // (deleteAgentProfileKnowledgeBaseDocument).
@@ -218,9 +171,7 @@ func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server, userIDValue, documentUUID)
 	}
-	r, err := call[ConversationDeleteKnowledgeBaseDocumentResponse](ctx, c, opDeleteAgentProfileKnowledgeBaseDocument, build, func(r *ConversationDeleteKnowledgeBaseDocumentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationDeleteKnowledgeBaseDocumentResponse](ctx, c, opDeleteAgentProfileKnowledgeBaseDocument, build, envelopeOfConversationDeleteKnowledgeBaseDocumentResponse, callOpts)
 	if err != nil {
 		return "", err
 	}
@@ -244,9 +195,26 @@ func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	return callVoid(ctx, c, opDeleteAgentProfileMcp, build, callOpts)
 }
 
-// DeleteCannedMessage deletes a conversation canned message
+// DeleteAgentStatusConfig soft-deactivates a custom agent status
+// (deleteAgentStatusConfig).
+//
+// UltraCart: Sets active&#x3D;false on the row and the DDB sync record. The
+// Twilio Activity is preserved (Round 2 decision) so historic worker reporting
+// still resolves the SID.
+func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, callOpts ...CallOption) error {
+	const op = "deleteAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewDeleteAgentStatusConfigRequest(server, conversationStatusUUID)
+	}
+	return callVoid(ctx, c, opDeleteAgentStatusConfig, build, callOpts)
+}
+
+// DeleteConversationCannedMessage deletes a conversation canned message
 // (deleteConversationCannedMessage).
-func (c *Client) DeleteCannedMessage(ctx context.Context, conversationCannedMessageOid int, callOpts ...CallOption) error {
+func (c *Client) DeleteConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, callOpts ...CallOption) error {
 	const op = "deleteConversationCannedMessage"
 	var err error
 	var conversationCannedMessageOidValue int32
@@ -300,9 +268,7 @@ func (c *Client) DeletePbxAddress(ctx context.Context, conversationPbxAddressUUI
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxAddressRequest(server, conversationPbxAddressUUID)
 	}
-	r, err := call[ConversationPbxAddressResponse](ctx, c, opDeletePbxAddress, build, func(r *ConversationPbxAddressResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAddressResponse](ctx, c, opDeletePbxAddress, build, envelopeOfConversationPbxAddressResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -336,9 +302,7 @@ func (c *Client) DeletePbxAudio(ctx context.Context, conversationPbxAudioUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxAudioRequest(server, conversationPbxAudioUUID)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opDeletePbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opDeletePbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -357,9 +321,7 @@ func (c *Client) DeletePbxClassOfService(ctx context.Context, classOfServiceUUID
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxClassOfServiceRequest(server, classOfServiceUUID)
 	}
-	_, err := call[BaseResponse](ctx, c, opDeletePbxClassOfService, build, func(r *BaseResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	_, err := call[BaseResponse](ctx, c, opDeletePbxClassOfService, build, envelopeOfBaseResponse, callOpts)
 	return err
 }
 
@@ -376,9 +338,7 @@ func (c *Client) DeletePbxHardwarePhone(ctx context.Context, conversationPbxHard
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxHardwarePhoneRequest(server, conversationPbxHardwarePhoneUUID)
 	}
-	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opDeletePbxHardwarePhone, build, func(r *ConversationPbxHardwarePhoneResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opDeletePbxHardwarePhone, build, envelopeOfConversationPbxHardwarePhoneResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -398,9 +358,7 @@ func (c *Client) DeletePbxMenu(ctx context.Context, conversationPbxMenuUUID stri
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxMenuRequest(server, conversationPbxMenuUUID)
 	}
-	r, err := call[ConversationPbxMenuResponse](ctx, c, opDeletePbxMenu, build, func(r *ConversationPbxMenuResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxMenuResponse](ctx, c, opDeletePbxMenu, build, envelopeOfConversationPbxMenuResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -435,9 +393,7 @@ func (c *Client) DeletePbxQueue(ctx context.Context, conversationPbxQueueUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxQueueRequest(server, conversationPbxQueueUUID)
 	}
-	r, err := call[ConversationPbxQueueResponse](ctx, c, opDeletePbxQueue, build, func(r *ConversationPbxQueueResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxQueueResponse](ctx, c, opDeletePbxQueue, build, envelopeOfConversationPbxQueueResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -474,9 +430,7 @@ func (c *Client) DeletePbxTimeBased(ctx context.Context, conversationPbxTimeBase
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxTimeBasedRequest(server, conversationPbxTimeBasedUUID)
 	}
-	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opDeletePbxTimeBased, build, func(r *ConversationPbxTimeBasedResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opDeletePbxTimeBased, build, envelopeOfConversationPbxTimeBasedResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -496,9 +450,7 @@ func (c *Client) DeletePbxTimeRange(ctx context.Context, conversationPbxTimeRang
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxTimeRangeRequest(server, conversationPbxTimeRangeUUID)
 	}
-	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opDeletePbxTimeRange, build, func(r *ConversationPbxTimeRangeResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opDeletePbxTimeRange, build, envelopeOfConversationPbxTimeRangeResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -519,9 +471,7 @@ func (c *Client) DeletePbxVoicemailMailbox(ctx context.Context, conversationPbxV
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeletePbxVoicemailMailboxRequest(server, conversationPbxVoicemailMailboxUUID)
 	}
-	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opDeletePbxVoicemailMailbox, build, func(r *ConversationPbxVoicemailMailboxResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opDeletePbxVoicemailMailbox, build, envelopeOfConversationPbxVoicemailMailboxResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -541,67 +491,23 @@ func (c *Client) DeleteUserPbxAudio(ctx context.Context, conversationPbxAudioUUI
 	build := func(server string) (*http.Request, error) {
 		return gen.NewDeleteUserPbxAudioRequest(server, conversationPbxAudioUUID)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opDeleteUserPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opDeleteUserPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.Audio), nil
 }
 
-// DepartmentMembers retrieves a list of possible department members
-// (getConversationDepartmentMemberList).
+// GetAgentKeepAlive keeps the calling agent's session alive; call it
+// periodically (see RunKeepAlive) (getAgentKeepAlive).
 //
-// It returns the response's conversation_department_members.
-func (c *Client) DepartmentMembers(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartmentMember, error) {
-	const op = "getConversationDepartmentMemberList"
+// UltraCart: Called periodically by the conversation API to keep the session
+// alive.
+func (c *Client) GetAgentKeepAlive(ctx context.Context, callOpts ...CallOption) error {
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationDepartmentMemberListRequest(server)
+		return gen.NewGetAgentKeepAliveRequest(server)
 	}
-	r, err := call[ConversationDepartmentMembersResponse](ctx, c, opGetConversationDepartmentMemberList, build, func(r *ConversationDepartmentMembersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationDepartmentMembers, nil
-}
-
-// Departments retrieves a list of departments ordered by name
-// (getConversationDepartments).
-//
-// It returns the response's conversation_departments.
-func (c *Client) Departments(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartment, error) {
-	const op = "getConversationDepartments"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationDepartmentsRequest(server)
-	}
-	r, err := call[ConversationDepartmentsResponse](ctx, c, opGetConversationDepartments, build, func(r *ConversationDepartmentsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationDepartments, nil
-}
-
-// Engagements retrieves a list of engagements ordered by name
-// (getConversationEngagements).
-//
-// It returns the response's conversation_engagements.
-func (c *Client) Engagements(ctx context.Context, callOpts ...CallOption) ([]ConversationEngagement, error) {
-	const op = "getConversationEngagements"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationEngagementsRequest(server)
-	}
-	r, err := call[ConversationEngagementsResponse](ctx, c, opGetConversationEngagements, build, func(r *ConversationEngagementsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationEngagements, nil
+	return callVoid(ctx, c, opGetAgentKeepAlive, build, callOpts)
 }
 
 // GetAgentProfile gets agent profile (getAgentProfile).
@@ -610,13 +516,10 @@ func (c *Client) Engagements(ctx context.Context, callOpts ...CallOption) ([]Con
 //
 // It returns the response's agent_profile.
 func (c *Client) GetAgentProfile(ctx context.Context, callOpts ...CallOption) (*ConversationAgentProfile, error) {
-	const op = "getAgentProfile"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfileRequest(server)
 	}
-	r, err := call[ConversationAgentProfileResponse](ctx, c, opGetAgentProfile, build, func(r *ConversationAgentProfileResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationAgentProfileResponse](ctx, c, opGetAgentProfile, build, envelopeOfConversationAgentProfileResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -639,9 +542,7 @@ func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID int, c
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfileKnowledgeBaseRequest(server, userIDValue)
 	}
-	r, err := call[ConversationKnowledgeBaseDocumentsResponse](ctx, c, opGetAgentProfileKnowledgeBase, build, func(r *ConversationKnowledgeBaseDocumentsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationKnowledgeBaseDocumentsResponse](ctx, c, opGetAgentProfileKnowledgeBase, build, envelopeOfConversationKnowledgeBaseDocumentsResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -667,9 +568,7 @@ func (c *Client) GetAgentProfileMcp(ctx context.Context, userID int, mcpServerUU
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfileMcpRequest(server, userIDValue, mcpServerUUID)
 	}
-	r, err := call[ConversationMcpServerResponse](ctx, c, opGetAgentProfileMcp, build, func(r *ConversationMcpServerResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationMcpServerResponse](ctx, c, opGetAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -693,9 +592,7 @@ func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID int, mcpSer
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfileMcpToolsRequest(server, userIDValue, mcpServerUUID)
 	}
-	r, err := call[ConversationMcpServerToolsResponse](ctx, c, opGetAgentProfileMcpTools, build, func(r *ConversationMcpServerToolsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationMcpServerToolsResponse](ctx, c, opGetAgentProfileMcpTools, build, envelopeOfConversationMcpServerToolsResponse, callOpts)
 	if err != nil {
 		return "", err
 	}
@@ -718,9 +615,7 @@ func (c *Client) GetAgentProfileMcps(ctx context.Context, userID int, callOpts .
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfileMcpsRequest(server, userIDValue)
 	}
-	r, err := call[ConversationMcpServersResponse](ctx, c, opGetAgentProfileMcps, build, func(r *ConversationMcpServersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationMcpServersResponse](ctx, c, opGetAgentProfileMcps, build, envelopeOfConversationMcpServersResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -733,17 +628,135 @@ func (c *Client) GetAgentProfileMcps(ctx context.Context, userID int, callOpts .
 //
 // It returns the response's agent_profiles.
 func (c *Client) GetAgentProfiles(ctx context.Context, callOpts ...CallOption) ([]ConversationAgentProfile, error) {
-	const op = "getAgentProfiles"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentProfilesRequest(server)
 	}
-	r, err := call[ConversationAgentProfilesResponse](ctx, c, opGetAgentProfiles, build, func(r *ConversationAgentProfilesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationAgentProfilesResponse](ctx, c, opGetAgentProfiles, build, envelopeOfConversationAgentProfilesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return r.AgentProfiles, nil
+}
+
+// GetAgentStatusConfigs lists custom agent statuses (getAgentStatusConfigs).
+//
+// UltraCart: Returns all custom statuses (active and soft-deactivated) for the
+// merchant.
+//
+// It returns the response's status_configs.
+func (c *Client) GetAgentStatusConfigs(ctx context.Context, callOpts ...CallOption) ([]ConversationAgentStatusConfig, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusConfigsRequest(server)
+	}
+	r, err := call[ConversationAgentStatusConfigsResponse](ctx, c, opGetAgentStatusConfigs, build, envelopeOfConversationAgentStatusConfigsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.StatusConfigs, nil
+}
+
+// GetAgentStatusHeatmap reports an agent by hour-of-day heatmap of
+// availability, call volume or chat volume (getAgentStatusHeatmap).
+//
+// UltraCart: Returns ECharts-shaped agent x hour grid for the requested metric
+// (availability, call_volume, chat_volume). Multi-day requests average the cell
+// values across the date range.
+func (c *Client) GetAgentStatusHeatmap(ctx context.Context, heatmapRequest *ConversationAgentStatusHeatmapRequest, callOpts ...CallOption) (*ConversationAgentStatusHeatmapResponse, error) {
+	const op = "getAgentStatusHeatmap"
+	if err := required(op, "heatmapRequest", heatmapRequest); err != nil {
+		return nil, err
+	}
+	body := *heatmapRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusHeatmapRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusHeatmapResponse](ctx, c, opGetAgentStatusHeatmap, build, envelopeOfConversationAgentStatusHeatmapResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusSummary summarizes agent statuses over a date range (the
+// dashboard's top line) (getAgentStatusSummary).
+//
+// UltraCart: Top-line summary: total_agents, avg_available_pct,
+// status_breakdown, per-agent rollups.
+func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart string, dateEnd string, callOpts ...CallOption) (*ConversationAgentStatusSummaryResponse, error) {
+	const op = "getAgentStatusSummary"
+	params := &gen.GetAgentStatusSummaryParams{}
+	if err := requiredString(op, "dateStart", dateStart); err != nil {
+		return nil, err
+	}
+	params.DateStart = dateStart
+	if err := requiredString(op, "dateEnd", dateEnd); err != nil {
+		return nil, err
+	}
+	params.DateEnd = dateEnd
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusSummaryRequest(server, params)
+	}
+	r, err := call[ConversationAgentStatusSummaryResponse](ctx, c, opGetAgentStatusSummary, build, envelopeOfConversationAgentStatusSummaryResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentStatusTimelineOptions are the optional query parameters of
+// GetAgentStatusTimeline (getAgentStatusTimeline). The zero value of a field
+// sends nothing.
+type GetAgentStatusTimelineOptions struct {
+	// Channel is the channel query parameter: Restrict to one channel (omit for
+	// both).
+	Channel string
+}
+
+// GetAgentStatusTimeline returns one agent's timeline of a day (status events,
+// calls and chats) (getAgentStatusTimeline).
+//
+// UltraCart: Returns merged status events + PBX calls + chat conversations for
+// the agent on the given date. Omitting the channel parameter returns both
+// channels merged.
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, date string, opts *GetAgentStatusTimelineOptions, callOpts ...CallOption) (*ConversationAgentStatusTimelineResponse, error) {
+	const op = "getAgentStatusTimeline"
+	if err := checkPathValue(op, "agentUserID", agentUserID); err != nil {
+		return nil, err
+	}
+	params := &gen.GetAgentStatusTimelineParams{}
+	if err := requiredString(op, "date", date); err != nil {
+		return nil, err
+	}
+	params.Date = date
+	if opts != nil {
+		params.Channel = optString(opts.Channel)
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentStatusTimelineRequest(server, agentUserID, params)
+	}
+	r, err := call[ConversationAgentStatusTimelineResponse](ctx, c, opGetAgentStatusTimeline, build, envelopeOfConversationAgentStatusTimelineResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetAgentWebsocketAuthorization gets agent websocket authorization
+// (getAgentWebsocketAuthorization).
+//
+// UltraCart: Retrieve a JWT to authorize an agent to make a websocket
+// connection.
+//
+// It returns the response's agent_auth.
+func (c *Client) GetAgentWebsocketAuthorization(ctx context.Context, callOpts ...CallOption) (*ConversationAgentAuth, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetAgentWebsocketAuthorizationRequest(server)
+	}
+	r, err := call[ConversationAgentAuthResponse](ctx, c, opGetAgentWebsocketAuthorization, build, envelopeOfConversationAgentAuthResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.AgentAuth), nil
 }
 
 // GetConversationOptions are the optional query parameters of GetConversation
@@ -773,19 +786,80 @@ func (c *Client) GetConversation(ctx context.Context, conversationUUID string, o
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetConversationRequest(server, conversationUUID, params)
 	}
-	r, err := call[ConversationResponse](ctx, c, opGetConversation, build, func(r *ConversationResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationResponse](ctx, c, opGetConversation, build, envelopeOfConversationResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.Conversation), nil
 }
 
-// GetEngagement retrieves an engagement (getConversationEngagement).
+// GetConversationCannedMessages retrieves a list of canned messages ordered by
+// short_code (getConversationCannedMessages).
+//
+// It returns the response's conversation_canned_messages.
+func (c *Client) GetConversationCannedMessages(ctx context.Context, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationCannedMessagesRequest(server)
+	}
+	r, err := call[ConversationCannedMessagesResponse](ctx, c, opGetConversationCannedMessages, build, envelopeOfConversationCannedMessagesResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationCannedMessages, nil
+}
+
+// GetConversationContext gets a webchat conversation context
+// (getConversationContext).
+func (c *Client) GetConversationContext(ctx context.Context, conversationUUID string, callOpts ...CallOption) (*ConversationWebchatContext, error) {
+	const op = "getConversationContext"
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationContextRequest(server, conversationUUID)
+	}
+	r, err := call[ConversationWebchatContext](ctx, c, opGetConversationContext, build, nil, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationDepartmentMemberList retrieves a list of possible department
+// members (getConversationDepartmentMemberList).
+//
+// It returns the response's conversation_department_members.
+func (c *Client) GetConversationDepartmentMemberList(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartmentMember, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationDepartmentMemberListRequest(server)
+	}
+	r, err := call[ConversationDepartmentMembersResponse](ctx, c, opGetConversationDepartmentMemberList, build, envelopeOfConversationDepartmentMembersResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationDepartmentMembers, nil
+}
+
+// GetConversationDepartments retrieves a list of departments ordered by name
+// (getConversationDepartments).
+//
+// It returns the response's conversation_departments.
+func (c *Client) GetConversationDepartments(ctx context.Context, callOpts ...CallOption) ([]ConversationDepartment, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationDepartmentsRequest(server)
+	}
+	r, err := call[ConversationDepartmentsResponse](ctx, c, opGetConversationDepartments, build, envelopeOfConversationDepartmentsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationDepartments, nil
+}
+
+// GetConversationEngagement retrieves an engagement
+// (getConversationEngagement).
 //
 // It returns the response's conversation_engagement.
-func (c *Client) GetEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) GetConversationEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "getConversationEngagement"
 	var err error
 	var conversationEngagementOidValue int32
@@ -795,13 +869,301 @@ func (c *Client) GetEngagement(ctx context.Context, conversationEngagementOid in
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetConversationEngagementRequest(server, conversationEngagementOidValue)
 	}
-	r, err := call[ConversationEngagementResponse](ctx, c, opGetConversationEngagement, build, func(r *ConversationEngagementResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationEngagementResponse](ctx, c, opGetConversationEngagement, build, envelopeOfConversationEngagementResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationEngagement), nil
+}
+
+// GetConversationEngagements retrieves a list of engagements ordered by name
+// (getConversationEngagements).
+//
+// It returns the response's conversation_engagements.
+func (c *Client) GetConversationEngagements(ctx context.Context, callOpts ...CallOption) ([]ConversationEngagement, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationEngagementsRequest(server)
+	}
+	r, err := call[ConversationEngagementsResponse](ctx, c, opGetConversationEngagements, build, envelopeOfConversationEngagementsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationEngagements, nil
+}
+
+// GetConversationItemVariations retrieves an item with sparse variations
+// populated (getConversationItemVariations).
+//
+// It returns the response's item.
+func (c *Client) GetConversationItemVariations(ctx context.Context, merchantItemID string, callOpts ...CallOption) (*Item, error) {
+	const op = "getConversationItemVariations"
+	if err := checkPathValue(op, "merchantItemID", merchantItemID); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationItemVariationsRequest(server, merchantItemID)
+	}
+	r, err := call[ItemResponse](ctx, c, opGetConversationItemVariations, build, envelopeOfItemResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.Item), nil
+}
+
+// GetConversationKnowledgeBaseDocumentUploadURL gets a pre-signed conversation
+// knowledge base document upload URL
+// (getConversationKnowledgeBaseDocumentUploadUrl).
+//
+// It returns the response's conversation_knowledge_base_document_upload_url.
+func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
+	const op = "getConversationKnowledgeBaseDocumentUploadUrl"
+	var err error
+	var userIDValue int32
+	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+		return nil, err
+	}
+	if err := checkPathValue(op, "extension", extension); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userIDValue, extension)
+	}
+	r, err := call[ConversationKnowledgeBaseDocumentUploadURLResponse](ctx, c, opGetConversationKnowledgeBaseDocumentUploadURL, build, envelopeOfConversationKnowledgeBaseDocumentUploadURLResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationKnowledgeBaseDocumentUploadURL), nil
+}
+
+// GetConversationMessagesOptions are the optional query parameters of
+// GetConversationMessages (getConversationMessages). The zero value of a field
+// sends nothing.
+type GetConversationMessagesOptions struct {
+	// Limit is the limit query parameter. From 1 to 2147483647.
+	Limit int
+}
+
+// GetConversationMessages retrieves conversation messages
+// (getConversationMessages).
+//
+// UltraCart: Retrieve conversation messages since a particular time.
+//
+// It returns the response's conversation_messages. since is sent as epoch
+// milliseconds; the zero time sends 0.
+func (c *Client) GetConversationMessages(ctx context.Context, conversationUUID string, since time.Time, opts *GetConversationMessagesOptions, callOpts ...CallOption) ([]ConversationMessage, error) {
+	const op = "getConversationMessages"
+	var err error
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return nil, err
+	}
+	var sinceMillis int64
+	if sinceMillis, err = unixMilli(op, "since", since); err != nil {
+		return nil, err
+	}
+	params := &gen.GetConversationMessagesParams{}
+	if opts != nil {
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationMessagesRequest(server, conversationUUID, sinceMillis, params)
+	}
+	r, err := call[ConversationMessagesResponse](ctx, c, opGetConversationMessages, build, envelopeOfConversationMessagesResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.ConversationMessages, nil
+}
+
+// GetConversationMultimediaUploadURL gets a presigned conversation multimedia
+// upload URL (getConversationMultimediaUploadUrl).
+//
+// It returns the response's conversation_multimedia_upload_url.
+func (c *Client) GetConversationMultimediaUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationMultimediaUploadURL, error) {
+	const op = "getConversationMultimediaUploadUrl"
+	if err := checkPathValue(op, "extension", extension); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationMultimediaUploadURLRequest(server, extension)
+	}
+	r, err := call[ConversationMultimediaUploadURLResponse](ctx, c, opGetConversationMultimediaUploadURL, build, envelopeOfConversationMultimediaUploadURLResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationMultimediaUploadURL), nil
+}
+
+// GetConversationPbxAudioUploadURL gets a pre-signed conversation multimedia
+// upload URL (getConversationPbxAudioUploadUrl).
+//
+// It returns the response's conversation_pbx_audio_upload_url.
+func (c *Client) GetConversationPbxAudioUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationPbxAudioUploadURL, error) {
+	const op = "getConversationPbxAudioUploadUrl"
+	if err := checkPathValue(op, "extension", extension, "usage"); err != nil {
+		return nil, err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPbxAudioUploadURLRequest(server, extension)
+	}
+	r, err := call[ConversationPbxAudioUploadURLResponse](ctx, c, opGetConversationPbxAudioUploadURL, build, envelopeOfConversationPbxAudioUploadURLResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.ConversationPbxAudioUploadURL), nil
+}
+
+// GetConversationPbxCustomerSnapshot gets orders and customer information for a
+// phone number (getConversationPbxCustomerSnapshot).
+//
+// UltraCart: Retrieves all the orders, auto orders, and customer profile for a
+// given phone number.
+func (c *Client) GetConversationPbxCustomerSnapshot(ctx context.Context, pbxCustomerSnapshotRequest *ConversationPbxCustomerSnapshotRequest, callOpts ...CallOption) (*ConversationPbxCustomerSnapshotResponse, error) {
+	const op = "getConversationPbxCustomerSnapshot"
+	if err := required(op, "pbxCustomerSnapshotRequest", pbxCustomerSnapshotRequest); err != nil {
+		return nil, err
+	}
+	body := *pbxCustomerSnapshotRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPbxCustomerSnapshotRequest(server, body)
+	}
+	r, err := call[ConversationPbxCustomerSnapshotResponse](ctx, c, opGetConversationPbxCustomerSnapshot, build, envelopeOfConversationPbxCustomerSnapshotResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationPermissions retrieves conversation permissions
+// (getConversationPermissions).
+//
+// It returns the response's permissions.
+func (c *Client) GetConversationPermissions(ctx context.Context, callOpts ...CallOption) (*ConversationPermissions, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationPermissionsRequest(server)
+	}
+	r, err := call[ConversationPermissionsResponse](ctx, c, opGetConversationPermissions, build, envelopeOfConversationPermissionsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.Permissions), nil
+}
+
+// GetConversationWebchatQueueStatuses retrieves a conversation webchat queue
+// statuses (getConversationWebchatQueueStatuses).
+//
+// UltraCart: Retrieve a conversation webchat queue statuses including agent
+// status and queue entries.
+//
+// It returns the response's queue_statuses.
+func (c *Client) GetConversationWebchatQueueStatuses(ctx context.Context, callOpts ...CallOption) ([]ConversationWebchatQueueStatus, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationWebchatQueueStatusesRequest(server)
+	}
+	r, err := call[ConversationWebchatQueueStatusesResponse](ctx, c, opGetConversationWebchatQueueStatuses, build, envelopeOfConversationWebchatQueueStatusesResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.QueueStatuses, nil
+}
+
+// GetConversationsOptions are the optional query parameters of GetConversations
+// (getConversations). The zero value of a field sends nothing.
+type GetConversationsOptions struct {
+	// Medium is the medium query parameter.
+	Medium ConversationMedium
+	// Before is the before query parameter.
+	Before string
+	// Limit is the _limit query parameter: The maximum number of records to return
+	// on this one API call. (Max 200). From 1 to 200.
+	Limit int
+	// Offset is the _offset query parameter: Pagination of the record set. Offset
+	// is a zero based index. From 0 to 2147483647.
+	Offset int
+}
+
+// GetConversations retrieves a list of conversation summaries newest to oldest
+// (getConversations).
+//
+// UltraCart: Retrieve a list of conversation summaries that are ordered newest
+// to oldest, include the most recent message and whether its been read.
+//
+// It returns one page; set the options' Offset for the next, or use an
+// iterator.
+func (c *Client) GetConversations(ctx context.Context, opts *GetConversationsOptions, callOpts ...CallOption) (*Page[ConversationSummary], error) {
+	const op = "getConversations"
+	var err error
+	params := &gen.GetConversationsParams{}
+	if opts != nil {
+		params.Medium = optString(opts.Medium)
+		params.Before = optString(opts.Before)
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
+			return nil, err
+		}
+		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsRequest(server, params)
+	}
+	r, err := call[ConversationsResponse](ctx, c, opGetConversations, build, envelopeOfConversationsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return newPage(r.Conversations, r.Metadata, r.Warning), nil
+}
+
+// GetConversationsAutocomplete suggests values of a conversation search field
+// for a partial term (getConversationsAutocomplete).
+func (c *Client) GetConversationsAutocomplete(ctx context.Context, autocompleteRequest *ConversationAutocompleteRequest, callOpts ...CallOption) (*ConversationAutocompleteResponse, error) {
+	const op = "getConversationsAutocomplete"
+	if err := required(op, "autocompleteRequest", autocompleteRequest); err != nil {
+		return nil, err
+	}
+	body := *autocompleteRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsAutocompleteRequest(server, body)
+	}
+	r, err := call[ConversationAutocompleteResponse](ctx, c, opGetConversationsAutocomplete, build, envelopeOfConversationAutocompleteResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetConversationsSearch searches conversations by text, medium, email, phone
+// number and date range (getConversationsSearch).
+func (c *Client) GetConversationsSearch(ctx context.Context, searchRequest *ConversationSearchRequest, callOpts ...CallOption) (*ConversationSearchResponse, error) {
+	const op = "getConversationsSearch"
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetConversationsSearchRequest(server, body)
+	}
+	r, err := call[ConversationSearchResponse](ctx, c, opGetConversationsSearch, build, nil, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetLocationsForEngagement gets location data for engagement configuration
+// (getLocationsForEngagement).
+//
+// It returns the response's countries.
+func (c *Client) GetLocationsForEngagement(ctx context.Context, callOpts ...CallOption) ([]ConversationLocationCountry, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetLocationsForEngagementRequest(server)
+	}
+	r, err := call[ConversationLocationsResponse](ctx, c, opGetLocationsForEngagement, build, envelopeOfConversationLocationsResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Countries, nil
 }
 
 // GetPbxAddress gets pbx address (getPbxAddress).
@@ -817,9 +1179,7 @@ func (c *Client) GetPbxAddress(ctx context.Context, conversationPbxAddressUUID s
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAddressRequest(server, conversationPbxAddressUUID)
 	}
-	r, err := call[ConversationPbxAddressResponse](ctx, c, opGetPbxAddress, build, func(r *ConversationPbxAddressResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAddressResponse](ctx, c, opGetPbxAddress, build, envelopeOfConversationPbxAddressResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -832,7 +1192,6 @@ func (c *Client) GetPbxAddress(ctx context.Context, conversationPbxAddressUUID s
 //
 // It returns the response's addresses.
 func (c *Client) GetPbxAddresses(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxAddress, error) {
-	const op = "getPbxAddresses"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAddressesRequest(server)
 	}
@@ -856,9 +1215,7 @@ func (c *Client) GetPbxAgent(ctx context.Context, conversationPbxAgentUUID strin
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAgentRequest(server, conversationPbxAgentUUID)
 	}
-	r, err := call[ConversationPbxAgentResponse](ctx, c, opGetPbxAgent, build, func(r *ConversationPbxAgentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAgentResponse](ctx, c, opGetPbxAgent, build, envelopeOfConversationPbxAgentResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -878,9 +1235,7 @@ func (c *Client) GetPbxAgentVoicemail(ctx context.Context, recordingSid string, 
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAgentVoicemailRequest(server, recordingSid)
 	}
-	r, err := call[ConversationPbxVoicemailMessageResponse](ctx, c, opGetPbxAgentVoicemail, build, func(r *ConversationPbxVoicemailMessageResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMessageResponse](ctx, c, opGetPbxAgentVoicemail, build, envelopeOfConversationPbxVoicemailMessageResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -893,13 +1248,10 @@ func (c *Client) GetPbxAgentVoicemail(ctx context.Context, recordingSid string, 
 //
 // It returns the response's voicemail_message_summaries.
 func (c *Client) GetPbxAgentVoicemails(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxVoicemailMessageSummary, error) {
-	const op = "getPbxAgentVoicemails"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAgentVoicemailsRequest(server)
 	}
-	r, err := call[ConversationPbxVoicemailMessageSummariesResponse](ctx, c, opGetPbxAgentVoicemails, build, func(r *ConversationPbxVoicemailMessageSummariesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMessageSummariesResponse](ctx, c, opGetPbxAgentVoicemails, build, envelopeOfConversationPbxVoicemailMessageSummariesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -912,13 +1264,10 @@ func (c *Client) GetPbxAgentVoicemails(ctx context.Context, callOpts ...CallOpti
 //
 // It returns the response's agents.
 func (c *Client) GetPbxAgents(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxAgent, error) {
-	const op = "getPbxAgents"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAgentsRequest(server)
 	}
-	r, err := call[ConversationPbxAgentsResponse](ctx, c, opGetPbxAgents, build, func(r *ConversationPbxAgentsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAgentsResponse](ctx, c, opGetPbxAgents, build, envelopeOfConversationPbxAgentsResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -938,9 +1287,7 @@ func (c *Client) GetPbxAudio(ctx context.Context, conversationPbxAudioUUID strin
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAudioRequest(server, conversationPbxAudioUUID)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opGetPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opGetPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -958,9 +1305,7 @@ func (c *Client) GetPbxAudioUsage(ctx context.Context, conversationPbxAudioUUID 
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAudioUsageRequest(server, conversationPbxAudioUUID)
 	}
-	r, err := call[ConversationPbxAudioUsageResponse](ctx, c, opGetPbxAudioUsage, build, func(r *ConversationPbxAudioUsageResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioUsageResponse](ctx, c, opGetPbxAudioUsage, build, envelopeOfConversationPbxAudioUsageResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -973,13 +1318,10 @@ func (c *Client) GetPbxAudioUsage(ctx context.Context, conversationPbxAudioUUID 
 //
 // It returns the response's audios.
 func (c *Client) GetPbxAudios(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxAudio, error) {
-	const op = "getPbxAudios"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxAudiosRequest(server)
 	}
-	r, err := call[ConversationPbxAudiosResponse](ctx, c, opGetPbxAudios, build, func(r *ConversationPbxAudiosResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudiosResponse](ctx, c, opGetPbxAudios, build, envelopeOfConversationPbxAudiosResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -999,9 +1341,7 @@ func (c *Client) GetPbxCall(ctx context.Context, callUUID string, callOpts ...Ca
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxCallRequest(server, callUUID)
 	}
-	r, err := call[ConversationPbxCallResponse](ctx, c, opGetPbxCall, build, func(r *ConversationPbxCallResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxCallResponse](ctx, c, opGetPbxCall, build, envelopeOfConversationPbxCallResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1021,9 +1361,7 @@ func (c *Client) GetPbxClassOfService(ctx context.Context, classOfServiceUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxClassOfServiceRequest(server, classOfServiceUUID)
 	}
-	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opGetPbxClassOfService, build, func(r *ConversationPbxClassOfServiceResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opGetPbxClassOfService, build, envelopeOfConversationPbxClassOfServiceResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1036,13 +1374,10 @@ func (c *Client) GetPbxClassOfService(ctx context.Context, classOfServiceUUID st
 //
 // It returns the response's classes_of_services.
 func (c *Client) GetPbxClassesOfService(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxClassOfService, error) {
-	const op = "getPbxClassesOfService"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxClassesOfServiceRequest(server)
 	}
-	r, err := call[ConversationPbxClassOfServicesResponse](ctx, c, opGetPbxClassesOfService, build, func(r *ConversationPbxClassOfServicesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxClassOfServicesResponse](ctx, c, opGetPbxClassesOfService, build, envelopeOfConversationPbxClassOfServicesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1085,13 +1420,29 @@ func (c *Client) GetPbxCosAuditLogs(ctx context.Context, opts *GetPbxCosAuditLog
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxCosAuditLogsRequest(server, params)
 	}
-	r, err := call[ConversationPbxCosAuditLogsResponse](ctx, c, opGetPbxCosAuditLogs, build, func(r *ConversationPbxCosAuditLogsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxCosAuditLogsResponse](ctx, c, opGetPbxCosAuditLogs, build, envelopeOfConversationPbxCosAuditLogsResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return r.AuditLogs, nil
+}
+
+// GetPbxDefaultTimezone gets the merchant default timezone
+// (getPbxDefaultTimezone).
+//
+// UltraCart: Returns the merchant&#39;s stored default timezone (IANA name).
+// Falls back to America/New_York when unset.
+//
+// It returns the response's default_timezone.
+func (c *Client) GetPbxDefaultTimezone(ctx context.Context, callOpts ...CallOption) (string, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxDefaultTimezoneRequest(server)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opGetPbxDefaultTimezone, build, envelopeOfConversationPbxDefaultTimezoneResponse, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
 }
 
 // GetPbxHardwarePhone gets pbx hardware phone (getPbxHardwarePhone).
@@ -1107,9 +1458,7 @@ func (c *Client) GetPbxHardwarePhone(ctx context.Context, conversationPbxHardwar
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxHardwarePhoneRequest(server, conversationPbxHardwarePhoneUUID)
 	}
-	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opGetPbxHardwarePhone, build, func(r *ConversationPbxHardwarePhoneResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opGetPbxHardwarePhone, build, envelopeOfConversationPbxHardwarePhoneResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1124,13 +1473,10 @@ func (c *Client) GetPbxHardwarePhone(ctx context.Context, conversationPbxHardwar
 //
 // It returns the response's manufacturers.
 func (c *Client) GetPbxHardwarePhoneManufacturers(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxPhoneManufacturer, error) {
-	const op = "getPbxHardwarePhoneManufacturers"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxHardwarePhoneManufacturersRequest(server)
 	}
-	r, err := call[ConversationPbxPhoneManufacturersResponse](ctx, c, opGetPbxHardwarePhoneManufacturers, build, func(r *ConversationPbxPhoneManufacturersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneManufacturersResponse](ctx, c, opGetPbxHardwarePhoneManufacturers, build, envelopeOfConversationPbxPhoneManufacturersResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1143,7 +1489,6 @@ func (c *Client) GetPbxHardwarePhoneManufacturers(ctx context.Context, callOpts 
 //
 // It returns the response's hardware_phones.
 func (c *Client) GetPbxHardwarePhones(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxHardwarePhone, error) {
-	const op = "getPbxHardwarePhones"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxHardwarePhonesRequest(server)
 	}
@@ -1167,9 +1512,7 @@ func (c *Client) GetPbxMenu(ctx context.Context, conversationPbxMenuUUID string,
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxMenuRequest(server, conversationPbxMenuUUID)
 	}
-	r, err := call[ConversationPbxMenuResponse](ctx, c, opGetPbxMenu, build, func(r *ConversationPbxMenuResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxMenuResponse](ctx, c, opGetPbxMenu, build, envelopeOfConversationPbxMenuResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1182,13 +1525,10 @@ func (c *Client) GetPbxMenu(ctx context.Context, conversationPbxMenuUUID string,
 //
 // It returns the response's menus.
 func (c *Client) GetPbxMenus(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxMenu, error) {
-	const op = "getPbxMenus"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxMenusRequest(server)
 	}
-	r, err := call[ConversationPbxMenusResponse](ctx, c, opGetPbxMenus, build, func(r *ConversationPbxMenusResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxMenusResponse](ctx, c, opGetPbxMenus, build, envelopeOfConversationPbxMenusResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1208,9 +1548,7 @@ func (c *Client) GetPbxPhoneNumber(ctx context.Context, conversationPbxPhoneNumb
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxPhoneNumberRequest(server, conversationPbxPhoneNumberUUID)
 	}
-	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opGetPbxPhoneNumber, build, func(r *ConversationPbxPhoneNumberResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opGetPbxPhoneNumber, build, envelopeOfConversationPbxPhoneNumberResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1223,13 +1561,10 @@ func (c *Client) GetPbxPhoneNumber(ctx context.Context, conversationPbxPhoneNumb
 //
 // It returns the response's phone_numbers.
 func (c *Client) GetPbxPhoneNumbers(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxPhoneNumber, error) {
-	const op = "getPbxPhoneNumbers"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxPhoneNumbersRequest(server)
 	}
-	r, err := call[ConversationPbxPhoneNumbersResponse](ctx, c, opGetPbxPhoneNumbers, build, func(r *ConversationPbxPhoneNumbersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneNumbersResponse](ctx, c, opGetPbxPhoneNumbers, build, envelopeOfConversationPbxPhoneNumbersResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1249,9 +1584,7 @@ func (c *Client) GetPbxQueue(ctx context.Context, conversationPbxQueueUUID strin
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxQueueRequest(server, conversationPbxQueueUUID)
 	}
-	r, err := call[ConversationPbxQueueResponse](ctx, c, opGetPbxQueue, build, func(r *ConversationPbxQueueResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxQueueResponse](ctx, c, opGetPbxQueue, build, envelopeOfConversationPbxQueueResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1274,9 +1607,7 @@ func (c *Client) GetPbxQueueVoicemail(ctx context.Context, queueUUID string, rec
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxQueueVoicemailRequest(server, queueUUID, recordingSid)
 	}
-	r, err := call[ConversationPbxVoicemailMessageResponse](ctx, c, opGetPbxQueueVoicemail, build, func(r *ConversationPbxVoicemailMessageResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMessageResponse](ctx, c, opGetPbxQueueVoicemail, build, envelopeOfConversationPbxVoicemailMessageResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1296,9 +1627,7 @@ func (c *Client) GetPbxQueueVoicemails(ctx context.Context, queueUUID string, ca
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxQueueVoicemailsRequest(server, queueUUID)
 	}
-	r, err := call[ConversationPbxVoicemailMessageSummariesResponse](ctx, c, opGetPbxQueueVoicemails, build, func(r *ConversationPbxVoicemailMessageSummariesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMessageSummariesResponse](ctx, c, opGetPbxQueueVoicemails, build, envelopeOfConversationPbxVoicemailMessageSummariesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1311,13 +1640,10 @@ func (c *Client) GetPbxQueueVoicemails(ctx context.Context, queueUUID string, ca
 //
 // It returns the response's queues.
 func (c *Client) GetPbxQueues(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxQueue, error) {
-	const op = "getPbxQueues"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxQueuesRequest(server)
 	}
-	r, err := call[ConversationPbxQueuesResponse](ctx, c, opGetPbxQueues, build, func(r *ConversationPbxQueuesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxQueuesResponse](ctx, c, opGetPbxQueues, build, envelopeOfConversationPbxQueuesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1337,9 +1663,7 @@ func (c *Client) GetPbxTimeBased(ctx context.Context, conversationPbxTimeBasedUU
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxTimeBasedRequest(server, conversationPbxTimeBasedUUID)
 	}
-	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opGetPbxTimeBased, build, func(r *ConversationPbxTimeBasedResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opGetPbxTimeBased, build, envelopeOfConversationPbxTimeBasedResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1352,13 +1676,10 @@ func (c *Client) GetPbxTimeBased(ctx context.Context, conversationPbxTimeBasedUU
 //
 // It returns the response's time_baseds.
 func (c *Client) GetPbxTimeBaseds(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxTimeBased, error) {
-	const op = "getPbxTimeBaseds"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxTimeBasedsRequest(server)
 	}
-	r, err := call[ConversationPbxTimeBasedsResponse](ctx, c, opGetPbxTimeBaseds, build, func(r *ConversationPbxTimeBasedsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeBasedsResponse](ctx, c, opGetPbxTimeBaseds, build, envelopeOfConversationPbxTimeBasedsResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1378,9 +1699,7 @@ func (c *Client) GetPbxTimeRange(ctx context.Context, conversationPbxTimeRangeUU
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxTimeRangeRequest(server, conversationPbxTimeRangeUUID)
 	}
-	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opGetPbxTimeRange, build, func(r *ConversationPbxTimeRangeResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opGetPbxTimeRange, build, envelopeOfConversationPbxTimeRangeResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1393,17 +1712,30 @@ func (c *Client) GetPbxTimeRange(ctx context.Context, conversationPbxTimeRangeUU
 //
 // It returns the response's time_ranges.
 func (c *Client) GetPbxTimeRanges(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxTimeRange, error) {
-	const op = "getPbxTimeRanges"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxTimeRangesRequest(server)
 	}
-	r, err := call[ConversationPbxTimeRangesResponse](ctx, c, opGetPbxTimeRanges, build, func(r *ConversationPbxTimeRangesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeRangesResponse](ctx, c, opGetPbxTimeRanges, build, envelopeOfConversationPbxTimeRangesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return r.TimeRanges, nil
+}
+
+// GetPbxVoicemailCapabilities gets pbx voicemail capabilities
+// (getPbxVoicemailCapabilities).
+//
+// UltraCart: Retrieve voicemail notification capabilities including available
+// channels.
+func (c *Client) GetPbxVoicemailCapabilities(ctx context.Context, callOpts ...CallOption) (*ConversationPbxVoicemailCapabilitiesResponse, error) {
+	build := func(server string) (*http.Request, error) {
+		return gen.NewGetPbxVoicemailCapabilitiesRequest(server)
+	}
+	r, err := call[ConversationPbxVoicemailCapabilitiesResponse](ctx, c, opGetPbxVoicemailCapabilities, build, envelopeOfConversationPbxVoicemailCapabilitiesResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // GetPbxVoicemailMailbox gets pbx voicemailMailbox (getPbxVoicemailMailbox).
@@ -1419,9 +1751,7 @@ func (c *Client) GetPbxVoicemailMailbox(ctx context.Context, conversationPbxVoic
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxVoicemailMailboxRequest(server, conversationPbxVoicemailMailboxUUID)
 	}
-	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opGetPbxVoicemailMailbox, build, func(r *ConversationPbxVoicemailMailboxResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opGetPbxVoicemailMailbox, build, envelopeOfConversationPbxVoicemailMailboxResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1435,13 +1765,10 @@ func (c *Client) GetPbxVoicemailMailbox(ctx context.Context, conversationPbxVoic
 //
 // It returns the response's voicemail_mailboxes.
 func (c *Client) GetPbxVoicemailMailboxes(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxVoicemailMailbox, error) {
-	const op = "getPbxVoicemailMailboxes"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetPbxVoicemailMailboxesRequest(server)
 	}
-	r, err := call[ConversationPbxVoicemailMailboxesResponse](ctx, c, opGetPbxVoicemailMailboxes, build, func(r *ConversationPbxVoicemailMailboxesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMailboxesResponse](ctx, c, opGetPbxVoicemailMailboxes, build, envelopeOfConversationPbxVoicemailMailboxesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1461,9 +1788,7 @@ func (c *Client) GetUserPbxAudio(ctx context.Context, conversationPbxAudioUUID s
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetUserPbxAudioRequest(server, conversationPbxAudioUUID)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opGetUserPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opGetUserPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1476,13 +1801,10 @@ func (c *Client) GetUserPbxAudio(ctx context.Context, conversationPbxAudioUUID s
 //
 // It returns the response's audios.
 func (c *Client) GetUserPbxAudios(ctx context.Context, callOpts ...CallOption) ([]ConversationPbxAudio, error) {
-	const op = "getUserPbxAudios"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetUserPbxAudiosRequest(server)
 	}
-	r, err := call[ConversationPbxAudiosResponse](ctx, c, opGetUserPbxAudios, build, func(r *ConversationPbxAudiosResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudiosResponse](ctx, c, opGetUserPbxAudios, build, envelopeOfConversationPbxAudiosResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1495,13 +1817,10 @@ func (c *Client) GetUserPbxAudios(ctx context.Context, callOpts ...CallOption) (
 //
 // It returns the response's budget.
 func (c *Client) GetVirtualAgentBudget(ctx context.Context, callOpts ...CallOption) (*ConversationVirtualAgentBudget, error) {
-	const op = "getVirtualAgentBudget"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetVirtualAgentBudgetRequest(server)
 	}
-	r, err := call[ConversationVirtualAgentBudgetResponse](ctx, c, opGetVirtualAgentBudget, build, func(r *ConversationVirtualAgentBudgetResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationVirtualAgentBudgetResponse](ctx, c, opGetVirtualAgentBudget, build, envelopeOfConversationVirtualAgentBudgetResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1515,13 +1834,10 @@ func (c *Client) GetVirtualAgentBudget(ctx context.Context, callOpts ...CallOpti
 //
 // It returns the response's capabilities.
 func (c *Client) GetVirtualAgentCapabilities(ctx context.Context, callOpts ...CallOption) (*ConversationVirtualAgentCapabilities, error) {
-	const op = "getVirtualAgentCapabilities"
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetVirtualAgentCapabilitiesRequest(server)
 	}
-	r, err := call[ConversationVirtualAgentCapabilitiesResponse](ctx, c, opGetVirtualAgentCapabilities, build, func(r *ConversationVirtualAgentCapabilitiesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationVirtualAgentCapabilitiesResponse](ctx, c, opGetVirtualAgentCapabilities, build, envelopeOfConversationVirtualAgentCapabilitiesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1547,9 +1863,7 @@ func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertAgentProfileKnowledgeBaseDocumentRequest(server, userIDValue, body)
 	}
-	r, err := call[ConversationInsertKnowledgeBaseDocumentResponse](ctx, c, opInsertAgentProfileKnowledgeBaseDocument, build, func(r *ConversationInsertKnowledgeBaseDocumentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationInsertKnowledgeBaseDocumentResponse](ctx, c, opInsertAgentProfileKnowledgeBaseDocument, build, envelopeOfConversationInsertKnowledgeBaseDocumentResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1574,21 +1888,43 @@ func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertAgentProfileMcpRequest(server, userIDValue, body)
 	}
-	r, err := call[ConversationMcpServerResponse](ctx, c, opInsertAgentProfileMcp, build, func(r *ConversationMcpServerResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationMcpServerResponse](ctx, c, opInsertAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.McpServer), nil
 }
 
-// InsertCannedMessage inserts a canned message
+// InsertAgentStatusConfig creates a custom agent status
+// (insertAgentStatusConfig).
+//
+// UltraCart: Create a custom status. Enforces a 20-active-status-per-merchant
+// cap and the 50-Twilio-Activity-per-workspace cap.
+//
+// It is not retried after a failure that may have reached the service: a repeat
+// could act twice. It returns the response's status_config.
+func (c *Client) InsertAgentStatusConfig(ctx context.Context, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "insertAgentStatusConfig"
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewInsertAgentStatusConfigRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opInsertAgentStatusConfig, build, envelopeOfConversationAgentStatusConfigResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
+}
+
+// InsertConversationCannedMessage inserts a canned message
 // (insertConversationCannedMessage).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_canned_message.
-func (c *Client) InsertCannedMessage(ctx context.Context, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
+func (c *Client) InsertConversationCannedMessage(ctx context.Context, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
 	const op = "insertConversationCannedMessage"
 	if err := required(op, "cannedMessage", cannedMessage); err != nil {
 		return nil, err
@@ -1597,20 +1933,19 @@ func (c *Client) InsertCannedMessage(ctx context.Context, cannedMessage *Convers
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertConversationCannedMessageRequest(server, body)
 	}
-	r, err := call[ConversationCannedMessageResponse](ctx, c, opInsertConversationCannedMessage, build, func(r *ConversationCannedMessageResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationCannedMessageResponse](ctx, c, opInsertConversationCannedMessage, build, envelopeOfConversationCannedMessageResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationCannedMessage), nil
 }
 
-// InsertDepartment inserts a department (insertConversationDepartment).
+// InsertConversationDepartment inserts a department
+// (insertConversationDepartment).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_department.
-func (c *Client) InsertDepartment(ctx context.Context, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
+func (c *Client) InsertConversationDepartment(ctx context.Context, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
 	const op = "insertConversationDepartment"
 	if err := required(op, "department", department); err != nil {
 		return nil, err
@@ -1619,20 +1954,19 @@ func (c *Client) InsertDepartment(ctx context.Context, department *ConversationD
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertConversationDepartmentRequest(server, body)
 	}
-	r, err := call[ConversationDepartmentResponse](ctx, c, opInsertConversationDepartment, build, func(r *ConversationDepartmentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationDepartmentResponse](ctx, c, opInsertConversationDepartment, build, envelopeOfConversationDepartmentResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationDepartment), nil
 }
 
-// InsertEngagement inserts a engagement (insertConversationEngagement).
+// InsertConversationEngagement inserts a engagement
+// (insertConversationEngagement).
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's conversation_engagement.
-func (c *Client) InsertEngagement(ctx context.Context, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) InsertConversationEngagement(ctx context.Context, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "insertConversationEngagement"
 	if err := required(op, "engagement", engagement); err != nil {
 		return nil, err
@@ -1641,9 +1975,7 @@ func (c *Client) InsertEngagement(ctx context.Context, engagement *ConversationE
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertConversationEngagementRequest(server, body)
 	}
-	r, err := call[ConversationEngagementResponse](ctx, c, opInsertConversationEngagement, build, func(r *ConversationEngagementResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationEngagementResponse](ctx, c, opInsertConversationEngagement, build, envelopeOfConversationEngagementResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1665,9 +1997,7 @@ func (c *Client) InsertPbxAddress(ctx context.Context, pbxAddress *ConversationP
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxAddressRequest(server, body)
 	}
-	r, err := call[ConversationPbxAddressResponse](ctx, c, opInsertPbxAddress, build, func(r *ConversationPbxAddressResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAddressResponse](ctx, c, opInsertPbxAddress, build, envelopeOfConversationPbxAddressResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1689,9 +2019,7 @@ func (c *Client) InsertPbxAudio(ctx context.Context, pbxAudio *ConversationPbxAu
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxAudioRequest(server, body)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opInsertPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opInsertPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1714,9 +2042,7 @@ func (c *Client) InsertPbxClassOfService(ctx context.Context, classOfService *Co
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxClassOfServiceRequest(server, body)
 	}
-	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opInsertPbxClassOfService, build, func(r *ConversationPbxClassOfServiceResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opInsertPbxClassOfService, build, envelopeOfConversationPbxClassOfServiceResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1738,9 +2064,7 @@ func (c *Client) InsertPbxHardwarePhone(ctx context.Context, pbxHardwarePhone *C
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxHardwarePhoneRequest(server, body)
 	}
-	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opInsertPbxHardwarePhone, build, func(r *ConversationPbxHardwarePhoneResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opInsertPbxHardwarePhone, build, envelopeOfConversationPbxHardwarePhoneResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1762,9 +2086,7 @@ func (c *Client) InsertPbxMenu(ctx context.Context, pbxMenu *ConversationPbxMenu
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxMenuRequest(server, body)
 	}
-	r, err := call[ConversationPbxMenuResponse](ctx, c, opInsertPbxMenu, build, func(r *ConversationPbxMenuResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxMenuResponse](ctx, c, opInsertPbxMenu, build, envelopeOfConversationPbxMenuResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1786,9 +2108,7 @@ func (c *Client) InsertPbxQueue(ctx context.Context, pbxQueue *ConversationPbxQu
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxQueueRequest(server, body)
 	}
-	r, err := call[ConversationPbxQueueResponse](ctx, c, opInsertPbxQueue, build, func(r *ConversationPbxQueueResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxQueueResponse](ctx, c, opInsertPbxQueue, build, envelopeOfConversationPbxQueueResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1810,9 +2130,7 @@ func (c *Client) InsertPbxTimeBased(ctx context.Context, pbxTimeBased *Conversat
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxTimeBasedRequest(server, body)
 	}
-	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opInsertPbxTimeBased, build, func(r *ConversationPbxTimeBasedResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opInsertPbxTimeBased, build, envelopeOfConversationPbxTimeBasedResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1834,9 +2152,7 @@ func (c *Client) InsertPbxTimeRange(ctx context.Context, pbxTimeRange *Conversat
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxTimeRangeRequest(server, body)
 	}
-	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opInsertPbxTimeRange, build, func(r *ConversationPbxTimeRangeResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opInsertPbxTimeRange, build, envelopeOfConversationPbxTimeRangeResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1859,9 +2175,7 @@ func (c *Client) InsertPbxVoicemailMailbox(ctx context.Context, pbxVoicemailMail
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertPbxVoicemailMailboxRequest(server, body)
 	}
-	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opInsertPbxVoicemailMailbox, build, func(r *ConversationPbxVoicemailMailboxResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opInsertPbxVoicemailMailbox, build, envelopeOfConversationPbxVoicemailMailboxResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -1883,34 +2197,11 @@ func (c *Client) InsertUserPbxAudio(ctx context.Context, pbxAudio *ConversationP
 	build := func(server string) (*http.Request, error) {
 		return gen.NewInsertUserPbxAudioRequest(server, body)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opInsertUserPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opInsertUserPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.Audio), nil
-}
-
-// ItemVariations retrieves an item with sparse variations populated
-// (getConversationItemVariations).
-//
-// It returns the response's item.
-func (c *Client) ItemVariations(ctx context.Context, merchantItemID string, callOpts ...CallOption) (*Item, error) {
-	const op = "getConversationItemVariations"
-	if err := checkPathValue(op, "merchantItemID", merchantItemID); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationItemVariationsRequest(server, merchantItemID)
-	}
-	r, err := call[ItemResponse](ctx, c, opGetConversationItemVariations, build, func(r *ItemResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.Item), nil
 }
 
 // JoinConversation joins a conversation (joinConversation).
@@ -1939,45 +2230,6 @@ func (c *Client) JoinConversation(ctx context.Context, conversationUUID string, 
 	return callVoid(ctx, c, opJoinConversation, build, callOpts)
 }
 
-// KeepAlive keeps the calling agent's session alive; call it periodically (see
-// RunKeepAlive) (getAgentKeepAlive).
-//
-// UltraCart: Called periodically by the conversation API to keep the session
-// alive.
-func (c *Client) KeepAlive(ctx context.Context, callOpts ...CallOption) error {
-	const op = "getAgentKeepAlive"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentKeepAliveRequest(server)
-	}
-	return callVoid(ctx, c, opGetAgentKeepAlive, build, callOpts)
-}
-
-// KnowledgeBaseDocumentUploadURL gets a pre-signed conversation knowledge base
-// document upload URL (getConversationKnowledgeBaseDocumentUploadUrl).
-//
-// It returns the response's conversation_knowledge_base_document_upload_url.
-func (c *Client) KnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
-	const op = "getConversationKnowledgeBaseDocumentUploadUrl"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
-		return nil, err
-	}
-	if err := checkPathValue(op, "extension", extension); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userIDValue, extension)
-	}
-	r, err := call[ConversationKnowledgeBaseDocumentUploadURLResponse](ctx, c, opGetConversationKnowledgeBaseDocumentUploadURL, build, func(r *ConversationKnowledgeBaseDocumentUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationKnowledgeBaseDocumentUploadURL), nil
-}
-
 // LeaveConversation leaves a conversation (leaveConversation).
 func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
 	const op = "leaveConversation"
@@ -1990,79 +2242,11 @@ func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string,
 	return callVoid(ctx, c, opLeaveConversation, build, callOpts)
 }
 
-// ListConversationsOptions are the optional query parameters of
-// ListConversations (getConversations). The zero value of a field sends
-// nothing.
-type ListConversationsOptions struct {
-	// Medium is the medium query parameter.
-	Medium ConversationMedium
-	// Before is the before query parameter.
-	Before string
-	// Limit is the _limit query parameter: The maximum number of records to return
-	// on this one API call. (Max 200). From 1 to 200.
-	Limit int
-	// Offset is the _offset query parameter: Pagination of the record set. Offset
-	// is a zero based index. From 0 to 2147483647.
-	Offset int
-}
-
-// ListConversations retrieves a list of conversation summaries newest to oldest
-// (getConversations).
-//
-// UltraCart: Retrieve a list of conversation summaries that are ordered newest
-// to oldest, include the most recent message and whether its been read.
-//
-// It returns one page; set the options' Offset for the next, or use an
-// iterator.
-func (c *Client) ListConversations(ctx context.Context, opts *ListConversationsOptions, callOpts ...CallOption) (*Page[ConversationSummary], error) {
-	const op = "getConversations"
-	var err error
-	params := &gen.GetConversationsParams{}
-	if opts != nil {
-		params.Medium = optString(opts.Medium)
-		params.Before = optString(opts.Before)
-		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
-			return nil, err
-		}
-		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
-			return nil, err
-		}
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsRequest(server, params)
-	}
-	r, err := call[ConversationsResponse](ctx, c, opGetConversations, build, func(r *ConversationsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return newPage(r.Conversations, r.Metadata, r.Warning), nil
-}
-
-// LocationsForEngagement gets location data for engagement configuration
-// (getLocationsForEngagement).
-//
-// It returns the response's countries.
-func (c *Client) LocationsForEngagement(ctx context.Context, callOpts ...CallOption) ([]ConversationLocationCountry, error) {
-	const op = "getLocationsForEngagement"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetLocationsForEngagementRequest(server)
-	}
-	r, err := call[ConversationLocationsResponse](ctx, c, opGetLocationsForEngagement, build, func(r *ConversationLocationsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.Countries, nil
-}
-
-// MarkPbxAgentVoicemailListened marks one of the calling agent's voicemails as
+// ListenedPbxAgentVoicemail marks one of the calling agent's voicemails as
 // listened to (listenedPbxAgentVoicemail).
 //
 // UltraCart: Listened pbx agent Voicemail.
-func (c *Client) MarkPbxAgentVoicemailListened(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
+func (c *Client) ListenedPbxAgentVoicemail(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxAgentVoicemail"
 	if err := checkPathValue(op, "recordingSid", recordingSid); err != nil {
 		return err
@@ -2073,11 +2257,11 @@ func (c *Client) MarkPbxAgentVoicemailListened(ctx context.Context, recordingSid
 	return callVoid(ctx, c, opListenedPbxAgentVoicemail, build, callOpts)
 }
 
-// MarkPbxQueueVoicemailListened marks a queue's voicemail as listened to
+// ListenedPbxQueueVoicemail marks a queue's voicemail as listened to
 // (listenedPbxQueueVoicemail).
 //
 // UltraCart: Listened pbx queue Voicemail.
-func (c *Client) MarkPbxQueueVoicemailListened(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
+func (c *Client) ListenedPbxQueueVoicemail(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxQueueVoicemail"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
 		return err
@@ -2091,8 +2275,8 @@ func (c *Client) MarkPbxQueueVoicemailListened(ctx context.Context, queueUUID st
 	return callVoid(ctx, c, opListenedPbxQueueVoicemail, build, callOpts)
 }
 
-// MarkRead marks a conversation as read (markReadConversation).
-func (c *Client) MarkRead(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
+// MarkReadConversation marks a conversation as read (markReadConversation).
+func (c *Client) MarkReadConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
 	const op = "markReadConversation"
 	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
 		return err
@@ -2101,129 +2285,6 @@ func (c *Client) MarkRead(ctx context.Context, conversationUUID string, callOpts
 		return gen.NewMarkReadConversationRequest(server, conversationUUID)
 	}
 	return callVoid(ctx, c, opMarkReadConversation, build, callOpts)
-}
-
-// MessagesOptions are the optional query parameters of Messages
-// (getConversationMessages). The zero value of a field sends nothing.
-type MessagesOptions struct {
-	// Limit is the limit query parameter. From 1 to 2147483647.
-	Limit int
-}
-
-// Messages retrieves conversation messages (getConversationMessages).
-//
-// UltraCart: Retrieve conversation messages since a particular time.
-//
-// It returns the response's conversation_messages. since is sent as epoch
-// milliseconds; the zero time sends 0.
-func (c *Client) Messages(ctx context.Context, conversationUUID string, since time.Time, opts *MessagesOptions, callOpts ...CallOption) ([]ConversationMessage, error) {
-	const op = "getConversationMessages"
-	var err error
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return nil, err
-	}
-	var sinceMillis int64
-	if sinceMillis, err = unixMilli(op, "since", since); err != nil {
-		return nil, err
-	}
-	params := &gen.GetConversationMessagesParams{}
-	if opts != nil {
-		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 2147483647); err != nil {
-			return nil, err
-		}
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationMessagesRequest(server, conversationUUID, sinceMillis, params)
-	}
-	r, err := call[ConversationMessagesResponse](ctx, c, opGetConversationMessages, build, func(r *ConversationMessagesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.ConversationMessages, nil
-}
-
-// MultimediaUploadURL gets a presigned conversation multimedia upload URL
-// (getConversationMultimediaUploadUrl).
-//
-// It returns the response's conversation_multimedia_upload_url.
-func (c *Client) MultimediaUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationMultimediaUploadURL, error) {
-	const op = "getConversationMultimediaUploadUrl"
-	if err := checkPathValue(op, "extension", extension); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationMultimediaUploadURLRequest(server, extension)
-	}
-	r, err := call[ConversationMultimediaUploadURLResponse](ctx, c, opGetConversationMultimediaUploadURL, build, func(r *ConversationMultimediaUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationMultimediaUploadURL), nil
-}
-
-// PbxAudioUploadURL gets a pre-signed conversation multimedia upload URL
-// (getConversationPbxAudioUploadUrl).
-//
-// It returns the response's conversation_pbx_audio_upload_url.
-func (c *Client) PbxAudioUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationPbxAudioUploadURL, error) {
-	const op = "getConversationPbxAudioUploadUrl"
-	if err := checkPathValue(op, "extension", extension, "usage"); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPbxAudioUploadURLRequest(server, extension)
-	}
-	r, err := call[ConversationPbxAudioUploadURLResponse](ctx, c, opGetConversationPbxAudioUploadURL, build, func(r *ConversationPbxAudioUploadURLResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.ConversationPbxAudioUploadURL), nil
-}
-
-// PbxCustomerSnapshot gets orders and customer information for a phone number
-// (getConversationPbxCustomerSnapshot).
-//
-// UltraCart: Retrieves all the orders, auto orders, and customer profile for a
-// given phone number.
-func (c *Client) PbxCustomerSnapshot(ctx context.Context, pbxCustomerSnapshotRequest *ConversationPbxCustomerSnapshotRequest, callOpts ...CallOption) (*ConversationPbxCustomerSnapshotResponse, error) {
-	const op = "getConversationPbxCustomerSnapshot"
-	if err := required(op, "pbxCustomerSnapshotRequest", pbxCustomerSnapshotRequest); err != nil {
-		return nil, err
-	}
-	body := *pbxCustomerSnapshotRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPbxCustomerSnapshotRequest(server, body)
-	}
-	r, err := call[ConversationPbxCustomerSnapshotResponse](ctx, c, opGetConversationPbxCustomerSnapshot, build, func(r *ConversationPbxCustomerSnapshotResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// Permissions retrieves conversation permissions (getConversationPermissions).
-//
-// It returns the response's permissions.
-func (c *Client) Permissions(ctx context.Context, callOpts ...CallOption) (*ConversationPermissions, error) {
-	const op = "getConversationPermissions"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationPermissionsRequest(server)
-	}
-	r, err := call[ConversationPermissionsResponse](ctx, c, opGetConversationPermissions, build, func(r *ConversationPermissionsResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return orZero(r.Permissions), nil
 }
 
 // ProtectPbxPhoneNumber protects pbx phoneNumber from deletion
@@ -2241,9 +2302,7 @@ func (c *Client) ProtectPbxPhoneNumber(ctx context.Context, conversationPbxPhone
 	build := func(server string) (*http.Request, error) {
 		return gen.NewProtectPbxPhoneNumberRequest(server, conversationPbxPhoneNumberUUID)
 	}
-	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opProtectPbxPhoneNumber, build, func(r *ConversationPbxPhoneNumberResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opProtectPbxPhoneNumber, build, envelopeOfConversationPbxPhoneNumberResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2266,23 +2325,21 @@ func (c *Client) PurchasePbxPhoneNumber(ctx context.Context, phoneNumberPurchase
 	build := func(server string) (*http.Request, error) {
 		return gen.NewPurchasePbxPhoneNumberRequest(server, body)
 	}
-	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opPurchasePbxPhoneNumber, build, func(r *ConversationPbxPhoneNumberResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opPurchasePbxPhoneNumber, build, envelopeOfConversationPbxPhoneNumberResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.PhoneNumber), nil
 }
 
-// RegeneratePbxHardwarePhonePassword updates pbx hardware phone
+// RegeneratePasswordForPbxHardwarePhone updates pbx hardware phone
 // (regeneratePasswordForPbxHardwarePhone).
 //
 // UltraCart: Update a pbx hardware phone.
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's hardware_phone.
-func (c *Client) RegeneratePbxHardwarePhonePassword(ctx context.Context, conversationPbxHardwarePhoneUUID string, pbxHardwarePhone *ConversationPbxHardwarePhone, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
+func (c *Client) RegeneratePasswordForPbxHardwarePhone(ctx context.Context, conversationPbxHardwarePhoneUUID string, pbxHardwarePhone *ConversationPbxHardwarePhone, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
 	const op = "regeneratePasswordForPbxHardwarePhone"
 	if err := checkPathValue(op, "conversationPbxHardwarePhoneUUID", conversationPbxHardwarePhoneUUID); err != nil {
 		return nil, err
@@ -2294,18 +2351,16 @@ func (c *Client) RegeneratePbxHardwarePhonePassword(ctx context.Context, convers
 	build := func(server string) (*http.Request, error) {
 		return gen.NewRegeneratePasswordForPbxHardwarePhoneRequest(server, conversationPbxHardwarePhoneUUID, body)
 	}
-	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opRegeneratePasswordForPbxHardwarePhone, build, func(r *ConversationPbxHardwarePhoneResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opRegeneratePasswordForPbxHardwarePhone, build, envelopeOfConversationPbxHardwarePhoneResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.HardwarePhone), nil
 }
 
-// ResetPbxQueueStatistics resets the statistics of a PBX queue
+// ResetConversationPbxQueueStatistics resets the statistics of a PBX queue
 // (resetConversationPbxQueueStatistics).
-func (c *Client) ResetPbxQueueStatistics(ctx context.Context, queueUUID string, callOpts ...CallOption) error {
+func (c *Client) ResetConversationPbxQueueStatistics(ctx context.Context, queueUUID string, callOpts ...CallOption) error {
 	const op = "resetConversationPbxQueueStatistics"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
 		return err
@@ -2316,24 +2371,77 @@ func (c *Client) ResetPbxQueueStatistics(ctx context.Context, queueUUID string, 
 	return callVoid(ctx, c, opResetConversationPbxQueueStatistics, build, callOpts)
 }
 
-// SMSUnsubscribeConversation unsubscribes any SMS participants in this
-// conversation (smsUnsubscribeConversation).
-func (c *Client) SMSUnsubscribeConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
-	const op = "smsUnsubscribeConversation"
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewSmsUnsubscribeConversationRequest(server, conversationUUID)
-	}
-	return callVoid(ctx, c, opSmsUnsubscribeConversation, build, callOpts)
+// SearchAgentStatusHistoryOptions are the optional query parameters of
+// SearchAgentStatusHistory (searchAgentStatusHistory). The zero value of a
+// field sends nothing.
+type SearchAgentStatusHistoryOptions struct {
+	// Limit is the _limit query parameter: Maximum records per call (max 200). From
+	// 1 to 200.
+	Limit int
+	// Offset is the _offset query parameter: Pagination offset (zero-based). From 0
+	// to 2147483647.
+	Offset int
 }
 
-// SearchCannedMessages searches for canned messages by short_code
+// SearchAgentStatusHistory searches agent status history
+// (searchAgentStatusHistory).
+//
+// UltraCart: Paginated search over conversation_agent_status_events_all.
+// Filters: agent_user_id, channel, status, trigger, date range.
+func (c *Client) SearchAgentStatusHistory(ctx context.Context, searchRequest *ConversationAgentStatusHistorySearchRequest, opts *SearchAgentStatusHistoryOptions, callOpts ...CallOption) (*ConversationAgentStatusHistorySearchResponse, error) {
+	const op = "searchAgentStatusHistory"
+	var err error
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	params := &gen.SearchAgentStatusHistoryParams{}
+	if opts != nil {
+		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
+			return nil, err
+		}
+		if params.Offset, err = optInt32(op, "opts.Offset", opts.Offset, 0, 2147483647); err != nil {
+			return nil, err
+		}
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusHistoryRequest(server, params, body)
+	}
+	r, err := call[ConversationAgentStatusHistorySearchResponse](ctx, c, opSearchAgentStatusHistory, build, envelopeOfConversationAgentStatusHistorySearchResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// SearchAgentStatusRollups searches per-(agent, day) rollups
+// (searchAgentStatusRollups).
+//
+// UltraCart: Aggregated over conversation_agent_status_events_all via
+// date_histogram + terms. Returns one row per (agent, day, channel).
+//
+// It returns the response's rollups.
+func (c *Client) SearchAgentStatusRollups(ctx context.Context, searchRequest *ConversationAgentStatusRollupSearchRequest, callOpts ...CallOption) ([]ConversationAgentStatusRollup, error) {
+	const op = "searchAgentStatusRollups"
+	if err := required(op, "searchRequest", searchRequest); err != nil {
+		return nil, err
+	}
+	body := *searchRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSearchAgentStatusRollupsRequest(server, body)
+	}
+	r, err := call[ConversationAgentStatusRollupSearchResponse](ctx, c, opSearchAgentStatusRollups, build, envelopeOfConversationAgentStatusRollupSearchResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return r.Rollups, nil
+}
+
+// SearchConversationCannedMessages searches for canned messages by short_code
 // (searchConversationCannedMessages).
 //
 // It returns the response's conversation_canned_messages.
-func (c *Client) SearchCannedMessages(ctx context.Context, searchRequest *ConversationCannedMessagesSearch, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
+func (c *Client) SearchConversationCannedMessages(ctx context.Context, searchRequest *ConversationCannedMessagesSearch, callOpts ...CallOption) ([]ConversationCannedMessage, error) {
 	const op = "searchConversationCannedMessages"
 	if err := required(op, "searchRequest", searchRequest); err != nil {
 		return nil, err
@@ -2342,31 +2450,11 @@ func (c *Client) SearchCannedMessages(ctx context.Context, searchRequest *Conver
 	build := func(server string) (*http.Request, error) {
 		return gen.NewSearchConversationCannedMessagesRequest(server, body)
 	}
-	r, err := call[ConversationCannedMessagesResponse](ctx, c, opSearchConversationCannedMessages, build, func(r *ConversationCannedMessagesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationCannedMessagesResponse](ctx, c, opSearchConversationCannedMessages, build, envelopeOfConversationCannedMessagesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return r.ConversationCannedMessages, nil
-}
-
-// SearchConversations searches conversations by text, medium, email, phone
-// number and date range (getConversationsSearch).
-func (c *Client) SearchConversations(ctx context.Context, searchRequest *ConversationSearchRequest, callOpts ...CallOption) (*ConversationSearchResponse, error) {
-	const op = "getConversationsSearch"
-	if err := required(op, "searchRequest", searchRequest); err != nil {
-		return nil, err
-	}
-	body := *searchRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationsSearchRequest(server, body)
-	}
-	r, err := call[ConversationSearchResponse](ctx, c, opGetConversationsSearch, build, nil, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // SearchPbxAvailablePhoneNumbersOptions are the optional query parameters of
@@ -2419,9 +2507,7 @@ func (c *Client) SearchPbxAvailablePhoneNumbers(ctx context.Context, country str
 	build := func(server string) (*http.Request, error) {
 		return gen.NewSearchPbxAvailablePhoneNumbersRequest(server, params)
 	}
-	r, err := call[ConversationPbxAvailablePhoneNumbersResponse](ctx, c, opSearchPbxAvailablePhoneNumbers, build, func(r *ConversationPbxAvailablePhoneNumbersResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAvailablePhoneNumbersResponse](ctx, c, opSearchPbxAvailablePhoneNumbers, build, envelopeOfConversationPbxAvailablePhoneNumbersResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2468,13 +2554,24 @@ func (c *Client) SearchPbxCalls(ctx context.Context, searchRequest *Conversation
 	build := func(server string) (*http.Request, error) {
 		return gen.NewSearchPbxCallsRequest(server, params, body)
 	}
-	r, err := call[ConversationPbxCallSearchResponse](ctx, c, opSearchPbxCalls, build, func(r *ConversationPbxCallSearchResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxCallSearchResponse](ctx, c, opSearchPbxCalls, build, envelopeOfConversationPbxCallSearchResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return newPage(r.Calls, r.Metadata, r.Warning), nil
+}
+
+// SmsUnsubscribeConversation unsubscribes any SMS participants in this
+// conversation (smsUnsubscribeConversation).
+func (c *Client) SmsUnsubscribeConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
+	const op = "smsUnsubscribeConversation"
+	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
+		return err
+	}
+	build := func(server string) (*http.Request, error) {
+		return gen.NewSmsUnsubscribeConversationRequest(server, conversationUUID)
+	}
+	return callVoid(ctx, c, opSmsUnsubscribeConversation, build, callOpts)
 }
 
 // StartConversation starts a conversation (startConversation).
@@ -2511,9 +2608,7 @@ func (c *Client) UpdateAgentProfile(ctx context.Context, profileRequest *Convers
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateAgentProfileRequest(server, body)
 	}
-	r, err := call[ConversationAgentProfileResponse](ctx, c, opUpdateAgentProfile, build, func(r *ConversationAgentProfileResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationAgentProfileResponse](ctx, c, opUpdateAgentProfile, build, envelopeOfConversationAgentProfileResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2540,20 +2635,44 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateAgentProfileMcpRequest(server, userIDValue, mcpServerUUID, body)
 	}
-	r, err := call[ConversationMcpServerResponse](ctx, c, opUpdateAgentProfileMcp, build, func(r *ConversationMcpServerResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationMcpServerResponse](ctx, c, opUpdateAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.McpServer), nil
 }
 
-// UpdateCannedMessage updates a canned message
+// UpdateAgentStatusConfig updates a custom agent status
+// (updateAgentStatusConfig).
+//
+// UltraCart: Update a custom status. Renaming flows through to the Twilio
+// Activity.
+//
+// It returns the response's status_config.
+func (c *Client) UpdateAgentStatusConfig(ctx context.Context, conversationStatusUUID string, statusConfig *ConversationAgentStatusConfig, callOpts ...CallOption) (*ConversationAgentStatusConfig, error) {
+	const op = "updateAgentStatusConfig"
+	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
+		return nil, err
+	}
+	if err := required(op, "statusConfig", statusConfig); err != nil {
+		return nil, err
+	}
+	body := *statusConfig
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdateAgentStatusConfigRequest(server, conversationStatusUUID, body)
+	}
+	r, err := call[ConversationAgentStatusConfigResponse](ctx, c, opUpdateAgentStatusConfig, build, envelopeOfConversationAgentStatusConfigResponse, callOpts)
+	if err != nil {
+		return nil, err
+	}
+	return orZero(r.StatusConfig), nil
+}
+
+// UpdateConversationCannedMessage updates a canned message
 // (updateConversationCannedMessage).
 //
 // It returns the response's conversation_canned_message.
-func (c *Client) UpdateCannedMessage(ctx context.Context, conversationCannedMessageOid int, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
+func (c *Client) UpdateConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
 	const op = "updateConversationCannedMessage"
 	var err error
 	var conversationCannedMessageOidValue int32
@@ -2567,19 +2686,18 @@ func (c *Client) UpdateCannedMessage(ctx context.Context, conversationCannedMess
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateConversationCannedMessageRequest(server, conversationCannedMessageOidValue, body)
 	}
-	r, err := call[ConversationCannedMessageResponse](ctx, c, opUpdateConversationCannedMessage, build, func(r *ConversationCannedMessageResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationCannedMessageResponse](ctx, c, opUpdateConversationCannedMessage, build, envelopeOfConversationCannedMessageResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationCannedMessage), nil
 }
 
-// UpdateDepartment updates a department (updateConversationDepartment).
+// UpdateConversationDepartment updates a department
+// (updateConversationDepartment).
 //
 // It returns the response's conversation_department.
-func (c *Client) UpdateDepartment(ctx context.Context, conversationDepartmentOid int, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
+func (c *Client) UpdateConversationDepartment(ctx context.Context, conversationDepartmentOid int, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
 	const op = "updateConversationDepartment"
 	var err error
 	var conversationDepartmentOidValue int32
@@ -2593,19 +2711,18 @@ func (c *Client) UpdateDepartment(ctx context.Context, conversationDepartmentOid
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateConversationDepartmentRequest(server, conversationDepartmentOidValue, body)
 	}
-	r, err := call[ConversationDepartmentResponse](ctx, c, opUpdateConversationDepartment, build, func(r *ConversationDepartmentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationDepartmentResponse](ctx, c, opUpdateConversationDepartment, build, envelopeOfConversationDepartmentResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationDepartment), nil
 }
 
-// UpdateEngagement updates a engagement (updateConversationEngagement).
+// UpdateConversationEngagement updates a engagement
+// (updateConversationEngagement).
 //
 // It returns the response's conversation_engagement.
-func (c *Client) UpdateEngagement(ctx context.Context, conversationEngagementOid int, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
+func (c *Client) UpdateConversationEngagement(ctx context.Context, conversationEngagementOid int, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "updateConversationEngagement"
 	var err error
 	var conversationEngagementOidValue int32
@@ -2619,13 +2736,28 @@ func (c *Client) UpdateEngagement(ctx context.Context, conversationEngagementOid
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateConversationEngagementRequest(server, conversationEngagementOidValue, body)
 	}
-	r, err := call[ConversationEngagementResponse](ctx, c, opUpdateConversationEngagement, build, func(r *ConversationEngagementResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationEngagementResponse](ctx, c, opUpdateConversationEngagement, build, envelopeOfConversationEngagementResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ConversationEngagement), nil
+}
+
+// UpdateConversationWebchatQueueStatus updates status within the queue
+// (updateConversationWebchatQueueStatus).
+func (c *Client) UpdateConversationWebchatQueueStatus(ctx context.Context, queueName string, statusRequest *ConversationWebchatQueueStatusUpdateRequest, callOpts ...CallOption) error {
+	const op = "updateConversationWebchatQueueStatus"
+	if err := checkPathValue(op, "queueName", queueName); err != nil {
+		return err
+	}
+	if err := required(op, "statusRequest", statusRequest); err != nil {
+		return err
+	}
+	body := *statusRequest
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdateConversationWebchatQueueStatusRequest(server, queueName, body)
+	}
+	return callVoid(ctx, c, opUpdateConversationWebchatQueueStatus, build, callOpts)
 }
 
 // UpdatePbxAddress updates pbx address (updatePbxAddress).
@@ -2645,9 +2777,7 @@ func (c *Client) UpdatePbxAddress(ctx context.Context, conversationPbxAddressUUI
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxAddressRequest(server, conversationPbxAddressUUID, body)
 	}
-	r, err := call[ConversationPbxAddressResponse](ctx, c, opUpdatePbxAddress, build, func(r *ConversationPbxAddressResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAddressResponse](ctx, c, opUpdatePbxAddress, build, envelopeOfConversationPbxAddressResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2671,9 +2801,7 @@ func (c *Client) UpdatePbxAgent(ctx context.Context, conversationPbxAgentUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxAgentRequest(server, conversationPbxAgentUUID, body)
 	}
-	r, err := call[ConversationPbxAgentResponse](ctx, c, opUpdatePbxAgent, build, func(r *ConversationPbxAgentResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAgentResponse](ctx, c, opUpdatePbxAgent, build, envelopeOfConversationPbxAgentResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2697,9 +2825,7 @@ func (c *Client) UpdatePbxAudio(ctx context.Context, conversationPbxAudioUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxAudioRequest(server, conversationPbxAudioUUID, body)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opUpdatePbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opUpdatePbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2724,13 +2850,34 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxClassOfServiceRequest(server, classOfServiceUUID, body)
 	}
-	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opUpdatePbxClassOfService, build, func(r *ConversationPbxClassOfServiceResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxClassOfServiceResponse](ctx, c, opUpdatePbxClassOfService, build, envelopeOfConversationPbxClassOfServiceResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.ClassOfService), nil
+}
+
+// UpdatePbxDefaultTimezone sets the merchant default timezone
+// (updatePbxDefaultTimezone).
+//
+// UltraCart: Persists the IANA timezone on the
+// Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+//
+// It returns the response's default_timezone.
+func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, timezoneUpdate *ConversationPbxDefaultTimezoneUpdateRequest, callOpts ...CallOption) (string, error) {
+	const op = "updatePbxDefaultTimezone"
+	if err := required(op, "timezoneUpdate", timezoneUpdate); err != nil {
+		return "", err
+	}
+	body := *timezoneUpdate
+	build := func(server string) (*http.Request, error) {
+		return gen.NewUpdatePbxDefaultTimezoneRequest(server, body)
+	}
+	r, err := call[ConversationPbxDefaultTimezoneResponse](ctx, c, opUpdatePbxDefaultTimezone, build, envelopeOfConversationPbxDefaultTimezoneResponse, callOpts)
+	if err != nil {
+		return "", err
+	}
+	return deref(r.DefaultTimezone), nil
 }
 
 // UpdatePbxHardwarePhone updates pbx hardware phone (updatePbxHardwarePhone).
@@ -2750,9 +2897,7 @@ func (c *Client) UpdatePbxHardwarePhone(ctx context.Context, conversationPbxHard
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxHardwarePhoneRequest(server, conversationPbxHardwarePhoneUUID, body)
 	}
-	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opUpdatePbxHardwarePhone, build, func(r *ConversationPbxHardwarePhoneResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxHardwarePhoneResponse](ctx, c, opUpdatePbxHardwarePhone, build, envelopeOfConversationPbxHardwarePhoneResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2776,9 +2921,7 @@ func (c *Client) UpdatePbxMenu(ctx context.Context, conversationPbxMenuUUID stri
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxMenuRequest(server, conversationPbxMenuUUID, body)
 	}
-	r, err := call[ConversationPbxMenuResponse](ctx, c, opUpdatePbxMenu, build, func(r *ConversationPbxMenuResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxMenuResponse](ctx, c, opUpdatePbxMenu, build, envelopeOfConversationPbxMenuResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2802,9 +2945,7 @@ func (c *Client) UpdatePbxPhoneNumber(ctx context.Context, conversationPbxPhoneN
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxPhoneNumberRequest(server, conversationPbxPhoneNumberUUID, body)
 	}
-	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opUpdatePbxPhoneNumber, build, func(r *ConversationPbxPhoneNumberResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxPhoneNumberResponse](ctx, c, opUpdatePbxPhoneNumber, build, envelopeOfConversationPbxPhoneNumberResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2828,9 +2969,7 @@ func (c *Client) UpdatePbxQueue(ctx context.Context, conversationPbxQueueUUID st
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxQueueRequest(server, conversationPbxQueueUUID, body)
 	}
-	r, err := call[ConversationPbxQueueResponse](ctx, c, opUpdatePbxQueue, build, func(r *ConversationPbxQueueResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxQueueResponse](ctx, c, opUpdatePbxQueue, build, envelopeOfConversationPbxQueueResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2854,9 +2993,7 @@ func (c *Client) UpdatePbxTimeBased(ctx context.Context, conversationPbxTimeBase
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxTimeBasedRequest(server, conversationPbxTimeBasedUUID, body)
 	}
-	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opUpdatePbxTimeBased, build, func(r *ConversationPbxTimeBasedResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeBasedResponse](ctx, c, opUpdatePbxTimeBased, build, envelopeOfConversationPbxTimeBasedResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2880,9 +3017,7 @@ func (c *Client) UpdatePbxTimeRange(ctx context.Context, conversationPbxTimeRang
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxTimeRangeRequest(server, conversationPbxTimeRangeUUID, body)
 	}
-	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opUpdatePbxTimeRange, build, func(r *ConversationPbxTimeRangeResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxTimeRangeResponse](ctx, c, opUpdatePbxTimeRange, build, envelopeOfConversationPbxTimeRangeResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2907,9 +3042,7 @@ func (c *Client) UpdatePbxVoicemailMailbox(ctx context.Context, conversationPbxV
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdatePbxVoicemailMailboxRequest(server, conversationPbxVoicemailMailboxUUID, body)
 	}
-	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opUpdatePbxVoicemailMailbox, build, func(r *ConversationPbxVoicemailMailboxResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxVoicemailMailboxResponse](ctx, c, opUpdatePbxVoicemailMailbox, build, envelopeOfConversationPbxVoicemailMailboxResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2933,9 +3066,7 @@ func (c *Client) UpdateUserPbxAudio(ctx context.Context, conversationPbxAudioUUI
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateUserPbxAudioRequest(server, conversationPbxAudioUUID, body)
 	}
-	r, err := call[ConversationPbxAudioResponse](ctx, c, opUpdateUserPbxAudio, build, func(r *ConversationPbxAudioResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationPbxAudioResponse](ctx, c, opUpdateUserPbxAudio, build, envelopeOfConversationPbxAudioResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2955,9 +3086,7 @@ func (c *Client) UpdateVirtualAgentBudget(ctx context.Context, virtualAgentBudge
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateVirtualAgentBudgetRequest(server, body)
 	}
-	r, err := call[ConversationVirtualAgentBudgetResponse](ctx, c, opUpdateVirtualAgentBudget, build, func(r *ConversationVirtualAgentBudgetResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationVirtualAgentBudgetResponse](ctx, c, opUpdateVirtualAgentBudget, build, envelopeOfConversationVirtualAgentBudgetResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -2977,65 +3106,9 @@ func (c *Client) UpdateVirtualAgentCapabilities(ctx context.Context, virtualAgen
 	build := func(server string) (*http.Request, error) {
 		return gen.NewUpdateVirtualAgentCapabilitiesRequest(server, body)
 	}
-	r, err := call[ConversationVirtualAgentCapabilitiesResponse](ctx, c, opUpdateVirtualAgentCapabilities, build, func(r *ConversationVirtualAgentCapabilitiesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
+	r, err := call[ConversationVirtualAgentCapabilitiesResponse](ctx, c, opUpdateVirtualAgentCapabilities, build, envelopeOfConversationVirtualAgentCapabilitiesResponse, callOpts)
 	if err != nil {
 		return nil, err
 	}
 	return orZero(r.Capabilities), nil
-}
-
-// UpdateWebchatQueueStatus updates status within the queue
-// (updateConversationWebchatQueueStatus).
-func (c *Client) UpdateWebchatQueueStatus(ctx context.Context, queueName string, statusRequest *ConversationWebchatQueueStatusUpdateRequest, callOpts ...CallOption) error {
-	const op = "updateConversationWebchatQueueStatus"
-	if err := checkPathValue(op, "queueName", queueName); err != nil {
-		return err
-	}
-	if err := required(op, "statusRequest", statusRequest); err != nil {
-		return err
-	}
-	body := *statusRequest
-	build := func(server string) (*http.Request, error) {
-		return gen.NewUpdateConversationWebchatQueueStatusRequest(server, queueName, body)
-	}
-	return callVoid(ctx, c, opUpdateConversationWebchatQueueStatus, build, callOpts)
-}
-
-// WebchatContext gets a webchat conversation context (getConversationContext).
-func (c *Client) WebchatContext(ctx context.Context, conversationUUID string, callOpts ...CallOption) (*ConversationWebchatContext, error) {
-	const op = "getConversationContext"
-	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
-		return nil, err
-	}
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationContextRequest(server, conversationUUID)
-	}
-	r, err := call[ConversationWebchatContext](ctx, c, opGetConversationContext, build, nil, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// WebchatQueueStatuses retrieves a conversation webchat queue statuses
-// (getConversationWebchatQueueStatuses).
-//
-// UltraCart: Retrieve a conversation webchat queue statuses including agent
-// status and queue entries.
-//
-// It returns the response's queue_statuses.
-func (c *Client) WebchatQueueStatuses(ctx context.Context, callOpts ...CallOption) ([]ConversationWebchatQueueStatus, error) {
-	const op = "getConversationWebchatQueueStatuses"
-	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationWebchatQueueStatusesRequest(server)
-	}
-	r, err := call[ConversationWebchatQueueStatusesResponse](ctx, c, opGetConversationWebchatQueueStatuses, build, func(r *ConversationWebchatQueueStatusesResponse) envelope {
-		return envelope{Error: r.Error, Metadata: r.Metadata, Success: r.Success, Warning: r.Warning}
-	}, callOpts)
-	if err != nil {
-		return nil, err
-	}
-	return r.QueueStatuses, nil
 }

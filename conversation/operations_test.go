@@ -307,16 +307,16 @@ func variants() []opCase {
 		with("getConversationMessages", "zero_time", func(tc *opCase) {
 			tc.path = "/conversation/conversations/u/messages/0"
 			tc.call = func(ctx context.Context, _ testing.TB, c *Client) (any, error) {
-				return c.Messages(ctx, "u", time.Time{}, &MessagesOptions{})
+				return c.GetConversationMessages(ctx, "u", time.Time{}, &GetConversationMessagesOptions{})
 			}
 		}),
 		with("getConversations", "defaults", func(tc *opCase) {
-			tc.call = func(ctx context.Context, _ testing.TB, c *Client) (any, error) { return c.ListConversations(ctx, nil) }
+			tc.call = func(ctx context.Context, _ testing.TB, c *Client) (any, error) { return c.GetConversations(ctx, nil) }
 		}),
 		with("getConversations", "offset_0", func(tc *opCase) {
 			tc.query = url.Values{"_limit": {"1"}}
 			tc.call = func(ctx context.Context, _ testing.TB, c *Client) (any, error) {
-				return c.ListConversations(ctx, &ListConversationsOptions{Limit: 1, Offset: 0})
+				return c.GetConversations(ctx, &GetConversationsOptions{Limit: 1, Offset: 0})
 			}
 		}),
 		with("joinConversation", "no_body", func(tc *opCase) {
@@ -353,8 +353,8 @@ func TestOperationsCoverSpec(t *testing.T) {
 	for _, item := range doc.Paths.Map() {
 		n += len(item.Operations())
 	}
-	if n != 128 || len(operationMethods) != n {
-		t.Errorf("spec has %d operations and %d methods, want 128 each", n, len(operationMethods))
+	if n != 140 || len(operationMethods) != n {
+		t.Errorf("spec has %d operations and %d methods, want 140 each", n, len(operationMethods))
 	}
 	seen := map[string]bool{}
 	for _, op := range primaryOps() {
@@ -585,15 +585,15 @@ func TestVoidOperationsAccept2xx(t *testing.T) {
 	}
 }
 
-// TestListConversationsResultSet: the page exposes result_set and the
+// TestGetConversationsResultSet: the page exposes result_set and the
 // summaries.
-func TestListConversationsResultSet(t *testing.T) {
+func TestGetConversationsResultSet(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"conversations":[{"conversation_uuid":"c1"},{"conversation_uuid":"c2"}],
 			"metadata":{"result_set":{"count":2,"limit":2,"offset":4,"more":true,"next_offset":6,"total_records":10}},"success":true}`)
 	})
 	c := newClient(t, srv)
-	p, err := c.ListConversations(ctxT(t), &ListConversationsOptions{Limit: 2, Offset: 4})
+	p, err := c.GetConversations(ctxT(t), &GetConversationsOptions{Limit: 2, Offset: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -606,7 +606,7 @@ func TestListConversationsResultSet(t *testing.T) {
 	}
 
 	srv2, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeJSON(w, 200, `{"success":true}`) })
-	p, err = newClient(t, srv2).ListConversations(ctxT(t), nil)
+	p, err = newClient(t, srv2).GetConversations(ctxT(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -625,7 +625,7 @@ func TestClientOptionsOnTheWire(t *testing.T) {
 		return http.DefaultTransport.RoundTrip(r)
 	})}
 	c := newClient(t, srv, WithUserAgent("my-bot/1.0"), WithAPIVersion("2099-01-01"), WithHTTPClient(hc))
-	if err := c.KeepAlive(ctxT(t)); err != nil {
+	if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
 	r := rc.last(t)
@@ -649,7 +649,7 @@ func TestTokenSourceRefresh(t *testing.T) {
 	cached := &countingTokenSource{ttl: time.Hour}
 	c := newClient(t, srv, WithTokenSource(cached))
 	for range 5 {
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -661,7 +661,7 @@ func TestTokenSourceRefresh(t *testing.T) {
 	expiring := &countingTokenSource{ttl: time.Second}
 	c = newClient(t, srv, WithTokenSource(expiring))
 	for range 3 {
-		if err := c.KeepAlive(ctxT(t)); err != nil {
+		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -676,7 +676,7 @@ func TestTokenSourceRefresh(t *testing.T) {
 	failing := &countingTokenSource{err: errors.New("refresh refused by the provider")}
 	before := rc.count()
 	c = newClient(t, srv, WithTokenSource(failing), WithoutRetries())
-	err := c.KeepAlive(ctxT(t))
+	err := c.GetAgentKeepAlive(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "refresh refused") {
 		t.Errorf("err = %v, want *TransportError with the refresh error", err)
@@ -688,7 +688,7 @@ func TestTokenSourceRefresh(t *testing.T) {
 
 	empty := oauth2.StaticTokenSource(&oauth2.Token{})
 	c = newClient(t, srv, WithTokenSource(empty), WithoutRetries())
-	if err := c.KeepAlive(ctxT(t)); err == nil || !strings.Contains(err.Error(), "no access token") {
+	if err := c.GetAgentKeepAlive(ctxT(t)); err == nil || !strings.Contains(err.Error(), "no access token") {
 		t.Errorf("empty token: err = %v", err)
 	}
 }
@@ -804,20 +804,20 @@ func TestValidation(t *testing.T) {
 			_, err := c.UploadMultimedia(ctx, "..", "", []byte("x"))
 			return err
 		}},
-		vcase{"ListConversations/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
-			_, err := c.ListConversations(ctx, &ListConversationsOptions{Limit: 201})
+		vcase{"GetConversations/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversations(ctx, &GetConversationsOptions{Limit: 201})
 			return err
 		}},
-		vcase{"ListConversations/limit_-1", "opts.Limit", func(ctx context.Context, c *Client) error {
-			_, err := c.ListConversations(ctx, &ListConversationsOptions{Limit: -1})
+		vcase{"GetConversations/limit_-1", "opts.Limit", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversations(ctx, &GetConversationsOptions{Limit: -1})
 			return err
 		}},
-		vcase{"ListConversations/offset_-1", "opts.Offset", func(ctx context.Context, c *Client) error {
-			_, err := c.ListConversations(ctx, &ListConversationsOptions{Offset: -1})
+		vcase{"GetConversations/offset_-1", "opts.Offset", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversations(ctx, &GetConversationsOptions{Offset: -1})
 			return err
 		}},
-		vcase{"ListConversations/offset_too_big", "opts.Offset", func(ctx context.Context, c *Client) error {
-			_, err := c.ListConversations(ctx, &ListConversationsOptions{Offset: math.MaxInt32 + 1})
+		vcase{"GetConversations/offset_too_big", "opts.Offset", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversations(ctx, &GetConversationsOptions{Offset: math.MaxInt32 + 1})
 			return err
 		}},
 		vcase{"SearchPbxCalls/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
@@ -840,22 +840,22 @@ func TestValidation(t *testing.T) {
 			_, err := c.GetConversation(ctx, "u", &GetConversationOptions{Limit: math.MaxInt32 + 1})
 			return err
 		}},
-		vcase{"Messages/limit_-1", "opts.Limit", func(ctx context.Context, c *Client) error {
-			_, err := c.Messages(ctx, "u", time.Time{}, &MessagesOptions{Limit: -1})
+		vcase{"GetConversationMessages/limit_-1", "opts.Limit", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversationMessages(ctx, "u", time.Time{}, &GetConversationMessagesOptions{Limit: -1})
 			return err
 		}},
-		vcase{"Messages/before_1970", "since", func(ctx context.Context, c *Client) error {
-			_, err := c.Messages(ctx, "u", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), nil)
+		vcase{"GetConversationMessages/before_1970", "since", func(ctx context.Context, c *Client) error {
+			_, err := c.GetConversationMessages(ctx, "u", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), nil)
 			return err
 		}},
 		vcase{"RunKeepAlive/interval_-1", "interval", func(ctx context.Context, c *Client) error {
 			return c.RunKeepAlive(ctx, -time.Second, nil)
 		}},
-		vcase{"AllConversations/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
-			return firstError(c.AllConversations(ctx, &ListConversationsOptions{Limit: 201}))
+		vcase{"GetConversationsIter/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
+			return firstError(c.GetConversationsIter(ctx, &GetConversationsOptions{Limit: 201}))
 		}},
-		vcase{"AllPbxCalls/nil_search", "search_request", func(ctx context.Context, c *Client) error {
-			return firstError(c.AllPbxCalls(ctx, nil, nil))
+		vcase{"SearchPbxCallsIter/nil_search", "search_request", func(ctx context.Context, c *Client) error {
+			return firstError(c.SearchPbxCallsIter(ctx, nil, nil))
 		}},
 		vcase{"AllConversationsMatching/nil_search", "search", func(ctx context.Context, c *Client) error {
 			return firstError(c.AllConversationsMatching(ctx, nil))
@@ -883,8 +883,8 @@ func TestValidation(t *testing.T) {
 		vcase{"nil_ctx/RunKeepAlive", "ctx", func(_ context.Context, c *Client) error {
 			return c.RunKeepAlive(nilCtx, time.Millisecond, nil)
 		}},
-		vcase{"nil_ctx/AllConversations", "ctx", func(_ context.Context, c *Client) error {
-			return firstError(c.AllConversations(nilCtx, nil))
+		vcase{"nil_ctx/GetConversationsIter", "ctx", func(_ context.Context, c *Client) error {
+			return firstError(c.GetConversationsIter(nilCtx, nil))
 		}},
 		vcase{"nil_ctx/FollowMessages", "ctx", func(_ context.Context, c *Client) error {
 			return firstError(c.FollowMessages(nilCtx, "u", nil))
@@ -950,7 +950,7 @@ func TestAcceptedPathValues(t *testing.T) {
 		"q?x=1#f":      "q%3Fx=1%23f",
 		"日本":           "%E6%97%A5%E6%9C%AC",
 	} {
-		if err := c.MarkRead(ctxT(t), v); err != nil {
+		if err := c.MarkReadConversation(ctxT(t), v); err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}
 		if got, w := rc.last(t).Path, basePath+"/conversation/conversations/"+want+"/markread"; got != w {
@@ -964,7 +964,7 @@ func TestNumbersRoundTrip(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		writeJSON(w, 200, `{"success":true,"conversation_departments":[{"conversation_department_oid":2147483647,"settings":{"rate":1234567.89}}]}`)
 	})
-	resp, err := newClient(t, srv).Departments(ctxT(t))
+	resp, err := newClient(t, srv).GetConversationDepartments(ctxT(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ type Option func(*config) error
 type config struct {
 	creds          credentials
 	baseURL        string
+	baseURLArg     string // the option or environment variable that set baseURL
 	httpClient     *http.Client
 	userAgent      string
 	apiVersion     string
@@ -79,10 +80,16 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 
 // WithBaseURL sets the service's base URL, e.g. a test server's. The default
 // is DefaultBaseURL. A plain http:// URL is accepted only for a loopback host,
-// unless WithInsecureHTTP is also given.
-func WithBaseURL(u string) Option {
+// unless WithInsecureHTTP is also given. NewClient refuses a URL longer than
+// MaxBaseURLBytes, and one with user info, a query or a fragment (where
+// secrets hide: the error names the part, never its content).
+func WithBaseURL(u string) Option { return baseURLOption("WithBaseURL", u) }
+
+// baseURLOption records u and where it came from (arg: the option or the
+// environment variable), for NewClient's checks to name.
+func baseURLOption(arg, u string) Option {
 	return func(c *config) error {
-		c.baseURL = u
+		c.baseURL, c.baseURLArg = u, arg
 		return nil
 	}
 }
@@ -109,10 +116,12 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithUserAgent sets the User-Agent header (default: this module and version).
+// WithUserAgent sets the User-Agent header (default: this module and
+// version). A value longer than MaxUserAgentBytes, or that cannot be sent as
+// a header value, is refused with an *ArgumentError.
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
-		if p := headerValueProblem(ua); p != "" {
+		if p := headerValueProblemMax(ua, MaxUserAgentBytes); p != "" {
 			return &ArgumentError{Operation: "NewClient", Argument: "WithUserAgent", Reason: "user agent " + p}
 		}
 		c.userAgent = ua
@@ -120,32 +129,61 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithAPIVersion sets the X-UltraCart-Api-Version header (default DefaultAPIVersion).
-func WithAPIVersion(v string) Option {
+// WithAPIVersion sets the X-UltraCart-Api-Version header (default
+// DefaultAPIVersion). An empty value, one longer than MaxAPIVersionBytes, or
+// one that cannot be sent as a header value, is refused with an
+// *ArgumentError.
+func WithAPIVersion(v string) Option { return apiVersionOption("WithAPIVersion", v) }
+
+// apiVersionOption is WithAPIVersion, its errors naming arg (the option or
+// the environment variable).
+func apiVersionOption(arg, v string) Option {
 	return func(c *config) error {
-		if v == "" {
-			return errors.New("WithAPIVersion: version is empty")
+		reason := "version is empty"
+		if v != "" {
+			reason = headerValueProblemMax(v, MaxAPIVersionBytes)
+			if reason == "" {
+				c.apiVersion = v
+				return nil
+			}
+			reason = "version " + reason
 		}
-		if p := headerValueProblem(v); p != "" {
-			return &ArgumentError{Operation: "NewClient", Argument: "WithAPIVersion", Reason: "version " + p}
-		}
-		c.apiVersion = v
-		return nil
+		return &ArgumentError{Operation: "NewClient", Argument: arg, Reason: reason}
 	}
 }
 
 // WithRetryPolicy sets how failed calls are retried; zero fields take the
-// defaults of DefaultRetryPolicy.
+// defaults of DefaultRetryPolicy. A negative field is refused with an
+// *ArgumentError naming it, as WithBudget refuses a negative figure.
 func WithRetryPolicy(p RetryPolicy) Option {
-	return WithRetryer(p.withDefaults())
+	return func(c *config) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.retryer = p.withDefaults()
+		return nil
+	}
 }
 
 // WithRetryer plugs in a custom retry decision. The client still never
 // retries a call whose failure leaves it unknown whether the service acted.
+// A RetryPolicy given here is checked as by WithRetryPolicy.
 func WithRetryer(r Retryer) Option {
 	return func(c *config) error {
 		if r == nil {
 			return errors.New("WithRetryer: retryer is nil")
+		}
+		var err error
+		switch p := r.(type) {
+		case RetryPolicy:
+			err = p.validate()
+		case *RetryPolicy:
+			if p != nil {
+				err = p.validate()
+			}
+		}
+		if err != nil {
+			return err
 		}
 		c.retryer = r
 		return nil
@@ -167,15 +205,22 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// MaxResponseBytesCeiling is the largest bound WithMaxResponseBytes sets: a
+// larger value (math.MaxInt64 included, for "no limit") is taken as 1 GiB.
+// The client holds a body in memory whole before decoding it, and no
+// response of this API comes near that size.
+const MaxResponseBytesCeiling = 1 << 30
+
 // WithMaxResponseBytes bounds the size of a response body the client reads
 // (default DefaultMaxResponseBytes); a larger body fails with
-// ErrResponseTooLarge.
+// ErrResponseTooLarge. A value above MaxResponseBytesCeiling is taken as the
+// ceiling; zero or a negative value is refused.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return errors.New("WithMaxResponseBytes: size must be positive")
+			return &ArgumentError{Operation: "NewClient", Argument: "WithMaxResponseBytes", Reason: "size must be positive"}
 		}
-		c.maxRespBytes = n
+		c.maxRespBytes = min(n, MaxResponseBytesCeiling)
 		return nil
 	}
 }

@@ -2,7 +2,7 @@ package conversation
 
 // Page is one page of a paged list operation (getConversations,
 // searchPbxCalls): the items, and where the list goes on. Iterators such as
-// AllConversations walk every page for you.
+// GetConversationsIter walk every page for you.
 type Page[T any] struct {
 	Items []T
 	// ResultSet is metadata.result_set: offset, count, limit, more,

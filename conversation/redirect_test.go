@@ -20,7 +20,7 @@ func TestRedirectSameHost(t *testing.T) {
 				writeJSON(w, 200, `{"success":true,"conversation_departments":[{"department_name":"Support"}]}`)
 			})
 			opts, _ := am.opts()
-			resp, err := newClient(t, srv, opts...).Departments(ctxT(t))
+			resp, err := newClient(t, srv, opts...).GetConversationDepartments(ctxT(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,11 +57,11 @@ func TestRedirectOtherHost(t *testing.T) {
 			})
 			opts, _ := am.opts()
 			c := newClient(t, api, opts...)
-			if _, err := c.Departments(ctxT(t)); err != nil {
+			if _, err := c.GetConversationDepartments(ctxT(t)); err != nil {
 				t.Fatal(err)
 			}
 			dept := &ConversationDepartment{DepartmentName: ptr("Sales")}
-			if _, err := c.InsertDepartment(ctxT(t), dept); err != nil {
+			if _, err := c.InsertConversationDepartment(ctxT(t), dept); err != nil {
 				t.Fatal(err)
 			}
 			if arc.count() != 2 || orc.count() != 2 {
@@ -101,7 +101,7 @@ func TestRedirectOtherHostCustomCheckRedirect(t *testing.T) {
 		}
 		return nil
 	}}
-	if _, err := newClient(t, api, WithHTTPClient(hc)).Departments(ctxT(t)); err != nil {
+	if _, err := newClient(t, api, WithHTTPClient(hc)).GetConversationDepartments(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
 	if called != 1 || orc.last(t).Header.Get("X-Ultracart-Simple-Key") != "" {
@@ -113,7 +113,7 @@ func TestRedirectOtherHostCustomCheckRedirect(t *testing.T) {
 
 	// Its refusal ends the call with a *TransportError.
 	stop := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return errors.New("no redirects please") }}
-	_, err := newClient(t, api, WithHTTPClient(stop)).Departments(ctxT(t))
+	_, err := newClient(t, api, WithHTTPClient(stop)).GetConversationDepartments(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "no redirects please") {
 		t.Errorf("err = %v", err)
@@ -126,7 +126,7 @@ func TestRedirectLoop(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		http.Redirect(w, r, r.URL.Path, http.StatusFound)
 	})
-	_, err := newClient(t, srv).Departments(ctxT(t))
+	_, err := newClient(t, srv).GetConversationDepartments(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "redirects") {
 		t.Fatalf("err = %T %v", err, err)

@@ -27,7 +27,8 @@ type Retryer interface {
 
 // RetryPolicy is the default Retryer: exponential backoff with jitter, bounded
 // attempts and a bounded total wait, honouring Retry-After. Zero fields take
-// the defaults shown in DefaultRetryPolicy.
+// the defaults shown in DefaultRetryPolicy; WithRetryPolicy and WithRetryer
+// refuse a negative one with an *ArgumentError naming the field.
 type RetryPolicy struct {
 	// MaxAttempts counts the first request too; 1 disables retries.
 	MaxAttempts int
@@ -48,6 +49,25 @@ var DefaultRetryPolicy = RetryPolicy{
 	MaxDelay:      5 * time.Second,
 	MaxRetryAfter: 30 * time.Second,
 	MaxTotalWait:  45 * time.Second,
+}
+
+// validate refuses negative figures, by the rule of notNegative (the one
+// WithBudget applies to BudgetLimits): a negative figure would otherwise
+// silently become the default.
+func (p RetryPolicy) validate() error {
+	d := DefaultRetryPolicy
+	for _, err := range []error{
+		notNegative("RetryPolicy", "MaxAttempts", p.MaxAttempts, d.MaxAttempts),
+		notNegative("RetryPolicy", "BaseDelay", p.BaseDelay, d.BaseDelay),
+		notNegative("RetryPolicy", "MaxDelay", p.MaxDelay, d.MaxDelay),
+		notNegative("RetryPolicy", "MaxRetryAfter", p.MaxRetryAfter, d.MaxRetryAfter),
+		notNegative("RetryPolicy", "MaxTotalWait", p.MaxTotalWait, d.MaxTotalWait),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {

@@ -120,7 +120,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 				writeJSON(w, 200, `{"success":true}`)
 			})
 			start := time.Now()
-			if _, err := newClient(t, srv).Departments(ctxT(t)); err != nil {
+			if _, err := newClient(t, srv).GetConversationDepartments(ctxT(t)); err != nil {
 				t.Fatal(err)
 			}
 			elapsed := time.Since(start)
@@ -142,7 +142,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 		t.Parallel()
 		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "120") })
 		start := time.Now()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 2 * time.Second})).Departments(ctxT(t))
+		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 2 * time.Second})).GetConversationDepartments(ctxT(t))
 		var ae *APIError
 		if !errors.As(err, &ae) || !errors.Is(err, ErrRateLimited) || ae.RetryAfter != 120*time.Second {
 			t.Fatalf("err = %v", err)
@@ -160,7 +160,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute, MaxTotalWait: time.Hour})).Departments(ctx)
+		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute, MaxTotalWait: time.Hour})).GetConversationDepartments(ctx)
 		var ae *APIError
 		if !errors.As(err, &ae) || !errors.Is(err, ErrRateLimited) {
 			t.Fatalf("err = %v, want the 429", err)
@@ -181,7 +181,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{BaseDelay: time.Minute, MaxDelay: time.Minute, MaxTotalWait: time.Hour})).Departments(ctx)
+		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{BaseDelay: time.Minute, MaxDelay: time.Minute, MaxTotalWait: time.Hour})).GetConversationDepartments(ctx)
 		if !errors.Is(err, ErrServer) || errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v", err)
 		}
@@ -206,7 +206,7 @@ func TestRetryCanceledWhileWaiting(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute}), WithLogger(logger)).Departments(ctx)
+	_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute}), WithLogger(logger)).GetConversationDepartments(ctx)
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
@@ -280,7 +280,7 @@ func TestConnectionDroppedAfterSend(t *testing.T) {
 func TestWithoutRetries(t *testing.T) {
 	for _, status := range []int{429, 502, 503, 504} {
 		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, status, "1") })
-		_, err := newClient(t, srv, WithoutRetries()).Departments(ctxT(t))
+		_, err := newClient(t, srv, WithoutRetries()).GetConversationDepartments(ctxT(t))
 		if !errors.Is(err, ErrRateLimited) && !errors.Is(err, ErrServer) {
 			t.Fatalf("%d: err = %v", status, err)
 		}
@@ -289,14 +289,14 @@ func TestWithoutRetries(t *testing.T) {
 		}
 	}
 	c, _ := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)), WithoutRetries())
-	err := c.KeepAlive(ctxT(t))
+	err := c.GetAgentKeepAlive(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || te.Attempts != 1 {
 		t.Errorf("refused: %v", err)
 	}
 	// MaxAttempts 1 is the same.
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
-	_, _ = newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxAttempts: 1})).Departments(ctxT(t))
+	_, _ = newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxAttempts: 1})).GetConversationDepartments(ctxT(t))
 	if rc.count() != 1 {
 		t.Errorf("MaxAttempts 1: %d requests", rc.count())
 	}
@@ -326,7 +326,7 @@ func TestCustomRetryer(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
 	r := &countingRetryer{max: 3}
 	c := newClient(t, srv, WithRetryer(r))
-	_, err := c.Departments(ctxT(t))
+	_, err := c.GetConversationDepartments(ctxT(t))
 	if !errors.Is(err, ErrServer) {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestCustomRetryer(t *testing.T) {
 	// and the Retryer is not even asked.
 	srv2, rc2 := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
 	always := &countingRetryer{max: 100}
-	_, err = newClient(t, srv2, WithRetryer(always)).InsertEngagement(ctxT(t), &ConversationEngagement{})
+	_, err = newClient(t, srv2, WithRetryer(always)).InsertConversationEngagement(ctxT(t), &ConversationEngagement{})
 	if !errors.Is(err, ErrServer) || rc2.count() != 1 || len(always.attempts) != 0 {
 		t.Errorf("insert: err %v, %d requests, retryer asked %d times", err, rc2.count(), len(always.attempts))
 	}
@@ -354,7 +354,7 @@ func TestCustomRetryer(t *testing.T) {
 	for _, status := range []int{400, 500} {
 		srv3, rc3 := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, status, "") })
 		asked := &countingRetryer{max: 100}
-		_, _ = newClient(t, srv3, WithRetryer(asked)).Departments(ctxT(t))
+		_, _ = newClient(t, srv3, WithRetryer(asked)).GetConversationDepartments(ctxT(t))
 		if rc3.count() != 1 || len(asked.attempts) != 0 {
 			t.Errorf("%d: %d requests, retryer asked %d times", status, rc3.count(), len(asked.attempts))
 		}
@@ -375,7 +375,7 @@ func TestRetryLogged(t *testing.T) {
 			})
 			opts, _ := am.opts()
 			c := newClient(t, srv, append(opts, WithLogger(debugLogger(&buf)))...)
-			if _, err := c.Departments(ctxT(t)); err != nil {
+			if _, err := c.GetConversationDepartments(ctxT(t)); err != nil {
 				t.Fatal(err)
 			}
 			log := buf.String()
@@ -398,7 +398,7 @@ func TestRetryLogged(t *testing.T) {
 	var buf lockedBuffer
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
 	c := newClient(t, srv, WithLogger(slogAtInfo(&buf)))
-	_, _ = c.Departments(ctxT(t))
+	_, _ = c.GetConversationDepartments(ctxT(t))
 	if buf.String() != "" {
 		t.Errorf("logged at info: %s", buf.String())
 	}
@@ -409,7 +409,7 @@ func TestMaxTotalWait(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
 	p := RetryPolicy{MaxAttempts: 1000, BaseDelay: 20 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxTotalWait: 100 * time.Millisecond}
 	start := time.Now()
-	_, err := newClient(t, srv, WithRetryPolicy(p)).Departments(ctxT(t))
+	_, err := newClient(t, srv, WithRetryPolicy(p)).GetConversationDepartments(ctxT(t))
 	if !errors.Is(err, ErrServer) {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestMaxTotalWait(t *testing.T) {
 	// A Retry-After longer than what is left of the budget is not waited for.
 	srv2, rc2 := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "10") })
 	start = time.Now()
-	_, err = newClient(t, srv2, WithRetryPolicy(RetryPolicy{MaxTotalWait: 500 * time.Millisecond})).Departments(ctxT(t))
+	_, err = newClient(t, srv2, WithRetryPolicy(RetryPolicy{MaxTotalWait: 500 * time.Millisecond})).GetConversationDepartments(ctxT(t))
 	if !errors.Is(err, ErrRateLimited) || rc2.count() != 1 {
 		t.Errorf("err %v after %d requests", err, rc2.count())
 	}

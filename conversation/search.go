@@ -19,9 +19,10 @@ const DefaultSearchPageSize = 100
 // advances by the number of records received and skips a conversation it
 // already yielded: either reading gives each conversation exactly once. It
 // stops after an empty page, once it has read total records, when the caller
-// breaks, after yielding an error, or when a page brings nothing new (logged
-// at warn level), so a service that ignores the range cannot make it loop.
-// search is copied, never modified.
+// breaks, or after yielding an error. A page that brings no conversation not
+// yet yielded (a service that ignores the range), or a range past the API's
+// int32 bounds, ends it with a *PagingError matching ErrPagingStalled, so no
+// sequence of answers can make it loop. search is copied, never modified.
 func (c *Client) AllConversationsMatching(ctx context.Context, search *ConversationSearchRequest) iter.Seq2[ConversationSummary, error] {
 	var s ConversationSearchRequest
 	if search != nil {
@@ -31,28 +32,25 @@ func (c *Client) AllConversationsMatching(ctx context.Context, search *Conversat
 	if s.RangeBegin != nil && s.RangeEnd != nil && *s.RangeEnd > *s.RangeBegin {
 		size = int(*s.RangeEnd - *s.RangeBegin)
 	}
+	op := opGetConversationsSearch.id
 	return func(yield func(ConversationSummary, error) bool) {
 		if search == nil {
-			yield(ConversationSummary{}, &ArgumentError{Operation: opGetConversationsSearch.id, Argument: "search", Reason: "is required"})
+			yield(ConversationSummary{}, &ArgumentError{Operation: op, Argument: "search", Reason: "is required"})
 			return
 		}
-		fresh := 0 // conversations the page brought that the walk had not yielded
-		once := oncePer((*ConversationSummary).GetConversationUUID, func(s ConversationSummary, _ error) bool {
-			fresh++
-			return yield(s, nil)
-		})
+		out := oncePer((*ConversationSummary).GetConversationUUID, yield)
 		for at := begin; ; {
 			req := s
 			b, e := int32(at), int32(min(at+size, maxInt32))
 			req.RangeBegin, req.RangeEnd = &b, &e
-			page, err := c.SearchConversations(ctx, &req)
+			page, err := c.GetConversationsSearch(ctx, &req)
 			if err != nil {
-				yield(ConversationSummary{}, err)
+				out.fail(err)
 				return
 			}
-			fresh = 0
+			before := out.fresh
 			for _, conv := range page.Records {
-				if !once(conv, nil) {
+				if !out.item(conv) {
 					return
 				}
 			}
@@ -62,9 +60,11 @@ func (c *Client) AllConversationsMatching(ctx context.Context, search *Conversat
 				return
 			case page.Total != nil && at >= int(*page.Total):
 				return
-			case fresh == 0:
-				c.logger.LogAttrs(ctx, slog.LevelWarn, "conversation: search stopped: a page brought no new conversation",
-					slog.String("operation", opGetConversationsSearch.id), slog.Int("range_begin", int(b)))
+			}
+			if err := pageStalled(op, "range_begin", int(b), len(page.Records), out.fresh-before, max(at, int(b)+1)); err != nil {
+				c.logger.LogAttrs(ctx, slog.LevelWarn, "conversation: search stopped: "+err.Reason,
+					slog.String("operation", op), slog.Int("range_begin", int(b)))
+				out.fail(err)
 				return
 			}
 		}

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -59,23 +60,29 @@ func TestAllConversationsMatching(t *testing.T) {
 		inclusive, ignoreRange, withTotal bool
 		want                              []string
 		requests                          int
+		stalled                           bool // ends with an ErrPagingStalled
 	}{
-		{"exclusive_with_total", 250, false, false, true, want(250), 3},
-		{"exclusive_no_total", 250, false, false, false, want(250), 4}, // one empty page ends it
-		{"inclusive_with_total", 250, true, false, true, want(250), 3},
-		{"exact_pages", 200, false, false, true, want(200), 2},
-		{"empty", 0, false, false, true, nil, 1},
-		{"service_ignores_range", 10, false, true, false, want(3), 2}, // the second page brings nothing new
+		{"exclusive_with_total", 250, false, false, true, want(250), 3, false},
+		{"exclusive_no_total", 250, false, false, false, want(250), 4, false}, // one empty page ends it
+		{"inclusive_with_total", 250, true, false, true, want(250), 3, false},
+		{"exact_pages", 200, false, false, true, want(200), 2, false},
+		{"empty", 0, false, false, true, nil, 1, false},
+		{"service_ignores_range", 10, false, true, false, want(3), 2, true}, // the second page brings nothing new
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, rc := searchServer(t, tc.total, tc.inclusive, tc.ignoreRange, tc.withTotal)
 			search := &ConversationSearchRequest{TextSearch: Ptr("order")}
 			var got []string
+			var errs []error
 			for s, err := range c.AllConversationsMatching(ctxT(t), search) {
 				if err != nil {
-					t.Fatal(err)
+					errs = append(errs, err)
+					continue // keep ranging: the iterator itself must stop
 				}
 				got = append(got, s.GetConversationUUID())
+			}
+			if tc.stalled != (len(errs) == 1 && errors.Is(errs[0], ErrPagingStalled)) || len(errs) > 1 || (!tc.stalled && len(errs) > 0) {
+				t.Fatalf("errors %v (want a stall: %v)", errs, tc.stalled)
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got %d conversations %v, want %d", len(got), got, len(tc.want))
@@ -142,9 +149,9 @@ func isStatus(err error, status int) bool {
 	return ok && ae.StatusCode == status
 }
 
-// TestAllPbxCalls pages searchPbxCalls by offset and keeps the search body on
-// every page.
-func TestAllPbxCalls(t *testing.T) {
+// TestSearchPbxCallsIter pages searchPbxCalls by offset and keeps the search
+// body on every page.
+func TestSearchPbxCallsIter(t *testing.T) {
 	const total = 450
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n > 20 {
@@ -166,7 +173,7 @@ func TestAllPbxCalls(t *testing.T) {
 	search := &ConversationPbxCallSearchRequest{Direction: Ptr("inbound")}
 	opts := &SearchPbxCallsOptions{Sort: "-start_time"}
 	n := 0
-	for call, err := range c.AllPbxCalls(ctxT(t), search, opts) {
+	for call, err := range c.SearchPbxCallsIter(ctxT(t), search, opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,10 +195,62 @@ func TestAllPbxCalls(t *testing.T) {
 	}
 }
 
-// TestAllConversationsOncePerWalk: a conversation that starts during the walk
+// TestSearchAgentStatusHistoryIter pages searchAgentStatusHistory, whose
+// method returns the whole response (events beside a total): the iterator
+// walks the events by offset, keeps the search body on every page, and
+// yields each event once.
+func TestSearchAgentStatusHistoryIter(t *testing.T) {
+	const total = 250
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n > 20 {
+			t.Errorf("does not stop")
+			writeJSON(w, 200, `{"success":true}`)
+			return
+		}
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("_offset"))
+		limit, _ := strconv.Atoi(q.Get("_limit"))
+		var events []map[string]any
+		for i := offset; i < total && i < offset+limit; i++ {
+			events = append(events, map[string]any{"event_uuid": "ev" + strconv.Itoa(i)})
+		}
+		if offset == 200 {
+			// the first page's last event again: a shifted list
+			events = append([]map[string]any{{"event_uuid": "ev199"}}, events...)
+		}
+		writeValue(t, w, 200, map[string]any{"success": true, "events": events, "total": total,
+			"metadata": map[string]any{"result_set": honest(offset, limit, len(events), total)}})
+	})
+	c := newClient(t, srv)
+	search := &ConversationAgentStatusHistorySearchRequest{AgentUserID: Ptr("42")}
+	opts := &SearchAgentStatusHistoryOptions{}
+	n := 0
+	for ev, err := range c.SearchAgentStatusHistoryIter(ctxT(t), search, opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.GetEventUUID() != "ev"+strconv.Itoa(n) {
+			t.Fatalf("event %d is %s", n, ev.GetEventUUID())
+		}
+		n++
+	}
+	if n != total || rc.count() != 2 {
+		t.Errorf("%d events in %d requests, want %d in 2", n, rc.count(), total)
+	}
+	if opts.Limit != 0 || opts.Offset != 0 || *search.AgentUserID != "42" {
+		t.Errorf("the caller's options or search were modified: %+v %+v", opts, search)
+	}
+	for _, r := range rc.all() {
+		if r.Query.Get("_limit") != "200" || string(r.Body) != `{"agent_user_id":"42"}` {
+			t.Errorf("request %s %s", r.RawQuery, r.Body)
+		}
+	}
+}
+
+// TestGetConversationsIterOncePerWalk: a conversation that starts during the walk
 // shifts the newest-first pages by one; the walk does not yield the summary
 // that moves onto the next page a second time.
-func TestAllConversationsOncePerWalk(t *testing.T) {
+func TestGetConversationsIterOncePerWalk(t *testing.T) {
 	list := []string{"c4", "c3", "c2", "c1", "c0"}
 	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 2 {
@@ -208,7 +267,7 @@ func TestAllConversationsOncePerWalk(t *testing.T) {
 			"metadata": map[string]any{"result_set": honest(offset, limit, len(convs), len(list))}})
 	})
 	var got []string
-	for s, err := range newClient(t, srv).AllConversations(ctxT(t), &ListConversationsOptions{Limit: 2}) {
+	for s, err := range newClient(t, srv).GetConversationsIter(ctxT(t), &GetConversationsOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,13 +27,13 @@ func TestTokenSourcePanics(t *testing.T) {
 		}
 		return nil, errors.New("still failing")
 	})))
-	_, err := c.Departments(ctxT(t))
+	_, err := c.GetConversationDepartments(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "token source panicked") {
 		t.Fatalf("err = %v", err)
 	}
 	noSecret(t, err)
-	if _, err := c.Departments(ctxT(t)); err == nil || calls.Load() != 2 {
+	if _, err := c.GetConversationDepartments(ctxT(t)); err == nil || calls.Load() != 2 {
 		t.Errorf("second call: %v after %d calls", err, calls.Load())
 	}
 	if rc.count() != 0 {
@@ -48,7 +48,7 @@ func TestInvalidHeaderNotRetried(t *testing.T) {
 	srv, rc := newServer(t, failOnRequest(t))
 	c := newClient(t, srv)
 	c.userAgent = "bot/1.0\r\nX-Evil: 1"
-	_, err := c.Departments(ctxT(t))
+	_, err := c.GetConversationDepartments(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || te.Attempts != 1 {
 		t.Fatalf("err = %v, want a *TransportError after 1 attempt", err)

@@ -90,7 +90,7 @@ var (
 // it is read, retried and kept away from credentials.
 func (c *Client) UploadConversationMultimedia(ctx context.Context, extension, contentType string, body io.Reader) (*UploadedFile, error) {
 	return c.upload(ctx, uploadMultimedia, extension, contentType, body, func(ext string) (string, string, error) {
-		up, err := c.MultimediaUploadURL(ctx, ext)
+		up, err := c.GetConversationMultimediaUploadURL(ctx, ext)
 		return up.GetKey(), up.GetURL(), err
 	})
 }
@@ -126,7 +126,7 @@ func (c *Client) UploadConversationMultimedia(ctx context.Context, extension, co
 // *DecodeError of it. No error text holds the URL's signature.
 func (c *Client) UploadConversationPbxAudio(ctx context.Context, extension, contentType string, body io.Reader) (*UploadedFile, error) {
 	return c.upload(ctx, uploadPbxAudio, extension, contentType, body, func(ext string) (string, string, error) {
-		up, err := c.PbxAudioUploadURL(ctx, ext)
+		up, err := c.GetConversationPbxAudioUploadURL(ctx, ext)
 		return up.GetKey(), up.GetURL(), err
 	})
 }
@@ -154,7 +154,7 @@ func (c *Client) UploadConversationKnowledgeBaseDocument(ctx context.Context, us
 		return nil, err
 	}
 	return c.upload(ctx, uploadKnowledgeBaseDocument, extension, contentType, body, func(ext string) (string, string, error) {
-		up, err := c.KnowledgeBaseDocumentUploadURL(ctx, userID, ext)
+		up, err := c.GetConversationKnowledgeBaseDocumentUploadURL(ctx, userID, ext)
 		return up.GetKey(), up.GetURL(), err
 	})
 }

@@ -85,6 +85,68 @@ func (x *Activity) GetUUID() string {
 	return *x.UUID
 }
 
+// GetAgentName returns AgentName, or its zero value when x or it is nil.
+func (x *AgentSummary) GetAgentName() string {
+	if x == nil || x.AgentName == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentName
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *AgentSummary) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
+// GetAvailabilityPct returns AvailabilityPct, or nil when x is nil.
+func (x *AgentSummary) GetAvailabilityPct() json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.AvailabilityPct
+}
+
+// GetAvailableSeconds returns AvailableSeconds, or its zero value when x or it is nil.
+func (x *AgentSummary) GetAvailableSeconds() int64 {
+	if x == nil || x.AvailableSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AvailableSeconds
+}
+
+// GetCallsTaken returns CallsTaken, or its zero value when x or it is nil.
+func (x *AgentSummary) GetCallsTaken() int32 {
+	if x == nil || x.CallsTaken == nil {
+		var zero int32
+		return zero
+	}
+	return *x.CallsTaken
+}
+
+// GetChatsHandled returns ChatsHandled, or its zero value when x or it is nil.
+func (x *AgentSummary) GetChatsHandled() int32 {
+	if x == nil || x.ChatsHandled == nil {
+		var zero int32
+		return zero
+	}
+	return *x.ChatsHandled
+}
+
+// GetTotalTrackedSeconds returns TotalTrackedSeconds, or its zero value when x or it is nil.
+func (x *AgentSummary) GetTotalTrackedSeconds() int64 {
+	if x == nil || x.TotalTrackedSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.TotalTrackedSeconds
+}
+
 // GetAddOns returns AddOns, or nil when x is nil.
 func (x *AutoOrder) GetAddOns() []AutoOrderAddonItem {
 	if x == nil {
@@ -4640,6 +4702,23 @@ func (x *ConversationAgentAuth) GetMerchantID() string {
 	return *x.MerchantID
 }
 
+// GetMerchants returns Merchants, or nil when x is nil.
+func (x *ConversationAgentAuth) GetMerchants() []ConversationAgentAuthMerchant {
+	if x == nil {
+		return nil
+	}
+	return x.Merchants
+}
+
+// GetParentMerchantID returns ParentMerchantID, or its zero value when x or it is nil.
+func (x *ConversationAgentAuth) GetParentMerchantID() string {
+	if x == nil || x.ParentMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ParentMerchantID
+}
+
 // GetPbxAdmin returns PbxAdmin, or its zero value when x or it is nil.
 func (x *ConversationAgentAuth) GetPbxAdmin() bool {
 	if x == nil || x.PbxAdmin == nil {
@@ -4738,6 +4817,33 @@ func (x *ConversationAgentAuth) GetWebsocketURL() string {
 	return *x.WebsocketURL
 }
 
+// GetCompany returns Company, or its zero value when x or it is nil.
+func (x *ConversationAgentAuthMerchant) GetCompany() string {
+	if x == nil || x.Company == nil {
+		var zero string
+		return zero
+	}
+	return *x.Company
+}
+
+// GetIsParent returns IsParent, or its zero value when x or it is nil.
+func (x *ConversationAgentAuthMerchant) GetIsParent() bool {
+	if x == nil || x.IsParent == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IsParent
+}
+
+// GetMerchantID returns MerchantID, or its zero value when x or it is nil.
+func (x *ConversationAgentAuthMerchant) GetMerchantID() string {
+	if x == nil || x.MerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.MerchantID
+}
+
 // GetAgentAuth returns AgentAuth, or nil when x is nil.
 func (x *ConversationAgentAuthResponse) GetAgentAuth() *ConversationAgentAuth {
 	if x == nil {
@@ -4777,6 +4883,114 @@ func (x *ConversationAgentAuthResponse) GetWarning() *Warning {
 		return nil
 	}
 	return x.Warning
+}
+
+// GetCallUUID returns CallUUID, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetCallUUID() string {
+	if x == nil || x.CallUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CallUUID
+}
+
+// GetDirection returns Direction, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetDirection() ConversationAgentCallEventDirection {
+	if x == nil || x.Direction == nil {
+		var zero ConversationAgentCallEventDirection
+		return zero
+	}
+	return *x.Direction
+}
+
+// GetDisposition returns Disposition, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetDisposition() string {
+	if x == nil || x.Disposition == nil {
+		var zero string
+		return zero
+	}
+	return *x.Disposition
+}
+
+// GetDurationSeconds returns DurationSeconds, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetDurationSeconds() int32 {
+	if x == nil || x.DurationSeconds == nil {
+		var zero int32
+		return zero
+	}
+	return *x.DurationSeconds
+}
+
+// GetEndDts returns EndDts, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetEndDts() uctime.Time {
+	if x == nil || x.EndDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.EndDts
+}
+
+// GetPhoneNumber returns PhoneNumber, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetPhoneNumber() string {
+	if x == nil || x.PhoneNumber == nil {
+		var zero string
+		return zero
+	}
+	return *x.PhoneNumber
+}
+
+// GetStartDts returns StartDts, or its zero value when x or it is nil.
+func (x *ConversationAgentCallEvent) GetStartDts() uctime.Time {
+	if x == nil || x.StartDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.StartDts
+}
+
+// GetConversationUUID returns ConversationUUID, or its zero value when x or it is nil.
+func (x *ConversationAgentChatEvent) GetConversationUUID() string {
+	if x == nil || x.ConversationUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ConversationUUID
+}
+
+// GetCustomerName returns CustomerName, or its zero value when x or it is nil.
+func (x *ConversationAgentChatEvent) GetCustomerName() string {
+	if x == nil || x.CustomerName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomerName
+}
+
+// GetEndDts returns EndDts, or its zero value when x or it is nil.
+func (x *ConversationAgentChatEvent) GetEndDts() uctime.Time {
+	if x == nil || x.EndDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.EndDts
+}
+
+// GetMessageCount returns MessageCount, or its zero value when x or it is nil.
+func (x *ConversationAgentChatEvent) GetMessageCount() int32 {
+	if x == nil || x.MessageCount == nil {
+		var zero int32
+		return zero
+	}
+	return *x.MessageCount
+}
+
+// GetStartDts returns StartDts, or its zero value when x or it is nil.
+func (x *ConversationAgentChatEvent) GetStartDts() uctime.Time {
+	if x == nil || x.StartDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.StartDts
 }
 
 // GetAi returns Ai, or its zero value when x or it is nil.
@@ -5014,6 +5228,860 @@ func (x *ConversationAgentProfilesResponse) GetSuccess() bool {
 
 // GetWarning returns Warning, or nil when x is nil.
 func (x *ConversationAgentProfilesResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetActive returns Active, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetActive() bool {
+	if x == nil || x.Active == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Active
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetChannel() ConversationAgentStatusConfigChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentStatusConfigChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetColor returns Color, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetColor() string {
+	if x == nil || x.Color == nil {
+		var zero string
+		return zero
+	}
+	return *x.Color
+}
+
+// GetConversationStatusUUID returns ConversationStatusUUID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetConversationStatusUUID() string {
+	if x == nil || x.ConversationStatusUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ConversationStatusUUID
+}
+
+// GetCreatedAt returns CreatedAt, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetCreatedAt() uctime.Time {
+	if x == nil || x.CreatedAt == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.CreatedAt
+}
+
+// GetIcon returns Icon, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetIcon() string {
+	if x == nil || x.Icon == nil {
+		var zero string
+		return zero
+	}
+	return *x.Icon
+}
+
+// GetMerchantID returns MerchantID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetMerchantID() string {
+	if x == nil || x.MerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.MerchantID
+}
+
+// GetName returns Name, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetName() string {
+	if x == nil || x.Name == nil {
+		var zero string
+		return zero
+	}
+	return *x.Name
+}
+
+// GetParentStatus returns ParentStatus, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetParentStatus() string {
+	if x == nil || x.ParentStatus == nil {
+		var zero string
+		return zero
+	}
+	return *x.ParentStatus
+}
+
+// GetRoutingEffect returns RoutingEffect, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetRoutingEffect() ConversationAgentStatus {
+	if x == nil || x.RoutingEffect == nil {
+		var zero ConversationAgentStatus
+		return zero
+	}
+	return *x.RoutingEffect
+}
+
+// GetSortOrder returns SortOrder, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetSortOrder() int32 {
+	if x == nil || x.SortOrder == nil {
+		var zero int32
+		return zero
+	}
+	return *x.SortOrder
+}
+
+// GetTwilioActivitySid returns TwilioActivitySid, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetTwilioActivitySid() string {
+	if x == nil || x.TwilioActivitySid == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwilioActivitySid
+}
+
+// GetUpdatedAt returns UpdatedAt, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfig) GetUpdatedAt() uctime.Time {
+	if x == nil || x.UpdatedAt == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.UpdatedAt
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusConfigResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusConfigResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetStatusConfig returns StatusConfig, or nil when x is nil.
+func (x *ConversationAgentStatusConfigResponse) GetStatusConfig() *ConversationAgentStatusConfig {
+	if x == nil {
+		return nil
+	}
+	return x.StatusConfig
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfigResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusConfigResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusConfigsResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusConfigsResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetStatusConfigs returns StatusConfigs, or nil when x is nil.
+func (x *ConversationAgentStatusConfigsResponse) GetStatusConfigs() []ConversationAgentStatusConfig {
+	if x == nil {
+		return nil
+	}
+	return x.StatusConfigs
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusConfigsResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusConfigsResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetAgentIdentifier returns AgentIdentifier, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetAgentIdentifier() string {
+	if x == nil || x.AgentIdentifier == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentIdentifier
+}
+
+// GetAgentName returns AgentName, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetAgentName() string {
+	if x == nil || x.AgentName == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentName
+}
+
+// GetAgentType returns AgentType, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetAgentType() ConversationAgentStatusEventAgentType {
+	if x == nil || x.AgentType == nil {
+		var zero ConversationAgentStatusEventAgentType
+		return zero
+	}
+	return *x.AgentType
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetChannel() ConversationAgentChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetCustomStatusName returns CustomStatusName, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetCustomStatusName() string {
+	if x == nil || x.CustomStatusName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusName
+}
+
+// GetCustomStatusUUID returns CustomStatusUUID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetCustomStatusUUID() string {
+	if x == nil || x.CustomStatusUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusUUID
+}
+
+// GetDurationInPreviousSeconds returns DurationInPreviousSeconds, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetDurationInPreviousSeconds() int64 {
+	if x == nil || x.DurationInPreviousSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.DurationInPreviousSeconds
+}
+
+// GetEventDts returns EventDts, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetEventDts() uctime.Time {
+	if x == nil || x.EventDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.EventDts
+}
+
+// GetEventUUID returns EventUUID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetEventUUID() string {
+	if x == nil || x.EventUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.EventUUID
+}
+
+// GetMerchantID returns MerchantID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetMerchantID() string {
+	if x == nil || x.MerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.MerchantID
+}
+
+// GetNewRoutingEffect returns NewRoutingEffect, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetNewRoutingEffect() ConversationAgentStatus {
+	if x == nil || x.NewRoutingEffect == nil {
+		var zero ConversationAgentStatus
+		return zero
+	}
+	return *x.NewRoutingEffect
+}
+
+// GetNewStatus returns NewStatus, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetNewStatus() string {
+	if x == nil || x.NewStatus == nil {
+		var zero string
+		return zero
+	}
+	return *x.NewStatus
+}
+
+// GetParentMerchantID returns ParentMerchantID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetParentMerchantID() string {
+	if x == nil || x.ParentMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ParentMerchantID
+}
+
+// GetPreviousRoutingEffect returns PreviousRoutingEffect, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetPreviousRoutingEffect() ConversationAgentStatus {
+	if x == nil || x.PreviousRoutingEffect == nil {
+		var zero ConversationAgentStatus
+		return zero
+	}
+	return *x.PreviousRoutingEffect
+}
+
+// GetPreviousStatus returns PreviousStatus, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetPreviousStatus() string {
+	if x == nil || x.PreviousStatus == nil {
+		var zero string
+		return zero
+	}
+	return *x.PreviousStatus
+}
+
+// GetTrigger returns Trigger, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusEvent) GetTrigger() ConversationAgentStatusTrigger {
+	if x == nil || x.Trigger == nil {
+		var zero ConversationAgentStatusTrigger
+		return zero
+	}
+	return *x.Trigger
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHeatmapRequest) GetChannel() ConversationAgentChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetDateEnd returns DateEnd, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHeatmapRequest) GetDateEnd() string {
+	if x == nil || x.DateEnd == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateEnd
+}
+
+// GetDateStart returns DateStart, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHeatmapRequest) GetDateStart() string {
+	if x == nil || x.DateStart == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateStart
+}
+
+// GetMetric returns Metric, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHeatmapRequest) GetMetric() ConversationAgentStatusHeatmapRequestMetric {
+	if x == nil || x.Metric == nil {
+		var zero ConversationAgentStatusHeatmapRequestMetric
+		return zero
+	}
+	return *x.Metric
+}
+
+// GetAgents returns Agents, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetAgents() []string {
+	if x == nil {
+		return nil
+	}
+	return x.Agents
+}
+
+// GetData returns Data, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetData() []json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.Data
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetHours returns Hours, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetHours() []int32 {
+	if x == nil {
+		return nil
+	}
+	return x.Hours
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusHeatmapResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetChannel() ConversationAgentChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetDateEnd returns DateEnd, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetDateEnd() string {
+	if x == nil || x.DateEnd == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateEnd
+}
+
+// GetDateStart returns DateStart, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetDateStart() string {
+	if x == nil || x.DateStart == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateStart
+}
+
+// GetStatus returns Status, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetStatus() string {
+	if x == nil || x.Status == nil {
+		var zero string
+		return zero
+	}
+	return *x.Status
+}
+
+// GetTrigger returns Trigger, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchRequest) GetTrigger() ConversationAgentStatusTrigger {
+	if x == nil || x.Trigger == nil {
+		var zero ConversationAgentStatusTrigger
+		return zero
+	}
+	return *x.Trigger
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetEvents returns Events, or nil when x is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetEvents() []ConversationAgentStatusEvent {
+	if x == nil {
+		return nil
+	}
+	return x.Events
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetTotal returns Total, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetTotal() int32 {
+	if x == nil || x.Total == nil {
+		var zero int32
+		return zero
+	}
+	return *x.Total
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusHistorySearchResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetAgentName returns AgentName, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetAgentName() string {
+	if x == nil || x.AgentName == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentName
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
+// GetAvailabilityPct returns AvailabilityPct, or nil when x is nil.
+func (x *ConversationAgentStatusRollup) GetAvailabilityPct() json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.AvailabilityPct
+}
+
+// GetAvailableSeconds returns AvailableSeconds, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetAvailableSeconds() int64 {
+	if x == nil || x.AvailableSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AvailableSeconds
+}
+
+// GetCallsTaken returns CallsTaken, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetCallsTaken() int32 {
+	if x == nil || x.CallsTaken == nil {
+		var zero int32
+		return zero
+	}
+	return *x.CallsTaken
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetChannel() ConversationAgentChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetChatsHandled returns ChatsHandled, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetChatsHandled() int32 {
+	if x == nil || x.ChatsHandled == nil {
+		var zero int32
+		return zero
+	}
+	return *x.ChatsHandled
+}
+
+// GetRollupDate returns RollupDate, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetRollupDate() string {
+	if x == nil || x.RollupDate == nil {
+		var zero string
+		return zero
+	}
+	return *x.RollupDate
+}
+
+// GetStatusBreakdown returns StatusBreakdown, or nil when x is nil.
+func (x *ConversationAgentStatusRollup) GetStatusBreakdown() json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.StatusBreakdown
+}
+
+// GetTotalTrackedSeconds returns TotalTrackedSeconds, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetTotalTrackedSeconds() int64 {
+	if x == nil || x.TotalTrackedSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.TotalTrackedSeconds
+}
+
+// GetUnavailableSeconds returns UnavailableSeconds, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollup) GetUnavailableSeconds() int64 {
+	if x == nil || x.UnavailableSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.UnavailableSeconds
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollupSearchRequest) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
+// GetChannel returns Channel, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollupSearchRequest) GetChannel() ConversationAgentChannel {
+	if x == nil || x.Channel == nil {
+		var zero ConversationAgentChannel
+		return zero
+	}
+	return *x.Channel
+}
+
+// GetDateEnd returns DateEnd, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollupSearchRequest) GetDateEnd() string {
+	if x == nil || x.DateEnd == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateEnd
+}
+
+// GetDateStart returns DateStart, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollupSearchRequest) GetDateStart() string {
+	if x == nil || x.DateStart == nil {
+		var zero string
+		return zero
+	}
+	return *x.DateStart
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusRollupSearchResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusRollupSearchResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetRollups returns Rollups, or nil when x is nil.
+func (x *ConversationAgentStatusRollupSearchResponse) GetRollups() []ConversationAgentStatusRollup {
+	if x == nil {
+		return nil
+	}
+	return x.Rollups
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusRollupSearchResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusRollupSearchResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetAgents returns Agents, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetAgents() []AgentSummary {
+	if x == nil {
+		return nil
+	}
+	return x.Agents
+}
+
+// GetAvgAvailablePct returns AvgAvailablePct, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetAvgAvailablePct() json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.AvgAvailablePct
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetStatusBreakdown returns StatusBreakdown, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetStatusBreakdown() json.RawMessage {
+	if x == nil {
+		return nil
+	}
+	return x.StatusBreakdown
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetTotalAgents returns TotalAgents, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetTotalAgents() int32 {
+	if x == nil || x.TotalAgents == nil {
+		var zero int32
+		return zero
+	}
+	return *x.TotalAgents
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusSummaryResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetCallEvents returns CallEvents, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetCallEvents() []ConversationAgentCallEvent {
+	if x == nil {
+		return nil
+	}
+	return x.CallEvents
+}
+
+// GetChatEvents returns ChatEvents, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetChatEvents() []ConversationAgentChatEvent {
+	if x == nil {
+		return nil
+	}
+	return x.ChatEvents
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetStatusEvents returns StatusEvents, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetStatusEvents() []ConversationAgentStatusEvent {
+	if x == nil {
+		return nil
+	}
+	return x.StatusEvents
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetSummary returns Summary, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetSummary() *TimelineSummary {
+	if x == nil {
+		return nil
+	}
+	return x.Summary
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationAgentStatusTimelineResponse) GetWarning() *Warning {
 	if x == nil {
 		return nil
 	}
@@ -7389,6 +8457,15 @@ func (x *ConversationPbxAudio) GetAudioS3ListingKey() string {
 	return *x.AudioS3ListingKey
 }
 
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxAudio) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
+}
+
 // GetConversationPbxAudioUUID returns ConversationPbxAudioUUID, or its zero value when x or it is nil.
 func (x *ConversationPbxAudio) GetConversationPbxAudioUUID() string {
 	if x == nil || x.ConversationPbxAudioUUID == nil {
@@ -7824,6 +8901,14 @@ func (x *ConversationPbxCall) GetAiAgentEngagements() []ConversationPbxCallAiEng
 	return x.AiAgentEngagements
 }
 
+// GetAiSummary returns AiSummary, or nil when x is nil.
+func (x *ConversationPbxCall) GetAiSummary() *ConversationPbxCallAiSummary {
+	if x == nil {
+		return nil
+	}
+	return x.AiSummary
+}
+
 // GetCallSid returns CallSid, or its zero value when x or it is nil.
 func (x *ConversationPbxCall) GetCallSid() string {
 	if x == nil || x.CallSid == nil {
@@ -7857,6 +8942,15 @@ func (x *ConversationPbxCall) GetConferenceSid() string {
 		return zero
 	}
 	return *x.ConferenceSid
+}
+
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxCall) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
 }
 
 // GetCreatedAtDts returns CreatedAtDts, or its zero value when x or it is nil.
@@ -7987,6 +9081,24 @@ func (x *ConversationPbxCall) GetUpdatedAtDts() uctime.Time {
 	return *x.UpdatedAtDts
 }
 
+// GetZohoDeskTicketID returns ZohoDeskTicketID, or its zero value when x or it is nil.
+func (x *ConversationPbxCall) GetZohoDeskTicketID() string {
+	if x == nil || x.ZohoDeskTicketID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ZohoDeskTicketID
+}
+
+// GetZohoDeskTicketURL returns ZohoDeskTicketURL, or its zero value when x or it is nil.
+func (x *ConversationPbxCall) GetZohoDeskTicketURL() string {
+	if x == nil || x.ZohoDeskTicketURL == nil {
+		var zero string
+		return zero
+	}
+	return *x.ZohoDeskTicketURL
+}
+
 // GetAgentExtension returns AgentExtension, or its zero value when x or it is nil.
 func (x *ConversationPbxCallAgent) GetAgentExtension() string {
 	if x == nil || x.AgentExtension == nil {
@@ -8012,6 +9124,15 @@ func (x *ConversationPbxCallAgent) GetAgentName() string {
 		return zero
 	}
 	return *x.AgentName
+}
+
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAgent) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
 }
 
 // GetAnswered returns Answered, or its zero value when x or it is nil.
@@ -8189,6 +9310,103 @@ func (x *ConversationPbxCallAiEngagement) GetWhispers() []ConversationPbxCallAiW
 		return nil
 	}
 	return x.Whispers
+}
+
+// GetActionItems returns ActionItems, or nil when x is nil.
+func (x *ConversationPbxCallAiSummary) GetActionItems() []string {
+	if x == nil {
+		return nil
+	}
+	return x.ActionItems
+}
+
+// GetCallCategory returns CallCategory, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetCallCategory() string {
+	if x == nil || x.CallCategory == nil {
+		var zero string
+		return zero
+	}
+	return *x.CallCategory
+}
+
+// GetCompletionTokens returns CompletionTokens, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetCompletionTokens() int32 {
+	if x == nil || x.CompletionTokens == nil {
+		var zero int32
+		return zero
+	}
+	return *x.CompletionTokens
+}
+
+// GetCost returns Cost, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetCost() float64 {
+	if x == nil || x.Cost == nil {
+		var zero float64
+		return zero
+	}
+	return *x.Cost
+}
+
+// GetCostCurrency returns CostCurrency, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetCostCurrency() string {
+	if x == nil || x.CostCurrency == nil {
+		var zero string
+		return zero
+	}
+	return *x.CostCurrency
+}
+
+// GetGeneratedAtDts returns GeneratedAtDts, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetGeneratedAtDts() uctime.Time {
+	if x == nil || x.GeneratedAtDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.GeneratedAtDts
+}
+
+// GetKeyTopics returns KeyTopics, or nil when x is nil.
+func (x *ConversationPbxCallAiSummary) GetKeyTopics() []string {
+	if x == nil {
+		return nil
+	}
+	return x.KeyTopics
+}
+
+// GetModel returns Model, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetModel() string {
+	if x == nil || x.Model == nil {
+		var zero string
+		return zero
+	}
+	return *x.Model
+}
+
+// GetPromptTokens returns PromptTokens, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetPromptTokens() int32 {
+	if x == nil || x.PromptTokens == nil {
+		var zero int32
+		return zero
+	}
+	return *x.PromptTokens
+}
+
+// GetSentiment returns Sentiment, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetSentiment() ConversationPbxCallAiSummarySentiment {
+	if x == nil || x.Sentiment == nil {
+		var zero ConversationPbxCallAiSummarySentiment
+		return zero
+	}
+	return *x.Sentiment
+}
+
+// GetSummary returns Summary, or its zero value when x or it is nil.
+func (x *ConversationPbxCallAiSummary) GetSummary() string {
+	if x == nil || x.Summary == nil {
+		var zero string
+		return zero
+	}
+	return *x.Summary
 }
 
 // GetCalledAtDts returns CalledAtDts, or its zero value when x or it is nil.
@@ -8376,6 +9594,15 @@ func (x *ConversationPbxCallFinancial) GetAiAgentCostCurrency() string {
 		return zero
 	}
 	return *x.AiAgentCostCurrency
+}
+
+// GetAiSummaryCost returns AiSummaryCost, or its zero value when x or it is nil.
+func (x *ConversationPbxCallFinancial) GetAiSummaryCost() float64 {
+	if x == nil || x.AiSummaryCost == nil {
+		var zero float64
+		return zero
+	}
+	return *x.AiSummaryCost
 }
 
 // GetCallCurrency returns CallCurrency, or its zero value when x or it is nil.
@@ -9065,6 +10292,15 @@ func (x *ConversationPbxClassOfService) GetBlockPremiumNumbers() bool {
 	return *x.BlockPremiumNumbers
 }
 
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxClassOfService) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
+}
+
 // GetConversationPbxClassOfServiceUUID returns ConversationPbxClassOfServiceUUID, or its zero value when x or it is nil.
 func (x *ConversationPbxClassOfService) GetConversationPbxClassOfServiceUUID() string {
 	if x == nil || x.ConversationPbxClassOfServiceUUID == nil {
@@ -9393,6 +10629,15 @@ func (x *ConversationPbxCustomerSnapshotRequest) GetPhoneNumber() string {
 	return *x.PhoneNumber
 }
 
+// GetSearchLinkedAccounts returns SearchLinkedAccounts, or its zero value when x or it is nil.
+func (x *ConversationPbxCustomerSnapshotRequest) GetSearchLinkedAccounts() bool {
+	if x == nil || x.SearchLinkedAccounts == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SearchLinkedAccounts
+}
+
 // GetSuccess returns Success, or its zero value when x or it is nil.
 func (x *ConversationPbxCustomerSnapshotRequest) GetSuccess() bool {
 	if x == nil || x.Success == nil {
@@ -9465,6 +10710,57 @@ func (x *ConversationPbxCustomerSnapshotResponse) GetWarning() *Warning {
 		return nil
 	}
 	return x.Warning
+}
+
+// GetDefaultTimezone returns DefaultTimezone, or its zero value when x or it is nil.
+func (x *ConversationPbxDefaultTimezoneResponse) GetDefaultTimezone() string {
+	if x == nil || x.DefaultTimezone == nil {
+		var zero string
+		return zero
+	}
+	return *x.DefaultTimezone
+}
+
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationPbxDefaultTimezoneResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationPbxDefaultTimezoneResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationPbxDefaultTimezoneResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationPbxDefaultTimezoneResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetDefaultTimezone returns DefaultTimezone, or its zero value when x or it is nil.
+func (x *ConversationPbxDefaultTimezoneUpdateRequest) GetDefaultTimezone() string {
+	if x == nil || x.DefaultTimezone == nil {
+		var zero string
+		return zero
+	}
+	return *x.DefaultTimezone
 }
 
 // GetAdminUsername returns AdminUsername, or its zero value when x or it is nil.
@@ -9674,6 +10970,15 @@ func (x *ConversationPbxMenu) GetAllowDirectExtensions() bool {
 		return zero
 	}
 	return *x.AllowDirectExtensions
+}
+
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxMenu) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
 }
 
 // GetConversationPbxMenuUUID returns ConversationPbxMenuUUID, or its zero value when x or it is nil.
@@ -9995,6 +11300,15 @@ func (x *ConversationPbxPhoneNumber) GetAddressSid() string {
 	return *x.AddressSid
 }
 
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxPhoneNumber) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
+}
+
 // GetConversationPbxPhoneNumberUUID returns ConversationPbxPhoneNumberUUID, or its zero value when x or it is nil.
 func (x *ConversationPbxPhoneNumber) GetConversationPbxPhoneNumberUUID() string {
 	if x == nil || x.ConversationPbxPhoneNumberUUID == nil {
@@ -10176,6 +11490,24 @@ func (x *ConversationPbxQueue) GetAiPriority() ConversationPbxQueueAiPriority {
 	return *x.AiPriority
 }
 
+// GetAiSummaryEnabled returns AiSummaryEnabled, or its zero value when x or it is nil.
+func (x *ConversationPbxQueue) GetAiSummaryEnabled() bool {
+	if x == nil || x.AiSummaryEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.AiSummaryEnabled
+}
+
+// GetAiSummaryInstructions returns AiSummaryInstructions, or its zero value when x or it is nil.
+func (x *ConversationPbxQueue) GetAiSummaryInstructions() string {
+	if x == nil || x.AiSummaryInstructions == nil {
+		var zero string
+		return zero
+	}
+	return *x.AiSummaryInstructions
+}
+
 // GetAiTimeoutSeconds returns AiTimeoutSeconds, or its zero value when x or it is nil.
 func (x *ConversationPbxQueue) GetAiTimeoutSeconds() int32 {
 	if x == nil || x.AiTimeoutSeconds == nil {
@@ -10309,6 +11641,15 @@ func (x *ConversationPbxQueue) GetCallbackRetryDelaySeconds() int32 {
 		return zero
 	}
 	return *x.CallbackRetryDelaySeconds
+}
+
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxQueue) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
 }
 
 // GetConversationPbxQueueUUID returns ConversationPbxQueueUUID, or its zero value when x or it is nil.
@@ -10490,6 +11831,24 @@ func (x *ConversationPbxQueue) GetWrapUpSeconds() int32 {
 	return *x.WrapUpSeconds
 }
 
+// GetZohoDeskDepartmentID returns ZohoDeskDepartmentID, or its zero value when x or it is nil.
+func (x *ConversationPbxQueue) GetZohoDeskDepartmentID() string {
+	if x == nil || x.ZohoDeskDepartmentID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ZohoDeskDepartmentID
+}
+
+// GetZohoDeskTicketEnabled returns ZohoDeskTicketEnabled, or its zero value when x or it is nil.
+func (x *ConversationPbxQueue) GetZohoDeskTicketEnabled() bool {
+	if x == nil || x.ZohoDeskTicketEnabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.ZohoDeskTicketEnabled
+}
+
 // GetGroups returns Groups, or nil when x is nil.
 func (x *ConversationPbxQueueMembers) GetGroups() []int {
 	if x == nil {
@@ -10586,6 +11945,15 @@ func (x *ConversationPbxQueuesResponse) GetWarning() *Warning {
 		return nil
 	}
 	return x.Warning
+}
+
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxTimeBased) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
 }
 
 // GetConversationPbxTimeBasedUUID returns ConversationPbxTimeBasedUUID, or its zero value when x or it is nil.
@@ -10765,6 +12133,15 @@ func (x *ConversationPbxTimeRange) GetConfigs() []ConversationPbxTimeRangeConfig
 	return x.Configs
 }
 
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxTimeRange) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
+}
+
 // GetConversationPbxTimeRangeUUID returns ConversationPbxTimeRangeUUID, or its zero value when x or it is nil.
 func (x *ConversationPbxTimeRange) GetConversationPbxTimeRangeUUID() string {
 	if x == nil || x.ConversationPbxTimeRangeUUID == nil {
@@ -10937,6 +12314,65 @@ func (x *ConversationPbxTimeRangesResponse) GetWarning() *Warning {
 	return x.Warning
 }
 
+// GetError returns Error, or nil when x is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetError() *Error {
+	if x == nil {
+		return nil
+	}
+	return x.Error
+}
+
+// GetMetadata returns Metadata, or nil when x is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetMetadata() *ResponseMetadata {
+	if x == nil {
+		return nil
+	}
+	return x.Metadata
+}
+
+// GetSuccess returns Success, or its zero value when x or it is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetSuccess() bool {
+	if x == nil || x.Success == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Success
+}
+
+// GetWarning returns Warning, or nil when x is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetWarning() *Warning {
+	if x == nil {
+		return nil
+	}
+	return x.Warning
+}
+
+// GetZohoDeskAvailable returns ZohoDeskAvailable, or its zero value when x or it is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetZohoDeskAvailable() bool {
+	if x == nil || x.ZohoDeskAvailable == nil {
+		var zero bool
+		return zero
+	}
+	return *x.ZohoDeskAvailable
+}
+
+// GetZohoDeskDepartments returns ZohoDeskDepartments, or nil when x is nil.
+func (x *ConversationPbxVoicemailCapabilitiesResponse) GetZohoDeskDepartments() []ConversationVirtualAgentCapabilityZohoDeskDepartment {
+	if x == nil {
+		return nil
+	}
+	return x.ZohoDeskDepartments
+}
+
+// GetContextMerchantID returns ContextMerchantID, or its zero value when x or it is nil.
+func (x *ConversationPbxVoicemailMailbox) GetContextMerchantID() string {
+	if x == nil || x.ContextMerchantID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ContextMerchantID
+}
+
 // GetConversationPbxVoicemailMailboxUUID returns ConversationPbxVoicemailMailboxUUID, or its zero value when x or it is nil.
 func (x *ConversationPbxVoicemailMailbox) GetConversationPbxVoicemailMailboxUUID() string {
 	if x == nil || x.ConversationPbxVoicemailMailboxUUID == nil {
@@ -10955,6 +12391,15 @@ func (x *ConversationPbxVoicemailMailbox) GetMerchantID() string {
 	return *x.MerchantID
 }
 
+// GetSendNoticesToChannel returns SendNoticesToChannel, or its zero value when x or it is nil.
+func (x *ConversationPbxVoicemailMailbox) GetSendNoticesToChannel() ConversationNoticeChannel {
+	if x == nil || x.SendNoticesToChannel == nil {
+		var zero ConversationNoticeChannel
+		return zero
+	}
+	return *x.SendNoticesToChannel
+}
+
 // GetSendNoticesToEmail returns SendNoticesToEmail, or its zero value when x or it is nil.
 func (x *ConversationPbxVoicemailMailbox) GetSendNoticesToEmail() string {
 	if x == nil || x.SendNoticesToEmail == nil {
@@ -10962,6 +12407,15 @@ func (x *ConversationPbxVoicemailMailbox) GetSendNoticesToEmail() string {
 		return zero
 	}
 	return *x.SendNoticesToEmail
+}
+
+// GetSendNoticesToZohoDeskDepartmentID returns SendNoticesToZohoDeskDepartmentID, or its zero value when x or it is nil.
+func (x *ConversationPbxVoicemailMailbox) GetSendNoticesToZohoDeskDepartmentID() string {
+	if x == nil || x.SendNoticesToZohoDeskDepartmentID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SendNoticesToZohoDeskDepartmentID
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
@@ -12047,9 +13501,9 @@ func (x *ConversationVirtualAgentCapabilities) GetOpenSupportTicket() bool {
 }
 
 // GetOpenSupportTicketChannel returns OpenSupportTicketChannel, or its zero value when x or it is nil.
-func (x *ConversationVirtualAgentCapabilities) GetOpenSupportTicketChannel() ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel {
+func (x *ConversationVirtualAgentCapabilities) GetOpenSupportTicketChannel() ConversationNoticeChannel {
 	if x == nil || x.OpenSupportTicketChannel == nil {
-		var zero ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel
+		var zero ConversationNoticeChannel
 		return zero
 	}
 	return *x.OpenSupportTicketChannel
@@ -12393,6 +13847,15 @@ func (x *ConversationWebchatQueueStatusAgent) GetAgentStatus() ConversationAgent
 	return *x.AgentStatus
 }
 
+// GetAgentUserID returns AgentUserID, or its zero value when x or it is nil.
+func (x *ConversationWebchatQueueStatusAgent) GetAgentUserID() string {
+	if x == nil || x.AgentUserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.AgentUserID
+}
+
 // GetConversationParticipantARN returns ConversationParticipantARN, or its zero value when x or it is nil.
 func (x *ConversationWebchatQueueStatusAgent) GetConversationParticipantARN() string {
 	if x == nil || x.ConversationParticipantARN == nil {
@@ -12409,6 +13872,24 @@ func (x *ConversationWebchatQueueStatusAgent) GetConversationParticipantName() s
 		return zero
 	}
 	return *x.ConversationParticipantName
+}
+
+// GetCustomStatusName returns CustomStatusName, or its zero value when x or it is nil.
+func (x *ConversationWebchatQueueStatusAgent) GetCustomStatusName() string {
+	if x == nil || x.CustomStatusName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusName
+}
+
+// GetCustomStatusUUID returns CustomStatusUUID, or its zero value when x or it is nil.
+func (x *ConversationWebchatQueueStatusAgent) GetCustomStatusUUID() string {
+	if x == nil || x.CustomStatusUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusUUID
 }
 
 // GetLastChatDts returns LastChatDts, or its zero value when x or it is nil.
@@ -12517,6 +13998,24 @@ func (x *ConversationWebchatQueueStatusUpdateRequest) GetAgentStatus() Conversat
 		return zero
 	}
 	return *x.AgentStatus
+}
+
+// GetCustomStatusName returns CustomStatusName, or its zero value when x or it is nil.
+func (x *ConversationWebchatQueueStatusUpdateRequest) GetCustomStatusName() string {
+	if x == nil || x.CustomStatusName == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusName
+}
+
+// GetCustomStatusUUID returns CustomStatusUUID, or its zero value when x or it is nil.
+func (x *ConversationWebchatQueueStatusUpdateRequest) GetCustomStatusUUID() string {
+	if x == nil || x.CustomStatusUUID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomStatusUUID
 }
 
 // GetError returns Error, or nil when x is nil.
@@ -13611,6 +15110,15 @@ func (x *CustomerBilling) GetDayPhone() string {
 	return *x.DayPhone
 }
 
+// GetDayPhoneE164 returns DayPhoneE164, or its zero value when x or it is nil.
+func (x *CustomerBilling) GetDayPhoneE164() string {
+	if x == nil || x.DayPhoneE164 == nil {
+		var zero string
+		return zero
+	}
+	return *x.DayPhoneE164
+}
+
 // GetDefaultBilling returns DefaultBilling, or its zero value when x or it is nil.
 func (x *CustomerBilling) GetDefaultBilling() bool {
 	if x == nil || x.DefaultBilling == nil {
@@ -13627,6 +15135,15 @@ func (x *CustomerBilling) GetEveningPhone() string {
 		return zero
 	}
 	return *x.EveningPhone
+}
+
+// GetEveningPhoneE164 returns EveningPhoneE164, or its zero value when x or it is nil.
+func (x *CustomerBilling) GetEveningPhoneE164() string {
+	if x == nil || x.EveningPhoneE164 == nil {
+		var zero string
+		return zero
+	}
+	return *x.EveningPhoneE164
 }
 
 // GetFirstName returns FirstName, or its zero value when x or it is nil.
@@ -14508,6 +16025,15 @@ func (x *CustomerShipping) GetDayPhone() string {
 	return *x.DayPhone
 }
 
+// GetDayPhoneE164 returns DayPhoneE164, or its zero value when x or it is nil.
+func (x *CustomerShipping) GetDayPhoneE164() string {
+	if x == nil || x.DayPhoneE164 == nil {
+		var zero string
+		return zero
+	}
+	return *x.DayPhoneE164
+}
+
 // GetDefaultShipping returns DefaultShipping, or its zero value when x or it is nil.
 func (x *CustomerShipping) GetDefaultShipping() bool {
 	if x == nil || x.DefaultShipping == nil {
@@ -14524,6 +16050,15 @@ func (x *CustomerShipping) GetEveningPhone() string {
 		return zero
 	}
 	return *x.EveningPhone
+}
+
+// GetEveningPhoneE164 returns EveningPhoneE164, or its zero value when x or it is nil.
+func (x *CustomerShipping) GetEveningPhoneE164() string {
+	if x == nil || x.EveningPhoneE164 == nil {
+		var zero string
+		return zero
+	}
+	return *x.EveningPhoneE164
 }
 
 // GetFirstName returns FirstName, or its zero value when x or it is nil.
@@ -15523,6 +17058,14 @@ func (x *Item) GetFulfillmentAddons() []ItemFulfillmentAddon {
 		return nil
 	}
 	return x.FulfillmentAddons
+}
+
+// GetGatedCodes returns GatedCodes, or nil when x is nil.
+func (x *Item) GetGatedCodes() []ItemGatedCode {
+	if x == nil {
+		return nil
+	}
+	return x.GatedCodes
 }
 
 // GetGiftCertificate returns GiftCertificate, or nil when x is nil.
@@ -18083,6 +19626,42 @@ func (x *ItemFulfillmentAddon) GetQuantity() int32 {
 	return *x.Quantity
 }
 
+// GetCode returns Code, or its zero value when x or it is nil.
+func (x *ItemGatedCode) GetCode() string {
+	if x == nil || x.Code == nil {
+		var zero string
+		return zero
+	}
+	return *x.Code
+}
+
+// GetCreatedDts returns CreatedDts, or its zero value when x or it is nil.
+func (x *ItemGatedCode) GetCreatedDts() uctime.Time {
+	if x == nil || x.CreatedDts == nil {
+		var zero uctime.Time
+		return zero
+	}
+	return *x.CreatedDts
+}
+
+// GetMerchantItemGatedCodeOid returns MerchantItemGatedCodeOid, or its zero value when x or it is nil.
+func (x *ItemGatedCode) GetMerchantItemGatedCodeOid() int32 {
+	if x == nil || x.MerchantItemGatedCodeOid == nil {
+		var zero int32
+		return zero
+	}
+	return *x.MerchantItemGatedCodeOid
+}
+
+// GetMerchantItemOid returns MerchantItemOid, or its zero value when x or it is nil.
+func (x *ItemGatedCode) GetMerchantItemOid() int32 {
+	if x == nil || x.MerchantItemOid == nil {
+		var zero int32
+		return zero
+	}
+	return *x.MerchantItemOid
+}
+
 // GetGiftCertificate returns GiftCertificate, or its zero value when x or it is nil.
 func (x *ItemGiftCertificate) GetGiftCertificate() bool {
 	if x == nil || x.GiftCertificate == nil {
@@ -20389,6 +21968,15 @@ func (x *ItemShipping) GetNoShippingDiscount() bool {
 		return zero
 	}
 	return *x.NoShippingDiscount
+}
+
+// GetOneLinePerUnit returns OneLinePerUnit, or its zero value when x or it is nil.
+func (x *ItemShipping) GetOneLinePerUnit() bool {
+	if x == nil || x.OneLinePerUnit == nil {
+		var zero bool
+		return zero
+	}
+	return *x.OneLinePerUnit
 }
 
 // GetPackageRequirements returns PackageRequirements, or nil when x is nil.
@@ -26209,6 +27797,51 @@ func (x *ResultSet) GetTotalRecords() int32 {
 	return *x.TotalRecords
 }
 
+// GetAvailableSeconds returns AvailableSeconds, or its zero value when x or it is nil.
+func (x *TimelineSummary) GetAvailableSeconds() int64 {
+	if x == nil || x.AvailableSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AvailableSeconds
+}
+
+// GetAvgHandleTimeSeconds returns AvgHandleTimeSeconds, or its zero value when x or it is nil.
+func (x *TimelineSummary) GetAvgHandleTimeSeconds() int64 {
+	if x == nil || x.AvgHandleTimeSeconds == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AvgHandleTimeSeconds
+}
+
+// GetCallsMissed returns CallsMissed, or its zero value when x or it is nil.
+func (x *TimelineSummary) GetCallsMissed() int32 {
+	if x == nil || x.CallsMissed == nil {
+		var zero int32
+		return zero
+	}
+	return *x.CallsMissed
+}
+
+// GetCallsTaken returns CallsTaken, or its zero value when x or it is nil.
+func (x *TimelineSummary) GetCallsTaken() int32 {
+	if x == nil || x.CallsTaken == nil {
+		var zero int32
+		return zero
+	}
+	return *x.CallsTaken
+}
+
+// GetChatsHandled returns ChatsHandled, or its zero value when x or it is nil.
+func (x *TimelineSummary) GetChatsHandled() int32 {
+	if x == nil || x.ChatsHandled == nil {
+		var zero int32
+		return zero
+	}
+	return *x.ChatsHandled
+}
+
 // GetMoreInfo returns MoreInfo, or its zero value when x or it is nil.
 func (x *Warning) GetMoreInfo() string {
 	if x == nil || x.MoreInfo == nil {
@@ -26216,6 +27849,15 @@ func (x *Warning) GetMoreInfo() string {
 		return zero
 	}
 	return *x.MoreInfo
+}
+
+// GetWarningCode returns WarningCode, or its zero value when x or it is nil.
+func (x *Warning) GetWarningCode() string {
+	if x == nil || x.WarningCode == nil {
+		var zero string
+		return zero
+	}
+	return *x.WarningCode
 }
 
 // GetWarningMessage returns WarningMessage, or its zero value when x or it is nil.

@@ -147,6 +147,42 @@ func (e CartOptionType) Valid() bool {
 	}
 }
 
+// Defines values for ConversationAgentCallEventDirection.
+const (
+	ConversationAgentCallEventDirectionInbound  ConversationAgentCallEventDirection = "inbound"
+	ConversationAgentCallEventDirectionOutbound ConversationAgentCallEventDirection = "outbound"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentCallEventDirection enum.
+func (e ConversationAgentCallEventDirection) Valid() bool {
+	switch e {
+	case ConversationAgentCallEventDirectionInbound:
+		return true
+	case ConversationAgentCallEventDirectionOutbound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationAgentChannel.
+const (
+	ConversationAgentChannelChat ConversationAgentChannel = "chat"
+	ConversationAgentChannelPbx  ConversationAgentChannel = "pbx"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentChannel enum.
+func (e ConversationAgentChannel) Valid() bool {
+	switch e {
+	case ConversationAgentChannelChat:
+		return true
+	case ConversationAgentChannelPbx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConversationAgentProfileAiVoicePersonality.
 const (
 	ConversationAgentProfileAiVoicePersonalityAra ConversationAgentProfileAiVoicePersonality = "Ara"
@@ -189,6 +225,87 @@ func (e ConversationAgentStatus) Valid() bool {
 	case ConversationAgentStatusBusy:
 		return true
 	case ConversationAgentStatusUnavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationAgentStatusConfigChannel.
+const (
+	ConversationAgentStatusConfigChannelBoth ConversationAgentStatusConfigChannel = "both"
+	ConversationAgentStatusConfigChannelChat ConversationAgentStatusConfigChannel = "chat"
+	ConversationAgentStatusConfigChannelPbx  ConversationAgentStatusConfigChannel = "pbx"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentStatusConfigChannel enum.
+func (e ConversationAgentStatusConfigChannel) Valid() bool {
+	switch e {
+	case ConversationAgentStatusConfigChannelBoth:
+		return true
+	case ConversationAgentStatusConfigChannelChat:
+		return true
+	case ConversationAgentStatusConfigChannelPbx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationAgentStatusEventAgentType.
+const (
+	ConversationAgentStatusEventAgentTypeAi    ConversationAgentStatusEventAgentType = "ai"
+	ConversationAgentStatusEventAgentTypeHuman ConversationAgentStatusEventAgentType = "human"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentStatusEventAgentType enum.
+func (e ConversationAgentStatusEventAgentType) Valid() bool {
+	switch e {
+	case ConversationAgentStatusEventAgentTypeAi:
+		return true
+	case ConversationAgentStatusEventAgentTypeHuman:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationAgentStatusHeatmapRequestMetric.
+const (
+	ConversationAgentStatusHeatmapRequestMetricAvailability ConversationAgentStatusHeatmapRequestMetric = "availability"
+	ConversationAgentStatusHeatmapRequestMetricCallVolume   ConversationAgentStatusHeatmapRequestMetric = "call_volume"
+	ConversationAgentStatusHeatmapRequestMetricChatVolume   ConversationAgentStatusHeatmapRequestMetric = "chat_volume"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentStatusHeatmapRequestMetric enum.
+func (e ConversationAgentStatusHeatmapRequestMetric) Valid() bool {
+	switch e {
+	case ConversationAgentStatusHeatmapRequestMetricAvailability:
+		return true
+	case ConversationAgentStatusHeatmapRequestMetricCallVolume:
+		return true
+	case ConversationAgentStatusHeatmapRequestMetricChatVolume:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationAgentStatusTrigger.
+const (
+	ConversationAgentStatusTriggerAutoDisconnect ConversationAgentStatusTrigger = "auto_disconnect"
+	ConversationAgentStatusTriggerManual         ConversationAgentStatusTrigger = "manual"
+	ConversationAgentStatusTriggerSystem         ConversationAgentStatusTrigger = "system"
+)
+
+// Valid indicates whether the value is a known member of the ConversationAgentStatusTrigger enum.
+func (e ConversationAgentStatusTrigger) Valid() bool {
+	switch e {
+	case ConversationAgentStatusTriggerAutoDisconnect:
+		return true
+	case ConversationAgentStatusTriggerManual:
+		return true
+	case ConversationAgentStatusTriggerSystem:
 		return true
 	default:
 		return false
@@ -435,6 +552,30 @@ func (e ConversationMessageTransportStatusStatus) Valid() bool {
 	}
 }
 
+// Defines values for ConversationNoticeChannel.
+const (
+	ConversationNoticeChannelEmail          ConversationNoticeChannel = "email"
+	ConversationNoticeChannelNone           ConversationNoticeChannel = "none"
+	ConversationNoticeChannelUltracartTask  ConversationNoticeChannel = "ultracart_task"
+	ConversationNoticeChannelZohoDeskTicket ConversationNoticeChannel = "zoho_desk_ticket"
+)
+
+// Valid indicates whether the value is a known member of the ConversationNoticeChannel enum.
+func (e ConversationNoticeChannel) Valid() bool {
+	switch e {
+	case ConversationNoticeChannelEmail:
+		return true
+	case ConversationNoticeChannelNone:
+		return true
+	case ConversationNoticeChannelUltracartTask:
+		return true
+	case ConversationNoticeChannelZohoDeskTicket:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConversationPbxAction.
 const (
 	ConversationPbxActionAgent     ConversationPbxAction = "agent"
@@ -519,6 +660,27 @@ func (e ConversationPbxCallAiEngagementEngagementType) Valid() bool {
 	case ConversationPbxCallAiEngagementEngagementTypeAiAgent:
 		return true
 	case ConversationPbxCallAiEngagementEngagementTypeAiCoach:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPbxCallAiSummarySentiment.
+const (
+	ConversationPbxCallAiSummarySentimentNegative ConversationPbxCallAiSummarySentiment = "negative"
+	ConversationPbxCallAiSummarySentimentNeutral  ConversationPbxCallAiSummarySentiment = "neutral"
+	ConversationPbxCallAiSummarySentimentPositive ConversationPbxCallAiSummarySentiment = "positive"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCallAiSummarySentiment enum.
+func (e ConversationPbxCallAiSummarySentiment) Valid() bool {
+	switch e {
+	case ConversationPbxCallAiSummarySentimentNegative:
+		return true
+	case ConversationPbxCallAiSummarySentimentNeutral:
+		return true
+	case ConversationPbxCallAiSummarySentimentPositive:
 		return true
 	default:
 		return false
@@ -684,30 +846,6 @@ func (e ConversationSentimentSentiment) Valid() bool {
 	case ConversationSentimentSentimentNEUTRAL:
 		return true
 	case ConversationSentimentSentimentPOSITIVE:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel.
-const (
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail          ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "email"
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone           ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "none"
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask  ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "ultracart_task"
-	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel = "zoho_desk_ticket"
-)
-
-// Valid indicates whether the value is a known member of the ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel enum.
-func (e ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel) Valid() bool {
-	switch e {
-	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail:
-		return true
-	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelNone:
-		return true
-	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask:
-		return true
-	case ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket:
 		return true
 	default:
 		return false
@@ -1499,6 +1637,28 @@ type Activity struct {
 
 // AdditionalDimensionApplication How an option value applies its additional dimensions to the item.
 type AdditionalDimensionApplication string
+
+// AgentSummary defines model for AgentSummary.
+type AgentSummary struct {
+	// AgentName Agent display name
+	AgentName *string `json:"agent_name,omitempty"`
+
+	// AgentUserID Agent user id
+	AgentUserID     *string         `json:"agent_user_id,omitempty"`
+	AvailabilityPct json.RawMessage `json:"availability_pct,omitempty"`
+
+	// AvailableSeconds Total Available seconds in the range (incl. Busy)
+	AvailableSeconds *int64 `json:"available_seconds,omitempty"`
+
+	// CallsTaken Calls taken in the range (PBX)
+	CallsTaken *int32 `json:"calls_taken,omitempty"`
+
+	// ChatsHandled Chats handled in the range (chat)
+	ChatsHandled *int32 `json:"chats_handled,omitempty"`
+
+	// TotalTrackedSeconds Total tracked seconds in the range
+	TotalTrackedSeconds *int64 `json:"total_tracked_seconds,omitempty"`
+}
 
 // AutoOrder defines model for AutoOrder.
 type AutoOrder struct {
@@ -2969,9 +3129,15 @@ type ConversationAgentAuth struct {
 	DefaultPhoneNumber *string `json:"default_phone_number,omitempty"`
 
 	// GroupIds UltraCart Groups this user belongs to
-	GroupIds         []int                       `json:"group_ids,omitzero"`
-	JWT              *string                     `json:"jwt,omitempty"`
-	MerchantID       *string                     `json:"merchant_id,omitempty"`
+	GroupIds   []int   `json:"group_ids,omitzero"`
+	JWT        *string `json:"jwt,omitempty"`
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Merchants List of merchants in this linked merchant group
+	Merchants []ConversationAgentAuthMerchant `json:"merchants,omitzero"`
+
+	// ParentMerchantID The parent merchant ID for PBX. For non-linked merchants, equals merchant_id.
+	ParentMerchantID *string                     `json:"parent_merchant_id,omitempty"`
 	PbxAdmin         *bool                       `json:"pbx_admin,omitempty"`
 	PbxJWT           *string                     `json:"pbx_jwt,omitempty"`
 	PbxSupervisor    *bool                       `json:"pbx_supervisor,omitempty"`
@@ -2987,6 +3153,18 @@ type ConversationAgentAuth struct {
 	WebsocketURL *string `json:"websocket_url,omitempty"`
 }
 
+// ConversationAgentAuthMerchant defines model for ConversationAgentAuthMerchant.
+type ConversationAgentAuthMerchant struct {
+	// Company The company name for this merchant
+	Company *string `json:"company,omitempty"`
+
+	// IsParent True if this is the parent merchant that owns the Twilio account
+	IsParent *bool `json:"is_parent,omitempty"`
+
+	// MerchantID The merchant ID
+	MerchantID *string `json:"merchant_id,omitempty"`
+}
+
 // ConversationAgentAuthResponse defines model for ConversationAgentAuthResponse.
 type ConversationAgentAuthResponse struct {
 	AgentAuth *ConversationAgentAuth `json:"agent_auth,omitempty"`
@@ -2996,6 +3174,54 @@ type ConversationAgentAuthResponse struct {
 	// Success Indicates if API call was successful
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentCallEvent defines model for ConversationAgentCallEvent.
+type ConversationAgentCallEvent struct {
+	// CallUUID Call UUID
+	CallUUID *string `json:"call_uuid,omitempty"`
+
+	// Direction Direction
+	Direction *ConversationAgentCallEventDirection `json:"direction,omitempty"`
+
+	// Disposition Call disposition (e.g. &#39;answered&#39;, &#39;missed&#39;)
+	Disposition *string `json:"disposition,omitempty"`
+
+	// DurationSeconds Total call duration in seconds
+	DurationSeconds *int32 `json:"duration_seconds,omitempty"`
+
+	// EndDts Call ended
+	EndDts *uctime.Time `json:"end_dts,omitempty"`
+
+	// PhoneNumber Counterparty phone number
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// StartDts Call started
+	StartDts *uctime.Time `json:"start_dts,omitempty"`
+}
+
+// ConversationAgentCallEventDirection Direction
+type ConversationAgentCallEventDirection string
+
+// ConversationAgentChannel The channel of an agent status event, report or filter: the phone system (pbx) or chat.
+type ConversationAgentChannel string
+
+// ConversationAgentChatEvent defines model for ConversationAgentChatEvent.
+type ConversationAgentChatEvent struct {
+	// ConversationUUID Conversation UUID
+	ConversationUUID *string `json:"conversation_uuid,omitempty"`
+
+	// CustomerName Customer display name (when known)
+	CustomerName *string `json:"customer_name,omitempty"`
+
+	// EndDts Chat ended
+	EndDts *uctime.Time `json:"end_dts,omitempty"`
+
+	// MessageCount Total messages in the conversation
+	MessageCount *int32 `json:"message_count,omitempty"`
+
+	// StartDts Chat started
+	StartDts *uctime.Time `json:"start_dts,omitempty"`
 }
 
 // ConversationAgentProfile defines model for ConversationAgentProfile.
@@ -3078,8 +3304,310 @@ type ConversationAgentProfilesResponse struct {
 	Warning *Warning `json:"warning,omitempty"`
 }
 
-// ConversationAgentStatus An agent's availability for new conversations.
+// ConversationAgentStatus An agent's availability for new conversations, and the routing effect of a custom agent status.
 type ConversationAgentStatus string
+
+// ConversationAgentStatusConfig defines model for ConversationAgentStatusConfig.
+type ConversationAgentStatusConfig struct {
+	// Active Whether the status is active and selectable. DELETE soft-deactivates by setting this to false.
+	Active *bool `json:"active,omitempty"`
+
+	// Channel Channel this status applies to
+	Channel *ConversationAgentStatusConfigChannel `json:"channel,omitempty"`
+
+	// Color Hex color for UI (e.g. &#39;#FF5733&#39;)
+	Color *string `json:"color,omitempty"`
+
+	// ConversationStatusUUID Conversation agent status unique identifier
+	ConversationStatusUUID *string `json:"conversation_status_uuid,omitempty"`
+
+	// CreatedAt Created at
+	CreatedAt *uctime.Time `json:"created_at,omitempty"`
+
+	// Icon Icon name
+	Icon *string `json:"icon,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// Name Display name shown to agents
+	Name *string `json:"name,omitempty"`
+
+	// ParentStatus Channel-native parent status
+	ParentStatus *string `json:"parent_status,omitempty"`
+
+	// RoutingEffect Canonical routing semantic. Derived server-side from (channel, parent_status).
+	RoutingEffect *ConversationAgentStatus `json:"routing_effect,omitempty"`
+
+	// SortOrder Sort order in lists; lower &#x3D; first
+	SortOrder *int32 `json:"sort_order,omitempty"`
+
+	// TwilioActivitySid Twilio TaskRouter Activity SID (PBX-only; null for chat-only statuses)
+	TwilioActivitySid *string `json:"twilio_activity_sid,omitempty"`
+
+	// UpdatedAt Updated at
+	UpdatedAt *uctime.Time `json:"updated_at,omitempty"`
+}
+
+// ConversationAgentStatusConfigChannel Channel this status applies to
+type ConversationAgentStatusConfigChannel string
+
+// ConversationAgentStatusConfigResponse defines model for ConversationAgentStatusConfigResponse.
+type ConversationAgentStatusConfigResponse struct {
+	Error        *Error                         `json:"error,omitempty"`
+	Metadata     *ResponseMetadata              `json:"metadata,omitempty"`
+	StatusConfig *ConversationAgentStatusConfig `json:"status_config,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusConfigsResponse defines model for ConversationAgentStatusConfigsResponse.
+type ConversationAgentStatusConfigsResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// StatusConfigs Agent status configurations
+	StatusConfigs []ConversationAgentStatusConfig `json:"status_configs,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusEvent defines model for ConversationAgentStatusEvent.
+type ConversationAgentStatusEvent struct {
+	// AgentIdentifier Agent identifier â€” voice_identity for PBX (e.g. &#39;client:login&#39;), participant_arn for chat, synthetic &#39;ai:&lt;user_id&gt;&#39; for AI flag events. Stable across an agent&#39;s events; participates in DDB pk and GSI1 sk.
+	AgentIdentifier *string `json:"agent_identifier,omitempty"`
+
+	// AgentName Agent display name at the time of the event
+	AgentName *string `json:"agent_name,omitempty"`
+
+	// AgentType Agent type
+	AgentType *ConversationAgentStatusEventAgentType `json:"agent_type,omitempty"`
+
+	// AgentUserID Agent user id (links across channels)
+	AgentUserID *string `json:"agent_user_id,omitempty"`
+
+	// Channel Channel
+	Channel *ConversationAgentChannel `json:"channel,omitempty"`
+
+	// CustomStatusName Custom status name (when applicable)
+	CustomStatusName *string `json:"custom_status_name,omitempty"`
+
+	// CustomStatusUUID Custom status uuid (when applicable)
+	CustomStatusUUID *string `json:"custom_status_uuid,omitempty"`
+
+	// DurationInPreviousSeconds Time spent in the previous status, in seconds
+	DurationInPreviousSeconds *int64 `json:"duration_in_previous_seconds,omitempty"`
+
+	// EventDts Event timestamp (ISO 8601)
+	EventDts *uctime.Time `json:"event_dts,omitempty"`
+
+	// EventUUID Event UUID (natural key for ES + BQ)
+	EventUUID *string `json:"event_uuid,omitempty"`
+
+	// MerchantID Merchant Id
+	MerchantID *string `json:"merchant_id,omitempty"`
+
+	// NewRoutingEffect Canonical new routing semantic
+	NewRoutingEffect *ConversationAgentStatus `json:"new_routing_effect,omitempty"`
+
+	// NewStatus Channel-native new status name
+	NewStatus *string `json:"new_status,omitempty"`
+
+	// ParentMerchantID Parent merchant id (denormalized for ES routing parity)
+	ParentMerchantID *string `json:"parent_merchant_id,omitempty"`
+
+	// PreviousRoutingEffect Canonical previous routing semantic
+	PreviousRoutingEffect *ConversationAgentStatus `json:"previous_routing_effect,omitempty"`
+
+	// PreviousStatus Channel-native previous status name
+	PreviousStatus *string `json:"previous_status,omitempty"`
+
+	// Trigger What triggered the transition
+	Trigger *ConversationAgentStatusTrigger `json:"trigger,omitempty"`
+}
+
+// ConversationAgentStatusEventAgentType Agent type
+type ConversationAgentStatusEventAgentType string
+
+// ConversationAgentStatusHeatmapRequest defines model for ConversationAgentStatusHeatmapRequest.
+type ConversationAgentStatusHeatmapRequest struct {
+	// Channel Optional channel filter
+	Channel *ConversationAgentChannel `json:"channel,omitempty"`
+
+	// DateEnd Range end (YYYY-MM-DD)
+	DateEnd *string `json:"date_end,omitempty"`
+
+	// DateStart Range start (YYYY-MM-DD)
+	DateStart *string `json:"date_start,omitempty"`
+
+	// Metric Cell metric
+	Metric *ConversationAgentStatusHeatmapRequestMetric `json:"metric,omitempty"`
+}
+
+// ConversationAgentStatusHeatmapRequestMetric Cell metric
+type ConversationAgentStatusHeatmapRequestMetric string
+
+// ConversationAgentStatusHeatmapResponse defines model for ConversationAgentStatusHeatmapResponse.
+type ConversationAgentStatusHeatmapResponse struct {
+	// Agents Y-axis labels (one per agent)
+	Agents []string `json:"agents,omitzero"`
+
+	// Data Sparse cells. Each row is [agent_index, hour, value]; empty cells are omitted.
+	Data  []json.RawMessage `json:"data,omitzero"`
+	Error *Error            `json:"error,omitempty"`
+
+	// Hours X-axis values (hours of day, 0-23)
+	Hours    []int32           `json:"hours,omitzero"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusHistorySearchRequest defines model for ConversationAgentStatusHistorySearchRequest.
+type ConversationAgentStatusHistorySearchRequest struct {
+	// AgentUserID Optional agent_user_id filter
+	AgentUserID *string `json:"agent_user_id,omitempty"`
+
+	// Channel Optional channel filter
+	Channel *ConversationAgentChannel `json:"channel,omitempty"`
+
+	// DateEnd Date range end (ISO 8601 or YYYY-MM-DD)
+	DateEnd *string `json:"date_end,omitempty"`
+
+	// DateStart Date range start (ISO 8601 or YYYY-MM-DD)
+	DateStart *string `json:"date_start,omitempty"`
+
+	// Status Optional new_status filter
+	Status *string `json:"status,omitempty"`
+
+	// Trigger Optional trigger filter
+	Trigger *ConversationAgentStatusTrigger `json:"trigger,omitempty"`
+}
+
+// ConversationAgentStatusHistorySearchResponse defines model for ConversationAgentStatusHistorySearchResponse.
+type ConversationAgentStatusHistorySearchResponse struct {
+	Error *Error `json:"error,omitempty"`
+
+	// Events Status transition events
+	Events   []ConversationAgentStatusEvent `json:"events,omitzero"`
+	Metadata *ResponseMetadata              `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool `json:"success,omitempty"`
+
+	// Total Total matching events (pre-pagination)
+	Total   *int32   `json:"total,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusRollup defines model for ConversationAgentStatusRollup.
+type ConversationAgentStatusRollup struct {
+	// AgentName Agent display name
+	AgentName *string `json:"agent_name,omitempty"`
+
+	// AgentUserID Agent user id
+	AgentUserID     *string         `json:"agent_user_id,omitempty"`
+	AvailabilityPct json.RawMessage `json:"availability_pct,omitempty"`
+
+	// AvailableSeconds Seconds spent Available (incl. Busy per OVERVIEW reporting convention)
+	AvailableSeconds *int64 `json:"available_seconds,omitempty"`
+
+	// CallsTaken Calls handled by the agent on this day (PBX channel only)
+	CallsTaken *int32 `json:"calls_taken,omitempty"`
+
+	// Channel Channel
+	Channel *ConversationAgentChannel `json:"channel,omitempty"`
+
+	// ChatsHandled Chats handled by the agent on this day (chat channel only)
+	ChatsHandled *int32 `json:"chats_handled,omitempty"`
+
+	// RollupDate Day this rollup covers (YYYY-MM-DD)
+	RollupDate *string `json:"rollup_date,omitempty"`
+
+	// StatusBreakdown Per-status duration breakdown in seconds (status name -&gt; seconds)
+	StatusBreakdown json.RawMessage `json:"status_breakdown,omitempty"`
+
+	// TotalTrackedSeconds Total seconds tracked across all statuses for the day
+	TotalTrackedSeconds *int64 `json:"total_tracked_seconds,omitempty"`
+
+	// UnavailableSeconds Seconds spent Unavailable
+	UnavailableSeconds *int64 `json:"unavailable_seconds,omitempty"`
+}
+
+// ConversationAgentStatusRollupSearchRequest defines model for ConversationAgentStatusRollupSearchRequest.
+type ConversationAgentStatusRollupSearchRequest struct {
+	// AgentUserID Optional agent_user_id filter
+	AgentUserID *string `json:"agent_user_id,omitempty"`
+
+	// Channel Optional channel filter
+	Channel *ConversationAgentChannel `json:"channel,omitempty"`
+
+	// DateEnd Date range end (YYYY-MM-DD)
+	DateEnd *string `json:"date_end,omitempty"`
+
+	// DateStart Date range start (YYYY-MM-DD)
+	DateStart *string `json:"date_start,omitempty"`
+}
+
+// ConversationAgentStatusRollupSearchResponse defines model for ConversationAgentStatusRollupSearchResponse.
+type ConversationAgentStatusRollupSearchResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Rollups Per-(agent, day, channel) rollups
+	Rollups []ConversationAgentStatusRollup `json:"rollups,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusSummaryResponse defines model for ConversationAgentStatusSummaryResponse.
+type ConversationAgentStatusSummaryResponse struct {
+	// Agents Per-agent enriched summary (status totals + activity metrics)
+	Agents          []AgentSummary    `json:"agents,omitzero"`
+	AvgAvailablePct json.RawMessage   `json:"avg_available_pct,omitempty"`
+	Error           *Error            `json:"error,omitempty"`
+	Metadata        *ResponseMetadata `json:"metadata,omitempty"`
+
+	// StatusBreakdown Total seconds-in-status across all agents, keyed by status name
+	StatusBreakdown json.RawMessage `json:"status_breakdown,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool `json:"success,omitempty"`
+
+	// TotalAgents Distinct agents with at least one transition in the range
+	TotalAgents *int32   `json:"total_agents,omitempty"`
+	Warning     *Warning `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusTimelineResponse defines model for ConversationAgentStatusTimelineResponse.
+type ConversationAgentStatusTimelineResponse struct {
+	// CallEvents PBX call records for the agent on the requested day
+	CallEvents []ConversationAgentCallEvent `json:"call_events,omitzero"`
+
+	// ChatEvents Chat conversations for the agent on the requested day
+	ChatEvents []ConversationAgentChatEvent `json:"chat_events,omitzero"`
+	Error      *Error                       `json:"error,omitempty"`
+	Metadata   *ResponseMetadata            `json:"metadata,omitempty"`
+
+	// StatusEvents Status transitions for the agent on the requested day
+	StatusEvents []ConversationAgentStatusEvent `json:"status_events,omitzero"`
+
+	// Success Indicates if API call was successful
+	Success *bool            `json:"success,omitempty"`
+	Summary *TimelineSummary `json:"summary,omitempty"`
+	Warning *Warning         `json:"warning,omitempty"`
+}
+
+// ConversationAgentStatusTrigger What triggered an agent status transition.
+type ConversationAgentStatusTrigger string
 
 // ConversationAutocompleteRequest defines model for ConversationAutocompleteRequest.
 type ConversationAutocompleteRequest struct {
@@ -3591,6 +4119,9 @@ type ConversationMultimediaUploadURLResponse struct {
 	Warning *Warning `json:"warning,omitempty"`
 }
 
+// ConversationNoticeChannel Where a notice or support ticket goes: nowhere, by email, as an UltraCart task or as a Zoho Desk ticket.
+type ConversationNoticeChannel string
+
 // ConversationParticipant defines model for ConversationParticipant.
 type ConversationParticipant struct {
 	ConversationParticipantARN  *string `json:"conversation_participant_arn,omitempty"`
@@ -3771,6 +4302,9 @@ type ConversationPbxAudio struct {
 	// AudioS3ListingKey Audio S3 Listing Key
 	AudioS3ListingKey *string `json:"audio_s3_listing_key,omitempty"`
 
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
+
 	// ConversationPbxAudioUUID Conversation Pbx Audio UUID
 	ConversationPbxAudioUUID *string `json:"conversation_pbx_audio_uuid,omitempty"`
 
@@ -3908,6 +4442,7 @@ type ConversationPbxCall struct {
 
 	// AiAgentEngagements List of AI agent engagements during the call
 	AiAgentEngagements []ConversationPbxCallAiEngagement `json:"ai_agent_engagements,omitzero"`
+	AiSummary          *ConversationPbxCallAiSummary     `json:"ai_summary,omitempty"`
 
 	// CallSid Twilio call SID for the primary (customer) call leg
 	CallSid *string `json:"call_sid,omitempty"`
@@ -3918,6 +4453,9 @@ type ConversationPbxCall struct {
 
 	// ConferenceSid Twilio conference SID if this call used conferencing
 	ConferenceSid *string `json:"conference_sid,omitempty"`
+
+	// ContextMerchantID Optional child merchant ID this call is attributed to. Null &#x3D; no child attribution (parent-level call).
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// CreatedAtDts Timestamp when the call record was created
 	CreatedAtDts *uctime.Time `json:"created_at_dts,omitempty"`
@@ -3957,6 +4495,12 @@ type ConversationPbxCall struct {
 
 	// UpdatedAtDts Timestamp when the call record was last updated
 	UpdatedAtDts *uctime.Time `json:"updated_at_dts,omitempty"`
+
+	// ZohoDeskTicketID Zoho Desk ticket ID if a ticket was created for this call
+	ZohoDeskTicketID *string `json:"zoho_desk_ticket_id,omitempty"`
+
+	// ZohoDeskTicketURL URL to the Zoho Desk ticket if a ticket was created for this call
+	ZohoDeskTicketURL *string `json:"zoho_desk_ticket_url,omitempty"`
 }
 
 // ConversationPbxCallAgent defines model for ConversationPbxCallAgent.
@@ -3969,6 +4513,9 @@ type ConversationPbxCallAgent struct {
 
 	// AgentName Display name of the agent
 	AgentName *string `json:"agent_name,omitempty"`
+
+	// AgentUserID UltraCart user id for the agent (denormalized at index time so reporting endpoints can join on agent_user_id without translating from the agent_id login).
+	AgentUserID *string `json:"agent_user_id,omitempty"`
 
 	// Answered Whether the agent answered the call
 	Answered *bool `json:"answered,omitempty"`
@@ -4037,6 +4584,45 @@ type ConversationPbxCallAiEngagement struct {
 
 // ConversationPbxCallAiEngagementEngagementType Type of AI engagement
 type ConversationPbxCallAiEngagementEngagementType string
+
+// ConversationPbxCallAiSummary defines model for ConversationPbxCallAiSummary.
+type ConversationPbxCallAiSummary struct {
+	// ActionItems Action items identified during the call
+	ActionItems []string `json:"action_items,omitzero"`
+
+	// CallCategory Category of the call (e.g. support, sales, billing)
+	CallCategory *string `json:"call_category,omitempty"`
+
+	// CompletionTokens Number of output tokens used to generate the summary
+	CompletionTokens *int32 `json:"completion_tokens,omitempty"`
+
+	// Cost Cost of generating the summary in the specified currency
+	Cost *float64 `json:"cost,omitempty"`
+
+	// CostCurrency Currency code for the summary cost (always USD)
+	CostCurrency *string `json:"cost_currency,omitempty"`
+
+	// GeneratedAtDts Timestamp when the summary was generated
+	GeneratedAtDts *uctime.Time `json:"generated_at_dts,omitempty"`
+
+	// KeyTopics Key topics discussed during the call
+	KeyTopics []string `json:"key_topics,omitzero"`
+
+	// Model AI model used to generate the summary (e.g. grok-4.1-fast)
+	Model *string `json:"model,omitempty"`
+
+	// PromptTokens Number of input tokens used to generate the summary
+	PromptTokens *int32 `json:"prompt_tokens,omitempty"`
+
+	// Sentiment Overall sentiment of the call
+	Sentiment *ConversationPbxCallAiSummarySentiment `json:"sentiment,omitempty"`
+
+	// Summary 2-3 sentence synopsis of the call
+	Summary *string `json:"summary,omitempty"`
+}
+
+// ConversationPbxCallAiSummarySentiment Overall sentiment of the call
+type ConversationPbxCallAiSummarySentiment string
 
 // ConversationPbxCallAiToolCall defines model for ConversationPbxCallAiToolCall.
 type ConversationPbxCallAiToolCall struct {
@@ -4111,6 +4697,9 @@ type ConversationPbxCallFinancial struct {
 
 	// AiAgentCostCurrency Currency for AI agent cost
 	AiAgentCostCurrency *string `json:"ai_agent_cost_currency,omitempty"`
+
+	// AiSummaryCost AI summary generation cost (LLM call made by pbx-transcript-formatter after the call ends)
+	AiSummaryCost *float64 `json:"ai_summary_cost,omitempty"`
 
 	// CallCurrency Currency for call price (default USD)
 	CallCurrency *string `json:"call_currency,omitempty"`
@@ -4368,6 +4957,9 @@ type ConversationPbxClassOfService struct {
 	// BlockPremiumNumbers Block calls to 900, 976, premium-rate, and shortcode destinations
 	BlockPremiumNumbers *bool `json:"block_premium_numbers,omitempty"`
 
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
+
 	// ConversationPbxClassOfServiceUUID Class of Service unique identifier
 	ConversationPbxClassOfServiceUUID *string `json:"conversation_pbx_class_of_service_uuid,omitempty"`
 
@@ -4466,12 +5058,13 @@ type ConversationPbxCosAuditLogsResponse struct {
 
 // ConversationPbxCustomerSnapshotRequest defines model for ConversationPbxCustomerSnapshotRequest.
 type ConversationPbxCustomerSnapshotRequest struct {
-	AutoOrderExpand *string           `json:"auto_order_expand,omitempty"`
-	CustomerExpand  *string           `json:"customer_expand,omitempty"`
-	Error           *Error            `json:"error,omitempty"`
-	Metadata        *ResponseMetadata `json:"metadata,omitempty"`
-	OrderExpand     *string           `json:"order_expand,omitempty"`
-	PhoneNumber     *string           `json:"phone_number,omitempty"`
+	AutoOrderExpand      *string           `json:"auto_order_expand,omitempty"`
+	CustomerExpand       *string           `json:"customer_expand,omitempty"`
+	Error                *Error            `json:"error,omitempty"`
+	Metadata             *ResponseMetadata `json:"metadata,omitempty"`
+	OrderExpand          *string           `json:"order_expand,omitempty"`
+	PhoneNumber          *string           `json:"phone_number,omitempty"`
+	SearchLinkedAccounts *bool             `json:"search_linked_accounts,omitempty"`
 
 	// Success Indicates if API call was successful
 	Success *bool    `json:"success,omitempty"`
@@ -4489,6 +5082,24 @@ type ConversationPbxCustomerSnapshotResponse struct {
 	// Success Indicates if API call was successful
 	Success *bool    `json:"success,omitempty"`
 	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxDefaultTimezoneResponse defines model for ConversationPbxDefaultTimezoneResponse.
+type ConversationPbxDefaultTimezoneResponse struct {
+	// DefaultTimezone Merchant default timezone (IANA name). Falls back to America/New_York when unset.
+	DefaultTimezone *string           `json:"default_timezone,omitempty"`
+	Error           *Error            `json:"error,omitempty"`
+	Metadata        *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+}
+
+// ConversationPbxDefaultTimezoneUpdateRequest defines model for ConversationPbxDefaultTimezoneUpdateRequest.
+type ConversationPbxDefaultTimezoneUpdateRequest struct {
+	// DefaultTimezone Merchant default timezone (IANA name, e.g. &#39;America/New_York&#39;)
+	DefaultTimezone *string `json:"default_timezone,omitempty"`
 }
 
 // ConversationPbxHardwarePhone defines model for ConversationPbxHardwarePhone.
@@ -4565,6 +5176,9 @@ type ConversationPbxHardwarePhonesResponse struct {
 type ConversationPbxMenu struct {
 	// AllowDirectExtensions If true, the customer is allowed to input direct extensions within this menu
 	AllowDirectExtensions *bool `json:"allow_direct_extensions,omitempty"`
+
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxMenuUUID Conversation Pbx Menu UUID
 	ConversationPbxMenuUUID *string `json:"conversation_pbx_menu_uuid,omitempty"`
@@ -4669,6 +5283,9 @@ type ConversationPbxPhoneNumber struct {
 	// AddressSid Twilio Address SID linked to this phone number for regulatory compliance
 	AddressSid *string `json:"address_sid,omitempty"`
 
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
+
 	// ConversationPbxPhoneNumberUUID Conversation Pbx Phone Number UUID
 	ConversationPbxPhoneNumberUUID *string `json:"conversation_pbx_phone_number_uuid,omitempty"`
 
@@ -4730,6 +5347,12 @@ type ConversationPbxQueue struct {
 	// AiPriority AI Agent Priority compared to human agents
 	AiPriority *ConversationPbxQueueAiPriority `json:"ai_priority,omitempty"`
 
+	// AiSummaryEnabled If true, AI summaries are generated for answered calls in this queue
+	AiSummaryEnabled *bool `json:"ai_summary_enabled,omitempty"`
+
+	// AiSummaryInstructions Custom instructions injected into the AI summary system prompt for this queue
+	AiSummaryInstructions *string `json:"ai_summary_instructions,omitempty"`
+
 	// AiTimeoutSeconds AI timeout seconds
 	AiTimeoutSeconds *int32 `json:"ai_timeout_seconds,omitempty"`
 
@@ -4774,6 +5397,9 @@ type ConversationPbxQueue struct {
 
 	// CallbackRetryDelaySeconds Delay in seconds between callback retry attempts
 	CallbackRetryDelaySeconds *int32 `json:"callback_retry_delay_seconds,omitempty"`
+
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxQueueUUID Conversation Pbx Queue unique identifier
 	ConversationPbxQueueUUID *string `json:"conversation_pbx_queue_uuid,omitempty"`
@@ -4832,6 +5458,12 @@ type ConversationPbxQueue struct {
 
 	// WrapUpSeconds Wrap up time in seconds
 	WrapUpSeconds *int32 `json:"wrap_up_seconds,omitempty"`
+
+	// ZohoDeskDepartmentID Zoho Desk department ID to create tickets in
+	ZohoDeskDepartmentID *string `json:"zoho_desk_department_id,omitempty"`
+
+	// ZohoDeskTicketEnabled If true, a Zoho Desk ticket is automatically created for answered calls in this queue
+	ZohoDeskTicketEnabled *bool `json:"zoho_desk_ticket_enabled,omitempty"`
 }
 
 // ConversationPbxQueueAiPriority AI Agent Priority compared to human agents
@@ -4870,6 +5502,7 @@ type ConversationPbxRecordingStatus string
 
 // ConversationPbxTimeBased defines model for ConversationPbxTimeBased.
 type ConversationPbxTimeBased struct {
+	ContextMerchantID            *string                                `json:"context_merchant_id,omitempty"`
 	ConversationPbxTimeBasedUUID *string                                `json:"conversation_pbx_time_based_uuid,omitempty"`
 	MappingConfig                *ConversationPbxTimeBasedMappingConfig `json:"mapping_config,omitempty"`
 	MerchantID                   *string                                `json:"merchant_id,omitempty"`
@@ -4925,6 +5558,9 @@ type ConversationPbxTimeBasedsResponse struct {
 type ConversationPbxTimeRange struct {
 	// Configs Configurations for all ranges in this time range
 	Configs []ConversationPbxTimeRangeConfig `json:"configs,omitzero"`
+
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxTimeRangeUUID Conversation Pbx Time Range UUID
 	ConversationPbxTimeRangeUUID *string `json:"conversation_pbx_time_range_uuid,omitempty"`
@@ -4985,16 +5621,41 @@ type ConversationPbxTimeRangesResponse struct {
 // ConversationPbxVoice Text-to-speech voice (man or woman) used to say prompts.
 type ConversationPbxVoice string
 
+// ConversationPbxVoicemailCapabilitiesResponse defines model for ConversationPbxVoicemailCapabilitiesResponse.
+type ConversationPbxVoicemailCapabilitiesResponse struct {
+	Error    *Error            `json:"error,omitempty"`
+	Metadata *ResponseMetadata `json:"metadata,omitempty"`
+
+	// Success Indicates if API call was successful
+	Success *bool    `json:"success,omitempty"`
+	Warning *Warning `json:"warning,omitempty"`
+
+	// ZohoDeskAvailable True if Zoho Desk is connected to UltraCart
+	ZohoDeskAvailable *bool `json:"zoho_desk_available,omitempty"`
+
+	// ZohoDeskDepartments Array of Zoho Desk Departments if Zoho Desk is connected to UltraCart
+	ZohoDeskDepartments []ConversationVirtualAgentCapabilityZohoDeskDepartment `json:"zoho_desk_departments,omitzero"`
+}
+
 // ConversationPbxVoicemailMailbox defines model for ConversationPbxVoicemailMailbox.
 type ConversationPbxVoicemailMailbox struct {
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
+
 	// ConversationPbxVoicemailMailboxUUID Conversation Pbx Voicemail Mailbox UUID
 	ConversationPbxVoicemailMailboxUUID *string `json:"conversation_pbx_voicemail_mailbox_uuid,omitempty"`
 
 	// MerchantID Merchant Id
 	MerchantID *string `json:"merchant_id,omitempty"`
 
+	// SendNoticesToChannel Send notices to channel
+	SendNoticesToChannel *ConversationNoticeChannel `json:"send_notices_to_channel,omitempty"`
+
 	// SendNoticesToEmail Send notices to email
 	SendNoticesToEmail *string `json:"send_notices_to_email,omitempty"`
+
+	// SendNoticesToZohoDeskDepartmentID Send notices to Zoho Desk department id
+	SendNoticesToZohoDeskDepartmentID *string `json:"send_notices_to_zoho_desk_department_id,omitempty"`
 
 	// UserID User Id
 	UserID *int32 `json:"user_id,omitempty"`
@@ -5306,7 +5967,7 @@ type ConversationVirtualAgentCapabilities struct {
 	OpenSupportTicket             *bool `json:"open_support_ticket,omitempty"`
 
 	// OpenSupportTicketChannel Channel to use to open the support ticket
-	OpenSupportTicketChannel *ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel `json:"open_support_ticket_channel,omitempty"`
+	OpenSupportTicketChannel *ConversationNoticeChannel `json:"open_support_ticket_channel,omitempty"`
 
 	// OpenSupportTicketChannelEmail Email to send support ticket to
 	OpenSupportTicketChannelEmail *string `json:"open_support_ticket_channel_email,omitempty"`
@@ -5324,9 +5985,6 @@ type ConversationVirtualAgentCapabilities struct {
 	// ZohoDeskDepartments Array of Zoho Desk Department if zoho desk is connected to UltraCart
 	ZohoDeskDepartments []ConversationVirtualAgentCapabilityZohoDeskDepartment `json:"zoho_desk_departments,omitzero"`
 }
-
-// ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel Channel to use to open the support ticket
-type ConversationVirtualAgentCapabilitiesOpenSupportTicketChannel string
 
 // ConversationVirtualAgentCapabilitiesResponse defines model for ConversationVirtualAgentCapabilitiesResponse.
 type ConversationVirtualAgentCapabilitiesResponse struct {
@@ -5383,9 +6041,18 @@ type ConversationWebchatQueueStatus struct {
 // ConversationWebchatQueueStatusAgent defines model for ConversationWebchatQueueStatusAgent.
 type ConversationWebchatQueueStatusAgent struct {
 	// AgentStatus Status of the agent
-	AgentStatus                 *ConversationAgentStatus `json:"agent_status,omitempty"`
-	ConversationParticipantARN  *string                  `json:"conversation_participant_arn,omitempty"`
-	ConversationParticipantName *string                  `json:"conversation_participant_name,omitempty"`
+	AgentStatus *ConversationAgentStatus `json:"agent_status,omitempty"`
+
+	// AgentUserID Agent user id (populated by Java so the dispatch-scheduler Lambda can read it directly without parsing conversation_participant_arn)
+	AgentUserID                 *string `json:"agent_user_id,omitempty"`
+	ConversationParticipantARN  *string `json:"conversation_participant_arn,omitempty"`
+	ConversationParticipantName *string `json:"conversation_participant_name,omitempty"`
+
+	// CustomStatusName Active custom status display name for this agent (denormalized)
+	CustomStatusName *string `json:"custom_status_name,omitempty"`
+
+	// CustomStatusUUID Active custom status uuid for this agent (null when on a system status)
+	CustomStatusUUID *string `json:"custom_status_uuid,omitempty"`
 
 	// LastChatDts Date/time that this agent took their last chat
 	LastChatDts    *uctime.Time `json:"last_chat_dts,omitempty"`
@@ -5413,6 +6080,12 @@ type ConversationWebchatQueueStatusQueueEntry struct {
 type ConversationWebchatQueueStatusUpdateRequest struct {
 	// AgentStatus Status of the agent
 	AgentStatus *ConversationAgentStatus `json:"agent_status,omitempty"`
+
+	// CustomStatusName Custom status display name (denormalized so the queue panel can render without a config lookup)
+	CustomStatusName *string `json:"custom_status_name,omitempty"`
+
+	// CustomStatusUUID Custom status uuid (when picking a custom status). Pair with custom_status_name.
+	CustomStatusUUID *string `json:"custom_status_uuid,omitempty"`
 }
 
 // ConversationWebchatQueueStatusesResponse defines model for ConversationWebchatQueueStatusesResponse.
@@ -5740,11 +6413,17 @@ type CustomerBilling struct {
 	// DayPhone Day phone
 	DayPhone *string `json:"day_phone,omitempty"`
 
+	// DayPhoneE164 Day phone in E.164 format (derived â€” read only)
+	DayPhoneE164 *string `json:"day_phone_e164,omitempty"`
+
 	// DefaultBilling Default billing
 	DefaultBilling *bool `json:"default_billing,omitempty"`
 
 	// EveningPhone Evening phone
 	EveningPhone *string `json:"evening_phone,omitempty"`
+
+	// EveningPhoneE164 Evening phone in E.164 format (derived â€” read only)
+	EveningPhoneE164 *string `json:"evening_phone_e164,omitempty"`
 
 	// FirstName First name
 	FirstName *string `json:"first_name,omitempty"`
@@ -6077,11 +6756,17 @@ type CustomerShipping struct {
 	// DayPhone Day phone
 	DayPhone *string `json:"day_phone,omitempty"`
 
+	// DayPhoneE164 Day phone in E.164 format (derived â€” read only)
+	DayPhoneE164 *string `json:"day_phone_e164,omitempty"`
+
 	// DefaultShipping Default shipping
 	DefaultShipping *bool `json:"default_shipping,omitempty"`
 
 	// EveningPhone Evening phone
 	EveningPhone *string `json:"evening_phone,omitempty"`
+
+	// EveningPhoneE164 Evening phone in E.164 format (derived â€” read only)
+	EveningPhoneE164 *string `json:"evening_phone_e164,omitempty"`
 
 	// FirstName First name
 	FirstName *string `json:"first_name,omitempty"`
@@ -6350,7 +7035,10 @@ type Item struct {
 	Enrollment123                        *ItemEnrollment123      `json:"enrollment123,omitempty"`
 
 	// FulfillmentAddons Fulfillment Add-ons
-	FulfillmentAddons   []ItemFulfillmentAddon   `json:"fulfillment_addons,omitzero"`
+	FulfillmentAddons []ItemFulfillmentAddon `json:"fulfillment_addons,omitzero"`
+
+	// GatedCodes Gated access codes for this item. Read-only on this object. Use the /items/{merchant_item_oid}/gated_codes endpoints to manage.
+	GatedCodes          []ItemGatedCode          `json:"gated_codes,omitzero"`
 	GiftCertificate     *ItemGiftCertificate     `json:"gift_certificate,omitempty"`
 	GoogleProductSearch *ItemGoogleProductSearch `json:"google_product_search,omitempty"`
 	Identifiers         *ItemIdentifiers         `json:"identifiers,omitempty"`
@@ -7258,6 +7946,21 @@ type ItemFulfillmentAddon struct {
 	Quantity *int32 `json:"quantity,omitempty"`
 }
 
+// ItemGatedCode defines model for ItemGatedCode.
+type ItemGatedCode struct {
+	// Code The access code a customer must enter at checkout.
+	Code *string `json:"code,omitempty"`
+
+	// CreatedDts Date/time the code was added.
+	CreatedDts *uctime.Time `json:"created_dts,omitempty"`
+
+	// MerchantItemGatedCodeOid Internal identifier; populated by the server on insert.
+	MerchantItemGatedCodeOid *int32 `json:"merchant_item_gated_code_oid,omitempty"`
+
+	// MerchantItemOid Item this code is associated with.
+	MerchantItemOid *int32 `json:"merchant_item_oid,omitempty"`
+}
+
 // ItemGiftCertificate defines model for ItemGiftCertificate.
 type ItemGiftCertificate struct {
 	// GiftCertificate True if the purchase of this item generates a gift certificate
@@ -8077,6 +8780,9 @@ type ItemShipping struct {
 
 	// NoShippingDiscount No shipping discounts
 	NoShippingDiscount *bool `json:"no_shipping_discount,omitempty"`
+
+	// OneLinePerUnit Split cart line items with quantity greater than one into individual lines of quantity one on the order
+	OneLinePerUnit *bool `json:"one_line_per_unit,omitempty"`
 
 	// PackageRequirements Package requirements
 	PackageRequirements []ItemShippingPackageRequirement `json:"package_requirements,omitzero"`
@@ -10002,10 +10708,31 @@ type ResultSet struct {
 // TaxProductType The tax product type of an item (empty when not set).
 type TaxProductType string
 
+// TimelineSummary defines model for TimelineSummary.
+type TimelineSummary struct {
+	// AvailableSeconds Seconds the agent was Available (incl. Busy)
+	AvailableSeconds *int64 `json:"available_seconds,omitempty"`
+
+	// AvgHandleTimeSeconds Average handle time across calls and chats, in seconds
+	AvgHandleTimeSeconds *int64 `json:"avg_handle_time_seconds,omitempty"`
+
+	// CallsMissed Calls the agent missed (inbound, disposition&#x3D;missed)
+	CallsMissed *int32 `json:"calls_missed,omitempty"`
+
+	// CallsTaken Calls the agent took
+	CallsTaken *int32 `json:"calls_taken,omitempty"`
+
+	// ChatsHandled Chats the agent handled
+	ChatsHandled *int32 `json:"chats_handled,omitempty"`
+}
+
 // Warning defines model for Warning.
 type Warning struct {
 	// MoreInfo Additional information often a link to additional documentation
 	MoreInfo *string `json:"more_info,omitempty"`
+
+	// WarningCode A stable machine-readable code identifying the warning. See API docs for known values.
+	WarningCode *string `json:"warning_code,omitempty"`
 
 	// WarningMessage A technical message meant to be read by a developer
 	WarningMessage *string `json:"warning_message,omitempty"`
@@ -10037,6 +10764,33 @@ type TooManyRequests = ErrorResponse
 
 // Unauthorized defines model for Unauthorized.
 type Unauthorized = ErrorResponse
+
+// SearchAgentStatusHistoryParams defines parameters for SearchAgentStatusHistory.
+type SearchAgentStatusHistoryParams struct {
+	// Limit Maximum records per call (max 200)
+	Limit *int32 `form:"_limit,omitempty" json:"_limit,omitempty"`
+
+	// Offset Pagination offset (zero-based)
+	Offset *int32 `form:"_offset,omitempty" json:"_offset,omitempty"`
+}
+
+// GetAgentStatusTimelineParams defines parameters for GetAgentStatusTimeline.
+type GetAgentStatusTimelineParams struct {
+	// Date Day to retrieve (YYYY-MM-DD)
+	Date string `form:"date" json:"date"`
+
+	// Channel Restrict to one channel (omit for both)
+	Channel *string `form:"channel,omitempty" json:"channel,omitempty"`
+}
+
+// GetAgentStatusSummaryParams defines parameters for GetAgentStatusSummary.
+type GetAgentStatusSummaryParams struct {
+	// DateStart Range start (YYYY-MM-DD)
+	DateStart string `form:"date_start" json:"date_start"`
+
+	// DateEnd Range end (YYYY-MM-DD)
+	DateEnd string `form:"date_end" json:"date_end"`
+}
 
 // GetConversationsParams defines parameters for GetConversations.
 type GetConversationsParams struct {
@@ -10123,6 +10877,21 @@ type InsertAgentProfileMcpJSONRequestBody = ConversationMcpServer
 // UpdateAgentProfileMcpJSONRequestBody defines body for UpdateAgentProfileMcp for application/json ContentType.
 type UpdateAgentProfileMcpJSONRequestBody = ConversationMcpServer
 
+// InsertAgentStatusConfigJSONRequestBody defines body for InsertAgentStatusConfig for application/json ContentType.
+type InsertAgentStatusConfigJSONRequestBody = ConversationAgentStatusConfig
+
+// UpdateAgentStatusConfigJSONRequestBody defines body for UpdateAgentStatusConfig for application/json ContentType.
+type UpdateAgentStatusConfigJSONRequestBody = ConversationAgentStatusConfig
+
+// GetAgentStatusHeatmapJSONRequestBody defines body for GetAgentStatusHeatmap for application/json ContentType.
+type GetAgentStatusHeatmapJSONRequestBody = ConversationAgentStatusHeatmapRequest
+
+// SearchAgentStatusHistoryJSONRequestBody defines body for SearchAgentStatusHistory for application/json ContentType.
+type SearchAgentStatusHistoryJSONRequestBody = ConversationAgentStatusHistorySearchRequest
+
+// SearchAgentStatusRollupsJSONRequestBody defines body for SearchAgentStatusRollups for application/json ContentType.
+type SearchAgentStatusRollupsJSONRequestBody = ConversationAgentStatusRollupSearchRequest
+
 // InsertConversationCannedMessageJSONRequestBody defines body for InsertConversationCannedMessage for application/json ContentType.
 type InsertConversationCannedMessageJSONRequestBody = ConversationCannedMessage
 
@@ -10188,6 +10957,9 @@ type InsertPbxClassOfServiceJSONRequestBody = ConversationPbxClassOfService
 
 // UpdatePbxClassOfServiceJSONRequestBody defines body for UpdatePbxClassOfService for application/json ContentType.
 type UpdatePbxClassOfServiceJSONRequestBody = ConversationPbxClassOfService
+
+// UpdatePbxDefaultTimezoneJSONRequestBody defines body for UpdatePbxDefaultTimezone for application/json ContentType.
+type UpdatePbxDefaultTimezoneJSONRequestBody = ConversationPbxDefaultTimezoneUpdateRequest
 
 // GetConversationPbxCustomerSnapshotJSONRequestBody defines body for GetConversationPbxCustomerSnapshot for application/json ContentType.
 type GetConversationPbxCustomerSnapshotJSONRequestBody = ConversationPbxCustomerSnapshotRequest

@@ -29,7 +29,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.Departments(context.Background()); err != nil {
+	if _, err := c.GetConversationDepartments(context.Background()); err != nil {
 		log.Fatal(err)
 	}
 	for _, s := range spans.Ended() {

@@ -20,7 +20,7 @@ func TestClientIntegration(t *testing.T) {
 	ctx := context.Background()
 
 	var n int
-	for s, err := range srv.Client.AllConversations(ctx, &conversation.ListConversationsOptions{Limit: 2}) {
+	for s, err := range srv.Client.GetConversationsIter(ctx, &conversation.GetConversationsOptions{Limit: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func TestClientIntegration(t *testing.T) {
 		n++
 	}
 	if n != 3 {
-		t.Errorf("AllConversations: %d, want the 3 demo conversations", n)
+		t.Errorf("GetConversationsIter: %d, want the 3 demo conversations", n)
 	}
 
 	data := []byte("%PDF-1.7 fake")

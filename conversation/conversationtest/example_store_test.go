@@ -39,7 +39,7 @@ func ExampleAdd() {
 	}
 	for _, vm := range vms {
 		fmt.Println("voicemail from", vm.GetFrom())
-		if err := srv.Client.MarkPbxQueueVoicemailListened(ctx, q.GetConversationPbxQueueUUID(), vm.GetRecordingSid()); err != nil {
+		if err := srv.Client.ListenedPbxQueueVoicemail(ctx, q.GetConversationPbxQueueUUID(), vm.GetRecordingSid()); err != nil {
 			fmt.Println(err)
 		}
 	}

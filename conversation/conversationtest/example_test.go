@@ -36,7 +36,7 @@ func ExampleNewServer() {
 
 	// The code under test: read the unread conversations, mark them read.
 	ctx := context.Background()
-	page, err := srv.Client.ListConversations(ctx, nil)
+	page, err := srv.Client.GetConversations(ctx, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +44,7 @@ func ExampleNewServer() {
 	for _, s := range page.Items {
 		if s.UnreadMessages != nil && *s.UnreadMessages {
 			fmt.Println("unread:", *s.LastConversationMessageBody)
-			if err := srv.Client.MarkRead(ctx, *s.ConversationUUID); err != nil {
+			if err := srv.Client.MarkReadConversation(ctx, *s.ConversationUUID); err != nil {
 				fmt.Println(err)
 			}
 		}
@@ -69,11 +69,11 @@ func ExampleServer_FailNext() {
 	ctx := context.Background()
 
 	srv.FailNext(1, conversationtest.RateLimited(0).For("getConversationDepartments"))
-	_, err := srv.Client.Departments(ctx)
+	_, err := srv.Client.GetConversationDepartments(ctx)
 	fmt.Println("after a 429:", err, "- requests:", srv.RequestCount("getConversationDepartments"))
 
 	srv.FailNext(1, conversationtest.HTTPStatus(500))
-	_, err = srv.Client.Departments(ctx)
+	_, err = srv.Client.GetConversationDepartments(ctx)
 	var apiErr *conversation.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println("after a 500:", apiErr.StatusCode, errors.Is(err, conversation.ErrServer))
@@ -104,7 +104,7 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	canned, err := c.CannedMessages(context.Background())
+	canned, err := c.GetConversationCannedMessages(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/gen/genresp"
 	"github.com/ultracart-community/ultracart-go/gen/genspec"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
@@ -150,9 +151,9 @@ func (v *validator) operations() map[string]int {
 
 // genClient is the generated client pointed at the fake, sending the
 // headers the service expects, with every response validated.
-func genClient(t testing.TB, srv *conversationtest.Server, v *validator, key string) *gen.ClientWithResponses {
+func genClient(t testing.TB, srv *conversationtest.Server, v *validator, key string) *genresp.ClientWithResponses {
 	t.Helper()
-	c, err := gen.NewClientWithResponses(srv.URL,
+	c, err := genresp.NewClientWithResponses(srv.URL,
 		gen.WithHTTPClient(&http.Client{Transport: v}),
 		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			req.Header.Set("X-UltraCart-Api-Version", "2017-03-01")
@@ -170,7 +171,7 @@ func genClient(t testing.TB, srv *conversationtest.Server, v *validator, key str
 
 // setup starts a fake and a validating generated client authenticated with
 // its key.
-func setup(t *testing.T, opts ...conversationtest.Option) (*conversationtest.Server, *gen.ClientWithResponses, *validator) {
+func setup(t *testing.T, opts ...conversationtest.Option) (*conversationtest.Server, *genresp.ClientWithResponses, *validator) {
 	t.Helper()
 	srv := conversationtest.NewServer(t, opts...)
 	v := newValidator(t, srv)

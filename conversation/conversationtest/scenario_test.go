@@ -278,8 +278,8 @@ func TestScenario(t *testing.T) {
 			t.Errorf("operation %s was not exercised", op)
 		}
 	}
-	if n := len(conversationtest.OperationIDs()); n != 128 {
-		t.Errorf("%d operations, want 128", n)
+	if n := len(conversationtest.OperationIDs()); n != 140 {
+		t.Errorf("%d operations, want 140", n)
 	}
 	for op, n := range validated {
 		if got := srv.RequestCount(op); got != n {

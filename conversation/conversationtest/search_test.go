@@ -32,7 +32,7 @@ func TestConversationSearch(t *testing.T) {
 
 	ids := func(q cv.ConversationSearchRequest) []string {
 		t.Helper()
-		r := must(srv.Client.SearchConversations(ctx, &q))
+		r := must(srv.Client.GetConversationsSearch(ctx, &q))
 		var out []string
 		for _, s := range r.Records {
 			out = append(out, s.GetConversationUUID())
@@ -76,7 +76,7 @@ func TestConversationSearch(t *testing.T) {
 
 	ac := func(field, term string) []string {
 		t.Helper()
-		r := must(srv.Client.AutocompleteConversations(ctx, &cv.ConversationAutocompleteRequest{Field: &field, Term: &term}))
+		r := must(srv.Client.GetConversationsAutocomplete(ctx, &cv.ConversationAutocompleteRequest{Field: &field, Term: &term}))
 		var out []string
 		for _, v := range r.Results {
 			out = append(out, v.GetValue()+" / "+v.GetDescription())
@@ -92,7 +92,7 @@ func TestConversationSearch(t *testing.T) {
 	if got := ac("name", "b"); !slices.Equal(got, []string{"Name b / 1 conversation"}) {
 		t.Errorf("name, prefix first: %q", got)
 	}
-	if _, err := srv.Client.AutocompleteConversations(ctx, &cv.ConversationAutocompleteRequest{Field: cv.Ptr("shoe_size"), Term: cv.Ptr("")}); err == nil {
+	if _, err := srv.Client.GetConversationsAutocomplete(ctx, &cv.ConversationAutocompleteRequest{Field: cv.Ptr("shoe_size"), Term: cv.Ptr("")}); err == nil {
 		t.Error("an unknown field was accepted")
 	}
 }

@@ -75,7 +75,7 @@ func TestSeedingChecksTheSpec(t *testing.T) {
 	if n := len(conversationtest.List[gen.ConversationPbxQueue](srv)); n != 0 {
 		t.Errorf("%d queues stored after a refused seed", n)
 	}
-	if convs := must(srv.Client.ListConversations(context.Background(), nil)); len(convs.Items) != 1 {
+	if convs := must(srv.Client.GetConversations(context.Background(), nil)); len(convs.Items) != 1 {
 		t.Errorf("%d conversations, want only the valid one", len(convs.Items))
 	}
 }
@@ -93,7 +93,7 @@ func TestAddAndList(t *testing.T) {
 		t.Errorf("list: %+v", l)
 	}
 	d := must(conversationtest.Add(srv, gen.ConversationDepartment{ConversationDepartmentOid: ptr(int32(40)), DepartmentName: ptr("Forty")}))
-	next := must(srv.Client.InsertDepartment(context.Background(), &cv.ConversationDepartment{DepartmentName: ptr("Next")}))
+	next := must(srv.Client.InsertConversationDepartment(context.Background(), &cv.ConversationDepartment{DepartmentName: ptr("Next")}))
 	if d.GetConversationDepartmentOid() != 40 || next.GetConversationDepartmentOid() != 41 {
 		t.Errorf("oids %d then %d, want 40 then 41", d.GetConversationDepartmentOid(), next.GetConversationDepartmentOid())
 	}
@@ -138,7 +138,7 @@ func TestWithSeedJSON(t *testing.T) {
 	if mcps := must(srv.Client.GetAgentProfileMcps(ctx, 7)); len(mcps) != 1 {
 		t.Errorf("mcp servers: %+v", mcps)
 	}
-	if p := must(srv.Client.Permissions(ctx)); p.EditSettings == nil || *p.EditSettings {
+	if p := must(srv.Client.GetConversationPermissions(ctx)); p.EditSettings == nil || *p.EditSettings {
 		t.Errorf("permissions: %+v", p)
 	}
 	if c, ok := srv.Conversation("c1"); !ok || len(c.Messages) != 1 {
@@ -160,7 +160,7 @@ func TestDemoData(t *testing.T) {
 	srv := conversationtest.NewServer(t, conversationtest.WithDemoData())
 	ctx := context.Background()
 	for name, n := range map[string]int{
-		"departments":    len(must(srv.Client.Departments(ctx))),
+		"departments":    len(must(srv.Client.GetConversationDepartments(ctx))),
 		"agent profiles": len(must(srv.Client.GetAgentProfiles(ctx))),
 		"PBX queues":     len(must(srv.Client.GetPbxQueues(ctx))),
 		"phone numbers":  len(must(srv.Client.GetPbxPhoneNumbers(ctx))),
@@ -172,7 +172,7 @@ func TestDemoData(t *testing.T) {
 			t.Errorf("demo has no %s", name)
 		}
 	}
-	for _, d := range must(srv.Client.Departments(ctx)) {
+	for _, d := range must(srv.Client.GetConversationDepartments(ctx)) {
 		if len(d.Members) == 0 {
 			t.Errorf("department %s has no members", d.GetDepartmentName())
 		}

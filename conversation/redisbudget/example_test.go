@@ -39,7 +39,7 @@ func ExampleNew() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := c.Departments(ctx); err != nil {
+	if _, err := c.GetConversationDepartments(ctx); err != nil {
 		log.Print(err)
 	}
 	log.Printf("budget: %+v", c.Budget())

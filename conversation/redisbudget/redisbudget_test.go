@@ -119,7 +119,7 @@ func client(t *testing.T, srv string, l conversation.Limiter) *conversation.Clie
 	return c
 }
 
-// hammer calls KeepAlive from each client on goroutines until ctx ends.
+// hammer calls GetAgentKeepAlive from each client on goroutines until ctx ends.
 func hammer(ctx context.Context, clients []*conversation.Client, goroutines int) (calls, refused int64, errs []error) {
 	var n, r atomic.Int64
 	var mu sync.Mutex
@@ -128,7 +128,7 @@ func hammer(ctx context.Context, clients []*conversation.Client, goroutines int)
 		wg.Go(func() {
 			c := clients[g%len(clients)]
 			for ctx.Err() == nil {
-				err := c.KeepAlive(ctx)
+				err := c.GetAgentKeepAlive(ctx)
 				switch {
 				case err == nil:
 					n.Add(1)
@@ -436,7 +436,7 @@ func TestClient(t *testing.T) {
 	srv := newAPIServer(t)
 	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t)})
 	c := client(t, srv.URL, l)
-	if err := c.KeepAlive(context.Background()); err != nil {
+	if err := c.GetAgentKeepAlive(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	st := c.Budget()

@@ -88,7 +88,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 
 	// Webchat queues hold the customers waiting for an agent; an agent who
 	// marks themselves available in a queue is offered its customers.
-	queues, err := c.WebchatQueueStatuses(ctx)
+	queues, err := c.GetConversationWebchatQueueStatuses(ctx)
 	if err != nil {
 		return err
 	}
@@ -96,12 +96,12 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	for _, q := range queues {
 		step("queue %q: %s, %s waiting", q.GetQueueName(), plural(len(q.Agents), "agent"), plural(len(q.QueueEntries), "customer"))
 		status := conversation.ConversationAgentStatusAvailable
-		if err := c.UpdateWebchatQueueStatus(ctx, q.GetQueueName(), &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
+		if err := c.UpdateConversationWebchatQueueStatus(ctx, q.GetQueueName(), &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &status}); err != nil {
 			return err
 		}
 		step("  set my status in %q to %s, so its customers can be routed to me", q.GetQueueName(), status)
 	}
-	if err := c.KeepAlive(ctx); err != nil {
+	if err := c.GetAgentKeepAlive(ctx); err != nil {
 		return err
 	}
 	step("sent a keep-alive (an agent's session ends without one; RunKeepAlive sends them in the background)")
@@ -113,7 +113,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	// Every conversation, across pages, through the iterator.
 	var first *conversation.ConversationSummary
 	n := 0
-	for s, err := range c.AllConversations(ctx, nil) {
+	for s, err := range c.GetConversationsIter(ctx, nil) {
 		if err != nil {
 			return err
 		}
@@ -169,13 +169,13 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 		return err
 	}
 	step("conversation has %s, unread: %t", plural(len(conv.Messages), "message"), conv.GetUnreadMessages())
-	if err := c.MarkRead(ctx, id); err != nil {
+	if err := c.MarkReadConversation(ctx, id); err != nil {
 		return err
 	}
 	step("marked it read")
 
 	// Canned messages are an agent's saved replies, found by a short code.
-	found, err := c.SearchCannedMessages(ctx, &conversation.ConversationCannedMessagesSearch{ShortCode: conversation.Ptr("ship")})
+	found, err := c.SearchConversationCannedMessages(ctx, &conversation.ConversationCannedMessagesSearch{ShortCode: conversation.Ptr("ship")})
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 
 	// Errors carry what UltraCart said, and match sentinels. This update is
 	// wrong on purpose (no canned message has oid 999999), to show one.
-	_, err = c.UpdateCannedMessage(ctx, 999999, &conversation.ConversationCannedMessage{ShortCode: conversation.Ptr("nope")})
+	_, err = c.UpdateConversationCannedMessage(ctx, 999999, &conversation.ConversationCannedMessage{ShortCode: conversation.Ptr("nope")})
 	var apiErr *conversation.APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, conversation.ErrBadRequest) {
 		return fmt.Errorf("expected a 400 API error for a missing canned message, got %v", err)
@@ -211,7 +211,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 // tour shows the departments with their members, the phone system and the
 // caller's agent profile.
 func tour(ctx context.Context, step func(string, ...any), explain func(string), c *conversation.Client) error {
-	depts, err := c.Departments(ctx)
+	depts, err := c.GetConversationDepartments(ctx)
 	if err != nil {
 		return err
 	}
@@ -247,22 +247,22 @@ func tour(ctx context.Context, step func(string, ...any), explain func(string), 
 
 // readOnly makes only calls that change nothing.
 func readOnly(ctx context.Context, out io.Writer, c *conversation.Client) error {
-	queues, err := c.WebchatQueueStatuses(ctx)
+	queues, err := c.GetConversationWebchatQueueStatuses(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "• %s\n", plural(len(queues), "webchat queue"))
-	depts, err := c.Departments(ctx)
+	depts, err := c.GetConversationDepartments(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "• %s\n", plural(len(depts), "department"))
-	canned, err := c.CannedMessages(ctx)
+	canned, err := c.GetConversationCannedMessages(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "• %s\n", plural(len(canned), "canned message"))
-	page, err := c.ListConversations(ctx, &conversation.ListConversationsOptions{Limit: 5})
+	page, err := c.GetConversations(ctx, &conversation.GetConversationsOptions{Limit: 5})
 	if err != nil {
 		return err
 	}

@@ -2,78 +2,205 @@ package main
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	"slices"
 	"strings"
+	"text/template"
 	"unicode"
 )
 
-// emitOperations writes conversation/operations.gen.go.
-func emitOperations(ops []*op) ([]byte, error) {
+// The templates of the Go files wrapgen writes about operations; the data
+// each one gets is built in Go (methodView), so that the templates say what
+// the code looks like and the Go says what it depends on.
+//
+//go:embed templates/*.tmpl
+var templateFiles embed.FS
+
+// execute runs the template file name (in templates/) on data and formats
+// the result.
+func execute(name string, data any) ([]byte, error) {
+	t, err := template.New(name).Funcs(template.FuncMap{"doc": docComment}).ParseFS(templateFiles, "templates/"+name)
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	b.WriteString(header)
-	usesTime := false
-	for _, o := range ops {
-		for _, a := range o.PathArgs {
-			usesTime = usesTime || a.Time != ""
-		}
-		for _, q := range o.Query {
-			usesTime = usesTime || q.Time != ""
-		}
-	}
-	timeImport := ""
-	if usesTime {
-		timeImport = "\t\"time\"\n"
-	}
-	fmt.Fprintf(&b, `package conversation
-
-import (
-	"context"
-	"net/http"
-%s
-	"github.com/ultracart-community/ultracart-go/gen"
-)
-
-// The operations, with what the client may do when one fails.
-var (
-`, timeImport)
-	for _, o := range ops {
-		fmt.Fprintf(&b, "\top%s = operation{id: %q, idempotent: %t}\n", o.GoName, o.ID, o.Idempotent)
-	}
-	b.WriteString(")\n")
-	for _, o := range ops {
-		if err := emitOp(&b, o); err != nil {
-			return nil, fmt.Errorf("%s: %w", o.ID, err)
-		}
+	if err := t.Execute(&b, data); err != nil {
+		return nil, err
 	}
 	return gofmt(b.Bytes())
 }
 
-func emitOp(b *bytes.Buffer, o *op) error {
-	var optional, required []queryParam
-	for _, q := range o.Query {
-		if q.Required {
-			required = append(required, q)
-		} else {
-			optional = append(optional, q)
-		}
-	}
-	optsType := o.Method + "Options"
-	if len(optional) > 0 {
-		emitOptions(b, o, optsType, optional)
-	}
+// methodView is an operation with what its templates print, worked out.
+type methodView struct {
+	*op
+	Comment        string // the method's doc comment, // lines
+	OptionsComment string
+	IterComment    string
+	Params         string // the method's parameters, ctx first, callOpts last
+	Results        string
+	Fail           string // the statement that returns err
+	NeedOp         bool   // some check names the operation: const op
+	NeedErr        bool   // an argument conversion assigns err: var err error
+	RequiredQuery  []queryView
+	OptionalQuery  []queryView
+	BuilderArgs    string // gen.New<GoName>Request's arguments before the body
+	Kind           string // void, none or value
+	Response       string // the response model
+	Envelope       string // its envelope reader, or nil
+	Return         string // the value returned with a nil error
+	ForwardArgs    string // the parameters, as arguments: ctx, ..., callOpts...
+	PageArgs       string // the method's arguments in its iterator
+	IterParams     string // the deprecated iterator's parameters: no callOpts
+	IterArgs       string
+}
 
+type queryView struct {
+	queryParam
+	Arg     string // the argument of a required parameter
+	Type    string // the options field's type
+	Conv    string // rfc3339, int32, bool or string: how the field is sent
+	Comment string // the options field's doc comment
+}
+
+type param struct{ name, typ string }
+
+func newMethodView(o *op) (*methodView, error) {
+	v := &methodView{op: o}
 	ret, zero, err := resultType(o)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	v.Results, v.Fail = "error", "return err"
+	if ret != "" {
+		v.Results, v.Fail = "("+ret+", error)", "return "+zero+", err"
 	}
 
-	// Doc comment.
-	b.WriteString("\n")
-	writeDoc(b, fmt.Sprintf("%s %s (%s).", o.Method, oneLine(o), o.ID))
+	params := []param{{"ctx", "context.Context"}}
+	builderArgs := []string{"server"}
+	for _, a := range o.PathArgs {
+		params = append(params, param{a.Name, pathArgType(a)})
+		switch {
+		case a.GoType == "string":
+			builderArgs = append(builderArgs, a.Name)
+		case a.GoType == "int32":
+			v.NeedErr = true
+			builderArgs = append(builderArgs, a.Name+"Value")
+		case a.GoType == "int64" && a.Time == "unix-milli":
+			v.NeedErr = true
+			builderArgs = append(builderArgs, a.Name+"Millis")
+		default:
+			return nil, fmt.Errorf("path parameter %s of type %s", a.Wire, a.GoType)
+		}
+	}
+	v.NeedOp = len(o.PathArgs) > 0 || o.Body != nil && o.Body.Required
+	for _, q := range o.Query {
+		qv := queryView{queryParam: q}
+		if q.Required {
+			if q.GenType != "string" {
+				return nil, fmt.Errorf("required query parameter %s of type %s", q.Wire, q.GenType)
+			}
+			qv.Arg = lowerFirst(q.Field)
+			params = append(params, param{qv.Arg, "string"})
+			v.RequiredQuery = append(v.RequiredQuery, qv)
+			v.NeedOp = true
+			continue
+		}
+		if err := optionField(&qv); err != nil {
+			return nil, err
+		}
+		v.NeedErr = v.NeedErr || qv.Conv == "int32"
+		v.NeedOp = v.NeedOp || qv.Conv == "int32"
+		v.OptionalQuery = append(v.OptionalQuery, qv)
+	}
+	if len(o.Query) > 0 {
+		builderArgs = append(builderArgs, "params")
+	}
+	if o.Body != nil {
+		params = append(params, param{o.Body.Name, "*" + o.Body.Type})
+	}
+	if o.Options != "" {
+		params = append(params, param{"opts", "*" + o.Options})
+		v.OptionsComment = docComment(fmt.Sprintf("%s are the optional query parameters of %s (%s). The zero value of a field sends nothing.", o.Options, o.Method, o.ID))
+	}
+	v.BuilderArgs = strings.Join(builderArgs, ", ")
+
+	v.Kind = "value"
+	switch o.Result.Kind {
+	case resultVoid:
+		v.Kind = "void"
+	case resultNone:
+		v.Kind = "none"
+	}
+	if o.Result.Response != nil {
+		v.Response = o.Result.Response.Name
+		v.Envelope = "nil"
+		if slices.Contains(o.Result.Envelope, "Success") {
+			v.Envelope = "envelopeOf" + v.Response
+		}
+	}
+	v.Return = returnExpr(o)
+
+	var names []string
+	for _, p := range params {
+		names = append(names, p.name)
+	}
+	v.IterParams, v.IterArgs = joinParams(params), strings.Join(names, ", ")
+	params = append(params, param{"callOpts", "...CallOption"})
+	v.Params = joinParams(params)
+	v.ForwardArgs = v.IterArgs + ", callOpts..."
+	pageArgs := slices.Clone(names)
+	pageArgs[len(pageArgs)-1] = "&o" // opts: the iterator's copy
+	v.PageArgs = strings.Join(pageArgs, ", ") + ", callOpts..."
+
+	v.Comment = docComment(methodDoc(o)...)
+	if o.Iter != nil {
+		v.IterComment = docComment(iterDoc(o)...)
+	}
+	return v, nil
+}
+
+func joinParams(ps []param) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.name + " " + p.typ
+	}
+	return strings.Join(s, ", ")
+}
+
+// optionField works out how an optional query parameter appears in the
+// options struct and is sent.
+func optionField(q *queryView) error {
+	q.Type = strings.TrimPrefix(q.GenType, "*")
+	var note string
+	switch {
+	case q.Time == "rfc3339":
+		q.Type, q.Conv, note = "time.Time", "rfc3339", "Sent as RFC 3339."
+	case q.GenType == "*int32":
+		q.Type, q.Conv, note = "int", "int32", fmt.Sprintf("From %d to %d.", q.Min, q.Max)
+	case q.GenType == "*bool":
+		q.Type, q.Conv, note = "*bool", "bool", "Nil sends nothing; see Ptr."
+	case strings.HasPrefix(q.GenType, "*") && !strings.HasPrefix(q.GenType, "*int") && !strings.HasPrefix(q.GenType, "*float"):
+		q.Conv = "string"
+	default:
+		return fmt.Errorf("query parameter %s of type %s", q.Wire, q.GenType)
+	}
+	doc := fmt.Sprintf("%s is the %s query parameter.", q.Field, q.Wire)
+	if d := strings.TrimSuffix(q.Desc, "."); d != "" && !strings.EqualFold(d, q.Wire) {
+		doc = fmt.Sprintf("%s is the %s query parameter: %s", q.Field, q.Wire, sentence(q.Desc))
+	}
+	if note != "" {
+		doc += " " + note
+	}
+	q.Comment = indent(docComment(doc))
+	return nil
+}
+
+// methodDoc is the paragraphs of a method's doc comment.
+func methodDoc(o *op) []string {
+	paras := []string{fmt.Sprintf("%s %s (%s).", o.Method, oneLine(o), o.ID)}
 	if d := strings.TrimSpace(o.Description); d != "" && !strings.EqualFold(strings.TrimSuffix(d, "."), strings.TrimSuffix(o.Summary, ".")) {
-		b.WriteString("//\n")
-		writeDoc(b, "UltraCart: "+sentence(d))
+		paras = append(paras, "UltraCart: "+sentence(d))
 	}
 	var notes []string
 	if !o.Idempotent {
@@ -94,160 +221,35 @@ func emitOp(b *bytes.Buffer, o *op) error {
 		notes = append(notes, fmt.Sprintf("%s is optional: nil sends no body.", o.Body.Name))
 	}
 	if len(notes) > 0 {
-		b.WriteString("//\n")
-		writeDoc(b, strings.Join(notes, " "))
+		paras = append(paras, strings.Join(notes, " "))
 	}
+	return paras
+}
 
-	// Signature.
-	args := []string{"ctx context.Context"}
-	for _, a := range o.PathArgs {
-		args = append(args, a.Name+" "+pathArgType(a))
+// iterDoc is the paragraphs of an iterator's doc comment.
+func iterDoc(o *op) []string {
+	it := o.Iter
+	pages := "pages of MaxPageSize (or opts.Limit)"
+	if !it.Limit {
+		pages = "pages"
 	}
-	for _, q := range required {
-		t, err := requiredQueryType(q)
-		if err != nil {
-			return err
-		}
-		args = append(args, lowerFirst(q.Field)+" "+t)
-	}
+	copied := "opts is"
 	if o.Body != nil {
-		args = append(args, o.Body.Name+" *"+o.Body.Type)
+		copied = "opts and " + o.Body.Name + " are"
 	}
-	if len(optional) > 0 {
-		args = append(args, "opts *"+optsType)
+	return []string{
+		fmt.Sprintf("%s iterates over every %s that %s lists (%s), from opts.Offset on, fetching %s as needed.", it.Name, it.Item, o.Method, o.ID, pages),
+		fmt.Sprintf("It yields each %s once (by %s): the list is paged by offset, so an item that arrives before the walk's position while it runs shifts later pages, and the walk skips what it already yielded. It may miss an item that moves from a page not yet read to one already read.", it.Item, it.Key),
+		"It follows result_set.more and next_offset (or, without next_offset, the count received). It stops after the last page, when the caller breaks, or after yielding an error. A service that stops making progress (a page with more to come that brings no item not yet yielded, or a next offset that does not advance) ends it with a *PagingError matching ErrPagingStalled, so no sequence of answers can make it loop: every request but the last yields an item. " +
+			copied + " copied, never modified; callOpts apply to the call of every page.",
 	}
-	args = append(args, "callOpts ...CallOption")
-	results := "error"
-	if ret != "" {
-		results = "(" + ret + ", error)"
-	}
-	fmt.Fprintf(b, "func (c *Client) %s(%s) %s {\n", o.Method, strings.Join(args, ", "), results)
-	fail := "return err"
-	if ret != "" {
-		fail = "return " + zero + ", err"
-	}
-	fmt.Fprintf(b, "\tconst op = %q\n", o.ID)
-	needErr := len(optional) > 0
-	for _, a := range o.PathArgs {
-		needErr = needErr || a.GoType != "string"
-	}
-	if needErr {
-		b.WriteString("\tvar err error\n")
-	}
+}
 
-	// Arguments, checked before anything is sent.
-	builderArgs := []string{"server"}
-	for _, a := range o.PathArgs {
-		switch {
-		case a.GoType == "string":
-			reserved := ""
-			for _, r := range a.Reserved {
-				reserved += fmt.Sprintf(", %q", r)
-			}
-			fmt.Fprintf(b, "\tif err := checkPathValue(op, %q, %s%s); err != nil {\n\t\t%s\n\t}\n", a.Name, a.Name, reserved, fail)
-			builderArgs = append(builderArgs, a.Name)
-		case a.GoType == "int32":
-			v := a.Name + "Value"
-			fmt.Fprintf(b, "\tvar %s int32\n\tif %s, err = checkOid(op, %q, %s); err != nil {\n\t\t%s\n\t}\n", v, v, a.Name, a.Name, fail)
-			builderArgs = append(builderArgs, v)
-		case a.GoType == "int64" && a.Time == "unix-milli":
-			v := a.Name + "Millis"
-			fmt.Fprintf(b, "\tvar %s int64\n\tif %s, err = unixMilli(op, %q, %s); err != nil {\n\t\t%s\n\t}\n", v, v, a.Name, a.Name, fail)
-			builderArgs = append(builderArgs, v)
-		default:
-			return fmt.Errorf("path parameter %s of type %s", a.Wire, a.GoType)
-		}
-	}
-	if o.Body != nil && o.Body.Required {
-		fmt.Fprintf(b, "\tif err := required(op, %q, %s); err != nil {\n\t\t%s\n\t}\n", o.Body.Name, o.Body.Name, fail)
-	}
-	if len(o.Query) > 0 {
-		fmt.Fprintf(b, "\tparams := &gen.%sParams{}\n", o.GoName)
-		for _, q := range required {
-			name := lowerFirst(q.Field)
-			fmt.Fprintf(b, "\tif err := requiredString(op, %q, %s); err != nil {\n\t\t%s\n\t}\n", name, name, fail)
-			fmt.Fprintf(b, "\tparams.%s = %s\n", q.Field, name)
-		}
-		if len(optional) > 0 {
-			b.WriteString("\tif opts != nil {\n")
-			for _, q := range optional {
-				src := "opts." + q.Field
-				switch {
-				case q.Time == "rfc3339":
-					fmt.Fprintf(b, "\t\tparams.%s = optRFC3339(%s)\n", q.Field, src)
-				case q.GenType == "*int32":
-					fmt.Fprintf(b, "\t\tif params.%s, err = optInt32(op, %q, %s, %d, %d); err != nil {\n\t\t\t%s\n\t\t}\n",
-						q.Field, src, src, q.Min, q.Max, fail)
-				case q.GenType == "*bool":
-					fmt.Fprintf(b, "\t\tparams.%s = %s\n", q.Field, src)
-				case strings.HasPrefix(q.GenType, "*") && !strings.HasPrefix(q.GenType, "*int") && !strings.HasPrefix(q.GenType, "*float"):
-					fmt.Fprintf(b, "\t\tparams.%s = optString(%s)\n", q.Field, src)
-				default:
-					return fmt.Errorf("query parameter %s of type %s", q.Wire, q.GenType)
-				}
-			}
-			b.WriteString("\t}\n")
-		}
-		builderArgs = append(builderArgs, "params")
-	}
-
-	// The request builder, bound to the checked arguments.
-	switch {
-	case o.Body == nil:
-		fmt.Fprintf(b, "\tbuild := func(server string) (*http.Request, error) {\n\t\treturn gen.New%sRequest(%s)\n\t}\n",
-			o.GoName, strings.Join(builderArgs, ", "))
-	case o.Body.Required:
-		// The body is copied now: the caller may reuse its value once the
-		// method returns, and a retry must send what the first attempt sent.
-		fmt.Fprintf(b, "\tbody := *%s\n", o.Body.Name)
-		fmt.Fprintf(b, "\tbuild := func(server string) (*http.Request, error) {\n\t\treturn gen.New%sRequest(%s, body)\n\t}\n",
-			o.GoName, strings.Join(builderArgs, ", "))
-	default:
-		fmt.Fprintf(b, "\tvar body *%s\n\tif %s != nil {\n\t\tcp := *%s\n\t\tbody = &cp\n\t}\n", o.Body.Type, o.Body.Name, o.Body.Name)
-		fmt.Fprintf(b, `	build := func(server string) (*http.Request, error) {
-		if body == nil {
-			r, err := gen.New%sRequestWithBody(%s, "application/json", nil)
-			if r != nil {
-				r.Header.Del("Content-Type") // no body, so no content type
-			}
-			return r, err
-		}
-		return gen.New%sRequest(%s, *body)
-	}
-`, o.GoName, strings.Join(builderArgs, ", "), o.GoName, strings.Join(builderArgs, ", "))
-	}
-
-	// The call and its result.
-	opVar := "op" + o.GoName
-	if o.Result.Kind == resultVoid {
-		fmt.Fprintf(b, "\treturn callVoid(ctx, c, %s, build, callOpts)\n}\n", opVar)
-		return nil
-	}
-	resp := o.Result.Response.Name
-	env := "nil"
-	if slices.Contains(o.Result.Envelope, "Success") {
-		var fields []string
-		for _, f := range o.Result.Envelope {
-			fields = append(fields, f+": r."+f)
-		}
-		env = fmt.Sprintf("func(r *%s) envelope { return envelope{%s} }", resp, strings.Join(fields, ", "))
-	}
-	assign := "r, err :="
-	if o.Result.Kind == resultNone {
-		assign = "_, err =" // err is declared when an argument conversion needed it
-		if !needErr {
-			assign = "_, err :="
-		}
-	}
-	fmt.Fprintf(b, "\t%s call[%s](ctx, c, %s, build, %s, callOpts)\n", assign, resp, opVar, env)
-	if o.Result.Kind == resultNone {
-		b.WriteString("\treturn err\n}\n")
-		return nil
-	}
-	fmt.Fprintf(b, "\tif err != nil {\n\t\t%s\n\t}\n", fail)
+// returnExpr is the value a method returns with a nil error.
+func returnExpr(o *op) string {
 	switch o.Result.Kind {
 	case resultWhole:
-		b.WriteString("\treturn r, nil\n")
+		return "r"
 	case resultPage:
 		meta, warn := "nil", "nil"
 		if slices.Contains(o.Result.Envelope, "Metadata") {
@@ -256,20 +258,19 @@ func emitOp(b *bytes.Buffer, o *op) error {
 		if slices.Contains(o.Result.Envelope, "Warning") {
 			warn = "r.Warning"
 		}
-		fmt.Fprintf(b, "\treturn newPage(r.%s, %s, %s), nil\n", o.Result.Payload.Name, meta, warn)
+		return fmt.Sprintf("newPage(r.%s, %s, %s)", o.Result.Payload.Name, meta, warn)
 	case resultPayload:
 		f := o.Result.Payload
 		switch {
 		case strings.HasPrefix(f.Type, "[]") || f.Type == "json.RawMessage":
-			fmt.Fprintf(b, "\treturn r.%s, nil\n", f.Name)
-		case isPointerToStruct(f.Type):
-			fmt.Fprintf(b, "\treturn orZero(r.%s), nil\n", f.Name)
+			return "r." + f.Name
+		case o.Result.PayloadModel:
+			return "orZero(r." + f.Name + ")"
 		default:
-			fmt.Fprintf(b, "\treturn deref(r.%s), nil\n", f.Name)
+			return "deref(r." + f.Name + ")"
 		}
 	}
-	b.WriteString("}\n")
-	return nil
+	return ""
 }
 
 // resultType is the Go result of a method besides its error, and the
@@ -287,7 +288,7 @@ func resultType(o *op) (ret, zero string, err error) {
 	switch {
 	case strings.HasPrefix(t, "[]") || t == "json.RawMessage":
 		return t, "nil", nil
-	case isPointerToStruct(t):
+	case o.Result.PayloadModel:
 		return t, "nil", nil
 	case t == "*string":
 		return "string", `""`, nil
@@ -299,20 +300,6 @@ func resultType(o *op) (ret, zero string, err error) {
 	return "", "", fmt.Errorf("payload %s of type %s", o.Result.Payload.JSON, t)
 }
 
-// isPointerToStruct reports whether t is a pointer to a model, not to a basic
-// or enum type.
-func isPointerToStruct(t string) bool {
-	if !strings.HasPrefix(t, "*") {
-		return false
-	}
-	name := t[1:]
-	return structNames[name]
-}
-
-// structNames tells gen's struct types (models) from its other types; main
-// fills it.
-var structNames = map[string]bool{}
-
 func pathArgType(a pathArg) string {
 	switch {
 	case a.Time != "":
@@ -323,44 +310,80 @@ func pathArgType(a pathArg) string {
 	return a.GoType
 }
 
-func requiredQueryType(q queryParam) (string, error) {
-	if q.GenType != "string" {
-		return "", fmt.Errorf("required query parameter %s of type %s", q.Wire, q.GenType)
+// views makes the methodView of every operation.
+func views(ops []*op) ([]*methodView, error) {
+	vs := make([]*methodView, 0, len(ops))
+	for _, o := range ops {
+		v, err := newMethodView(o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.ID, err)
+		}
+		vs = append(vs, v)
 	}
-	return "string", nil
+	return vs, nil
 }
 
-func emitOptions(b *bytes.Buffer, o *op, name string, qs []queryParam) {
-	b.WriteString("\n")
-	writeDoc(b, fmt.Sprintf("%s are the optional query parameters of %s (%s). The zero value of a field sends nothing.", name, o.Method, o.ID))
-	fmt.Fprintf(b, "type %s struct {\n", name)
-	for _, q := range qs {
-		typ := strings.TrimPrefix(q.GenType, "*")
-		var note string
-		switch {
-		case q.Time == "rfc3339":
-			typ, note = "time.Time", "Sent as RFC 3339."
-		case q.GenType == "*int32":
-			typ = "int"
-			note = fmt.Sprintf("From %d to %d.", q.Min, q.Max)
-		case q.GenType == "*bool":
-			typ, note = "*bool", "Nil sends nothing; see Ptr."
-		}
-		doc := fmt.Sprintf("%s is the %s query parameter.", q.Field, q.Wire)
-		if d := strings.TrimSuffix(q.Desc, "."); d != "" && !strings.EqualFold(d, q.Wire) {
-			doc = fmt.Sprintf("%s is the %s query parameter: %s", q.Field, q.Wire, sentence(q.Desc))
-		}
-		if note != "" {
-			doc += " " + note
-		}
-		var d bytes.Buffer
-		writeDoc(&d, doc)
-		for _, line := range strings.Split(strings.TrimRight(d.String(), "\n"), "\n") {
-			b.WriteString("\t" + line + "\n")
-		}
-		fmt.Fprintf(b, "\t%s %s\n", q.Field, typ)
+// usesTime reports whether a method of vs takes or sends a time.Time.
+func usesTime(vs []*methodView) bool {
+	return slices.ContainsFunc(vs, func(v *methodView) bool {
+		return strings.Contains(v.Params, "time.Time") || slices.ContainsFunc(v.OptionalQuery, func(q queryView) bool { return q.Type == "time.Time" })
+	})
+}
+
+// emitOperations writes conversation/operations.gen.go.
+func emitOperations(vs []*methodView) ([]byte, error) {
+	return execute("operations.go.tmpl", map[string]any{"Methods": vs, "UsesTime": usesTime(vs)})
+}
+
+// emitEnvelopes writes conversation/envelopes.gen.go: the envelope reader of
+// every response model a method reads one from.
+func emitEnvelopes(vs []*methodView) ([]byte, error) {
+	type reader struct {
+		Name   string
+		Fields []string
 	}
-	b.WriteString("}\n")
+	var readers []reader
+	for _, v := range vs {
+		if v.Envelope != "nil" && v.Envelope != "" && !slices.ContainsFunc(readers, func(r reader) bool { return r.Name == v.Response }) {
+			readers = append(readers, reader{v.Response, v.Result.Envelope})
+		}
+	}
+	slices.SortFunc(readers, func(a, b reader) int { return strings.Compare(a.Name, b.Name) })
+	return execute("envelopes.go.tmpl", readers)
+}
+
+// emitIterators writes conversation/iterators.gen.go.
+func emitIterators(vs []*methodView) ([]byte, error) {
+	var paged []*methodView
+	for _, v := range vs {
+		if v.Iter != nil {
+			paged = append(paged, v)
+		}
+	}
+	return execute("iterators.go.tmpl", map[string]any{"Methods": paged, "UsesTime": usesTime(paged)})
+}
+
+// emitDeprecated writes conversation/deprecated.gen.go.
+func emitDeprecated(vs []*methodView) ([]byte, error) {
+	var old []*methodView
+	imports := map[string]bool{}
+	for _, v := range vs {
+		if v.Deprecated.Method == "" && v.Deprecated.Iter == "" {
+			continue
+		}
+		old = append(old, v)
+		imports["context"] = true
+		imports["iter"] = imports["iter"] || v.Deprecated.Iter != ""
+		imports["time"] = imports["time"] || usesTime([]*methodView{v})
+	}
+	var list []string
+	for name, used := range imports {
+		if used {
+			list = append(list, name)
+		}
+	}
+	slices.Sort(list)
+	return execute("deprecated.go.tmpl", map[string]any{"Methods": old, "Imports": list})
 }
 
 // oneLine is what the method does, from x-go-doc or the summary turned
@@ -388,6 +411,30 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// docComment is paragraphs as // comment lines of at most about 80
+// columns, the paragraphs separated by an empty // line.
+func docComment(paragraphs ...string) string {
+	var b bytes.Buffer
+	for i, p := range paragraphs {
+		if i > 0 {
+			b.WriteString("//\n")
+		}
+		writeDoc(&b, p)
+	}
+	return b.String()
+}
+
+// indent puts a tab before every line of s.
+func indent(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "\t" + l
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 // writeDoc writes text as // comment lines of at most about 80 columns.

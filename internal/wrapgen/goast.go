@@ -159,6 +159,13 @@ func tagName(tag, key string) string {
 	return name
 }
 
+// isStruct reports whether gen's type name is a struct (a model), not a
+// basic, enum or alias type.
+func (g *genPkg) isStruct(name string) bool {
+	t := g.byName[name]
+	return t != nil && t.Struct
+}
+
 // field returns t's field with JSON name json.
 func (t *genType) field(json string) *genField {
 	for _, f := range t.Fields {

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"go/token"
 	"math"
 	"regexp"
 	"slices"
@@ -28,6 +29,35 @@ type op struct {
 	Query    []queryParam // in the Params struct's order
 	Body     *bodyArg
 	Result   result
+
+	// Options is the options struct of the optional query parameters ("" when
+	// there are none); Iter the iterator of a paged operation ("" otherwise).
+	Options string
+	Iter    *iterator
+	// Former names, kept one release as deprecated forwards.
+	Deprecated deprecated
+}
+
+// iterator is what the generated <Method>Iter walks.
+type iterator struct {
+	Name string
+	Item string // the item type: ConversationSummary
+	// Key is the item's identifier (x-go-iter-key), by its getter: a walk
+	// yields each identifier once.
+	Key, KeyGetter string
+	Limit          bool // the options have Limit (_limit): pages default to MaxPageSize
+	// Items is the response field of the list when the method returns the
+	// whole response (its envelope has other payload besides the list, such
+	// as a total); empty when the method returns a *Page.
+	Items string
+	// Warning: the response has a warning to put on the page.
+	Warning bool
+}
+
+// deprecated are an operation's former Go names (x-go-deprecated-method,
+// x-go-deprecated-iter); Options follows from Method.
+type deprecated struct {
+	Method, Options, Iter string
 }
 
 type pathArg struct {
@@ -72,10 +102,26 @@ type result struct {
 	Kind     resultKind
 	Response *genType  // the response model
 	Payload  *genField // for resultPayload and resultPage
-	Envelope []string  // envelope fields present: Success, Error, Metadata, Warning
+	// PayloadModel is whether Payload is a pointer to a model (not to a
+	// basic or enum type).
+	PayloadModel bool
+	Envelope     []string // envelope fields present: Success, Error, Metadata, Warning
 }
 
-var envelopeProps = map[string]string{"success": "Success", "error": "Error", "metadata": "Metadata", "warning": "Warning"}
+// envelopeField is the Go field of an envelope property of a response.
+func envelopeField(json string) (string, bool) {
+	switch json {
+	case "success":
+		return "Success", true
+	case "error":
+		return "Error", true
+	case "metadata":
+		return "Metadata", true
+	case "warning":
+		return "Warning", true
+	}
+	return "", false
+}
 
 func loadOperations(specPath string, g *genPkg) ([]*op, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(specPath)
@@ -100,12 +146,40 @@ func loadOperations(specPath string, g *genPkg) ([]*op, error) {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	slices.SortFunc(ops, func(a, b *op) int { return cmp.Compare(a.Method, b.Method) })
-	for i := 1; i < len(ops); i++ {
-		if ops[i].Method == ops[i-1].Method {
-			return nil, fmt.Errorf("%s and %s both make method %s", ops[i-1].ID, ops[i].ID, ops[i].Method)
-		}
+	if err := checkNames(ops); err != nil {
+		return nil, err
 	}
 	return ops, nil
+}
+
+// checkNames fails when two operations would declare the same Go name:
+// methods, options types, iterators and the deprecated ones.
+func checkNames(ops []*op) error {
+	owner := map[string]string{}
+	var errs []string
+	for _, o := range ops {
+		for _, name := range []string{o.Method, o.Options, o.iterName(), o.Deprecated.Method, o.Deprecated.Options, o.Deprecated.Iter} {
+			if name == "" {
+				continue
+			}
+			if other, dup := owner[name]; dup {
+				errs = append(errs, fmt.Sprintf("%s and %s both make %s", other, o.ID, name))
+			}
+			owner[name] = o.ID
+		}
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+func (o *op) iterName() string {
+	if o.Iter == nil {
+		return ""
+	}
+	return o.Iter.Name
 }
 
 func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
@@ -115,8 +189,9 @@ func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
 	}
 	x := &op{ID: o.OperationID, GoName: b.Name, Method: b.Name, HTTPMethod: method, Path: path,
 		Summary: o.Summary, Description: o.Description}
-	if v, ok := o.Extensions["x-go-method"].(string); ok {
-		x.Method = v
+	if v, ok := o.Extensions["x-go-method"]; ok {
+		// One rule names every method, so that a new operation names itself.
+		return nil, fmt.Errorf("x-go-method %#v: a method is named by its operationId in Go spelling (%s), with no exception; a former name goes in x-go-deprecated-method", v, b.Name)
 	}
 	if v, ok := o.Extensions["x-go-doc"].(string); ok {
 		x.Doc = v
@@ -170,6 +245,9 @@ func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
 				}
 			}
 			x.Query = append(x.Query, q)
+			if !q.Required {
+				x.Options = x.Method + "Options"
+			}
 		}
 	}
 
@@ -185,44 +263,150 @@ func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
 		x.Body = &bodyArg{Name: lowerCamel(name), Type: bodyType.Alias, Required: rb.Value.Required, Desc: rb.Value.Description}
 	}
 
+	if err := x.setResult(g, o); err != nil {
+		return nil, err
+	}
+	if err := x.setIterator(g, o); err != nil {
+		return nil, err
+	}
+	if err := x.setDeprecated(o); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// setResult finds what the method returns from the 200 response's schema.
+func (x *op) setResult(g *genPkg, o *openapi3.Operation) error {
 	ok200 := o.Responses.Value("200")
 	if ok200 == nil {
 		x.Result = result{Kind: resultVoid}
-		return x, nil
+		return nil
 	}
 	mt := ok200.Value.Content.Get("application/json")
 	if mt == nil || mt.Schema == nil || mt.Schema.Ref == "" {
-		return nil, fmt.Errorf("200 response is not a $ref to a schema")
+		return fmt.Errorf("200 response is not a $ref to a schema")
 	}
 	schema := strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/")
 	resp := g.bySchema[schema]
 	if resp == nil || !resp.Struct {
-		return nil, fmt.Errorf("gen/ has no model for %s", schema)
+		return fmt.Errorf("gen/ has no model for %s", schema)
 	}
 	x.Result.Response = resp
 	var payload []*genField
 	for _, f := range resp.Fields {
-		if name, ok := envelopeProps[f.JSON]; ok {
+		if name, ok := envelopeField(f.JSON); ok {
 			x.Result.Envelope = append(x.Result.Envelope, name)
 		} else {
 			payload = append(payload, f)
 		}
 	}
-	paged := false
-	for _, q := range x.Query {
-		paged = paged || q.Wire == "_offset"
-	}
 	switch {
 	case len(payload) == 0:
 		x.Result.Kind = resultNone
-	case len(payload) == 1 && paged && strings.HasPrefix(payload[0].Type, "[]") && slices.Contains(x.Result.Envelope, "Metadata"):
+	case len(payload) == 1 && x.paged() && strings.HasPrefix(payload[0].Type, "[]") && slices.Contains(x.Result.Envelope, "Metadata"):
 		x.Result.Kind, x.Result.Payload = resultPage, payload[0]
 	case len(payload) == 1:
 		x.Result.Kind, x.Result.Payload = resultPayload, payload[0]
+		t := payload[0].Type
+		x.Result.PayloadModel = strings.HasPrefix(t, "*") && g.isStruct(t[1:])
 	default:
 		x.Result.Kind = resultWhole
 	}
-	return x, nil
+	return nil
+}
+
+// pagedList is the list a paged operation pages through: the response's one
+// array payload property, when the operation pages by _offset and the
+// response has metadata (its result_set says where the list goes on). The
+// method returns it as a *Page when it is the only payload, and the whole
+// response when there is more (searchAgentStatusHistory's total); the
+// iterator walks it either way.
+func (x *op) pagedList() *genField {
+	if !x.paged() || !slices.Contains(x.Result.Envelope, "Metadata") {
+		return nil
+	}
+	switch x.Result.Kind {
+	case resultPage:
+		return x.Result.Payload
+	case resultWhole:
+		var list *genField
+		for _, f := range x.Result.Response.Fields {
+			if _, env := envelopeField(f.JSON); env || !strings.HasPrefix(f.Type, "[]") {
+				continue
+			}
+			if list != nil {
+				return nil // two lists: which one pages is not for the generator to guess
+			}
+			list = f
+		}
+		return list
+	}
+	return nil
+}
+
+// paged reports whether the operation pages by _offset.
+func (x *op) paged() bool {
+	return slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_offset" })
+}
+
+// setIterator gives a paged operation its iterator, keyed by x-go-iter-key.
+func (x *op) setIterator(g *genPkg, o *openapi3.Operation) error {
+	key, hasKey := o.Extensions["x-go-iter-key"]
+	list := x.pagedList()
+	if list == nil {
+		if hasKey {
+			return fmt.Errorf("x-go-iter-key on an operation that is not paged by _offset")
+		}
+		return nil
+	}
+	if !hasKey {
+		return fmt.Errorf("paged by _offset: x-go-iter-key (the JSON property that identifies an item) is required")
+	}
+	item := strings.TrimPrefix(list.Type, "[]")
+	it := g.byName[item]
+	if it == nil || !it.Struct {
+		return fmt.Errorf("paged items of type %s are not a model", item)
+	}
+	s, _ := key.(string)
+	f := it.field(s)
+	if f == nil || (f.Type != "*string" && f.Type != "string") {
+		return fmt.Errorf("x-go-iter-key %#v is not a string property of %s", key, item)
+	}
+	x.Iter = &iterator{Name: x.Method + "Iter", Item: item, Key: s, KeyGetter: "Get" + f.Name,
+		Limit: slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_limit" && !q.Required && q.Field == "Limit" })}
+	if x.Result.Kind == resultWhole {
+		x.Iter.Items = list.Name
+		x.Iter.Warning = slices.Contains(x.Result.Envelope, "Warning")
+	}
+	if !slices.ContainsFunc(x.Query, func(q queryParam) bool { return q.Wire == "_offset" && q.Field == "Offset" }) {
+		return fmt.Errorf("paged by _offset, but its options field is not Offset")
+	}
+	return nil
+}
+
+// setDeprecated reads the operation's former names.
+func (x *op) setDeprecated(o *openapi3.Operation) error {
+	for _, e := range []struct {
+		key  string
+		name *string
+	}{{"x-go-deprecated-method", &x.Deprecated.Method}, {"x-go-deprecated-iter", &x.Deprecated.Iter}} {
+		v, ok := o.Extensions[e.key]
+		if !ok {
+			continue
+		}
+		s, _ := v.(string)
+		if !token.IsIdentifier(s) || !token.IsExported(s) {
+			return fmt.Errorf("%s %#v is not an exported Go identifier", e.key, v)
+		}
+		*e.name = s
+	}
+	if x.Deprecated.Method != "" && x.Options != "" {
+		x.Deprecated.Options = x.Deprecated.Method + "Options"
+	}
+	if x.Deprecated.Iter != "" && x.Iter == nil {
+		return fmt.Errorf("x-go-deprecated-iter on an operation without an iterator")
+	}
+	return nil
 }
 
 var pathTemplate = regexp.MustCompile(`\{([^}]+)\}`)

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
+
+// root is the module's root, from this package's directory.
+var root = filepath.Join("..", "..")
 
 func TestOneLine(t *testing.T) {
 	for summary, want := range map[string]string{
@@ -67,40 +74,247 @@ func TestReserveLiterals(t *testing.T) {
 	}
 }
 
-// TestGeneratedIsCurrent runs the generator over the module into a
-// temporary tree and compares with what is committed, as `make
-// check-generated` does for the whole pipeline.
+// TestGeneratedIsCurrent runs the generator over the module and compares
+// every file it writes with what is committed, as `make check-generated`
+// does for the whole pipeline.
 func TestGeneratedIsCurrent(t *testing.T) {
-	root := filepath.Join("..", "..")
+	files, err := generate(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 9 {
+		t.Errorf("%d files, want 9", len(files))
+	}
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(root, f.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(f.content) {
+			t.Errorf("%s is not what the generator writes: run make generate", f.path)
+		}
+	}
+}
+
+// editedSpec writes the module's spec with each old string (which must be
+// there once) replaced by its new one, and returns the copy's path.
+func editedSpec(t *testing.T, edits ...[2]string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := string(b)
+	for _, e := range edits {
+		if n := strings.Count(spec, e[0]); n != 1 {
+			t.Fatalf("the spec has %q %d times, want once", e[0], n)
+		}
+		spec = strings.Replace(spec, e[0], e[1], 1)
+	}
+	path := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// after returns an edit that adds line (YAML, without indentation) after the
+// operationId line of the operation id.
+func after(id, line string) [2]string {
+	at := "      operationId: " + id + "\n"
+	return [2]string{at, at + "      " + line + "\n"}
+}
+
+// TestNamingRule: the generator names every method itself and refuses a
+// spec that names one, or that leaves a paged operation's iterator without
+// its key; each case is the module's spec with one edit.
+func TestNamingRule(t *testing.T) {
 	g, err := parseGen(filepath.Join(root, "gen"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range g.types {
-		structNames[tt.Name] = tt.Struct
+	for _, tc := range []struct {
+		name  string
+		edits [][2]string
+		want  string // in the error
+	}{
+		{"x-go-method", [][2]string{after("getPbxQueues", "x-go-method: Queues")},
+			`getPbxQueues: x-go-method "Queues": a method is named by its operationId in Go spelling (GetPbxQueues)`},
+		{"paged without x-go-iter-key", [][2]string{{"      x-go-iter-key: conversation_uuid\n", ""}},
+			"getConversations: paged by _offset: x-go-iter-key (the JSON property that identifies an item) is required"},
+		{"x-go-iter-key not paged", [][2]string{after("getPbxQueues", "x-go-iter-key: conversation_pbx_queue_uuid")},
+			"getPbxQueues: x-go-iter-key on an operation that is not paged by _offset"},
+		{"x-go-iter-key not a property", [][2]string{{"x-go-iter-key: call_uuid", "x-go-iter-key: no_such_property"}},
+			`searchPbxCalls: x-go-iter-key "no_such_property" is not a string property of ConversationPbxCall`},
+		{"x-go-iter-key not a string", [][2]string{{"x-go-iter-key: conversation_uuid", "x-go-iter-key: closed"}},
+			`getConversations: x-go-iter-key "closed" is not a string property of ConversationSummary`},
+		{"x-go-deprecated-iter not paged", [][2]string{after("getPbxQueues", "x-go-deprecated-iter: AllQueues")},
+			"getPbxQueues: x-go-deprecated-iter on an operation without an iterator"},
+		{"x-go-deprecated-method not an identifier", [][2]string{after("getPbxQueues", "x-go-deprecated-method: pbx queues")},
+			`getPbxQueues: x-go-deprecated-method "pbx queues" is not an exported Go identifier`},
+		{"x-go-deprecated-method is a method", [][2]string{after("getPbxQueue", "x-go-deprecated-method: GetPbxQueues")},
+			"getPbxQueue and getPbxQueues both make GetPbxQueues"},
+		{"former options name is a type", [][2]string{after("getPbxCosAuditLogs", "x-go-deprecated-method: GetConversation")},
+			"getConversation and getPbxCosAuditLogs both make GetConversationOptions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadOperations(editedSpec(t, tc.edits...), g)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one with %q", err, tc.want)
+			}
+		})
 	}
-	ops, err := loadOperations(filepath.Join(root, "api", "openapi.yaml"), g)
+
+	// A method takes the operationId's Go spelling, as gen's builder does,
+	// whatever its former name.
+	ops, err := loadOperations(editedSpec(t), g)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ops) != 128 {
-		t.Errorf("%d operations, want 128", len(ops))
+	for _, o := range ops {
+		if b := g.builders[strings.ToLower(o.ID)]; o.Method != b.Name {
+			t.Errorf("%s: method %s, builder New%sRequest", o.ID, o.Method, b.Name)
+		}
 	}
-	for path, gen := range map[string]func() ([]byte, error){
-		"conversation/operations.gen.go": func() ([]byte, error) { return emitOperations(ops) },
-		"conversation/models.gen.go":     func() ([]byte, error) { return emitAliases(g) },
-		"gen/getters.gen.go":             func() ([]byte, error) { return emitGetters(g) },
-	} {
-		want, err := gen()
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+}
+
+// TestDeprecatedForwards: every former name the spec declares becomes a
+// deprecated forward to its new name (an alias for an options type), and
+// nothing else is declared.
+func TestDeprecatedForwards(t *testing.T) {
+	g, err := parseGen(filepath.Join(root, "gen"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := loadOperations(editedSpec(t,
+		after("getPbxQueues", "x-go-deprecated-method: Queues"),                    // no options
+		after("searchPbxAvailablePhoneNumbers", "x-go-deprecated-method: Numbers"), // options
+	), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := views(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := emitDeprecated(vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "deprecated.gen.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What each declaration of the file forwards to: the method it calls, or
+	// the type it aliases.
+	got := map[string]string{}
+	for _, d := range f.Decls {
+		var name, target string
+		var doc *ast.CommentGroup
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			name, doc = d.Name.Name, d.Doc
+			if d.Recv == nil || len(d.Body.List) != 1 {
+				t.Errorf("%s: not a method of one statement", name)
+				continue
+			}
+			if ret, ok := d.Body.List[0].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+				if call, ok := ret.Results[0].(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+						target = sel.Sel.Name
+					}
+				}
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.IMPORT {
+				continue
+			}
+			ts, ok := d.Specs[0].(*ast.TypeSpec)
+			if d.Tok != token.TYPE || !ok || !ts.Assign.IsValid() {
+				t.Errorf("a declaration that is not a type alias: %v", d.Tok)
+				continue
+			}
+			name, doc = ts.Name.Name, d.Doc
+			if id, ok := ts.Type.(*ast.Ident); ok {
+				target = id.Name
+			}
 		}
-		got, err := os.ReadFile(filepath.Join(root, path))
-		if err != nil {
-			t.Fatal(err)
+		if doc == nil || !strings.Contains(doc.Text(), "Deprecated: use [") {
+			t.Errorf("%s: no Deprecated paragraph", name)
 		}
-		if string(got) != string(want) {
-			t.Errorf("%s is not what the generator writes: run make generate", path)
+		got[name] = target
+	}
+	want := map[string]string{
+		"Queues":         "GetPbxQueues",
+		"Numbers":        "SearchPbxAvailablePhoneNumbers",
+		"NumbersOptions": "SearchPbxAvailablePhoneNumbersOptions",
+	}
+	for _, o := range ops {
+		for _, p := range [][2]string{{o.Deprecated.Method, o.Method}, {o.Deprecated.Options, o.Options}, {o.Deprecated.Iter, o.iterName()}} {
+			if p[0] != "" && want[p[0]] == "" {
+				want[p[0]] = p[1]
+			}
 		}
+	}
+	if len(want) < 4+3 { // the module's spec declares former names too
+		t.Errorf("only %d former names: %v", len(want), want)
+	}
+	for name, target := range want {
+		if got[name] != target {
+			t.Errorf("%s forwards to %q, want %q", name, got[name], target)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s is declared, but is no former name", name)
+		}
+	}
+}
+
+// TestMethodShape: in the generated methods, const op is declared exactly
+// where a check names the operation, and no method writes an envelope reader
+// of its own (each response model has one, in envelopes.gen.go).
+func TestMethodShape(t *testing.T) {
+	files, err := generate(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(files, func(f file) bool { return f.path == "conversation/operations.gen.go" })
+	f, err := parser.ParseFile(token.NewFileSet(), "operations.gen.go", files[i].content, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOp := 0
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			continue
+		}
+		declared, used := false, false
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				declared = declared || n.Names[0].Name == "op"
+				return false
+			case *ast.Ident:
+				used = used || n.Name == "op"
+			case *ast.FuncLit:
+				if r := n.Type.Results; r != nil && len(r.List) == 1 {
+					if id, ok := r.List[0].Type.(*ast.Ident); ok && id.Name == "envelope" {
+						t.Errorf("%s: writes an envelope reader", fd.Name.Name)
+					}
+				}
+			}
+			return true
+		})
+		if declared != used {
+			t.Errorf("%s: const op declared %v, used %v", fd.Name.Name, declared, used)
+		}
+		if declared {
+			withOp++
+		}
+	}
+	if withOp == 0 {
+		t.Error("no method declares const op")
 	}
 }
