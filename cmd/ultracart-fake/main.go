@@ -1,6 +1,6 @@
 // Command ultracart-fake serves the in-memory fake of the UltraCart
 // Conversation API (package conversationtest) on a TCP address: every
-// operation of the release the module speaks (4.1.70: 128), for trying
+// operation of the release the module speaks (4.1.86: 140), for trying
 // this module's client, or UltraCart's own SDKs in any language, against
 // it:
 //

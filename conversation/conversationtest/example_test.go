@@ -7,11 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
+	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
 func strPtr(s string) *string { return &s }
@@ -158,4 +161,38 @@ func postJSON(srv *conversationtest.Server, path, body string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// The status reports are computed from status events, which a test adds
+// (and the webchat queue status update records): here a morning of the
+// calling agent's on chat, and that day's rollup.
+func ExampleServer_AddAgentStatusEvent() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+	srv := conversationtest.NewServer(t)
+	defer srv.Close()
+
+	ny, _ := time.LoadLocation("America/New_York") // the PBX default time zone: the reports' days
+	me, chat := strconv.Itoa(srv.AgentUserID()), conversation.ConversationAgentChannel("chat")
+	for _, e := range []struct {
+		status string
+		hour   int
+	}{{"available", 9}, {"busy", 11}, {"offline", 12}} {
+		when := uctime.Ptr(time.Date(2026, 4, 20, e.hour, 0, 0, 0, ny))
+		if _, err := srv.AddAgentStatusEvent(conversation.ConversationAgentStatusEvent{AgentUserID: &me, Channel: &chat, NewStatus: &e.status, EventDts: when}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+
+	day := "2026-04-20"
+	rollups, err := srv.Client.SearchAgentStatusRollups(context.Background(), &conversation.ConversationAgentStatusRollupSearchRequest{DateStart: &day, DateEnd: &day})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rollups {
+		fmt.Println(r.GetAgentName(), r.GetChannel(), r.GetAvailableSeconds(), "of", r.GetTotalTrackedSeconds(), "seconds available:", string(r.StatusBreakdown))
+	}
+	// Output:
+	// Fake Agent chat 10800 of 10800 seconds available: {"available":7200,"busy":3600}
 }

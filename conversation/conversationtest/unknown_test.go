@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	cv "github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
 	"github.com/ultracart-community/ultracart-go/gen"
 	"github.com/ultracart-community/ultracart-go/gen/genspec"
@@ -20,8 +21,8 @@ func TestRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := conversationtest.NewServer(t)
-	if srv.Release() == "" || srv.Release() != doc.Info.Version {
-		t.Fatalf("Release() = %q, the spec's info.version %q", srv.Release(), doc.Info.Version)
+	if srv.Release() == "" || srv.Release() != doc.Info.Version || srv.Release() != cv.APIRelease {
+		t.Fatalf("Release() = %q, the spec's info.version %q, conversation.APIRelease %q", srv.Release(), doc.Info.Version, cv.APIRelease)
 	}
 	st, b := rawCall(t, srv, "POST", "/conversation/pbx/queue", `{"name":"Sales","say_voice":"robot"}`)
 	if st != 400 || !strings.Contains(string(b), "release "+srv.Release()+" of the UltraCart Conversation API") {
