@@ -1,6 +1,8 @@
 package conversationtest
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -146,20 +148,8 @@ func (s *Server) statusSummary(rq *request) (any, error) {
 			transitions[strOf(e.o["agent_user_id"])] = true
 		}
 	}
-	users := make([]string, 0, len(byAgent))
-	for u := range byAgent {
-		users = append(users, u)
-	}
-	names := map[string]string{}
-	for _, u := range users {
-		names[u] = s.agentNameLocked(u)
-	}
-	sort.Slice(users, func(i, j int) bool {
-		if names[users[i]] != names[users[j]] {
-			return names[users[i]] < names[users[j]]
-		}
-		return users[i] < users[j]
-	})
+	users := slices.Collect(maps.Keys(byAgent))
+	names := s.byNameLocked(users)
 	summarySchema := s.spec.doc.Components.Schemas["AgentSummary"]
 	withPct := allows(summarySchema, "availability_pct", "number")
 	agents := []obj{}
@@ -243,20 +233,8 @@ func (s *Server) statusHeatmap(rq *request) (any, error) {
 			}
 		}
 	}
-	users := make([]string, 0, len(cells))
-	for u := range cells {
-		users = append(users, u)
-	}
-	names := map[string]string{}
-	for _, u := range users {
-		names[u] = s.agentNameLocked(u)
-	}
-	sort.Slice(users, func(i, j int) bool {
-		if names[users[i]] != names[users[j]] {
-			return names[users[i]] < names[users[j]]
-		}
-		return users[i] < users[j]
-	})
+	users := slices.Collect(maps.Keys(cells))
+	names := s.byNameLocked(users)
 	labels := make([]string, len(users))
 	var data []any
 	for i, u := range users {
@@ -423,4 +401,20 @@ func (s *Server) chatEventLocked(rec *convRecord) obj {
 		}
 	}
 	return e
+}
+
+// byNameLocked sorts user ids by their agents' names, then by id, and
+// returns the names.
+func (s *Server) byNameLocked(users []string) map[string]string {
+	names := map[string]string{}
+	for _, u := range users {
+		names[u] = s.agentNameLocked(u)
+	}
+	sort.Slice(users, func(i, j int) bool {
+		if names[users[i]] != names[users[j]] {
+			return names[users[i]] < names[users[j]]
+		}
+		return users[i] < users[j]
+	})
+	return names
 }
