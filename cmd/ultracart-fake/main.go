@@ -1,23 +1,34 @@
 // Command ultracart-fake serves the in-memory fake of the UltraCart
-// Conversation API (package conversationtest) on a TCP address: all 128
-// operations of release 4.1.70, for trying this module's client, or
-// UltraCart's own SDKs in any language, against it:
+// Conversation API (package conversationtest) on a TCP address: every
+// operation of the release the module speaks (4.1.86: 140), for trying
+// this module's client, or UltraCart's own SDKs in any language, against
+// it:
 //
-//	go run ./cmd/ultracart-fake [-addr 127.0.0.1:8080] [-key KEY] [-bearer-token TOKEN] [-demo=false] [-seed FILE] [-v]
+//	go run ./cmd/ultracart-fake [-addr 127.0.0.1:8080] [-key KEY] [-bearer-token TOKEN] [-demo=false] [-seed FILE] [-unknown-properties refuse|keep] [-v]
 //
-// It prints the base URL (ending in /rest/v2) and the simple key to use,
-// generated when -key is not given, as environment variables the client's
-// NewClientFromEnv reads. It starts with demo data (conversations, canned
-// messages, departments with members, engagements, a webchat queue, agent
-// profiles and a PBX with a phone number, queue, voicemails and call
-// records) unless -demo=false, then adds what the JSON file of -seed holds
-// (the format of conversationtest.WithSeedJSON), and stops cleanly on
-// SIGINT or SIGTERM. State lives in memory only. Every response is checked
-// against the API's spec before it is sent; one that fails is a 500 naming
-// the problem. Requests the service cannot mean (a menu routing to a queue
-// that does not exist, a time zone that is not one, a number no search
-// offered, ...) are refused with a 400 saying the fix: the package doc of
-// conversationtest lists these rules and where the fake is still lenient.
+// It prints the release it serves, then the base URL (ending in /rest/v2)
+// and the simple key to use, generated when -key is not given, as
+// environment variables the client's NewClientFromEnv reads. It starts
+// with demo data (conversations, canned messages, departments with
+// members, engagements, a webchat queue, agent profiles and a PBX with a
+// phone number, queue, voicemails and call records) unless -demo=false,
+// then adds what the JSON file of -seed holds (the format of
+// conversationtest.WithSeedJSON), and stops cleanly on SIGINT or SIGTERM.
+// State lives in memory only.
+//
+// Every response is checked against the API's spec before it is sent; one
+// that fails is a 500 naming the problem. Requests the service cannot mean
+// (a menu routing to a queue that does not exist, a time zone that is not
+// one, a number no search offered, ...) are refused with a 400 saying the
+// fix: the package doc of conversationtest lists these rules and where the
+// fake is still lenient. So is a request body property or query parameter
+// the release does not define, which the service would ignore: a 400
+// naming it and the release. With -unknown-properties=keep it is accepted
+// instead, kept on the objects the fake stores and returned as sent, and a
+// line says so.
+//
+// UltraCart's own SDKs run against it in TestOfficialJSSDK and
+// TestOfficialPHPSDK (main_test.go).
 package main
 
 import (
@@ -64,14 +75,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	demo := fs.Bool("demo", true, "start with demo data instead of empty")
 	seed := fs.String("seed", "", "also seed from this JSON `file` (format of conversationtest.WithSeedJSON)")
 	verbose := fs.Bool("v", false, "print one line per request")
+	unknown := fs.String("unknown-properties", conversationtest.RefuseUnknown.String(),
+		"what to do with a request body property or query parameter outside the release served: `refuse` it with a 400, or keep it and print a line")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	policy, err := conversationtest.ParseUnknownProperties(*unknown)
+	if err != nil {
+		return fmt.Errorf("-unknown-properties: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 
-	var opts []conversationtest.Option
+	out := &lockedWriter{w: stdout}
+	opts := []conversationtest.Option{
+		conversationtest.WithUnknownProperties(policy),
+		conversationtest.WithLogf(func(format string, args ...any) { out.printf(format+"\n", args...) }),
+	}
 	if *key != "" {
 		opts = append(opts, conversationtest.WithKey(*key))
 	}
@@ -98,7 +119,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := &lockedWriter{w: stdout}
 	handler := fake.Handler()
 	if *verbose {
 		handler = logRequests(handler, out)
@@ -108,7 +128,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	baseURL := "http://" + ln.Addr().String() + conversationtest.BasePath
-	out.printf("UltraCart Conversation API fake listening on %s\n", ln.Addr())
+	out.printf("UltraCart Conversation API fake, release %s, listening on %s\n", fake.Release(), ln.Addr())
 	out.printf("export ULTRACART_BASE_URL=%s\n", baseURL)
 	out.printf("export ULTRACART_SIMPLE_KEY=%s\n", fake.Key)
 	out.printf("Stop with Ctrl-C.\n")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,9 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ultracart-community/ultracart-go/gen/genspec"
 )
 
 // TestRun starts the command in-process on a free port, calls the API with
@@ -111,6 +116,12 @@ func TestRunFlags(t *testing.T) {
 	if !strings.Contains(out.String(), "ULTRACART_SIMPLE_KEY=test-key") {
 		t.Errorf("output %q", out.String())
 	}
+	if want := "fake, release " + fakeRelease(t) + ", listening on"; !strings.Contains(out.String(), want) {
+		t.Errorf("output %q lacks %q", out.String(), want)
+	}
+	if err := run(ctx, []string{"-unknown-properties", "drop"}, io.Discard); err == nil || !strings.Contains(err.Error(), "refuse or keep") {
+		t.Errorf("-unknown-properties drop: %v", err)
+	}
 	if err := run(ctx, []string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
 	}
@@ -159,6 +170,71 @@ func TestRunSeed(t *testing.T) {
 	}
 }
 
+// A property outside the release is refused by default, naming it and the
+// release; with -unknown-properties=keep it is kept, returned as sent, and
+// a line is printed.
+func TestRunUnknownProperties(t *testing.T) {
+	const body = `{"friendly_name":"HQ","nickname":"x"}`
+	refused := startFake(t)
+	status, b := post(t, refused+"/conversation/pbx/address", body)
+	if status != 400 || !strings.Contains(b, `\"nickname\"`) || !strings.Contains(b, "release "+fakeRelease(t)) {
+		t.Errorf("refuse: %d %s", status, b)
+	}
+
+	var out syncBuffer
+	kept := startFakeOut(t, &out, "-unknown-properties=keep")
+	status, b = post(t, kept+"/conversation/pbx/address", body)
+	if status != 200 || !strings.Contains(b, `"nickname":"x"`) {
+		t.Errorf("keep: %d %s", status, b)
+	}
+	if !strings.Contains(out.String(), `insertPbxAddress: accepted body property "nickname"`) {
+		t.Errorf("no line for the kept property: %q", out.String())
+	}
+}
+
+// fakeRelease is the release the fake serves, as the spec states it.
+func fakeRelease(t *testing.T) string {
+	t.Helper()
+	doc, err := genspec.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Info.Version
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("x-ultracart-simple-key", "test-key")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// syncBuffer is a bytes.Buffer safe for the command's writes and the
+// test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // TestOfficialPHPSDK runs UltraCart's own PHP SDK over all 128 operations
 // against the command (testdata/sdk_scenario.php). It needs php with
 // Debian's php-guzzlehttp-guzzle, and ULTRACART_PHP_SDK naming the lib/
@@ -181,9 +257,96 @@ func TestOfficialPHPSDK(t *testing.T) {
 	}
 }
 
+// TestOfficialJSSDK runs UltraCart's own JavaScript SDK over every
+// operation it has against the command (testdata/sdk_scenario.js): every
+// write read back equal, property by property, deletes taking effect,
+// searches and reports answering what the data implies. ULTRACART_JS_SDK
+// names one or more checkouts of github.com/UltraCart/rest_api_v2_sdk_javascript
+// (a path list, such as the tags 4.1.86 and 4.1.70), each with its
+// dependencies installed (npm install --omit=dev --ignore-scripts), and node
+// must be on PATH; without them it is skipped. The SDK's code is never part
+// of this repository. Each checkout runs against a fake of its own.
+func TestOfficialJSSDK(t *testing.T) {
+	sdks := os.Getenv("ULTRACART_JS_SDK")
+	node, err := exec.LookPath("node")
+	if sdks == "" || err != nil {
+		t.Skip("set ULTRACART_JS_SDK to checkouts of UltraCart's JavaScript SDK (with node_modules) and install node to run it against the fake")
+	}
+	for _, sdk := range filepath.SplitList(sdks) {
+		t.Run(sdkVersion(sdk), func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(sdk, "node_modules", "superagent")); err != nil {
+				t.Fatalf("%s has no node_modules/superagent: run npm install --omit=dev --ignore-scripts there", sdk)
+			}
+			baseURL := startFake(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, "testdata/sdk_scenario.js")
+			cmd.Env = append(os.Environ(), "ULTRACART_JS_SDK="+sdk, "BASE="+baseURL, "KEY=test-key")
+			out, err := cmd.CombinedOutput()
+			res := scenarioResult(string(out))
+			if res == nil {
+				t.Fatalf("JS SDK scenario: no RESULT line: %v\n%s", err, out)
+			}
+			t.Logf("JS SDK %s: %d operations, %d called, %d properties compared, %d failures",
+				res["sdk"], res.num("operations"), res.num("called"), res.num("compared"), res.num("failures"))
+			if err != nil || res.num("failures") != 0 || res.num("called") != res.num("operations") || res.num("operations") == 0 {
+				t.Fatalf("JS SDK scenario: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// sdkVersion is the release of an SDK checkout, from its package.json, or
+// the directory's name.
+func sdkVersion(dir string) string {
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil && json.Unmarshal(b, &pkg) == nil && pkg.Version != "" {
+		return pkg.Version
+	}
+	return filepath.Base(dir)
+}
+
+// result is the RESULT line of an SDK scenario: key=value fields.
+type result map[string]string
+
+func (r result) num(k string) int {
+	n, err := strconv.Atoi(r[k])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// scenarioResult reads the last RESULT line of a scenario's output.
+func scenarioResult(out string) result {
+	var res result
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "RESULT ")
+		if !ok {
+			continue
+		}
+		res = result{}
+		for _, f := range strings.Fields(rest) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				res[k] = v
+			}
+		}
+	}
+	return res
+}
+
 // startFake runs the command with the key test-key, demo data and args on
 // a free port until the test ends, and returns its base URL.
 func startFake(t *testing.T, args ...string) string {
+	t.Helper()
+	return startFakeOut(t, io.Discard, args...)
+}
+
+// startFakeOut is startFake, copying what the command prints after its
+// banner to out.
+func startFakeOut(t *testing.T, out io.Writer, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -202,7 +365,7 @@ func startFake(t *testing.T, args ...string) string {
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "export ULTRACART_BASE_URL="); ok {
-			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			go func() { _, _ = io.Copy(out, pr) }()
 			return v
 		}
 	}

@@ -114,7 +114,15 @@ var ops = func() map[string]handler {
 		"getPbxCosAuditLogs":                    (*Server).cosAuditLogs,
 		"getConversationPbxCustomerSnapshot":    (*Server).customerSnapshot,
 		"getPbxHardwarePhoneManufacturers":      reference("manufacturers"),
-		"getLocationsForEngagement":             reference("countries"),
+		"getPbxVoicemailCapabilities":           (*Server).voicemailCapabilities,
+		// Custom statuses and the status reports (statuses.go, reports.go).
+		"deleteAgentStatusConfig":   (*Server).deactivateStatus,
+		"searchAgentStatusHistory":  (*Server).statusHistory,
+		"searchAgentStatusRollups":  (*Server).statusRollups,
+		"getAgentStatusSummary":     (*Server).statusSummary,
+		"getAgentStatusHeatmap":     (*Server).statusHeatmap,
+		"getAgentStatusTimeline":    (*Server).statusTimeline,
+		"getLocationsForEngagement": reference("countries"),
 	}
 	for _, k := range kinds {
 		for op, h := range k.handlers() {

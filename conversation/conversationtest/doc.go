@@ -1,9 +1,9 @@
 // Package conversationtest is an in-memory fake of the UltraCart Conversation
 // API for tests: an HTTP server on the loopback interface that speaks the same
-// wire protocol as https://secure.ultracart.com/rest/v2, serves all 128
-// operations of release 4.1.70, keeps its state in memory and checks every
-// request and every response against the OpenAPI document the client is
-// generated from.
+// wire protocol as https://secure.ultracart.com/rest/v2, serves every
+// operation of the release the client speaks (Server.Release: all 140 of
+// 4.1.86), keeps its state in memory and checks every request and every
+// response against the OpenAPI document the client is generated from.
 //
 // A test starts one with NewServer, which also builds a ready-to-use
 // *conversation.Client:
@@ -44,6 +44,15 @@
 //     RFC 3339 or a _limit above 200 are a 400 ErrorResponse. Query booleans
 //     may be true/false or 1/0 (what UltraCart's PHP SDK sends). An unknown
 //     path is a 404 and a wrong method a 405, both with an ErrorResponse body.
+//     These 400s name the release the fake serves (Server.Release).
+//   - Nothing dropped in silence: a request body property, at any depth, or
+//     a query parameter that the operation does not define in the release
+//     the fake serves (one a newer release added, or a misspelling) is a
+//     400 naming each of them and the release, where the real service
+//     would ignore it and a read-back would lack it. With
+//     WithUnknownProperties(KeepUnknown) it is accepted instead, with a log
+//     line (WithLogf), and kept on the objects the fake stores. Seed
+//     documents are held to the same rule.
 //   - Responses: every response is checked against the same document before
 //     it is sent (status, enums, lengths, date-times). One that does not pass
 //     is a bug in the fake: it becomes a 500 naming the problem and fails the
@@ -76,9 +85,9 @@
 // exactly; an update replaces the whole object, keeping its identifier (a
 // different one in the body is a 400); a delete removes it and answers what
 // the operation documents (the deleted object, or nothing); a get, update or
-// delete of what does not exist is a 400 with object_id. Properties the
-// schema does not name are dropped (a null is a 400: the schema allows
-// none). Lists return everything of
+// delete of what does not exist is a 400 with object_id. A property the
+// schema does not name is a 400 (or kept, with KeepUnknown), and so is a
+// null: the schema allows none. Lists return everything of
 // the kind in the order given below, case-insensitively, then by
 // identifier. The kinds, by their key in a seed file (WithSeedJSON) and
 // their list order:
@@ -107,13 +116,89 @@
 //	pbx_cos_audit_logs         newest first
 //	items                      keyed by merchant_item_id
 //	customers                  for getConversationPbxCustomerSnapshot
-//	permissions, virtual_agent_budget, virtual_agent_capabilities  (one each)
+//	agent_status_configs       sort_order; name, channel and parent_status required
+//	agent_status_events        newest first; agent_user_id, channel and new_status required
+//	permissions, virtual_agent_budget, virtual_agent_capabilities, pbx_default_timezone  (one each)
 //
 // Add and AddUnder seed any of them from a test, List and ListUnder read
 // them. An update of the virtual agent budget keeps used_daily and
 // used_monthly, and one of the capabilities keeps zoho_desk_available and
 // zoho_desk_departments, when the body leaves them out: the service, not
 // the caller, owns those.
+//
+// # Custom agent statuses and the status reports
+//
+//   - A custom status (insertAgentStatusConfig) gets what the service
+//     derives: routing_effect from parent_status (see the decisions below),
+//     a Twilio activity (twilio_activity_sid, made up) when its channel is
+//     pbx or both, which it keeps for life, none for chat; created_at and
+//     updated_at; active true unless the body says otherwise. An update
+//     keeps those (but updated_at and a new routing effect) whatever the
+//     body says. deleteAgentStatusConfig deactivates, as documented: the
+//     status stays listed with active false, and an update may activate it
+//     again. At most 20 statuses may be active, and at most 50 have a
+//     Twilio activity (deactivated ones keep theirs): beyond, a 400.
+//   - The webchat queue status update may pick a custom status
+//     (custom_status_uuid: one that exists, is active and is for chat or
+//     both; custom_status_name defaults to its name, and alone is a 400).
+//     The agent's entry in the queue carries agent_user_id and the custom
+//     status, cleared by an update without one. Each change of status is
+//     recorded as a manual status event on the chat channel.
+//   - Status events are what the reports are computed from. Tests and seed
+//     documents add them with AddAgentStatusEvent (or Add, or
+//     agent_status_events in WithSeedJSON): agent_user_id, channel and
+//     new_status are required, and the fake fills in the rest as the
+//     service records it: event_dts (now), agent_name and agent_type from
+//     the agent's profile or PBX agent, agent_identifier (client:<login>
+//     on the PBX, the calling agent's participant ARN on chat), trigger
+//     manual, parent_merchant_id, the routing effect of the new status (a
+//     custom status's own, its name as custom_status_name), and from the
+//     agent's previous event on the channel previous_status, its routing
+//     effect and duration_in_previous_seconds. Add an agent's events in
+//     time order.
+//   - An event starts a stretch of time in its status, on its channel,
+//     until the agent's next event on that channel or until now; after
+//     new_status "offline" nothing is tracked (the agent logged out).
+//     Available time counts busy time too ("incl. Busy"); the breakdowns
+//     name a custom status by its name, another by new_status. Days (every
+//     YYYY-MM-DD of the reports, and rollup_date) are days of the PBX
+//     default time zone.
+//   - searchAgentStatusHistory applies every filter given (agent_user_id,
+//     channel, status as new_status case-insensitively, trigger, and
+//     date_start and date_end as days or RFC 3339 date-times, both ends
+//     included), newest first, paged by _limit (default 100, at most 200)
+//     and _offset, with total and metadata.result_set.
+//   - searchAgentStatusRollups has one row per agent, day and channel with
+//     time tracked or calls (pbx: calls_taken) or chats (chat:
+//     chats_handled) that day, oldest day first, then by agent name; a
+//     range left open runs from the first event or activity to today.
+//     getAgentStatusSummary sums the range per agent over both channels;
+//     total_agents counts the agents with an event in the range.
+//     getAgentStatusHeatmap (date_start, date_end and metric required)
+//     has an agent per row (by name, as the profiles name them now) and an
+//     hour per column (0 to 23), each cell averaged over the range's days:
+//     the percent of the hour available (on the channel given, else on
+//     either), or the calls or chats begun in it; cells of 0 are left out.
+//     getAgentStatusTimeline has an agent's day: its events oldest first,
+//     its calls (from the call records' agents, by agent_user_id or
+//     agent_id) and chats (conversations with the agent as a participant),
+//     and a summary (avg_handle_time_seconds over the calls' talk time and
+//     the chats' length); an agent with no profile, PBX agent or event is a
+//     400 naming it.
+//   - availability_pct, avg_available_pct and the heatmap's data are
+//     written only where the spec lets them hold what they are (a number,
+//     rows as [agent_index, hour, value] arrays): the official SDKs type
+//     them as objects, which no number or array passes.
+//   - getPbxDefaultTimezone answers America/New_York until
+//     updatePbxDefaultTimezone sets an IANA zone (anything else is a 400);
+//     seed pbx_default_timezone to start with another.
+//   - getPbxVoicemailCapabilities answers what the virtual agent
+//     capabilities say of Zoho Desk (zoho_desk_available and its
+//     departments): the fake has one answer to "is Zoho Desk connected".
+//   - What the service derives read only: agent authorization's
+//     parent_merchant_id (the merchant itself) and merchants (itself, the
+//     parent); a customer's day_phone_e164 and evening_phone_e164 from the
+//     phones, when they read as E.164 or North American numbers.
 //
 // # Semantics worth knowing
 //
@@ -297,12 +382,19 @@
 //   - Time of day is not documented beyond "Start time": the fake reads
 //     24-hour HH:MM (the demo data's 09:00 and 17:00), seconds allowed,
 //     00:00 to 23:59:59; "9am", "9:00" and "24:00" are refused.
-//   - A time range without a timezone is accepted: release 4.1.86 adds a
-//     PBX default timezone, which such a range presumably follows.
+//   - A time range without a timezone is accepted: it presumably follows
+//     the PBX default time zone (getPbxDefaultTimezone).
 //   - An upload's extension: the upload URL operations take "pdf" or
 //     ".pdf" alike; the client's Upload helpers send it without the dot.
 //   - The upload that an insert names must exist and hold a file: the
 //     service reads the file from it.
+//   - A custom status's parent_status is "channel-native" and undocumented
+//     beyond that: the fake takes the three routing effects (available,
+//     busy, unavailable) and Twilio's default activities (Available,
+//     Unavailable, Offline, read as unavailable), in any case, and derives
+//     routing_effect from them; anything else is a 400.
+//   - A status change through the webchat queue status update is an event
+//     only when the status or the custom status changes.
 //
 // # Where the fake is still lenient
 //
@@ -326,6 +418,11 @@
 //     checked as E.164.
 //   - An audio's audio_s3_listing_key is checked on insert only, and seeded
 //     objects may name keys the fake never handed out.
+//   - A custom status's name need not be unique; the queue status update's
+//     custom_status_name is kept as sent, and its agent_status is not held
+//     to the custom status's routing effect.
+//   - The customer snapshot's search_linked_accounts changes nothing: the
+//     fake has no linked accounts.
 //
 // The standalone command github.com/ultracart-community/ultracart-go/cmd/ultracart-fake
 // serves the same fake on a TCP address, for clients in any language.

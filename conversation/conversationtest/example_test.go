@@ -4,11 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/conversation/conversationtest"
+	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
 func strPtr(s string) *string { return &s }
@@ -114,4 +120,79 @@ func ExampleNew() {
 	// hours
 	// shipping
 	// thanks
+}
+
+// A request with a property the release the fake serves does not define
+// (here one a newer SDK might send) is refused by default, as the service
+// would ignore it; KeepUnknown keeps it instead and logs a line.
+func ExampleWithUnknownProperties() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+	const queue = `{"name":"Sales","ai_tone":"warm"}`
+
+	strict := conversationtest.NewServer(t)
+	defer strict.Close()
+	status, body := postJSON(strict, "/conversation/pbx/queue", queue)
+	fmt.Println(status, strings.Contains(body, `body property \"ai_tone\" of ConversationPbxQueue is not in release `+strict.Release()))
+
+	lenient := conversationtest.NewServer(t,
+		conversationtest.WithUnknownProperties(conversationtest.KeepUnknown),
+		conversationtest.WithLogf(func(format string, args ...any) {
+			line, _, _ := strings.Cut(fmt.Sprintf(format, args...), ", not in release")
+			fmt.Println("log:", line)
+		}))
+	defer lenient.Close()
+	status, body = postJSON(lenient, "/conversation/pbx/queue", queue)
+	fmt.Println(status, strings.Contains(body, `"ai_tone":"warm"`))
+	// Output:
+	// 400 true
+	// log: conversationtest: insertPbxQueue: accepted body property "ai_tone" of ConversationPbxQueue
+	// 200 true
+}
+
+// postJSON posts body to the fake's path with its key.
+func postJSON(srv *conversationtest.Server, path, body string) (int, string) {
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+	req.Header.Set("x-ultracart-simple-key", srv.Key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The status reports are computed from status events, which a test adds
+// (and the webchat queue status update records): here a morning of the
+// calling agent's on chat, and that day's rollup.
+func ExampleServer_AddAgentStatusEvent() {
+	t := &testing.T{} // stands in for the *testing.T of a real test function
+	srv := conversationtest.NewServer(t)
+	defer srv.Close()
+
+	ny, _ := time.LoadLocation("America/New_York") // the PBX default time zone: the reports' days
+	me, chat := strconv.Itoa(srv.AgentUserID()), conversation.ConversationAgentChannel("chat")
+	for _, e := range []struct {
+		status string
+		hour   int
+	}{{"available", 9}, {"busy", 11}, {"offline", 12}} {
+		when := uctime.Ptr(time.Date(2026, 4, 20, e.hour, 0, 0, 0, ny))
+		if _, err := srv.AddAgentStatusEvent(conversation.ConversationAgentStatusEvent{AgentUserID: &me, Channel: &chat, NewStatus: &e.status, EventDts: when}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+
+	day := "2026-04-20"
+	rollups, err := srv.Client.SearchAgentStatusRollups(context.Background(), &conversation.ConversationAgentStatusRollupSearchRequest{DateStart: &day, DateEnd: &day})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rollups {
+		fmt.Println(r.GetAgentName(), r.GetChannel(), r.GetAvailableSeconds(), "of", r.GetTotalTrackedSeconds(), "seconds available:", string(r.StatusBreakdown))
+	}
+	// Output:
+	// Fake Agent chat 10800 of 10800 seconds available: {"available":7200,"busy":3600}
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
 )
@@ -30,6 +32,11 @@ func (s *Server) agentAuth(rq *request) (any, error) {
 		ConversationParticipantName: ptr(s.cfg.agentName),
 		JWT:                         ptr(s.agentJWT()),
 		MerchantID:                  ptr(s.cfg.merchantID),
+		// A merchant outside a linked group: its own parent, the only
+		// merchant of its group.
+		ParentMerchantID: ptr(s.cfg.merchantID),
+		Merchants:        []gen.ConversationAgentAuthMerchant{{MerchantID: ptr(s.cfg.merchantID), IsParent: ptr(true)}},
+		UserID:           ptr(int32(s.cfg.agentUserID)),
 		TwilioAccounts: []gen.ConversationTwilioAccount{{
 			MerchantID: ptr(s.cfg.merchantID),
 			// 555-01xx numbers are reserved for fiction.
@@ -70,8 +77,12 @@ func (s *Server) webchatQueues(*request) (any, error) {
 }
 
 // updateWebchatQueueStatus sets the calling agent's status in the queue,
-// adding the agent to the queue when not yet in it. An unknown queue or a
-// missing agent_status is a 400.
+// adding the agent to the queue when not yet in it, with its user id and
+// the custom status picked, if any: an active one for chat (or both),
+// custom_status_name paired with it (the status's name when left out).
+// A change is recorded as a manual status event on the chat channel, for
+// the status reports. An unknown queue or custom status, or a missing
+// agent_status, is a 400.
 func (s *Server) updateWebchatQueueStatus(rq *request) (any, error) {
 	var body gen.ConversationWebchatQueueStatusUpdateRequest
 	if err := rq.decode(&body); err != nil {
@@ -81,27 +92,62 @@ func (s *Server) updateWebchatQueueStatus(rq *request) (any, error) {
 		return nil, badRequest("agent_status is required")
 	}
 	status := *body.AgentStatus
+	custom, name := str(body.CustomStatusUUID), str(body.CustomStatusName)
+	switch {
+	case custom != "":
+		c, err := s.findLocked(kindByKey("agent_status_configs"), "", custom)
+		if err != nil {
+			return nil, err
+		}
+		if c["active"] != true {
+			return nil, badRequest("custom status %q is deactivated: activate it again (updateAgentStatusConfig with active true) or pick an active one", custom)
+		}
+		if strOf(c["channel"]) == "pbx" {
+			return nil, badRequest("custom status %q is for the PBX only (channel pbx): pick one whose channel is chat or both", custom)
+		}
+		if name == "" {
+			name = strOf(c["name"])
+		}
+	case name != "":
+		return nil, badRequest("custom_status_name needs custom_status_uuid, the custom status it names")
+	}
 	q := s.findQueueLocked(rq.path["queue_name"])
 	if q == nil {
 		return nil, notFound("webchat queue", rq.path["queue_name"])
 	}
-	found := false
+	var me *gen.ConversationWebchatQueueStatusAgent
 	for i := range q.Agents {
 		if str(q.Agents[i].ConversationParticipantARN) == s.cfg.agentARN {
-			q.Agents[i].AgentStatus = ptr(status)
-			found = true
+			me = &q.Agents[i]
 		}
 	}
-	if !found {
+	if me == nil {
 		q.Agents = append(q.Agents, gen.ConversationWebchatQueueStatusAgent{
-			AgentStatus:                 ptr(status),
 			ConversationParticipantARN:  ptr(s.cfg.agentARN),
 			ConversationParticipantName: ptr(s.cfg.agentName),
 			NextRoundRobin:              ptr(false),
 		})
+		me = &q.Agents[len(q.Agents)-1]
+	}
+	user := strconv.Itoa(s.cfg.agentUserID)
+	before, beforeCustom := me.AgentStatus, str(me.CustomStatusUUID)
+	me.AgentStatus, me.AgentUserID = ptr(status), ptr(user)
+	me.CustomStatusUUID, me.CustomStatusName = nil, nil
+	if custom != "" {
+		me.CustomStatusUUID, me.CustomStatusName = ptr(custom), ptr(name)
 	}
 	recountAgents(q)
-	return nil, nil
+	if before != nil && *before == status && beforeCustom == custom {
+		return nil, nil // no transition
+	}
+	e := obj{"agent_user_id": user, "channel": "chat", "new_status": string(status), "trigger": "manual"}
+	if custom != "" {
+		e["custom_status_uuid"], e["custom_status_name"] = custom, name
+	}
+	if before != nil && s.lastEventLocked(user, "chat", s.now().Add(time.Millisecond)) == nil {
+		e["previous_status"], e["previous_routing_effect"] = string(*before), string(*before)
+	}
+	return nil, s.recordStatusLocked(e)
 }
 
 // myProfile is the calling agent's profile. As documented, user_id is
@@ -111,7 +157,7 @@ func (s *Server) myProfile(*request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	mine := view(kindByKey("agent_profiles").schema, o).(obj)
+	mine := maps.Clone(o) // encodeReply views it as the schema says
 	delete(mine, "user_id")
 	return mine, nil
 }

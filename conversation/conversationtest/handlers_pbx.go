@@ -469,10 +469,64 @@ func (s *Server) customerSnapshot(rq *request) (any, error) {
 
 // kindByKey is the row of the table with that key.
 func kindByKey(key string) *kind {
-	for _, k := range kinds {
-		if k.key == key {
-			return k
-		}
+	if k := kindsByKey[key]; k != nil {
+		return k
 	}
 	panic("conversationtest: no kind " + strconv.Quote(key)) // a typo in this package
+}
+
+// kindsByKey indexes kinds. It is filled by init, so that the fill and
+// check functions of the table may look kinds up without an
+// initialization cycle.
+var kindsByKey = map[string]*kind{}
+
+func init() {
+	for _, k := range kinds {
+		kindsByKey[k.key] = k
+	}
+}
+
+// voicemailCapabilities says which notice channels a voicemail mailbox
+// can use beyond email: Zoho Desk when it is connected to UltraCart, with
+// its departments. The fake has one answer to "is Zoho Desk connected",
+// the virtual agent capabilities' (seed them to change it).
+func (s *Server) voicemailCapabilities(*request) (any, error) {
+	caps := s.st.store[kindByKey("virtual_agent_capabilities")][""][""]
+	available, _ := caps["zoho_desk_available"].(bool)
+	departments, _ := caps["zoho_desk_departments"].([]any)
+	if departments == nil {
+		departments = []any{}
+	}
+	return fields{"zoho_desk_available": available, "zoho_desk_departments": departments}, nil
+}
+
+// fillCustomer derives what the customer's addresses carry read only: each
+// billing and shipping phone in E.164 (day_phone_e164, evening_phone_e164),
+// when it reads as one.
+func fillCustomer(_ *Server, _ *request, o obj) error {
+	for _, list := range []string{"billing", "shipping"} {
+		for _, a := range objects(o, list) {
+			for _, p := range []string{"day_phone", "evening_phone"} {
+				if e164, ok := toE164(strOf(a[p])); ok && a[p+"_e164"] == nil {
+					a[p+"_e164"] = e164
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// toE164 reads a phone number as E.164: +digits as written, or a North
+// American number of 10 digits (11 with the leading 1).
+func toE164(phone string) (string, bool) {
+	d := digits(phone)
+	switch {
+	case strings.HasPrefix(strings.TrimSpace(phone), "+") && len(d) >= 8 && len(d) <= 15:
+		return "+" + d, true
+	case len(d) == 10:
+		return "+1" + d, true
+	case len(d) == 11 && d[0] == '1':
+		return "+" + d, true
+	}
+	return "", false
 }

@@ -124,7 +124,7 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
-// TestEveryOperation drives every operation (but PendingOps) through conversation.Client
+// TestEveryOperation drives every operation through conversation.Client
 // against a fake seeded with the demo data, reading back what it writes.
 // The fake checks each response against the spec before sending it (and
 // fails the test if one does not pass), and a validating transport checks
@@ -141,10 +141,11 @@ func TestEveryOperation(t *testing.T) {
 	t.Run("agent", func(t *testing.T) { agentOps(ctx, t, srv, c, me) })
 	t.Run("crud", func(t *testing.T) { crudOps(ctx, t, c) })
 	t.Run("pbx", func(t *testing.T) { pbxOps(ctx, t, srv, c) })
+	t.Run("statuses", func(t *testing.T) { statusOps(ctx, t, srv, c) })
 
 	validated := v.operations()
 	for _, op := range conversationtest.OperationIDs() {
-		if validated[op] == 0 && !conversationtest.PendingOps[op] {
+		if validated[op] == 0 {
 			t.Errorf("%s was not exercised", op)
 		}
 	}
@@ -621,5 +622,71 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 	snap := must(c.GetConversationPbxCustomerSnapshot(ctx, &cv.ConversationPbxCustomerSnapshotRequest{PhoneNumber: cv.Ptr("555-555-0123")}))
 	if len(snap.Customers) != 1 || snap.Customers[0].GetEmail() != "sam.smith@example.com" {
 		t.Errorf("customer snapshot: %+v", snap)
+	}
+}
+
+// statusOps: custom statuses (a delete deactivates), the status reports
+// over the events a status change records, the PBX default time zone and
+// voicemail capabilities.
+func statusOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *cv.Client) {
+	chat := cv.ConversationAgentStatusConfigChannel("chat")
+	lunch := must(c.InsertAgentStatusConfig(ctx, &cv.ConversationAgentStatusConfig{Name: cv.Ptr("Lunch"), Channel: &chat, ParentStatus: cv.Ptr("unavailable"), Color: cv.Ptr("#F4B400"), SortOrder: cv.Ptr(int32(5))}))
+	if lunch.GetRoutingEffect() != "unavailable" || !lunch.GetActive() || lunch.TwilioActivitySid != nil || lunch.CreatedAt == nil {
+		t.Errorf("insert custom status: %+v", lunch)
+	}
+	id := lunch.GetConversationStatusUUID()
+	lunch.Name, lunch.ParentStatus = cv.Ptr("Long lunch"), cv.Ptr("busy")
+	if up := must(c.UpdateAgentStatusConfig(ctx, id, lunch)); up.GetName() != "Long lunch" || up.GetRoutingEffect() != "busy" {
+		t.Errorf("update custom status: %+v", up)
+	}
+	// The queue status update picks it and records the change.
+	queue := must(c.GetConversationWebchatQueueStatuses(ctx))[0].GetQueueName()
+	busy := cv.ConversationAgentStatusBusy
+	if err := c.UpdateConversationWebchatQueueStatus(ctx, queue, &cv.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &busy, CustomStatusUUID: &id}); err != nil {
+		t.Fatal(err)
+	}
+	me := strconv.Itoa(srv.AgentUserID())
+	agent := must(c.GetConversationWebchatQueueStatuses(ctx))[0].Agents
+	if i := slices.IndexFunc(agent, func(a cv.ConversationWebchatQueueStatusAgent) bool { return a.GetAgentUserID() == me }); i < 0 || agent[i].GetCustomStatusName() != "Long lunch" {
+		t.Errorf("queue agent: %+v", agent)
+	}
+	history := must(c.SearchAgentStatusHistory(ctx, &cv.ConversationAgentStatusHistorySearchRequest{AgentUserID: &me}, &cv.SearchAgentStatusHistoryOptions{Limit: 1}))
+	if deref(history.Total) == 0 || len(history.Events) != 1 || history.Events[0].GetCustomStatusUUID() != id || history.Events[0].GetNewRoutingEffect() != "busy" {
+		t.Errorf("history: %+v", history)
+	}
+	if err := c.DeleteAgentStatusConfig(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	all := must(c.GetAgentStatusConfigs(ctx))
+	if i := slices.IndexFunc(all, func(s cv.ConversationAgentStatusConfig) bool { return s.GetConversationStatusUUID() == id }); i < 0 || all[i].GetActive() {
+		t.Errorf("a deleted status stays listed, inactive: %+v", all)
+	}
+
+	// The reports over the demo data's day of events, 2026-04-20.
+	day := "2026-04-20"
+	rollups := must(c.SearchAgentStatusRollups(ctx, &cv.ConversationAgentStatusRollupSearchRequest{DateStart: &day, DateEnd: &day}))
+	if len(rollups) == 0 || rollups[0].GetRollupDate() != day || rollups[0].GetTotalTrackedSeconds() == 0 {
+		t.Errorf("rollups: %+v", rollups)
+	}
+	if sum := must(c.GetAgentStatusSummary(ctx, day, day)); sum.GetTotalAgents() == 0 || len(sum.Agents) == 0 {
+		t.Errorf("summary: %+v", sum)
+	}
+	metric := cv.ConversationAgentStatusHeatmapRequestMetric("availability")
+	if hm := must(c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &day, DateEnd: &day, Metric: &metric})); len(hm.Hours) != 24 || len(hm.Agents) == 0 {
+		t.Errorf("heatmap: %+v", hm)
+	}
+	if tl := must(c.GetAgentStatusTimeline(ctx, "1002", day, nil)); len(tl.StatusEvents) == 0 || len(tl.CallEvents) != 1 || tl.Summary.GetCallsTaken() != 1 {
+		t.Errorf("timeline: %+v", tl)
+	}
+
+	// The PBX default time zone, and voicemail capabilities.
+	if tz := must(c.GetPbxDefaultTimezone(ctx)); tz != "America/New_York" {
+		t.Errorf("default time zone %q", tz)
+	}
+	if tz := must(c.UpdatePbxDefaultTimezone(ctx, &cv.ConversationPbxDefaultTimezoneUpdateRequest{DefaultTimezone: cv.Ptr("America/Chicago")})); tz != "America/Chicago" || must(c.GetPbxDefaultTimezone(ctx)) != "America/Chicago" {
+		t.Errorf("default time zone after update: %q", tz)
+	}
+	if caps := must(c.GetPbxVoicemailCapabilities(ctx)); caps.ZohoDeskAvailable == nil {
+		t.Errorf("voicemail capabilities: %+v", caps)
 	}
 }

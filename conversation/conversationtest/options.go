@@ -24,6 +24,8 @@ type config struct {
 	seeds             [][]byte
 	validateResponses bool
 	clientOpts        []conversation.Option
+	unknown           UnknownProperties
+	logf              func(format string, args ...any)
 }
 
 // Defaults of a new Server.
@@ -145,6 +147,19 @@ func WithSeedJSON(doc []byte) Option {
 func WithoutResponseValidation() Option {
 	return func(c *config) error {
 		c.validateResponses = false
+		return nil
+	}
+}
+
+// WithLogf sets where the fake writes its log lines (a request accepted
+// with KeepUnknown, for now). NewServer logs to the test (t.Logf) by
+// default, New nowhere.
+func WithLogf(logf func(format string, args ...any)) Option {
+	return func(c *config) error {
+		if logf == nil {
+			return errors.New("WithLogf: logf is nil")
+		}
+		c.logf = logf
 		return nil
 	}
 }

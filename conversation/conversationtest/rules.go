@@ -169,14 +169,26 @@ func checkTimeBased(c *checker, o obj) {
 	}
 }
 
+// defaultTimezone is the PBX default time zone until one is set: "Falls
+// back to America/New_York when unset".
+const defaultTimezone = "America/New_York"
+
+// timezone checks that prop, when present, is an IANA time zone.
+func (c *checker) timezone(o obj, prop string) {
+	if tz, ok := o[prop].(string); ok {
+		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+			c.fail("%s %q is not an IANA time zone: use a name of the tz database, such as America/New_York or UTC", prop, tz)
+		}
+	}
+}
+
+// checkDefaultTimezone: the PBX default time zone is an IANA zone.
+func checkDefaultTimezone(c *checker, o obj) { c.timezone(o, "default_timezone") }
+
 // checkTimeRange: an IANA time zone, and each config's times of day, days
 // of the week and dates in range and in order.
 func checkTimeRange(c *checker, o obj) {
-	if tz, ok := o["timezone"].(string); ok {
-		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
-			c.fail("timezone %q is not an IANA time zone: use a name of the tz database, such as America/New_York or UTC", tz)
-		}
-	}
+	c.timezone(o, "timezone")
 	for i, cfg := range objects(o, "configs") {
 		at := fmt.Sprintf("configs[%d].", i)
 		for _, p := range []string{"start_time", "end_time"} {

@@ -99,6 +99,11 @@ func (s *Server) seedJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
+	for key, schema := range map[string]string{"conversations": "Conversation", "webchat_queue_statuses": "ConversationWebchatQueueStatus"} {
+		if err := s.unknownSeeded(key, schema, doc[key]); err != nil {
+			return err
+		}
+	}
 	var convs []gen.Conversation
 	var queues []gen.ConversationWebchatQueueStatus
 	if err := decodeExact(cmpOrRaw(doc["conversations"]), &convs); err != nil {
@@ -118,6 +123,32 @@ func (s *Server) seedJSON(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// unknownSeeded applies WithUnknownProperties to a seed document's list of
+// conversations or queue statuses, which the fake keeps as models: an
+// unknown property is refused or, with KeepUnknown, logged and ignored.
+func (s *Server) unknownSeeded(key, schema string, raw json.RawMessage) error {
+	var list []any
+	if raw == nil || decodeExact(raw, &list) != nil {
+		return nil // decoding the list reports the error
+	}
+	sc := s.spec.doc.Components.Schemas[schema]
+	var props []string
+	for i, v := range list {
+		for _, p := range unknownIn(sc, normalize(v)) {
+			props = append(props, fmt.Sprintf("[%d].%s", i, p))
+		}
+	}
+	if len(props) == 0 {
+		return nil
+	}
+	u := &unknownRequest{schema: schema, props: props, seeded: true}
+	if s.cfg.unknown == KeepUnknown {
+		s.logf("%s (ignored: the fake keeps %s as models)", u.kept("seeding "+key, s.spec.release), key)
+		return nil
+	}
+	return fmt.Errorf("%s: %w", key, errUnknownSeed(schema, props, s.spec.release))
 }
 
 // decodeExact decodes JSON keeping numbers exact.

@@ -122,6 +122,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		return nil
 	}
 	s.tb = tb
+	if s.cfg.logf == nil {
+		s.cfg.logf = tb.Logf
+	}
 	s.hs = httptest.NewServer(s.handler)
 	s.URL = s.hs.URL + BasePath
 	tb.Cleanup(s.Close)
@@ -139,6 +142,19 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	}
 	s.Client = c
 	return s
+}
+
+// Release is the release of UltraCart's Conversation API the fake serves,
+// such as "4.1.70": the version of the OpenAPI document it is built from,
+// the one the module's client speaks. Its 400s for what a request sends
+// outside that release name it (see WithUnknownProperties).
+func (s *Server) Release() string { return s.spec.release }
+
+// logf writes a log line where WithLogf (or NewServer) says.
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.logf != nil {
+		s.cfg.logf(format, args...)
+	}
 }
 
 // Handler returns the HTTP handler of the fake: the API under BasePath and
@@ -220,8 +236,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := s.spec.validateRequest(r, body, route, pathParams); err != nil {
-		writeError(rec, http.StatusBadRequest, err.Error(), "", nil)
+		writeError(rec, http.StatusBadRequest, err.Error()+" (release "+s.Release()+" of the UltraCart Conversation API)", "", nil)
 		return
+	}
+	if u := s.spec.unknownInRequest(route, r.URL.Query(), body); u != nil {
+		if s.cfg.unknown == RefuseUnknown {
+			writeError(rec, http.StatusBadRequest, u.refusal(op, s.Release()), "", nil)
+			return
+		}
+		s.logf("%s", u.kept(op, s.Release()))
 	}
 	s.serveOp(rec, r, op, route, pathParams, body)
 }

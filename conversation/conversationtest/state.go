@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -292,7 +293,8 @@ func (s *Server) SetWebchatContext(conversationUUID string, ctx gen.Conversation
 // is required (a random one is made up when empty); a queue with the same
 // name is replaced. Agent counts are computed from agents and
 // customer_waiting_count from queue_entries when not given; queue entries
-// get a conversation_webchat_queue_uuid and join_dts when missing. A
+// get a conversation_webchat_queue_uuid and join_dts when missing, and the
+// calling agent its agent_user_id. A
 // queue entry's conversation_webchat_queue_uuid is what startConversation
 // takes to pick that customer up.
 func (s *Server) AddQueueStatus(q gen.ConversationWebchatQueueStatus) (gen.ConversationWebchatQueueStatus, error) {
@@ -311,6 +313,11 @@ func (s *Server) AddQueueStatus(q gen.ConversationWebchatQueueStatus) (gen.Conve
 	}
 	if q.CustomerWaitingCount == nil {
 		q.CustomerWaitingCount = ptr(int32(len(q.QueueEntries)))
+	}
+	for i := range q.Agents {
+		if a := &q.Agents[i]; emptyStr(a.AgentUserID) && str(a.ConversationParticipantARN) == s.cfg.agentARN {
+			a.AgentUserID = ptr(strconv.Itoa(s.cfg.agentUserID))
+		}
 	}
 	if q.AgentCount == nil {
 		recountAgents(&q)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -211,7 +212,8 @@ func (s *Server) findLocked(k *kind, scope, id string) (obj, error) {
 
 // putLocked completes and stores o: required properties, identifier,
 // merchant_id, the scope property where the model has one, the kind's
-// own defaults; anything the schema does not know is dropped.
+// own defaults. Anything the schema does not know was refused (the
+// request, by serveAPI; a seeded object, here), or is kept (KeepUnknown).
 func (s *Server) putLocked(k *kind, scope string, o obj, rq *request) (obj, error) {
 	for _, f := range k.required {
 		if v, ok := o[f].(string); o[f] == nil || ok && strings.TrimSpace(v) == "" {
@@ -243,7 +245,10 @@ func (s *Server) putLocked(k *kind, scope string, o obj, rq *request) (obj, erro
 		}
 		s.nextOidLocked(k, int32(n))
 	}
-	o = view(k.schema, o).(obj)
+	if err := s.unknownLocked(k, o, rq); err != nil {
+		return nil, err
+	}
+	o = shape(k.schema, o, true).(obj)
 	if rq == nil { // seeded: the request validation did not see it
 		if err := checkValue(k.schema.Value, o); err != nil {
 			return nil, err
@@ -331,30 +336,78 @@ func rank(v any) int {
 }
 
 // view copies v as the schema describes it: properties the schema does not
-// name, and nulls, are left out. A summary schema thus views a full
-// object, and a free-form object is kept whole.
-func view(sc *openapi3.SchemaRef, v any) any {
+// name, and nulls, are left out, but for those an object kept with
+// KeepUnknown marks as its own. A summary schema thus views a full object,
+// and a free-form object is kept whole.
+func view(sc *openapi3.SchemaRef, v any) any { return shape(sc, v, false) }
+
+// shape is view; stored says the copy is to be stored, keeping the marks
+// of KeepUnknown (unknownMark) that view leaves out.
+func shape(sc *openapi3.SchemaRef, v any, stored bool) any {
 	if sc == nil || sc.Value == nil {
 		return v
 	}
 	switch t := v.(type) {
 	case obj:
 		props := sc.Value.Properties
+		kept := marks(t)
 		out := make(obj, len(t))
 		for name, x := range t {
-			if p, ok := props[name]; x != nil && (ok || len(props) == 0) {
-				out[name] = view(p, x)
+			if x == nil || name == unknownMark {
+				continue
 			}
+			if p, ok := props[name]; ok || len(props) == 0 {
+				out[name] = shape(p, x, stored)
+			} else if slices.Contains(kept, name) {
+				out[name] = x
+			}
+		}
+		if stored && len(kept) > 0 {
+			out[unknownMark] = kept
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			out[i] = view(sc.Value.Items, x)
+			out[i] = shape(sc.Value.Items, x, stored)
 		}
 		return out
 	}
 	return v
+}
+
+// marks are the properties of o kept with KeepUnknown.
+func marks(o obj) []string {
+	switch m := o[unknownMark].(type) {
+	case []string:
+		return m
+	case []any: // after a trip through JSON
+		out := make([]string, 0, len(m))
+		for _, x := range m {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// unknownLocked applies WithUnknownProperties to an object about to be
+// stored: with KeepUnknown it marks what the schema does not define, to
+// be kept; otherwise a seeded object with such a property is refused (a
+// request with one never gets here).
+func (s *Server) unknownLocked(k *kind, o obj, rq *request) error {
+	if s.cfg.unknown == KeepUnknown {
+		if props := markUnknown(k.schema, o); len(props) > 0 && rq == nil {
+			s.logf("%s", (&unknownRequest{schema: k.typ.Name(), props: props, seeded: true}).kept("seeding "+k.key, s.spec.release))
+		}
+		return nil
+	}
+	if props := unknownIn(k.schema, o); len(props) > 0 {
+		return errUnknownSeed(k.typ.Name(), props, s.spec.release)
+	}
+	return nil
 }
 
 // idKey is an identifier as a map key: oids in decimal.

@@ -35,6 +35,8 @@ type spec struct {
 	// form, so that fault filters are case-insensitive.
 	ops     map[string]*opSpec
 	byLower map[string]string
+	// release is the document's info.version: the UltraCart release.
+	release string
 }
 
 // opSpec is what the spec says an operation answers on success: the
@@ -87,6 +89,7 @@ func buildSpec() (*spec, error) {
 		},
 		ops:     make(map[string]*opSpec),
 		byLower: make(map[string]string),
+		release: doc.Info.Version,
 	}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
@@ -130,7 +133,7 @@ func describe(op *openapi3.Operation) *opSpec {
 	return &opSpec{status: http.StatusNoContent}
 }
 
-// OperationIDs returns the operationIds of the 128 operations the fake
+// OperationIDs returns the operationIds of the operations the fake
 // serves, sorted, spelled as in the API reference (getConversations,
 // getConversationMultimediaUploadUrl, ...): the names Requests counts
 // under. Fault.Operation and RequestCount take them in any case, so the
