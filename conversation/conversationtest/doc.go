@@ -185,10 +185,11 @@
 //     and a summary (avg_handle_time_seconds over the calls' talk time and
 //     the chats' length); an agent with no profile, PBX agent or event is a
 //     400 naming it.
-//   - availability_pct, avg_available_pct and the heatmap's data are
-//     written only where the spec lets them hold what they are (a number,
-//     rows as [agent_index, hour, value] arrays): the official SDKs type
-//     them as objects, which no number or array passes.
+//   - availability_pct and avg_available_pct are numbers and the heatmap's
+//     data rows [agent_index, hour, value] arrays, as their descriptions
+//     say, though the official SDKs type them as objects (the spec keeps
+//     that type; the client reads the fields as json.RawMessage, so either
+//     way decodes). The fake checks these four as any JSON value.
 //   - getPbxDefaultTimezone answers America/New_York until
 //     updatePbxDefaultTimezone sets an IANA zone (anything else is a 400);
 //     seed pbx_default_timezone to start with another.

@@ -179,13 +179,18 @@ func TestStatusReports(t *testing.T) {
 	if a := sum.Agents[1]; a.GetAgentName() != "Riley" || a.GetAvailableSeconds() != 1800 {
 		t.Errorf("summary of Riley: %+v", a)
 	}
+	// The percentages are numbers, as their descriptions say (the SDKs type
+	// them as objects).
+	if got := fmt.Sprintf("%s %s %s", sum.Agents[0].AvailabilityPct, sum.Agents[1].AvailabilityPct, sum.AvgAvailablePct); got != "75 100 87.5" {
+		t.Errorf("summary percentages: %s", got)
+	}
 
 	metric := cv.ConversationAgentStatusHeatmapRequestMetric("availability")
 	hm := must(c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &d20, DateEnd: &d20, Metric: &metric}))
 	if !slices.Equal(hm.Agents, []string{"Fake Agent", "Riley"}) || len(hm.Hours) != 24 || hm.Hours[23] != 23 {
 		t.Errorf("heatmap axes: %+v %+v", hm.Agents, hm.Hours)
 	}
-	if hm.Data != nil { // when the spec lets its rows be arrays
+	{
 		var cells []string
 		for _, d := range hm.Data {
 			cells = append(cells, string(d))
@@ -199,7 +204,7 @@ func TestStatusReports(t *testing.T) {
 	if !slices.Equal(hm2.Agents, []string{"Riley"}) {
 		t.Errorf("two-day PBX heatmap: %+v", hm2.Agents)
 	}
-	if hm2.Data != nil && (len(hm2.Data) != 2 || string(hm2.Data[0]) != "[0,0,25]" || string(hm2.Data[1]) != "[0,23,25]") {
+	if len(hm2.Data) != 2 || string(hm2.Data[0]) != "[0,0,25]" || string(hm2.Data[1]) != "[0,23,25]" {
 		t.Errorf("two-day PBX heatmap cells: %s", hm2.Data)
 	}
 
@@ -279,7 +284,7 @@ func TestStatusReportActivity(t *testing.T) {
 	for metric, want := range map[string]string{"call_volume": "[0,11,1]", "chat_volume": "[0,9,1]"} {
 		m := cv.ConversationAgentStatusHeatmapRequestMetric(metric)
 		hm := must(c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &d20, DateEnd: &d20, Metric: &m}))
-		if hm.Data != nil && !slices.ContainsFunc(hm.Data, func(d json.RawMessage) bool { return string(d) == want }) {
+		if !slices.ContainsFunc(hm.Data, func(d json.RawMessage) bool { return string(d) == want }) {
 			t.Errorf("%s: %s, want a cell %s", metric, hm.Data, want)
 		}
 	}

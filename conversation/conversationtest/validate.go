@@ -72,6 +72,9 @@ func buildSpec() (*spec, error) {
 	// The document names the production host; the fake serves the same
 	// paths under BasePath on whatever host it listens on.
 	doc.Servers = openapi3.Servers{{URL: BasePath}}
+	if err := loosenWireShapes(doc); err != nil {
+		return nil, err
+	}
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("routing the embedded OpenAPI document: %w", err)
@@ -101,6 +104,41 @@ func buildSpec() (*spec, error) {
 		return nil, err
 	}
 	return sp, nil
+}
+
+// wireShapes are the properties whose type the official SDKs state as a
+// bare object while their own descriptions say what the service sends: a
+// percentage (a number) and the heatmap's rows ([agent_index, hour, value]
+// arrays). The spec keeps the SDKs' type (it is the reference's fact, and
+// the client reads these fields as json.RawMessage, whatever they hold);
+// the fake sends what the descriptions say, so that a dashboard tested
+// against it sees the values, and checks them as "any JSON value".
+var wireShapes = []struct{ schema, property string }{
+	{"AgentSummary", "availability_pct"},
+	{"ConversationAgentStatusRollup", "availability_pct"},
+	{"ConversationAgentStatusSummaryResponse", "avg_available_pct"},
+	{"ConversationAgentStatusHeatmapResponse", "data[]"},
+}
+
+// loosenWireShapes makes each of wireShapes any JSON value in the fake's
+// own copy of the document.
+func loosenWireShapes(doc *openapi3.T) error {
+	for _, w := range wireShapes {
+		sc := doc.Components.Schemas[w.schema]
+		prop, items := strings.CutSuffix(w.property, "[]")
+		if sc == nil || sc.Value == nil || sc.Value.Properties[prop] == nil {
+			return fmt.Errorf("wireShapes: the spec has no %s.%s", w.schema, prop)
+		}
+		p := sc.Value.Properties[prop]
+		if items {
+			if p.Value == nil || p.Value.Items == nil {
+				return fmt.Errorf("wireShapes: %s.%s is not an array", w.schema, prop)
+			}
+			p = p.Value.Items
+		}
+		p.Ref, p.Value = "", &openapi3.Schema{}
+	}
+	return nil
 }
 
 // describe reads an operation's success response.
