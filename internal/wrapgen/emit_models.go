@@ -134,6 +134,12 @@ func emitMethodTable(ops []*op) ([]byte, error) {
 			fmt.Fprintf(&b, "\t%q: %q,\n", o.ID, o.Iter.Name)
 		}
 	}
+	b.WriteString("}\n\n// modifyHelpers maps every Modify helper to the get and the update it\n// joins.\nvar modifyHelpers = map[string][2]string{\n")
+	for _, o := range ops {
+		if o.Modify != nil {
+			fmt.Fprintf(&b, "\t%q: {%q, %q},\n", o.Modify.Name, o.Modify.Get.ID, o.ID)
+		}
+	}
 	b.WriteString("}\n\n// deprecatedNames maps every former name (a method, options type or\n// iterator) to the name it forwards to.\nvar deprecatedNames = map[string]string{\n")
 	for _, o := range ops {
 		for _, p := range [][2]string{{o.Deprecated.Method, o.Method}, {o.Deprecated.Options, o.Options}, {o.Deprecated.Iter, o.iterName()}} {
@@ -174,6 +180,19 @@ func emitOperationsDoc(ops []*op) []byte {
 			if p[0] != "" {
 				renamed = append(renamed, p)
 			}
+		}
+	}
+	b.WriteString("\n## Updates and their Modify helpers\n\n")
+	b.WriteString("An update replaces the whole object: a field left nil is cleared on the service. Where a get reads the same object ")
+	b.WriteString("(the same path), a generated helper, `Modify<Noun>`, reads it, lets a function change it and writes it back in one call, ")
+	b.WriteString("keeping what the function does not touch as the service sent it.\n\n")
+	b.WriteString("| update | helper | reads with |\n| --- | --- | --- |\n")
+	for _, o := range sorted {
+		switch {
+		case o.Modify != nil:
+			fmt.Fprintf(&b, "| `%s` | `%s` | `%s` |\n", o.Method, o.Modify.Name, o.Modify.Get.Method)
+		case o.ListedBy != nil:
+			fmt.Fprintf(&b, "| `%s` | none: no get of one object | `%s` (the list) |\n", o.Method, o.ListedBy.Method)
 		}
 	}
 	if len(renamed) > 0 {

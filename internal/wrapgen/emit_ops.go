@@ -20,7 +20,7 @@ var templateFiles embed.FS
 // execute runs the template file name (in templates/) on data and formats
 // the result.
 func execute(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Funcs(template.FuncMap{"doc": docComment}).ParseFS(templateFiles, "templates/"+name)
+	t, err := template.New(name).Funcs(template.FuncMap{"doc": docComment}).ParseFS(templateFiles, "templates/"+name, "templates/common.tmpl")
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +53,8 @@ type methodView struct {
 	PageArgs       string // the method's arguments in its iterator
 	IterParams     string // the deprecated iterator's parameters: no callOpts
 	IterArgs       string
+	ModifyComment  string // the Modify helper's, for an update that has one
+	ModifyParams   string
 }
 
 type queryView struct {
@@ -166,6 +168,15 @@ func newMethodView(o *op) (*methodView, error) {
 	v.PageArgs = strings.Join(pageArgs, ", ") + ", callOpts..."
 
 	v.Comment = docComment(methodDoc(o)...)
+	if o.Modify != nil {
+		mp := []param{{"ctx", "context.Context"}}
+		for _, a := range o.PathArgs {
+			mp = append(mp, param{a.Name, pathArgType(a)})
+		}
+		mp = append(mp, param{"change", "func(*" + o.Modify.Model + ") error"}, param{"callOpts", "...CallOption"})
+		v.ModifyParams = joinParams(mp)
+		v.ModifyComment = docComment(modifyDoc(o)...)
+	}
 	if o.Iter != nil {
 		v.IterComment = docComment(iterDoc(o)...)
 	}
@@ -278,6 +289,17 @@ func replaceDoc(o *op) string {
 		s += "Send the object as the service returned it, changed."
 	}
 	return s
+}
+
+// modifyDoc is the paragraphs of a Modify helper's doc comment.
+func modifyDoc(o *op) []string {
+	m := o.Modify
+	return []string{
+		fmt.Sprintf("%s changes a %s and keeps what it does not change: it reads the object (%s), calls change with it, and writes it back whole (%s), in one call: the read-modify-write UltraCart's own samples do by hand, since %s replaces the whole object. It returns the object the service answers the write with.", m.Name, m.Model, m.Get.Method, o.Method, o.Method),
+		"change gets a copy the helper decoded and owns; what it leaves is written: set a field to change it, set it to nil to clear it on the service. When change returns an error, nothing is written and that error is returned as it is. When change leaves the object as it was read, nothing is written and the object as read is returned.",
+		"What change does not touch is sent as the service sent it, byte for byte, properties this client's release does not know (added by a later UltraCart release) included, which an update built from the model would clear; only inside a list that change resizes are they lost.",
+		fmt.Sprintf("UltraCart has no ETag or version on its objects, so a change made elsewhere between the read and the write is lost: the last write wins. The read is retried as any get; the write follows %s's rule (it is retried: an update is idempotent). callOpts apply to both calls; WithResponseInfo reports the write, or the read when nothing is written. A missing object fails the read with an *APIError matching ErrNotFound.", o.Method),
+	}
 }
 
 // iterDoc is the paragraphs of an iterator's doc comment.
@@ -413,6 +435,20 @@ func emitEnvelopes(vs []*methodView) ([]byte, error) {
 	}
 	slices.SortFunc(readers, func(a, b reader) int { return strings.Compare(a.Name, b.Name) })
 	return execute("envelopes.go.tmpl", readers)
+}
+
+// emitModify writes conversation/modify.gen.go.
+func emitModify(vs []*methodView) ([]byte, error) {
+	var pairs []*methodView
+	for _, v := range vs {
+		if v.Modify != nil {
+			if v.Envelope == "" || !v.Idempotent || v.Result.Kind != resultPayload {
+				return nil, fmt.Errorf("%s: a Modify helper needs an idempotent update returning its object", v.ID)
+			}
+			pairs = append(pairs, v)
+		}
+	}
+	return execute("modify.go.tmpl", pairs)
 }
 
 // emitIterators writes conversation/iterators.gen.go.

@@ -495,13 +495,15 @@ func reserveLiterals(ops []*op) {
 // pairUpdates finds the updates that replace an object (they take and
 // return the same model) and, for each, the get that reads the same object:
 // a GET of the same path (so of the same path parameters, in the same
-// order) that takes nothing else and returns that model. The pair gets a
+// order) that, as the update, takes nothing else, and answers with the same
+// response model. The pair gets a
 // Modify helper, named by the one naming rule: a helper built on an
 // operation is a verb and the operation's noun, Update becoming Modify
 // (updatePbxQueue: ModifyPbxQueue). An update without such a get is read
 // from the list a GET of its parent path returns, when there is one.
 func pairUpdates(ops []*op) {
 	for _, u := range ops {
+		u.Replaces, u.Modify, u.ListedBy = false, nil, nil
 		noun, ok := strings.CutPrefix(u.Method, "Update")
 		if !ok || u.Body == nil || !u.Body.Required || u.Result.Kind != resultPayload || !u.Result.PayloadModel ||
 			u.Result.Payload.Type != "*"+u.Body.Type {
@@ -509,8 +511,8 @@ func pairUpdates(ops []*op) {
 		}
 		u.Replaces = true
 		for _, g := range ops {
-			if g.HTTPMethod == "GET" && g.Path == u.Path && len(g.Query) == 0 && g.Body == nil &&
-				g.Result.Kind == resultPayload && g.Result.Payload.Type == u.Result.Payload.Type {
+			if g.HTTPMethod == "GET" && g.Path == u.Path && len(g.Query) == 0 && len(u.Query) == 0 && g.Body == nil &&
+				g.Result.Kind == resultPayload && g.Result.Payload.Type == u.Result.Payload.Type && g.Result.Response == u.Result.Response {
 				u.Modify = &modifyHelper{Name: "Modify" + noun, Get: g, Model: u.Body.Type, Key: g.Result.Payload.JSON}
 			}
 		}
