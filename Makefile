@@ -14,7 +14,7 @@ all: generate lint test
 
 # GENERATED is everything `make generate` writes: never edit it by hand.
 GENERATED := gen/ conversation/operations.gen.go conversation/models.gen.go \
-	conversation/envelopes.gen.go conversation/iterators.gen.go conversation/deprecated.gen.go \
+	conversation/envelopes.gen.go conversation/iterators.gen.go conversation/modify.gen.go conversation/deprecated.gen.go \
 	conversation/operations_gen_test.go api/models_gen_test.go docs/OPERATIONS.md
 
 ## generate: rewrite gen/ (oapi-codegen), then the wrapper methods, model

@@ -44,6 +44,7 @@ var pathStrings = []struct{ raw, escaped string }{
 // limits of the width, zero and a negative number.
 var int32PathValues = map[string]int32{
 	"user_id":                         2147483647,
+	"agent_user_id":                   1001,
 	"conversation_canned_message_oid": -2147483648,
 	"conversation_department_oid":     0,
 	"conversation_engagement_oid":     -42,
@@ -191,7 +192,11 @@ func (op *wireOp) checkSignature() error {
 	}
 	in := 2
 	for _, p := range op.pathParams {
-		if k, ok := goKind(p.Schema); !ok || mt.In(in).Kind() != k {
+		k, ok := goKind(p.Schema)
+		if pk, typed := pathGoKinds[op.ref.OperationID+"."+p.Name]; typed {
+			k = pk
+		}
+		if !ok || mt.In(in).Kind() != k {
 			return fmt.Errorf("path parameter %s %v: Go type %v", p.Name, p.Schema, mt.In(in))
 		}
 		in++
@@ -233,6 +238,11 @@ func (op *wireOp) checkSignature() error {
 	}
 	return nil
 }
+
+// pathGoKinds are the path parameters whose Go type is not their schema's:
+// the timeline's agent_user_id is a string in the reference and a UserID
+// (int32) in Go, as the other user ids; a path value is text either way.
+var pathGoKinds = map[string]reflect.Kind{"getAgentStatusTimeline.agent_user_id": reflect.Int32}
 
 // goKind is the kind of the Go value a parameter schema takes.
 func goKind(schema map[string]any) (reflect.Kind, bool) {
@@ -278,7 +288,7 @@ func (op *wireOp) request(t *testing.T, g *exampleGen, populated bool) wireReque
 	for _, p := range op.pathParams {
 		var v reflect.Value
 		var escaped string
-		switch k, _ := goKind(p.Schema); k {
+		switch op.fn.Type.In(2 + len(w.args)).Kind() {
 		case reflect.String:
 			if strs >= len(pathStrings) {
 				t.Fatalf("%s: more string path parameters than pathStrings", op.ref.OperationID)

@@ -224,14 +224,55 @@ var iterKeys = map[string]any{
 // goTimeParams are the parameters that take a time.Time (x-go-time), with
 // the wire form and the reference type they must have.
 var goTimeParams = map[string]struct{ form, typ, format string }{
-	"getConversationMessages.since": {"unix-milli", "integer", "int64"},
-	"getPbxCosAuditLogs.since":      {"rfc3339", "string", ""},
+	"getConversationMessages.since":    {"unix-milli", "integer", "int64"},
+	"getPbxCosAuditLogs.since":         {"rfc3339", "string", ""},
+	"getConversations.before":          {"rfc3339", "string", ""},
+	"getAgentStatusSummary.date_start": {"date", "string", ""},
+	"getAgentStatusSummary.date_end":   {"date", "string", ""},
+	"getAgentStatusTimeline.date":      {"date", "string", ""},
 }
 
 // paramGoTypes are the parameters typed with a named Go type (x-go-type on
-// the parameter's schema): the reference documents no enum for them, but the
-// values are those of the named shared enum.
-var paramGoTypes = map[string]string{"getConversations.medium": "ConversationMedium"}
+// the parameter's schema): a shared enum whose values the reference gives
+// the parameter's description or the property it filters, though it
+// declares no enum for it (the component lists it under
+// x-shared-enum-declared); or UltraCart's user id.
+var paramGoTypes = map[string]string{
+	"getConversations.medium":                               "ConversationMedium",
+	"getAgentStatusTimeline.channel":                        "ConversationAgentChannel",
+	"getPbxCosAuditLogs.action":                             "ConversationPbxCosAuditLogAction",
+	"getAgentStatusTimeline.agent_user_id":                  userIDType,
+	"deleteAgentProfileKnowledgeBaseDocument.user_id":       userIDType,
+	"deleteAgentProfileMcp.user_id":                         userIDType,
+	"getAgentProfileKnowledgeBase.user_id":                  userIDType,
+	"getAgentProfileMcp.user_id":                            userIDType,
+	"getAgentProfileMcpTools.user_id":                       userIDType,
+	"getAgentProfileMcps.user_id":                           userIDType,
+	"getConversationKnowledgeBaseDocumentUploadUrl.user_id": userIDType,
+	"insertAgentProfileKnowledgeBaseDocument.user_id":       userIDType,
+	"insertAgentProfileMcp.user_id":                         userIDType,
+	"updateAgentProfileMcp.user_id":                         userIDType,
+}
+
+// userIDType is the x-go-type of every user id that is a number on the
+// wire, and of the timeline's path value, with its package.
+const (
+	userIDType   = "ucid.UserID"
+	userIDImport = "github.com/ultracart-community/ultracart-go/ucid"
+)
+
+// userIDProps are the properties of the reference that hold an UltraCart
+// user id as a JSON number: the one Go type UserID (a list's items for
+// members.users). The agent_user_id strings of release 4.1.86 stay strings.
+var userIDProps = []string{
+	"ConversationAgentAuth.user_id",
+	"ConversationAgentProfile.user_id",
+	"ConversationDepartmentMember.user_id",
+	"ConversationPbxAgent.user_id",
+	"ConversationPbxAudio.user_id",
+	"ConversationPbxQueueMembers.users",
+	"ConversationPbxVoicemailMailbox.user_id",
+}
 
 // extensionPlaces says where each x- extension may appear.
 var extensionPlaces = map[string][]string{
@@ -244,6 +285,10 @@ var extensionPlaces = map[string][]string{
 	"x-go-time":                       {"parameter"},
 	"x-go-name":                       {"parameter"},
 	"x-go-type":                       {"property", "property items", "parameter schema"},
+	"x-go-type-import":                {"property", "property items", "parameter schema"},
+	"x-go-note":                       {"operation"},
+	"x-doc-added":                     {"property"},
+	"x-shared-enum-declared":          {"component"},
 	"x-go-type-skip-optional-pointer": {"property", "property items"},
 	"x-omitempty":                     {"property"},
 	"x-omitzero":                      {"property"},
@@ -528,14 +573,31 @@ func TestSpecExtensions(t *testing.T) {
 				got[u.where] = u.value
 			}
 		}
+		imports := map[string]any{}
+		for _, u := range byKey["x-go-type-import"] {
+			if u.place == "parameter schema" {
+				imports[u.where] = u.value
+			}
+		}
 		for _, key := range sortedKeys(paramGoTypes) {
 			name := paramGoTypes[key]
 			if got[key] != name {
 				t.Errorf("%s: x-go-type %#v, want %s", key, got[key], name)
 			}
+			if name == userIDType {
+				if want := map[string]any{"path": userIDImport}; !reflect.DeepEqual(imports[key], want) {
+					t.Errorf("%s: x-go-type-import %#v, want %v", key, imports[key], want)
+				}
+				continue
+			}
 			c := doc.Components.Schemas[name]
 			if c == nil || c.Value == nil || c.Value.Extensions["x-shared-enum"] == nil {
 				t.Errorf("%s: %s is not a shared enum component", key, name)
+				continue
+			}
+			declared, _ := c.Value.Extensions["x-shared-enum-declared"].([]any)
+			if !slices.Contains(declared, any(key)) {
+				t.Errorf("%s: %s's x-shared-enum-declared %v does not list it", key, name, declared)
 			}
 		}
 		for _, key := range sortedKeys(got) {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/ultracart-community/ultracart-go/internal/spectext"
 )
 
 // refDoc is a reference document of UltraCart's API (testdata/, copied
@@ -125,7 +127,34 @@ func loadRefFile(name string) (*refDoc, error) {
 	for name, s := range raw.Schemas {
 		d.rawProps[name] = s.Properties
 	}
+	asText(&d)
 	return &d, nil
+}
+
+// asText gives every description of a reference the text the spec states:
+// the reference keeps the SDKs' HTML escaping (&#39; for '), which the spec
+// undoes (spectext.Text).
+func asText(d *refDoc) {
+	for i := range d.Operations {
+		op := &d.Operations[i]
+		op.Summary, op.Description = spectext.Text(op.Summary), spectext.Text(op.Description)
+		for j := range op.Parameters {
+			op.Parameters[j].Description = spectext.Text(op.Parameters[j].Description)
+		}
+	}
+	for _, s := range d.Schemas {
+		for pn, p := range s.Properties {
+			p.Description = spectext.Text(p.Description)
+			s.Properties[pn] = p
+		}
+	}
+	for _, props := range d.rawProps {
+		for _, p := range props {
+			if desc, ok := p["description"].(string); ok {
+				p["description"] = spectext.Text(desc)
+			}
+		}
+	}
 }
 
 var loadRef = sync.OnceValues(func() (*refDoc, error) {

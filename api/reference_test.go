@@ -410,10 +410,28 @@ func checkProperties(f facts, doc *openapi3.T, ref *refDoc, name string) *openap
 	for _, pn := range sortedKeys(props) {
 		sp := s.Value.Properties[pn]
 		if f.check(sp != nil, "%s: property %s missing", name, pn) {
-			f.sameKeys(name+"."+pn, asJSON(f.t, sp), specForm(props[pn]))
+			f.sameKeys(name+"."+pn, withoutDocAdded(f, name+"."+pn, asJSON(f.t, sp)), specForm(props[pn]))
 		}
 	}
 	return s.Value
+}
+
+// withoutDocAdded is a property of the spec with what the project added to
+// its description (x-doc-added, a paragraph at its end) taken off, so that
+// the rest compares with the reference.
+func withoutDocAdded(f facts, what string, p map[string]any) map[string]any {
+	added, ok := p["x-doc-added"].(string)
+	if !ok {
+		return p
+	}
+	desc, _ := p["description"].(string)
+	switch {
+	case desc == added:
+		delete(p, "description")
+	case f.check(strings.HasSuffix(desc, "\n\n"+added), "%s: description %q does not end with its x-doc-added paragraph %q", what, desc, added):
+		p["description"] = strings.TrimSuffix(desc, "\n\n"+added)
+	}
+	return p
 }
 
 // bodyNameKey is a body name without case and underscores.

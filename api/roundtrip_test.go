@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/ucid"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
@@ -75,7 +76,7 @@ func TestModelFieldTypes(t *testing.T) {
 				if len(p.Enum) > 0 {
 					continue // named string types: TestModelEnumFieldTypes
 				}
-				if want := goTypeOf(t, p, false); f.Type != want {
+				if want := fieldType(t, name+"."+jsonName, p); f.Type != want {
 					t.Errorf("field %s (%s): Go type %v, want %v", f.Name, jsonName, f.Type, want)
 				}
 			}
@@ -86,6 +87,31 @@ func TestModelFieldTypes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// declaredEnumFields are the string properties that carry a shared enum's
+// values though the reference declares no enum for them: their Go type is
+// the enum's (api/decisions.yaml, shared_enums.*.declared).
+var declaredEnumFields = map[string]reflect.Type{
+	"ConversationSearchRequest.medium_filter":    reflect.TypeFor[gen.ConversationMedium](),
+	"ConversationPbxMenu.default_action":         reflect.TypeFor[gen.ConversationPbxAction](),
+	"ConversationPbxCallSearchRequest.direction": reflect.TypeFor[gen.ConversationCallDirection](),
+}
+
+// fieldType is the Go type of the field of a reference property
+// (Schema.property): a user id is a UserID (members.users a []UserID), a
+// declared enum user its enum type, anything else what its type implies.
+func fieldType(t *testing.T, what string, p refProp) reflect.Type {
+	userID := reflect.TypeFor[ucid.UserID]()
+	switch {
+	case slices.Contains(userIDProps, what) && p.Type == "array":
+		return reflect.SliceOf(userID)
+	case slices.Contains(userIDProps, what):
+		return reflect.PointerTo(userID)
+	case declaredEnumFields[what] != nil:
+		return reflect.PointerTo(declaredEnumFields[what])
+	}
+	return goTypeOf(t, p, false)
 }
 
 // goTypeOf is the Go type the generator should write for a reference property

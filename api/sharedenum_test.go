@@ -11,7 +11,13 @@ import (
 // properties once, as a component: a string schema with the values and
 // x-shared-enum listing its users ("Schema.property"); each user keeps its
 // inline enum and carries x-go-type: <component>. So there is one Go type per
-// distinct value set. These are the only components the reference lacks.
+// distinct value set. A component also lists under x-shared-enum-declared the
+// strings ("Schema.property") and parameters ("operationId.parameter") that
+// carry its values though the reference declares no enum for them (a filter
+// on an enum property, a description naming the values): they carry
+// x-go-type too, and their wire is unchanged. A value set the reference gives
+// one property is named when declared users make it shared. These are the
+// only components the reference lacks.
 
 // valueSet is the key of an enum's value set: its values sorted.
 func valueSet(values []string) string {
@@ -59,6 +65,21 @@ func sharedEnumUsers(s *openapi3.Schema) ([]string, bool) {
 	return users, ok
 }
 
+// sharedEnumDeclared is a component's x-shared-enum-declared as strings.
+func sharedEnumDeclared(s *openapi3.Schema) []string {
+	list, _ := s.Extensions["x-shared-enum-declared"].([]any)
+	var users []string
+	for _, u := range list {
+		us, _ := u.(string)
+		users = append(users, us)
+	}
+	return users
+}
+
+// isParamUser reports whether a declared user is a parameter
+// (operationId.parameter: operationIds start in lower case).
+func isParamUser(u string) bool { return u != "" && u[0] >= 'a' && u[0] <= 'z' }
+
 func enumStrings(s *openapi3.Schema) []string {
 	var out []string
 	for _, v := range s.Enum {
@@ -82,8 +103,23 @@ func checkSharedEnum(f facts, doc *openapi3.T, ref *refDoc, name string) {
 			"%s: shared enum has %s=%v", name, k, shape[k])
 	}
 	users, ok := sharedEnumUsers(s)
-	if !f.check(ok && len(users) >= 2, "%s: x-shared-enum %#v, want two or more \"Schema.property\"", name, s.Extensions["x-shared-enum"]) {
+	declared := sharedEnumDeclared(s)
+	if !f.check(ok && len(users) >= 1 && len(users)+len(declared) >= 2, "%s: x-shared-enum %#v and x-shared-enum-declared %v, want two or more users", name, s.Extensions["x-shared-enum"], declared) {
 		return
+	}
+	for _, u := range declared {
+		if isParamUser(u) {
+			f.want(u+" (declared)", paramGoTypes[u], name) // its x-go-type: TestSpecExtensions
+			continue
+		}
+		schema, pn, _ := strings.Cut(u, ".")
+		p, ok := ref.Schemas[schema].Properties[pn]
+		if !f.check(ok && p.Type == "string" && len(p.Enum) == 0, "%s: declared user %s is not a string property without an enum in the reference", name, u) {
+			continue
+		}
+		sp := doc.Components.Schemas[schema].Value.Properties[pn].Value
+		f.want(u+".x-go-type", sp.Extensions["x-go-type"], name)
+		f.check(len(sp.Enum) == 0, "%s: declared user %s has an enum in the spec: the wire would change", name, u)
 	}
 	f.check(len(slices.Compact(slices.Sorted(slices.Values(users)))) == len(users), "%s: x-shared-enum lists a user twice: %v", name, users)
 	for _, u := range users {
@@ -113,11 +149,24 @@ func checkEnumValueSets(f facts, doc *openapi3.T, ref *refDoc, shared map[string
 		components[valueSet(enumStrings(s))] = append(components[valueSet(enumStrings(s))], name)
 	}
 	wantGoType := map[string]string{} // Schema.property -> x-go-type
+	for _, u := range userIDProps {
+		wantGoType[u] = userIDType
+	}
+	declaredBy := map[string]int{} // value set -> declared users
+	for _, name := range sortedKeys(shared) {
+		s := doc.Components.Schemas[name].Value
+		for _, u := range sharedEnumDeclared(s) {
+			declaredBy[valueSet(enumStrings(s))]++
+			if !isParamUser(u) {
+				wantGoType[u] = name
+			}
+		}
+	}
 	sharedSets := 0
 	for _, set := range sortedKeys(sets) {
 		props := sets[set]
 		what := "value set {" + strings.ReplaceAll(set, "\x00", ", ") + "} of " + strings.Join(props, ", ")
-		if len(props) < 2 {
+		if len(props)+declaredBy[set] < 2 {
 			f.want(what+": components", components[set], []string(nil))
 			continue
 		}
@@ -133,7 +182,7 @@ func checkEnumValueSets(f facts, doc *openapi3.T, ref *refDoc, shared map[string
 		}
 	}
 	for _, set := range sortedKeys(components) {
-		f.check(len(sets[set]) >= 2, "components %v name a value set that fewer than two reference properties have", components[set])
+		f.check(len(sets[set])+declaredBy[set] >= 2, "components %v name a value set that fewer than two reference properties and declared users have", components[set])
 	}
 	for _, name := range sortedKeys(ref.Schemas) {
 		s := doc.Components.Schemas[name]
@@ -151,7 +200,15 @@ func checkEnumValueSets(f facts, doc *openapi3.T, ref *refDoc, shared map[string
 			} else if ref.Schemas[name].Properties[pn].Type == "object" {
 				want = "json.RawMessage"
 			}
-			f.want(name+"."+pn+".x-go-type", sp.Value.Extensions["x-go-type"], want)
+			got, imp := sp.Value.Extensions["x-go-type"], sp.Value.Extensions["x-go-type-import"]
+			if want == userIDType && sp.Value.Type.Is("array") && sp.Value.Items != nil && got == nil {
+				// a list's type is its items': members.users is []UserID
+				got, imp = sp.Value.Items.Value.Extensions["x-go-type"], sp.Value.Items.Value.Extensions["x-go-type-import"]
+			}
+			f.want(name+"."+pn+".x-go-type", got, want)
+			if want == userIDType {
+				f.want(name+"."+pn+".x-go-type-import", imp, map[string]any{"path": userIDImport})
+			}
 		}
 	}
 	f.t.Logf("%d enum properties, %d distinct value sets, %d of them shared by two or more properties (%d shared enum components)",

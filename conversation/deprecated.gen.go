@@ -98,7 +98,7 @@ func (c *Client) ItemVariations(ctx context.Context, merchantItemID string, call
 // (getConversationKnowledgeBaseDocumentUploadUrl).
 //
 // Deprecated: use [Client.GetConversationKnowledgeBaseDocumentUploadURL].
-func (c *Client) KnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
+func (c *Client) KnowledgeBaseDocumentUploadURL(ctx context.Context, userID UserID, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
 	return c.GetConversationKnowledgeBaseDocumentUploadURL(ctx, userID, extension, callOpts...)
 }
 

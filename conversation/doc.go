@@ -19,7 +19,20 @@
 //
 // Each enum has one Go type with one set of constants, however many fields
 // share its values (ConversationMedium, ConversationAgentStatus, ...); a value
-// the service adds later still decodes.
+// the service adds later still decodes. A string that carries an enum's
+// values though UltraCart declares no enum for it has the enum's type too
+// (ConversationSearchRequest.MediumFilter, a menu's DefaultAction,
+// GetAgentStatusTimelineOptions.Channel).
+//
+// Types say what a value holds. UserID is every user id the API carries as
+// a number: the userID arguments, the user_id fields, a PBX queue's
+// members.users (the agent_user_id fields of release 4.1.86 carry it as
+// JSON text and stay strings: see UserID). Date-times in models are
+// DateTime; date-time and day query arguments are time.Time
+// (GetConversationsOptions.Before is sent as RFC 3339, GetAgentStatusSummary's
+// days as YYYY-MM-DD). Where UltraCart documents a field by its name only,
+// its doc says the format the project reads (a time range's times of day and
+// days of the week) and what is not known.
 //
 // Create one Client and share it; it is safe for concurrent use:
 //
@@ -58,10 +71,36 @@
 // Arguments are checked before anything is sent: an empty, "." or ".." path
 // value, one with control characters, one that would make the path another
 // operation's ("manufacturers" as a hardware phone's uuid), an object id
-// outside 1..2147483647, a page size outside its documented bounds or a
-// missing body fail with an *ArgumentError naming the argument.
+// outside 1..2147483647, a user id below 1, a zero time for a required day,
+// a page size outside its documented bounds or a missing body fail with an
+// *ArgumentError naming the argument.
 //
-// Beyond one call per operation: GetConversationsIter, SearchPbxCallsIter and
+// # Updates replace the whole object
+//
+// UltraCart's updates are not patches: UpdatePbxQueue replaces the whole
+// queue, and a field left nil (absent, as the pointers say) is cleared on the
+// service, so a queue sent with only MaxHoldSeconds loses its name. Every
+// update's doc says so. To change some fields and keep the others, use the
+// Modify helper of the object (docs/OPERATIONS.md lists them): where a get
+// reads the object an update replaces, a generated helper does the
+// read-modify-write UltraCart's own samples do by hand, in one call. A
+// helper built on an operation is named by a verb and the operation's noun:
+// updatePbxQueue's is ModifyPbxQueue.
+//
+//	q, err := c.ModifyPbxQueue(ctx, id, func(q *conversation.ConversationPbxQueue) error {
+//		q.MaxHoldSeconds = conversation.Ptr(int32(120))
+//		return nil
+//	})
+//
+// It reads the object, calls the function with the copy it decoded, and
+// writes back what the function leaves, sending every value the function did
+// not touch exactly as the service sent it, properties of a later UltraCart
+// release included. An error from the function, or no change, writes
+// nothing. UltraCart has no ETag or version on its objects: a change made
+// elsewhere between the read and the write is lost, the last write wins.
+//
+// Beyond one call per operation: the Modify helpers change an object and
+// keep the rest; GetConversationsIter, SearchPbxCallsIter and
 // AllConversationsMatching iterate over paged results; AllMessages reads a
 // conversation's history and FollowMessages polls for its new messages;
 // WatchInbox watches every conversation from one poll loop; RunKeepAlive

@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"time"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -245,7 +247,7 @@ func TestGetConversationsIterErrorMidway(t *testing.T) {
 // start at their offset, and are not modified; each run starts over.
 func TestGetConversationsIterOptions(t *testing.T) {
 	c, rc := listServer(t, 9, 0, honest)
-	opts := &GetConversationsOptions{Medium: ConversationMediumWebsocket, Before: "2022-12-13", Limit: 2, Offset: 4}
+	opts := &GetConversationsOptions{Medium: ConversationMediumWebsocket, Before: time.Date(2022, 12, 13, 9, 58, 41, 0, time.FixedZone("EST", -5*3600)), Limit: 2, Offset: 4}
 	saved := *opts
 	seq := c.GetConversationsIter(ctxT(t), opts)
 	for range 2 {
@@ -268,7 +270,7 @@ func TestGetConversationsIterOptions(t *testing.T) {
 		t.Fatalf("%d requests, want 3 per run", len(reqs))
 	}
 	for _, r := range reqs {
-		if r.Query.Get("medium") != "websocket" || r.Query.Get("before") != "2022-12-13" || r.Query.Get("_limit") != "2" {
+		if r.Query.Get("medium") != "websocket" || r.Query.Get("before") != "2022-12-13T09:58:41-05:00" || r.Query.Get("_limit") != "2" {
 			t.Errorf("query %v", r.Query)
 		}
 	}

@@ -311,9 +311,8 @@ type (
 	// ConversationAgentCallEvent is gen.ConversationAgentCallEvent, with the fields
 	// CallUUID, Direction, Disposition, DurationSeconds, EndDts, PhoneNumber,
 	// StartDts (documented there).
-	ConversationAgentCallEvent          = gen.ConversationAgentCallEvent
-	ConversationAgentCallEventDirection = gen.ConversationAgentCallEventDirection
-	ConversationAgentChannel            = gen.ConversationAgentChannel
+	ConversationAgentCallEvent = gen.ConversationAgentCallEvent
+	ConversationAgentChannel   = gen.ConversationAgentChannel
 	// ConversationAgentChatEvent is gen.ConversationAgentChatEvent, with the fields
 	// ConversationUUID, CustomerName, EndDts, MessageCount, StartDts (documented
 	// there).
@@ -407,6 +406,7 @@ type (
 	// ConversationAutocompleteValue is gen.ConversationAutocompleteValue, with the
 	// fields Description, Value (documented there).
 	ConversationAutocompleteValue = gen.ConversationAutocompleteValue
+	ConversationCallDirection     = gen.ConversationCallDirection
 	// ConversationCannedMessage is gen.ConversationCannedMessage, with the fields
 	// CannedMessage, ConversationCannedMessageOid, ConversationDepartmentOids,
 	// ShortCode (documented there).
@@ -753,8 +753,8 @@ type (
 	// Destination, MerchantID, RuleTriggered, SupervisorLogin, Timestamp
 	// (documented there).
 	ConversationPbxCosAuditLog              = gen.ConversationPbxCosAuditLog
-	ConversationPbxCosAuditLogAction        = gen.ConversationPbxCosAuditLogAction
 	ConversationPbxCosAuditLogRuleTriggered = gen.ConversationPbxCosAuditLogRuleTriggered
+	ConversationPbxCosAuditLogAction        = gen.ConversationPbxCosAuditLogAction
 	// ConversationPbxCosAuditLogsResponse is
 	// gen.ConversationPbxCosAuditLogsResponse, with the fields AuditLogs, Error,
 	// Metadata, Success, Warning (documented there).
@@ -1863,8 +1863,6 @@ const (
 	CartOptionTypeMultiline                                           = gen.CartOptionTypeMultiline
 	CartOptionTypeRadio                                               = gen.CartOptionTypeRadio
 	CartOptionTypeSingle                                              = gen.CartOptionTypeSingle
-	ConversationAgentCallEventDirectionInbound                        = gen.ConversationAgentCallEventDirectionInbound
-	ConversationAgentCallEventDirectionOutbound                       = gen.ConversationAgentCallEventDirectionOutbound
 	ConversationAgentChannelChat                                      = gen.ConversationAgentChannelChat
 	ConversationAgentChannelPbx                                       = gen.ConversationAgentChannelPbx
 	ConversationAgentProfileAiVoicePersonalityAra                     = gen.ConversationAgentProfileAiVoicePersonalityAra
@@ -1886,6 +1884,8 @@ const (
 	ConversationAgentStatusTriggerAutoDisconnect                      = gen.ConversationAgentStatusTriggerAutoDisconnect
 	ConversationAgentStatusTriggerManual                              = gen.ConversationAgentStatusTriggerManual
 	ConversationAgentStatusTriggerSystem                              = gen.ConversationAgentStatusTriggerSystem
+	ConversationCallDirectionInbound                                  = gen.ConversationCallDirectionInbound
+	ConversationCallDirectionOutbound                                 = gen.ConversationCallDirectionOutbound
 	ConversationEngagementVisitorTypeAll                              = gen.ConversationEngagementVisitorTypeAll
 	ConversationEngagementVisitorTypeFirstTime                        = gen.ConversationEngagementVisitorTypeFirstTime
 	ConversationEngagementVisitorTypeReturning                        = gen.ConversationEngagementVisitorTypeReturning
@@ -1949,15 +1949,15 @@ const (
 	ConversationPbxCallAiSummarySentimentPositive                     = gen.ConversationPbxCallAiSummarySentimentPositive
 	ConversationPbxCallTranscriptSegmentSpeakerAgent                  = gen.ConversationPbxCallTranscriptSegmentSpeakerAgent
 	ConversationPbxCallTranscriptSegmentSpeakerCustomer               = gen.ConversationPbxCallTranscriptSegmentSpeakerCustomer
+	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredCountryBlocked
+	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled           = gen.ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled
+	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked
+	ConversationPbxCosAuditLogRuleTriggeredTimeRange                  = gen.ConversationPbxCosAuditLogRuleTriggeredTimeRange
 	ConversationPbxCosAuditLogActionBlocked                           = gen.ConversationPbxCosAuditLogActionBlocked
 	ConversationPbxCosAuditLogActionOverrideApproved                  = gen.ConversationPbxCosAuditLogActionOverrideApproved
 	ConversationPbxCosAuditLogActionOverrideDenied                    = gen.ConversationPbxCosAuditLogActionOverrideDenied
 	ConversationPbxCosAuditLogActionOverrideRequested                 = gen.ConversationPbxCosAuditLogActionOverrideRequested
 	ConversationPbxCosAuditLogActionOverrideTimeout                   = gen.ConversationPbxCosAuditLogActionOverrideTimeout
-	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredCountryBlocked
-	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled           = gen.ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled
-	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked             = gen.ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked
-	ConversationPbxCosAuditLogRuleTriggeredTimeRange                  = gen.ConversationPbxCosAuditLogRuleTriggeredTimeRange
 	ConversationPbxQueueAiPriorityBackup                              = gen.ConversationPbxQueueAiPriorityBackup
 	ConversationPbxQueueAiPriorityFirst                               = gen.ConversationPbxQueueAiPriorityFirst
 	ConversationPbxQueueAiPriorityNeutral                             = gen.ConversationPbxQueueAiPriorityNeutral

@@ -157,19 +157,19 @@ var (
 // DeleteAgentProfileKnowledgeBaseDocument deletes a knowledge base document
 // (deleteAgentProfileKnowledgeBaseDocument).
 //
-// It returns the response's document_id.
-func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int, documentUUID string, callOpts ...CallOption) (string, error) {
+// It returns the response's document_id. A missing object (userID or
+// documentUUID naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID UserID, documentUUID string, callOpts ...CallOption) (string, error) {
 	const op = "deleteAgentProfileKnowledgeBaseDocument"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return "", err
 	}
 	if err := checkPathValue(op, "documentUUID", documentUUID); err != nil {
 		return "", err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server, userIDValue, documentUUID)
+		return gen.NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server, userID, documentUUID)
 	}
 	r, err := call[ConversationDeleteKnowledgeBaseDocumentResponse](ctx, c, opDeleteAgentProfileKnowledgeBaseDocument, build, envelopeOfConversationDeleteKnowledgeBaseDocumentResponse, callOpts)
 	if err != nil {
@@ -179,18 +179,19 @@ func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 }
 
 // DeleteAgentProfileMcp deletes an agent MCP server (deleteAgentProfileMcp).
-func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int, mcpServerUUID string, callOpts ...CallOption) error {
+//
+// A missing object (userID or mcpServerUUID naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID UserID, mcpServerUUID string, callOpts ...CallOption) error {
 	const op = "deleteAgentProfileMcp"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return err
 	}
 	if err := checkPathValue(op, "mcpServerUUID", mcpServerUUID); err != nil {
 		return err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewDeleteAgentProfileMcpRequest(server, userIDValue, mcpServerUUID)
+		return gen.NewDeleteAgentProfileMcpRequest(server, userID, mcpServerUUID)
 	}
 	return callVoid(ctx, c, opDeleteAgentProfileMcp, build, callOpts)
 }
@@ -198,9 +199,12 @@ func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int, mcpServe
 // DeleteAgentStatusConfig soft-deactivates a custom agent status
 // (deleteAgentStatusConfig).
 //
-// UltraCart: Sets active&#x3D;false on the row and the DDB sync record. The
-// Twilio Activity is preserved (Round 2 decision) so historic worker reporting
-// still resolves the SID.
+// UltraCart: Sets active=false on the row and the DDB sync record. The Twilio
+// Activity is preserved (Round 2 decision) so historic worker reporting still
+// resolves the SID.
+//
+// A missing object (conversationStatusUUID naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, callOpts ...CallOption) error {
 	const op = "deleteAgentStatusConfig"
 	if err := checkPathValue(op, "conversationStatusUUID", conversationStatusUUID); err != nil {
@@ -214,6 +218,10 @@ func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatus
 
 // DeleteConversationCannedMessage deletes a conversation canned message
 // (deleteConversationCannedMessage).
+//
+// A missing object (conversationCannedMessageOid naming nothing) is an
+// *APIError matching ErrNotFound (UltraCart's 400 naming the id in
+// error.object_id).
 func (c *Client) DeleteConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, callOpts ...CallOption) error {
 	const op = "deleteConversationCannedMessage"
 	var err error
@@ -228,6 +236,9 @@ func (c *Client) DeleteConversationCannedMessage(ctx context.Context, conversati
 }
 
 // DeleteDepartment deletes a conversation department (deleteDepartment).
+//
+// A missing object (conversationDepartmentOid naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeleteDepartment(ctx context.Context, conversationDepartmentOid int, callOpts ...CallOption) error {
 	const op = "deleteDepartment"
 	var err error
@@ -242,6 +253,9 @@ func (c *Client) DeleteDepartment(ctx context.Context, conversationDepartmentOid
 }
 
 // DeleteEngagement deletes a conversation engagement (deleteEngagement).
+//
+// A missing object (conversationEngagementOid naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeleteEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) error {
 	const op = "deleteEngagement"
 	var err error
@@ -259,7 +273,9 @@ func (c *Client) DeleteEngagement(ctx context.Context, conversationEngagementOid
 //
 // UltraCart: Delete a pbx address.
 //
-// It returns the response's address.
+// It returns the response's address. A missing object
+// (conversationPbxAddressUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxAddress(ctx context.Context, conversationPbxAddressUUID string, callOpts ...CallOption) (*ConversationPbxAddress, error) {
 	const op = "deletePbxAddress"
 	if err := checkPathValue(op, "conversationPbxAddressUUID", conversationPbxAddressUUID); err != nil {
@@ -278,6 +294,9 @@ func (c *Client) DeletePbxAddress(ctx context.Context, conversationPbxAddressUUI
 // DeletePbxAgentVoicemail deletes Agent Voicemail (deletePbxAgentVoicemail).
 //
 // UltraCart: Delete pbx agent Voicemail.
+//
+// A missing object (recordingSid naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxAgentVoicemail(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
 	const op = "deletePbxAgentVoicemail"
 	if err := checkPathValue(op, "recordingSid", recordingSid); err != nil {
@@ -293,7 +312,9 @@ func (c *Client) DeletePbxAgentVoicemail(ctx context.Context, recordingSid strin
 //
 // UltraCart: Delete a pbx audio.
 //
-// It returns the response's audio.
+// It returns the response's audio. A missing object (conversationPbxAudioUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) DeletePbxAudio(ctx context.Context, conversationPbxAudioUUID string, callOpts ...CallOption) (*ConversationPbxAudio, error) {
 	const op = "deletePbxAudio"
 	if err := checkPathValue(op, "conversationPbxAudioUUID", conversationPbxAudioUUID); err != nil {
@@ -313,6 +334,9 @@ func (c *Client) DeletePbxAudio(ctx context.Context, conversationPbxAudioUUID st
 // (deletePbxClassOfService).
 //
 // UltraCart: Delete a class of service.
+//
+// A missing object (classOfServiceUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxClassOfService(ctx context.Context, classOfServiceUUID string, callOpts ...CallOption) error {
 	const op = "deletePbxClassOfService"
 	if err := checkPathValue(op, "classOfServiceUUID", classOfServiceUUID); err != nil {
@@ -329,7 +353,9 @@ func (c *Client) DeletePbxClassOfService(ctx context.Context, classOfServiceUUID
 //
 // UltraCart: Delete a pbx hardware phone.
 //
-// It returns the response's hardware_phone.
+// It returns the response's hardware_phone. A missing object
+// (conversationPbxHardwarePhoneUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxHardwarePhone(ctx context.Context, conversationPbxHardwarePhoneUUID string, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
 	const op = "deletePbxHardwarePhone"
 	if err := checkPathValue(op, "conversationPbxHardwarePhoneUUID", conversationPbxHardwarePhoneUUID); err != nil {
@@ -349,7 +375,9 @@ func (c *Client) DeletePbxHardwarePhone(ctx context.Context, conversationPbxHard
 //
 // UltraCart: Delete a pbx menu.
 //
-// It returns the response's menu.
+// It returns the response's menu. A missing object (conversationPbxMenuUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) DeletePbxMenu(ctx context.Context, conversationPbxMenuUUID string, callOpts ...CallOption) (*ConversationPbxMenu, error) {
 	const op = "deletePbxMenu"
 	if err := checkPathValue(op, "conversationPbxMenuUUID", conversationPbxMenuUUID); err != nil {
@@ -369,6 +397,10 @@ func (c *Client) DeletePbxMenu(ctx context.Context, conversationPbxMenuUUID stri
 //
 // UltraCart: Delete a pbx phoneNumber. Only works if deletion_protected is
 // false.
+//
+// A missing object (conversationPbxPhoneNumberUUID naming nothing) is an
+// *APIError matching ErrNotFound (UltraCart's 400 naming the id in
+// error.object_id).
 func (c *Client) DeletePbxPhoneNumber(ctx context.Context, conversationPbxPhoneNumberUUID string, callOpts ...CallOption) error {
 	const op = "deletePbxPhoneNumber"
 	if err := checkPathValue(op, "conversationPbxPhoneNumberUUID", conversationPbxPhoneNumberUUID); err != nil {
@@ -384,7 +416,9 @@ func (c *Client) DeletePbxPhoneNumber(ctx context.Context, conversationPbxPhoneN
 //
 // UltraCart: Delete a pbx queue.
 //
-// It returns the response's queue.
+// It returns the response's queue. A missing object (conversationPbxQueueUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) DeletePbxQueue(ctx context.Context, conversationPbxQueueUUID string, callOpts ...CallOption) (*ConversationPbxQueue, error) {
 	const op = "deletePbxQueue"
 	if err := checkPathValue(op, "conversationPbxQueueUUID", conversationPbxQueueUUID); err != nil {
@@ -403,6 +437,9 @@ func (c *Client) DeletePbxQueue(ctx context.Context, conversationPbxQueueUUID st
 // DeletePbxQueueVoicemail deletes Queue Voicemail (deletePbxQueueVoicemail).
 //
 // UltraCart: Delete pbx queue Voicemail.
+//
+// A missing object (queueUUID or recordingSid naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxQueueVoicemail(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
 	const op = "deletePbxQueueVoicemail"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
@@ -421,7 +458,9 @@ func (c *Client) DeletePbxQueueVoicemail(ctx context.Context, queueUUID string, 
 //
 // UltraCart: Delete a pbx timeBased.
 //
-// It returns the response's time_based.
+// It returns the response's time_based. A missing object
+// (conversationPbxTimeBasedUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxTimeBased(ctx context.Context, conversationPbxTimeBasedUUID string, callOpts ...CallOption) (*ConversationPbxTimeBased, error) {
 	const op = "deletePbxTimeBased"
 	if err := checkPathValue(op, "conversationPbxTimeBasedUUID", conversationPbxTimeBasedUUID); err != nil {
@@ -441,7 +480,9 @@ func (c *Client) DeletePbxTimeBased(ctx context.Context, conversationPbxTimeBase
 //
 // UltraCart: Delete a pbx timeRange.
 //
-// It returns the response's time_range.
+// It returns the response's time_range. A missing object
+// (conversationPbxTimeRangeUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxTimeRange(ctx context.Context, conversationPbxTimeRangeUUID string, callOpts ...CallOption) (*ConversationPbxTimeRange, error) {
 	const op = "deletePbxTimeRange"
 	if err := checkPathValue(op, "conversationPbxTimeRangeUUID", conversationPbxTimeRangeUUID); err != nil {
@@ -462,7 +503,9 @@ func (c *Client) DeletePbxTimeRange(ctx context.Context, conversationPbxTimeRang
 //
 // UltraCart: Delete a pbx voicemailMailbox.
 //
-// It returns the response's voicemail_mailbox.
+// It returns the response's voicemail_mailbox. A missing object
+// (conversationPbxVoicemailMailboxUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) DeletePbxVoicemailMailbox(ctx context.Context, conversationPbxVoicemailMailboxUUID string, callOpts ...CallOption) (*ConversationPbxVoicemailMailbox, error) {
 	const op = "deletePbxVoicemailMailbox"
 	if err := checkPathValue(op, "conversationPbxVoicemailMailboxUUID", conversationPbxVoicemailMailboxUUID); err != nil {
@@ -482,7 +525,9 @@ func (c *Client) DeletePbxVoicemailMailbox(ctx context.Context, conversationPbxV
 //
 // UltraCart: Delete a pbx audio file owned by the authenticated user.
 //
-// It returns the response's audio.
+// It returns the response's audio. A missing object (conversationPbxAudioUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) DeleteUserPbxAudio(ctx context.Context, conversationPbxAudioUUID string, callOpts ...CallOption) (*ConversationPbxAudio, error) {
 	const op = "deleteUserPbxAudio"
 	if err := checkPathValue(op, "conversationPbxAudioUUID", conversationPbxAudioUUID); err != nil {
@@ -531,16 +576,16 @@ func (c *Client) GetAgentProfile(ctx context.Context, callOpts ...CallOption) (*
 //
 // UltraCart: Retrieve knowledge base documents.
 //
-// It returns the response's documents.
-func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID int, callOpts ...CallOption) ([]ConversationKnowledgeBaseDocument, error) {
+// It returns the response's documents. A missing object (userID naming nothing)
+// is an *APIError matching ErrNotFound (UltraCart's 400 naming the id in
+// error.object_id).
+func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID UserID, callOpts ...CallOption) ([]ConversationKnowledgeBaseDocument, error) {
 	const op = "getAgentProfileKnowledgeBase"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentProfileKnowledgeBaseRequest(server, userIDValue)
+		return gen.NewGetAgentProfileKnowledgeBaseRequest(server, userID)
 	}
 	r, err := call[ConversationKnowledgeBaseDocumentsResponse](ctx, c, opGetAgentProfileKnowledgeBase, build, envelopeOfConversationKnowledgeBaseDocumentsResponse, callOpts)
 	if err != nil {
@@ -554,19 +599,19 @@ func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID int, c
 //
 // UltraCart: Retrieve MCP server associated with this agent.
 //
-// It returns the response's mcp_server.
-func (c *Client) GetAgentProfileMcp(ctx context.Context, userID int, mcpServerUUID string, callOpts ...CallOption) (*ConversationMcpServer, error) {
+// It returns the response's mcp_server. A missing object (userID or
+// mcpServerUUID naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) GetAgentProfileMcp(ctx context.Context, userID UserID, mcpServerUUID string, callOpts ...CallOption) (*ConversationMcpServer, error) {
 	const op = "getAgentProfileMcp"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	if err := checkPathValue(op, "mcpServerUUID", mcpServerUUID); err != nil {
 		return nil, err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentProfileMcpRequest(server, userIDValue, mcpServerUUID)
+		return gen.NewGetAgentProfileMcpRequest(server, userID, mcpServerUUID)
 	}
 	r, err := call[ConversationMcpServerResponse](ctx, c, opGetAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
@@ -578,19 +623,22 @@ func (c *Client) GetAgentProfileMcp(ctx context.Context, userID int, mcpServerUU
 // GetAgentProfileMcpTools gets the tools available from the MCP server
 // (getAgentProfileMcpTools).
 //
-// It returns the response's tools_json.
-func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID int, mcpServerUUID string, callOpts ...CallOption) (string, error) {
+// The text is the MCP server's tool list as JSON, whose shape UltraCart does
+// not document; DecodeMcpTools reads the MCP forms.
+//
+// It returns the response's tools_json. A missing object (userID or
+// mcpServerUUID naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID UserID, mcpServerUUID string, callOpts ...CallOption) (string, error) {
 	const op = "getAgentProfileMcpTools"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return "", err
 	}
 	if err := checkPathValue(op, "mcpServerUUID", mcpServerUUID); err != nil {
 		return "", err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentProfileMcpToolsRequest(server, userIDValue, mcpServerUUID)
+		return gen.NewGetAgentProfileMcpToolsRequest(server, userID, mcpServerUUID)
 	}
 	r, err := call[ConversationMcpServerToolsResponse](ctx, c, opGetAgentProfileMcpTools, build, envelopeOfConversationMcpServerToolsResponse, callOpts)
 	if err != nil {
@@ -604,16 +652,16 @@ func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID int, mcpSer
 //
 // UltraCart: Retrieve MCP servers associated with this agent.
 //
-// It returns the response's mcp_servers.
-func (c *Client) GetAgentProfileMcps(ctx context.Context, userID int, callOpts ...CallOption) ([]ConversationMcpServer, error) {
+// It returns the response's mcp_servers. A missing object (userID naming
+// nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming the id
+// in error.object_id).
+func (c *Client) GetAgentProfileMcps(ctx context.Context, userID UserID, callOpts ...CallOption) ([]ConversationMcpServer, error) {
 	const op = "getAgentProfileMcps"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetAgentProfileMcpsRequest(server, userIDValue)
+		return gen.NewGetAgentProfileMcpsRequest(server, userID)
 	}
 	r, err := call[ConversationMcpServersResponse](ctx, c, opGetAgentProfileMcps, build, envelopeOfConversationMcpServersResponse, callOpts)
 	if err != nil {
@@ -682,17 +730,19 @@ func (c *Client) GetAgentStatusHeatmap(ctx context.Context, heatmapRequest *Conv
 //
 // UltraCart: Top-line summary: total_agents, avg_available_pct,
 // status_breakdown, per-agent rollups.
-func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart string, dateEnd string, callOpts ...CallOption) (*ConversationAgentStatusSummaryResponse, error) {
+//
+// dateStart is sent as its day (YYYY-MM-DD) in its own location. dateEnd is
+// sent as its day (YYYY-MM-DD) in its own location.
+func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart time.Time, dateEnd time.Time, callOpts ...CallOption) (*ConversationAgentStatusSummaryResponse, error) {
 	const op = "getAgentStatusSummary"
+	var err error
 	params := &gen.GetAgentStatusSummaryParams{}
-	if err := requiredString(op, "dateStart", dateStart); err != nil {
+	if params.DateStart, err = requiredTime(op, "dateStart", dateStart, time.DateOnly); err != nil {
 		return nil, err
 	}
-	params.DateStart = dateStart
-	if err := requiredString(op, "dateEnd", dateEnd); err != nil {
+	if params.DateEnd, err = requiredTime(op, "dateEnd", dateEnd, time.DateOnly); err != nil {
 		return nil, err
 	}
-	params.DateEnd = dateEnd
 	build := func(server string) (*http.Request, error) {
 		return gen.NewGetAgentStatusSummaryRequest(server, params)
 	}
@@ -709,7 +759,7 @@ func (c *Client) GetAgentStatusSummary(ctx context.Context, dateStart string, da
 type GetAgentStatusTimelineOptions struct {
 	// Channel is the channel query parameter: Restrict to one channel (omit for
 	// both).
-	Channel string
+	Channel ConversationAgentChannel
 }
 
 // GetAgentStatusTimeline returns one agent's timeline of a day (status events,
@@ -718,16 +768,20 @@ type GetAgentStatusTimelineOptions struct {
 // UltraCart: Returns merged status events + PBX calls + chat conversations for
 // the agent on the given date. Omitting the channel parameter returns both
 // channels merged.
-func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, date string, opts *GetAgentStatusTimelineOptions, callOpts ...CallOption) (*ConversationAgentStatusTimelineResponse, error) {
+//
+// date is sent as its day (YYYY-MM-DD) in its own location. A missing object
+// (agentUserID naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID UserID, date time.Time, opts *GetAgentStatusTimelineOptions, callOpts ...CallOption) (*ConversationAgentStatusTimelineResponse, error) {
 	const op = "getAgentStatusTimeline"
-	if err := checkPathValue(op, "agentUserID", agentUserID); err != nil {
+	var err error
+	if err := checkUserID(op, "agentUserID", agentUserID); err != nil {
 		return nil, err
 	}
 	params := &gen.GetAgentStatusTimelineParams{}
-	if err := requiredString(op, "date", date); err != nil {
+	if params.Date, err = requiredTime(op, "date", date, time.DateOnly); err != nil {
 		return nil, err
 	}
-	params.Date = date
 	if opts != nil {
 		params.Channel = optString(opts.Channel)
 	}
@@ -770,7 +824,9 @@ type GetConversationOptions struct {
 //
 // UltraCart: Retrieve a conversation including the participants and messages.
 //
-// It returns the response's conversation.
+// It returns the response's conversation. A missing object (conversationUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetConversation(ctx context.Context, conversationUUID string, opts *GetConversationOptions, callOpts ...CallOption) (*Conversation, error) {
 	const op = "getConversation"
 	var err error
@@ -858,7 +914,9 @@ func (c *Client) GetConversationDepartments(ctx context.Context, callOpts ...Cal
 // GetConversationEngagement retrieves an engagement
 // (getConversationEngagement).
 //
-// It returns the response's conversation_engagement.
+// It returns the response's conversation_engagement. A missing object
+// (conversationEngagementOid naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetConversationEngagement(ctx context.Context, conversationEngagementOid int, callOpts ...CallOption) (*ConversationEngagement, error) {
 	const op = "getConversationEngagement"
 	var err error
@@ -894,7 +952,9 @@ func (c *Client) GetConversationEngagements(ctx context.Context, callOpts ...Cal
 // GetConversationItemVariations retrieves an item with sparse variations
 // populated (getConversationItemVariations).
 //
-// It returns the response's item.
+// It returns the response's item. A missing object (merchantItemID naming
+// nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming the id
+// in error.object_id).
 func (c *Client) GetConversationItemVariations(ctx context.Context, merchantItemID string, callOpts ...CallOption) (*Item, error) {
 	const op = "getConversationItemVariations"
 	if err := checkPathValue(op, "merchantItemID", merchantItemID); err != nil {
@@ -914,19 +974,19 @@ func (c *Client) GetConversationItemVariations(ctx context.Context, merchantItem
 // knowledge base document upload URL
 // (getConversationKnowledgeBaseDocumentUploadUrl).
 //
-// It returns the response's conversation_knowledge_base_document_upload_url.
-func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID int, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
+// It returns the response's conversation_knowledge_base_document_upload_url. A
+// missing object (userID or extension naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
+func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID UserID, extension string, callOpts ...CallOption) (*ConversationKnowledgeBaseDocumentUploadURL, error) {
 	const op = "getConversationKnowledgeBaseDocumentUploadUrl"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	if err := checkPathValue(op, "extension", extension); err != nil {
 		return nil, err
 	}
 	build := func(server string) (*http.Request, error) {
-		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userIDValue, extension)
+		return gen.NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server, userID, extension)
 	}
 	r, err := call[ConversationKnowledgeBaseDocumentUploadURLResponse](ctx, c, opGetConversationKnowledgeBaseDocumentUploadURL, build, envelopeOfConversationKnowledgeBaseDocumentUploadURLResponse, callOpts)
 	if err != nil {
@@ -949,7 +1009,9 @@ type GetConversationMessagesOptions struct {
 // UltraCart: Retrieve conversation messages since a particular time.
 //
 // It returns the response's conversation_messages. since is sent as epoch
-// milliseconds; the zero time sends 0.
+// milliseconds; the zero time sends 0. A missing object (conversationUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetConversationMessages(ctx context.Context, conversationUUID string, since time.Time, opts *GetConversationMessagesOptions, callOpts ...CallOption) ([]ConversationMessage, error) {
 	const op = "getConversationMessages"
 	var err error
@@ -979,7 +1041,9 @@ func (c *Client) GetConversationMessages(ctx context.Context, conversationUUID s
 // GetConversationMultimediaUploadURL gets a presigned conversation multimedia
 // upload URL (getConversationMultimediaUploadUrl).
 //
-// It returns the response's conversation_multimedia_upload_url.
+// It returns the response's conversation_multimedia_upload_url. A missing
+// object (extension naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetConversationMultimediaUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationMultimediaUploadURL, error) {
 	const op = "getConversationMultimediaUploadUrl"
 	if err := checkPathValue(op, "extension", extension); err != nil {
@@ -998,7 +1062,9 @@ func (c *Client) GetConversationMultimediaUploadURL(ctx context.Context, extensi
 // GetConversationPbxAudioUploadURL gets a pre-signed conversation multimedia
 // upload URL (getConversationPbxAudioUploadUrl).
 //
-// It returns the response's conversation_pbx_audio_upload_url.
+// It returns the response's conversation_pbx_audio_upload_url. A missing object
+// (extension naming nothing) is an *APIError matching ErrNotFound (UltraCart's
+// 400 naming the id in error.object_id).
 func (c *Client) GetConversationPbxAudioUploadURL(ctx context.Context, extension string, callOpts ...CallOption) (*ConversationPbxAudioUploadURL, error) {
 	const op = "getConversationPbxAudioUploadUrl"
 	if err := checkPathValue(op, "extension", extension, "usage"); err != nil {
@@ -1073,8 +1139,8 @@ func (c *Client) GetConversationWebchatQueueStatuses(ctx context.Context, callOp
 type GetConversationsOptions struct {
 	// Medium is the medium query parameter.
 	Medium ConversationMedium
-	// Before is the before query parameter.
-	Before string
+	// Before is the before query parameter. Sent as RFC 3339.
+	Before time.Time
 	// Limit is the _limit query parameter: The maximum number of records to return
 	// on this one API call. (Max 200). From 1 to 200.
 	Limit int
@@ -1097,7 +1163,7 @@ func (c *Client) GetConversations(ctx context.Context, opts *GetConversationsOpt
 	params := &gen.GetConversationsParams{}
 	if opts != nil {
 		params.Medium = optString(opts.Medium)
-		params.Before = optString(opts.Before)
+		params.Before = optTime(opts.Before, time.RFC3339)
 		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 200); err != nil {
 			return nil, err
 		}
@@ -1170,7 +1236,9 @@ func (c *Client) GetLocationsForEngagement(ctx context.Context, callOpts ...Call
 //
 // UltraCart: Retrieve a pbx address.
 //
-// It returns the response's address.
+// It returns the response's address. A missing object
+// (conversationPbxAddressUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxAddress(ctx context.Context, conversationPbxAddressUUID string, callOpts ...CallOption) (*ConversationPbxAddress, error) {
 	const op = "getPbxAddress"
 	if err := checkPathValue(op, "conversationPbxAddressUUID", conversationPbxAddressUUID); err != nil {
@@ -1206,7 +1274,9 @@ func (c *Client) GetPbxAddresses(ctx context.Context, callOpts ...CallOption) ([
 //
 // UltraCart: Retrieve a pbx agent.
 //
-// It returns the response's agent.
+// It returns the response's agent. A missing object (conversationPbxAgentUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetPbxAgent(ctx context.Context, conversationPbxAgentUUID string, callOpts ...CallOption) (*ConversationPbxAgent, error) {
 	const op = "getPbxAgent"
 	if err := checkPathValue(op, "conversationPbxAgentUUID", conversationPbxAgentUUID, "voicemails"); err != nil {
@@ -1226,7 +1296,9 @@ func (c *Client) GetPbxAgent(ctx context.Context, conversationPbxAgentUUID strin
 //
 // UltraCart: Retrieve pbx agent Voicemail.
 //
-// It returns the response's voicemail_message.
+// It returns the response's voicemail_message. A missing object (recordingSid
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetPbxAgentVoicemail(ctx context.Context, recordingSid string, callOpts ...CallOption) (*ConversationPbxVoicemailMessage, error) {
 	const op = "getPbxAgentVoicemail"
 	if err := checkPathValue(op, "recordingSid", recordingSid); err != nil {
@@ -1278,7 +1350,9 @@ func (c *Client) GetPbxAgents(ctx context.Context, callOpts ...CallOption) ([]Co
 //
 // UltraCart: Retrieve a pbx audio.
 //
-// It returns the response's audio.
+// It returns the response's audio. A missing object (conversationPbxAudioUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetPbxAudio(ctx context.Context, conversationPbxAudioUUID string, callOpts ...CallOption) (*ConversationPbxAudio, error) {
 	const op = "getPbxAudio"
 	if err := checkPathValue(op, "conversationPbxAudioUUID", conversationPbxAudioUUID, "user"); err != nil {
@@ -1297,6 +1371,9 @@ func (c *Client) GetPbxAudio(ctx context.Context, conversationPbxAudioUUID strin
 // GetPbxAudioUsage gets pbx audio usage (getPbxAudioUsage).
 //
 // UltraCart: Retrieve a pbx audio usage.
+//
+// A missing object (conversationPbxAudioUUID naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxAudioUsage(ctx context.Context, conversationPbxAudioUUID string, callOpts ...CallOption) (*ConversationPbxAudioUsageResponse, error) {
 	const op = "getPbxAudioUsage"
 	if err := checkPathValue(op, "conversationPbxAudioUUID", conversationPbxAudioUUID, "upload_url", "user"); err != nil {
@@ -1332,7 +1409,9 @@ func (c *Client) GetPbxAudios(ctx context.Context, callOpts ...CallOption) ([]Co
 //
 // UltraCart: Retrieve a single PBX call record with full details.
 //
-// It returns the response's call.
+// It returns the response's call. A missing object (callUUID naming nothing) is
+// an *APIError matching ErrNotFound (UltraCart's 400 naming the id in
+// error.object_id).
 func (c *Client) GetPbxCall(ctx context.Context, callUUID string, callOpts ...CallOption) (*ConversationPbxCall, error) {
 	const op = "getPbxCall"
 	if err := checkPathValue(op, "callUUID", callUUID); err != nil {
@@ -1352,7 +1431,9 @@ func (c *Client) GetPbxCall(ctx context.Context, callUUID string, callOpts ...Ca
 //
 // UltraCart: Retrieve a single class of service.
 //
-// It returns the response's class_of_service.
+// It returns the response's class_of_service. A missing object
+// (classOfServiceUUID naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxClassOfService(ctx context.Context, classOfServiceUUID string, callOpts ...CallOption) (*ConversationPbxClassOfService, error) {
 	const op = "getPbxClassOfService"
 	if err := checkPathValue(op, "classOfServiceUUID", classOfServiceUUID, "audit_log"); err != nil {
@@ -1394,7 +1475,7 @@ type GetPbxCosAuditLogsOptions struct {
 	// AgentLogin is the agent_login query parameter: Filter by agent login.
 	AgentLogin string
 	// Action is the action query parameter.
-	Action string
+	Action ConversationPbxCosAuditLogAction
 	// Limit is the limit query parameter: Maximum number of entries to return
 	// (default 100). From 1 to 2147483647.
 	Limit int
@@ -1410,7 +1491,7 @@ func (c *Client) GetPbxCosAuditLogs(ctx context.Context, opts *GetPbxCosAuditLog
 	var err error
 	params := &gen.GetPbxCosAuditLogsParams{}
 	if opts != nil {
-		params.Since = optRFC3339(opts.Since)
+		params.Since = optTime(opts.Since, time.RFC3339)
 		params.AgentLogin = optString(opts.AgentLogin)
 		params.Action = optString(opts.Action)
 		if params.Limit, err = optInt32(op, "opts.Limit", opts.Limit, 1, 2147483647); err != nil {
@@ -1430,8 +1511,8 @@ func (c *Client) GetPbxCosAuditLogs(ctx context.Context, opts *GetPbxCosAuditLog
 // GetPbxDefaultTimezone gets the merchant default timezone
 // (getPbxDefaultTimezone).
 //
-// UltraCart: Returns the merchant&#39;s stored default timezone (IANA name).
-// Falls back to America/New_York when unset.
+// UltraCart: Returns the merchant's stored default timezone (IANA name). Falls
+// back to America/New_York when unset.
 //
 // It returns the response's default_timezone.
 func (c *Client) GetPbxDefaultTimezone(ctx context.Context, callOpts ...CallOption) (string, error) {
@@ -1449,7 +1530,9 @@ func (c *Client) GetPbxDefaultTimezone(ctx context.Context, callOpts ...CallOpti
 //
 // UltraCart: Retrieve a pbx hardware phone.
 //
-// It returns the response's hardware_phone.
+// It returns the response's hardware_phone. A missing object
+// (conversationPbxHardwarePhoneUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxHardwarePhone(ctx context.Context, conversationPbxHardwarePhoneUUID string, callOpts ...CallOption) (*ConversationPbxHardwarePhone, error) {
 	const op = "getPbxHardwarePhone"
 	if err := checkPathValue(op, "conversationPbxHardwarePhoneUUID", conversationPbxHardwarePhoneUUID, "manufacturers"); err != nil {
@@ -1503,7 +1586,9 @@ func (c *Client) GetPbxHardwarePhones(ctx context.Context, callOpts ...CallOptio
 //
 // UltraCart: Retrieve a pbx menu.
 //
-// It returns the response's menu.
+// It returns the response's menu. A missing object (conversationPbxMenuUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetPbxMenu(ctx context.Context, conversationPbxMenuUUID string, callOpts ...CallOption) (*ConversationPbxMenu, error) {
 	const op = "getPbxMenu"
 	if err := checkPathValue(op, "conversationPbxMenuUUID", conversationPbxMenuUUID); err != nil {
@@ -1539,7 +1624,9 @@ func (c *Client) GetPbxMenus(ctx context.Context, callOpts ...CallOption) ([]Con
 //
 // UltraCart: Retrieve a pbx phoneNumber.
 //
-// It returns the response's phone_number.
+// It returns the response's phone_number. A missing object
+// (conversationPbxPhoneNumberUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxPhoneNumber(ctx context.Context, conversationPbxPhoneNumberUUID string, callOpts ...CallOption) (*ConversationPbxPhoneNumber, error) {
 	const op = "getPbxPhoneNumber"
 	if err := checkPathValue(op, "conversationPbxPhoneNumberUUID", conversationPbxPhoneNumberUUID, "search"); err != nil {
@@ -1575,7 +1662,9 @@ func (c *Client) GetPbxPhoneNumbers(ctx context.Context, callOpts ...CallOption)
 //
 // UltraCart: Retrieve a pbx queue.
 //
-// It returns the response's queue.
+// It returns the response's queue. A missing object (conversationPbxQueueUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetPbxQueue(ctx context.Context, conversationPbxQueueUUID string, callOpts ...CallOption) (*ConversationPbxQueue, error) {
 	const op = "getPbxQueue"
 	if err := checkPathValue(op, "conversationPbxQueueUUID", conversationPbxQueueUUID); err != nil {
@@ -1595,7 +1684,9 @@ func (c *Client) GetPbxQueue(ctx context.Context, conversationPbxQueueUUID strin
 //
 // UltraCart: Retrieve pbx queue Voicemail.
 //
-// It returns the response's voicemail_message.
+// It returns the response's voicemail_message. A missing object (queueUUID or
+// recordingSid naming nothing) is an *APIError matching ErrNotFound
+// (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxQueueVoicemail(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) (*ConversationPbxVoicemailMessage, error) {
 	const op = "getPbxQueueVoicemail"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
@@ -1618,7 +1709,9 @@ func (c *Client) GetPbxQueueVoicemail(ctx context.Context, queueUUID string, rec
 //
 // UltraCart: Retrieve pbx queue voicemails.
 //
-// It returns the response's voicemail_message_summaries.
+// It returns the response's voicemail_message_summaries. A missing object
+// (queueUUID naming nothing) is an *APIError matching ErrNotFound (UltraCart's
+// 400 naming the id in error.object_id).
 func (c *Client) GetPbxQueueVoicemails(ctx context.Context, queueUUID string, callOpts ...CallOption) ([]ConversationPbxVoicemailMessageSummary, error) {
 	const op = "getPbxQueueVoicemails"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
@@ -1654,7 +1747,9 @@ func (c *Client) GetPbxQueues(ctx context.Context, callOpts ...CallOption) ([]Co
 //
 // UltraCart: Retrieve a pbx timeBased.
 //
-// It returns the response's time_based.
+// It returns the response's time_based. A missing object
+// (conversationPbxTimeBasedUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxTimeBased(ctx context.Context, conversationPbxTimeBasedUUID string, callOpts ...CallOption) (*ConversationPbxTimeBased, error) {
 	const op = "getPbxTimeBased"
 	if err := checkPathValue(op, "conversationPbxTimeBasedUUID", conversationPbxTimeBasedUUID); err != nil {
@@ -1690,7 +1785,9 @@ func (c *Client) GetPbxTimeBaseds(ctx context.Context, callOpts ...CallOption) (
 //
 // UltraCart: Retrieve a pbx timeRange.
 //
-// It returns the response's time_range.
+// It returns the response's time_range. A missing object
+// (conversationPbxTimeRangeUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxTimeRange(ctx context.Context, conversationPbxTimeRangeUUID string, callOpts ...CallOption) (*ConversationPbxTimeRange, error) {
 	const op = "getPbxTimeRange"
 	if err := checkPathValue(op, "conversationPbxTimeRangeUUID", conversationPbxTimeRangeUUID); err != nil {
@@ -1742,7 +1839,9 @@ func (c *Client) GetPbxVoicemailCapabilities(ctx context.Context, callOpts ...Ca
 //
 // UltraCart: Retrieve a pbx voicemailMailbox.
 //
-// It returns the response's voicemail_mailbox.
+// It returns the response's voicemail_mailbox. A missing object
+// (conversationPbxVoicemailMailboxUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) GetPbxVoicemailMailbox(ctx context.Context, conversationPbxVoicemailMailboxUUID string, callOpts ...CallOption) (*ConversationPbxVoicemailMailbox, error) {
 	const op = "getPbxVoicemailMailbox"
 	if err := checkPathValue(op, "conversationPbxVoicemailMailboxUUID", conversationPbxVoicemailMailboxUUID); err != nil {
@@ -1779,7 +1878,9 @@ func (c *Client) GetPbxVoicemailMailboxes(ctx context.Context, callOpts ...CallO
 //
 // UltraCart: Retrieve a pbx audio file owned by the authenticated user.
 //
-// It returns the response's audio.
+// It returns the response's audio. A missing object (conversationPbxAudioUUID
+// naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming
+// the id in error.object_id).
 func (c *Client) GetUserPbxAudio(ctx context.Context, conversationPbxAudioUUID string, callOpts ...CallOption) (*ConversationPbxAudio, error) {
 	const op = "getUserPbxAudio"
 	if err := checkPathValue(op, "conversationPbxAudioUUID", conversationPbxAudioUUID, "usage"); err != nil {
@@ -1849,11 +1950,9 @@ func (c *Client) GetVirtualAgentCapabilities(ctx context.Context, callOpts ...Ca
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice.
-func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int, knowledgeBaseDocumentRequest *ConversationInsertKnowledgeBaseDocumentRequest, callOpts ...CallOption) (*ConversationInsertKnowledgeBaseDocumentResponse, error) {
+func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID UserID, knowledgeBaseDocumentRequest *ConversationInsertKnowledgeBaseDocumentRequest, callOpts ...CallOption) (*ConversationInsertKnowledgeBaseDocumentResponse, error) {
 	const op = "insertAgentProfileKnowledgeBaseDocument"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	if err := required(op, "knowledgeBaseDocumentRequest", knowledgeBaseDocumentRequest); err != nil {
@@ -1861,7 +1960,7 @@ func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 	}
 	body := *knowledgeBaseDocumentRequest
 	build := func(server string) (*http.Request, error) {
-		return gen.NewInsertAgentProfileKnowledgeBaseDocumentRequest(server, userIDValue, body)
+		return gen.NewInsertAgentProfileKnowledgeBaseDocumentRequest(server, userID, body)
 	}
 	r, err := call[ConversationInsertKnowledgeBaseDocumentResponse](ctx, c, opInsertAgentProfileKnowledgeBaseDocument, build, envelopeOfConversationInsertKnowledgeBaseDocumentResponse, callOpts)
 	if err != nil {
@@ -1874,11 +1973,9 @@ func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 //
 // It is not retried after a failure that may have reached the service: a repeat
 // could act twice. It returns the response's mcp_server.
-func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int, mcpServer *ConversationMcpServer, callOpts ...CallOption) (*ConversationMcpServer, error) {
+func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID UserID, mcpServer *ConversationMcpServer, callOpts ...CallOption) (*ConversationMcpServer, error) {
 	const op = "insertAgentProfileMcp"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	if err := required(op, "mcpServer", mcpServer); err != nil {
@@ -1886,7 +1983,7 @@ func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	}
 	body := *mcpServer
 	build := func(server string) (*http.Request, error) {
-		return gen.NewInsertAgentProfileMcpRequest(server, userIDValue, body)
+		return gen.NewInsertAgentProfileMcpRequest(server, userID, body)
 	}
 	r, err := call[ConversationMcpServerResponse](ctx, c, opInsertAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
@@ -2231,6 +2328,9 @@ func (c *Client) JoinConversation(ctx context.Context, conversationUUID string, 
 }
 
 // LeaveConversation leaves a conversation (leaveConversation).
+//
+// A missing object (conversationUUID naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string, callOpts ...CallOption) error {
 	const op = "leaveConversation"
 	if err := checkPathValue(op, "conversationUUID", conversationUUID); err != nil {
@@ -2246,6 +2346,9 @@ func (c *Client) LeaveConversation(ctx context.Context, conversationUUID string,
 // listened to (listenedPbxAgentVoicemail).
 //
 // UltraCart: Listened pbx agent Voicemail.
+//
+// A missing object (recordingSid naming nothing) is an *APIError matching
+// ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) ListenedPbxAgentVoicemail(ctx context.Context, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxAgentVoicemail"
 	if err := checkPathValue(op, "recordingSid", recordingSid); err != nil {
@@ -2261,6 +2364,9 @@ func (c *Client) ListenedPbxAgentVoicemail(ctx context.Context, recordingSid str
 // (listenedPbxQueueVoicemail).
 //
 // UltraCart: Listened pbx queue Voicemail.
+//
+// A missing object (queueUUID or recordingSid naming nothing) is an *APIError
+// matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).
 func (c *Client) ListenedPbxQueueVoicemail(ctx context.Context, queueUUID string, recordingSid string, callOpts ...CallOption) error {
 	const op = "listenedPbxQueueVoicemail"
 	if err := checkPathValue(op, "queueUUID", queueUUID); err != nil {
@@ -2598,6 +2704,12 @@ func (c *Client) StartConversation(ctx context.Context, startRequest *Conversati
 
 // UpdateAgentProfile updates agent profile (updateAgentProfile).
 //
+// It replaces the whole ConversationAgentProfile: a field left nil is cleared
+// on the service (UltraCart's updates are not patches). To change some fields
+// and keep the others, use ModifyAgentProfile, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetAgentProfile returns it, changed.
+//
 // It returns the response's agent_profile.
 func (c *Client) UpdateAgentProfile(ctx context.Context, profileRequest *ConversationAgentProfile, callOpts ...CallOption) (*ConversationAgentProfile, error) {
 	const op = "updateAgentProfile"
@@ -2617,12 +2729,16 @@ func (c *Client) UpdateAgentProfile(ctx context.Context, profileRequest *Convers
 
 // UpdateAgentProfileMcp updates an agent MCP server (updateAgentProfileMcp).
 //
+// It replaces the whole ConversationMcpServer: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyAgentProfileMcp, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetAgentProfileMcp returns it, changed.
+//
 // It returns the response's mcp_server.
-func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServerUUID string, mcpServer *ConversationMcpServer, callOpts ...CallOption) (*ConversationMcpServer, error) {
+func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID UserID, mcpServerUUID string, mcpServer *ConversationMcpServer, callOpts ...CallOption) (*ConversationMcpServer, error) {
 	const op = "updateAgentProfileMcp"
-	var err error
-	var userIDValue int32
-	if userIDValue, err = checkOid(op, "userID", userID); err != nil {
+	if err := checkUserID(op, "userID", userID); err != nil {
 		return nil, err
 	}
 	if err := checkPathValue(op, "mcpServerUUID", mcpServerUUID); err != nil {
@@ -2633,7 +2749,7 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServe
 	}
 	body := *mcpServer
 	build := func(server string) (*http.Request, error) {
-		return gen.NewUpdateAgentProfileMcpRequest(server, userIDValue, mcpServerUUID, body)
+		return gen.NewUpdateAgentProfileMcpRequest(server, userID, mcpServerUUID, body)
 	}
 	r, err := call[ConversationMcpServerResponse](ctx, c, opUpdateAgentProfileMcp, build, envelopeOfConversationMcpServerResponse, callOpts)
 	if err != nil {
@@ -2644,6 +2760,11 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int, mcpServe
 
 // UpdateAgentStatusConfig updates a custom agent status
 // (updateAgentStatusConfig).
+//
+// It replaces the whole ConversationAgentStatusConfig: a field left nil is
+// cleared on the service (UltraCart's updates are not patches). No operation
+// reads one ConversationAgentStatusConfig: take it from GetAgentStatusConfigs,
+// change it, and send it whole.
 //
 // UltraCart: Update a custom status. Renaming flows through to the Twilio
 // Activity.
@@ -2671,6 +2792,11 @@ func (c *Client) UpdateAgentStatusConfig(ctx context.Context, conversationStatus
 // UpdateConversationCannedMessage updates a canned message
 // (updateConversationCannedMessage).
 //
+// It replaces the whole ConversationCannedMessage: a field left nil is cleared
+// on the service (UltraCart's updates are not patches). No operation reads one
+// ConversationCannedMessage: take it from GetConversationCannedMessages, change
+// it, and send it whole.
+//
 // It returns the response's conversation_canned_message.
 func (c *Client) UpdateConversationCannedMessage(ctx context.Context, conversationCannedMessageOid int, cannedMessage *ConversationCannedMessage, callOpts ...CallOption) (*ConversationCannedMessage, error) {
 	const op = "updateConversationCannedMessage"
@@ -2696,6 +2822,11 @@ func (c *Client) UpdateConversationCannedMessage(ctx context.Context, conversati
 // UpdateConversationDepartment updates a department
 // (updateConversationDepartment).
 //
+// It replaces the whole ConversationDepartment: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). No operation reads one
+// ConversationDepartment: take it from GetConversationDepartments, change it,
+// and send it whole.
+//
 // It returns the response's conversation_department.
 func (c *Client) UpdateConversationDepartment(ctx context.Context, conversationDepartmentOid int, department *ConversationDepartment, callOpts ...CallOption) (*ConversationDepartment, error) {
 	const op = "updateConversationDepartment"
@@ -2720,6 +2851,12 @@ func (c *Client) UpdateConversationDepartment(ctx context.Context, conversationD
 
 // UpdateConversationEngagement updates a engagement
 // (updateConversationEngagement).
+//
+// It replaces the whole ConversationEngagement: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyConversationEngagement, which reads the object,
+// lets a function change it and writes it back in one call; or send the object
+// as GetConversationEngagement returns it, changed.
 //
 // It returns the response's conversation_engagement.
 func (c *Client) UpdateConversationEngagement(ctx context.Context, conversationEngagementOid int, engagement *ConversationEngagement, callOpts ...CallOption) (*ConversationEngagement, error) {
@@ -2762,6 +2899,12 @@ func (c *Client) UpdateConversationWebchatQueueStatus(ctx context.Context, queue
 
 // UpdatePbxAddress updates pbx address (updatePbxAddress).
 //
+// It replaces the whole ConversationPbxAddress: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyPbxAddress, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetPbxAddress returns it, changed.
+//
 // UltraCart: Update a pbx address.
 //
 // It returns the response's address.
@@ -2786,6 +2929,12 @@ func (c *Client) UpdatePbxAddress(ctx context.Context, conversationPbxAddressUUI
 
 // UpdatePbxAgent updates pbx agent (updatePbxAgent).
 //
+// It replaces the whole ConversationPbxAgent: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyPbxAgent, which reads the object, lets a function
+// change it and writes it back in one call; or send the object as GetPbxAgent
+// returns it, changed.
+//
 // UltraCart: Update a pbx agent.
 //
 // It returns the response's agent.
@@ -2809,6 +2958,12 @@ func (c *Client) UpdatePbxAgent(ctx context.Context, conversationPbxAgentUUID st
 }
 
 // UpdatePbxAudio updates pbx audio (updatePbxAudio).
+//
+// It replaces the whole ConversationPbxAudio: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyPbxAudio, which reads the object, lets a function
+// change it and writes it back in one call; or send the object as GetPbxAudio
+// returns it, changed.
 //
 // UltraCart: Update a pbx audio.
 //
@@ -2835,6 +2990,12 @@ func (c *Client) UpdatePbxAudio(ctx context.Context, conversationPbxAudioUUID st
 // UpdatePbxClassOfService updates pbx class of service
 // (updatePbxClassOfService).
 //
+// It replaces the whole ConversationPbxClassOfService: a field left nil is
+// cleared on the service (UltraCart's updates are not patches). To change some
+// fields and keep the others, use ModifyPbxClassOfService, which reads the
+// object, lets a function change it and writes it back in one call; or send the
+// object as GetPbxClassOfService returns it, changed.
+//
 // UltraCart: Update an existing class of service.
 //
 // It returns the response's class_of_service.
@@ -2860,8 +3021,8 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 // UpdatePbxDefaultTimezone sets the merchant default timezone
 // (updatePbxDefaultTimezone).
 //
-// UltraCart: Persists the IANA timezone on the
-// Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+// UltraCart: Persists the IANA timezone on the Config#<merchant_id>/default DDB
+// record (creates on first PUT).
 //
 // It returns the response's default_timezone.
 func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, timezoneUpdate *ConversationPbxDefaultTimezoneUpdateRequest, callOpts ...CallOption) (string, error) {
@@ -2881,6 +3042,12 @@ func (c *Client) UpdatePbxDefaultTimezone(ctx context.Context, timezoneUpdate *C
 }
 
 // UpdatePbxHardwarePhone updates pbx hardware phone (updatePbxHardwarePhone).
+//
+// It replaces the whole ConversationPbxHardwarePhone: a field left nil is
+// cleared on the service (UltraCart's updates are not patches). To change some
+// fields and keep the others, use ModifyPbxHardwarePhone, which reads the
+// object, lets a function change it and writes it back in one call; or send the
+// object as GetPbxHardwarePhone returns it, changed.
 //
 // UltraCart: Update a pbx hardware phone.
 //
@@ -2906,6 +3073,12 @@ func (c *Client) UpdatePbxHardwarePhone(ctx context.Context, conversationPbxHard
 
 // UpdatePbxMenu updates pbx menu (updatePbxMenu).
 //
+// It replaces the whole ConversationPbxMenu: a field left nil is cleared on the
+// service (UltraCart's updates are not patches). To change some fields and keep
+// the others, use ModifyPbxMenu, which reads the object, lets a function change
+// it and writes it back in one call; or send the object as GetPbxMenu returns
+// it, changed.
+//
 // UltraCart: Update a pbx menu.
 //
 // It returns the response's menu.
@@ -2929,6 +3102,12 @@ func (c *Client) UpdatePbxMenu(ctx context.Context, conversationPbxMenuUUID stri
 }
 
 // UpdatePbxPhoneNumber updates pbx phoneNumber (updatePbxPhoneNumber).
+//
+// It replaces the whole ConversationPbxPhoneNumber: a field left nil is cleared
+// on the service (UltraCart's updates are not patches). To change some fields
+// and keep the others, use ModifyPbxPhoneNumber, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetPbxPhoneNumber returns it, changed.
 //
 // UltraCart: Update a pbx phoneNumber.
 //
@@ -2954,6 +3133,12 @@ func (c *Client) UpdatePbxPhoneNumber(ctx context.Context, conversationPbxPhoneN
 
 // UpdatePbxQueue updates pbx queue (updatePbxQueue).
 //
+// It replaces the whole ConversationPbxQueue: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyPbxQueue, which reads the object, lets a function
+// change it and writes it back in one call; or send the object as GetPbxQueue
+// returns it, changed.
+//
 // UltraCart: Update a pbx queue.
 //
 // It returns the response's queue.
@@ -2978,6 +3163,12 @@ func (c *Client) UpdatePbxQueue(ctx context.Context, conversationPbxQueueUUID st
 
 // UpdatePbxTimeBased updates pbx timeBased (updatePbxTimeBased).
 //
+// It replaces the whole ConversationPbxTimeBased: a field left nil is cleared
+// on the service (UltraCart's updates are not patches). To change some fields
+// and keep the others, use ModifyPbxTimeBased, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetPbxTimeBased returns it, changed.
+//
 // UltraCart: Update a pbx timeBased.
 //
 // It returns the response's time_based.
@@ -3001,6 +3192,12 @@ func (c *Client) UpdatePbxTimeBased(ctx context.Context, conversationPbxTimeBase
 }
 
 // UpdatePbxTimeRange updates pbx timeRange (updatePbxTimeRange).
+//
+// It replaces the whole ConversationPbxTimeRange: a field left nil is cleared
+// on the service (UltraCart's updates are not patches). To change some fields
+// and keep the others, use ModifyPbxTimeRange, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetPbxTimeRange returns it, changed.
 //
 // UltraCart: Update a pbx timeRange.
 //
@@ -3027,6 +3224,12 @@ func (c *Client) UpdatePbxTimeRange(ctx context.Context, conversationPbxTimeRang
 // UpdatePbxVoicemailMailbox updates pbx voicemailMailbox
 // (updatePbxVoicemailMailbox).
 //
+// It replaces the whole ConversationPbxVoicemailMailbox: a field left nil is
+// cleared on the service (UltraCart's updates are not patches). To change some
+// fields and keep the others, use ModifyPbxVoicemailMailbox, which reads the
+// object, lets a function change it and writes it back in one call; or send the
+// object as GetPbxVoicemailMailbox returns it, changed.
+//
 // UltraCart: Update a pbx voicemailMailbox.
 //
 // It returns the response's voicemail_mailbox.
@@ -3050,6 +3253,12 @@ func (c *Client) UpdatePbxVoicemailMailbox(ctx context.Context, conversationPbxV
 }
 
 // UpdateUserPbxAudio updates user pbx audio (updateUserPbxAudio).
+//
+// It replaces the whole ConversationPbxAudio: a field left nil is cleared on
+// the service (UltraCart's updates are not patches). To change some fields and
+// keep the others, use ModifyUserPbxAudio, which reads the object, lets a
+// function change it and writes it back in one call; or send the object as
+// GetUserPbxAudio returns it, changed.
 //
 // UltraCart: Update a pbx audio file owned by the authenticated user.
 //
@@ -3076,6 +3285,12 @@ func (c *Client) UpdateUserPbxAudio(ctx context.Context, conversationPbxAudioUUI
 // UpdateVirtualAgentBudget updates virtual agent budget
 // (updateVirtualAgentBudget).
 //
+// It replaces the whole ConversationVirtualAgentBudget: a field left nil is
+// cleared on the service (UltraCart's updates are not patches). To change some
+// fields and keep the others, use ModifyVirtualAgentBudget, which reads the
+// object, lets a function change it and writes it back in one call; or send the
+// object as GetVirtualAgentBudget returns it, changed.
+//
 // It returns the response's budget.
 func (c *Client) UpdateVirtualAgentBudget(ctx context.Context, virtualAgentBudget *ConversationVirtualAgentBudget, callOpts ...CallOption) (*ConversationVirtualAgentBudget, error) {
 	const op = "updateVirtualAgentBudget"
@@ -3095,6 +3310,12 @@ func (c *Client) UpdateVirtualAgentBudget(ctx context.Context, virtualAgentBudge
 
 // UpdateVirtualAgentCapabilities updates virtual agent capabilities
 // (updateVirtualAgentCapabilities).
+//
+// It replaces the whole ConversationVirtualAgentCapabilities: a field left nil
+// is cleared on the service (UltraCart's updates are not patches). To change
+// some fields and keep the others, use ModifyVirtualAgentCapabilities, which
+// reads the object, lets a function change it and writes it back in one call;
+// or send the object as GetVirtualAgentCapabilities returns it, changed.
 //
 // It returns the response's capabilities.
 func (c *Client) UpdateVirtualAgentCapabilities(ctx context.Context, virtualAgentCapabilities *ConversationVirtualAgentCapabilities, callOpts ...CallOption) (*ConversationVirtualAgentCapabilities, error) {

@@ -153,6 +153,28 @@ var operationIters = map[string]string{
 	"searchPbxCalls":           "SearchPbxCallsIter",
 }
 
+// modifyHelpers maps every Modify helper to the get and the update it
+// joins.
+var modifyHelpers = map[string][2]string{
+	"ModifyAgentProfile":             {"getAgentProfile", "updateAgentProfile"},
+	"ModifyAgentProfileMcp":          {"getAgentProfileMcp", "updateAgentProfileMcp"},
+	"ModifyConversationEngagement":   {"getConversationEngagement", "updateConversationEngagement"},
+	"ModifyPbxAddress":               {"getPbxAddress", "updatePbxAddress"},
+	"ModifyPbxAgent":                 {"getPbxAgent", "updatePbxAgent"},
+	"ModifyPbxAudio":                 {"getPbxAudio", "updatePbxAudio"},
+	"ModifyPbxClassOfService":        {"getPbxClassOfService", "updatePbxClassOfService"},
+	"ModifyPbxHardwarePhone":         {"getPbxHardwarePhone", "updatePbxHardwarePhone"},
+	"ModifyPbxMenu":                  {"getPbxMenu", "updatePbxMenu"},
+	"ModifyPbxPhoneNumber":           {"getPbxPhoneNumber", "updatePbxPhoneNumber"},
+	"ModifyPbxQueue":                 {"getPbxQueue", "updatePbxQueue"},
+	"ModifyPbxTimeBased":             {"getPbxTimeBased", "updatePbxTimeBased"},
+	"ModifyPbxTimeRange":             {"getPbxTimeRange", "updatePbxTimeRange"},
+	"ModifyPbxVoicemailMailbox":      {"getPbxVoicemailMailbox", "updatePbxVoicemailMailbox"},
+	"ModifyUserPbxAudio":             {"getUserPbxAudio", "updateUserPbxAudio"},
+	"ModifyVirtualAgentBudget":       {"getVirtualAgentBudget", "updateVirtualAgentBudget"},
+	"ModifyVirtualAgentCapabilities": {"getVirtualAgentCapabilities", "updateVirtualAgentCapabilities"},
+}
+
 // deprecatedNames maps every former name (a method, options type or
 // iterator) to the name it forwards to.
 var deprecatedNames = map[string]string{

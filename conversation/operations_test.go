@@ -143,6 +143,8 @@ func specCase(doc *openapi3.T, method, path string, op *openapi3.Operation) opCa
 			v, wireValue = reflect.ValueOf(weird), weirdEscaped
 		case at == reflect.TypeFor[int]():
 			v, wireValue = reflect.ValueOf(math.MaxInt32), strconv.Itoa(math.MaxInt32)
+		case at == reflect.TypeFor[UserID]():
+			v, wireValue = reflect.ValueOf(UserID(math.MaxInt32)), strconv.Itoa(math.MaxInt32)
 		case at == reflect.TypeFor[time.Time]():
 			v, wireValue = reflect.ValueOf(sinceTime), strconv.FormatInt(sinceMillis, 10)
 		default:
@@ -155,9 +157,18 @@ func specCase(doc *openapi3.T, method, path string, op *openapi3.Operation) opCa
 	tc.path = escaped
 	for _, p := range op.Parameters {
 		if p.Value.In == "query" && p.Value.Required {
-			v := "U S&x=1"
-			args = append(args, opArg{"query", p.Value.Name, mt.In(argi), func(testing.TB) reflect.Value { return reflect.ValueOf(v) }})
-			tc.query.Set(p.Value.Name, v)
+			var v reflect.Value
+			var wire string
+			switch at := mt.In(argi); at {
+			case reflect.TypeFor[string]():
+				v, wire = reflect.ValueOf("U S&x=1"), "U S&x=1"
+			case reflect.TypeFor[time.Time]():
+				v, wire = reflect.ValueOf(queryTime), timeQuery(p.Value, queryTime)
+			default:
+				panic(fmt.Sprintf("%s: required query argument %s of type %s", id, p.Value.Name, at))
+			}
+			args = append(args, opArg{"query", p.Value.Name, mt.In(argi), func(testing.TB) reflect.Value { return v }})
+			tc.query.Set(p.Value.Name, wire)
 			argi++
 		}
 	}
@@ -197,6 +208,15 @@ func specCase(doc *openapi3.T, method, path string, op *openapi3.Operation) opCa
 	return tc
 }
 
+// timeQuery is t as the query value of a time parameter: its day for
+// x-go-time date, RFC 3339 otherwise.
+func timeQuery(p *openapi3.Parameter, t time.Time) string {
+	if p.Extensions["x-go-time"] == "date" {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
+}
+
 // results turns a method's results into (value, error).
 func results(out []reflect.Value) (any, error) {
 	err, _ := out[len(out)-1].Interface().(error)
@@ -226,7 +246,7 @@ func setOptions(id string, opts reflect.Value, params map[string]*openapi3.Param
 		switch {
 		case f.Type == reflect.TypeFor[time.Time]():
 			fv.Set(reflect.ValueOf(queryTime))
-			query.Set(p.Name, queryTime.Format(time.RFC3339))
+			query.Set(p.Name, timeQuery(p, queryTime))
 		case f.Type.Kind() == reflect.String:
 			v := "v &x=1+é"
 			if len(p.Schema.Value.Enum) > 0 || f.Type != reflect.TypeFor[string]() {
@@ -759,8 +779,15 @@ func TestValidation(t *testing.T) {
 				for name, v := range badOids {
 					try(name, reflect.ValueOf(v))
 				}
+			case a.kind == "path" && a.typ == reflect.TypeFor[UserID]():
+				for name, v := range map[string]UserID{"0": 0, "-1": -1, "minint32": math.MinInt32} {
+					try(name, reflect.ValueOf(v))
+				}
 			case a.kind == "path" && a.typ == reflect.TypeFor[time.Time]():
 				try("before_1970", reflect.ValueOf(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)))
+			case a.kind == "query" && a.typ == reflect.TypeFor[time.Time]():
+				try("zero", reflect.ValueOf(time.Time{}))
+				try("year_10000", reflect.ValueOf(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)))
 			case a.kind == "query":
 				try("empty", reflect.ValueOf(""))
 			case a.kind == "body" && !strings.HasPrefix(op.name, "joinConversation"):

@@ -170,7 +170,7 @@ func TestSearchPbxCallsIter(t *testing.T) {
 			"metadata": map[string]any{"result_set": honest(offset, limit, len(calls), total)}})
 	})
 	c := newClient(t, srv)
-	search := &ConversationPbxCallSearchRequest{Direction: Ptr("inbound")}
+	search := &ConversationPbxCallSearchRequest{Direction: Ptr(ConversationCallDirectionInbound)}
 	opts := &SearchPbxCallsOptions{Sort: "-start_time"}
 	n := 0
 	for call, err := range c.SearchPbxCallsIter(ctxT(t), search, opts) {

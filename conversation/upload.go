@@ -149,8 +149,8 @@ func (c *Client) UploadConversationPbxAudio(ctx context.Context, extension, cont
 // extension is "pdf" or ".pdf" alike; contentType may be empty to derive
 // it from the extension. See UploadConversationPbxAudio for how body is
 // read, retried and kept away from credentials.
-func (c *Client) UploadConversationKnowledgeBaseDocument(ctx context.Context, userID int, extension, contentType string, body io.Reader) (*UploadedFile, error) {
-	if _, err := checkOid(uploadKnowledgeBaseDocument.put.id, "userID", userID); err != nil {
+func (c *Client) UploadConversationKnowledgeBaseDocument(ctx context.Context, userID UserID, extension, contentType string, body io.Reader) (*UploadedFile, error) {
+	if err := checkUserID(uploadKnowledgeBaseDocument.put.id, "userID", userID); err != nil {
 		return nil, err
 	}
 	return c.upload(ctx, uploadKnowledgeBaseDocument, extension, contentType, body, func(ext string) (string, string, error) {

@@ -95,13 +95,36 @@ func unixMilli(op, arg string, t time.Time) (int64, error) {
 	return ms, nil
 }
 
-// optRFC3339 is t as an RFC 3339 query value, or nil for the zero time.
-func optRFC3339(t time.Time) *string {
+// optTime is t as a query value in layout (time.RFC3339, time.DateOnly),
+// or nil for the zero time. A day is t's calendar day in t's own location.
+func optTime(t time.Time, layout string) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := t.Format(time.RFC3339)
+	s := t.Format(layout)
 	return &s
+}
+
+// requiredTime is t as a required query value in layout; the zero time is
+// refused (it is what a forgotten argument is, never a day anyone asks
+// for).
+func requiredTime(op, arg string, t time.Time, layout string) (string, error) {
+	if t.IsZero() {
+		return "", &ArgumentError{Operation: op, Argument: arg, Reason: "must not be the zero time"}
+	}
+	if y := t.Year(); y < 1 || y > 9999 {
+		return "", &ArgumentError{Operation: op, Argument: arg, Reason: "must be in the years 1 to 9999"}
+	}
+	return t.Format(layout), nil
+}
+
+// checkUserID refuses a user id that cannot name a user: UltraCart's ids
+// start at 1, and 0 is what an unset one is.
+func checkUserID(op, arg string, id UserID) error {
+	if id < 1 {
+		return &ArgumentError{Operation: op, Argument: arg, Reason: "must be a user id, 1 or more"}
+	}
+	return nil
 }
 
 // requiredString refuses an empty required query value.

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/ultracart-community/ultracart-go/ucid"
 )
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -137,83 +138,83 @@ type ClientInterface interface {
 	// Retrieve knowledge base documents.
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base (the `GetAgentProfileKnowledgeBase` operationId).
-	GetAgentProfileKnowledgeBase(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAgentProfileKnowledgeBase(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InsertAgentProfileKnowledgeBaseDocumentWithBody Insert a knowledge base document
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-	InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InsertAgentProfileKnowledgeBaseDocument Insert a knowledge base document
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-	InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int32, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID ucid.UserID, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetConversationKnowledgeBaseDocumentUploadURL Get a pre-signed conversation knowledge base document upload URL
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension} (the `GetConversationKnowledgeBaseDocumentUploadURL` operationId).
-	GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID int32, extension string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID ucid.UserID, extension string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteAgentProfileKnowledgeBaseDocument Delete a knowledge base document
 	//
 	// Corresponds with DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid} (the `DeleteAgentProfileKnowledgeBaseDocument` operationId).
-	DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int32, documentUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID ucid.UserID, documentUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAgentProfileMcps Get the list of MCP servers associated with this agent
 	//
 	// Retrieve MCP servers associated with this agent.
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps (the `GetAgentProfileMcps` operationId).
-	GetAgentProfileMcps(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAgentProfileMcps(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InsertAgentProfileMcpWithBody Insert an agent MCP server
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-	InsertAgentProfileMcpWithBody(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InsertAgentProfileMcpWithBody(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InsertAgentProfileMcp Insert an agent MCP server
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-	InsertAgentProfileMcp(ctx context.Context, userID int32, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InsertAgentProfileMcp(ctx context.Context, userID ucid.UserID, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteAgentProfileMcp Delete an agent MCP server
 	//
 	// Corresponds with DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `DeleteAgentProfileMcp` operationId).
-	DeleteAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAgentProfileMcp Get an MCP server associated with this agent
 	//
 	// Retrieve MCP server associated with this agent.
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `GetAgentProfileMcp` operationId).
-	GetAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAgentProfileMcpWithBody Update an agent MCP server
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-	UpdateAgentProfileMcpWithBody(ctx context.Context, userID int32, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateAgentProfileMcpWithBody(ctx context.Context, userID ucid.UserID, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAgentProfileMcp Update an agent MCP server
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-	UpdateAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAgentProfileMcpTools Get the tools available from the MCP server
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
-	GetAgentProfileMcpTools(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAgentProfileMcpTools(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAgentStatusConfigs List custom agent statuses
 	//
@@ -242,7 +243,7 @@ type ClientInterface interface {
 
 	// DeleteAgentStatusConfig Soft-deactivate a custom agent status
 	//
-	// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+	// Sets active=false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
 	//
 	// Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
 	DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -306,7 +307,7 @@ type ClientInterface interface {
 	// Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
 	//
 	// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
-	GetAgentStatusTimeline(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAgentStatusTimeline(ctx context.Context, agentUserID ucid.UserID, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchAgentStatusRollupsWithBody Search per-(agent, day) rollups
 	//
@@ -937,14 +938,14 @@ type ClientInterface interface {
 
 	// GetPbxDefaultTimezone Get the merchant default timezone
 	//
-	// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+	// Returns the merchant's stored default timezone (IANA name). Falls back to America/New_York when unset.
 	//
 	// Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
 	GetPbxDefaultTimezone(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdatePbxDefaultTimezoneWithBody Set the merchant default timezone
 	//
-	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -953,7 +954,7 @@ type ClientInterface interface {
 
 	// UpdatePbxDefaultTimezone Set the merchant default timezone
 	//
-	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1616,7 +1617,7 @@ func (c *Client) GetAgentProfiles(ctx context.Context, reqEditors ...RequestEdit
 // Retrieve knowledge base documents.
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base (the `GetAgentProfileKnowledgeBase` operationId).
-func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentProfileKnowledgeBaseRequest(c.Server, userID)
 	if err != nil {
 		return nil, err
@@ -1633,7 +1634,7 @@ func (c *Client) GetAgentProfileKnowledgeBase(ctx context.Context, userID int32,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-func (c *Client) InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInsertAgentProfileKnowledgeBaseDocumentRequestWithBody(c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1650,7 +1651,7 @@ func (c *Client) InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx context.Con
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int32, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, userID ucid.UserID, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInsertAgentProfileKnowledgeBaseDocumentRequest(c.Server, userID, body)
 	if err != nil {
 		return nil, err
@@ -1665,7 +1666,7 @@ func (c *Client) InsertAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 // GetConversationKnowledgeBaseDocumentUploadURL Get a pre-signed conversation knowledge base document upload URL
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension} (the `GetConversationKnowledgeBaseDocumentUploadURL` operationId).
-func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID int32, extension string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Context, userID ucid.UserID, extension string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetConversationKnowledgeBaseDocumentUploadURLRequest(c.Server, userID, extension)
 	if err != nil {
 		return nil, err
@@ -1680,7 +1681,7 @@ func (c *Client) GetConversationKnowledgeBaseDocumentUploadURL(ctx context.Conte
 // DeleteAgentProfileKnowledgeBaseDocument Delete a knowledge base document
 //
 // Corresponds with DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid} (the `DeleteAgentProfileKnowledgeBaseDocument` operationId).
-func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID int32, documentUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, userID ucid.UserID, documentUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteAgentProfileKnowledgeBaseDocumentRequest(c.Server, userID, documentUUID)
 	if err != nil {
 		return nil, err
@@ -1697,7 +1698,7 @@ func (c *Client) DeleteAgentProfileKnowledgeBaseDocument(ctx context.Context, us
 // Retrieve MCP servers associated with this agent.
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps (the `GetAgentProfileMcps` operationId).
-func (c *Client) GetAgentProfileMcps(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAgentProfileMcps(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentProfileMcpsRequest(c.Server, userID)
 	if err != nil {
 		return nil, err
@@ -1714,7 +1715,7 @@ func (c *Client) GetAgentProfileMcps(ctx context.Context, userID int32, reqEdito
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-func (c *Client) InsertAgentProfileMcpWithBody(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) InsertAgentProfileMcpWithBody(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInsertAgentProfileMcpRequestWithBody(c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1731,7 +1732,7 @@ func (c *Client) InsertAgentProfileMcpWithBody(ctx context.Context, userID int32
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int32, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID ucid.UserID, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInsertAgentProfileMcpRequest(c.Server, userID, body)
 	if err != nil {
 		return nil, err
@@ -1746,7 +1747,7 @@ func (c *Client) InsertAgentProfileMcp(ctx context.Context, userID int32, body I
 // DeleteAgentProfileMcp Delete an agent MCP server
 //
 // Corresponds with DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `DeleteAgentProfileMcp` operationId).
-func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteAgentProfileMcpRequest(c.Server, userID, mcpServerUUID)
 	if err != nil {
 		return nil, err
@@ -1763,7 +1764,7 @@ func (c *Client) DeleteAgentProfileMcp(ctx context.Context, userID int32, mcpSer
 // Retrieve MCP server associated with this agent.
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `GetAgentProfileMcp` operationId).
-func (c *Client) GetAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentProfileMcpRequest(c.Server, userID, mcpServerUUID)
 	if err != nil {
 		return nil, err
@@ -1780,7 +1781,7 @@ func (c *Client) GetAgentProfileMcp(ctx context.Context, userID int32, mcpServer
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-func (c *Client) UpdateAgentProfileMcpWithBody(ctx context.Context, userID int32, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateAgentProfileMcpWithBody(ctx context.Context, userID ucid.UserID, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateAgentProfileMcpRequestWithBody(c.Server, userID, mcpServerUUID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1797,7 +1798,7 @@ func (c *Client) UpdateAgentProfileMcpWithBody(ctx context.Context, userID int32
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int32, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID ucid.UserID, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateAgentProfileMcpRequest(c.Server, userID, mcpServerUUID, body)
 	if err != nil {
 		return nil, err
@@ -1812,7 +1813,7 @@ func (c *Client) UpdateAgentProfileMcp(ctx context.Context, userID int32, mcpSer
 // GetAgentProfileMcpTools Get the tools available from the MCP server
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
-func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAgentProfileMcpTools(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentProfileMcpToolsRequest(c.Server, userID, mcpServerUUID)
 	if err != nil {
 		return nil, err
@@ -1881,7 +1882,7 @@ func (c *Client) InsertAgentStatusConfig(ctx context.Context, body InsertAgentSt
 
 // DeleteAgentStatusConfig Soft-deactivate a custom agent status
 //
-// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+// Sets active=false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
 //
 // Corresponds with DELETE /conversation/agent/status/config/{conversation_status_uuid} (the `DeleteAgentStatusConfig` operationId).
 func (c *Client) DeleteAgentStatusConfig(ctx context.Context, conversationStatusUUID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2015,7 +2016,7 @@ func (c *Client) SearchAgentStatusHistory(ctx context.Context, params *SearchAge
 // Returns merged status events + PBX calls + chat conversations for the agent on the given date. Omitting the channel parameter returns both channels merged.
 //
 // Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
-func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAgentStatusTimeline(ctx context.Context, agentUserID ucid.UserID, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAgentStatusTimelineRequest(c.Server, agentUserID, params)
 	if err != nil {
 		return nil, err
@@ -3526,7 +3527,7 @@ func (c *Client) UpdatePbxClassOfService(ctx context.Context, classOfServiceUUID
 
 // GetPbxDefaultTimezone Get the merchant default timezone
 //
-// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+// Returns the merchant's stored default timezone (IANA name). Falls back to America/New_York when unset.
 //
 // Corresponds with GET /conversation/pbx/config/default-timezone (the `GetPbxDefaultTimezone` operationId).
 func (c *Client) GetPbxDefaultTimezone(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3543,7 +3544,7 @@ func (c *Client) GetPbxDefaultTimezone(ctx context.Context, reqEditors ...Reques
 
 // UpdatePbxDefaultTimezoneWithBody Set the merchant default timezone
 //
-// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3562,7 +3563,7 @@ func (c *Client) UpdatePbxDefaultTimezoneWithBody(ctx context.Context, contentTy
 
 // UpdatePbxDefaultTimezone Set the merchant default timezone
 //
-// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4976,7 +4977,7 @@ func NewGetAgentProfilesRequest(server string) (*http.Request, error) {
 }
 
 // NewGetAgentProfileKnowledgeBaseRequest constructs an http.Request for the GetAgentProfileKnowledgeBase method
-func NewGetAgentProfileKnowledgeBaseRequest(server string, userID int32) (*http.Request, error) {
+func NewGetAgentProfileKnowledgeBaseRequest(server string, userID ucid.UserID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5010,7 +5011,7 @@ func NewGetAgentProfileKnowledgeBaseRequest(server string, userID int32) (*http.
 }
 
 // NewInsertAgentProfileKnowledgeBaseDocumentRequest calls the generic InsertAgentProfileKnowledgeBaseDocument builder with application/json body
-func NewInsertAgentProfileKnowledgeBaseDocumentRequest(server string, userID int32, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody) (*http.Request, error) {
+func NewInsertAgentProfileKnowledgeBaseDocumentRequest(server string, userID ucid.UserID, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5021,7 +5022,7 @@ func NewInsertAgentProfileKnowledgeBaseDocumentRequest(server string, userID int
 }
 
 // NewInsertAgentProfileKnowledgeBaseDocumentRequestWithBody constructs an http.Request for the InsertAgentProfileKnowledgeBaseDocument method, with any body, and a specified content type
-func NewInsertAgentProfileKnowledgeBaseDocumentRequestWithBody(server string, userID int32, contentType string, body io.Reader) (*http.Request, error) {
+func NewInsertAgentProfileKnowledgeBaseDocumentRequestWithBody(server string, userID ucid.UserID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5057,7 +5058,7 @@ func NewInsertAgentProfileKnowledgeBaseDocumentRequestWithBody(server string, us
 }
 
 // NewGetConversationKnowledgeBaseDocumentUploadURLRequest constructs an http.Request for the GetConversationKnowledgeBaseDocumentUploadURL method
-func NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server string, userID int32, extension string) (*http.Request, error) {
+func NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server string, userID ucid.UserID, extension string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5098,7 +5099,7 @@ func NewGetConversationKnowledgeBaseDocumentUploadURLRequest(server string, user
 }
 
 // NewDeleteAgentProfileKnowledgeBaseDocumentRequest constructs an http.Request for the DeleteAgentProfileKnowledgeBaseDocument method
-func NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server string, userID int32, documentUUID string) (*http.Request, error) {
+func NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server string, userID ucid.UserID, documentUUID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5139,7 +5140,7 @@ func NewDeleteAgentProfileKnowledgeBaseDocumentRequest(server string, userID int
 }
 
 // NewGetAgentProfileMcpsRequest constructs an http.Request for the GetAgentProfileMcps method
-func NewGetAgentProfileMcpsRequest(server string, userID int32) (*http.Request, error) {
+func NewGetAgentProfileMcpsRequest(server string, userID ucid.UserID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5173,7 +5174,7 @@ func NewGetAgentProfileMcpsRequest(server string, userID int32) (*http.Request, 
 }
 
 // NewInsertAgentProfileMcpRequest calls the generic InsertAgentProfileMcp builder with application/json body
-func NewInsertAgentProfileMcpRequest(server string, userID int32, body InsertAgentProfileMcpJSONRequestBody) (*http.Request, error) {
+func NewInsertAgentProfileMcpRequest(server string, userID ucid.UserID, body InsertAgentProfileMcpJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5184,7 +5185,7 @@ func NewInsertAgentProfileMcpRequest(server string, userID int32, body InsertAge
 }
 
 // NewInsertAgentProfileMcpRequestWithBody constructs an http.Request for the InsertAgentProfileMcp method, with any body, and a specified content type
-func NewInsertAgentProfileMcpRequestWithBody(server string, userID int32, contentType string, body io.Reader) (*http.Request, error) {
+func NewInsertAgentProfileMcpRequestWithBody(server string, userID ucid.UserID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5220,7 +5221,7 @@ func NewInsertAgentProfileMcpRequestWithBody(server string, userID int32, conten
 }
 
 // NewDeleteAgentProfileMcpRequest constructs an http.Request for the DeleteAgentProfileMcp method
-func NewDeleteAgentProfileMcpRequest(server string, userID int32, mcpServerUUID string) (*http.Request, error) {
+func NewDeleteAgentProfileMcpRequest(server string, userID ucid.UserID, mcpServerUUID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5261,7 +5262,7 @@ func NewDeleteAgentProfileMcpRequest(server string, userID int32, mcpServerUUID 
 }
 
 // NewGetAgentProfileMcpRequest constructs an http.Request for the GetAgentProfileMcp method
-func NewGetAgentProfileMcpRequest(server string, userID int32, mcpServerUUID string) (*http.Request, error) {
+func NewGetAgentProfileMcpRequest(server string, userID ucid.UserID, mcpServerUUID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5302,7 +5303,7 @@ func NewGetAgentProfileMcpRequest(server string, userID int32, mcpServerUUID str
 }
 
 // NewUpdateAgentProfileMcpRequest calls the generic UpdateAgentProfileMcp builder with application/json body
-func NewUpdateAgentProfileMcpRequest(server string, userID int32, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody) (*http.Request, error) {
+func NewUpdateAgentProfileMcpRequest(server string, userID ucid.UserID, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5313,7 +5314,7 @@ func NewUpdateAgentProfileMcpRequest(server string, userID int32, mcpServerUUID 
 }
 
 // NewUpdateAgentProfileMcpRequestWithBody constructs an http.Request for the UpdateAgentProfileMcp method, with any body, and a specified content type
-func NewUpdateAgentProfileMcpRequestWithBody(server string, userID int32, mcpServerUUID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateAgentProfileMcpRequestWithBody(server string, userID ucid.UserID, mcpServerUUID string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5356,7 +5357,7 @@ func NewUpdateAgentProfileMcpRequestWithBody(server string, userID int32, mcpSer
 }
 
 // NewGetAgentProfileMcpToolsRequest constructs an http.Request for the GetAgentProfileMcpTools method
-func NewGetAgentProfileMcpToolsRequest(server string, userID int32, mcpServerUUID string) (*http.Request, error) {
+func NewGetAgentProfileMcpToolsRequest(server string, userID ucid.UserID, mcpServerUUID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5664,7 +5665,7 @@ func NewSearchAgentStatusHistoryRequestWithBody(server string, params *SearchAge
 }
 
 // NewGetAgentStatusTimelineRequest constructs an http.Request for the GetAgentStatusTimeline method
-func NewGetAgentStatusTimelineRequest(server string, agentUserID string, params *GetAgentStatusTimelineParams) (*http.Request, error) {
+func NewGetAgentStatusTimelineRequest(server string, agentUserID ucid.UserID, params *GetAgentStatusTimelineParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string

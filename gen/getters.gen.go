@@ -5,11 +5,13 @@ package gen
 import (
 	"encoding/json"
 
+	"github.com/ultracart-community/ultracart-go/ucid"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
 var (
 	_ json.RawMessage
+	_ ucid.UserID
 	_ uctime.Time
 )
 
@@ -4800,9 +4802,9 @@ func (x *ConversationAgentAuth) GetTwilioAccounts() []ConversationTwilioAccount 
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationAgentAuth) GetUserID() int32 {
+func (x *ConversationAgentAuth) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -4895,9 +4897,9 @@ func (x *ConversationAgentCallEvent) GetCallUUID() string {
 }
 
 // GetDirection returns Direction, or its zero value when x or it is nil.
-func (x *ConversationAgentCallEvent) GetDirection() ConversationAgentCallEventDirection {
+func (x *ConversationAgentCallEvent) GetDirection() ConversationCallDirection {
 	if x == nil || x.Direction == nil {
-		var zero ConversationAgentCallEventDirection
+		var zero ConversationCallDirection
 		return zero
 	}
 	return *x.Direction
@@ -5128,9 +5130,9 @@ func (x *ConversationAgentProfile) GetProfileImageURL() string {
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationAgentProfile) GetUserID() int32 {
+func (x *ConversationAgentProfile) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -6431,9 +6433,9 @@ func (x *ConversationDepartmentMember) GetName() string {
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationDepartmentMember) GetUserID() int32 {
+func (x *ConversationDepartmentMember) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -8349,9 +8351,9 @@ func (x *ConversationPbxAgent) GetUnavailableSayVoice() ConversationPbxVoice {
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationPbxAgent) GetUserID() int32 {
+func (x *ConversationPbxAgent) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -8530,9 +8532,9 @@ func (x *ConversationPbxAudio) GetURL() string {
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationPbxAudio) GetUserID() int32 {
+func (x *ConversationPbxAudio) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -9887,9 +9889,9 @@ func (x *ConversationPbxCallSearchRequest) GetCustomerName() string {
 }
 
 // GetDirection returns Direction, or its zero value when x or it is nil.
-func (x *ConversationPbxCallSearchRequest) GetDirection() string {
+func (x *ConversationPbxCallSearchRequest) GetDirection() ConversationCallDirection {
 	if x == nil || x.Direction == nil {
-		var zero string
+		var zero ConversationCallDirection
 		return zero
 	}
 	return *x.Direction
@@ -10991,9 +10993,9 @@ func (x *ConversationPbxMenu) GetConversationPbxMenuUUID() string {
 }
 
 // GetDefaultAction returns DefaultAction, or its zero value when x or it is nil.
-func (x *ConversationPbxMenu) GetDefaultAction() string {
+func (x *ConversationPbxMenu) GetDefaultAction() ConversationPbxAction {
 	if x == nil || x.DefaultAction == nil {
-		var zero string
+		var zero ConversationPbxAction
 		return zero
 	}
 	return *x.DefaultAction
@@ -11858,7 +11860,7 @@ func (x *ConversationPbxQueueMembers) GetGroups() []int {
 }
 
 // GetUsers returns Users, or nil when x is nil.
-func (x *ConversationPbxQueueMembers) GetUsers() []int {
+func (x *ConversationPbxQueueMembers) GetUsers() []ucid.UserID {
 	if x == nil {
 		return nil
 	}
@@ -12419,9 +12421,9 @@ func (x *ConversationPbxVoicemailMailbox) GetSendNoticesToZohoDeskDepartmentID()
 }
 
 // GetUserID returns UserID, or its zero value when x or it is nil.
-func (x *ConversationPbxVoicemailMailbox) GetUserID() int32 {
+func (x *ConversationPbxVoicemailMailbox) GetUserID() ucid.UserID {
 	if x == nil || x.UserID == nil {
-		var zero int32
+		var zero ucid.UserID
 		return zero
 	}
 	return *x.UserID
@@ -12998,9 +13000,9 @@ func (x *ConversationSearchRequest) GetLanguageFilter() string {
 }
 
 // GetMediumFilter returns MediumFilter, or its zero value when x or it is nil.
-func (x *ConversationSearchRequest) GetMediumFilter() string {
+func (x *ConversationSearchRequest) GetMediumFilter() ConversationMedium {
 	if x == nil || x.MediumFilter == nil {
-		var zero string
+		var zero ConversationMedium
 		return zero
 	}
 	return *x.MediumFilter

@@ -6,6 +6,7 @@ package gen
 import (
 	"encoding/json"
 
+	"github.com/ultracart-community/ultracart-go/ucid"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
 
@@ -141,24 +142,6 @@ func (e CartOptionType) Valid() bool {
 	case CartOptionTypeRadio:
 		return true
 	case CartOptionTypeSingle:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ConversationAgentCallEventDirection.
-const (
-	ConversationAgentCallEventDirectionInbound  ConversationAgentCallEventDirection = "inbound"
-	ConversationAgentCallEventDirectionOutbound ConversationAgentCallEventDirection = "outbound"
-)
-
-// Valid indicates whether the value is a known member of the ConversationAgentCallEventDirection enum.
-func (e ConversationAgentCallEventDirection) Valid() bool {
-	switch e {
-	case ConversationAgentCallEventDirectionInbound:
-		return true
-	case ConversationAgentCallEventDirectionOutbound:
 		return true
 	default:
 		return false
@@ -306,6 +289,24 @@ func (e ConversationAgentStatusTrigger) Valid() bool {
 	case ConversationAgentStatusTriggerManual:
 		return true
 	case ConversationAgentStatusTriggerSystem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationCallDirection.
+const (
+	ConversationCallDirectionInbound  ConversationCallDirection = "inbound"
+	ConversationCallDirectionOutbound ConversationCallDirection = "outbound"
+)
+
+// Valid indicates whether the value is a known member of the ConversationCallDirection enum.
+func (e ConversationCallDirection) Valid() bool {
+	switch e {
+	case ConversationCallDirectionInbound:
+		return true
+	case ConversationCallDirectionOutbound:
 		return true
 	default:
 		return false
@@ -705,6 +706,30 @@ func (e ConversationPbxCallTranscriptSegmentSpeaker) Valid() bool {
 	}
 }
 
+// Defines values for ConversationPbxCosAuditLogRuleTriggered.
+const (
+	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked   ConversationPbxCosAuditLogRuleTriggered = "country_blocked"
+	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled ConversationPbxCosAuditLogRuleTriggered = "outbound_disabled"
+	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked   ConversationPbxCosAuditLogRuleTriggered = "premium_blocked"
+	ConversationPbxCosAuditLogRuleTriggeredTimeRange        ConversationPbxCosAuditLogRuleTriggered = "time_range"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPbxCosAuditLogRuleTriggered enum.
+func (e ConversationPbxCosAuditLogRuleTriggered) Valid() bool {
+	switch e {
+	case ConversationPbxCosAuditLogRuleTriggeredCountryBlocked:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked:
+		return true
+	case ConversationPbxCosAuditLogRuleTriggeredTimeRange:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConversationPbxCosAuditLogAction.
 const (
 	ConversationPbxCosAuditLogActionBlocked           ConversationPbxCosAuditLogAction = "blocked"
@@ -726,30 +751,6 @@ func (e ConversationPbxCosAuditLogAction) Valid() bool {
 	case ConversationPbxCosAuditLogActionOverrideRequested:
 		return true
 	case ConversationPbxCosAuditLogActionOverrideTimeout:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ConversationPbxCosAuditLogRuleTriggered.
-const (
-	ConversationPbxCosAuditLogRuleTriggeredCountryBlocked   ConversationPbxCosAuditLogRuleTriggered = "country_blocked"
-	ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled ConversationPbxCosAuditLogRuleTriggered = "outbound_disabled"
-	ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked   ConversationPbxCosAuditLogRuleTriggered = "premium_blocked"
-	ConversationPbxCosAuditLogRuleTriggeredTimeRange        ConversationPbxCosAuditLogRuleTriggered = "time_range"
-)
-
-// Valid indicates whether the value is a known member of the ConversationPbxCosAuditLogRuleTriggered enum.
-func (e ConversationPbxCosAuditLogRuleTriggered) Valid() bool {
-	switch e {
-	case ConversationPbxCosAuditLogRuleTriggeredCountryBlocked:
-		return true
-	case ConversationPbxCosAuditLogRuleTriggeredOutboundDisabled:
-		return true
-	case ConversationPbxCosAuditLogRuleTriggeredPremiumBlocked:
-		return true
-	case ConversationPbxCosAuditLogRuleTriggeredTimeRange:
 		return true
 	default:
 		return false
@@ -3149,8 +3150,8 @@ type ConversationAgentAuth struct {
 	TwilioAccounts   []ConversationTwilioAccount `json:"twilio_accounts,omitzero"`
 
 	// UserID UltraCart User ID
-	UserID       *int32  `json:"user_id,omitempty"`
-	WebsocketURL *string `json:"websocket_url,omitempty"`
+	UserID       *ucid.UserID `json:"user_id,omitempty"`
+	WebsocketURL *string      `json:"websocket_url,omitempty"`
 }
 
 // ConversationAgentAuthMerchant defines model for ConversationAgentAuthMerchant.
@@ -3182,9 +3183,9 @@ type ConversationAgentCallEvent struct {
 	CallUUID *string `json:"call_uuid,omitempty"`
 
 	// Direction Direction
-	Direction *ConversationAgentCallEventDirection `json:"direction,omitempty"`
+	Direction *ConversationCallDirection `json:"direction,omitempty"`
 
-	// Disposition Call disposition (e.g. &#39;answered&#39;, &#39;missed&#39;)
+	// Disposition Call disposition (e.g. 'answered', 'missed')
 	Disposition *string `json:"disposition,omitempty"`
 
 	// DurationSeconds Total call duration in seconds
@@ -3199,9 +3200,6 @@ type ConversationAgentCallEvent struct {
 	// StartDts Call started
 	StartDts *uctime.Time `json:"start_dts,omitempty"`
 }
-
-// ConversationAgentCallEventDirection Direction
-type ConversationAgentCallEventDirection string
 
 // ConversationAgentChannel The channel of an agent status event, report or filter: the phone system (pbx) or chat.
 type ConversationAgentChannel string
@@ -3270,7 +3268,7 @@ type ConversationAgentProfile struct {
 	ProfileImageURL *string `json:"profile_image_url,omitempty"`
 
 	// UserID User ID associated with the agent.  Populated by getAgentProfiles call only.
-	UserID *int32 `json:"user_id,omitempty"`
+	UserID *ucid.UserID `json:"user_id,omitempty"`
 
 	// ZohodeskClassifications Restrict this agent to drafting replies only to tickets with these classifications
 	ZohodeskClassifications []string `json:"zohodesk_classifications,omitzero"`
@@ -3315,7 +3313,7 @@ type ConversationAgentStatusConfig struct {
 	// Channel Channel this status applies to
 	Channel *ConversationAgentStatusConfigChannel `json:"channel,omitempty"`
 
-	// Color Hex color for UI (e.g. &#39;#FF5733&#39;)
+	// Color Hex color for UI (e.g. '#FF5733')
 	Color *string `json:"color,omitempty"`
 
 	// ConversationStatusUUID Conversation agent status unique identifier
@@ -3339,7 +3337,7 @@ type ConversationAgentStatusConfig struct {
 	// RoutingEffect Canonical routing semantic. Derived server-side from (channel, parent_status).
 	RoutingEffect *ConversationAgentStatus `json:"routing_effect,omitempty"`
 
-	// SortOrder Sort order in lists; lower &#x3D; first
+	// SortOrder Sort order in lists; lower = first
 	SortOrder *int32 `json:"sort_order,omitempty"`
 
 	// TwilioActivitySid Twilio TaskRouter Activity SID (PBX-only; null for chat-only statuses)
@@ -3378,7 +3376,7 @@ type ConversationAgentStatusConfigsResponse struct {
 
 // ConversationAgentStatusEvent defines model for ConversationAgentStatusEvent.
 type ConversationAgentStatusEvent struct {
-	// AgentIdentifier Agent identifier â€” voice_identity for PBX (e.g. &#39;client:login&#39;), participant_arn for chat, synthetic &#39;ai:&lt;user_id&gt;&#39; for AI flag events. Stable across an agent&#39;s events; participates in DDB pk and GSI1 sk.
+	// AgentIdentifier Agent identifier — voice_identity for PBX (e.g. 'client:login'), participant_arn for chat, synthetic 'ai:<user_id>' for AI flag events. Stable across an agent's events; participates in DDB pk and GSI1 sk.
 	AgentIdentifier *string `json:"agent_identifier,omitempty"`
 
 	// AgentName Agent display name at the time of the event
@@ -3530,7 +3528,7 @@ type ConversationAgentStatusRollup struct {
 	// RollupDate Day this rollup covers (YYYY-MM-DD)
 	RollupDate *string `json:"rollup_date,omitempty"`
 
-	// StatusBreakdown Per-status duration breakdown in seconds (status name -&gt; seconds)
+	// StatusBreakdown Per-status duration breakdown in seconds (status name -> seconds)
 	StatusBreakdown json.RawMessage `json:"status_breakdown,omitempty"`
 
 	// TotalTrackedSeconds Total seconds tracked across all statuses for the day
@@ -3634,6 +3632,9 @@ type ConversationAutocompleteValue struct {
 	Value       *string `json:"value,omitempty"`
 }
 
+// ConversationCallDirection The direction of a call: inbound (to the merchant) or outbound.
+type ConversationCallDirection string
+
 // ConversationCannedMessage defines model for ConversationCannedMessage.
 type ConversationCannedMessage struct {
 	CannedMessage                *string `json:"canned_message,omitempty"`
@@ -3692,10 +3693,10 @@ type ConversationDepartment struct {
 
 // ConversationDepartmentMember defines model for ConversationDepartmentMember.
 type ConversationDepartmentMember struct {
-	Ai     *bool   `json:"ai,omitempty"`
-	Member *bool   `json:"member,omitempty"`
-	Name   *string `json:"name,omitempty"`
-	UserID *int32  `json:"user_id,omitempty"`
+	Ai     *bool        `json:"ai,omitempty"`
+	Member *bool        `json:"member,omitempty"`
+	Name   *string      `json:"name,omitempty"`
+	UserID *ucid.UserID `json:"user_id,omitempty"`
 }
 
 // ConversationDepartmentMembersResponse defines model for ConversationDepartmentMembersResponse.
@@ -3764,16 +3765,16 @@ type ConversationEngagementEquationFunction struct {
 	CurrentPageURLLogic *ConversationEngagementTextLogic `json:"current_page_url_logic,omitempty"`
 	CurrentPageURLValue *string                          `json:"current_page_url_value,omitempty"`
 
-	// CustomersBrowsingTimeLogic Logic operation to perform on a customer&#39;s browsing time function type
+	// CustomersBrowsingTimeLogic Logic operation to perform on a customer's browsing time function type
 	CustomersBrowsingTimeLogic   *ConversationEngagementNumberLogic `json:"customers_browsing_time_logic,omitempty"`
 	CustomersBrowsingTimeSeconds *int32                             `json:"customers_browsing_time_seconds,omitempty"`
 	CustomersLocationCountry     *string                            `json:"customers_location_country,omitempty"`
 
-	// CustomersLocationLogic Logic operation to perform on a customer&#39;s location function type
+	// CustomersLocationLogic Logic operation to perform on a customer's location function type
 	CustomersLocationLogic *ConversationEngagementEquationFunctionCustomersLocationLogic `json:"customers_location_logic,omitempty"`
 	CustomersLocationState *string                                                       `json:"customers_location_state,omitempty"`
 
-	// NumberOfViewedPagesLogic Logic operation to perform on a customer&#39;s browsing time function type
+	// NumberOfViewedPagesLogic Logic operation to perform on a customer's browsing time function type
 	NumberOfViewedPagesLogic *ConversationEngagementNumberLogic `json:"number_of_viewed_pages_logic,omitempty"`
 	NumberOfViewedPagesValue *int32                             `json:"number_of_viewed_pages_value,omitempty"`
 
@@ -3785,7 +3786,7 @@ type ConversationEngagementEquationFunction struct {
 	Type *ConversationEngagementEquationFunctionType `json:"type,omitempty"`
 }
 
-// ConversationEngagementEquationFunctionCustomersLocationLogic Logic operation to perform on a customer&#39;s location function type
+// ConversationEngagementEquationFunctionCustomersLocationLogic Logic operation to perform on a customer's location function type
 type ConversationEngagementEquationFunctionCustomersLocationLogic string
 
 // ConversationEngagementEquationFunctionType Type of function
@@ -4266,7 +4267,7 @@ type ConversationPbxAgent struct {
 	UnavailableSayVoice *ConversationPbxVoice `json:"unavailable_say_voice,omitempty"`
 
 	// UserID User Id
-	UserID *int32 `json:"user_id,omitempty"`
+	UserID *ucid.UserID `json:"user_id,omitempty"`
 
 	// Voicemail True if this agent has voicemail configured
 	Voicemail *bool `json:"voicemail,omitempty"`
@@ -4302,7 +4303,7 @@ type ConversationPbxAudio struct {
 	// AudioS3ListingKey Audio S3 Listing Key
 	AudioS3ListingKey *string `json:"audio_s3_listing_key,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxAudioUUID Conversation Pbx Audio UUID
@@ -4327,7 +4328,7 @@ type ConversationPbxAudio struct {
 	URL *string `json:"url,omitempty"`
 
 	// UserID User Id
-	UserID *int32 `json:"user_id,omitempty"`
+	UserID *ucid.UserID `json:"user_id,omitempty"`
 
 	// Version Version
 	Version *int32 `json:"version,omitempty"`
@@ -4454,7 +4455,7 @@ type ConversationPbxCall struct {
 	// ConferenceSid Twilio conference SID if this call used conferencing
 	ConferenceSid *string `json:"conference_sid,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this call is attributed to. Null &#x3D; no child attribution (parent-level call).
+	// ContextMerchantID Optional child merchant ID this call is attributed to. Null = no child attribution (parent-level call).
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// CreatedAtDts Timestamp when the call record was created
@@ -4505,7 +4506,7 @@ type ConversationPbxCall struct {
 
 // ConversationPbxCallAgent defines model for ConversationPbxCallAgent.
 type ConversationPbxCallAgent struct {
-	// AgentExtension Agent&#39;s phone extension
+	// AgentExtension Agent's phone extension
 	AgentExtension *string `json:"agent_extension,omitempty"`
 
 	// AgentID Unique identifier for the agent
@@ -4520,7 +4521,7 @@ type ConversationPbxCallAgent struct {
 	// Answered Whether the agent answered the call
 	Answered *bool `json:"answered,omitempty"`
 
-	// CallSid Twilio call SID for the agent&#39;s call leg
+	// CallSid Twilio call SID for the agent's call leg
 	CallSid *string `json:"call_sid,omitempty"`
 
 	// JoinedAtDts Timestamp when the agent joined the call
@@ -4805,7 +4806,7 @@ type ConversationPbxCallSearchRequest struct {
 	CustomerName *string `json:"customer_name,omitempty"`
 
 	// Direction Filter by call direction (inbound/outbound)
-	Direction *string `json:"direction,omitempty"`
+	Direction *ConversationCallDirection `json:"direction,omitempty"`
 
 	// Disposition Filter by call disposition
 	Disposition *string `json:"disposition,omitempty"`
@@ -4957,7 +4958,7 @@ type ConversationPbxClassOfService struct {
 	// BlockPremiumNumbers Block calls to 900, 976, premium-rate, and shortcode destinations
 	BlockPremiumNumbers *bool `json:"block_premium_numbers,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxClassOfServiceUUID Class of Service unique identifier
@@ -5038,11 +5039,11 @@ type ConversationPbxCosAuditLog struct {
 	Timestamp *string `json:"timestamp,omitempty"`
 }
 
-// ConversationPbxCosAuditLogAction Action taken
-type ConversationPbxCosAuditLogAction string
-
 // ConversationPbxCosAuditLogRuleTriggered Rule that triggered the action
 type ConversationPbxCosAuditLogRuleTriggered string
+
+// ConversationPbxCosAuditLogAction What class of service enforcement did about a call an agent dialed: blocked it, or an override's request and outcome.
+type ConversationPbxCosAuditLogAction string
 
 // ConversationPbxCosAuditLogsResponse defines model for ConversationPbxCosAuditLogsResponse.
 type ConversationPbxCosAuditLogsResponse struct {
@@ -5098,7 +5099,7 @@ type ConversationPbxDefaultTimezoneResponse struct {
 
 // ConversationPbxDefaultTimezoneUpdateRequest defines model for ConversationPbxDefaultTimezoneUpdateRequest.
 type ConversationPbxDefaultTimezoneUpdateRequest struct {
-	// DefaultTimezone Merchant default timezone (IANA name, e.g. &#39;America/New_York&#39;)
+	// DefaultTimezone Merchant default timezone (IANA name, e.g. 'America/New_York')
 	DefaultTimezone *string `json:"default_timezone,omitempty"`
 }
 
@@ -5177,14 +5178,16 @@ type ConversationPbxMenu struct {
 	// AllowDirectExtensions If true, the customer is allowed to input direct extensions within this menu
 	AllowDirectExtensions *bool `json:"allow_direct_extensions,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxMenuUUID Conversation Pbx Menu UUID
 	ConversationPbxMenuUUID *string `json:"conversation_pbx_menu_uuid,omitempty"`
 
 	// DefaultAction The default action for this menu
-	DefaultAction *string `json:"default_action,omitempty"`
+	//
+	// One of the PBX actions ("time based", "menu", "queue", "voicemail", "agent"), as a mapping's action; default_action_target is then the uuid of the object of that type. It routes a call that matches no mapping (the schema lists no values; the mappings' action does).
+	DefaultAction *ConversationPbxAction `json:"default_action,omitempty"`
 
 	// DefaultActionTarget The default action target for this menu
 	DefaultActionTarget *string `json:"default_action_target,omitempty"`
@@ -5283,7 +5286,7 @@ type ConversationPbxPhoneNumber struct {
 	// AddressSid Twilio Address SID linked to this phone number for regulatory compliance
 	AddressSid *string `json:"address_sid,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxPhoneNumberUUID Conversation Pbx Phone Number UUID
@@ -5398,7 +5401,7 @@ type ConversationPbxQueue struct {
 	// CallbackRetryDelaySeconds Delay in seconds between callback retry attempts
 	CallbackRetryDelaySeconds *int32 `json:"callback_retry_delay_seconds,omitempty"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxQueueUUID Conversation Pbx Queue unique identifier
@@ -5471,8 +5474,11 @@ type ConversationPbxQueueAiPriority string
 
 // ConversationPbxQueueMembers defines model for ConversationPbxQueueMembers.
 type ConversationPbxQueueMembers struct {
+	// Groups UltraCart group ids, as in ConversationAgentAuth.group_ids (UltraCart documents neither list beyond its name).
 	Groups []int `json:"groups,omitzero"`
-	Users  []int `json:"users,omitzero"`
+
+	// Users The user ids of the PBX agents (ConversationPbxAgent.user_id) who answer the queue's calls.
+	Users []ucid.UserID `json:"users,omitzero"`
 }
 
 // ConversationPbxQueueResponse defines model for ConversationPbxQueueResponse.
@@ -5521,6 +5527,8 @@ type ConversationPbxTimeBasedMapping struct {
 	Name *string `json:"name,omitempty"`
 
 	// TimeRangeUUID Time range UUID
+	//
+	// The time range (ConversationPbxTimeRange) during which this mapping's action applies.
 	TimeRangeUUID *string `json:"time_range_uuid,omitempty"`
 }
 
@@ -5559,7 +5567,7 @@ type ConversationPbxTimeRange struct {
 	// Configs Configurations for all ranges in this time range
 	Configs []ConversationPbxTimeRangeConfig `json:"configs,omitzero"`
 
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxTimeRangeUUID Conversation Pbx Time Range UUID
@@ -5572,27 +5580,39 @@ type ConversationPbxTimeRange struct {
 	TimeRangeName *string `json:"time_range_name,omitempty"`
 
 	// Timezone Timezone
+	//
+	// An IANA time zone name, such as America/New_York or UTC; the configs' times of day are in it. A range without one presumably follows the PBX default timezone (GetPbxDefaultTimezone), which UltraCart does not say.
 	Timezone *string `json:"timezone,omitempty"`
 }
 
 // ConversationPbxTimeRangeConfig defines model for ConversationPbxTimeRangeConfig.
 type ConversationPbxTimeRangeConfig struct {
 	// EndDate End date
+	//
+	// Not before start_date. UltraCart does not document how dates combine with the days and times of the same config.
 	EndDate *uctime.Time `json:"end_date,omitempty"`
 
 	// EndDayOfWeek End day of week
+	//
+	// A day of the week. UltraCart does not document the numbering: 1 may be Monday (ISO 8601, java.time) or Sunday (java.util.Calendar), and 0 Sunday (JavaScript). Every one of them lies in 0 to 7, which the fake accepts without reading the day; check a range in UltraCart's back office before relying on one.
 	EndDayOfWeek *int32 `json:"end_day_of_week,omitempty"`
 
 	// EndTime End time
+	//
+	// A time of day, 24-hour "HH:MM" (09:00, 17:30), in the time range's timezone. UltraCart documents no format: this is the project's reading (the demo data's 09:00 and 17:00), which the fake enforces, seconds ("HH:MM:SS") allowed; "9am" and "24:00" are refused.
 	EndTime *string `json:"end_time,omitempty"`
 
 	// StartDate Start date
 	StartDate *uctime.Time `json:"start_date,omitempty"`
 
 	// StartDayOfWeek Start day of week
+	//
+	// A day of the week. UltraCart does not document the numbering: 1 may be Monday (ISO 8601, java.time) or Sunday (java.util.Calendar), and 0 Sunday (JavaScript). Every one of them lies in 0 to 7, which the fake accepts without reading the day; check a range in UltraCart's back office before relying on one.
 	StartDayOfWeek *int32 `json:"start_day_of_week,omitempty"`
 
 	// StartTime Start time
+	//
+	// A time of day, 24-hour "HH:MM" (09:00, 17:30), in the time range's timezone. UltraCart documents no format: this is the project's reading (the demo data's 09:00 and 17:00), which the fake enforces, seconds ("HH:MM:SS") allowed; "9am" and "24:00" are refused.
 	StartTime *string `json:"start_time,omitempty"`
 }
 
@@ -5639,7 +5659,7 @@ type ConversationPbxVoicemailCapabilitiesResponse struct {
 
 // ConversationPbxVoicemailMailbox defines model for ConversationPbxVoicemailMailbox.
 type ConversationPbxVoicemailMailbox struct {
-	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null &#x3D; shared across the linked merchant group.
+	// ContextMerchantID Optional child merchant ID this resource is assigned to. Null = shared across the linked merchant group.
 	ContextMerchantID *string `json:"context_merchant_id,omitempty"`
 
 	// ConversationPbxVoicemailMailboxUUID Conversation Pbx Voicemail Mailbox UUID
@@ -5658,7 +5678,7 @@ type ConversationPbxVoicemailMailbox struct {
 	SendNoticesToZohoDeskDepartmentID *string `json:"send_notices_to_zoho_desk_department_id,omitempty"`
 
 	// UserID User Id
-	UserID *int32 `json:"user_id,omitempty"`
+	UserID *ucid.UserID `json:"user_id,omitempty"`
 
 	// VoicemailFollowupPlayAudioUUID Voicemail follow play audio UUID
 	VoicemailFollowupPlayAudioUUID *string `json:"voicemail_followup_play_audio_uuid,omitempty"`
@@ -5840,17 +5860,19 @@ type ConversationSearchRequest struct {
 	DateEnd *uctime.Time `json:"date_end,omitempty"`
 
 	// DateStart Start of the range
-	DateStart            *uctime.Time `json:"date_start,omitempty"`
-	EmailFilter          *string      `json:"email_filter,omitempty"`
-	LanguageFilter       *string      `json:"language_filter,omitempty"`
-	MediumFilter         *string      `json:"medium_filter,omitempty"`
-	OrderByNewest        *bool        `json:"order_by_newest,omitempty"`
-	OrderByOldest        *bool        `json:"order_by_oldest,omitempty"`
-	RangeBegin           *int32       `json:"range_begin,omitempty"`
-	RangeEnd             *int32       `json:"range_end,omitempty"`
-	SmsPhoneNumberFilter *string      `json:"sms_phone_number_filter,omitempty"`
-	TextSearch           *string      `json:"text_search,omitempty"`
-	VisibleFilter        *bool        `json:"visible_filter,omitempty"`
+	DateStart      *uctime.Time `json:"date_start,omitempty"`
+	EmailFilter    *string      `json:"email_filter,omitempty"`
+	LanguageFilter *string      `json:"language_filter,omitempty"`
+
+	// MediumFilter The conversations' medium: sms or websocket (webchat).
+	MediumFilter         *ConversationMedium `json:"medium_filter,omitempty"`
+	OrderByNewest        *bool               `json:"order_by_newest,omitempty"`
+	OrderByOldest        *bool               `json:"order_by_oldest,omitempty"`
+	RangeBegin           *int32              `json:"range_begin,omitempty"`
+	RangeEnd             *int32              `json:"range_end,omitempty"`
+	SmsPhoneNumberFilter *string             `json:"sms_phone_number_filter,omitempty"`
+	TextSearch           *string             `json:"text_search,omitempty"`
+	VisibleFilter        *bool               `json:"visible_filter,omitempty"`
 }
 
 // ConversationSearchResponse defines model for ConversationSearchResponse.
@@ -6413,7 +6435,7 @@ type CustomerBilling struct {
 	// DayPhone Day phone
 	DayPhone *string `json:"day_phone,omitempty"`
 
-	// DayPhoneE164 Day phone in E.164 format (derived â€” read only)
+	// DayPhoneE164 Day phone in E.164 format (derived — read only)
 	DayPhoneE164 *string `json:"day_phone_e164,omitempty"`
 
 	// DefaultBilling Default billing
@@ -6422,7 +6444,7 @@ type CustomerBilling struct {
 	// EveningPhone Evening phone
 	EveningPhone *string `json:"evening_phone,omitempty"`
 
-	// EveningPhoneE164 Evening phone in E.164 format (derived â€” read only)
+	// EveningPhoneE164 Evening phone in E.164 format (derived — read only)
 	EveningPhoneE164 *string `json:"evening_phone_e164,omitempty"`
 
 	// FirstName First name
@@ -6756,7 +6778,7 @@ type CustomerShipping struct {
 	// DayPhone Day phone
 	DayPhone *string `json:"day_phone,omitempty"`
 
-	// DayPhoneE164 Day phone in E.164 format (derived â€” read only)
+	// DayPhoneE164 Day phone in E.164 format (derived — read only)
 	DayPhoneE164 *string `json:"day_phone_e164,omitempty"`
 
 	// DefaultShipping Default shipping
@@ -6765,7 +6787,7 @@ type CustomerShipping struct {
 	// EveningPhone Evening phone
 	EveningPhone *string `json:"evening_phone,omitempty"`
 
-	// EveningPhoneE164 Evening phone in E.164 format (derived â€” read only)
+	// EveningPhoneE164 Evening phone in E.164 format (derived — read only)
 	EveningPhoneE164 *string `json:"evening_phone_e164,omitempty"`
 
 	// FirstName First name
@@ -7848,7 +7870,7 @@ type ItemEbay struct {
 	// StartTime Date/time of the auction start
 	StartTime *string `json:"start_time,omitempty"`
 
-	// Status Status of the item&#39;s listing
+	// Status Status of the item's listing
 	Status *string `json:"status,omitempty"`
 
 	// TargetDispatchTimeMax Typical number of days it will take to ship the item
@@ -9183,7 +9205,7 @@ type Order struct {
 	// CreationDts Date/time that the order was created
 	CreationDts *uctime.Time `json:"creation_dts,omitempty"`
 
-	// CurrencyCode Currency code that the customer used if different than the merchant&#39;s base currency code
+	// CurrencyCode Currency code that the customer used if different than the merchant's base currency code
 	CurrencyCode *string `json:"currency_code,omitempty"`
 
 	// CurrentStage Current stage that the order is in.
@@ -9623,7 +9645,7 @@ type OrderFraudScore struct {
 	// CountryMatch Country code matches BIN country
 	CountryMatch *bool `json:"country_match,omitempty"`
 
-	// CustomerPhoneInBillingLocation Whether the customer&#39;s phone number is located in the area of the billing address
+	// CustomerPhoneInBillingLocation Whether the customer's phone number is located in the area of the billing address
 	CustomerPhoneInBillingLocation *string `json:"customer_phone_in_billing_location,omitempty"`
 
 	// DistanceKm Distance in kilometers between the IP address and the BIN
@@ -10716,7 +10738,7 @@ type TimelineSummary struct {
 	// AvgHandleTimeSeconds Average handle time across calls and chats, in seconds
 	AvgHandleTimeSeconds *int64 `json:"avg_handle_time_seconds,omitempty"`
 
-	// CallsMissed Calls the agent missed (inbound, disposition&#x3D;missed)
+	// CallsMissed Calls the agent missed (inbound, disposition=missed)
 	CallsMissed *int32 `json:"calls_missed,omitempty"`
 
 	// CallsTaken Calls the agent took
@@ -10780,7 +10802,7 @@ type GetAgentStatusTimelineParams struct {
 	Date string `form:"date" json:"date"`
 
 	// Channel Restrict to one channel (omit for both)
-	Channel *string `form:"channel,omitempty" json:"channel,omitempty"`
+	Channel *ConversationAgentChannel `form:"channel,omitempty" json:"channel,omitempty"`
 }
 
 // GetAgentStatusSummaryParams defines parameters for GetAgentStatusSummary.
@@ -10835,7 +10857,7 @@ type GetPbxCosAuditLogsParams struct {
 	AgentLogin *string `form:"agent_login,omitempty" json:"agent_login,omitempty"`
 
 	// Action Action
-	Action *string `form:"action,omitempty" json:"action,omitempty"`
+	Action *ConversationPbxCosAuditLogAction `form:"action,omitempty" json:"action,omitempty"`
 
 	// Limit Maximum number of entries to return (default 100)
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`

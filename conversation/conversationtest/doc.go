@@ -82,8 +82,10 @@
 // Most resources are kept alike, each as a stored JSON object: an insert
 // assigns the identifier (one in the body is ignored) and fills in
 // merchant_id, and returns the object as stored; a get reads it back
-// exactly; an update replaces the whole object, keeping its identifier (a
-// different one in the body is a 400); a delete removes it and answers what
+// exactly; an update replaces the whole object, as the service's do,
+// keeping its identifier (a different one in the body is a 400; a field the
+// body leaves out is gone: package conversation's Modify<Noun> helpers read,
+// change and write back whole); a delete removes it and answers what
 // the operation documents (the deleted object, or nothing); a get, update or
 // delete of what does not exist is a 400 with object_id. A property the
 // schema does not name is a 400 (or kept, with KeepUnknown), and so is a

@@ -364,7 +364,7 @@ func callMatches(c *gen.ConversationPbxCall, q *gen.ConversationPbxCallSearchReq
 		len(q.QueueUuids) > 0 && !slices.Contains(q.QueueUuids, c.GetRouting().GetQueue().GetQueueUUID()),
 		len(q.Statuses) > 0 && !slices.Contains(q.Statuses, c.GetStatus()),
 		!emptyStr(q.CustomerName) && !contains(c.GetCustomerName(), *q.CustomerName),
-		!emptyStr(q.Direction) && !strings.EqualFold(*q.Direction, c.GetRouting().GetDirection()),
+		q.GetDirection() != "" && !strings.EqualFold(string(q.GetDirection()), c.GetRouting().GetDirection()),
 		!emptyStr(q.Disposition) && !strings.EqualFold(*q.Disposition, c.GetDisposition()),
 		q.HasAiEngagement != nil && *q.HasAiEngagement != (len(c.AiAgentEngagements) > 0),
 		q.HasRecording != nil && *q.HasRecording != (len(c.Recordings)+len(c.RecordingSids) > 0),

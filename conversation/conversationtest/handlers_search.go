@@ -82,7 +82,7 @@ func matches(c *gen.Conversation, msgs []gen.ConversationMessage, q *gen.Convers
 	if q.DateEnd != nil && c.StartDts != nil && c.StartDts.After(q.DateEnd.Time) {
 		return false // started after the range
 	}
-	if m := str(q.MediumFilter); m != "" && !strings.EqualFold(m, string(deref(c.Medium))) {
+	if m := q.GetMediumFilter(); m != "" && !strings.EqualFold(string(m), string(deref(c.Medium))) {
 		return false
 	}
 	if q.VisibleFilter != nil && *q.VisibleFilter != deref(c.Visible) {

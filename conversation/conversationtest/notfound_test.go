@@ -80,12 +80,12 @@ func TestValidationIsNotNotFound(t *testing.T) {
 		"insert without a name": func() error { _, err := c.InsertPbxQueue(ctx, &cv.ConversationPbxQueue{}); return err },
 		"update of an existing queue, bad member": func() error {
 			_, err := c.UpdatePbxQueue(ctx, demoQueue, &cv.ConversationPbxQueue{Name: cv.Ptr("Support line"),
-				Members: &cv.ConversationPbxQueueMembers{Users: []int{4242}}})
+				Members: &cv.ConversationPbxQueueMembers{Users: []cv.UserID{4242}}})
 			return err
 		},
 		"update of an existing menu naming itself and a missing queue": func() error {
 			_, err := c.UpdatePbxMenu(ctx, demoMenu, &cv.ConversationPbxMenu{Name: cv.Ptr("Main menu"),
-				DefaultAction: cv.Ptr("menu"), DefaultActionTarget: cv.Ptr(demoMenu),
+				DefaultAction: cv.Ptr(cv.ConversationPbxActionMenu), DefaultActionTarget: cv.Ptr(demoMenu),
 				Mappings: []cv.ConversationPbxMenuMapping{{Action: cv.Ptr(cv.ConversationPbxAction("queue")), ActionTarget: cv.Ptr(missingUUID)}}})
 			return err
 		},

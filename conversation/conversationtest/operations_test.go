@@ -204,7 +204,7 @@ func conversationOps(ctx context.Context, t *testing.T, srv *conversationtest.Se
 	if deref(all.Total) != 4 || len(all.Records) != 2 || deref(all.RangeBegin) != 1 || deref(all.RangeEnd) != 3 {
 		t.Errorf("search page: total %d, %d records, range %d-%d", deref(all.Total), len(all.Records), deref(all.RangeBegin), deref(all.RangeEnd))
 	}
-	text := must(c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{TextSearch: cv.Ptr("CANADA"), MediumFilter: cv.Ptr("websocket")}))
+	text := must(c.GetConversationsSearch(ctx, &cv.ConversationSearchRequest{TextSearch: cv.Ptr("CANADA"), MediumFilter: cv.Ptr(cv.ConversationMediumWebsocket)}))
 	if deref(text.Total) != 1 {
 		t.Errorf("text search: %+v", text)
 	}
@@ -233,7 +233,7 @@ func conversationOps(ctx context.Context, t *testing.T, srv *conversationtest.Se
 	}
 }
 
-func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *cv.Client, me int) {
+func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *cv.Client, me cv.UserID) {
 	// The caller's profile reads back what was written; user_id only in the list.
 	mine := must(c.GetAgentProfile(ctx))
 	mine.DisplayName, mine.ChatLimit = cv.Ptr("Fakey"), cv.Ptr(int32(7))
@@ -244,7 +244,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 		t.Errorf("getAgentProfile after update: %+v", again)
 	}
 	profiles := must(c.GetAgentProfiles(ctx))
-	if i := slices.IndexFunc(profiles, func(p cv.ConversationAgentProfile) bool { return int(p.GetUserID()) == me }); i < 0 || profiles[i].GetDisplayName() != "Fakey" {
+	if i := slices.IndexFunc(profiles, func(p cv.ConversationAgentProfile) bool { return p.GetUserID() == me }); i < 0 || profiles[i].GetDisplayName() != "Fakey" {
 		t.Errorf("getAgentProfiles: %+v", profiles)
 	}
 	members := must(c.GetConversationDepartmentMemberList(ctx))
@@ -253,7 +253,7 @@ func agentOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c
 	}
 
 	// MCP servers and knowledge base documents live under a profile.
-	ava := 1003
+	ava := cv.UserID(1003)
 	crudCase[cv.ConversationMcpServer]{
 		value:  cv.ConversationMcpServer{URL: cv.Ptr("https://mcp.example.com/catalog"), AuthMethod: cv.Ptr(cv.ConversationMcpServerAuthMethodBasic), BasicUserName: cv.Ptr("bot"), Priority: cv.Ptr(int32(2))},
 		change: func(m *cv.ConversationMcpServer) { m.Priority = cv.Ptr(int32(0)) },
@@ -338,7 +338,7 @@ func crudOps(ctx context.Context, t *testing.T, c *cv.Client) {
 		t.Errorf("search canned: %+v", found)
 	}
 	crudCase[cv.ConversationDepartment]{
-		value: cv.ConversationDepartment{DepartmentName: cv.Ptr("Billing"), Members: []cv.ConversationDepartmentMember{{UserID: cv.Ptr(int32(1002)), Member: cv.Ptr(true)}},
+		value: cv.ConversationDepartment{DepartmentName: cv.Ptr("Billing"), Members: []cv.ConversationDepartmentMember{{UserID: cv.Ptr(cv.UserID(1002)), Member: cv.Ptr(true)}},
 			Settings: json.RawMessage(`{"route":"round_robin"}`)},
 		change: func(d *cv.ConversationDepartment) { d.Members = nil },
 		id:     func(d *cv.ConversationDepartment) string { return oid(d.ConversationDepartmentOid) },
@@ -466,9 +466,9 @@ func pbxOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, c *
 		del: func(id string) error { return ignore(c.DeletePbxMenu(ctx, id)) },
 	}.run(t)
 	crudCase[cv.ConversationPbxQueue]{
-		value: cv.ConversationPbxQueue{Name: cv.Ptr("Sales line"), Members: &cv.ConversationPbxQueueMembers{Users: []int{1002}}, Voicemail: cv.Ptr(false)},
+		value: cv.ConversationPbxQueue{Name: cv.Ptr("Sales line"), Members: &cv.ConversationPbxQueueMembers{Users: []cv.UserID{1002}}, Voicemail: cv.Ptr(false)},
 		change: func(x *cv.ConversationPbxQueue) {
-			x.Members = &cv.ConversationPbxQueueMembers{Users: []int{1001, 1002}}
+			x.Members = &cv.ConversationPbxQueueMembers{Users: []cv.UserID{1001, 1002}}
 		},
 		id:     func(x *cv.ConversationPbxQueue) string { return x.GetConversationPbxQueueUUID() },
 		insert: func(x *cv.ConversationPbxQueue) (*cv.ConversationPbxQueue, error) { return c.InsertPbxQueue(ctx, x) },

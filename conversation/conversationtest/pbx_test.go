@@ -109,7 +109,7 @@ func TestCallSearch(t *testing.T) {
 		"term: uuid":          {cv.ConversationPbxCallSearchRequest{SearchTerm: cv.Ptr("00000000-0000-4000-8000-000000000003")}, "", []string{"Cy"}},
 		"term: text":          {cv.ConversationPbxCallSearchRequest{SearchTerm: cv.Ptr("missed")}, "", []string{"Bob"}},
 		"statuses":            {cv.ConversationPbxCallSearchRequest{Statuses: []string{"completed"}}, "", []string{"Cy", "Ann"}},
-		"direction":           {cv.ConversationPbxCallSearchRequest{Direction: cv.Ptr("OUTBOUND")}, "", []string{"Bob"}},
+		"direction":           {cv.ConversationPbxCallSearchRequest{Direction: cv.Ptr(cv.ConversationCallDirection("OUTBOUND"))}, "", []string{"Bob"}},
 		"agents":              {cv.ConversationPbxCallSearchRequest{AgentIds: []string{"7"}}, "", []string{"Bob"}},
 		"queues":              {cv.ConversationPbxCallSearchRequest{QueueUuids: []string{"q1"}}, "", []string{"Ann"}},
 		"duration bounds":     {cv.ConversationPbxCallSearchRequest{MinDurationSeconds: cv.Ptr(int32(10)), MaxDurationSeconds: cv.Ptr(int32(100))}, "", []string{"Bob"}},

@@ -50,7 +50,7 @@ func TestConversationSearch(t *testing.T) {
 		"oldest first":           {cv.ConversationSearchRequest{OrderByOldest: cv.Ptr(true)}, []string{"a", "b", "c"}},
 		"email, any case":        {cv.ConversationSearchRequest{EmailFilter: cv.Ptr("ann@EXAMPLE.com")}, []string{"c", "a"}},
 		"phone by digits":        {cv.ConversationSearchRequest{SmsPhoneNumberFilter: cv.Ptr("555-555-0101")}, []string{"a"}},
-		"medium":                 {cv.ConversationSearchRequest{MediumFilter: cv.Ptr("websocket")}, []string{"c", "b"}},
+		"medium":                 {cv.ConversationSearchRequest{MediumFilter: cv.Ptr(cv.ConversationMediumWebsocket)}, []string{"c", "b"}},
 		"language":               {cv.ConversationSearchRequest{LanguageFilter: cv.Ptr("ES")}, []string{"b"}},
 		"visible":                {cv.ConversationSearchRequest{VisibleFilter: cv.Ptr(false)}, []string{"c"}},
 		"text in a message":      {cv.ConversationSearchRequest{TextSearch: cv.Ptr("PARCEL")}, []string{"a"}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/gen"
 	"github.com/ultracart-community/ultracart-go/uctime"
 )
@@ -447,7 +448,7 @@ func (s *Server) MerchantID() string { return s.cfg.merchantID }
 
 // AgentUserID returns the calling agent's user_id: the agent profile
 // getAgentProfile returns, and the user under which user PBX audio lives.
-func (s *Server) AgentUserID() int { return s.cfg.agentUserID }
+func (s *Server) AgentUserID() conversation.UserID { return conversation.UserID(s.cfg.agentUserID) }
 
 func deref[T any](p *T) T {
 	var zero T

@@ -305,7 +305,7 @@ func TestStrictSeeds(t *testing.T) {
 		}
 	}
 	srv := conversationtest.NewServer(t)
-	if _, err := conversationtest.Add(srv, gen.ConversationPbxMenu{Name: ptr("M"), DefaultAction: ptr("queue"), DefaultActionTarget: ptr(missingUUID)}); err == nil ||
+	if _, err := conversationtest.Add(srv, gen.ConversationPbxMenu{Name: ptr("M"), DefaultAction: ptr(gen.ConversationPbxActionQueue), DefaultActionTarget: ptr(missingUUID)}); err == nil ||
 		!strings.Contains(err.Error(), "no PBX queue") {
 		t.Errorf("Add of a menu routing to a missing queue: %v", err)
 	}
@@ -313,7 +313,7 @@ func TestStrictSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conversationtest.Add(srv, gen.ConversationPbxMenu{Name: ptr("M"), DefaultAction: ptr("queue"), DefaultActionTarget: q.ConversationPbxQueueUUID}); err != nil {
+	if _, err := conversationtest.Add(srv, gen.ConversationPbxMenu{Name: ptr("M"), DefaultAction: ptr(gen.ConversationPbxActionQueue), DefaultActionTarget: q.ConversationPbxQueueUUID}); err != nil {
 		t.Errorf("Add of a menu routing to a queue: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 	. "github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/ucid"
 )
 
 // The Client, its options and the request builders are package gen's.
@@ -104,35 +105,35 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base (the `GetAgentProfileKnowledgeBase` operationId).
-	GetAgentProfileKnowledgeBaseWithResponse(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*GetAgentProfileKnowledgeBaseResponse, error)
+	GetAgentProfileKnowledgeBaseWithResponse(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*GetAgentProfileKnowledgeBaseResponse, error)
 
 	// InsertAgentProfileKnowledgeBaseDocumentWithBodyWithResponse Insert a knowledge base document
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-	InsertAgentProfileKnowledgeBaseDocumentWithBodyWithResponse(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error)
+	InsertAgentProfileKnowledgeBaseDocumentWithBodyWithResponse(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error)
 
 	// InsertAgentProfileKnowledgeBaseDocumentWithResponse Insert a knowledge base document
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-	InsertAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID int32, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error)
+	InsertAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID ucid.UserID, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error)
 
 	// GetConversationKnowledgeBaseDocumentUploadURLWithResponse Get a pre-signed conversation knowledge base document upload URL
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension} (the `GetConversationKnowledgeBaseDocumentUploadURL` operationId).
-	GetConversationKnowledgeBaseDocumentUploadURLWithResponse(ctx context.Context, userID int32, extension string, reqEditors ...RequestEditorFn) (*GetConversationKnowledgeBaseDocumentUploadURLResponse, error)
+	GetConversationKnowledgeBaseDocumentUploadURLWithResponse(ctx context.Context, userID ucid.UserID, extension string, reqEditors ...RequestEditorFn) (*GetConversationKnowledgeBaseDocumentUploadURLResponse, error)
 
 	// DeleteAgentProfileKnowledgeBaseDocumentWithResponse Delete a knowledge base document
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid} (the `DeleteAgentProfileKnowledgeBaseDocument` operationId).
-	DeleteAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID int32, documentUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileKnowledgeBaseDocumentResponse, error)
+	DeleteAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID ucid.UserID, documentUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileKnowledgeBaseDocumentResponse, error)
 
 	// GetAgentProfileMcpsWithResponse Get the list of MCP servers associated with this agent
 	//
@@ -141,28 +142,28 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps (the `GetAgentProfileMcps` operationId).
-	GetAgentProfileMcpsWithResponse(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpsResponse, error)
+	GetAgentProfileMcpsWithResponse(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpsResponse, error)
 
 	// InsertAgentProfileMcpWithBodyWithResponse Insert an agent MCP server
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-	InsertAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error)
+	InsertAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error)
 
 	// InsertAgentProfileMcpWithResponse Insert an agent MCP server
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-	InsertAgentProfileMcpWithResponse(ctx context.Context, userID int32, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error)
+	InsertAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error)
 
 	// DeleteAgentProfileMcpWithResponse Delete an agent MCP server
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `DeleteAgentProfileMcp` operationId).
-	DeleteAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileMcpResponse, error)
+	DeleteAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileMcpResponse, error)
 
 	// GetAgentProfileMcpWithResponse Get an MCP server associated with this agent
 	//
@@ -171,28 +172,28 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `GetAgentProfileMcp` operationId).
-	GetAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpResponse, error)
+	GetAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpResponse, error)
 
 	// UpdateAgentProfileMcpWithBodyWithResponse Update an agent MCP server
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-	UpdateAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID int32, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error)
+	UpdateAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error)
 
 	// UpdateAgentProfileMcpWithResponse Update an agent MCP server
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-	UpdateAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error)
+	UpdateAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error)
 
 	// GetAgentProfileMcpToolsWithResponse Get the tools available from the MCP server
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
-	GetAgentProfileMcpToolsWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpToolsResponse, error)
+	GetAgentProfileMcpToolsWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpToolsResponse, error)
 
 	// GetAgentStatusConfigsWithResponse List custom agent statuses
 	//
@@ -223,7 +224,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteAgentStatusConfigWithResponse Soft-deactivate a custom agent status
 	//
-	// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+	// Sets active=false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -291,7 +292,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
-	GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error)
+	GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID ucid.UserID, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error)
 
 	// SearchAgentStatusRollupsWithBodyWithResponse Search per-(agent, day) rollups
 	//
@@ -1004,7 +1005,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetPbxDefaultTimezoneWithResponse Get the merchant default timezone
 	//
-	// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+	// Returns the merchant's stored default timezone (IANA name). Falls back to America/New_York when unset.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1013,7 +1014,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePbxDefaultTimezoneWithBodyWithResponse Set the merchant default timezone
 	//
-	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1022,7 +1023,7 @@ type ClientWithResponsesInterface interface {
 
 	// UpdatePbxDefaultTimezoneWithResponse Set the merchant default timezone
 	//
-	// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+	// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17300,7 +17301,7 @@ func (c *ClientWithResponses) GetAgentProfilesWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base (the `GetAgentProfileKnowledgeBase` operationId).
-func (c *ClientWithResponses) GetAgentProfileKnowledgeBaseWithResponse(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*GetAgentProfileKnowledgeBaseResponse, error) {
+func (c *ClientWithResponses) GetAgentProfileKnowledgeBaseWithResponse(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*GetAgentProfileKnowledgeBaseResponse, error) {
 	rsp, err := c.GetAgentProfileKnowledgeBase(ctx, userID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17313,7 +17314,7 @@ func (c *ClientWithResponses) GetAgentProfileKnowledgeBaseWithResponse(ctx conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithBodyWithResponse(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error) {
+func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithBodyWithResponse(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error) {
 	rsp, err := c.InsertAgentProfileKnowledgeBaseDocumentWithBody(ctx, userID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17326,7 +17327,7 @@ func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithBodyWit
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/knowledge_base (the `InsertAgentProfileKnowledgeBaseDocument` operationId).
-func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID int32, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error) {
+func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID ucid.UserID, body InsertAgentProfileKnowledgeBaseDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileKnowledgeBaseDocumentResponse, error) {
 	rsp, err := c.InsertAgentProfileKnowledgeBaseDocument(ctx, userID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17339,7 +17340,7 @@ func (c *ClientWithResponses) InsertAgentProfileKnowledgeBaseDocumentWithRespons
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/knowledge_base/upload_url/{extension} (the `GetConversationKnowledgeBaseDocumentUploadURL` operationId).
-func (c *ClientWithResponses) GetConversationKnowledgeBaseDocumentUploadURLWithResponse(ctx context.Context, userID int32, extension string, reqEditors ...RequestEditorFn) (*GetConversationKnowledgeBaseDocumentUploadURLResponse, error) {
+func (c *ClientWithResponses) GetConversationKnowledgeBaseDocumentUploadURLWithResponse(ctx context.Context, userID ucid.UserID, extension string, reqEditors ...RequestEditorFn) (*GetConversationKnowledgeBaseDocumentUploadURLResponse, error) {
 	rsp, err := c.GetConversationKnowledgeBaseDocumentUploadURL(ctx, userID, extension, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17352,7 +17353,7 @@ func (c *ClientWithResponses) GetConversationKnowledgeBaseDocumentUploadURLWithR
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversation/agent/profiles/{user_id}/knowledge_base/{document_uuid} (the `DeleteAgentProfileKnowledgeBaseDocument` operationId).
-func (c *ClientWithResponses) DeleteAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID int32, documentUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileKnowledgeBaseDocumentResponse, error) {
+func (c *ClientWithResponses) DeleteAgentProfileKnowledgeBaseDocumentWithResponse(ctx context.Context, userID ucid.UserID, documentUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileKnowledgeBaseDocumentResponse, error) {
 	rsp, err := c.DeleteAgentProfileKnowledgeBaseDocument(ctx, userID, documentUUID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17367,7 +17368,7 @@ func (c *ClientWithResponses) DeleteAgentProfileKnowledgeBaseDocumentWithRespons
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps (the `GetAgentProfileMcps` operationId).
-func (c *ClientWithResponses) GetAgentProfileMcpsWithResponse(ctx context.Context, userID int32, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpsResponse, error) {
+func (c *ClientWithResponses) GetAgentProfileMcpsWithResponse(ctx context.Context, userID ucid.UserID, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpsResponse, error) {
 	rsp, err := c.GetAgentProfileMcps(ctx, userID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17380,7 +17381,7 @@ func (c *ClientWithResponses) GetAgentProfileMcpsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-func (c *ClientWithResponses) InsertAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID int32, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) InsertAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID ucid.UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error) {
 	rsp, err := c.InsertAgentProfileMcpWithBody(ctx, userID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17393,7 +17394,7 @@ func (c *ClientWithResponses) InsertAgentProfileMcpWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps (the `InsertAgentProfileMcp` operationId).
-func (c *ClientWithResponses) InsertAgentProfileMcpWithResponse(ctx context.Context, userID int32, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) InsertAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, body InsertAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*InsertAgentProfileMcpResponse, error) {
 	rsp, err := c.InsertAgentProfileMcp(ctx, userID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17406,7 +17407,7 @@ func (c *ClientWithResponses) InsertAgentProfileMcpWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `DeleteAgentProfileMcp` operationId).
-func (c *ClientWithResponses) DeleteAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) DeleteAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*DeleteAgentProfileMcpResponse, error) {
 	rsp, err := c.DeleteAgentProfileMcp(ctx, userID, mcpServerUUID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17421,7 +17422,7 @@ func (c *ClientWithResponses) DeleteAgentProfileMcpWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `GetAgentProfileMcp` operationId).
-func (c *ClientWithResponses) GetAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) GetAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpResponse, error) {
 	rsp, err := c.GetAgentProfileMcp(ctx, userID, mcpServerUUID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17434,7 +17435,7 @@ func (c *ClientWithResponses) GetAgentProfileMcpWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-func (c *ClientWithResponses) UpdateAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID int32, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) UpdateAgentProfileMcpWithBodyWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error) {
 	rsp, err := c.UpdateAgentProfileMcpWithBody(ctx, userID, mcpServerUUID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17447,7 +17448,7 @@ func (c *ClientWithResponses) UpdateAgentProfileMcpWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid} (the `UpdateAgentProfileMcp` operationId).
-func (c *ClientWithResponses) UpdateAgentProfileMcpWithResponse(ctx context.Context, userID int32, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error) {
+func (c *ClientWithResponses) UpdateAgentProfileMcpWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, body UpdateAgentProfileMcpJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAgentProfileMcpResponse, error) {
 	rsp, err := c.UpdateAgentProfileMcp(ctx, userID, mcpServerUUID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17460,7 +17461,7 @@ func (c *ClientWithResponses) UpdateAgentProfileMcpWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/profiles/{user_id}/mcps/{mcp_server_uuid}/tools (the `GetAgentProfileMcpTools` operationId).
-func (c *ClientWithResponses) GetAgentProfileMcpToolsWithResponse(ctx context.Context, userID int32, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpToolsResponse, error) {
+func (c *ClientWithResponses) GetAgentProfileMcpToolsWithResponse(ctx context.Context, userID ucid.UserID, mcpServerUUID string, reqEditors ...RequestEditorFn) (*GetAgentProfileMcpToolsResponse, error) {
 	rsp, err := c.GetAgentProfileMcpTools(ctx, userID, mcpServerUUID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -17515,7 +17516,7 @@ func (c *ClientWithResponses) InsertAgentStatusConfigWithResponse(ctx context.Co
 
 // DeleteAgentStatusConfigWithResponse Soft-deactivate a custom agent status
 //
-// Sets active&#x3D;false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
+// Sets active=false on the row and the DDB sync record. The Twilio Activity is preserved (Round 2 decision) so historic worker reporting still resolves the SID.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17625,7 +17626,7 @@ func (c *ClientWithResponses) SearchAgentStatusHistoryWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /conversation/agent/status/history/{agent_user_id}/timeline (the `GetAgentStatusTimeline` operationId).
-func (c *ClientWithResponses) GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID string, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error) {
+func (c *ClientWithResponses) GetAgentStatusTimelineWithResponse(ctx context.Context, agentUserID ucid.UserID, params *GetAgentStatusTimelineParams, reqEditors ...RequestEditorFn) (*GetAgentStatusTimelineResponse, error) {
 	rsp, err := c.GetAgentStatusTimeline(ctx, agentUserID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -18866,7 +18867,7 @@ func (c *ClientWithResponses) UpdatePbxClassOfServiceWithResponse(ctx context.Co
 
 // GetPbxDefaultTimezoneWithResponse Get the merchant default timezone
 //
-// Returns the merchant&#39;s stored default timezone (IANA name). Falls back to America/New_York when unset.
+// Returns the merchant's stored default timezone (IANA name). Falls back to America/New_York when unset.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -18881,7 +18882,7 @@ func (c *ClientWithResponses) GetPbxDefaultTimezoneWithResponse(ctx context.Cont
 
 // UpdatePbxDefaultTimezoneWithBodyWithResponse Set the merchant default timezone
 //
-// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -18896,7 +18897,7 @@ func (c *ClientWithResponses) UpdatePbxDefaultTimezoneWithBodyWithResponse(ctx c
 
 // UpdatePbxDefaultTimezoneWithResponse Set the merchant default timezone
 //
-// Persists the IANA timezone on the Config#&lt;merchant_id&gt;/default DDB record (creates on first PUT).
+// Persists the IANA timezone on the Config#<merchant_id>/default DDB record (creates on first PUT).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

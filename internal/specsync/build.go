@@ -25,6 +25,11 @@ type builder struct {
 	enumName map[string]string
 	// enumUsers maps a component to its users, Schema.property.
 	enumUsers map[string][]string
+	// propTypes and paramTypes are the extensions that name the Go type the
+	// decisions give a property ("Schema.property"; an array's items) or a
+	// parameter's schema ("operationId.parameter") beyond its facts: a
+	// go_types user, a shared enum's declared user.
+	propTypes, paramTypes map[string]map[string]any
 }
 
 func (b *builder) fail(format string, args ...any) {
@@ -34,6 +39,7 @@ func (b *builder) fail(format string, args ...any) {
 // run builds the document, collecting the problems in b.errs, sorted.
 func (b *builder) run() *yaml.Node {
 	b.sharedEnums()
+	b.declaredTypes()
 	paths := b.paths()
 	schemas := b.schemas()
 	doc := b.document(paths, schemas)
@@ -167,9 +173,9 @@ func (b *builder) operation(op *Operation) *yaml.Node {
 	}
 	m := newMap()
 	m.set("tags", strSeq(b.tags()))
-	m.str("summary", op.Summary)
+	m.str("summary", text(op.Summary))
 	if op.Description != "" {
-		m.str("description", op.Description)
+		m.str("description", text(op.Description))
 	}
 	m.str("operationId", id)
 	b.operationExtensions(op, dec)
@@ -190,7 +196,7 @@ func (b *builder) operation(op *Operation) *yaml.Node {
 		}
 		rb := newMap()
 		if op.Body.Description != "" {
-			rb.str("description", op.Body.Description)
+			rb.str("description", text(op.Body.Description))
 		}
 		rb.set("required", boolNode(op.Body.Required))
 		rb.set("content", newMap().set(ct, newMap().set("schema", refNode(op.Body.Ref)).Node).Node)
@@ -258,8 +264,9 @@ func (b *builder) parameters(op *Operation, dec *OpDecision) *yaml.Node {
 		}
 		m := newMap().str("name", p.Name).str("in", p.In).set("required", boolNode(p.Required))
 		if p.Description != "" {
-			m.str("description", p.Description)
+			m.str("description", text(p.Description))
 		}
+		b.checkGoTime(id, p, pd)
 		if err := m.setSorted(pd.Extensions); err != nil {
 			b.fail("operations.%s.parameters.%s: %v", id, p.Name, err)
 		}
@@ -293,6 +300,12 @@ func (b *builder) parameters(op *Operation, dec *OpDecision) *yaml.Node {
 		}
 		if name, ok := pd.Schema["x-go-type"].(string); ok && b.d.SharedEnums[name] == nil {
 			b.fail("operations.%s.parameters.%s: x-go-type %s is not a shared enum", id, p.Name, name)
+		}
+		for k, v := range b.paramTypes[id+"."+p.Name] {
+			if _, dup := rest[k]; dup {
+				b.fail("operations.%s.parameters.%s: %s is decided twice (in its schema and as a declared type's user)", id, p.Name, k)
+			}
+			rest[k] = v
 		}
 		if err := schema.setSorted(rest); err != nil {
 			b.fail("operations.%s.parameters.%s.schema: %v", id, p.Name, err)
@@ -359,9 +372,9 @@ func (b *builder) sharedEnums() {
 	for _, set := range sortedKeys(users) {
 		u := users[set]
 		name, ok := byValues[set]
-		if len(u) < 2 {
+		if len(u) < 2 && (!ok || len(u)+len(b.d.SharedEnums[name].Declared) < 2) {
 			if ok {
-				b.fail("shared_enums.%s: only %s has these values in release %s (a shared enum needs two users)", name, u[0], b.f.Release)
+				b.fail("shared_enums.%s: only %s has these values in release %s (a shared enum needs two users, declared ones included)", name, u[0], b.f.Release)
 			}
 			continue
 		}
@@ -390,7 +403,11 @@ func (b *builder) schemas() *yaml.Node {
 	}
 	for name, u := range b.enumUsers {
 		e := b.d.SharedEnums[name]
-		all[name] = newMap().str("type", "string").set("enum", strSeq(e.Enum)).str("description", e.Description).set("x-shared-enum", strSeq(u)).Node
+		c := newMap().str("type", "string").set("enum", strSeq(e.Enum)).str("description", e.Description).set("x-shared-enum", strSeq(u))
+		if len(e.Declared) > 0 {
+			c.set("x-shared-enum-declared", strSeq(sortedKeys(e.Declared)))
+		}
+		all[name] = c.Node
 	}
 	out := newMap()
 	for _, name := range sortedKeys(all) {
@@ -418,9 +435,16 @@ func (b *builder) schema(name string, s *Schema) *yaml.Node {
 			b.fail("schemas.%s: maxLength of %s, which is not a string property of release %s", name, pn, b.f.Release)
 		}
 	}
+	for _, pn := range sortedKeys(dec.Docs) {
+		if s.Properties[pn] == nil {
+			b.fail("schemas.%s: docs of %s: release %s has no such property", name, pn, b.f.Release)
+		} else if strings.TrimSpace(dec.Docs[pn]) == "" {
+			b.fail("schemas.%s: docs of %s is empty", name, pn)
+		}
+	}
 	props := newMap()
 	for _, pn := range sortedKeys(s.Properties) {
-		props.set(pn, b.property(name, pn, s.Properties[pn], forms[pn], dec.MaxLength[pn]))
+		props.set(pn, b.property(name, pn, s.Properties[pn], forms[pn], dec.MaxLength[pn], strings.TrimSpace(dec.Docs[pn])))
 	}
 	return newMap().str("type", "object").set("properties", props.Node).Node
 }
@@ -433,8 +457,9 @@ func leaf(p *Prop) *Prop {
 	return p
 }
 
-func (b *builder) property(schema, pn string, p *Prop, form string, maxLength int) *yaml.Node {
+func (b *builder) property(schema, pn string, p *Prop, form string, maxLength int, doc string) *yaml.Node {
 	what := schema + "." + pn
+	declared := b.propTypes[what]
 	m := newMap()
 	if p.Ref != "" {
 		if form != "" || maxLength != 0 {
@@ -451,17 +476,29 @@ func (b *builder) property(schema, pn string, p *Prop, form string, maxLength in
 			if err := items.setSorted(b.d.Types[p.Items.Type]); err != nil {
 				b.fail("types.%s: %v", p.Items.Type, err)
 			}
+			// A declared type is the items' type: a list of user ids.
+			if err := items.setSorted(declared); err != nil {
+				b.fail("schemas.%s: %s: %v", schema, pn, err)
+			}
 		}
 		m.set("items", items.Node)
 	} else {
 		m = b.scalar(what, schema, pn, p, form, maxLength)
 	}
-	if p.Description != "" {
-		m.str("description", p.Description)
+	if desc := describe(p.Description, doc); desc != "" {
+		m.str("description", desc)
 	}
 	ext := map[string]any{}
 	for k, v := range b.d.Types[p.Type] {
 		ext[k] = v
+	}
+	if doc != "" {
+		ext["x-doc-added"] = doc
+	}
+	if p.Type != "array" {
+		for k, v := range declared {
+			ext[k] = v
+		}
 	}
 	if len(p.Enum) > 0 {
 		if name := b.enumName[valueSet(p.Enum)]; name != "" {

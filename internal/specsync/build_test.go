@@ -134,16 +134,15 @@ func TestBuildSpec(t *testing.T) {
 	if join.Extensions["x-codegen-request-body-name"] != "join_request" {
 		t.Errorf("joinWidget body name %v", join.Extensions["x-codegen-request-body-name"])
 	}
-	if got := schemaOf(join.Parameters[0].Value.Schema); !reflect.DeepEqual(got, map[string]any{"type": "integer", "format": "int64"}) {
-		t.Errorf("widget_oid schema %v", got)
-	}
 
 	// Schemas: widths, formats, lengths, shared enums, type extensions.
 	widget := doc.Components.Schemas["Widget"].Value.Properties
 	for name, want := range map[string]map[string]any{
-		"weight":      {"type": "number", "description": "Weight in grams"},
+		// what the decisions add to a description is a paragraph of its own
+		"weight":      {"type": "number", "description": "Weight in grams\n\nPrecise to the milligram.", "x-doc-added": "Precise to the milligram."},
 		"created_dts": {"type": "string", "format": "date-time", "description": "Date/time the widget was made"},
-		"widget_uuid": {"type": "string", "maxLength": 50.0, "description": "Widget&#39;s unique identifier (e.g. &#39;w-1&#39;)"},
+		// the facts' HTML escaping is undone
+		"widget_uuid": {"type": "string", "maxLength": 50.0, "description": "Widget's unique identifier (e.g. 'w-1')"},
 		"color":       {"type": "string", "enum": []any{"red", "green", "dark blue"}, "description": "Color of the widget"},
 		"attributes":  {"type": "object", "description": "Free-form attributes, kept as sent", "x-go-type": "json.RawMessage", "x-go-type-skip-optional-pointer": true},
 		"parts": {"type": "array", "items": map[string]any{"$ref": "#/components/schemas/WidgetPart"}, "description": "Parts of the widget, in assembly order",
@@ -153,12 +152,34 @@ func TestBuildSpec(t *testing.T) {
 			t.Errorf("Widget.%s: %v, want %v", name, got, want)
 		}
 	}
+	if d := op("POST", "/conversation/widgets").Description; d != "Insert a widget; it's given a new uuid" {
+		t.Errorf("insertWidget description %q, want the facts' unescaped", d)
+	}
+
+	// A named Go type on a property, a list's items and a path parameter,
+	// with its package; the wire types unchanged.
+	partID := map[string]any{"x-go-type": "parts.ID", "x-go-type-import": map[string]any{"path": "example.com/parts"}}
 	counts := schemaOf(doc.Components.Schemas["WidgetSummaryResponse"].Value.Properties["counts"])
-	if items, _ := counts["items"].(map[string]any); items["format"] != "int32" {
-		t.Errorf("counts: %v, want int32 items", counts)
+	if items, _ := counts["items"].(map[string]any); !reflect.DeepEqual(items, withKeys(map[string]any{"type": "integer", "format": "int32"}, partID)) {
+		t.Errorf("counts: %v, want int32 items of parts.ID", counts)
+	}
+	part := doc.Components.Schemas["WidgetPart"].Value.Properties
+	if got := schemaOf(part["part_oid"]); !reflect.DeepEqual(got, withKeys(map[string]any{"type": "integer", "format": "int32", "description": "Part object identifier"}, partID)) {
+		t.Errorf("WidgetPart.part_oid: %v", got)
+	}
+	if got := schemaOf(join.Parameters[0].Value.Schema); !reflect.DeepEqual(got, withKeys(map[string]any{"type": "integer", "format": "int64"}, partID)) {
+		t.Errorf("joinWidget widget_oid schema %v", got)
+	}
+	if got := sum.Parameters[0].Value.Extensions["x-go-time"]; got != "date" {
+		t.Errorf("getWidgetSummary date_start x-go-time %v, want date", got)
+	}
+	// A shared enum's declared user: the Go type, no enum on the wire.
+	if got := schemaOf(part["name"]); !reflect.DeepEqual(got, map[string]any{"type": "string", "description": "Part name", "x-go-type": "Shape"}) {
+		t.Errorf("WidgetPart.name: %v", got)
 	}
 	shape := schemaOf(doc.Components.Schemas["Shape"])
-	if !reflect.DeepEqual(shape["x-shared-enum"], []any{"WidgetPart.shape", "WidgetSummaryResponse.top_shape"}) || shape["type"] != "string" {
+	if !reflect.DeepEqual(shape["x-shared-enum"], []any{"WidgetPart.shape", "WidgetSummaryResponse.top_shape"}) || shape["type"] != "string" ||
+		!reflect.DeepEqual(shape["x-shared-enum-declared"], []any{"WidgetPart.name"}) {
 		t.Errorf("shared enum Shape: %v", shape)
 	}
 	if got := doc.Components.Schemas["WidgetPart"].Value.Properties["shape"].Value.Extensions["x-go-type"]; got != "Shape" {
@@ -221,12 +242,47 @@ func TestBuildFailsLoudly(t *testing.T) {
 				"operations.getWidgets.parameters.color: x-go-type Shape is not a shared enum"}},
 		{"shared enum no longer shared", func(f *Facts, d *Decisions) {
 			f.Schemas["WidgetSummaryResponse"].Properties["top_shape"].Enum = []string{"round", "oval"}
+			d.SharedEnums["Shape"].Declared = nil
 		},
 			[]string{"shared_enums.Shape: only WidgetPart.shape has these values in release 1.0.0"}},
 		{"content type undecided", func(f *Facts, d *Decisions) { d.ContentTypes = nil },
 			[]string{`joinWidget: the SDK sends Content-Type "application/json; charset=UTF-8": decide the spec's in content_types`}},
 		{"maxLength of a number", func(f *Facts, d *Decisions) { d.Schemas["Widget"].MaxLength["weight"] = 3 },
 			[]string{"schemas.Widget: maxLength of weight, which is not a string property"}},
+		{"named type on a property of another wire type", func(f *Facts, d *Decisions) {
+			d.GoTypes["PartID"].Users = append(d.GoTypes["PartID"].Users, "Widget.widget_uuid", "getWidgetSummary.date_start")
+		},
+			[]string{"go_types.PartID: Widget.widget_uuid is a string property, not integer: the type would change the wire",
+				"go_types.PartID: getWidgetSummary.date_start is a string query parameter, not integer"}},
+		{"named type on what the release lacks", func(f *Facts, d *Decisions) {
+			d.GoTypes["PartID"].Users = append(d.GoTypes["PartID"].Users, "WidgetPart.oid", "joinWidget.oid")
+		},
+			[]string{"go_types.PartID: WidgetPart.oid: release 1.0.0 has no such property or parameter",
+				"go_types.PartID: joinWidget.oid: release 1.0.0 has no such property or parameter"}},
+		{"a name the named type must decide", func(f *Facts, d *Decisions) { d.GoTypes["PartID"].Users = d.GoTypes["PartID"].Users[:2] },
+			[]string{`go_types.PartID: joinWidget.widget_oid matches "_oid$": add it to users, or to except`}},
+		{"an exception", func(f *Facts, d *Decisions) {
+			d.GoTypes["PartID"].Users = d.GoTypes["PartID"].Users[:2]
+			d.GoTypes["PartID"].Except = map[string]string{"joinWidget.widget_oid": "a widget is no part", "Widget.oid": "none"}
+		},
+			[]string{"go_types.PartID.except: Widget.oid: release 1.0.0 has no such property or parameter"}},
+		{"declared enum user with an enum of its own", func(f *Facts, d *Decisions) {
+			d.SharedEnums["Shape"].Declared["WidgetSummaryResponse.top_shape"] = "twice"
+		},
+			[]string{"shared_enums.Shape.declared: WidgetSummaryResponse.top_shape has an enum of its own"}},
+		{"declared enum user with another type", func(f *Facts, d *Decisions) {
+			d.SharedEnums["Shape"].Declared["WidgetPart.part_oid"] = "a number"
+		},
+			[]string{"shared_enums.Shape.declared: WidgetPart.part_oid is a number property, not string",
+				"shared_enums.Shape.declared: WidgetPart.part_oid already has x-go-type parts.ID"}},
+		{"x-go-time of another type", func(f *Facts, d *Decisions) {
+			d.Operations["getWidgets"].Parameters["_limit"].Extensions["x-go-time"] = "rfc3339"
+			d.Operations["getWidgetSummary"].Parameters["date_start"].Extensions["x-go-time"] = "day"
+		},
+			[]string{"operations.getWidgets.parameters._limit: x-go-time rfc3339 on a number parameter, want string",
+				`operations.getWidgetSummary.parameters.date_start: x-go-time "day": want unix-milli, rfc3339 or date`}},
+		{"docs of a property the release lacks", func(f *Facts, d *Decisions) { d.Schemas["Widget"].Docs["mass"] = "in grams" },
+			[]string{"schemas.Widget: docs of mass: release 1.0.0 has no such property"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := extractTest(t, testSDK)
@@ -268,6 +324,17 @@ func TestDecisionsFileRefusesUnknownKeys(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming it", c.want, err)
 		}
 	}
+}
+
+// withKeys is m with the keys of more added.
+func withKeys(m, more map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, x := range []map[string]any{m, more} {
+		for k, v := range x {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func names(ps openapi3.Parameters) []string {

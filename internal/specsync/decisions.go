@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,6 +31,10 @@ type Decisions struct {
 	// SharedEnums names each enum value set that two or more properties
 	// have: one Go type per set.
 	SharedEnums map[string]*SharedEnum `yaml:"shared_enums"`
+	// GoTypes are the named Go types, other than enums, that properties and
+	// parameters of several schemas and operations share: one Go type for
+	// one kind of value (a user id), whatever each schema calls it.
+	GoTypes map[string]*GoType `yaml:"go_types"`
 	// Operations holds every operation's decisions, x-idempotent first.
 	Operations map[string]*OpDecision `yaml:"operations"`
 	// Schemas holds the number widths and string formats and lengths, per
@@ -59,6 +64,36 @@ type SharedEnum struct {
 	Description string   `yaml:"description"`
 	Enum        []string `yaml:"enum"`
 	Why         string   `yaml:"why,omitempty"`
+	// Declared are the string properties ("Schema.property") and parameters
+	// ("operationId.parameter") that carry these values though the SDK
+	// declares no enum for them (a description that names the values, a
+	// filter on an enum property), each with the reason. They get the Go
+	// type; the wire is unchanged (no enum is added to their schema).
+	Declared map[string]string `yaml:"declared"`
+}
+
+// GoType is a named Go type for one kind of value: the spec's x-go-type
+// and x-go-type-import on each user's schema (an array's items).
+type GoType struct {
+	// GoType is the type as gen's code names it (ucid.UserID), Import its
+	// package.
+	GoType string `yaml:"x-go-type"`
+	Import string `yaml:"x-go-type-import"`
+	// Wire is the JSON type its users have: a property or parameter of
+	// another type cannot carry it. A path parameter is text on the wire
+	// whatever its type, so it may carry the type either way.
+	Wire string `yaml:"wire"`
+	// Users are the properties ("Schema.property", an array's items) and
+	// parameters ("operationId.parameter") that carry it.
+	Users []string `yaml:"users"`
+	// Match is a regular expression of property and parameter names that
+	// must be decided: each one named so is a user or an exception, so that
+	// a release adding one makes the decision.
+	Match string `yaml:"match"`
+	// Except are the names Match finds that do not carry the type, with
+	// the reason.
+	Except map[string]string `yaml:"except"`
+	Why    string            `yaml:"why"`
 }
 
 // OpDecision is one operation's decisions: its x- extensions (x-idempotent
@@ -87,7 +122,11 @@ type SchemaDecision struct {
 	DateTime  []string       `yaml:"date-time"`
 	String    []string       `yaml:"string"` // a plain string (decided so, where the reference marked it unknown)
 	MaxLength map[string]int `yaml:"maxLength"`
-	Why       string         `yaml:"why"`
+	// Docs are what the project adds to a property's description: a
+	// format or meaning the documents leave to the field's name, and the
+	// project's reading where they are silent (x-doc-added in the spec).
+	Docs map[string]string `yaml:"docs"`
+	Why  string            `yaml:"why"`
 }
 
 // numberForms are the schema fragments of the number decisions.
@@ -164,6 +203,19 @@ func parseDecisions(name string, b []byte) (*Decisions, error) {
 	for name, e := range d.SharedEnums {
 		if e.Description == "" || len(e.Enum) == 0 {
 			errs = append(errs, fmt.Sprintf("shared_enums.%s: description and enum are required", name))
+		}
+		for u, why := range e.Declared {
+			if why == "" {
+				errs = append(errs, fmt.Sprintf("shared_enums.%s.declared.%s: say why (the document that names the values)", name, u))
+			}
+		}
+	}
+	for name, g := range d.GoTypes {
+		if g.GoType == "" || g.Wire == "" || len(g.Users) == 0 || g.Why == "" {
+			errs = append(errs, fmt.Sprintf("go_types.%s: x-go-type, wire, users and why are required", name))
+		}
+		if _, err := regexp.Compile(g.Match); err != nil {
+			errs = append(errs, fmt.Sprintf("go_types.%s: match: %v", name, err))
 		}
 	}
 	if len(errs) > 0 {

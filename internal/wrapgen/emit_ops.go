@@ -20,7 +20,7 @@ var templateFiles embed.FS
 // execute runs the template file name (in templates/) on data and formats
 // the result.
 func execute(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Funcs(template.FuncMap{"doc": docComment}).ParseFS(templateFiles, "templates/"+name)
+	t, err := template.New(name).Funcs(template.FuncMap{"doc": docComment}).ParseFS(templateFiles, "templates/"+name, "templates/common.tmpl")
 	if err != nil {
 		return nil, err
 	}
@@ -53,15 +53,22 @@ type methodView struct {
 	PageArgs       string // the method's arguments in its iterator
 	IterParams     string // the deprecated iterator's parameters: no callOpts
 	IterArgs       string
+	ModifyComment  string // the Modify helper's, for an update that has one
+	ModifyParams   string
 }
 
 type queryView struct {
 	queryParam
 	Arg     string // the argument of a required parameter
+	ArgType string // its type: string, or time.Time (x-go-time)
+	Layout  string // the time.Time's layout on the wire: time.RFC3339 or time.DateOnly
 	Type    string // the options field's type
-	Conv    string // rfc3339, int32, bool or string: how the field is sent
+	Conv    string // time, int32, bool or string: how the field is sent
 	Comment string // the options field's doc comment
 }
+
+// timeLayouts are the Go layouts of the x-go-time forms sent as text.
+var timeLayouts = map[string]string{"rfc3339": "time.RFC3339", "date": "time.DateOnly"}
 
 type param struct{ name, typ string }
 
@@ -81,7 +88,7 @@ func newMethodView(o *op) (*methodView, error) {
 	for _, a := range o.PathArgs {
 		params = append(params, param{a.Name, pathArgType(a)})
 		switch {
-		case a.GoType == "string":
+		case a.GoType == "string" || a.ID != "":
 			builderArgs = append(builderArgs, a.Name)
 		case a.GoType == "int32":
 			v.NeedErr = true
@@ -100,8 +107,15 @@ func newMethodView(o *op) (*methodView, error) {
 			if q.GenType != "string" {
 				return nil, fmt.Errorf("required query parameter %s of type %s", q.Wire, q.GenType)
 			}
-			qv.Arg = lowerFirst(q.Field)
-			params = append(params, param{qv.Arg, "string"})
+			qv.Arg, qv.ArgType = lowerFirst(q.Field), "string"
+			if q.Time != "" {
+				if qv.Layout = timeLayouts[q.Time]; qv.Layout == "" {
+					return nil, fmt.Errorf("required query parameter %s: x-go-time %s", q.Wire, q.Time)
+				}
+				qv.ArgType = "time.Time"
+				v.NeedErr = true
+			}
+			params = append(params, param{qv.Arg, qv.ArgType})
 			v.RequiredQuery = append(v.RequiredQuery, qv)
 			v.NeedOp = true
 			continue
@@ -154,6 +168,15 @@ func newMethodView(o *op) (*methodView, error) {
 	v.PageArgs = strings.Join(pageArgs, ", ") + ", callOpts..."
 
 	v.Comment = docComment(methodDoc(o)...)
+	if o.Modify != nil {
+		mp := []param{{"ctx", "context.Context"}}
+		for _, a := range o.PathArgs {
+			mp = append(mp, param{a.Name, pathArgType(a)})
+		}
+		mp = append(mp, param{"change", "func(*" + o.Modify.Model + ") error"}, param{"callOpts", "...CallOption"})
+		v.ModifyParams = joinParams(mp)
+		v.ModifyComment = docComment(modifyDoc(o)...)
+	}
 	if o.Iter != nil {
 		v.IterComment = docComment(iterDoc(o)...)
 	}
@@ -175,7 +198,9 @@ func optionField(q *queryView) error {
 	var note string
 	switch {
 	case q.Time == "rfc3339":
-		q.Type, q.Conv, note = "time.Time", "rfc3339", "Sent as RFC 3339."
+		q.Type, q.Conv, q.Layout, note = "time.Time", "time", timeLayouts[q.Time], "Sent as RFC 3339."
+	case q.Time == "date":
+		q.Type, q.Conv, q.Layout, note = "time.Time", "time", timeLayouts[q.Time], "Sent as its day (YYYY-MM-DD) in its own location."
 	case q.GenType == "*int32":
 		q.Type, q.Conv, note = "int", "int32", fmt.Sprintf("From %d to %d.", q.Min, q.Max)
 	case q.GenType == "*bool":
@@ -199,8 +224,14 @@ func optionField(q *queryView) error {
 // methodDoc is the paragraphs of a method's doc comment.
 func methodDoc(o *op) []string {
 	paras := []string{fmt.Sprintf("%s %s (%s).", o.Method, oneLine(o), o.ID)}
+	if o.Replaces {
+		paras = append(paras, replaceDoc(o))
+	}
 	if d := strings.TrimSpace(o.Description); d != "" && !strings.EqualFold(strings.TrimSuffix(d, "."), strings.TrimSuffix(o.Summary, ".")) {
 		paras = append(paras, "UltraCart: "+sentence(d))
+	}
+	if o.Note != "" {
+		paras = append(paras, sentence(o.Note))
 	}
 	var notes []string
 	if !o.Idempotent {
@@ -217,6 +248,14 @@ func methodDoc(o *op) []string {
 			notes = append(notes, fmt.Sprintf("%s is sent as epoch milliseconds; the zero time sends 0.", a.Name))
 		}
 	}
+	for _, q := range o.Query {
+		if q.Required && q.Time == "date" {
+			notes = append(notes, fmt.Sprintf("%s is sent as its day (YYYY-MM-DD) in its own location.", lowerFirst(q.Field)))
+		}
+	}
+	if ids := idArgs(o); len(ids) > 0 && (o.HTTPMethod == "GET" || o.HTTPMethod == "DELETE") {
+		notes = append(notes, fmt.Sprintf("A missing object (%s naming nothing) is an *APIError matching ErrNotFound (UltraCart's 400 naming the id in error.object_id).", strings.Join(ids, " or ")))
+	}
 	if o.Body != nil && !o.Body.Required {
 		notes = append(notes, fmt.Sprintf("%s is optional: nil sends no body.", o.Body.Name))
 	}
@@ -224,6 +263,43 @@ func methodDoc(o *op) []string {
 		paras = append(paras, strings.Join(notes, " "))
 	}
 	return paras
+}
+
+// idArgs are the path arguments of o that name objects (not times).
+func idArgs(o *op) []string {
+	var ids []string
+	for _, a := range o.PathArgs {
+		if a.Time == "" {
+			ids = append(ids, a.Name)
+		}
+	}
+	return ids
+}
+
+// replaceDoc is the paragraph an update that replaces its object starts
+// with: what a nil field does, and how to change one field safely.
+func replaceDoc(o *op) string {
+	s := fmt.Sprintf("It replaces the whole %s: a field left nil is cleared on the service (UltraCart's updates are not patches). ", o.Body.Type)
+	switch {
+	case o.Modify != nil:
+		s += fmt.Sprintf("To change some fields and keep the others, use %s, which reads the object, lets a function change it and writes it back in one call; or send the object as %s returns it, changed.", o.Modify.Name, o.Modify.Get.Method)
+	case o.ListedBy != nil:
+		s += fmt.Sprintf("No operation reads one %s: take it from %s, change it, and send it whole.", o.Body.Type, o.ListedBy.Method)
+	default:
+		s += "Send the object as the service returned it, changed."
+	}
+	return s
+}
+
+// modifyDoc is the paragraphs of a Modify helper's doc comment.
+func modifyDoc(o *op) []string {
+	m := o.Modify
+	return []string{
+		fmt.Sprintf("%s changes a %s and keeps what it does not change: it reads the object (%s), calls change with it, and writes it back whole (%s), in one call: the read-modify-write UltraCart's own samples do by hand, since %s replaces the whole object. It returns the object the service answers the write with.", m.Name, m.Model, m.Get.Method, o.Method, o.Method),
+		"change gets a copy the helper decoded and owns; what it leaves is written: set a field to change it, set it to nil to clear it on the service. When change returns an error, nothing is written and that error is returned as it is. When change leaves the object as it was read, nothing is written and the object as read is returned.",
+		"What change does not touch is sent as the service sent it, byte for byte, properties this client's release does not know (added by a later UltraCart release) included, which an update built from the model would clear; only inside a list that change resizes are they lost.",
+		fmt.Sprintf("UltraCart has no ETag or version on its objects, so a change made elsewhere between the read and the write is lost: the last write wins. The read is retried as any get; the write follows %s's rule (it is retried: an update is idempotent). callOpts apply to both calls; WithResponseInfo reports the write, or the read when nothing is written. A missing object fails the read with an *APIError matching ErrNotFound.", o.Method),
+	}
 }
 
 // iterDoc is the paragraphs of an iterator's doc comment.
@@ -302,6 +378,8 @@ func resultType(o *op) (ret, zero string, err error) {
 
 func pathArgType(a pathArg) string {
 	switch {
+	case a.ID != "":
+		return a.ID
 	case a.Time != "":
 		return "time.Time"
 	case a.GoType == "int32":
@@ -323,10 +401,17 @@ func views(ops []*op) ([]*methodView, error) {
 	return vs, nil
 }
 
+// takesTime reports whether a method of vs has a time.Time parameter: what
+// a file of forwards or iterators must import time for.
+func takesTime(vs []*methodView) bool {
+	return slices.ContainsFunc(vs, func(v *methodView) bool { return strings.Contains(v.Params, "time.Time") })
+}
+
 // usesTime reports whether a method of vs takes or sends a time.Time.
 func usesTime(vs []*methodView) bool {
 	return slices.ContainsFunc(vs, func(v *methodView) bool {
-		return strings.Contains(v.Params, "time.Time") || slices.ContainsFunc(v.OptionalQuery, func(q queryView) bool { return q.Type == "time.Time" })
+		return strings.Contains(v.Params, "time.Time") || slices.ContainsFunc(v.OptionalQuery, func(q queryView) bool { return q.Type == "time.Time" }) ||
+			slices.ContainsFunc(v.RequiredQuery, func(q queryView) bool { return q.Layout != "" })
 	})
 }
 
@@ -352,6 +437,20 @@ func emitEnvelopes(vs []*methodView) ([]byte, error) {
 	return execute("envelopes.go.tmpl", readers)
 }
 
+// emitModify writes conversation/modify.gen.go.
+func emitModify(vs []*methodView) ([]byte, error) {
+	var pairs []*methodView
+	for _, v := range vs {
+		if v.Modify != nil {
+			if v.Envelope == "" || !v.Idempotent || v.Result.Kind != resultPayload {
+				return nil, fmt.Errorf("%s: a Modify helper needs an idempotent update returning its object", v.ID)
+			}
+			pairs = append(pairs, v)
+		}
+	}
+	return execute("modify.go.tmpl", pairs)
+}
+
 // emitIterators writes conversation/iterators.gen.go.
 func emitIterators(vs []*methodView) ([]byte, error) {
 	var paged []*methodView
@@ -360,7 +459,7 @@ func emitIterators(vs []*methodView) ([]byte, error) {
 			paged = append(paged, v)
 		}
 	}
-	return execute("iterators.go.tmpl", map[string]any{"Methods": paged, "UsesTime": usesTime(paged)})
+	return execute("iterators.go.tmpl", map[string]any{"Methods": paged, "UsesTime": takesTime(paged)})
 }
 
 // emitDeprecated writes conversation/deprecated.gen.go.
@@ -374,7 +473,7 @@ func emitDeprecated(vs []*methodView) ([]byte, error) {
 		old = append(old, v)
 		imports["context"] = true
 		imports["iter"] = imports["iter"] || v.Deprecated.Iter != ""
-		imports["time"] = imports["time"] || usesTime([]*methodView{v})
+		imports["time"] = imports["time"] || takesTime([]*methodView{v})
 	}
 	var list []string
 	for name, used := range imports {

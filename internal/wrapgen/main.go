@@ -8,6 +8,8 @@
 //     model, shared by the methods that read it;
 //   - conversation/iterators.gen.go: <Method>Iter for each operation paged by
 //     _offset;
+//   - conversation/modify.gen.go: Modify<Noun> for each update that replaces
+//     an object a get of the same path reads (the read-modify-write);
 //   - conversation/deprecated.gen.go: the former names of methods, options
 //     types and iterators, forwarding to the new ones for one release;
 //   - conversation/operations_gen_test.go: the method of every operation and
@@ -80,6 +82,7 @@ func generate(root string) ([]file, error) {
 		{"conversation/operations.gen.go", func() ([]byte, error) { return emitOperations(vs) }},
 		{"conversation/envelopes.gen.go", func() ([]byte, error) { return emitEnvelopes(vs) }},
 		{"conversation/iterators.gen.go", func() ([]byte, error) { return emitIterators(vs) }},
+		{"conversation/modify.gen.go", func() ([]byte, error) { return emitModify(vs) }},
 		{"conversation/deprecated.gen.go", func() ([]byte, error) { return emitDeprecated(vs) }},
 		{"conversation/operations_gen_test.go", func() ([]byte, error) { return emitMethodTable(ops) }},
 		{"conversation/models.gen.go", func() ([]byte, error) { return emitAliases(g) }},

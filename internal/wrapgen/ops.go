@@ -23,6 +23,7 @@ type op struct {
 	Summary     string
 	Description string
 	Doc         string // x-go-doc
+	Note        string // x-go-note: a paragraph the method's doc adds
 	Idempotent  bool
 
 	PathArgs []pathArg
@@ -36,6 +37,24 @@ type op struct {
 	Iter    *iterator
 	// Former names, kept one release as deprecated forwards.
 	Deprecated deprecated
+
+	// Replaces: an update that takes and returns the same model, which it
+	// replaces whole on the service. Modify is its read-modify-write helper
+	// (nil when no get reads the same object); ListedBy the get of the
+	// list the object is read from when there is none.
+	Replaces bool
+	Modify   *modifyHelper
+	ListedBy *op
+}
+
+// modifyHelper is the generated Modify<Noun> of a get/update pair: the GET
+// and the update share a path (and so their path parameters), and the GET
+// returns the model the update takes.
+type modifyHelper struct {
+	Name  string // Modify + the update's noun: ModifyPbxQueue
+	Get   *op
+	Model string // ConversationPbxQueue
+	Key   string // the payload's property in the get's response: pbx_queue
 }
 
 // iterator is what the generated <Method>Iter walks.
@@ -63,8 +82,11 @@ type deprecated struct {
 type pathArg struct {
 	Name   string // Go argument name, as gen's builder names it
 	Wire   string // name in the path template
-	GoType string // gen's builder type: string, int32, int64
+	GoType string // gen's builder type: string, int32, int64, ucid.UserID
 	Time   string // x-go-time
+	// ID is the conversation type of an id the spec names (x-go-type
+	// ucid.UserID: UserID), which the method takes as it is.
+	ID string
 	// Reserved are values that would make the path another operation's:
 	// GET /pbx/hardware_phone/{uuid} with "manufacturers" is
 	// getPbxHardwarePhoneManufacturers.
@@ -141,6 +163,7 @@ func loadOperations(specPath string, g *genPkg) ([]*op, error) {
 		}
 	}
 	reserveLiterals(ops)
+	pairUpdates(ops)
 	if len(errs) > 0 {
 		slices.Sort(errs)
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
@@ -158,7 +181,7 @@ func checkNames(ops []*op) error {
 	owner := map[string]string{}
 	var errs []string
 	for _, o := range ops {
-		for _, name := range []string{o.Method, o.Options, o.iterName(), o.Deprecated.Method, o.Deprecated.Options, o.Deprecated.Iter} {
+		for _, name := range []string{o.Method, o.Options, o.iterName(), o.Deprecated.Method, o.Deprecated.Options, o.Deprecated.Iter, o.modifyName()} {
 			if name == "" {
 				continue
 			}
@@ -173,6 +196,13 @@ func checkNames(ops []*op) error {
 		return fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+func (o *op) modifyName() string {
+	if o.Modify == nil {
+		return ""
+	}
+	return o.Modify.Name
 }
 
 func (o *op) iterName() string {
@@ -195,6 +225,9 @@ func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
 	}
 	if v, ok := o.Extensions["x-go-doc"].(string); ok {
 		x.Doc = v
+	}
+	if v, ok := o.Extensions["x-go-note"].(string); ok {
+		x.Note = v
 	}
 	idem, ok := o.Extensions["x-idempotent"].(bool)
 	if !ok {
@@ -224,6 +257,9 @@ func newOp(g *genPkg, path, method string, o *openapi3.Operation) (*op, error) {
 		}
 		a := pathArg{Name: builderPath[i].Name, Wire: w[1], GoType: builderPath[i].Type}
 		a.Time, _ = p.Extensions["x-go-time"].(string)
+		if t, ok := strings.CutPrefix(a.GoType, "ucid."); ok {
+			a.ID = t
+		}
 		x.PathArgs = append(x.PathArgs, a)
 	}
 
@@ -452,6 +488,42 @@ func reserveLiterals(ops []*op) {
 				}
 			}
 			slices.Sort(o.PathArgs[i].Reserved)
+		}
+	}
+}
+
+// pairUpdates finds the updates that replace an object (they take and
+// return the same model) and, for each, the get that reads the same object:
+// a GET of the same path (so of the same path parameters, in the same
+// order) that, as the update, takes nothing else, and answers with the same
+// response model. The pair gets a
+// Modify helper, named by the one naming rule: a helper built on an
+// operation is a verb and the operation's noun, Update becoming Modify
+// (updatePbxQueue: ModifyPbxQueue). An update without such a get is read
+// from the list a GET of its parent path returns, when there is one.
+func pairUpdates(ops []*op) {
+	for _, u := range ops {
+		u.Replaces, u.Modify, u.ListedBy = false, nil, nil
+		noun, ok := strings.CutPrefix(u.Method, "Update")
+		if !ok || u.Body == nil || !u.Body.Required || u.Result.Kind != resultPayload || !u.Result.PayloadModel ||
+			u.Result.Payload.Type != "*"+u.Body.Type {
+			continue
+		}
+		u.Replaces = true
+		for _, g := range ops {
+			if g.HTTPMethod == "GET" && g.Path == u.Path && len(g.Query) == 0 && len(u.Query) == 0 && g.Body == nil &&
+				g.Result.Kind == resultPayload && g.Result.Payload.Type == u.Result.Payload.Type && g.Result.Response == u.Result.Response {
+				u.Modify = &modifyHelper{Name: "Modify" + noun, Get: g, Model: u.Body.Type, Key: g.Result.Payload.JSON}
+			}
+		}
+		if u.Modify != nil {
+			continue
+		}
+		parent := u.Path[:max(strings.LastIndex(u.Path, "/"), 0)]
+		for _, g := range ops {
+			if g.HTTPMethod == "GET" && g.Path == parent && g.Result.Payload != nil && g.Result.Payload.Type == "[]"+u.Body.Type {
+				u.ListedBy = g
+			}
 		}
 	}
 }

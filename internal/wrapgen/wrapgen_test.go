@@ -4,8 +4,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -82,8 +84,8 @@ func TestGeneratedIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 9 {
-		t.Errorf("%d files, want 9", len(files))
+	if len(files) != 10 {
+		t.Errorf("%d files, want 10", len(files))
 	}
 	for _, f := range files {
 		got, err := os.ReadFile(filepath.Join(root, f.path))
@@ -316,5 +318,158 @@ func TestMethodShape(t *testing.T) {
 	}
 	if withOp == 0 {
 		t.Error("no method declares const op")
+	}
+}
+
+// TestModifyPairs: the pairing rule finds exactly the get/update pairs of
+// one object (reviewed here one by one), names each helper Modify + the
+// update's noun, and points every other update that replaces an object to
+// the list it is read from. A pair the rule found wrongly, or one it
+// missed, fails here before any wire test.
+func TestModifyPairs(t *testing.T) {
+	g, err := parseGen(filepath.Join(root, "gen"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := loadOperations(filepath.Join(root, "api", "openapi.yaml"), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, o := range ops {
+		switch {
+		case o.Modify != nil:
+			got[o.ID] = o.Modify.Name + " " + o.Modify.Get.ID + " " + o.Modify.Model + "." + o.Modify.Key
+		case o.ListedBy != nil:
+			got[o.ID] = "listed by " + o.ListedBy.ID
+		case o.Replaces:
+			got[o.ID] = "replaces"
+		}
+	}
+	want := map[string]string{
+		"updateAgentProfile":              "ModifyAgentProfile getAgentProfile ConversationAgentProfile.agent_profile",
+		"updateAgentProfileMcp":           "ModifyAgentProfileMcp getAgentProfileMcp ConversationMcpServer.mcp_server",
+		"updateConversationEngagement":    "ModifyConversationEngagement getConversationEngagement ConversationEngagement.conversation_engagement",
+		"updatePbxAddress":                "ModifyPbxAddress getPbxAddress ConversationPbxAddress.address",
+		"updatePbxAgent":                  "ModifyPbxAgent getPbxAgent ConversationPbxAgent.agent",
+		"updatePbxAudio":                  "ModifyPbxAudio getPbxAudio ConversationPbxAudio.audio",
+		"updatePbxClassOfService":         "ModifyPbxClassOfService getPbxClassOfService ConversationPbxClassOfService.class_of_service",
+		"updatePbxHardwarePhone":          "ModifyPbxHardwarePhone getPbxHardwarePhone ConversationPbxHardwarePhone.hardware_phone",
+		"updatePbxMenu":                   "ModifyPbxMenu getPbxMenu ConversationPbxMenu.menu",
+		"updatePbxPhoneNumber":            "ModifyPbxPhoneNumber getPbxPhoneNumber ConversationPbxPhoneNumber.phone_number",
+		"updatePbxQueue":                  "ModifyPbxQueue getPbxQueue ConversationPbxQueue.queue",
+		"updatePbxTimeBased":              "ModifyPbxTimeBased getPbxTimeBased ConversationPbxTimeBased.time_based",
+		"updatePbxTimeRange":              "ModifyPbxTimeRange getPbxTimeRange ConversationPbxTimeRange.time_range",
+		"updatePbxVoicemailMailbox":       "ModifyPbxVoicemailMailbox getPbxVoicemailMailbox ConversationPbxVoicemailMailbox.voicemail_mailbox",
+		"updateUserPbxAudio":              "ModifyUserPbxAudio getUserPbxAudio ConversationPbxAudio.audio",
+		"updateVirtualAgentBudget":        "ModifyVirtualAgentBudget getVirtualAgentBudget ConversationVirtualAgentBudget.budget",
+		"updateVirtualAgentCapabilities":  "ModifyVirtualAgentCapabilities getVirtualAgentCapabilities ConversationVirtualAgentCapabilities.capabilities",
+		"updateAgentStatusConfig":         "listed by getAgentStatusConfigs",
+		"updateConversationCannedMessage": "listed by getConversationCannedMessages",
+		"updateConversationDepartment":    "listed by getConversationDepartments",
+	}
+	for _, id := range slices.Sorted(maps.Keys(want)) {
+		if got[id] != want[id] {
+			t.Errorf("%s: %q, want %q", id, got[id], want[id])
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[id]; !ok {
+			t.Errorf("%s: unexpected %q", id, got[id])
+		}
+	}
+	// Neither the default timezone's update (a one-value request, answered
+	// with a string) nor the webchat queue status's (no answer) replaces an
+	// object: their docs say nothing of replacing.
+}
+
+// TestPairingRule: what each condition of the rule keeps out, on the
+// module's spec with one edit: a get of another model, a get with query
+// parameters, an update that is not named update.
+func TestPairingRule(t *testing.T) {
+	g, err := parseGen(filepath.Join(root, "gen"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := func(ops []*op, id string) *modifyHelper {
+		for _, o := range ops {
+			if o.ID == id {
+				return o.Modify
+			}
+		}
+		t.Fatalf("no operation %s", id)
+		return nil
+	}
+	ops, err := loadOperations(filepath.Join(root, "api", "openapi.yaml"), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := pair(ops, "updatePbxQueue")
+	if queue == nil {
+		t.Fatal("updatePbxQueue has no Modify helper")
+	}
+	// The get returns another model: no pair. (Its response's payload
+	// becomes a ConversationPbxMenu: the generator reads gen's types, so
+	// the edit is made on the op after loading.)
+	queue.Get.Result.Payload = &genField{Name: "Menu", Type: "*ConversationPbxMenu", JSON: "menu"}
+	pairUpdates(ops)
+	if m := pair(ops, "updatePbxQueue"); m != nil {
+		t.Errorf("paired with a get of another model: %+v", m)
+	}
+	ops, _ = loadOperations(filepath.Join(root, "api", "openapi.yaml"), g)
+	get := pair(ops, "updatePbxMenu").Get
+	get.Query = []queryParam{{Field: "Expand", Wire: "_expand"}}
+	pairUpdates(ops)
+	if m := pair(ops, "updatePbxMenu"); m != nil {
+		t.Errorf("paired with a get that takes query parameters: %+v", m)
+	}
+	ops, _ = loadOperations(filepath.Join(root, "api", "openapi.yaml"), g)
+	for _, o := range ops {
+		if o.ID == "updatePbxAddress" {
+			o.Method = "ReplacePbxAddress"
+		}
+	}
+	pairUpdates(ops)
+	if m := pair(ops, "updatePbxAddress"); m != nil {
+		t.Errorf("paired an operation not named update: %+v", m)
+	}
+}
+
+// htmlEntity is an HTML character reference, as the SDKs' documentation
+// writes them (&#39; &#x3D; &lt; &amp;).
+var htmlEntity = regexp.MustCompile(`&(#[0-9]+|#x[0-9a-fA-F]+|[a-z]+);`)
+
+// TestDocsAreText: no generated Go comment shows an HTML character
+// reference (the spec's descriptions are UltraCart's text), in what
+// wrapgen writes and in what oapi-codegen wrote into gen/.
+func TestDocsAreText(t *testing.T) {
+	files, err := generate(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"gen/models.gen.go", "gen/client.gen.go"}
+	contents := map[string][]byte{}
+	for _, f := range files {
+		if strings.HasSuffix(f.path, ".go") {
+			paths = append(paths, f.path)
+			contents[f.path] = f.content
+		}
+	}
+	for _, p := range paths {
+		src, ok := contents[p]
+		if !ok {
+			if src, err = os.ReadFile(filepath.Join(root, p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cg := range f.Comments {
+			if m := htmlEntity.FindString(cg.Text()); m != "" {
+				t.Errorf("%s: comment has %s: %.120q", p, m, cg.Text())
+			}
+		}
 	}
 }
