@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,7 +171,7 @@ func ExampleServer_AddAgentStatusEvent() {
 	defer srv.Close()
 
 	ny, _ := time.LoadLocation("America/New_York") // the PBX default time zone: the reports' days
-	me, chat := strconv.Itoa(srv.AgentUserID()), conversation.ConversationAgentChannel("chat")
+	me, chat := srv.AgentUserID().String(), conversation.ConversationAgentChannel("chat")
 	for _, e := range []struct {
 		status string
 		hour   int

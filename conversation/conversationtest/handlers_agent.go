@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ultracart-community/ultracart-go/gen"
+	"github.com/ultracart-community/ultracart-go/ucid"
 )
 
 // websocketPath is where the websocket URL of agent authorization points.
@@ -36,7 +37,7 @@ func (s *Server) agentAuth(rq *request) (any, error) {
 		// merchant of its group.
 		ParentMerchantID: ptr(s.cfg.merchantID),
 		Merchants:        []gen.ConversationAgentAuthMerchant{{MerchantID: ptr(s.cfg.merchantID), IsParent: ptr(true)}},
-		UserID:           ptr(int32(s.cfg.agentUserID)),
+		UserID:           ptr(ucid.UserID(s.cfg.agentUserID)),
 		TwilioAccounts: []gen.ConversationTwilioAccount{{
 			MerchantID: ptr(s.cfg.merchantID),
 			// 555-01xx numbers are reserved for fiction.

@@ -645,7 +645,7 @@ func statusOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, 
 	if err := c.UpdateConversationWebchatQueueStatus(ctx, queue, &cv.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &busy, CustomStatusUUID: &id}); err != nil {
 		t.Fatal(err)
 	}
-	me := strconv.Itoa(srv.AgentUserID())
+	me := srv.AgentUserID().String()
 	agent := must(c.GetConversationWebchatQueueStatuses(ctx))[0].Agents
 	if i := slices.IndexFunc(agent, func(a cv.ConversationWebchatQueueStatusAgent) bool { return a.GetAgentUserID() == me }); i < 0 || agent[i].GetCustomStatusName() != "Long lunch" {
 		t.Errorf("queue agent: %+v", agent)
@@ -663,19 +663,19 @@ func statusOps(ctx context.Context, t *testing.T, srv *conversationtest.Server, 
 	}
 
 	// The reports over the demo data's day of events, 2026-04-20.
-	day := "2026-04-20"
+	day, day20 := "2026-04-20", time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)
 	rollups := must(c.SearchAgentStatusRollups(ctx, &cv.ConversationAgentStatusRollupSearchRequest{DateStart: &day, DateEnd: &day}))
 	if len(rollups) == 0 || rollups[0].GetRollupDate() != day || rollups[0].GetTotalTrackedSeconds() == 0 {
 		t.Errorf("rollups: %+v", rollups)
 	}
-	if sum := must(c.GetAgentStatusSummary(ctx, day, day)); sum.GetTotalAgents() == 0 || len(sum.Agents) == 0 {
+	if sum := must(c.GetAgentStatusSummary(ctx, day20, day20)); sum.GetTotalAgents() == 0 || len(sum.Agents) == 0 {
 		t.Errorf("summary: %+v", sum)
 	}
 	metric := cv.ConversationAgentStatusHeatmapRequestMetric("availability")
 	if hm := must(c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &day, DateEnd: &day, Metric: &metric})); len(hm.Hours) != 24 || len(hm.Agents) == 0 {
 		t.Errorf("heatmap: %+v", hm)
 	}
-	if tl := must(c.GetAgentStatusTimeline(ctx, "1002", day, nil)); len(tl.StatusEvents) == 0 || len(tl.CallEvents) != 1 || tl.Summary.GetCallsTaken() != 1 {
+	if tl := must(c.GetAgentStatusTimeline(ctx, 1002, day20, nil)); len(tl.StatusEvents) == 0 || len(tl.CallEvents) != 1 || tl.Summary.GetCallsTaken() != 1 {
 		t.Errorf("timeline: %+v", tl)
 	}
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +38,7 @@ func at(day, hour, minute int) *uctime.Time {
 func statusDay(t *testing.T) *conversationtest.Server {
 	t.Helper()
 	srv := conversationtest.NewServer(t, conversationtest.WithClock(func() time.Time { return time.Date(2026, 4, 21, 12, 0, 0, 0, eastern) }))
-	must(conversationtest.Add(srv, gen.ConversationAgentProfile{UserID: cv.Ptr(int32(1002)), Name: cv.Ptr("Riley Agent"), DisplayName: cv.Ptr("Riley")}))
+	must(conversationtest.Add(srv, gen.ConversationAgentProfile{UserID: cv.Ptr(cv.UserID(1002)), Name: cv.Ptr("Riley Agent"), DisplayName: cv.Ptr("Riley")}))
 	for _, e := range []struct {
 		user, channel, status string
 		when                  *uctime.Time
@@ -138,6 +137,7 @@ func TestStatusReports(t *testing.T) {
 	srv := statusDay(t)
 	c, ctx := srv.Client, context.Background()
 	d20, d21 := "2026-04-20", "2026-04-21"
+	day20, day21 := time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 21, 0, 0, 0, 0, time.UTC)
 
 	type row struct {
 		user, channel, date             string
@@ -169,7 +169,7 @@ func TestStatusReports(t *testing.T) {
 	}
 	must(c.UpdatePbxDefaultTimezone(ctx, &cv.ConversationPbxDefaultTimezoneUpdateRequest{DefaultTimezone: cv.Ptr("America/New_York")}))
 
-	sum := must(c.GetAgentStatusSummary(ctx, d20, d20))
+	sum := must(c.GetAgentStatusSummary(ctx, day20, day20))
 	if sum.GetTotalAgents() != 2 || len(sum.Agents) != 2 || string(sum.StatusBreakdown) != `{"available":5400,"busy":1800,"unavailable":1800}` {
 		t.Errorf("summary: %+v", sum)
 	}
@@ -208,18 +208,17 @@ func TestStatusReports(t *testing.T) {
 		t.Errorf("two-day PBX heatmap cells: %s", hm2.Data)
 	}
 
-	tl := must(c.GetAgentStatusTimeline(ctx, "1001", d20, nil))
+	tl := must(c.GetAgentStatusTimeline(ctx, 1001, day20, nil))
 	if len(tl.StatusEvents) != 4 || tl.StatusEvents[0].GetNewStatus() != "available" || tl.Summary.GetAvailableSeconds() != 5400 {
 		t.Errorf("timeline: %+v", tl)
 	}
-	if tl := must(c.GetAgentStatusTimeline(ctx, "1001", d20, &cv.GetAgentStatusTimelineOptions{Channel: "pbx"})); len(tl.StatusEvents) != 0 || tl.Summary.GetAvailableSeconds() != 0 {
+	if tl := must(c.GetAgentStatusTimeline(ctx, 1001, day20, &cv.GetAgentStatusTimelineOptions{Channel: "pbx"})); len(tl.StatusEvents) != 0 || tl.Summary.GetAvailableSeconds() != 0 {
 		t.Errorf("timeline on the PBX: %+v", tl)
 	}
 
 	// What the reports cannot read is a 400; an unknown agent is one too.
 	for name, call := range map[string]func() error{
-		"summary day":   func() error { _, err := c.GetAgentStatusSummary(ctx, "April 20", d20); return err },
-		"summary order": func() error { _, err := c.GetAgentStatusSummary(ctx, d21, d20); return err },
+		"summary order": func() error { _, err := c.GetAgentStatusSummary(ctx, day21, day20); return err },
 		"heatmap metric": func() error {
 			_, err := c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &d20, DateEnd: &d20})
 			return err
@@ -229,16 +228,25 @@ func TestStatusReports(t *testing.T) {
 			return err
 		},
 		"timeline channel": func() error {
-			_, err := c.GetAgentStatusTimeline(ctx, "1001", d20, &cv.GetAgentStatusTimelineOptions{Channel: "sms"})
+			_, err := c.GetAgentStatusTimeline(ctx, 1001, day20, &cv.GetAgentStatusTimelineOptions{Channel: "sms"})
 			return err
 		},
-		"timeline date": func() error { _, err := c.GetAgentStatusTimeline(ctx, "1001", "yesterday", nil); return err },
 	} {
 		if err := call(); !errors.Is(err, cv.ErrBadRequest) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := c.GetAgentStatusTimeline(ctx, "4242", d20, nil); !errors.Is(err, cv.ErrNotFound) {
+	// Days the Go client cannot send (it takes a time.Time), as another
+	// SDK may.
+	for _, path := range []string{
+		"/conversation/agent/status/rollup/summary?date_start=April%2020&date_end=2026-04-20",
+		"/conversation/agent/status/history/1001/timeline?date=yesterday",
+	} {
+		if status, body := rawCall(t, srv, "GET", path, ""); status != 400 {
+			t.Errorf("GET %s: %d %s, want 400", path, status, body)
+		}
+	}
+	if _, err := c.GetAgentStatusTimeline(ctx, 4242, day20, nil); !errors.Is(err, cv.ErrNotFound) {
 		t.Errorf("timeline of no agent: %v", err)
 	}
 }
@@ -248,7 +256,7 @@ func TestStatusReports(t *testing.T) {
 func TestStatusReportActivity(t *testing.T) {
 	srv := statusDay(t)
 	c, ctx := srv.Client, context.Background()
-	d20 := "2026-04-20"
+	d20, day20 := "2026-04-20", time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)
 	var call cv.ConversationPbxCall
 	if err := json.Unmarshal([]byte(`{"call_uuid":"5c0a1b2c-0000-4000-8000-00000000000a","disposition":"answered","created_at_dts":"2026-04-20T11:02:00-04:00",
 		"caller":{"phone_number":"+15555550123"},"routing":{"direction":"inbound"},
@@ -262,12 +270,12 @@ func TestStatusReportActivity(t *testing.T) {
 		{ConversationParticipantARN: cv.Ptr("arn:fake:customer/jo"), ConversationParticipantName: cv.Ptr("Jo")}}}))
 	must(srv.AddMessage(conv.GetConversationUUID(), cv.ConversationMessage{Body: cv.Ptr("hi"), MessageDts: at(20, 9, 25)}))
 
-	tl := must(c.GetAgentStatusTimeline(ctx, "1001", d20, nil))
+	tl := must(c.GetAgentStatusTimeline(ctx, 1001, day20, nil))
 	if len(tl.ChatEvents) != 1 || tl.ChatEvents[0].GetCustomerName() != "Jo" || tl.ChatEvents[0].GetMessageCount() != 1 ||
 		tl.Summary.GetChatsHandled() != 1 || tl.Summary.GetAvgHandleTimeSeconds() != 600 {
 		t.Errorf("chat timeline: %+v %+v", tl.ChatEvents, tl.Summary)
 	}
-	riley := must(c.GetAgentStatusTimeline(ctx, "1002", d20, nil))
+	riley := must(c.GetAgentStatusTimeline(ctx, 1002, day20, nil))
 	if len(riley.CallEvents) != 1 || riley.CallEvents[0].GetDirection() != "inbound" || riley.CallEvents[0].GetDurationSeconds() != 450 ||
 		riley.Summary.GetCallsTaken() != 1 || riley.Summary.GetAvgHandleTimeSeconds() != 415 {
 		t.Errorf("call timeline: %+v %+v", riley.CallEvents, riley.Summary)
@@ -388,7 +396,7 @@ func TestQueueStatusEvents(t *testing.T) {
 	}
 	srv := conversationtest.NewServer(t, conversationtest.WithDemoData(), conversationtest.WithClock(tick))
 	c, ctx := srv.Client, context.Background()
-	me := strconv.Itoa(srv.AgentUserID())
+	me := srv.AgentUserID().String()
 	queue := must(c.GetConversationWebchatQueueStatuses(ctx))[0].GetQueueName()
 	lunch := "7f3c2a10-5b1e-4c8a-9d01-0000000000d1" // the demo's
 	count := func() int {
