@@ -19,7 +19,7 @@ type budgetConfig struct {
 // the same figures.
 func WithBudget(limits BudgetLimits) Option {
 	return func(c *config) error {
-		if _, err := limits.withDefaults(); err != nil {
+		if _, err := limits.Resolve(); err != nil {
 			return errors.New("WithBudget: " + err.Error())
 		}
 		c.budget = budgetConfig{limits: limits}
@@ -62,7 +62,7 @@ func (c *Client) setBudget(b budgetConfig, host string) error {
 		c.limiter = b.limiter
 		return nil
 	}
-	limits, err := b.limits.withDefaults()
+	limits, err := b.limits.Resolve()
 	if err != nil {
 		return err
 	}

@@ -154,11 +154,11 @@ func TestBudgetLimitsValidation(t *testing.T) {
 	if _, err := NewClient(WithSimpleKey(testKey), WithLimiter(nil)); err == nil || !strings.Contains(err.Error(), "WithLimiter") {
 		t.Errorf("WithLimiter(nil): %v", err)
 	}
-	l, err := BudgetLimits{PerHour: 2000}.withDefaults()
+	l, err := BudgetLimits{PerHour: 2000}.Resolve()
 	if err != nil || l.PerDay != DefaultPerDay || l.Burst != 100 || l.Pause != 1800*time.Millisecond {
 		t.Errorf("PerHour 2000: %+v, %v: want the other defaults and a 1.8s pause", l, err)
 	}
-	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).withDefaults(); l.Pause != 24*time.Hour {
+	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).Resolve(); l.Pause != 24*time.Hour {
 		t.Errorf("pause %v, want capped at 24h", l.Pause)
 	}
 	if d := (BudgetLimits{PerHour: 36000, PerDay: 864000}).SustainedInterval(); d != 100*time.Millisecond {

@@ -128,12 +128,10 @@ func New(rdb redis.UniversalClient, opts Options) (*Limiter, error) {
 	if opts.LockTTL < 0 || opts.PollInterval < 0 {
 		return nil, errors.New("redisbudget: LockTTL and PollInterval must not be negative")
 	}
-	// A LocalLimiter checks the figures and fills the defaults.
-	probe, err := conversation.NewLocalLimiter(opts.Limits)
+	l, err := opts.Limits.Resolve()
 	if err != nil {
 		return nil, fmt.Errorf("redisbudget: %w", err)
 	}
-	l := probe.Limits()
 	if opts.Prefix == "" {
 		opts.Prefix = DefaultPrefix
 	}
@@ -353,11 +351,7 @@ func (l *Limiter) hold(slot, token string) func(conversation.Feedback) {
 // for the rate the service says was exceeded.
 func (l *Limiter) throttled(f conversation.Feedback) {
 	l.pauses.Add(1)
-	d := f.RetryAfter
-	if d <= 0 {
-		d = l.limits.Pause
-	}
-	d = min(d, 24*time.Hour)
+	d := f.Pause(l.limits)
 	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
 	defer cancel()
 	if err := pauseScript.Run(ctx, l.rdb, []string{l.pauseKey}, max(d.Milliseconds(), 1)).Err(); err != nil {
