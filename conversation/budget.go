@@ -28,11 +28,11 @@ const (
 	// rule. Should the service really want longer, the request sent after
 	// an hour gets another 429 and another pause: a request an hour is
 	// what capping costs.
-	MaxPause = 24 * time.Hour
+	MaxPause = time.Hour
 	// DefaultMaxWait is BudgetLimits.MaxWait unless set: a call made
 	// without a deadline waits at most this long for its permit, and fails
 	// at once with a *BudgetError when it would wait longer.
-	DefaultMaxWait = time.Duration(math.MaxInt64)
+	DefaultMaxWait = 10 * time.Minute
 )
 
 // DefaultBudgetLimits are the figures of a client's budget unless
@@ -230,7 +230,7 @@ func feedbackOf(err error) Feedback {
 	}
 	f := Feedback{StatusCode: apiErr.StatusCode, RetryAfter: apiErr.RetryAfter}
 	if f.Throttled() {
-		f.RetryAfterSet = f.RetryAfter > 0
+		f.RetryAfterSet = f.RetryAfter > 0 || retryAfterSaysNow(apiErr.Header.Get("Retry-After"), time.Now())
 		f.Limit, f.Window, _ = apiErr.RateLimit()
 	}
 	return f
@@ -323,7 +323,7 @@ func fmtWait(d time.Duration) string {
 // UnlimitedPermits.
 func (c *Client) Budget() BudgetState {
 	if c.limiter == nil {
-		return BudgetState{}
+		return BudgetState{HourLeft: UnlimitedPermits, DayLeft: UnlimitedPermits, PermitsLeft: UnlimitedPermits}
 	}
 	s := c.limiter.State()
 	s.Enabled = true

@@ -123,8 +123,11 @@ func TestBudgetDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := off.Budget(); s != (BudgetState{}) {
-		t.Errorf("WithoutBudget: %+v, want the zero state", s)
+	// Without a budget nothing limits the client: the state must not read
+	// as exhausted (issue 19).
+	unlimited := BudgetState{HourLeft: UnlimitedPermits, DayLeft: UnlimitedPermits, PermitsLeft: UnlimitedPermits}
+	if s := off.Budget(); s != unlimited {
+		t.Errorf("WithoutBudget: %+v, want not enabled with unlimited permits", s)
 	}
 	runtime.KeepAlive(c)
 }
@@ -142,6 +145,7 @@ func TestBudgetLimitsValidation(t *testing.T) {
 		{BudgetLimits{DailyBurst: -5}, "DailyBurst"},
 		{BudgetLimits{MaxInFlight: -1}, "MaxInFlight"},
 		{BudgetLimits{Pause: -time.Second}, "Pause"},
+		{BudgetLimits{MaxWait: -time.Second}, "MaxWait"},
 	} {
 		_, err := NewClient(WithSimpleKey(testKey), WithBudget(tc.in))
 		if err == nil || !strings.Contains(err.Error(), "WithBudget") || !strings.Contains(err.Error(), tc.want) {
@@ -158,8 +162,8 @@ func TestBudgetLimitsValidation(t *testing.T) {
 	if err != nil || l.PerDay != DefaultPerDay || l.Burst != 100 || l.Pause != 1800*time.Millisecond {
 		t.Errorf("PerHour 2000: %+v, %v: want the other defaults and a 1.8s pause", l, err)
 	}
-	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).Resolve(); l.Pause != 24*time.Hour {
-		t.Errorf("pause %v, want capped at 24h", l.Pause)
+	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).Resolve(); l.Pause != MaxPause || MaxPause != time.Hour {
+		t.Errorf("pause %v, want capped at MaxPause, an hour", l.Pause)
 	}
 	if d := (BudgetLimits{PerHour: 36000, PerDay: 864000}).SustainedInterval(); d != 100*time.Millisecond {
 		t.Errorf("sustained interval %v", d)
