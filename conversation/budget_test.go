@@ -259,8 +259,10 @@ func waitUnused(t *testing.T, e *budgetEntry) {
 }
 
 // TestBudgetFiguresMustAgree: clients sharing a budget must give the same
-// figures while another client uses it; once none does, new figures replace
-// the old.
+// figures, while another client uses it and after: the figures are the
+// first client's for the life of the process (issue 18: whether the first
+// client is still in use depends on the garbage collector, and NewClient
+// must not).
 func TestBudgetFiguresMustAgree(t *testing.T) {
 	base, key := WithBaseURL("https://budget-agree.example/rest/v2"), testBudgetKey()
 	c1, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 2000}))
@@ -281,11 +283,14 @@ func TestBudgetFiguresMustAgree(t *testing.T) {
 	runtime.KeepAlive(c1)
 	c1 = nil
 	waitUnused(t, e)
-	c3, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 3000}))
-	if err != nil {
-		t.Fatalf("once unused: %v", err)
+	if _, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 3000})); err == nil || !strings.Contains(err.Error(), "must agree") {
+		t.Errorf("other figures once unused: %v, want the same error", err)
 	}
-	if c3.Budget().Limits.PerHour != 3000 {
+	c3, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 2000}))
+	if err != nil {
+		t.Fatalf("the same figures once unused: %v", err)
+	}
+	if c3.Budget().Limits.PerHour != 2000 {
 		t.Errorf("figures %+v", c3.Budget().Limits)
 	}
 }
