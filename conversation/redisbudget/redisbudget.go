@@ -280,10 +280,10 @@ func (a *acquisition) refuse(wait time.Duration, paused bool) error {
 func (a *acquisition) viaRedis() (func(conversation.Feedback), error) {
 	l := a.l
 	bound, _ := a.bound()
-	hourKnown, dayKnown := l.known()
+	hourKnown, dayKnown, pauseKnown := l.known()
 	res, err := reserveScript.Run(a.ctx, l.rdb, l.reserveKeys, a.token, l.lockTTL, bound.Milliseconds(),
 		l.hourT, l.limits.Burst, l.dayT, l.limits.DailyBurst, hourKnown, dayKnown,
-		conversation.MaxPause.Milliseconds(), l.cap).Slice()
+		conversation.MaxPause.Milliseconds(), l.cap, pauseKnown.Milliseconds()).Slice()
 	if err != nil {
 		return nil, &redisError{err}
 	}
@@ -512,11 +512,12 @@ func (l *Limiter) pollWait(ttl int64) time.Duration {
 func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // known returns the buckets' TATs as this process last saw them (0: never
-// seen), for the script to restore what a restarted Redis lost.
-func (l *Limiter) known() (hour, day float64) {
+// seen) and the pause it knows is left, for the script to restore what a
+// restarted Redis lost.
+func (l *Limiter) known() (hour, day float64, pause time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.seen.hourTAT, l.seen.dayTAT
+	return l.seen.hourTAT, l.seen.dayTAT, max(time.Until(l.paused), 0)
 }
 
 // noteReply reads the reserve script's reply, {status, x, y, hourTAT,

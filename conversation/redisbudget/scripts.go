@@ -42,10 +42,10 @@ end
 -- load reads a bucket's TAT. A bucket key that is missing is full, the
 -- first time a budget is used (known = 0: this process never saw it); when
 -- this process has seen it (known > 0), Redis lost it (a restart without
--- persistence, a flush) and the bucket is taken as spent, as the service's
--- own bucket would still be: no fresh burst. A value that is not a TAT, or
--- one further ahead than any reservation can reach (cap), is a stray: the
--- bucket is taken as spent.
+-- persistence, a flush: lost is true) and the bucket is taken as spent, as
+-- the service's own bucket would still be: no fresh burst. A value that is
+-- not a TAT, or one further ahead than any reservation can reach (cap), is
+-- a stray: the bucket is taken as spent.
 local function load(key, known, T, B, cap)
   local v = redis.pcall('GET', key)
   if type(v) == 'table' and v.err then
@@ -53,11 +53,23 @@ local function load(key, known, T, B, cap)
     v = false
   end
   local tat = v and tonumber(v)
+  local lost = false
   if not tat or tat ~= tat then
+    lost = not v and known > 0
     if v or known > 0 then tat = math.max(known, now + B * T) else tat = now end
   end
   if tat > now + B * T + cap then tat = now + B * T end
-  return math.max(tat, now)
+  return math.max(tat, now), lost
+end
+
+-- recover restores, after Redis lost the budget, what it lost besides the
+-- buckets: the in-flight slots, which requests sent before the loss may
+-- still hold, are held for lockTTL by a placeholder no owner can free (so
+-- that no request is sent beside them), and the pause this process knew
+-- of (pause ms) is set again.
+local function recover(first, lockTTL, pauseKey, pause)
+  for i = first, #KEYS do redis.call('SET', KEYS[i], 'lost', 'NX', 'PX', lockTTL) end
+  if pause > 0 then redis.call('SET', pauseKey, '1', 'NX', 'PX', pause) end
 end
 
 -- lock takes a free in-flight slot (KEYS[first..]) for the owner token,
@@ -100,7 +112,7 @@ end
 //
 // KEYS: pause, hour, day, slots... ARGV: token, lockTTL ms, bound ms,
 // hour T s, hour B, day T s, day B, known hour TAT, known day TAT,
-// maxPause ms, cap s.
+// maxPause ms, cap s, known pause ms (what this process knows is left).
 //
 // It returns {status, a, b, hourTAT, dayTAT, now, due}, due being when
 // the permit is due (Redis time; the pause aside):
@@ -112,9 +124,10 @@ end
 var reserveScript = redis.NewScript(common + `
 local bound, maxPause, cap = tonumber(ARGV[3]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local hT, hB, dT, dB = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local h, hLost = load(KEYS[2], tonumber(ARGV[8]), hT, hB, cap)
+local d, dLost = load(KEYS[3], tonumber(ARGV[9]), dT, dB, cap)
+if hLost or dLost then recover(4, tonumber(ARGV[2]), KEYS[1], math.min(tonumber(ARGV[12]), maxPause)) end
 local p = pauseLeft(KEYS[1], maxPause)
-local h = load(KEYS[2], tonumber(ARGV[8]), hT, hB, cap)
-local d = load(KEYS[3], tonumber(ARGV[9]), dT, dB, cap)
 if p > bound then return {2, p, 1, fmt(h), fmt(d), fmt(now), fmt(now)} end
 local due = math.max(h + hT - hB * hT, d + dT - dB * dT, now)
 local wait = math.max(math.ceil((due - now) * 1000 - 0.001), p)
@@ -185,9 +198,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0
 `)
 
-// renewScript extends a slot's TTL if the owner still holds it.
+// renewScript extends a slot's TTL if the owner still holds it, or takes
+// it back from the placeholder that a Redis which lost the budget holds it
+// with (recover): the owner's request was in flight before the loss.
 var renewScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if v == 'lost' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
 return 0
 `)
 
