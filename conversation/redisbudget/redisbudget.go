@@ -48,7 +48,11 @@
 // missing ones as spent, as the service's own buckets would still be, and
 // they refill at the sustained rate. Only a budget no running process has
 // seen (its first use, or a restart of Redis and of every process
-// together) starts full. The bucket keys carry no TTL.
+// together) starts full. The bucket keys carry no TTL. The in-flight
+// slots were lost too, while requests sent before may still run: the
+// process that finds the loss holds every slot for LockTTL with a
+// placeholder, which a holder still running takes back when it renews
+// its slot, and sets again the pause it knew of.
 //
 // While Redis fails, a call fails with the Redis error, or, with
 // Options.Fallback, takes a permit from the fallback: only one available
@@ -56,7 +60,10 @@
 // Redis again, so that no fallback permit is granted long after Redis
 // answers again. While any process runs on its fallback, the fleet's
 // figures and its one request in flight are no longer kept: each process
-// keeps only its fallback's.
+// keeps only its fallback's, and a fallback request still running when
+// Redis answers again may overlap the first one Redis grants. How soon a
+// call finds Redis down is the go-redis client's doing: by default it
+// dials five times, 100 ms apart (Options.DialerRetries: 1 fails at once).
 //
 // Every process sharing a Name must use the same figures and the same
 // LockTTL. Only programs that import this package link go-redis: package
