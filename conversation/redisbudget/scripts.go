@@ -199,12 +199,12 @@ return 0
 `)
 
 // renewScript extends a slot's TTL if the owner still holds it, or takes
-// it back from the placeholder that a Redis which lost the budget holds it
-// with (recover): the owner's request was in flight before the loss.
+// it back when Redis lost it (missing, or held by the placeholder that
+// recover sets): the owner's request was in flight before the loss.
 var renewScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if v == 'lost' then
+if v == false or v == 'lost' then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
 end
