@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"math"
 	"net/http"
 	"time"
 )
@@ -16,6 +16,23 @@ const (
 	DefaultPerHour = 1000
 	// DefaultPerDay is UltraCart's default daily limit.
 	DefaultPerDay = 10000
+)
+
+// Bounds on waiting for the budget.
+const (
+	// MaxPause is the longest pause a 429 starts, whatever its Retry-After
+	// says. UltraCart's limits are leaky buckets: the service lets one more
+	// request through one interval after it refused one (3.6 s for the
+	// hourly limit, 8.64 s for the daily), so a Retry-After of hours comes
+	// from a misconfigured proxy or a clock gone wrong, not from a rate
+	// rule. Should the service really want longer, the request sent after
+	// an hour gets another 429 and another pause: a request an hour is
+	// what capping costs.
+	MaxPause = time.Hour
+	// DefaultMaxWait is BudgetLimits.MaxWait unless set: a call made
+	// without a deadline waits at most this long for its permit, and fails
+	// at once with a *BudgetError when it would wait longer.
+	DefaultMaxWait = 10 * time.Minute
 )
 
 // DefaultBudgetLimits are the figures of a client's budget unless
@@ -30,20 +47,16 @@ const (
 // to spend the service's hour. DailyBurst is 1,000: an hour at the hourly
 // rate, a tenth of the day, so the hourly figure is reachable (for about
 // 1.5 hours from a full budget) while the daily rate paces sustained use.
-// See docs/RELIABILITY.md for the arithmetic.
+// See docs/RELIABILITY.md for the arithmetic. Pause is left zero here: it
+// follows PerHour (BudgetLimits.Resolve).
 var DefaultBudgetLimits = BudgetLimits{
 	PerHour:     DefaultPerHour,
 	PerDay:      DefaultPerDay,
 	Burst:       100,
 	DailyBurst:  1000,
 	MaxInFlight: 1,
+	MaxWait:     DefaultMaxWait,
 }
-
-// maxPause bounds a pause learned from a 429: no rule of the service needs
-// more than its longest window to let one more request through, and a
-// Retry-After of a year (a misconfigured proxy) must not stop a client for
-// longer than that.
-const maxPause = 24 * time.Hour
 
 // BudgetLimits are the figures of a request budget. Zero fields take the
 // values of DefaultBudgetLimits (Pause: one hourly interval).
@@ -64,12 +77,25 @@ type BudgetLimits struct {
 	// Pause is how long the budget stops after a 429 that carries no
 	// Retry-After: by default one hourly interval (3.6 s at 1,000 per
 	// hour), the time the service's bucket takes to let one more request
-	// through.
+	// through. At most MaxPause.
 	Pause time.Duration
+	// MaxWait is the longest a call waits for a permit that the budget can
+	// foresee: its rates and a pause (default DefaultMaxWait). A call
+	// whose permit would come later fails at once, sending nothing, with a
+	// *BudgetError saying how long the wait would have been, as one whose
+	// permit would come after its context's deadline does. It is what
+	// bounds a call made without a deadline. (The wait for a request in
+	// flight to end cannot be foreseen: that request's own deadline bounds
+	// it.)
+	MaxWait time.Duration
 }
 
-// withDefaults fills zero fields and refuses negative ones.
-func (b BudgetLimits) withDefaults() (BudgetLimits, error) {
+// Resolve returns the figures in force for b: zero fields take the values
+// of DefaultBudgetLimits, Pause one hourly interval of PerHour, and Pause
+// is capped at MaxPause. A negative field is an error that names it.
+// NewLocalLimiter, WithBudget and package redisbudget take figures this
+// way.
+func (b BudgetLimits) Resolve() (BudgetLimits, error) {
 	d := DefaultBudgetLimits
 	for _, f := range []struct {
 		name string
@@ -89,14 +115,28 @@ func (b BudgetLimits) withDefaults() (BudgetLimits, error) {
 			*f.dst = f.v
 		}
 	}
-	if b.Pause < 0 {
-		return BudgetLimits{}, errors.New("budget: Pause must not be negative (0 takes the default)")
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+		dst  *time.Duration
+	}{
+		{"Pause", b.Pause, &d.Pause},
+		{"MaxWait", b.MaxWait, &d.MaxWait},
+	} {
+		switch {
+		case f.v < 0:
+			return BudgetLimits{}, fmt.Errorf("budget: %s must not be negative (0 takes the default)", f.name)
+		case f.v > 0:
+			*f.dst = f.v
+		}
 	}
-	d.Pause = b.Pause
 	if d.Pause == 0 {
 		d.Pause = d.hourlyInterval()
 	}
-	d.Pause = min(d.Pause, maxPause)
+	d.Pause = min(d.Pause, MaxPause)
+	if d.MaxWait == 0 {
+		d.MaxWait = DefaultMaxWait // DefaultBudgetLimits changed by the program
+	}
 	return d, nil
 }
 
@@ -108,9 +148,9 @@ func (b BudgetLimits) hourlyInterval() time.Duration { return time.Hour / time.D
 // with the default figures, where the daily rate binds). A poll loop with a
 // shorter interval would alone spend the whole budget.
 func (b BudgetLimits) SustainedInterval() time.Duration {
-	b, err := b.withDefaults()
+	b, err := b.Resolve()
 	if err != nil {
-		b = DefaultBudgetLimits
+		b, _ = BudgetLimits{}.Resolve()
 	}
 	return max(b.hourlyInterval(), 24*time.Hour/time.Duration(b.PerDay))
 }
@@ -128,8 +168,9 @@ func (b BudgetLimits) SustainedInterval() time.Duration {
 type Limiter interface {
 	// Acquire waits until one more request may be sent. It returns at once
 	// an error matching ErrBudgetExhausted (a *BudgetError, saying how long
-	// the wait would be) when the permit cannot come before ctx's deadline,
-	// and ctx's error when ctx ends while waiting.
+	// the wait would be) when the permit cannot come before ctx's deadline
+	// or within the budget's MaxWait, and ctx's error when ctx ends while
+	// waiting.
 	Acquire(ctx context.Context) (release func(Feedback), err error)
 	// State describes the budget now, for monitoring.
 	State() BudgetState
@@ -140,8 +181,13 @@ type Limiter interface {
 type Feedback struct {
 	// StatusCode is the response's status (0 when there was none).
 	StatusCode int
-	// RetryAfter is the response's Retry-After (0 when absent).
+	// RetryAfter is the response's Retry-After (0 when absent, and when it
+	// said "now").
 	RetryAfter time.Duration
+	// RetryAfterSet reports that the response carried a valid Retry-After:
+	// with a RetryAfter of 0, the service said "retry now" (0 seconds, or
+	// a date already past).
+	RetryAfterSet bool
 	// Limit and Window are the rate a 429's UC-REST-ERROR says was exceeded
 	// ("rate of 10000 per 86400 second(s) exceeded.": 10000 and 24h), zero
 	// when it names none.
@@ -153,13 +199,24 @@ type Feedback struct {
 // limits (429): the budget should pause.
 func (f Feedback) Throttled() bool { return f.StatusCode == http.StatusTooManyRequests }
 
-// pause is how long a budget with the given figures stops after f.
-func (f Feedback) pause(l BudgetLimits) time.Duration {
-	d := f.RetryAfter
-	if d <= 0 {
-		d = l.Pause
+// Pause is how long a budget with the figures l stops after the attempt:
+// nothing unless the service throttled it; then its Retry-After, nothing
+// for a Retry-After that says "now" (the budget's rates still pace what
+// follows), l.Pause when it gave none, and never more than MaxPause.
+// Every Limiter of this module pauses this way.
+func (f Feedback) Pause(l BudgetLimits) time.Duration {
+	if !f.Throttled() {
+		return 0
 	}
-	return min(d, maxPause)
+	d := f.RetryAfter
+	if d <= 0 && !f.RetryAfterSet {
+		r, err := l.Resolve()
+		if err != nil {
+			r, _ = BudgetLimits{}.Resolve()
+		}
+		d = r.Pause
+	}
+	return min(max(d, 0), MaxPause)
 }
 
 // feedbackOf reads what an attempt's outcome says about the budget.
@@ -173,14 +230,22 @@ func feedbackOf(err error) Feedback {
 	}
 	f := Feedback{StatusCode: apiErr.StatusCode, RetryAfter: apiErr.RetryAfter}
 	if f.Throttled() {
+		f.RetryAfterSet = f.RetryAfter > 0 || retryAfterSaysNow(apiErr.Header.Get("Retry-After"), time.Now())
 		f.Limit, f.Window, _ = apiErr.RateLimit()
 	}
 	return f
 }
 
+// UnlimitedPermits is what BudgetState reports as permits left for a
+// client without a budget (WithoutBudget): nothing limits it, and code
+// that compares permits left with zero, or with what it needs, does the
+// right thing.
+const UnlimitedPermits = math.MaxInt
+
 // BudgetState is a budget's state at one moment, from Client.Budget.
 type BudgetState struct {
-	// Enabled is false for a client made WithoutBudget: nothing below applies.
+	// Enabled is false for a client made WithoutBudget: its permits left
+	// are UnlimitedPermits, and nothing else below applies.
 	Enabled bool
 	// Limits are the figures in force (zero when the Limiter does not say).
 	Limits BudgetLimits
@@ -191,10 +256,12 @@ type BudgetState struct {
 	// a permit.
 	InFlight, Waiting int
 	// Wait is how long a call made now would wait for its permit, not
-	// counting the calls already waiting or in flight.
+	// counting the calls already waiting or in flight: a call whose Wait
+	// is over its deadline, or over Limits.MaxWait, would be refused.
 	Wait time.Duration
 	// PausedUntil is when the pause that a 429 started ends (zero when not
-	// paused); Pauses counts the 429s that paused the budget.
+	// paused); Pauses counts the 429s the budget was told of (one whose
+	// Retry-After said "now" pauses it for no time).
 	PausedUntil time.Time
 	Pauses      int
 	// Shared is how many Client values share the budget (0 when unknown).
@@ -202,14 +269,15 @@ type BudgetState struct {
 }
 
 // ErrBudgetExhausted matches a *BudgetError: the client's rate budget
-// could not give the call a permit before its context's deadline, so it
-// failed at once, without waiting and without sending anything.
-var ErrBudgetExhausted = errors.New("rate budget cannot serve the call before the context's deadline")
+// could not give the call a permit before its context's deadline, or
+// within the budget's MaxWait, so it failed at once, without waiting and
+// without sending anything.
+var ErrBudgetExhausted = errors.New("rate budget cannot serve the call in time")
 
 // BudgetError is a call refused by the client's rate budget before anything
-// was sent, because the permit would come after the context's deadline.
-// The context has not ended: the caller may retry later, with a longer
-// deadline, or drop the work.
+// was sent, because the permit would come after the context's deadline, or
+// later than the budget's MaxWait. The context has not ended: the caller
+// may retry later, with a longer deadline, or drop the work.
 type BudgetError struct {
 	// Operation is the operationId of the call.
 	Operation string
@@ -217,6 +285,10 @@ type BudgetError struct {
 	Wait time.Duration
 	// Paused is true when the wait comes from a pause that a 429 started.
 	Paused bool
+	// MaxWait is the budget's MaxWait when that is what the wait exceeds
+	// (the context's deadline being later, or absent); 0 when the refusal
+	// is for the deadline.
+	MaxWait time.Duration
 }
 
 func (e *BudgetError) Error() string {
@@ -228,7 +300,11 @@ func (e *BudgetError) Error() string {
 	if op == "" {
 		op = "budget"
 	}
-	return "conversation: " + op + ": " + why + " has no permit for " + fmtWait(e.Wait) + ", past the context's deadline"
+	bound := "past the context's deadline"
+	if e.MaxWait > 0 {
+		bound = "longer than the budget's MaxWait of " + fmtWait(e.MaxWait)
+	}
+	return "conversation: " + op + ": " + why + " has no permit for " + fmtWait(e.Wait) + ", " + bound
 }
 
 // Is makes errors.Is(err, ErrBudgetExhausted) work.
@@ -243,10 +319,11 @@ func fmtWait(d time.Duration) string {
 
 // Budget returns the state of the client's rate budget: permits left,
 // current wait, pauses from 429s. It is shared with every client that
-// shares the budget.
+// shares the budget. A client without a budget reports Enabled false and
+// UnlimitedPermits.
 func (c *Client) Budget() BudgetState {
 	if c.limiter == nil {
-		return BudgetState{}
+		return BudgetState{HourLeft: UnlimitedPermits, DayLeft: UnlimitedPermits, PermitsLeft: UnlimitedPermits}
 	}
 	s := c.limiter.State()
 	s.Enabled = true
@@ -255,65 +332,3 @@ func (c *Client) Budget() BudgetState {
 	}
 	return s
 }
-
-// budgetLogAfter is the wait for a permit above which the client logs it.
-const budgetLogAfter = 100 * time.Millisecond
-
-// acquire takes a permit for an attempt to the API host, and says how long
-// it waited. last is the previous attempt's failure (nil for the first
-// attempt): when the budget cannot serve a retry before the deadline, the
-// call returns that failure, as it does when a retry's backoff would cross
-// the deadline.
-func (c *Client) acquire(ctx context.Context, op operation, attempt int, last error) (func(Feedback), time.Duration, error) {
-	if c.limiter == nil || op.foreign {
-		return releaseNothing, 0, nil
-	}
-	var release func(Feedback)
-	var waited time.Duration
-	var err error
-	if l, ok := c.limiter.(*LocalLimiter); ok {
-		release, waited, err = l.acquire(ctx) // says how long it waited
-	} else {
-		start := time.Now()
-		release, err = c.limiter.Acquire(ctx)
-		waited = time.Since(start)
-	}
-	if waited >= budgetLogAfter {
-		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: waited for the rate budget",
-			slog.String("operation", op.id), slog.Int("attempt", attempt), slog.Duration("wait", waited),
-			slog.Bool("granted", err == nil))
-	}
-	if err == nil {
-		if release == nil {
-			release = releaseNothing
-		}
-		return release, waited, nil
-	}
-	return nil, waited, c.refusal(ctx, op, attempt, last, err)
-}
-
-// refusal is the error of a call whose permit the budget refused with err.
-func (c *Client) refusal(ctx context.Context, op operation, attempt int, last, err error) error {
-	switch {
-	case errors.Is(err, ErrBudgetExhausted):
-		if last != nil {
-			return finalError(op, attempt-1, last)
-		}
-		be := &BudgetError{}
-		if errors.As(err, &be) {
-			cp := *be
-			be = &cp
-		}
-		be.Operation = op.id
-		return be
-	case ctx.Err() != nil:
-		if last != nil {
-			return &TransportError{Operation: op.id, Attempts: attempt - 1,
-				Err: fmt.Errorf("%w while waiting for the rate budget: %w", ctx.Err(), last)}
-		}
-		return &TransportError{Operation: op.id, Err: fmt.Errorf("%w while waiting for the rate budget", ctx.Err())}
-	}
-	return fmt.Errorf("conversation: %s: rate budget: %w", op.id, err)
-}
-
-func releaseNothing(Feedback) {}

@@ -191,3 +191,80 @@ func ExampleClient_WatchInbox() {
 	// new message: "Where is my order?"
 	// new conversation: ""
 }
+
+// The figures in force for what a program gives: zero fields take the
+// defaults, and the pause after a 429 without Retry-After follows the
+// hourly rate. Package redisbudget takes its figures the same way.
+func ExampleBudgetLimits_Resolve() {
+	l, err := conversation.BudgetLimits{PerHour: 2000}.Resolve()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(l.PerHour, l.PerDay, l.Burst, l.Pause, l.MaxWait)
+	_, err = conversation.BudgetLimits{Burst: -1}.Resolve()
+	fmt.Println(err)
+	// Output:
+	// 2000 10000 100 1.8s 10m0s
+	// budget: Burst must not be negative (0 takes the default)
+}
+
+// How long a budget pauses after a 429: its Retry-After, nothing when the
+// service says "now", the budget's Pause when it gives none, and never
+// more than MaxPause. A Limiter of your own can pause the same way.
+func ExampleFeedback_Pause() {
+	l, _ := conversation.BudgetLimits{}.Resolve()
+	for _, f := range []conversation.Feedback{
+		{StatusCode: 429, RetryAfter: 30 * time.Second, RetryAfterSet: true},
+		{StatusCode: 429, RetryAfterSet: true}, // "Retry-After: 0"
+		{StatusCode: 429},                      // no Retry-After
+		{StatusCode: 429, RetryAfter: 365 * 24 * time.Hour, RetryAfterSet: true},
+		{StatusCode: 200},
+	} {
+		fmt.Println(f.Pause(l))
+	}
+	// Output:
+	// 30s
+	// 0s
+	// 3.6s
+	// 1h0m0s
+	// 0s
+}
+
+// MaxWait bounds how long any call waits for a permit, deadline or not: a
+// dashboard that would rather show "try again" than hang sets a short one.
+func ExampleBudgetError_maxWait() {
+	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	defer srv.Close()
+	budget, err := conversation.NewLocalLimiter(conversation.BudgetLimits{PerHour: 60, Burst: 1, MaxWait: 5 * time.Second})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"),
+		conversation.WithBaseURL(srv.URL), conversation.WithLimiter(budget))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := c.KeepAlive(context.Background()); err != nil { // the burst
+		log.Fatal(err)
+	}
+	err = c.KeepAlive(context.Background()) // no deadline: the next permit is a minute away
+	var be *conversation.BudgetError
+	if errors.As(err, &be) {
+		fmt.Println(be.Wait.Round(time.Minute), be.MaxWait)
+	}
+	// Output:
+	// 1m0s 5s
+}
+
+// A client without a budget reports it off, with permits that never run
+// out, so that code reading PermitsLeft never takes it for exhausted.
+func ExampleWithoutBudget() {
+	c, err := conversation.NewClient(conversation.WithSimpleKey("my-simple-key"), conversation.WithoutBudget())
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := c.Budget()
+	fmt.Println(b.Enabled, b.PermitsLeft == conversation.UnlimitedPermits, b.PermitsLeft > 0)
+	// Output:
+	// false true true
+}

@@ -40,7 +40,7 @@ type LocalLimiter struct {
 // NewLocalLimiter returns an in-process budget with the given figures (zero
 // fields take DefaultBudgetLimits'). Its buckets start full.
 func NewLocalLimiter(limits BudgetLimits) (*LocalLimiter, error) {
-	l, err := limits.withDefaults()
+	l, err := limits.Resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -65,20 +65,9 @@ func (l *LocalLimiter) Limits() BudgetLimits { return l.limits }
 
 // Acquire implements Limiter.
 func (l *LocalLimiter) Acquire(ctx context.Context) (func(Feedback), error) {
-	release, _, err := l.acquire(ctx)
-	return release, err
-}
-
-// acquire is Acquire, also saying how long the caller waited: the client
-// logs long waits, and this spares it reading the clock around every call.
-func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Duration, error) {
-	var start time.Time
 	for {
 		l.mu.Lock()
 		now := time.Now()
-		if start.IsZero() {
-			start = now
-		}
 		if !l.pausedAt(now) && l.hour.TokensAt(now) >= 1 && l.day.TokensAt(now) >= 1 {
 			select {
 			case l.slots <- struct{}{}:
@@ -88,7 +77,7 @@ func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Durati
 				l.hour.AllowN(now, 1)
 				l.day.AllowN(now, 1)
 				l.mu.Unlock()
-				return l.release, now.Sub(start), nil
+				return l.release, nil
 			default:
 			}
 			// Permits to spare, but a request in flight: wait for its slot
@@ -105,14 +94,14 @@ func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Durati
 					l.hour.AllowN(now, 1)
 					l.day.AllowN(now, 1)
 					l.mu.Unlock()
-					return l.release, now.Sub(start), nil
+					return l.release, nil
 				}
 				l.mu.Unlock()
 				<-l.slots // spent or paused meanwhile: reserve, below
 				continue
 			case <-ctx.Done():
 				l.waiting.Add(-1)
-				return nil, time.Since(start), ctx.Err()
+				return nil, ctx.Err()
 			}
 		}
 		// The buckets are short (or paused): reserve now, so that callers
@@ -121,20 +110,25 @@ func (l *LocalLimiter) acquire(ctx context.Context) (func(Feedback), time.Durati
 		rh := l.hour.ReserveN(now, 1)
 		rd := l.day.ReserveN(now, 1)
 		l.mu.Unlock()
-		return l.wait(ctx, start, now, rh, rd)
+		return l.wait(ctx, now, rh, rd)
 	}
 }
 
 // wait sleeps until the reservations rh and rd, made at reserved, can be
 // used and no pause is in force, then takes a slot for a request in
-// flight. It returns how long the caller waited, from start. A caller that
-// gives up before its reservations are due gives them back; one that gives
-// up waiting for a slot after they are due has spent them.
-func (l *LocalLimiter) wait(ctx context.Context, start, reserved time.Time, rh, rd *rate.Reservation) (func(Feedback), time.Duration, error) {
+// flight. A caller that gives up before its reservations are due gives
+// them back; one that gives up waiting for a slot after they are due has
+// spent them. The wait it can foresee ends by reserved + MaxWait, or by
+// ctx's deadline when that is sooner: past that bound it is refused at
+// once.
+func (l *LocalLimiter) wait(ctx context.Context, reserved time.Time, rh, rd *rate.Reservation) (func(Feedback), error) {
 	l.waiting.Add(1)
 	defer l.waiting.Add(-1)
 	tokensAt := reserved.Add(max(rh.DelayFrom(reserved), rd.DelayFrom(reserved)))
-	deadline, hasDeadline := ctx.Deadline()
+	bound, maxWait := reserved.Add(l.limits.MaxWait), l.limits.MaxWait
+	if deadline, ok := ctx.Deadline(); ok && !deadline.After(bound) {
+		bound, maxWait = deadline, 0
+	}
 	cancel := func() {
 		l.mu.Lock()
 		t := time.Now()
@@ -159,9 +153,9 @@ func (l *LocalLimiter) wait(ctx context.Context, start, reserved time.Time, rh, 
 		if p := time.Unix(0, l.pauseUntil.Load()); p.After(readyAt) {
 			readyAt, paused = p, true
 		}
-		if hasDeadline && readyAt.After(deadline) {
+		if readyAt.After(bound) {
 			cancel()
-			return nil, now.Sub(start), &BudgetError{Wait: readyAt.Sub(now), Paused: paused}
+			return nil, &BudgetError{Wait: readyAt.Sub(now), Paused: paused, MaxWait: maxWait}
 		}
 		if d := readyAt.Sub(now); d > 0 {
 			if timer == nil {
@@ -172,7 +166,7 @@ func (l *LocalLimiter) wait(ctx context.Context, start, reserved time.Time, rh, 
 			select {
 			case <-ctx.Done():
 				cancel()
-				return nil, time.Since(start), ctx.Err()
+				return nil, ctx.Err()
 			case <-pauseCh:
 				continue // a pause started: recompute
 			case <-timer.C:
@@ -183,13 +177,12 @@ func (l *LocalLimiter) wait(ctx context.Context, start, reserved time.Time, rh, 
 		case l.slots <- struct{}{}:
 		case <-ctx.Done():
 			cancel()
-			return nil, time.Since(start), ctx.Err()
+			return nil, ctx.Err()
 		case <-pauseCh:
 			continue
 		}
-		now = time.Now()
-		if !l.pausedAt(now) {
-			return l.release, now.Sub(start), nil
+		if !l.pausedAt(time.Now()) {
+			return l.release, nil
 		}
 		<-l.slots // the request that held the slot got a 429: wait for the pause
 	}
@@ -209,13 +202,13 @@ func (l *LocalLimiter) done(f Feedback) {
 	<-l.slots
 }
 
-// throttled pauses the budget for f's Retry-After (or the default pause),
-// and empties the bucket of the window the service says is spent: a daily
-// limit's 429 leaves no daily permits, an hourly one no hourly permits, so
-// that after the pause requests go at the sustained rate, as the service's
-// own bucket lets them.
+// throttled pauses the budget for f.Pause, never shortening a pause in
+// force, and empties the bucket of the window the service says is spent: a
+// daily limit's 429 leaves no daily permits, an hourly one no hourly
+// permits, so that after the pause requests go at the sustained rate, as
+// the service's own bucket lets them.
 func (l *LocalLimiter) throttled(f Feedback) {
-	d := f.pause(l.limits)
+	d := f.Pause(l.limits)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()

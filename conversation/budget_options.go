@@ -13,13 +13,18 @@ type budgetConfig struct {
 }
 
 // WithBudget sets the figures of the client's rate budget, for an
-// application whose limits UltraCart raised: zero fields keep
-// DefaultBudgetLimits. The budget is still shared with the other clients
-// of the process that use the same credential and host, which must give
-// the same figures.
+// application whose limits UltraCart raised, or a MaxWait of the
+// program's: zero fields keep DefaultBudgetLimits. The budget is still
+// shared with the other clients of the process that use the same
+// credential and host, which must give the same figures: the first client
+// of a credential and host fixes them for the life of the process (as long
+// as its TokenSource lives, for one), and NewClient fails for a client
+// that gives others, whether or not the earlier clients are still in use.
+// A client that needs other figures takes a Limiter of its own
+// (WithLimiter).
 func WithBudget(limits BudgetLimits) Option {
 	return func(c *config) error {
-		if _, err := limits.withDefaults(); err != nil {
+		if _, err := limits.Resolve(); err != nil {
 			return errors.New("WithBudget: " + err.Error())
 		}
 		c.budget = budgetConfig{limits: limits}
@@ -62,7 +67,7 @@ func (c *Client) setBudget(b budgetConfig, host string) error {
 		c.limiter = b.limiter
 		return nil
 	}
-	limits, err := b.limits.withDefaults()
+	limits, err := b.limits.Resolve()
 	if err != nil {
 		return err
 	}

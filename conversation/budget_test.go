@@ -123,8 +123,11 @@ func TestBudgetDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := off.Budget(); s != (BudgetState{}) {
-		t.Errorf("WithoutBudget: %+v, want the zero state", s)
+	// Without a budget nothing limits the client: the state must not read
+	// as exhausted (issue 19).
+	unlimited := BudgetState{HourLeft: UnlimitedPermits, DayLeft: UnlimitedPermits, PermitsLeft: UnlimitedPermits}
+	if s := off.Budget(); s != unlimited {
+		t.Errorf("WithoutBudget: %+v, want not enabled with unlimited permits", s)
 	}
 	runtime.KeepAlive(c)
 }
@@ -142,6 +145,7 @@ func TestBudgetLimitsValidation(t *testing.T) {
 		{BudgetLimits{DailyBurst: -5}, "DailyBurst"},
 		{BudgetLimits{MaxInFlight: -1}, "MaxInFlight"},
 		{BudgetLimits{Pause: -time.Second}, "Pause"},
+		{BudgetLimits{MaxWait: -time.Second}, "MaxWait"},
 	} {
 		_, err := NewClient(WithSimpleKey(testKey), WithBudget(tc.in))
 		if err == nil || !strings.Contains(err.Error(), "WithBudget") || !strings.Contains(err.Error(), tc.want) {
@@ -154,12 +158,12 @@ func TestBudgetLimitsValidation(t *testing.T) {
 	if _, err := NewClient(WithSimpleKey(testKey), WithLimiter(nil)); err == nil || !strings.Contains(err.Error(), "WithLimiter") {
 		t.Errorf("WithLimiter(nil): %v", err)
 	}
-	l, err := BudgetLimits{PerHour: 2000}.withDefaults()
+	l, err := BudgetLimits{PerHour: 2000}.Resolve()
 	if err != nil || l.PerDay != DefaultPerDay || l.Burst != 100 || l.Pause != 1800*time.Millisecond {
 		t.Errorf("PerHour 2000: %+v, %v: want the other defaults and a 1.8s pause", l, err)
 	}
-	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).withDefaults(); l.Pause != 24*time.Hour {
-		t.Errorf("pause %v, want capped at 24h", l.Pause)
+	if l, _ := (BudgetLimits{Pause: 1000 * time.Hour}).Resolve(); l.Pause != MaxPause || MaxPause != time.Hour {
+		t.Errorf("pause %v, want capped at MaxPause, an hour", l.Pause)
 	}
 	if d := (BudgetLimits{PerHour: 36000, PerDay: 864000}).SustainedInterval(); d != 100*time.Millisecond {
 		t.Errorf("sustained interval %v", d)
@@ -255,8 +259,10 @@ func waitUnused(t *testing.T, e *budgetEntry) {
 }
 
 // TestBudgetFiguresMustAgree: clients sharing a budget must give the same
-// figures while another client uses it; once none does, new figures replace
-// the old.
+// figures, while another client uses it and after: the figures are the
+// first client's for the life of the process (issue 18: whether the first
+// client is still in use depends on the garbage collector, and NewClient
+// must not).
 func TestBudgetFiguresMustAgree(t *testing.T) {
 	base, key := WithBaseURL("https://budget-agree.example/rest/v2"), testBudgetKey()
 	c1, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 2000}))
@@ -277,11 +283,14 @@ func TestBudgetFiguresMustAgree(t *testing.T) {
 	runtime.KeepAlive(c1)
 	c1 = nil
 	waitUnused(t, e)
-	c3, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 3000}))
-	if err != nil {
-		t.Fatalf("once unused: %v", err)
+	if _, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 3000})); err == nil || !strings.Contains(err.Error(), "must agree") {
+		t.Errorf("other figures once unused: %v, want the same error", err)
 	}
-	if c3.Budget().Limits.PerHour != 3000 {
+	c3, err := NewClient(WithSimpleKey(key), base, WithBudget(BudgetLimits{PerHour: 2000}))
+	if err != nil {
+		t.Fatalf("the same figures once unused: %v", err)
+	}
+	if c3.Budget().Limits.PerHour != 2000 {
 		t.Errorf("figures %+v", c3.Budget().Limits)
 	}
 }

@@ -85,3 +85,18 @@ func (e *APIError) isDailyLimit() bool {
 	_, w, ok := e.RateLimit()
 	return ok && w >= 24*time.Hour
 }
+
+// retryAfterSaysNow reports whether a Retry-After value is a valid one
+// that says "now": 0 seconds, or an HTTP date not after now. (A malformed
+// value says nothing: the budget treats it as absent.)
+func retryAfterSaysNow(v string, now time.Time) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return false
+	}
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return n == 0
+	}
+	t, err := http.ParseTime(v)
+	return err == nil && !t.After(now)
+}

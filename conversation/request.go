@@ -33,7 +33,7 @@ type try struct {
 	n          int   // from 1
 	last       error // the previous attempt's failure
 	budgetWait time.Duration
-	refused    bool // the budget refused a permit: the error is final
+	refused    bool // the budget gave no permit: nothing was sent
 }
 
 // exchange records what a successful call learned besides its body.
@@ -42,6 +42,14 @@ type exchange struct {
 	header   http.Header
 	attempts int
 }
+
+// A call reads top to bottom from here: do builds the request and runs the
+// attempts, deciding after each failure whether to retry (retryDelay) and
+// what the call returns (finalError, budgetRefusal); attempt makes one
+// request in four steps: prepare (the copy, headers and credential),
+// permit (the rate budget), send, and read (status, body, error mapping,
+// decode). Each step calls down into the concern it needs (budget.go,
+// retry.go, auth.go, errors.go), and none of those calls back.
 
 // do sends the request, retrying as the policy allows, and hands a 2xx body
 // to decode (nil for void operations).
@@ -65,14 +73,10 @@ func (c *Client) do(ctx context.Context, op operation, build builder, decode fun
 		if tr != nil {
 			began = time.Now()
 		}
-		// Every attempt, retries included, takes a permit from the budget,
-		// once its credential is ready (a slow token refresh must not hold
-		// the in-flight slot): see attempt. A refusal is the call's final
-		// error.
 		try := try{n: attempt, last: last}
 		err := c.attempt(ctx, op, req, decode, ex, &try)
 		if try.refused {
-			return err
+			return budgetRefusal(ctx, op, &try, err)
 		}
 		var took time.Duration
 		if tr != nil {
@@ -134,13 +138,41 @@ func finalError(op operation, attempts int, err error) error {
 	return &TransportError{Operation: op.id, Attempts: attempts, Err: err}
 }
 
+// budgetRefusal is what a call returns when the budget gave attempt try
+// no permit with err. A retry the budget cannot serve in time returns the
+// previous attempt's failure, as one whose backoff would cross the
+// deadline does; a first attempt returns a *BudgetError naming the
+// operation. A context that ended while waiting is a *TransportError; any
+// other error of the Limiter is wrapped.
+func budgetRefusal(ctx context.Context, op operation, try *try, err error) error {
+	switch {
+	case errors.Is(err, ErrBudgetExhausted):
+		if try.last != nil {
+			return finalError(op, try.n-1, try.last)
+		}
+		be := &BudgetError{}
+		if errors.As(err, &be) {
+			cp := *be // the Limiter's value may be shared
+			be = &cp
+		}
+		be.Operation = op.id
+		return be
+	case ctx.Err() != nil:
+		if try.last != nil {
+			return &TransportError{Operation: op.id, Attempts: try.n - 1,
+				Err: fmt.Errorf("%w while waiting for the rate budget: %w", ctx.Err(), try.last)}
+		}
+		return &TransportError{Operation: op.id, Err: fmt.Errorf("%w while waiting for the rate budget", ctx.Err())}
+	}
+	return fmt.Errorf("conversation: %s: rate budget: %w", op.id, err)
+}
+
 // headerAPIVersion is X-UltraCart-Api-Version in canonical form: setting a
 // canonical key costs no allocation.
 const headerAPIVersion = "X-Ultracart-Api-Version"
 
-// attempt makes one request.
+// attempt makes one request: prepare, permit, send, read.
 func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request, decode func(int, []byte) error, ex *exchange, try *try) (err error) {
-	first := try.n == 1
 	var endDrain context.CancelFunc
 	if decode == nil {
 		// A void operation ignores its 2xx body: its request gets a context
@@ -148,7 +180,31 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 		ctx, endDrain = context.WithCancel(ctx)
 		defer endDrain()
 	}
-	var req *http.Request
+	req, red, err := c.prepare(ctx, op, proto, try.n == 1)
+	if err != nil {
+		return err
+	}
+	release, err := c.permit(ctx, op, try)
+	if err != nil {
+		return err
+	}
+	// The release says what the response taught the budget (a 429 pauses it).
+	defer func() { release(feedbackOf(err)) }()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if op.foreign {
+			redactURLQuery(err)
+		}
+		return red.error(err)
+	}
+	defer resp.Body.Close()
+	return c.read(op, resp, decode, ex, red, endDrain)
+}
+
+// prepare makes the attempt's request from proto with its headers and
+// credential. red removes the credential from whatever the attempt keeps
+// of the response: a server may echo it back.
+func (c *Client) prepare(ctx context.Context, op operation, proto *http.Request, first bool) (req *http.Request, red *redactor, err error) {
 	if first {
 		// proto was built for this call alone and its body is unread: send it
 		// as it is, with ctx. (A deep clone and a second body reader would
@@ -162,7 +218,7 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 		if proto.GetBody != nil {
 			body, err := proto.GetBody()
 			if err != nil {
-				return &localError{fmt.Errorf("rebuilding the request body: %w", err)}
+				return nil, nil, &localError{fmt.Errorf("rebuilding the request body: %w", err)}
 			}
 			req.Body = body
 		}
@@ -170,40 +226,56 @@ func (c *Client) attempt(ctx context.Context, op operation, proto *http.Request,
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	// red removes the credential from whatever this attempt keeps of the
-	// response: a server may echo it back.
-	var red *redactor
 	if op.foreign {
 		red = c.creds().current()
 	} else {
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set(headerAPIVersion, c.apiVersion)
-		var err error
 		if red, err = c.creds().apply(ctx, req); err != nil {
-			return red.error(err) // a failed refresh is retried like a transport error, unless it is a localError
+			return nil, nil, red.error(err) // a failed refresh is retried like a transport error, unless it is a localError
 		}
 	}
 	if err := checkHeaderValues(req.Header); err != nil {
-		return err
+		return nil, nil, err
 	}
-	// The permit, and its release with what the response said (a 429
-	// pauses the budget).
-	release, waited, err := c.acquire(ctx, op, try.n, try.last)
-	try.budgetWait = waited
+	return req, red, nil
+}
+
+// budgetLogAfter is the wait for a permit above which the client logs it.
+const budgetLogAfter = 100 * time.Millisecond
+
+// permit takes the attempt's permit from the client's budget, once its
+// credential is ready (a slow token refresh must not hold the in-flight
+// slot), and records how long it waited. A refusal marks try refused: do
+// turns it into the call's error (budgetRefusal).
+func (c *Client) permit(ctx context.Context, op operation, try *try) (func(Feedback), error) {
+	if c.limiter == nil || op.foreign {
+		return releaseNothing, nil
+	}
+	start := time.Now()
+	release, err := c.limiter.Acquire(ctx)
+	try.budgetWait = time.Since(start)
+	if try.budgetWait >= budgetLogAfter {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "conversation: waited for the rate budget",
+			slog.String("operation", op.id), slog.Int("attempt", try.n), slog.Duration("wait", try.budgetWait),
+			slog.Bool("granted", err == nil))
+	}
 	if err != nil {
 		try.refused = true
-		return err
+		return nil, err
 	}
-	defer func() { release(feedbackOf(err)) }()
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if op.foreign {
-			redactURLQuery(err)
-		}
-		return red.error(err)
+	if release == nil {
+		release = releaseNothing
 	}
-	defer resp.Body.Close()
+	return release, nil
+}
 
+func releaseNothing(Feedback) {}
+
+// read turns the response into the attempt's outcome: a 2xx body handed
+// to decode (drained for a void operation), or the error the status, the
+// body or the decoding says.
+func (c *Client) read(op operation, resp *http.Response, decode func(int, []byte) error, ex *exchange, red *redactor, endDrain context.CancelFunc) error {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok {
 		ex.status, ex.header = resp.StatusCode, resp.Header

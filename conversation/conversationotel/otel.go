@@ -1,10 +1,12 @@
 // Package conversationotel reports the calls of a conversation.Client to
 // OpenTelemetry: a span per call (operationId, attempts, status,
 // UC-REST-ERROR, retry and rate-budget waits, an event per attempt) and
-// metrics of calls, attempts and waits.
+// metrics of calls, attempts and waits; and, with Observer.ObserveBudget,
+// gauges of a client's rate budget (permits left, pause, waiting calls).
 //
-//	c, err := conversation.NewClient(conversation.WithSimpleKey(key),
-//		conversation.WithObserver(conversationotel.New()))
+//	obs := conversationotel.New()
+//	c, err := conversation.NewClient(conversation.WithSimpleKey(key), conversation.WithObserver(obs))
+//	reg, err := obs.ObserveBudget(c)
 //
 // It is a package of its own so that programs that do not use OpenTelemetry
 // do not link it.
@@ -13,6 +15,8 @@ package conversationotel
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -37,6 +41,9 @@ const (
 	AttrBudgetWait = attribute.Key("ultracart.budget_wait_ms")
 	AttrIdempotent = attribute.Key("ultracart.idempotent")
 	AttrErrorType  = attribute.Key("error.type")
+	// AttrBucket names the bucket of ultracart.client.budget.bucket.permits:
+	// "hour" or "day".
+	AttrBucket = attribute.Key("ultracart.budget.bucket")
 )
 
 // Option configures the observer.
@@ -62,6 +69,17 @@ type Observer struct {
 	attempts   metric.Int64Counter
 	retryWait  metric.Float64Histogram
 	budgetWait metric.Float64Histogram
+
+	meter  metric.Meter
+	budget budgetGauges
+}
+
+// budgetGauges are the observable instruments of ObserveBudget, made once.
+type budgetGauges struct {
+	permits, bucketPermits, waiting, inFlight metric.Int64ObservableGauge
+	pauses                                    metric.Int64ObservableCounter
+	pauseLeft, wait                           metric.Float64ObservableGauge
+	err                                       error // the first instrument the meter could not make
 }
 
 var _ conversation.Observer = (*Observer)(nil)
@@ -92,6 +110,7 @@ func New(opts ...Option) *Observer {
 		metric.WithDescription("Time a call waited between attempts."))
 	o.budgetWait, _ = m.Float64Histogram("ultracart.client.budget.wait", metric.WithUnit("s"),
 		metric.WithDescription("Time a call waited for the client's rate budget."))
+	o.meter, o.budget = m, newBudgetGauges(m)
 	return o
 }
 
@@ -178,4 +197,90 @@ func errorType(err error) string {
 		return "transport_error"
 	}
 	return "error"
+}
+
+func newBudgetGauges(m metric.Meter) budgetGauges {
+	var g budgetGauges
+	keep := func(err error) {
+		if g.err == nil && err != nil {
+			g.err = err
+		}
+	}
+	var err error
+	g.permits, err = m.Int64ObservableGauge("ultracart.client.budget.permits", metric.WithUnit("{permit}"),
+		metric.WithDescription("Requests the rate budget lets through now without waiting (the smaller of its buckets)."))
+	keep(err)
+	g.bucketPermits, err = m.Int64ObservableGauge("ultracart.client.budget.bucket.permits", metric.WithUnit("{permit}"),
+		metric.WithDescription("Permits each bucket of the rate budget holds (ultracart.budget.bucket: hour, day)."))
+	keep(err)
+	g.waiting, err = m.Int64ObservableGauge("ultracart.client.budget.waiting", metric.WithUnit("{call}"),
+		metric.WithDescription("Calls waiting for a permit of the rate budget."))
+	keep(err)
+	g.inFlight, err = m.Int64ObservableGauge("ultracart.client.budget.in_flight", metric.WithUnit("{request}"),
+		metric.WithDescription("Requests under way that hold a permit of the rate budget."))
+	keep(err)
+	g.pauses, err = m.Int64ObservableCounter("ultracart.client.budget.pauses", metric.WithUnit("{pause}"),
+		metric.WithDescription("429s that paused the rate budget."))
+	keep(err)
+	g.pauseLeft, err = m.Float64ObservableGauge("ultracart.client.budget.pause.remaining", metric.WithUnit("s"),
+		metric.WithDescription("Time until the pause a 429 started ends; 0 when the budget is not paused."))
+	keep(err)
+	g.wait, err = m.Float64ObservableGauge("ultracart.client.budget.wait.expected", metric.WithUnit("s"),
+		metric.WithDescription("How long a call made now would wait for its permit."))
+	keep(err)
+	return g
+}
+
+// ObserveBudget reports c's rate budget (conversation.Client.Budget) on
+// o's meter, each time the meter collects, as these instruments, with
+// attrs on every point (say, the name of the program's budget when it
+// observes several clients):
+//
+//   - ultracart.client.budget.permits: what can be sent now without waiting;
+//   - ultracart.client.budget.bucket.permits: each bucket's permits
+//     (ultracart.budget.bucket "hour" and "day");
+//   - ultracart.client.budget.pause.remaining: seconds until the pause a
+//     429 started ends, 0 when not paused;
+//   - ultracart.client.budget.wait.expected: seconds a call made now would
+//     wait for its permit;
+//   - ultracart.client.budget.waiting and ultracart.client.budget.in_flight:
+//     calls waiting for a permit, requests under way;
+//   - ultracart.client.budget.pauses: 429s that paused the budget (a
+//     counter).
+//
+// Clients that share a budget report the same figures. A client without a
+// budget (conversation.WithoutBudget) reports nothing at all, rather than
+// figures that could read as an exhausted budget. Unregister the
+// registration when c is no longer used: it holds c.
+func (o *Observer) ObserveBudget(c *conversation.Client, attrs ...attribute.KeyValue) (metric.Registration, error) {
+	if c == nil {
+		return nil, errors.New("conversationotel: ObserveBudget: nil client")
+	}
+	g := o.budget
+	if g.err != nil {
+		return nil, fmt.Errorf("conversationotel: ObserveBudget: %w", g.err)
+	}
+	set := attribute.NewSet(attrs...)
+	all := metric.WithAttributeSet(set)
+	hour := metric.WithAttributeSet(attribute.NewSet(append(set.ToSlice(), AttrBucket.String("hour"))...))
+	day := metric.WithAttributeSet(attribute.NewSet(append(set.ToSlice(), AttrBucket.String("day"))...))
+	return o.meter.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
+		st := c.Budget()
+		if !st.Enabled {
+			return nil
+		}
+		ob.ObserveInt64(g.permits, int64(st.PermitsLeft), all)
+		ob.ObserveInt64(g.bucketPermits, int64(st.HourLeft), hour)
+		ob.ObserveInt64(g.bucketPermits, int64(st.DayLeft), day)
+		ob.ObserveInt64(g.waiting, int64(st.Waiting), all)
+		ob.ObserveInt64(g.inFlight, int64(st.InFlight), all)
+		ob.ObserveInt64(g.pauses, int64(st.Pauses), all)
+		var left time.Duration
+		if !st.PausedUntil.IsZero() {
+			left = max(time.Until(st.PausedUntil), 0)
+		}
+		ob.ObserveFloat64(g.pauseLeft, left.Seconds(), all)
+		ob.ObserveFloat64(g.wait, st.Wait.Seconds(), all)
+		return nil
+	}, g.permits, g.bucketPermits, g.waiting, g.inFlight, g.pauses, g.pauseLeft, g.wait)
 }

@@ -176,3 +176,122 @@ func TestNoRequestNoAttempt(t *testing.T) {
 		t.Errorf("%d spans after an invalid argument, want still 1", n)
 	}
 }
+
+// gauge returns the points of a gauge or counter as value by the bucket
+// attribute ("" for none), and whether it had any.
+func gauge(t *testing.T, m map[string]metricdata.Aggregation, name string) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	add := func(set attribute.Set, v float64) {
+		b, _ := set.Value(conversationotel.AttrBucket)
+		out[b.AsString()] = v
+	}
+	switch d := m[name].(type) {
+	case nil:
+	case metricdata.Gauge[int64]:
+		for _, p := range d.DataPoints {
+			add(p.Attributes, float64(p.Value))
+		}
+	case metricdata.Gauge[float64]:
+		for _, p := range d.DataPoints {
+			add(p.Attributes, p.Value)
+		}
+	case metricdata.Sum[int64]:
+		for _, p := range d.DataPoints {
+			add(p.Attributes, float64(p.Value))
+		}
+	default:
+		t.Fatalf("%s: %T", name, d)
+	}
+	return out
+}
+
+// TestBudgetGauges: the budget of a client, observed: permits left in each
+// bucket, then a 429 that pauses it and empties the hourly bucket; a
+// client without a budget reports no point at all; unregistered, none.
+func TestBudgetGauges(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 2 {
+			w.Header().Set("UC-REST-ERROR", "rate of 1000 per 3600 second(s) exceeded.")
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	tm := newTelemetry()
+	budget, err := conversation.NewLocalLimiter(conversation.BudgetLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := conversation.NewClient(conversation.WithSimpleKey(testKey), conversation.WithBaseURL(srv.URL),
+		conversation.WithLimiter(budget), conversation.WithoutRetries(), conversation.WithObserver(tm.obs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := conversation.NewClient(conversation.WithSimpleKey(testKey), conversation.WithBaseURL(srv.URL), conversation.WithoutBudget())
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := attribute.String("budget", "bot")
+	reg, err := tm.obs.ObserveBudget(c, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regOff, err := tm.obs.ObserveBudget(off, attribute.String("budget", "off"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer regOff.Unregister()
+	if _, err := tm.obs.ObserveBudget(nil); err == nil {
+		t.Error("a nil client accepted")
+	}
+
+	if err := c.KeepAlive(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := tm.metrics(t)
+	for name, want := range map[string]map[string]float64{
+		"ultracart.client.budget.permits":         {"": 99},
+		"ultracart.client.budget.bucket.permits":  {"hour": 99, "day": 999},
+		"ultracart.client.budget.waiting":         {"": 0},
+		"ultracart.client.budget.in_flight":       {"": 0},
+		"ultracart.client.budget.pauses":          {"": 0},
+		"ultracart.client.budget.pause.remaining": {"": 0},
+		"ultracart.client.budget.wait.expected":   {"": 0},
+	} {
+		if got := gauge(t, m, name); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v (the client without a budget must add no point)", name, got, want)
+		}
+	}
+	if d, ok := m["ultracart.client.budget.permits"].(metricdata.Gauge[int64]); !ok || len(d.DataPoints) != 1 ||
+		!d.DataPoints[0].Attributes.HasValue("budget") {
+		t.Errorf("permits points %+v, want one carrying the caller's attribute", m["ultracart.client.budget.permits"])
+	}
+
+	if err := c.KeepAlive(context.Background()); err == nil {
+		t.Fatal("want the 429")
+	}
+	m = tm.metrics(t)
+	if got := gauge(t, m, "ultracart.client.budget.bucket.permits"); got["hour"] != 0 || got["day"] != 998 {
+		t.Errorf("after an hourly 429: buckets %v, want the hourly one empty", got)
+	}
+	if got := gauge(t, m, "ultracart.client.budget.pause.remaining")[""]; got < 100 || got > 120 {
+		t.Errorf("pause remaining %v s, want about 120", got)
+	}
+	if got := gauge(t, m, "ultracart.client.budget.wait.expected")[""]; got < 100 || got > 120 {
+		t.Errorf("expected wait %v s, want about 120", got)
+	}
+	if got := gauge(t, m, "ultracart.client.budget.pauses")[""]; got != 1 {
+		t.Errorf("pauses %v, want 1", got)
+	}
+
+	if err := reg.Unregister(); err != nil {
+		t.Fatal(err)
+	}
+	if got := gauge(t, tm.metrics(t), "ultracart.client.budget.permits"); len(got) != 0 {
+		t.Errorf("after Unregister: %v", got)
+	}
+}

@@ -26,11 +26,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// go-redis logs failed dials, which the tests make on purpose.
+	redis.SetLogger(quietLogger{})
 	if os.Getenv(helperEnv) != "" {
 		os.Exit(helperProcess())
 	}
-	// go-redis logs failed dials, which TestRedisDown makes on purpose.
-	redis.SetLogger(quietLogger{})
 	stop, err := startRedis()
 	if err != nil {
 		redisMissing = err.Error()
@@ -43,44 +43,115 @@ func TestMain(m *testing.M) {
 // startRedis starts redis-server on a free loopback port and waits until it
 // answers.
 func startRedis() (stop func(), err error) {
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		return func() {}, fmt.Errorf("redis-server is not installed (apt-get install redis-server): %w", err)
-	}
-	dir, err := os.MkdirTemp("", "redisbudget-test-")
-	if err != nil {
-		return func() {}, err
-	}
 	var lastErr error
 	for range 3 { // the free port may be taken before redis-server binds it
 		port, err := freePort()
 		if err != nil {
-			return func() { _ = os.RemoveAll(dir) }, err
+			return func() {}, err
 		}
-		var out bytes.Buffer
-		cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
-			"--appendonly", "no", "--dir", dir)
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			return func() { _ = os.RemoveAll(dir) }, err
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		stop := func() {
-			_ = cmd.Process.Kill()
-			<-exited
-			_ = os.RemoveAll(dir)
-		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
-		if err := waitForRedis(addr, exited); err != nil {
-			stop()
-			lastErr = fmt.Errorf("%w\n%s", err, out.String())
+		addr, stop, err := startRedisAt(port)
+		if err != nil {
+			lastErr = err
 			continue
 		}
 		redisAddr = addr
 		return stop, nil
 	}
 	return func() {}, lastErr
+}
+
+// startRedisAt starts redis-server on port, with nothing saved (a restart
+// starts empty), and waits until it answers.
+func startRedisAt(port int) (addr string, stop func(), err error) {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, fmt.Errorf("redis-server is not installed (apt-get install redis-server): %w", err)
+	}
+	dir, err := os.MkdirTemp("", "redisbudget-test-")
+	if err != nil {
+		return "", nil, err
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
+		"--appendonly", "no", "--dir", dir)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop = func() {
+		_ = cmd.Process.Kill()
+		<-exited
+		_ = os.RemoveAll(dir)
+	}
+	addr = "127.0.0.1:" + strconv.Itoa(port)
+	if err := waitForRedis(addr, exited); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("%w\n%s", err, out.String())
+	}
+	return addr, stop, nil
+}
+
+// privateRedis is a redis-server of one test's own, which the test stops
+// and starts again (empty) on the same port.
+type privateRedis struct {
+	t    *testing.T
+	port int
+	addr string
+	stop func()
+}
+
+// newPrivateRedis starts a private redis-server, stopped when the test
+// ends; it skips the test like requireRedis without redis-server.
+func newPrivateRedis(t *testing.T) *privateRedis {
+	t.Helper()
+	requireRedis(t)
+	for range 3 {
+		port, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr, stop, err := startRedisAt(port)
+		if err != nil {
+			continue
+		}
+		p := &privateRedis{t: t, port: port, addr: addr, stop: stop}
+		t.Cleanup(func() { p.Stop() })
+		return p
+	}
+	t.Fatal("could not start a private redis-server")
+	return nil
+}
+
+// Stop kills the server: Redis is down.
+func (p *privateRedis) Stop() {
+	if p.stop != nil {
+		p.stop()
+		p.stop = nil
+	}
+}
+
+// Start starts the server again on its port, empty.
+func (p *privateRedis) Start() {
+	p.t.Helper()
+	var err error
+	for range 50 { // the port may linger for a moment after the kill
+		if _, p.stop, err = startRedisAt(p.port); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.t.Fatalf("restarting redis-server: %v", err)
+}
+
+// client is a go-redis client of the server, which fails fast while it is
+// down, closed when the test ends.
+func (p *privateRedis) client() *redis.Client {
+	rdb := redis.NewClient(&redis.Options{Addr: p.addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond, DialerRetries: 1})
+	p.t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
 }
 
 func freePort() (int, error) {

@@ -186,6 +186,9 @@ const helperEnv = "REDISBUDGET_TEST_HELPER"
 
 func helperProcess() int {
 	get := func(k string) string { return os.Getenv(helperEnv + "_" + k) }
+	if os.Getenv(helperEnv) == "fleet" {
+		return fleetProcess(get)
+	}
 	ms, _ := strconv.Atoi(get("MS"))
 	rdb := redis.NewClient(&redis.Options{Addr: get("REDIS")})
 	defer rdb.Close()
