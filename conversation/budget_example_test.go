@@ -244,10 +244,10 @@ func ExampleBudgetError_maxWait() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := c.KeepAlive(context.Background()); err != nil { // the burst
+	if err := c.GetAgentKeepAlive(context.Background()); err != nil { // the burst
 		log.Fatal(err)
 	}
-	err = c.KeepAlive(context.Background()) // no deadline: the next permit is a minute away
+	err = c.GetAgentKeepAlive(context.Background()) // no deadline: the next permit is a minute away
 	var be *conversation.BudgetError
 	if errors.As(err, &be) {
 		fmt.Println(be.Wait.Round(time.Minute), be.MaxWait)

@@ -38,7 +38,7 @@ func TestBudgetPauseBounds(t *testing.T) {
 				w.WriteHeader(http.StatusNoContent)
 			})
 			c := budgetClient(t, srv, testBudgetKey(), WithoutRetries(), WithBudget(BudgetLimits{Pause: 200 * time.Millisecond}))
-			if err := c.KeepAlive(ctxT(t)); !errors.Is(err, ErrRateLimited) {
+			if err := c.GetAgentKeepAlive(ctxT(t)); !errors.Is(err, ErrRateLimited) {
 				t.Fatalf("err = %v, want the 429", err)
 			}
 			st := c.Budget()
@@ -54,7 +54,7 @@ func TestBudgetPauseBounds(t *testing.T) {
 			}
 			// A call made now, without a deadline.
 			start := time.Now()
-			err := c.KeepAlive(context.Background())
+			err := c.GetAgentKeepAlive(context.Background())
 			el := time.Since(start)
 			switch {
 			case tc.pause == 0 && err != nil:

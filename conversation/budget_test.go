@@ -797,7 +797,7 @@ func (l *countingLimiter) statuses() []int {
 func TestBudgetForeignRequestsTakeNoPermit(t *testing.T) {
 	api, store, client := uploadServers(t, nil)
 	l := &countingLimiter{}
-	if _, err := client(WithLimiter(l)).UploadMultimedia(ctxT(t), "png", "", []byte("x")); err != nil {
+	if _, err := client(WithLimiter(l)).UploadConversationMultimedia(ctxT(t), "png", "", strings.NewReader("x")); err != nil {
 		t.Fatal(err)
 	}
 	if l.acquired.Load() != 1 || api.count() != 1 || store.count() != 1 {

@@ -823,12 +823,12 @@ func TestValidation(t *testing.T) {
 		}},
 	)
 	cases = append(cases,
-		vcase{"UploadMultimedia/nil_data", "data", func(ctx context.Context, c *Client) error {
-			_, err := c.UploadMultimedia(ctx, "jpg", "", nil)
+		vcase{"UploadConversationMultimedia/nil_body", "body", func(ctx context.Context, c *Client) error {
+			_, err := c.UploadConversationMultimedia(ctx, "jpg", "", nil)
 			return err
 		}},
-		vcase{"UploadMultimedia/dotdot", "extension", func(ctx context.Context, c *Client) error {
-			_, err := c.UploadMultimedia(ctx, "..", "", []byte("x"))
+		vcase{"UploadConversationMultimedia/dotdot", "extension", func(ctx context.Context, c *Client) error {
+			_, err := c.UploadConversationMultimedia(ctx, "..", "", strings.NewReader("x"))
 			return err
 		}},
 		vcase{"GetConversations/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
@@ -903,8 +903,8 @@ func TestValidation(t *testing.T) {
 		}})
 	}
 	cases = append(cases,
-		vcase{"nil_ctx/UploadMultimedia", "ctx", func(_ context.Context, c *Client) error {
-			_, err := c.UploadMultimedia(nilCtx, "jpg", "", []byte("x"))
+		vcase{"nil_ctx/UploadConversationMultimedia", "ctx", func(_ context.Context, c *Client) error {
+			_, err := c.UploadConversationMultimedia(nilCtx, "jpg", "", strings.NewReader("x"))
 			return err
 		}},
 		vcase{"nil_ctx/RunKeepAlive", "ctx", func(_ context.Context, c *Client) error {

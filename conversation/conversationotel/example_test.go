@@ -63,7 +63,7 @@ func ExampleObserver_ObserveBudget() {
 		log.Fatal(err)
 	}
 	defer reg.Unregister()
-	if err := c.KeepAlive(context.Background()); err != nil {
+	if err := c.GetAgentKeepAlive(context.Background()); err != nil {
 		log.Fatal(err)
 	}
 

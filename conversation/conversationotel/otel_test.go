@@ -249,7 +249,7 @@ func TestBudgetGauges(t *testing.T) {
 		t.Error("a nil client accepted")
 	}
 
-	if err := c.KeepAlive(context.Background()); err != nil {
+	if err := c.GetAgentKeepAlive(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	m := tm.metrics(t)
@@ -271,7 +271,7 @@ func TestBudgetGauges(t *testing.T) {
 		t.Errorf("permits points %+v, want one carrying the caller's attribute", m["ultracart.client.budget.permits"])
 	}
 
-	if err := c.KeepAlive(context.Background()); err == nil {
+	if err := c.GetAgentKeepAlive(context.Background()); err == nil {
 		t.Fatal("want the 429")
 	}
 	m = tm.metrics(t)

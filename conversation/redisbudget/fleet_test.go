@@ -69,7 +69,7 @@ func fleetProcess(get func(string) string) int {
 	}
 	if get("VICTIM") != "" {
 		for { // until a permit: the test kills the process during its request
-			err := c.KeepAlive(context.Background())
+			err := c.GetAgentKeepAlive(context.Background())
 			if !errors.Is(err, conversation.ErrBudgetExhausted) {
 				fmt.Fprintln(os.Stderr, "the victim's call returned:", err)
 				return 1
@@ -89,7 +89,7 @@ func fleetProcess(get func(string) string) int {
 				ctx, trips := counting(context.Background())
 				ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				start := time.Now()
-				err := c.KeepAlive(ctx)
+				err := c.GetAgentKeepAlive(ctx)
 				took := time.Since(start)
 				cancel()
 				var be *conversation.BudgetError
