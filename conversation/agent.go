@@ -9,7 +9,7 @@ import (
 // slow.
 const minKeepAliveBound = time.Second
 
-// RunKeepAlive calls GetAgentKeepAlive now and then every interval until ctx ends,
+// RunAgentKeepAlive calls GetAgentKeepAlive now and then every interval until ctx ends,
 // then returns ctx's error. An interval of 0 takes DefaultKeepAliveInterval;
 // with the rate budget on, one shorter than its sustained interval (8.64s
 // by default) is refused. A failed call does not stop the loop: it is passed
@@ -20,7 +20,7 @@ const minKeepAliveBound = time.Second
 // so however fast a service fails them the loop makes at most one call per
 // interval (and one more after a call that outlasted its tick); any
 // interval, up to the longest time.Duration, is safe.
-func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
+func (c *Client) RunAgentKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
 	if err := checkCtx(opGetAgentKeepAlive.id, ctx); err != nil {
 		return err
 	}

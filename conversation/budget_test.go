@@ -871,13 +871,13 @@ func TestPollIntervals(t *testing.T) {
 		name, arg string
 		call      func(c *Client, d time.Duration) error
 	}{
-		{"FollowMessages", "opts.Interval", func(c *Client, d time.Duration) error {
-			return firstError(c.FollowMessages(ctx, "conv-1", &FollowOptions{Interval: d}))
+		{"FollowConversationMessages", "opts.Interval", func(c *Client, d time.Duration) error {
+			return firstError(c.FollowConversationMessages(ctx, "conv-1", &FollowConversationMessagesOptions{Interval: d}))
 		}},
 		{"WatchInbox", "opts.Interval", func(c *Client, d time.Duration) error {
 			return firstError(c.WatchInbox(ctx, &InboxOptions{Interval: d}))
 		}},
-		{"RunKeepAlive", "interval", func(c *Client, d time.Duration) error { return c.RunKeepAlive(ctx, d, nil) }},
+		{"RunAgentKeepAlive", "interval", func(c *Client, d time.Duration) error { return c.RunAgentKeepAlive(ctx, d, nil) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, d := range []time.Duration{-time.Second, time.Millisecond, 8 * time.Second} {
@@ -970,8 +970,8 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 			}
 			return nil
 		}, 2},
-		{"FollowMessages, first poll", func(c *Client) error {
-			for _, err := range c.FollowMessages(ctx, "conv-1", nil) {
+		{"FollowConversationMessages, first poll", func(c *Client) error {
+			for _, err := range c.FollowConversationMessages(ctx, "conv-1", nil) {
 				return err
 			}
 			return nil
@@ -991,7 +991,7 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 			}
 			return nil
 		}, 1},
-		{"RunKeepAlive, the first call", func(c *Client) error {
+		{"RunAgentKeepAlive, the first call", func(c *Client) error {
 			kctx, cancel := context.WithCancel(ctx)
 			l := c.limiter.(*countingLimiter)
 			go func() {
@@ -1000,7 +1000,7 @@ func TestBudgetPollLoopsTakePermits(t *testing.T) {
 				}
 				cancel()
 			}()
-			if err := c.RunKeepAlive(kctx, 0, nil); !errors.Is(err, context.Canceled) {
+			if err := c.RunAgentKeepAlive(kctx, 0, nil); !errors.Is(err, context.Canceled) {
 				return err
 			}
 			return nil

@@ -1,5 +1,11 @@
 package conversation
 
+import (
+	"context"
+	"iter"
+	"time"
+)
+
 // Short names of enum values from before one Go type per value set.
 //
 // Deprecated: use the constants of the enum types, e.g. ConversationMediumSms
@@ -29,3 +35,25 @@ const (
 	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelUltracartTask  = ConversationNoticeChannelUltracartTask
 	ConversationVirtualAgentCapabilitiesOpenSupportTicketChannelZohoDeskTicket = ConversationNoticeChannelZohoDeskTicket
 )
+
+// The helpers' names from before one naming rule (a helper is a verb plus
+// the noun of the operation it rests on).
+
+// FollowMessages follows a conversation's messages.
+//
+// Deprecated: use FollowConversationMessages.
+func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, opts *FollowOptions) iter.Seq2[MessageEvent, error] {
+	return c.FollowConversationMessages(ctx, conversationUUID, opts)
+}
+
+// FollowOptions tunes FollowMessages.
+//
+// Deprecated: use FollowConversationMessagesOptions.
+type FollowOptions = FollowConversationMessagesOptions
+
+// RunKeepAlive keeps the agent's session alive.
+//
+// Deprecated: use RunAgentKeepAlive.
+func (c *Client) RunKeepAlive(ctx context.Context, interval time.Duration, onFailure func(error)) error {
+	return c.RunAgentKeepAlive(ctx, interval, onFailure)
+}

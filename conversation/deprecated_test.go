@@ -3,9 +3,11 @@ package conversation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDeprecatedForwards: every former name the spec keeps for one release
@@ -143,5 +145,40 @@ func checkFormerIter(t *testing.T, op opCase, former, newName string) {
 	}
 	if !reflect.DeepEqual(oldItems, newItems) {
 		t.Errorf("%s yielded %d items, %s %d, or others", former, len(oldItems), newName, len(newItems))
+	}
+}
+
+// TestDeprecatedHelpers: the helpers' former names (hand-written, as the
+// helpers are) have the new ones' signatures and behave the same.
+func TestDeprecatedHelpers(t *testing.T) {
+	for former, name := range map[string]string{"FollowMessages": "FollowConversationMessages", "RunKeepAlive": "RunAgentKeepAlive"} {
+		oldM, ok := clientType.MethodByName(former)
+		newM, ok2 := clientType.MethodByName(name)
+		if !ok || !ok2 || oldM.Type != newM.Type {
+			t.Errorf("%s (%v) and %s (%v) differ", former, oldM.Type, name, newM.Type)
+		}
+	}
+	if reflect.TypeFor[FollowOptions]() != reflect.TypeFor[FollowConversationMessagesOptions]() {
+		t.Error("FollowOptions is not FollowConversationMessagesOptions")
+	}
+	// The same refusal before anything is sent.
+	srv, _ := newServer(t, failOnRequest(t))
+	c := newClient(t, srv)
+	ctx := ctxT(t)
+	errOld := c.RunKeepAlive(ctx, -time.Second, nil)
+	errNew := c.RunAgentKeepAlive(ctx, -time.Second, nil)
+	if errOld == nil || fmt.Sprint(errOld) != fmt.Sprint(errNew) {
+		t.Errorf("RunKeepAlive: %v; RunAgentKeepAlive: %v", errOld, errNew)
+	}
+	for _, err := range c.FollowMessages(ctx, "", nil) {
+		var errNew error
+		for _, e := range c.FollowConversationMessages(ctx, "", nil) {
+			errNew = e
+			break
+		}
+		if err == nil || fmt.Sprint(err) != fmt.Sprint(errNew) {
+			t.Errorf("FollowMessages: %v; FollowConversationMessages: %v", err, errNew)
+		}
+		break
 	}
 }

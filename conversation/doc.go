@@ -58,7 +58,7 @@
 // GetConversationDepartments, the string for a payload that is one. A paged
 // list (getConversations, searchPbxCalls) returns a *Page with the items and
 // the result set, and its iterator, <Method>Iter, walks all of them
-// (GetConversationsIter, SearchPbxCallsIter; AllConversationsMatching walks a
+// (GetConversationsIter, SearchPbxCallsIter; GetConversationsSearchIter walks a
 // conversation search). A response of several payload fields, or without an
 // envelope, is returned whole; an operation with no payload returns only an
 // error. A payload the service left out is its zero value, never nil. The
@@ -101,9 +101,9 @@
 //
 // Beyond one call per operation: the Modify helpers change an object and
 // keep the rest; GetConversationsIter, SearchPbxCallsIter and
-// AllConversationsMatching iterate over paged results; AllMessages reads a
-// conversation's history and FollowMessages polls for its new messages;
-// WatchInbox watches every conversation from one poll loop; RunKeepAlive
+// GetConversationsSearchIter iterate over paged results; GetConversationMessagesIter reads a
+// conversation's history and FollowConversationMessages polls for its new messages;
+// WatchInbox watches every conversation from one poll loop; RunAgentKeepAlive
 // keeps an agent's session alive; UploadConversationMultimedia,
 // UploadConversationPbxAudio and UploadConversationKnowledgeBaseDocument
 // upload a file to the presigned URL without sending the key there, and
@@ -156,16 +156,19 @@
 // its Limiter, by default a LocalLimiter shared by every client of the
 // process with the same credential and API host. At most one request is in
 // flight; after a burst of 100 the hourly and daily rates pace the calls. A
-// call that cannot get its permit before its context's deadline fails at
-// once with a *BudgetError (ErrBudgetExhausted); a 429 pauses every caller
-// until its Retry-After, and a daily-limit 429 matches ErrDailyLimit.
-// Client.Budget reports the state. WithBudget sets other figures,
-// WithLimiter plugs in another Limiter (package conversation/redisbudget
-// shares one budget across processes), WithoutBudget turns it off for
-// loopback fakes. The poll loops (FollowMessages, WatchInbox, RunKeepAlive)
-// default to intervals that leave room for other calls, and refuse one so
-// short that it alone would spend the budget. docs/RELIABILITY.md has the
-// arithmetic.
+// call that cannot get its permit before its context's deadline, or within
+// BudgetLimits.MaxWait (10 minutes by default), fails at once with a
+// *BudgetError (ErrBudgetExhausted) saying how long it would have waited; a
+// 429 pauses every caller until its Retry-After (at most MaxPause), and a
+// daily-limit 429 matches ErrDailyLimit. Client.Budget reports the state
+// (UnlimitedPermits on a client without a budget), and
+// conversationotel.Observer.ObserveBudget exports it as gauges. WithBudget
+// sets other figures, WithLimiter plugs in another Limiter (package
+// conversation/redisbudget shares one budget across processes),
+// WithoutBudget turns it off for loopback fakes. The poll loops
+// (FollowConversationMessages, WatchInbox, RunAgentKeepAlive) default to
+// intervals that leave room for other calls, and refuse one so short that
+// it alone would spend the budget. docs/RELIABILITY.md has the arithmetic.
 //
 // # Credentials
 //

@@ -17,7 +17,7 @@ import (
 // once (1,000; an import can stamp a whole transcript with one time), it
 // yields those it got, then an error matching ErrMessagesSkipped, and goes
 // on with later messages.
-func ExampleClient_FollowMessages_manyInOneMillisecond() {
+func ExampleClient_FollowConversationMessages_manyInOneMillisecond() {
 	const tied = 1200 // messages at epoch 1000
 	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
 		since, _ := strconv.ParseInt(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], 10, 64)
@@ -43,7 +43,7 @@ func ExampleClient_FollowMessages_manyInOneMillisecond() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	n := 0
-	for m, err := range c.FollowMessages(ctx, "conv-1", &conversation.FollowOptions{PageSize: 200}) {
+	for m, err := range c.FollowConversationMessages(ctx, "conv-1", &conversation.FollowConversationMessagesOptions{PageSize: 200}) {
 		if errors.Is(err, conversation.ErrMessagesSkipped) {
 			fmt.Println("after", n, "messages:", err)
 			continue

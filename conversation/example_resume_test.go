@@ -86,10 +86,10 @@ func ExampleClient_WatchInbox_resume() {
 	// new conversation e at 09:00:02
 }
 
-// A conversation's history is read once with AllMessages; a follower then
+// A conversation's history is read once with GetConversationMessagesIter; a follower then
 // goes on from the position of the last message read: nothing twice,
 // nothing missed in between.
-func ExampleClient_AllMessages_resume() {
+func ExampleClient_GetConversationMessagesIter_resume() {
 	fake, c, done := fakeInbox()
 	defer done()
 	conv, err := fake.AddConversation(conversation.Conversation{Messages: []conversation.ConversationMessage{
@@ -102,7 +102,7 @@ func ExampleClient_AllMessages_resume() {
 	defer cancel()
 
 	var last conversation.MessagePosition
-	for m, err := range c.AllMessages(ctx, conv.GetConversationUUID(), nil) {
+	for m, err := range c.GetConversationMessagesIter(ctx, conv.GetConversationUUID(), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func ExampleClient_AllMessages_resume() {
 	if _, err := fake.AddMessage(conv.GetConversationUUID(), conversation.ConversationMessage{Body: conversation.Ptr("It shipped today.")}); err != nil {
 		log.Fatal(err)
 	}
-	for m, err := range c.FollowMessages(ctx, conv.GetConversationUUID(), &conversation.FollowOptions{Resume: last, Interval: time.Millisecond}) {
+	for m, err := range c.FollowConversationMessages(ctx, conv.GetConversationUUID(), &conversation.FollowConversationMessagesOptions{Resume: last, Interval: time.Millisecond}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -155,7 +155,7 @@ func Example_errors() {
 	// true true
 }
 
-func ExampleClient_FollowMessages() {
+func ExampleClient_FollowConversationMessages() {
 	// A conversation where a message arrives at each poll.
 	var polls atomic.Int64
 	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +182,7 @@ func ExampleClient_FollowMessages() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	n := 0
-	for m, err := range c.FollowMessages(ctx, "conv-1", &conversation.FollowOptions{Interval: 10 * time.Millisecond}) {
+	for m, err := range c.FollowConversationMessages(ctx, "conv-1", &conversation.FollowConversationMessagesOptions{Interval: 10 * time.Millisecond}) {
 		if err != nil {
 			log.Print(err) // a failed poll: keep following
 			continue
@@ -235,7 +235,7 @@ func ExamplePtr() {
 	// hours 0
 }
 
-func ExampleClient_AllConversationsMatching() {
+func ExampleClient_GetConversationsSearchIter() {
 	// A search service with five matches, served as the client asks.
 	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
 		var req conversation.ConversationSearchRequest
@@ -260,7 +260,7 @@ func ExampleClient_AllConversationsMatching() {
 		RangeBegin: conversation.Ptr(int32(0)),
 		RangeEnd:   conversation.Ptr(int32(2)), // two per request
 	}
-	for conv, err := range c.AllConversationsMatching(context.Background(), search) {
+	for conv, err := range c.GetConversationsSearchIter(context.Background(), search) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -274,7 +274,7 @@ func ExampleClient_AllConversationsMatching() {
 	// conv-4
 }
 
-func ExampleClient_AllMessages() {
+func ExampleClient_GetConversationMessagesIter() {
 	// A conversation with three messages.
 	srv := fakeUltraCart(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"success":true,"conversation_messages":[`+
@@ -289,7 +289,7 @@ func ExampleClient_AllMessages() {
 	}
 
 	// The whole history, then the loop ends: no polling.
-	for m, err := range c.AllMessages(context.Background(), "conv-1", nil) {
+	for m, err := range c.GetConversationMessagesIter(context.Background(), "conv-1", nil) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -198,7 +198,7 @@ func TestFaultBodyTricklesForever(t *testing.T) {
 }
 
 // A void operation's 2xx body is ignored: one that trickles forever, or
-// never comes, does not hold the call until the context ends (RunKeepAlive
+// never comes, does not hold the call until the context ends (RunAgentKeepAlive
 // runs GetAgentKeepAlive under a context without a deadline). The call succeeds
 // after at most a second of draining.
 func TestFaultVoidBodyNeverEnds(t *testing.T) {

@@ -72,9 +72,9 @@ var faultPathCases = []faultPathCase{
 			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), &conversation.GetConversationMessagesOptions{Limit: 10})
 			return err
 		}, 1, "limit=10"},
-	{"FollowMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
+	{"FollowConversationMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
 		func(ctx context.Context, c *conversation.Client, v string) error {
-			for _, err := range c.FollowMessages(ctx, v, &conversation.FollowOptions{Interval: time.Millisecond}) {
+			for _, err := range c.FollowConversationMessages(ctx, v, &conversation.FollowConversationMessagesOptions{Interval: time.Millisecond}) {
 				return err // the first message or error
 			}
 			return nil

@@ -7,25 +7,25 @@ import (
 	"time"
 )
 
-// MessageEvent is a message FollowMessages or AllMessages yields, with the
+// MessageEvent is a message FollowConversationMessages or GetConversationMessagesIter yields, with the
 // position just after it. The message's fields and getters are promoted
 // (e.Body, e.GetBody()); e.ConversationMessage is the message itself.
 type MessageEvent struct {
 	ConversationMessage
 	// Position is where a later walk resumes to go on exactly after this
 	// message: persist it with the message, and pass it back as
-	// FollowOptions.Resume or AllMessagesOptions.Resume.
+	// FollowConversationMessagesOptions.Resume or GetConversationMessagesIterOptions.Resume.
 	Position MessagePosition
 }
 
-// FollowOptions configure FollowMessages.
-type FollowOptions struct {
+// FollowConversationMessagesOptions configure FollowConversationMessages.
+type FollowConversationMessagesOptions struct {
 	// Since is where to start: messages strictly after it are yielded. The
 	// zero time yields the conversation's whole history first. Since means
-	// the same in FollowOptions, AllMessagesOptions and InboxOptions.
+	// the same in FollowConversationMessagesOptions, GetConversationMessagesIterOptions and InboxOptions.
 	Since time.Time
 	// Resume goes on exactly after a message yielded before (the Position
-	// of its MessageEvent, which may come from AllMessages): no gap, no
+	// of its MessageEvent, which may come from GetConversationMessagesIter): no gap, no
 	// duplicate. Set Since or Resume, not both.
 	Resume MessagePosition
 	// Interval is the wait between polls when there is nothing new
@@ -39,7 +39,7 @@ type FollowOptions struct {
 	PageSize int
 }
 
-// checkPageSize refuses a page size of FollowOptions or AllMessagesOptions
+// checkPageSize refuses a page size of FollowConversationMessagesOptions or GetConversationMessagesIterOptions
 // out of bounds.
 func checkPageSize(n int) error {
 	if n < 0 || n > maxFollowPageSize {
@@ -78,10 +78,10 @@ func (s messageStart) cursor(pageSize int) *followCursor {
 	return c
 }
 
-// FollowMessages yields a conversation's messages as they arrive, oldest
+// FollowConversationMessages yields a conversation's messages as they arrive, oldest
 // first and each once, for bots that do not hold a websocket. Each comes
 // with its Position: persist it, and a follower started later with
-// FollowOptions.Resume goes on exactly after that message.
+// FollowConversationMessagesOptions.Resume goes on exactly after that message.
 //
 // It polls getConversationMessages from the newest message seen, asking
 // from one millisecond earlier and skipping messages already yielded, so
@@ -101,8 +101,8 @@ func (s messageStart) cursor(pageSize int) *followCursor {
 // It runs until ctx ends or the caller breaks. A failed poll is yielded as an
 // error; the caller may break, or continue and polling resumes after
 // Interval (the client's retry policy has already been applied).
-func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, opts *FollowOptions) iter.Seq2[MessageEvent, error] {
-	var o FollowOptions
+func (c *Client) FollowConversationMessages(ctx context.Context, conversationUUID string, opts *FollowConversationMessagesOptions) iter.Seq2[MessageEvent, error] {
+	var o FollowConversationMessagesOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -120,8 +120,8 @@ func (c *Client) FollowMessages(ctx context.Context, conversationUUID string, op
 	return c.pollMessages(ctx, conversationUUID, start, o.PageSize, optsErr, interval)
 }
 
-// AllMessagesOptions configure AllMessages.
-type AllMessagesOptions struct {
+// GetConversationMessagesIterOptions configure GetConversationMessagesIter.
+type GetConversationMessagesIterOptions struct {
 	// Since is where to start: messages strictly after it are yielded. The
 	// zero time yields the conversation's whole history.
 	Since time.Time
@@ -133,10 +133,10 @@ type AllMessagesOptions struct {
 	PageSize int
 }
 
-// AllMessages yields a conversation's messages after opts.Since (or just
+// GetConversationMessagesIter yields a conversation's messages after opts.Since (or just
 // after opts.Resume), oldest first and each once, each with its Position,
 // and ends when it has caught up: when a poll returns less than a full
-// page. It is FollowMessages without the waiting, for reading a
+// page. It is FollowConversationMessages without the waiting, for reading a
 // conversation's history; messages that share a millisecond are handled
 // the same way, and a follower resumed from the last Position goes on
 // where it ended. It ends after yielding an error (an ErrMessagesSkipped
@@ -145,8 +145,8 @@ type AllMessagesOptions struct {
 // (a service that ignores since, sends no epochs, or epochs at the end of
 // int64) ends it with a *PagingError matching ErrPagingStalled. It ends when
 // the caller breaks. opts is copied, never modified.
-func (c *Client) AllMessages(ctx context.Context, conversationUUID string, opts *AllMessagesOptions) iter.Seq2[MessageEvent, error] {
-	var o AllMessagesOptions
+func (c *Client) GetConversationMessagesIter(ctx context.Context, conversationUUID string, opts *GetConversationMessagesIterOptions) iter.Seq2[MessageEvent, error] {
+	var o GetConversationMessagesIterOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -161,8 +161,8 @@ func (c *Client) AllMessages(ctx context.Context, conversationUUID string, opts 
 	return c.pollMessages(ctx, conversationUUID, start, o.PageSize, optsErr, 0)
 }
 
-// pollMessages is the loop of FollowMessages (interval > 0: it waits and
-// goes on, yielding failures) and AllMessages (interval 0: it ends once
+// pollMessages is the loop of FollowConversationMessages (interval > 0: it waits and
+// goes on, yielding failures) and GetConversationMessagesIter (interval 0: it ends once
 // caught up, or after a failure).
 func (c *Client) pollMessages(ctx context.Context, conversationUUID string, start messageStart, pageSize int, optsErr error, interval time.Duration) iter.Seq2[MessageEvent, error] {
 	return func(yield func(MessageEvent, error) bool) {

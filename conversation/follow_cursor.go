@@ -8,11 +8,11 @@ import (
 	"slices"
 )
 
-// Bounds of FollowMessages' requests.
+// Bounds of FollowConversationMessages' requests.
 const (
-	// defaultFollowPageSize is FollowOptions.PageSize's default.
+	// defaultFollowPageSize is FollowConversationMessagesOptions.PageSize's default.
 	defaultFollowPageSize = 100
-	// maxFollowPageSize bounds FollowOptions.PageSize. The reference
+	// maxFollowPageSize bounds FollowConversationMessagesOptions.PageSize. The reference
 	// documents no maximum for getConversationMessages' limit; 200 is the
 	// API's documented page maximum elsewhere (getConversations' _limit),
 	// so a page the caller picks is one the service is known to serve.
@@ -26,14 +26,14 @@ const (
 	maxFollowLimit = 1000
 )
 
-// ErrMessagesSkipped is yielded by FollowMessages and AllMessages when more
+// ErrMessagesSkipped is yielded by FollowConversationMessages and GetConversationMessagesIter when more
 // messages share one millisecond than they may fetch in one request (1,000):
 // they cannot page past them, since the API pages by time only, so they
 // yield those they got, report this error and go on after that millisecond.
 // Messages yielded before and after are unaffected.
 var ErrMessagesSkipped = errors.New("messages skipped")
 
-// followCursor is FollowMessages' bookkeeping, apart from any I/O so that a
+// followCursor is FollowConversationMessages' bookkeeping, apart from any I/O so that a
 // fuzz target can drive it against a model of the service.
 //
 // getConversationMessages pages by time only: since (epoch milliseconds)

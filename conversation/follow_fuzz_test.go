@@ -45,7 +45,7 @@ func (s *followModel) countAt(epoch int64) int {
 	return n
 }
 
-// FuzzFollowCursor drives FollowMessages' bookkeeping against followModel
+// FuzzFollowCursor drives FollowConversationMessages' bookkeeping against followModel
 // with random epochs, ties, page sizes, limits, start points, arrival
 // orders and both readings of since. Each script byte is a poll (high bit
 // set; with bit 6 also set, a restart first: a new cursor resumed from the
@@ -206,7 +206,7 @@ func FuzzFollowCursor(f *testing.F) {
 // (id, epoch) is yielded twice and epochs come in order; the only errors
 // are ErrMessagesSkipped and ErrPagingStalled; at most
 // ⌈log2(maxLimit/pageSize)⌉+2 polls in a row neither yield nor wait; and a
-// history walk (AllMessages: poll until the cursor waits) ends within
+// history walk (GetConversationMessagesIter: poll until the cursor waits) ends within
 // (pairs+1)×(that bound+1) polls, pairs being the (id, epoch) the service
 // can send.
 func FuzzFollowCursorHostile(f *testing.F) {
@@ -285,7 +285,7 @@ func FuzzFollowCursorHostile(f *testing.F) {
 				idle = 0
 			}
 			if st.wait {
-				break // AllMessages ends here
+				break // GetConversationMessagesIter ends here
 			}
 			if polls > bound {
 				t.Fatalf("the history walk did not end within %d polls", bound)

@@ -89,19 +89,19 @@ func hostileCases() []hostileCase {
 	}
 }
 
-// TestAllMessagesEndsOnHostileService: AllMessages ends on any answer,
+// TestGetConversationMessagesIterEndsOnHostileService: GetConversationMessagesIter ends on any answer,
 // after yielding an error that says what the service did: a service that
 // ignores since, sends no epochs, or epochs at 2^63-1 (inclusive or
 // exclusive) ends the walk within a few requests, and since never goes
 // backwards (at 2^63-1 it wrapped to 0, and the walk started over for ever).
-func TestAllMessagesEndsOnHostileService(t *testing.T) {
+func TestGetConversationMessagesIterEndsOnHostileService(t *testing.T) {
 	for _, tc := range hostileCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &hostileMessages{answer: tc.answer}
 			c := h.start(t)
 			seen := map[string]bool{}
 			var errs []error
-			for m, err := range c.AllMessages(ctxT(t), "conv-1", nil) {
+			for m, err := range c.GetConversationMessagesIter(ctxT(t), "conv-1", nil) {
 				if err != nil {
 					errs = append(errs, err)
 					continue // keep ranging: the walk itself must end
@@ -134,10 +134,10 @@ func TestAllMessagesEndsOnHostileService(t *testing.T) {
 	}
 }
 
-// TestFollowMessagesWaitsOnHostileService: the follower goes on polling a
+// TestFollowConversationMessagesWaitsOnHostileService: the follower goes on polling a
 // service that answers since wrongly (that is its job), yielding the stall
 // each time, but never polls again without waiting its interval after one.
-func TestFollowMessagesWaitsOnHostileService(t *testing.T) {
+func TestFollowConversationMessagesWaitsOnHostileService(t *testing.T) {
 	const interval = 20 * time.Millisecond
 	for _, tc := range hostileCases() {
 		if !tc.stall {
@@ -148,7 +148,7 @@ func TestFollowMessagesWaitsOnHostileService(t *testing.T) {
 			c := h.start(t)
 			stalls := 0
 			var stallAt []int // the request count when each stall was yielded
-			for _, err := range c.FollowMessages(ctxT(t), "conv-1", &FollowOptions{Interval: interval}) {
+			for _, err := range c.FollowConversationMessages(ctxT(t), "conv-1", &FollowConversationMessagesOptions{Interval: interval}) {
 				if errors.Is(err, ErrPagingStalled) {
 					stallAt = append(stallAt, len(h.polls()))
 					if stalls++; stalls == 3 {

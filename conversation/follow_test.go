@@ -92,9 +92,9 @@ func (s *msgServer) polls() int {
 	return len(s.sinces)
 }
 
-// follow collects up to n messages (and any errors) from FollowMessages.
-func follow(ctx context.Context, c *Client, opts *FollowOptions, n int) (ids []string, errs []error) {
-	for m, err := range c.FollowMessages(ctx, "conv-1", opts) {
+// follow collects up to n messages (and any errors) from FollowConversationMessages.
+func follow(ctx context.Context, c *Client, opts *FollowConversationMessagesOptions, n int) (ids []string, errs []error) {
+	for m, err := range c.FollowConversationMessages(ctx, "conv-1", opts) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -107,10 +107,10 @@ func follow(ctx context.Context, c *Client, opts *FollowOptions, n int) (ids []s
 	return ids, errs
 }
 
-// TestFollowMessages: messages are yielded once each, in order, across polls,
+// TestFollowConversationMessages: messages are yielded once each, in order, across polls,
 // including one that shares the previous message's millisecond but arrives
 // a poll later.
-func TestFollowMessages(t *testing.T) {
+func TestFollowConversationMessages(t *testing.T) {
 	s := &msgServer{script: map[int][]ConversationMessage{
 		1: {msg("a", 1000), msg("b", 1001)},
 		2: {msg("c", 1001)}, // same millisecond as b, a poll later
@@ -119,7 +119,7 @@ func TestFollowMessages(t *testing.T) {
 		7: {msg("g", 2000), msg("h", 2001)},
 	}}
 	c := s.start(t)
-	got, errs := follow(ctxT(t), c, &FollowOptions{Interval: time.Millisecond}, 8)
+	got, errs := follow(ctxT(t), c, &FollowConversationMessagesOptions{Interval: time.Millisecond}, 8)
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -133,21 +133,21 @@ func TestFollowMessages(t *testing.T) {
 	}
 }
 
-// TestFollowMessagesUnsorted: the service's order does not matter.
-func TestFollowMessagesUnsorted(t *testing.T) {
+// TestFollowConversationMessagesUnsorted: the service's order does not matter.
+func TestFollowConversationMessagesUnsorted(t *testing.T) {
 	s := &msgServer{reverse: true, script: map[int][]ConversationMessage{
 		1: {msg("a", 10), msg("b", 20), msg("c", 30)},
 		3: {msg("d", 30), msg("e", 40)},
 	}}
-	got, errs := follow(ctxT(t), s.start(t), &FollowOptions{Interval: time.Millisecond}, 5)
+	got, errs := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{Interval: time.Millisecond}, 5)
 	if errs != nil || !slices.Equal(got, []string{"a", "b", "c", "d", "e"}) {
 		t.Errorf("got %v %v", got, errs)
 	}
 }
 
-// TestFollowMessagesFullPage: a full page is followed at once, without
+// TestFollowConversationMessagesFullPage: a full page is followed at once, without
 // waiting the interval.
-func TestFollowMessagesFullPage(t *testing.T) {
+func TestFollowConversationMessagesFullPage(t *testing.T) {
 	var initial []ConversationMessage
 	for i := range 7 {
 		initial = append(initial, msg(string(rune('a'+i)), int64(100+i)))
@@ -156,7 +156,7 @@ func TestFollowMessagesFullPage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	start := time.Now()
-	got, errs := follow(ctx, s.start(t), &FollowOptions{Interval: time.Hour, PageSize: 2}, 7)
+	got, errs := follow(ctx, s.start(t), &FollowConversationMessagesOptions{Interval: time.Hour, PageSize: 2}, 7)
 	if errs != nil || !slices.Equal(got, []string{"a", "b", "c", "d", "e", "f", "g"}) {
 		t.Fatalf("got %v %v", got, errs)
 	}
@@ -170,13 +170,13 @@ func TestFollowMessagesFullPage(t *testing.T) {
 	}
 }
 
-// TestFollowMessagesSince: only messages after Since are yielded.
-func TestFollowMessagesSince(t *testing.T) {
+// TestFollowConversationMessagesSince: only messages after Since are yielded.
+func TestFollowConversationMessagesSince(t *testing.T) {
 	s := &msgServer{script: map[int][]ConversationMessage{
 		1: {msg("old", 1000), msg("at", 2000), msg("new", 3000)},
 		2: {msg("newer", 3000)},
 	}}
-	got, errs := follow(ctxT(t), s.start(t), &FollowOptions{Since: time.UnixMilli(2000), Interval: time.Millisecond}, 2)
+	got, errs := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{Since: time.UnixMilli(2000), Interval: time.Millisecond}, 2)
 	if errs != nil || !slices.Equal(got, []string{"new", "newer"}) {
 		t.Errorf("got %v %v", got, errs)
 	}
@@ -187,12 +187,12 @@ func TestFollowMessagesSince(t *testing.T) {
 	}
 }
 
-// TestFollowMessagesStops: the iteration ends on break, on cancel while
+// TestFollowConversationMessagesStops: the iteration ends on break, on cancel while
 // waiting, and on cancel during a request, with no error yielded.
-func TestFollowMessagesStops(t *testing.T) {
+func TestFollowConversationMessagesStops(t *testing.T) {
 	t.Run("break", func(t *testing.T) {
 		s := &msgServer{script: map[int][]ConversationMessage{1: {msg("a", 1), msg("b", 2)}}}
-		got, _ := follow(ctxT(t), s.start(t), &FollowOptions{Interval: time.Millisecond}, 1)
+		got, _ := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{Interval: time.Millisecond}, 1)
 		if !slices.Equal(got, []string{"a"}) {
 			t.Errorf("got %v", got)
 		}
@@ -209,7 +209,7 @@ func TestFollowMessagesStops(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		var got []string
-		for m, err := range c.FollowMessages(ctx, "conv-1", &FollowOptions{Interval: time.Hour}) {
+		for m, err := range c.FollowConversationMessages(ctx, "conv-1", &FollowConversationMessagesOptions{Interval: time.Hour}) {
 			if err != nil {
 				t.Errorf("error yielded: %v", err)
 				continue
@@ -238,7 +238,7 @@ func TestFollowMessagesStops(t *testing.T) {
 				}
 			}
 		}()
-		got, errs := follow(ctx, c, &FollowOptions{Interval: time.Millisecond}, 100)
+		got, errs := follow(ctx, c, &FollowConversationMessagesOptions{Interval: time.Millisecond}, 100)
 		if !slices.Equal(got, []string{"a"}) || errs != nil {
 			t.Errorf("got %v, errors %v", got, errs)
 		}
@@ -248,7 +248,7 @@ func TestFollowMessagesStops(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		got, errs := follow(ctx, s.start(t), &FollowOptions{Interval: 5 * time.Millisecond}, 100)
+		got, errs := follow(ctx, s.start(t), &FollowConversationMessagesOptions{Interval: 5 * time.Millisecond}, 100)
 		if got != nil || errs != nil {
 			t.Errorf("got %v %v", got, errs)
 		}
@@ -261,9 +261,9 @@ func TestFollowMessagesStops(t *testing.T) {
 	})
 }
 
-// TestFollowMessagesErrors: a failed poll is yielded; ranging on resumes
+// TestFollowConversationMessagesErrors: a failed poll is yielded; ranging on resumes
 // polling and nothing is lost or repeated.
-func TestFollowMessagesErrors(t *testing.T) {
+func TestFollowConversationMessagesErrors(t *testing.T) {
 	s := &msgServer{
 		fail: map[int]int{2: 400, 3: 401},
 		script: map[int][]ConversationMessage{
@@ -272,7 +272,7 @@ func TestFollowMessagesErrors(t *testing.T) {
 			4: {msg("c", 6)},
 		},
 	}
-	got, errs := follow(ctxT(t), s.start(t), &FollowOptions{Interval: time.Millisecond}, 3)
+	got, errs := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{Interval: time.Millisecond}, 3)
 	if !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("got %v", got)
 	}
@@ -283,7 +283,7 @@ func TestFollowMessagesErrors(t *testing.T) {
 	// Breaking on the error ends the iteration.
 	s2 := &msgServer{fail: map[int]int{1: 410}}
 	n := 0
-	for _, err := range s2.start(t).FollowMessages(ctxT(t), "conv-1", &FollowOptions{Interval: time.Millisecond}) {
+	for _, err := range s2.start(t).FollowConversationMessages(ctxT(t), "conv-1", &FollowConversationMessagesOptions{Interval: time.Millisecond}) {
 		n++
 		if !errors.Is(err, ErrGone) {
 			t.Errorf("err = %v", err)
@@ -295,8 +295,8 @@ func TestFollowMessagesErrors(t *testing.T) {
 	}
 }
 
-// TestFollowMessagesDefaults: nil options poll from the start, 100 at a time.
-func TestFollowMessagesDefaults(t *testing.T) {
+// TestFollowConversationMessagesDefaults: nil options poll from the start, 100 at a time.
+func TestFollowConversationMessagesDefaults(t *testing.T) {
 	s := &msgServer{script: map[int][]ConversationMessage{1: {msg("a", 1)}}}
 	got, _ := follow(ctxT(t), s.start(t), nil, 1)
 	s.mu.Lock()

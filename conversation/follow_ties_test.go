@@ -50,7 +50,7 @@ func gapsAndDuplicates(got, want []string) (gaps, dups int) {
 // messages already seen makes it ask for a larger one rather than the same
 // again. Before, PageSize 2 and five messages in one millisecond yielded
 // two, then polled the same since forever.
-func TestFollowMessagesManyInOneMillisecond(t *testing.T) {
+func TestFollowConversationMessagesManyInOneMillisecond(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		pageSize int
@@ -67,7 +67,7 @@ func TestFollowMessagesManyInOneMillisecond(t *testing.T) {
 				s := &msgServer{inclusive: inclusive, script: map[int][]ConversationMessage{1: tc.initial}}
 				c := s.start(t)
 				want := idsOf(tc.initial)
-				got, errs := follow(ctxT(t), c, &FollowOptions{Interval: time.Hour, PageSize: tc.pageSize}, len(want))
+				got, errs := follow(ctxT(t), c, &FollowConversationMessagesOptions{Interval: time.Hour, PageSize: tc.pageSize}, len(want))
 				if errs != nil {
 					t.Fatal(errs)
 				}
@@ -85,7 +85,7 @@ func TestFollowMessagesManyInOneMillisecond(t *testing.T) {
 // readings of since: nothing lost, nothing repeated, epochs in order.
 // (FuzzFollowCursor checks this over random scripts, and that the same
 // window is never asked twice in a row with nothing yielded and no wait.)
-func TestFollowMessagesTiesArriveLater(t *testing.T) {
+func TestFollowConversationMessagesTiesArriveLater(t *testing.T) {
 	for _, inclusive := range []bool{false, true} {
 		t.Run(fmt.Sprintf("inclusive=%v", inclusive), func(t *testing.T) {
 			script := map[int][]ConversationMessage{
@@ -101,7 +101,7 @@ func TestFollowMessagesTiesArriveLater(t *testing.T) {
 				want = append(want, idsOf(script[n])...)
 			}
 			s := &msgServer{inclusive: inclusive, script: script}
-			got, errs := follow(ctxT(t), s.start(t), &FollowOptions{Interval: time.Millisecond, PageSize: 2}, len(want))
+			got, errs := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{Interval: time.Millisecond, PageSize: 2}, len(want))
 			if errs != nil {
 				t.Fatal(errs)
 			}
@@ -125,7 +125,7 @@ func TestFollowMessagesTiesArriveLater(t *testing.T) {
 // page past: it yields the 1,000 it got, then an error matching
 // ErrMessagesSkipped, then goes on with later messages, with nothing
 // repeated, for both readings of since.
-func TestFollowMessagesTooManyInOneMillisecond(t *testing.T) {
+func TestFollowConversationMessagesTooManyInOneMillisecond(t *testing.T) {
 	for _, inclusive := range []bool{false, true} {
 		t.Run(fmt.Sprintf("inclusive=%v", inclusive), func(t *testing.T) {
 			tied := sameMillisecond("m", maxFollowLimit+1, 1000)
@@ -134,7 +134,7 @@ func TestFollowMessagesTooManyInOneMillisecond(t *testing.T) {
 			}}
 			var got []string
 			var errs []error
-			for m, err := range s.start(t).FollowMessages(ctxT(t), "conv-1", &FollowOptions{Interval: time.Hour, PageSize: maxFollowPageSize}) {
+			for m, err := range s.start(t).FollowConversationMessages(ctxT(t), "conv-1", &FollowConversationMessagesOptions{Interval: time.Hour, PageSize: maxFollowPageSize}) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -163,21 +163,21 @@ func TestFollowMessagesTooManyInOneMillisecond(t *testing.T) {
 	}
 }
 
-// FollowOptions out of bounds are yielded as an *ArgumentError naming the
+// FollowConversationMessagesOptions out of bounds are yielded as an *ArgumentError naming the
 // field, before any request.
-func TestFollowMessagesOptionBounds(t *testing.T) {
+func TestFollowConversationMessagesOptionBounds(t *testing.T) {
 	for _, tc := range []struct {
-		opts FollowOptions
+		opts FollowConversationMessagesOptions
 		arg  string
 	}{
-		{FollowOptions{PageSize: maxFollowPageSize + 1}, "opts.PageSize"},
-		{FollowOptions{PageSize: 100000}, "opts.PageSize"},
-		{FollowOptions{PageSize: -1}, "opts.PageSize"},
-		{FollowOptions{Interval: -time.Second}, "opts.Interval"},
+		{FollowConversationMessagesOptions{PageSize: maxFollowPageSize + 1}, "opts.PageSize"},
+		{FollowConversationMessagesOptions{PageSize: 100000}, "opts.PageSize"},
+		{FollowConversationMessagesOptions{PageSize: -1}, "opts.PageSize"},
+		{FollowConversationMessagesOptions{Interval: -time.Second}, "opts.Interval"},
 	} {
 		s := &msgServer{}
 		n := 0
-		for _, err := range s.start(t).FollowMessages(ctxT(t), "conv-1", &tc.opts) {
+		for _, err := range s.start(t).FollowConversationMessages(ctxT(t), "conv-1", &tc.opts) {
 			n++
 			var ae *ArgumentError
 			if !errors.As(err, &ae) || ae.Argument != tc.arg {
@@ -190,7 +190,7 @@ func TestFollowMessagesOptionBounds(t *testing.T) {
 	}
 	// The bounds themselves are accepted.
 	s := &msgServer{script: map[int][]ConversationMessage{1: {msg("a", 1)}}}
-	got, errs := follow(ctxT(t), s.start(t), &FollowOptions{PageSize: maxFollowPageSize}, 1)
+	got, errs := follow(ctxT(t), s.start(t), &FollowConversationMessagesOptions{PageSize: maxFollowPageSize}, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if errs != nil || !slices.Equal(got, []string{"a"}) || s.limits[0] != "200" {

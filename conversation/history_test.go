@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// history collects everything AllMessages yields.
-func history(ctx context.Context, c *Client, opts *AllMessagesOptions) (ids []string, errs []error) {
-	for m, err := range c.AllMessages(ctx, "conv-1", opts) {
+// history collects everything GetConversationMessagesIter yields.
+func history(ctx context.Context, c *Client, opts *GetConversationMessagesIterOptions) (ids []string, errs []error) {
+	for m, err := range c.GetConversationMessagesIter(ctx, "conv-1", opts) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -21,10 +21,10 @@ func history(ctx context.Context, c *Client, opts *AllMessagesOptions) (ids []st
 	return ids, errs
 }
 
-// TestAllMessages: the whole history, each message once and in order, ties
+// TestGetConversationMessagesIter: the whole history, each message once and in order, ties
 // in one millisecond included, and the walk ends once it has caught up,
 // whatever the service's reading of since.
-func TestAllMessages(t *testing.T) {
+func TestGetConversationMessagesIter(t *testing.T) {
 	var many []ConversationMessage
 	for i := range 250 {
 		many = append(many, msg(fmt.Sprintf("m%03d", i), 1000+int64(i)))
@@ -33,15 +33,15 @@ func TestAllMessages(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		msgs     []ConversationMessage
-		opts     *AllMessagesOptions
+		opts     *GetConversationMessagesIterOptions
 		want     []string
 		maxPolls int
 	}{
 		{"empty", nil, nil, nil, 1},
 		{"one_page", many[:10], nil, idsOf(many[:10]), 1},
-		{"three_pages", many, &AllMessagesOptions{PageSize: 100}, idsOf(many), 3},
-		{"ties_small_pages", tied, &AllMessagesOptions{PageSize: 3}, idsOf(tied), 12},
-		{"since", many, &AllMessagesOptions{Since: time.UnixMilli(1000 + 199)}, idsOf(many[200:]), 2},
+		{"three_pages", many, &GetConversationMessagesIterOptions{PageSize: 100}, idsOf(many), 3},
+		{"ties_small_pages", tied, &GetConversationMessagesIterOptions{PageSize: 3}, idsOf(tied), 12},
+		{"since", many, &GetConversationMessagesIterOptions{Since: time.UnixMilli(1000 + 199)}, idsOf(many[200:]), 2},
 	} {
 		for _, inclusive := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/inclusive=%v", tc.name, inclusive), func(t *testing.T) {
@@ -64,9 +64,9 @@ func TestAllMessages(t *testing.T) {
 	}
 }
 
-// TestAllMessagesEndsOnError: a failed poll is yielded and ends the walk, as
+// TestGetConversationMessagesIterEndsOnError: a failed poll is yielded and ends the walk, as
 // an ended context does; options out of bounds are refused before sending.
-func TestAllMessagesEndsOnError(t *testing.T) {
+func TestGetConversationMessagesIterEndsOnError(t *testing.T) {
 	s := &msgServer{script: map[int][]ConversationMessage{1: sameMillisecond("m", 3, 1000)}, fail: map[int]int{1: 400}}
 	c := s.start(t, WithoutRetries())
 	got, errs := history(ctxT(t), c, nil)
@@ -81,10 +81,10 @@ func TestAllMessagesEndsOnError(t *testing.T) {
 	}
 
 	before := s.polls()
-	if _, errs := history(ctxT(t), c, &AllMessagesOptions{PageSize: 201}); len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) {
+	if _, errs := history(ctxT(t), c, &GetConversationMessagesIterOptions{PageSize: 201}); len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) {
 		t.Errorf("page size 201: errs %v", errs)
 	}
-	if _, errs := history(ctxT(t), c, &AllMessagesOptions{PageSize: -1}); len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) {
+	if _, errs := history(ctxT(t), c, &GetConversationMessagesIterOptions{PageSize: -1}); len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) {
 		t.Errorf("page size -1: errs %v", errs)
 	}
 	if s.polls() != before {

@@ -67,7 +67,7 @@ type InboxOptions struct {
 	// Since reports activity strictly after it. The zero time means from
 	// the beginning: the first poll reports every conversation of the
 	// inbox, oldest activity first, and later polls what changes. Since
-	// means the same in FollowOptions and AllMessagesOptions.
+	// means the same in FollowConversationMessagesOptions and GetConversationMessagesIterOptions.
 	Since time.Time
 	// StartAtNow makes the first poll only note what the inbox holds:
 	// later polls report what changes after it, as a dashboard that shows
@@ -128,13 +128,13 @@ func (e *InboxBacklogError) Is(target error) bool { return target == ErrInboxBac
 // getConversations, whose summaries come newest activity first and carry
 // each conversation's latest message. One watcher costs one request per
 // Interval however many conversations are open, where a follower per
-// conversation (FollowMessages) costs one each: watch the inbox, and follow
+// conversation (FollowConversationMessages) costs one each: watch the inbox, and follow
 // only the conversations being handled.
 //
 // Changes are found by activity time (the latest of a summary's
 // last_message_dts, last_interactive_message_dts and start_dts), so
 // several messages to one conversation between two polls are one event;
-// fetch them with GetConversationMessages or FollowMessages. A summary with none of those
+// fetch them with GetConversationMessages or FollowConversationMessages. A summary with none of those
 // times is skipped. Events of one poll come oldest first, each with the
 // Position to persist: a watcher started with InboxOptions.Resume goes on
 // exactly after it.

@@ -64,9 +64,9 @@ func TestConnectionReuse(t *testing.T) {
 	}
 }
 
-// TestRunKeepAlive: RunKeepAlive calls GetAgentKeepAlive at once and then every
+// TestRunAgentKeepAlive: RunAgentKeepAlive calls GetAgentKeepAlive at once and then every
 // interval until the context ends, passing failures to onFailure.
-func TestRunKeepAlive(t *testing.T) {
+func TestRunAgentKeepAlive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -89,7 +89,7 @@ func TestRunKeepAlive(t *testing.T) {
 	var mu sync.Mutex
 	var failures []error
 	start := time.Now()
-	err := c.RunKeepAlive(ctx, 5*time.Millisecond, func(err error) {
+	err := c.RunAgentKeepAlive(ctx, 5*time.Millisecond, func(err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		failures = append(failures, err)
@@ -113,9 +113,9 @@ func TestRunKeepAlive(t *testing.T) {
 	}
 }
 
-// TestRunKeepAliveImmediate: the first call is made at once, not after the
+// TestRunAgentKeepAliveImmediate: the first call is made at once, not after the
 // interval; a deadline ends the loop; a nil onFailure is allowed.
-func TestRunKeepAliveImmediate(t *testing.T) {
+func TestRunAgentKeepAliveImmediate(t *testing.T) {
 	arrived := make(chan struct{}, 1)
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		select {
@@ -128,7 +128,7 @@ func TestRunKeepAliveImmediate(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- c.RunKeepAlive(ctx, time.Hour, nil) }()
+	go func() { done <- c.RunAgentKeepAlive(ctx, time.Hour, nil) }()
 	select {
 	case <-arrived:
 	case <-time.After(5 * time.Second):
@@ -149,15 +149,15 @@ func TestRunKeepAliveImmediate(t *testing.T) {
 
 	dctx, dcancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer dcancel()
-	if err := c.RunKeepAlive(dctx, 5*time.Millisecond, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if err := c.RunAgentKeepAlive(dctx, 5*time.Millisecond, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("deadline: %v", err)
 	}
 }
 
-// TestRunKeepAliveBoundsEachCall: a service that never answers must not stall
+// TestRunAgentKeepAliveBoundsEachCall: a service that never answers must not stall
 // the loop: each call ends after one interval and is reported, and the loop
 // goes on calling.
-func TestRunKeepAliveBoundsEachCall(t *testing.T) {
+func TestRunAgentKeepAliveBoundsEachCall(t *testing.T) {
 	release := make(chan struct{})
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		select { // hang until the client gives up or the test ends
@@ -172,7 +172,7 @@ func TestRunKeepAliveBoundsEachCall(t *testing.T) {
 	failures := make(chan error, 16)
 	done := make(chan error, 1)
 	go func() {
-		done <- c.RunKeepAlive(ctx, 100*time.Millisecond, func(err error) {
+		done <- c.RunAgentKeepAlive(ctx, 100*time.Millisecond, func(err error) {
 			select {
 			case failures <- err:
 			default:
@@ -191,7 +191,7 @@ func TestRunKeepAliveBoundsEachCall(t *testing.T) {
 	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("RunKeepAlive returned %v", err)
+		t.Errorf("RunAgentKeepAlive returned %v", err)
 	}
 	if rc.count() < 2 {
 		t.Errorf("%d calls, want at least 2", rc.count())
@@ -235,12 +235,12 @@ func TestDefaultTransportCapsConnections(t *testing.T) {
 	t.Logf("%d connections for %d workers", opened.Load(), 2*DefaultMaxConnsPerHost)
 }
 
-// TestRunKeepAliveNeverSpins: against a service that fails every call at
+// TestRunAgentKeepAliveNeverSpins: against a service that fails every call at
 // once, the loop still waits its interval between calls (at most
 // elapsed/interval+2 calls), and passes every failure on; an interval as
 // long as time.Duration allows does not overflow the bound of each call
 // (the first call succeeds, and the loop ends with its context).
-func TestRunKeepAliveNeverSpins(t *testing.T) {
+func TestRunAgentKeepAliveNeverSpins(t *testing.T) {
 	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 400, "") })
 	c := newClient(t, srv, WithoutBudget())
 	const interval = 20 * time.Millisecond
@@ -248,7 +248,7 @@ func TestRunKeepAliveNeverSpins(t *testing.T) {
 	defer cancel()
 	var failures atomic.Int32
 	start := time.Now()
-	if err := c.RunKeepAlive(ctx, interval, func(error) { failures.Add(1) }); !errors.Is(err, context.DeadlineExceeded) {
+	if err := c.RunAgentKeepAlive(ctx, interval, func(error) { failures.Add(1) }); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("returned %v", err)
 	}
 	elapsed := time.Since(start)
@@ -267,7 +267,7 @@ func TestRunKeepAliveNeverSpins(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	var failed atomic.Int32
-	go func() { done <- c.RunKeepAlive(ctx, math.MaxInt64, func(error) { failed.Add(1) }) }()
+	go func() { done <- c.RunAgentKeepAlive(ctx, math.MaxInt64, func(error) { failed.Add(1) }) }()
 	select {
 	case <-served:
 	case err := <-done:

@@ -544,7 +544,7 @@ func (c *Client) DeleteUserPbxAudio(ctx context.Context, conversationPbxAudioUUI
 }
 
 // GetAgentKeepAlive keeps the calling agent's session alive; call it
-// periodically (see RunKeepAlive) (getAgentKeepAlive).
+// periodically (see RunAgentKeepAlive) (getAgentKeepAlive).
 //
 // UltraCart: Called periodically by the conversation API to keep the session
 // alive.

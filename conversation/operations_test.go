@@ -875,8 +875,8 @@ func TestValidation(t *testing.T) {
 			_, err := c.GetConversationMessages(ctx, "u", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), nil)
 			return err
 		}},
-		vcase{"RunKeepAlive/interval_-1", "interval", func(ctx context.Context, c *Client) error {
-			return c.RunKeepAlive(ctx, -time.Second, nil)
+		vcase{"RunAgentKeepAlive/interval_-1", "interval", func(ctx context.Context, c *Client) error {
+			return c.RunAgentKeepAlive(ctx, -time.Second, nil)
 		}},
 		vcase{"GetConversationsIter/limit_201", "opts.Limit", func(ctx context.Context, c *Client) error {
 			return firstError(c.GetConversationsIter(ctx, &GetConversationsOptions{Limit: 201}))
@@ -884,14 +884,14 @@ func TestValidation(t *testing.T) {
 		vcase{"SearchPbxCallsIter/nil_search", "search_request", func(ctx context.Context, c *Client) error {
 			return firstError(c.SearchPbxCallsIter(ctx, nil, nil))
 		}},
-		vcase{"AllConversationsMatching/nil_search", "search", func(ctx context.Context, c *Client) error {
-			return firstError(c.AllConversationsMatching(ctx, nil))
+		vcase{"GetConversationsSearchIter/nil_search", "search", func(ctx context.Context, c *Client) error {
+			return firstError(c.GetConversationsSearchIter(ctx, nil))
 		}},
-		vcase{"FollowMessages/empty_uuid", "conversationUUID", func(ctx context.Context, c *Client) error {
-			return firstError(c.FollowMessages(ctx, "", nil))
+		vcase{"FollowConversationMessages/empty_uuid", "conversationUUID", func(ctx context.Context, c *Client) error {
+			return firstError(c.FollowConversationMessages(ctx, "", nil))
 		}},
-		vcase{"FollowMessages/dotdot", "conversationUUID", func(ctx context.Context, c *Client) error {
-			return firstError(c.FollowMessages(ctx, "..", nil))
+		vcase{"FollowConversationMessages/dotdot", "conversationUUID", func(ctx context.Context, c *Client) error {
+			return firstError(c.FollowConversationMessages(ctx, "..", nil))
 		}},
 	)
 	// A nil context, for every operation.
@@ -907,14 +907,14 @@ func TestValidation(t *testing.T) {
 			_, err := c.UploadConversationMultimedia(nilCtx, "jpg", "", strings.NewReader("x"))
 			return err
 		}},
-		vcase{"nil_ctx/RunKeepAlive", "ctx", func(_ context.Context, c *Client) error {
-			return c.RunKeepAlive(nilCtx, time.Millisecond, nil)
+		vcase{"nil_ctx/RunAgentKeepAlive", "ctx", func(_ context.Context, c *Client) error {
+			return c.RunAgentKeepAlive(nilCtx, time.Millisecond, nil)
 		}},
 		vcase{"nil_ctx/GetConversationsIter", "ctx", func(_ context.Context, c *Client) error {
 			return firstError(c.GetConversationsIter(nilCtx, nil))
 		}},
-		vcase{"nil_ctx/FollowMessages", "ctx", func(_ context.Context, c *Client) error {
-			return firstError(c.FollowMessages(nilCtx, "u", nil))
+		vcase{"nil_ctx/FollowConversationMessages", "ctx", func(_ context.Context, c *Client) error {
+			return firstError(c.FollowConversationMessages(nilCtx, "u", nil))
 		}},
 	)
 

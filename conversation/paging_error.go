@@ -6,7 +6,7 @@ import "errors"
 // or poller yields when the service's answers stop making progress: a page
 // that brings nothing new, a next offset that does not advance, messages
 // older than the since asked for. An iterator ends after yielding it; a
-// poller (FollowMessages, WatchInbox) yields it and tries again after its
+// poller (FollowConversationMessages, WatchInbox) yields it and tries again after its
 // interval.
 var ErrPagingStalled = errors.New("paging stalled")
 

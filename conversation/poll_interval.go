@@ -10,11 +10,11 @@ import (
 // sustained (10,000 a day), of which a follower or inbox watcher takes 120
 // and the keep-alive loop 60. docs/RELIABILITY.md has the arithmetic.
 const (
-	// DefaultFollowInterval is FollowMessages' wait between polls.
+	// DefaultFollowInterval is FollowConversationMessages' wait between polls.
 	DefaultFollowInterval = 30 * time.Second
 	// DefaultInboxInterval is WatchInbox's wait between polls.
 	DefaultInboxInterval = 30 * time.Second
-	// DefaultKeepAliveInterval is RunKeepAlive's interval.
+	// DefaultKeepAliveInterval is RunAgentKeepAlive's interval.
 	DefaultKeepAliveInterval = time.Minute
 )
 

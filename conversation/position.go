@@ -16,7 +16,7 @@ import (
 // (a millisecond may hold several, and more may arrive later). Every
 // MessageEvent carries the position just after its message; persist it (its
 // text form, MarshalText, is a short string), and pass it back as
-// FollowOptions.Resume or AllMessagesOptions.Resume to go on exactly after
+// FollowConversationMessagesOptions.Resume or GetConversationMessagesIterOptions.Resume to go on exactly after
 // that message: no gap, no duplicate, ties in one millisecond included. A
 // position belongs to one conversation. The zero value is no position.
 type MessagePosition struct {

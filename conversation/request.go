@@ -283,7 +283,7 @@ func (c *Client) read(op operation, resp *http.Response, decode func(int, []byte
 	if ok && decode == nil {
 		// Drain a little so the connection can be reused, but never wait
 		// long for a body nobody reads: one that trickles, or never ends,
-		// would hold the call (and RunKeepAlive's loop) until ctx ends.
+		// would hold the call (and RunAgentKeepAlive's loop) until ctx ends.
 		t := time.AfterFunc(voidDrainWait, endDrain)
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		t.Stop()

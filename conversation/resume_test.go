@@ -57,7 +57,7 @@ func persist[P interface {
 	}
 }
 
-// TestMessagesResumeExactly: a history walk (AllMessages) or a follower
+// TestMessagesResumeExactly: a history walk (GetConversationMessagesIter) or a follower
 // stopped after n messages, for every n, and restarted from the persisted
 // Position of the last message it yielded, yields exactly the rest: no
 // gap, no duplicate, ties in one millisecond included, whatever the page
@@ -72,7 +72,7 @@ func TestMessagesResumeExactly(t *testing.T) {
 		for n := 1; n <= len(want); n++ {
 			var got []string
 			var pos conversation.MessagePosition
-			for m, err := range c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{PageSize: pageSize}) {
+			for m, err := range c.GetConversationMessagesIter(testCtx(t), id, &conversation.GetConversationMessagesIterOptions{PageSize: pageSize}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -85,7 +85,7 @@ func TestMessagesResumeExactly(t *testing.T) {
 			if pos.IsZero() {
 				t.Fatal("no position")
 			}
-			for m, err := range c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{PageSize: pageSize, Resume: pos}) {
+			for m, err := range c.GetConversationMessagesIter(testCtx(t), id, &conversation.GetConversationMessagesIterOptions{PageSize: pageSize, Resume: pos}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,7 +100,7 @@ func TestMessagesResumeExactly(t *testing.T) {
 			// A follower from the same position yields the same rest.
 			rest := []string{}
 			ctx, cancel := context.WithCancel(testCtx(t))
-			for m, err := range c.FollowMessages(ctx, id, &conversation.FollowOptions{PageSize: pageSize, Resume: pos, Interval: time.Millisecond}) {
+			for m, err := range c.FollowConversationMessages(ctx, id, &conversation.FollowConversationMessagesOptions{PageSize: pageSize, Resume: pos, Interval: time.Millisecond}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -119,7 +119,7 @@ func TestMessagesResumeExactly(t *testing.T) {
 	// late message arrives in that same millisecond, and one later.
 	var pos conversation.MessagePosition
 	k := 0
-	for m, err := range c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{PageSize: 2}) {
+	for m, err := range c.GetConversationMessagesIter(testCtx(t), id, &conversation.GetConversationMessagesIterOptions{PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestMessagesResumeExactly(t *testing.T) {
 		}
 	}
 	var rest []string
-	for m, err := range c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Resume: pos, Interval: time.Millisecond}) {
+	for m, err := range c.FollowConversationMessages(testCtx(t), id, &conversation.FollowConversationMessagesOptions{Resume: pos, Interval: time.Millisecond}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,8 +161,8 @@ func TestSinceOneMeaning(t *testing.T) {
 	fake := conversationtest.NewServer(t)
 	c := fake.Client
 	id, want := tiedConversation(t, fake)
-	all := func(opts *conversation.AllMessagesOptions) (got []string) {
-		for m, err := range c.AllMessages(testCtx(t), id, opts) {
+	all := func(opts *conversation.GetConversationMessagesIterOptions) (got []string) {
+		for m, err := range c.GetConversationMessagesIter(testCtx(t), id, opts) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,9 +170,9 @@ func TestSinceOneMeaning(t *testing.T) {
 		}
 		return got
 	}
-	follow := func(opts conversation.FollowOptions, n int) (got []string) {
+	follow := func(opts conversation.FollowConversationMessagesOptions, n int) (got []string) {
 		opts.Interval = time.Millisecond
-		for m, err := range c.FollowMessages(testCtx(t), id, &opts) {
+		for m, err := range c.FollowConversationMessages(testCtx(t), id, &opts) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,17 +183,17 @@ func TestSinceOneMeaning(t *testing.T) {
 		return got
 	}
 	if got := all(nil); !slices.Equal(got, want) {
-		t.Errorf("AllMessages, zero Since: %v", got)
+		t.Errorf("GetConversationMessagesIter, zero Since: %v", got)
 	}
-	if got := follow(conversation.FollowOptions{}, len(want)); !slices.Equal(got, want) {
-		t.Errorf("FollowMessages, zero Since: %v", got)
+	if got := follow(conversation.FollowConversationMessagesOptions{}, len(want)); !slices.Equal(got, want) {
+		t.Errorf("FollowConversationMessages, zero Since: %v", got)
 	}
 	since := time.UnixMilli(1001)
-	if got := all(&conversation.AllMessagesOptions{Since: since}); !slices.Equal(got, want[4:]) {
-		t.Errorf("AllMessages, Since 1001: %v", got)
+	if got := all(&conversation.GetConversationMessagesIterOptions{Since: since}); !slices.Equal(got, want[4:]) {
+		t.Errorf("GetConversationMessagesIter, Since 1001: %v", got)
 	}
-	if got := follow(conversation.FollowOptions{Since: since}, len(want)-4); !slices.Equal(got, want[4:]) {
-		t.Errorf("FollowMessages, Since 1001: %v", got)
+	if got := follow(conversation.FollowConversationMessagesOptions{Since: since}, len(want)-4); !slices.Equal(got, want[4:]) {
+		t.Errorf("FollowConversationMessages, Since 1001: %v", got)
 	}
 
 	// The inbox: zero Since reports every conversation, Since excludes
@@ -220,7 +220,7 @@ func TestSinceOneMeaning(t *testing.T) {
 	}
 
 	var p conversation.MessagePosition
-	for m := range c.AllMessages(testCtx(t), id, nil) {
+	for m := range c.GetConversationMessagesIter(testCtx(t), id, nil) {
 		p = m.Position
 		break
 	}
@@ -233,8 +233,8 @@ func TestSinceOneMeaning(t *testing.T) {
 		name, arg string
 		seq       func(yield func(error) bool)
 	}{
-		{"AllMessages", "opts.Resume", errsOf(c.AllMessages(testCtx(t), id, &conversation.AllMessagesOptions{Since: since, Resume: p}))},
-		{"FollowMessages", "opts.Resume", errsOf(c.FollowMessages(testCtx(t), id, &conversation.FollowOptions{Since: since, Resume: p}))},
+		{"GetConversationMessagesIter", "opts.Resume", errsOf(c.GetConversationMessagesIter(testCtx(t), id, &conversation.GetConversationMessagesIterOptions{Since: since, Resume: p}))},
+		{"FollowConversationMessages", "opts.Resume", errsOf(c.FollowConversationMessages(testCtx(t), id, &conversation.FollowConversationMessagesOptions{Since: since, Resume: p}))},
 		{"WatchInbox/Since+StartAtNow", "opts.StartAtNow", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, StartAtNow: true}))},
 		{"WatchInbox/StartAtNow+Resume", "opts.Resume", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Resume: ip, StartAtNow: true}))},
 		{"WatchInbox/Since+Resume", "opts.Resume", errsOf(c.WatchInbox(testCtx(t), &conversation.InboxOptions{Since: since, Resume: ip}))},

@@ -6,11 +6,11 @@ import (
 	"log/slog"
 )
 
-// DefaultSearchPageSize is how many conversations AllConversationsMatching
+// DefaultSearchPageSize is how many conversations GetConversationsSearchIter
 // asks for at a time when the search sets no range.
 const DefaultSearchPageSize = 100
 
-// AllConversationsMatching iterates over every conversation the search
+// GetConversationsSearchIter iterates over every conversation the search
 // matches (getConversationsSearch), asking for DefaultSearchPageSize records
 // at a time from search.RangeBegin on (or for RangeEnd-RangeBegin when the
 // search sets both).
@@ -23,7 +23,7 @@ const DefaultSearchPageSize = 100
 // yet yielded (a service that ignores the range), or a range past the API's
 // int32 bounds, ends it with a *PagingError matching ErrPagingStalled, so no
 // sequence of answers can make it loop. search is copied, never modified.
-func (c *Client) AllConversationsMatching(ctx context.Context, search *ConversationSearchRequest) iter.Seq2[ConversationSummary, error] {
+func (c *Client) GetConversationsSearchIter(ctx context.Context, search *ConversationSearchRequest) iter.Seq2[ConversationSummary, error] {
 	var s ConversationSearchRequest
 	if search != nil {
 		s = *search

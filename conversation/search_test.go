@@ -46,7 +46,7 @@ func searchServer(t *testing.T, total int, inclusive, ignoreRange, withTotal boo
 	return newClient(t, srv), rc
 }
 
-func TestAllConversationsMatching(t *testing.T) {
+func TestGetConversationsSearchIter(t *testing.T) {
 	want := func(n int) []string {
 		var out []string
 		for i := range n {
@@ -74,7 +74,7 @@ func TestAllConversationsMatching(t *testing.T) {
 			search := &ConversationSearchRequest{TextSearch: Ptr("order")}
 			var got []string
 			var errs []error
-			for s, err := range c.AllConversationsMatching(ctxT(t), search) {
+			for s, err := range c.GetConversationsSearchIter(ctxT(t), search) {
 				if err != nil {
 					errs = append(errs, err)
 					continue // keep ranging: the iterator itself must stop
@@ -104,10 +104,10 @@ func TestAllConversationsMatching(t *testing.T) {
 	}
 }
 
-func TestAllConversationsMatchingRangeAndBreak(t *testing.T) {
+func TestGetConversationsSearchIterRangeAndBreak(t *testing.T) {
 	c, rc := searchServer(t, 100, false, false, true)
 	var got []string
-	for s, err := range c.AllConversationsMatching(ctxT(t), &ConversationSearchRequest{RangeBegin: Ptr(int32(10)), RangeEnd: Ptr(int32(15))}) {
+	for s, err := range c.GetConversationsSearchIter(ctxT(t), &ConversationSearchRequest{RangeBegin: Ptr(int32(10)), RangeEnd: Ptr(int32(15))}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,11 +129,11 @@ func TestAllConversationsMatchingRangeAndBreak(t *testing.T) {
 	}
 }
 
-func TestAllConversationsMatchingError(t *testing.T) {
+func TestGetConversationsSearchIterError(t *testing.T) {
 	srv, _ := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 400, "") })
 	c := newClient(t, srv)
 	n := 0
-	for _, err := range c.AllConversationsMatching(ctxT(t), &ConversationSearchRequest{}) {
+	for _, err := range c.GetConversationsSearchIter(ctxT(t), &ConversationSearchRequest{}) {
 		n++
 		if err == nil || !isStatus(err, 400) {
 			t.Fatalf("err = %v", err)

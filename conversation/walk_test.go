@@ -53,7 +53,7 @@ func TestWalksEndOnServiceIgnoringOffset(t *testing.T) {
 				return map[string]any{"success": true, "conversations": []map[string]any{{"medium": "sms"}}, "metadata": map[string]any{"result_set": map[string]any{"more": n < 100}}}
 			},
 			func(c *Client) (int, []error) { return rangeAll(c.GetConversationsIter(ctxT(t), nil)) }, 1},
-		{"AllConversationsMatching", "getConversationsSearch",
+		{"GetConversationsSearchIter", "getConversationsSearch",
 			func(n int) map[string]any {
 				if n >= 100 {
 					return map[string]any{}
@@ -61,7 +61,7 @@ func TestWalksEndOnServiceIgnoringOffset(t *testing.T) {
 				return map[string]any{"records": page("conversation_uuid", 100)}
 			},
 			func(c *Client) (int, []error) {
-				return rangeAll(c.AllConversationsMatching(ctxT(t), &ConversationSearchRequest{}))
+				return rangeAll(c.GetConversationsSearchIter(ctxT(t), &ConversationSearchRequest{}))
 			}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

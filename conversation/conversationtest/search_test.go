@@ -64,14 +64,14 @@ func TestConversationSearch(t *testing.T) {
 	}
 	// The iterator of package conversation walks the pages to the end.
 	var all []string
-	for s, err := range srv.Client.AllConversationsMatching(ctx, &cv.ConversationSearchRequest{RangeBegin: cv.Ptr(int32(0)), RangeEnd: cv.Ptr(int32(2))}) {
+	for s, err := range srv.Client.GetConversationsSearchIter(ctx, &cv.ConversationSearchRequest{RangeBegin: cv.Ptr(int32(0)), RangeEnd: cv.Ptr(int32(2))}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, s.GetConversationUUID())
 	}
 	if !slices.Equal(all, []string{"c", "b", "a"}) {
-		t.Errorf("AllConversationsMatching: %q", all)
+		t.Errorf("GetConversationsSearchIter: %q", all)
 	}
 
 	ac := func(field, term string) []string {

@@ -446,8 +446,8 @@ func TestClient(t *testing.T) {
 	if !st.Enabled || st.Limits.PerHour != 1000 || st.HourLeft != 99 || st.DayLeft != 999 {
 		t.Errorf("budget %+v", st)
 	}
-	if err := c.RunKeepAlive(context.Background(), time.Second, nil); !errors.Is(err, conversation.ErrInvalidArgument) {
-		t.Errorf("RunKeepAlive every second: %v, want refused", err)
+	if err := c.RunAgentKeepAlive(context.Background(), time.Second, nil); !errors.Is(err, conversation.ErrInvalidArgument) {
+		t.Errorf("RunAgentKeepAlive every second: %v, want refused", err)
 	}
 	if err := l.Reset(context.Background()); err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	if err := c.GetAgentKeepAlive(ctx); err != nil {
 		return err
 	}
-	step("sent a keep-alive (an agent's session ends without one; RunKeepAlive sends them in the background)")
+	step("sent a keep-alive (an agent's session ends without one; RunAgentKeepAlive sends them in the background)")
 
 	if err := tour(ctx, step, explain, c); err != nil {
 		return err
@@ -149,7 +149,7 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	}()
 	followCtx, stopFollowing := context.WithTimeout(ctx, 5*time.Second)
 	got := 0
-	for m, err := range c.FollowMessages(followCtx, id, &conversation.FollowOptions{Interval: 50 * time.Millisecond}) {
+	for m, err := range c.FollowConversationMessages(followCtx, id, &conversation.FollowConversationMessagesOptions{Interval: 50 * time.Millisecond}) {
 		if err != nil {
 			stopFollowing()
 			return err
