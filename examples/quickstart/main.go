@@ -195,15 +195,17 @@ func agentDay(ctx context.Context, out io.Writer, c *conversation.Client, srv *c
 	}
 	step("left the conversation")
 
-	// Errors carry what UltraCart said, and match sentinels. This update is
-	// wrong on purpose (no canned message has oid 999999), to show one.
-	_, err = c.UpdateConversationCannedMessage(ctx, 999999, &conversation.ConversationCannedMessage{ShortCode: conversation.Ptr("nope")})
+	// Errors carry what UltraCart said, and match sentinels. This read is
+	// wrong on purpose (no engagement has oid 999999), to show one: UltraCart
+	// answers a missing object with a 400 naming it, which ErrNotFound
+	// matches, so a get-or-create branch is one errors.Is.
+	_, err = c.GetConversationEngagement(ctx, 999999)
 	var apiErr *conversation.APIError
-	if !errors.As(err, &apiErr) || !errors.Is(err, conversation.ErrBadRequest) {
-		return fmt.Errorf("expected a 400 API error for a missing canned message, got %v", err)
+	if !errors.As(err, &apiErr) || !errors.Is(err, conversation.ErrNotFound) {
+		return fmt.Errorf("expected ErrNotFound for a missing engagement, got %v", err)
 	}
-	step("on purpose, updated a canned message that does not exist: %d %s", apiErr.StatusCode, apiErr.DeveloperMessage)
-	explain("errors.As gives the *APIError; errors.Is(err, conversation.ErrBadRequest) matches its status")
+	step("on purpose, read an engagement that does not exist: %d %s", apiErr.StatusCode, apiErr.DeveloperMessage)
+	explain("errors.As gives the *APIError; errors.Is(err, conversation.ErrNotFound) matches UltraCart's missing-object 400")
 	fmt.Fprintln(out, "\nDone.")
 	return nil
 }
@@ -236,6 +238,20 @@ func tour(ctx context.Context, step func(string, ...any), explain func(string), 
 	}
 	for _, q := range queues {
 		step("PBX queue %q: %s, voicemail %t", q.GetName(), plural(len(q.GetMembers().GetUsers()), "agent"), q.GetVoicemail())
+	}
+	if len(queues) > 0 {
+		// An update replaces the whole object: ModifyPbxQueue reads the
+		// queue, lets this function change it and writes it all back, so
+		// the fields it does not touch keep their values.
+		q, err := c.ModifyPbxQueue(ctx, queues[0].GetConversationPbxQueueUUID(), func(q *conversation.ConversationPbxQueue) error {
+			q.MaxHoldSeconds = conversation.Ptr(int32(300))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		step("PBX queue %q now holds callers up to %ds", q.GetName(), q.GetMaxHoldSeconds())
+		explain("updates replace the whole object; the Modify helpers read, change and write it back")
 	}
 	me, err := c.GetAgentProfile(ctx)
 	if err != nil {

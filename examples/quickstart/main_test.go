@@ -31,7 +31,8 @@ func TestQuickstartAgainstEmbeddedFake(t *testing.T) {
 		"marked it read",
 		"uploaded an image: key ",
 		"left the conversation",
-		"updated a canned message that does not exist: 400",
+		`PBX queue "Support line" now holds callers up to 300s`,
+		"read an engagement that does not exist: 400",
 		"Done.",
 	} {
 		if !strings.Contains(out.String(), want) {
