@@ -298,7 +298,7 @@ func TestResponseTooLarge(t *testing.T) {
 // body are *TransportErrors that unwrap to their cause.
 func TestTransportErrors(t *testing.T) {
 	t.Run("connection_refused", func(t *testing.T) {
-		c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)+basePath), WithoutRetries(), WithoutBudget())
+		c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+refusedAddr(t)+basePath), WithoutRetries(), WithoutBudget())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
@@ -9,35 +9,24 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
-
-// faultStorm answers every request with status, a numbered ErrorResponse
-// body and a UC-REST-ERROR header, so the error can be traced to the attempt.
-func faultStorm(status int) faultHandler {
-	return func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("UC-REST-ERROR", "upstream failure "+strconv.Itoa(n))
-		faultJSON(w, status, faultErrorBody("upstream", "failure "+strconv.Itoa(n)))
-	}
-}
 
 // 502, 503 and 504 are retried until MaxAttempts; the error is the last
 // response's *APIError, reports the attempts made, in its field and text.
 func TestFault5xxStormOutlastsRetryBudget(t *testing.T) {
 	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, faultStorm(status))
-			c := faultClient(t, srv.Base())
+			checkLeaks(t)
+			srv, rc := newServer(t, statusStorm(status))
+			c := newClientAt(t, srv.URL+basePath)
 
 			start := time.Now()
-			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
 			el := time.Since(start)
-			apiErr := faultAs[*conversation.APIError](t, err)
-			faultIs(t, err, conversation.ErrServer)
-			faultIsNot(t, err, conversation.ErrRateLimited, conversation.ErrUnsuccessful, conversation.ErrInvalidArgument)
-			n := faultPolicy.MaxAttempts
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, ErrServer)
+			wantIsNot(t, err, ErrRateLimited, ErrUnsuccessful, ErrInvalidArgument)
+			n := fastPolicy.MaxAttempts
 			if apiErr.StatusCode != status || apiErr.Attempts != n {
 				t.Errorf("status %d, Attempts %d; want %d, %d", apiErr.StatusCode, apiErr.Attempts, status, n)
 			}
@@ -55,7 +44,7 @@ func TestFault5xxStormOutlastsRetryBudget(t *testing.T) {
 			if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("after %d attempts", n)) || !strings.Contains(msg, last) {
 				t.Errorf("message %q does not report the attempts and the last failure", msg)
 			}
-			faultWantRequests(t, "server", srv.Count(), n)
+			wantRequests(t, "server", rc.count(), n)
 			if el > 2*time.Second {
 				t.Errorf("took %v with millisecond backoff", el)
 			}
@@ -65,20 +54,20 @@ func TestFault5xxStormOutlastsRetryBudget(t *testing.T) {
 
 // A 500 is not retried (retry.go: only 429, 502, 503, 504 are temporary).
 func TestFault500NotRetried(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultStorm(http.StatusInternalServerError))
-	c := faultClient(t, srv.Base())
+	checkLeaks(t)
+	srv, rc := newServer(t, statusStorm(http.StatusInternalServerError))
+	c := newClientAt(t, srv.URL+basePath)
 
-	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrServer)
+	_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrServer)
 	if apiErr.StatusCode != 500 || apiErr.Attempts != 1 || apiErr.Temporary() {
 		t.Errorf("status %d, Attempts %d, Temporary %v; want 500, 1, false", apiErr.StatusCode, apiErr.Attempts, apiErr.Temporary())
 	}
 	if strings.Contains(err.Error(), "attempts") {
 		t.Errorf("a single attempt reported as several: %v", err)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }
 
 // The other error statuses of the API are not retried either, and match
@@ -88,88 +77,88 @@ func TestFault4xxNotRetried(t *testing.T) {
 		status int
 		is     error
 	}{
-		{400, conversation.ErrBadRequest},
-		{401, conversation.ErrUnauthorized},
-		{404, conversation.ErrNotFound},
-		{410, conversation.ErrGone},
+		{400, ErrBadRequest},
+		{401, ErrUnauthorized},
+		{404, ErrNotFound},
+		{410, ErrGone},
 	} {
 		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, faultStorm(tc.status))
-			c := faultClient(t, srv.Base())
-			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
-			apiErr := faultAs[*conversation.APIError](t, err)
-			faultIs(t, err, tc.is)
-			faultIsNot(t, err, conversation.ErrServer, conversation.ErrRateLimited)
+			checkLeaks(t)
+			srv, rc := newServer(t, statusStorm(tc.status))
+			c := newClientAt(t, srv.URL+basePath)
+			_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, tc.is)
+			wantIsNot(t, err, ErrServer, ErrRateLimited)
 			if apiErr.Attempts != 1 {
 				t.Errorf("Attempts = %d, want 1", apiErr.Attempts)
 			}
-			faultWantRequests(t, "server", srv.Count(), 1)
+			wantRequests(t, "server", rc.count(), 1)
 		})
 	}
 }
 
 // A storm that ends within the budget is invisible to the caller.
 func TestFault503StormRecovers(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n <= 3 {
-			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
 			return
 		}
-		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+		writeJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
 	})
-	c := faultClient(t, srv.Base())
-	if _, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+	c := newClientAt(t, srv.URL+basePath)
+	if _, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second)); err != nil {
 		t.Fatalf("GetConversationCannedMessages: %v", err)
 	}
-	faultWantRequests(t, "server", srv.Count(), 4)
+	wantRequests(t, "server", rc.count(), 4)
 }
 
 // A 503's Retry-After is honoured like a 429's: the retry waits for it.
 func TestFault503RetryAfterHonoured(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 1 {
 			w.Header().Set("Retry-After", "1")
-			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
 			return
 		}
-		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+		writeJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.URL+basePath)
 	start := time.Now()
-	if _, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second)); err != nil {
+	if _, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second)); err != nil {
 		t.Fatalf("GetConversationCannedMessages: %v", err)
 	}
 	if el := time.Since(start); el < 900*time.Millisecond {
 		t.Errorf("retried after %v, before the 1s Retry-After", el)
 	}
-	faultWantRequests(t, "server", srv.Count(), 2)
+	wantRequests(t, "server", rc.count(), 2)
 }
 
 // A storm with waits longer than MaxTotalWait stops when the next wait
 // would exceed it, before MaxAttempts.
 func TestFault503StormBoundedByTotalWait(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Retry-After", "1")
-		faultStorm(http.StatusServiceUnavailable)(w, r, n)
+		statusStorm(http.StatusServiceUnavailable)(w, r, n)
 	})
-	p := faultPolicy
+	p := fastPolicy
 	p.MaxAttempts = 10
 	p.MaxTotalWait = 1500 * time.Millisecond // room for one 1s wait, not two
-	c := faultClient(t, srv.Base(), conversation.WithRetryPolicy(p))
+	c := newClientAt(t, srv.URL+basePath, WithRetryPolicy(p))
 
 	start := time.Now()
-	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrServer)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrServer)
 	if apiErr.Attempts != 2 {
 		t.Errorf("Attempts = %d, want 2", apiErr.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 2)
+	wantRequests(t, "server", rc.count(), 2)
 	if el > p.MaxTotalWait+faultSlack {
 		t.Errorf("took %v, beyond MaxTotalWait %v", el, p.MaxTotalWait)
 	}
@@ -177,38 +166,38 @@ func TestFault503StormBoundedByTotalWait(t *testing.T) {
 
 // WithoutRetries makes a storm a single request.
 func TestFault503WithoutRetries(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultStorm(http.StatusServiceUnavailable))
-	c := faultClient(t, srv.Base(), conversation.WithoutRetries())
-	_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrServer)
+	checkLeaks(t)
+	srv, rc := newServer(t, statusStorm(http.StatusServiceUnavailable))
+	c := newClientAt(t, srv.URL+basePath, WithoutRetries())
+	_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrServer)
 	if apiErr.Attempts != 1 {
 		t.Errorf("Attempts = %d, want 1", apiErr.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }
 
 // A backoff that would outlast the caller's deadline is not slept: the real
 // failure (the 503) is returned at once, not a deadline error later.
 func TestFault503BackoffBeyondDeadline(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultStorm(http.StatusServiceUnavailable))
-	p := faultPolicy
+	checkLeaks(t)
+	srv, rc := newServer(t, statusStorm(http.StatusServiceUnavailable))
+	p := fastPolicy
 	p.BaseDelay, p.MaxDelay = 4*time.Second, 4*time.Second // jittered: 2s to 4s
-	c := faultClient(t, srv.Base(), conversation.WithRetryPolicy(p))
+	c := newClientAt(t, srv.URL+basePath, WithRetryPolicy(p))
 	const deadline = time.Second
 
 	start := time.Now()
-	_, err := c.GetConversationCannedMessages(faultCtx(t, deadline))
+	_, err := c.GetConversationCannedMessages(ctxWithin(t, deadline))
 	el := time.Since(start)
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrServer)
-	faultIsNot(t, err, context.DeadlineExceeded)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrServer)
+	wantIsNot(t, err, context.DeadlineExceeded)
 	if apiErr.StatusCode != 503 || apiErr.Attempts != 1 {
 		t.Errorf("APIError{%d, %d attempts}, want 503 after 1", apiErr.StatusCode, apiErr.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 	t.Logf("MEASURE elapsed=%v deadline=%v", el.Round(time.Millisecond), deadline)
 	if el > deadline/2 {
 		t.Errorf("returned after %v, want at once", el)
@@ -220,15 +209,15 @@ func TestFault503BackoffBeyondDeadline(t *testing.T) {
 // the full budget, the server sees no more than the budget allows, and
 // (under -race) nothing races.
 func TestFaultConcurrentFlakyServer(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n%3 != 0 {
-			faultStorm(http.StatusServiceUnavailable)(w, r, n)
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
 			return
 		}
-		faultJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+		writeJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.URL+basePath)
 	const calls = 24
 	errs := make(chan error, calls)
 	var wg sync.WaitGroup
@@ -236,7 +225,7 @@ func TestFaultConcurrentFlakyServer(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.GetConversationCannedMessages(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
 			errs <- err
 		}()
 	}
@@ -248,14 +237,14 @@ func TestFaultConcurrentFlakyServer(t *testing.T) {
 			continue
 		}
 		failed++
-		apiErr := faultAs[*conversation.APIError](t, err)
-		if apiErr.StatusCode != 503 || apiErr.Attempts != faultPolicy.MaxAttempts {
+		apiErr := wantAs[*APIError](t, err)
+		if apiErr.StatusCode != 503 || apiErr.Attempts != fastPolicy.MaxAttempts {
 			t.Errorf("APIError{%d, %d attempts}", apiErr.StatusCode, apiErr.Attempts)
 		}
 	}
-	n := srv.Count()
+	n := rc.count()
 	t.Logf("MEASURE concurrent: %d calls, %d failed after the budget, %d requests", calls, failed, n)
-	if n > calls*faultPolicy.MaxAttempts || n < calls {
+	if n > calls*fastPolicy.MaxAttempts || n < calls {
 		t.Errorf("server saw %d requests for %d calls", n, calls)
 	}
 }

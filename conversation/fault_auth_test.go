@@ -1,71 +1,50 @@
-package conversation_test
+package conversation
 
 import (
-	"errors"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"golang.org/x/oauth2"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
-
-// faultTokenSource fails its first fail calls, then returns faultToken.
-type faultTokenSource struct {
-	calls atomic.Int64
-	fail  int64
-}
-
-var errFaultRefresh = errors.New("token endpoint unavailable")
-
-func (s *faultTokenSource) Token() (*oauth2.Token, error) {
-	if s.calls.Add(1) <= s.fail {
-		return nil, errFaultRefresh
-	}
-	return &oauth2.Token{AccessToken: faultToken, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
-}
 
 // A token source that cannot refresh: nothing is sent without a credential,
 // a read retries the refresh within the budget, an insert does not, and the
 // cause stays matchable.
 func TestFaultTokenRefreshFails(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if r.Header.Get("Authorization") != "Bearer "+faultToken {
-			faultJSON(w, 401, faultErrorBody("auth", "no token"))
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") != "Bearer "+testTokenPrefix+"-2" { // the token after one failure
+			writeJSON(w, 401, apiErrorBody("auth", "no token"))
 			return
 		}
-		faultJSON(w, 200, faultDepartmentsOK)
+		writeJSON(w, 200, departmentsOK)
 	})
 
-	ts := &faultTokenSource{fail: 1 << 30}
-	c := faultClient(t, srv.Base(), conversation.WithTokenSource(ts))
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, errFaultRefresh)
-	if te.Attempts != faultPolicy.MaxAttempts || !strings.Contains(err.Error(), "OAuth 2 token") {
+	ts := &countingTokenSource{err: errRefresh}
+	c := newClientAt(t, srv.URL+basePath, WithTokenSource(ts))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, errRefresh)
+	if te.Attempts != fastPolicy.MaxAttempts || !strings.Contains(err.Error(), "OAuth 2 token") {
 		t.Errorf("Attempts %d, message %q", te.Attempts, err)
 	}
-	_, err = c.InsertConversationDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
-	te = faultAs[*conversation.TransportError](t, err)
+	_, err = c.InsertConversationDepartment(ctxWithin(t, 10*time.Second), &ConversationDepartment{})
+	te = wantAs[*TransportError](t, err)
 	if te.Attempts != 1 {
 		t.Errorf("insert: Attempts = %d, want 1", te.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 0)
+	wantRequests(t, "server", rc.count(), 0)
 
 	// A refresh that fails once, then works: the read succeeds on its retry.
-	ts2 := &faultTokenSource{fail: 1}
-	c2 := faultClient(t, srv.Base(), conversation.WithTokenSource(ts2))
-	if _, err := c2.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+	ts2 := &countingTokenSource{err: errRefresh, failFirst: 1, ttl: time.Hour}
+	c2 := newClientAt(t, srv.URL+basePath, WithTokenSource(ts2))
+	if _, err := c2.GetConversationDepartments(ctxWithin(t, 10*time.Second)); err != nil {
 		t.Fatalf("GetConversationDepartments after one failed refresh: %v", err)
 	}
-	for _, s := range srv.Seen() {
-		if s.Auth != "Bearer "+faultToken || s.SimpleKey != "" {
-			t.Errorf("request with Authorization %q, key %q", s.Auth, s.SimpleKey)
+	for _, s := range rc.all() {
+		if s.auth() != "Bearer "+testTokenPrefix+"-2" || s.key() != "" {
+			t.Errorf("request with Authorization %q, key %q", s.auth(), s.key())
 		}
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }

@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"bytes"
@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // Bodies that are not the documented JSON fail with a *DecodeError that
@@ -36,24 +34,24 @@ func TestFault2xxUndecodableBody(t *testing.T) {
 		{"binary", "application/octet-stream", "\x00\x01\x02\xff\xfe", 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			checkLeaks(t)
+			srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				if tc.contentType != "" {
 					w.Header().Set("Content-Type", tc.contentType)
 				}
 				w.WriteHeader(tc.status)
 				_, _ = io.WriteString(w, tc.body)
 			})
-			c := faultClient(t, srv.Base())
+			c := newClientAt(t, srv.URL+basePath)
 
-			resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+			resp, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 			if resp != nil {
 				t.Errorf("got a response with the error: %+v", resp)
 			}
-			decErr := faultAs[*conversation.DecodeError](t, err)
-			faultIsNot(t, err, conversation.ErrServer, conversation.ErrUnsuccessful, conversation.ErrResponseTooLarge)
-			var apiErr *conversation.APIError
-			var te *conversation.TransportError
+			decErr := wantAs[*DecodeError](t, err)
+			wantIsNot(t, err, ErrServer, ErrUnsuccessful, ErrResponseTooLarge)
+			var apiErr *APIError
+			var te *TransportError
 			if errors.As(err, &apiErr) || errors.As(err, &te) {
 				t.Errorf("a decode failure also matches %T", err)
 			}
@@ -72,7 +70,7 @@ func TestFault2xxUndecodableBody(t *testing.T) {
 					t.Errorf("want a *json.SyntaxError inside, got %v", decErr.Err)
 				}
 			}
-			faultWantRequests(t, "server", srv.Count(), 1)
+			wantRequests(t, "server", rc.count(), 1)
 		})
 	}
 }
@@ -80,39 +78,39 @@ func TestFault2xxUndecodableBody(t *testing.T) {
 // A gateway's HTML page with a 502 is still a 502: an *APIError keeping the
 // page, retried like any 502.
 func TestFault502HTMLPage(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	page := "<html><body><h1>502 Bad Gateway</h1></body></html>"
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = io.WriteString(w, page)
 	})
-	c := faultClient(t, srv.Base())
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrServer)
-	if string(apiErr.Body) != page || apiErr.DeveloperMessage != "" || apiErr.Attempts != faultPolicy.MaxAttempts {
+	c := newClientAt(t, srv.URL+basePath)
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrServer)
+	if string(apiErr.Body) != page || apiErr.DeveloperMessage != "" || apiErr.Attempts != fastPolicy.MaxAttempts {
 		t.Errorf("APIError{Body %q, DeveloperMessage %q, Attempts %d}", apiErr.Body, apiErr.DeveloperMessage, apiErr.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), faultPolicy.MaxAttempts)
+	wantRequests(t, "server", rc.count(), fastPolicy.MaxAttempts)
 }
 
 // A 2xx whose body says "success": false is an *APIError matching
 // ErrUnsuccessful, with the ErrorResponse fields, and is not retried.
 func TestFault2xxSuccessFalse(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("UC-REST-ERROR", "Department lookup failed")
-		faultJSON(w, http.StatusOK, faultErrorBody("dept_lookup", "could not list departments"))
+		writeJSON(w, http.StatusOK, apiErrorBody("dept_lookup", "could not list departments"))
 	})
-	c := faultClient(t, srv.Base())
-	resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	c := newClientAt(t, srv.URL+basePath)
+	resp, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	if resp != nil {
 		t.Errorf("got a response with the error")
 	}
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrUnsuccessful)
-	faultIsNot(t, err, conversation.ErrServer, conversation.ErrBadRequest, conversation.ErrRateLimited)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrUnsuccessful)
+	wantIsNot(t, err, ErrServer, ErrBadRequest, ErrRateLimited)
 	if apiErr.StatusCode != 200 || apiErr.ErrorCode != "dept_lookup" || apiErr.DeveloperMessage != "could not list departments" ||
 		apiErr.RESTError != "Department lookup failed" || apiErr.Attempts != 1 || apiErr.Temporary() {
 		t.Errorf("APIError = %+v", *apiErr)
@@ -120,32 +118,32 @@ func TestFault2xxSuccessFalse(t *testing.T) {
 	if !strings.Contains(err.Error(), `"success": false`) {
 		t.Errorf("message %q does not say success is false", err)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }
 
 // A void operation accepts any 2xx body, even one that is not JSON.
 func TestFaultVoid2xxAnyBody(t *testing.T) {
 	for _, body := range []string{"", "not json", `{"success": true}`, strings.Repeat("x", 200<<10)} {
 		t.Run(strconv.Itoa(len(body)), func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			checkLeaks(t)
+			srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				_, _ = io.WriteString(w, body)
 			})
-			c := faultClient(t, srv.Base())
-			if err := c.GetAgentKeepAlive(faultCtx(t, 10*time.Second)); err != nil {
+			c := newClientAt(t, srv.URL+basePath)
+			if err := c.GetAgentKeepAlive(ctxWithin(t, 10*time.Second)); err != nil {
 				t.Fatalf("GetAgentKeepAlive: %v", err)
 			}
-			faultWantRequests(t, "server", srv.Count(), 1)
+			wantRequests(t, "server", rc.count(), 1)
 		})
 	}
 }
 
-// faultHugeBody serves a 2xx (or status) whose Content-Length declares
+// hugeBody serves a 2xx (or status) whose Content-Length declares
 // declared bytes, written from a generator until the client goes away:
 // nothing that size is ever held in memory.
-func faultHugeBody(t *testing.T, status int, declared int64) *faultRaw {
+func hugeBody(t *testing.T, status int, declared int64) *rawServer {
 	t.Helper()
-	return faultRawServe(t, func(c *faultConn) {
+	return newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
@@ -178,24 +176,24 @@ func faultHugeBody(t *testing.T, status int, declared int64) *faultRaw {
 // its Content-Length, without reading it: far fewer than 100 MB cross the
 // socket before the client hangs up.
 func TestFaultHugeDeclaredBody(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	const declared = 100 << 20
 	const maxBytes = 1 << 20
-	srv := faultHugeBody(t, 200, declared)
-	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
+	srv := hugeBody(t, 200, declared)
+	c := newClientAt(t, srv.Base(), WithMaxResponseBytes(maxBytes))
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
-	decErr := faultAs[*conversation.DecodeError](t, err)
-	faultIs(t, err, conversation.ErrResponseTooLarge)
+	decErr := wantAs[*DecodeError](t, err)
+	wantIs(t, err, ErrResponseTooLarge)
 	if !strings.Contains(err.Error(), "104857600") {
 		t.Errorf("message %q does not give the declared length", err)
 	}
 	if decErr.StatusCode != 200 || len(decErr.Snippet) > 4<<10 {
 		t.Errorf("DecodeError{%d, %d-byte snippet}", decErr.StatusCode, len(decErr.Snippet))
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 	srv.Close() // wait for the writer to give up, then count what it sent
 	sent := srv.written.Load()
 	t.Logf("MEASURE bytes-sent=%d of %d declared, limit %d, elapsed %v", sent, declared, maxBytes, el.Round(time.Millisecond))
@@ -210,16 +208,16 @@ func TestFaultHugeDeclaredBody(t *testing.T) {
 // The same for an error status: the *APIError keeps the start of the body
 // and the status, read no further than the error-body bound.
 func TestFaultHugeDeclaredErrorBody(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultHugeBody(t, http.StatusBadRequest, 100<<20)
-	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(1<<20))
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrBadRequest)
+	checkLeaks(t)
+	srv := hugeBody(t, http.StatusBadRequest, 100<<20)
+	c := newClientAt(t, srv.Base(), WithMaxResponseBytes(1<<20))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrBadRequest)
 	if apiErr.StatusCode != 400 || len(apiErr.Body) > 4<<10 {
 		t.Errorf("APIError{%d, %d-byte body}", apiErr.StatusCode, len(apiErr.Body))
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 	srv.Close()
 	t.Logf("MEASURE bytes-sent=%d of %d declared", srv.written.Load(), 100<<20)
 	if srv.written.Load() > 32<<20 {
@@ -230,20 +228,20 @@ func TestFaultHugeDeclaredErrorBody(t *testing.T) {
 // A chunked body with no Content-Length is read up to the maximum and no
 // further.
 func TestFaultHugeChunkedBody(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	const maxBytes = 1 << 20
-	srv := faultHugeBody(t, 200, -1)
-	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
+	srv := hugeBody(t, 200, -1)
+	c := newClientAt(t, srv.Base(), WithMaxResponseBytes(maxBytes))
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
-	decErr := faultAs[*conversation.DecodeError](t, err)
-	faultIs(t, err, conversation.ErrResponseTooLarge)
+	decErr := wantAs[*DecodeError](t, err)
+	wantIs(t, err, ErrResponseTooLarge)
 	if len(decErr.Snippet) > 4<<10 {
 		t.Errorf("Snippet of %d bytes, want at most 4 KiB", len(decErr.Snippet))
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 	srv.Close()
 	sent := srv.written.Load()
 	t.Logf("MEASURE bytes-sent=%d (chunked, unbounded), limit %d, elapsed %v", sent, maxBytes, el.Round(time.Millisecond))
@@ -254,43 +252,43 @@ func TestFaultHugeChunkedBody(t *testing.T) {
 
 // A body exactly at the maximum is accepted; one byte more is not.
 func TestFaultBodyAtLimit(t *testing.T) {
-	faultLeakCheck(t)
-	ok := []byte(faultDepartmentsOK)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	ok := []byte(departmentsOK)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		body := append(bytes.Repeat([]byte(" "), n-1), ok...) // request n is n-1 bytes longer
-		faultJSON(w, 200, string(body))
+		writeJSON(w, 200, string(body))
 	})
-	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(int64(len(ok))))
-	if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+	c := newClientAt(t, srv.URL+basePath, WithMaxResponseBytes(int64(len(ok))))
+	if _, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second)); err != nil {
 		t.Fatalf("a body of exactly the maximum: %v", err)
 	}
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	faultAs[*conversation.DecodeError](t, err)
-	faultIs(t, err, conversation.ErrResponseTooLarge)
-	faultWantRequests(t, "server", srv.Count(), 2)
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	wantAs[*DecodeError](t, err)
+	wantIs(t, err, ErrResponseTooLarge)
+	wantRequests(t, "server", rc.count(), 2)
 }
 
 // A response whose Content-Length is longer than what the server sends
 // before closing: a truncated body is a transport failure (retried for a
 // read), never decoded as if complete.
 func TestFaultShortBodyThenClose(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
 		c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"success\":true}")
 	})
-	c := faultClient(t, srv.Base())
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
+	c := newClientAt(t, srv.Base())
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	te := wantAs[*TransportError](t, err)
 	if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("want io.ErrUnexpectedEOF inside, got %v", err)
 	}
-	if te.Attempts != faultPolicy.MaxAttempts {
+	if te.Attempts != fastPolicy.MaxAttempts {
 		t.Errorf("Attempts = %d", te.Attempts)
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+	wantRequests(t, "server", int(srv.requests.Load()), fastPolicy.MaxAttempts)
 }
 
 // A response that is not HTTP at all.
@@ -302,20 +300,20 @@ func TestFaultGarbageResponse(t *testing.T) {
 		{"bad content-length", "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultRawServe(t, func(c *faultConn) {
+			checkLeaks(t)
+			srv := newRawServer(t, func(c *rawConn) {
 				if _, _, err := c.readRequest(); err != nil {
 					return
 				}
 				c.writeString(tc.resp)
 			})
-			c := faultClient(t, srv.Base())
-			_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-			te := faultAs[*conversation.TransportError](t, err)
-			if te.Attempts != faultPolicy.MaxAttempts {
-				t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
+			c := newClientAt(t, srv.Base())
+			_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+			te := wantAs[*TransportError](t, err)
+			if te.Attempts != fastPolicy.MaxAttempts {
+				t.Errorf("Attempts = %d, want %d", te.Attempts, fastPolicy.MaxAttempts)
 			}
-			faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+			wantRequests(t, "server", int(srv.requests.Load()), fastPolicy.MaxAttempts)
 		})
 	}
 }
@@ -325,7 +323,7 @@ func TestFaultGarbageResponse(t *testing.T) {
 // the declared length says nothing; the maximum still applies to the
 // inflated bytes and the client stops there.
 func TestFaultGzipBomb(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	const inflated = 100 << 20
 	// One gzip member inflating to 1 MiB, served 100 times: gzip readers
 	// read concatenated members as one stream.
@@ -334,23 +332,23 @@ func TestFaultGzipBomb(t *testing.T) {
 	_, _ = zw.Write(make([]byte, 1<<20))
 	_ = zw.Close()
 	zipped := bytes.Repeat(member.Bytes(), inflated/(1<<20))
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Content-Length", strconv.Itoa(len(zipped)))
 		_, _ = w.Write(zipped)
 	})
 	const maxBytes = 1 << 20
-	c := faultClient(t, srv.Base(), conversation.WithMaxResponseBytes(maxBytes))
+	c := newClientAt(t, srv.URL+basePath, WithMaxResponseBytes(maxBytes))
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
-	decErr := faultAs[*conversation.DecodeError](t, err)
-	faultIs(t, err, conversation.ErrResponseTooLarge)
+	decErr := wantAs[*DecodeError](t, err)
+	wantIs(t, err, ErrResponseTooLarge)
 	if len(decErr.Snippet) > 4<<10 {
 		t.Errorf("Snippet of %d bytes", len(decErr.Snippet))
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 	t.Logf("MEASURE gzip-bomb: %d compressed bytes inflating to %d, refused at %d in %v", len(zipped), inflated, maxBytes, el.Round(time.Millisecond))
 	if el > 2*time.Second {
 		t.Errorf("took %v: the client inflated far past its maximum", el)
@@ -368,15 +366,15 @@ func TestFaultSuccessFalseWithoutEnvelope(t *testing.T) {
 		`{"success":false}`,
 	} {
 		t.Run(body, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, body) })
-			c := faultClient(t, srv.Base())
-			ctx := faultCtx(t, 10*time.Second)
+			checkLeaks(t)
+			srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, body) })
+			c := newClientAt(t, srv.URL+basePath)
+			ctx := ctxWithin(t, 10*time.Second)
 			wc, err1 := c.GetConversationContext(ctx, "c1")
-			st, err2 := c.StartConversation(ctx, &conversation.ConversationStartRequest{})
+			st, err2 := c.StartConversation(ctx, &ConversationStartRequest{})
 			for _, err := range []error{err1, err2} {
-				apiErr := faultAs[*conversation.APIError](t, err)
-				faultIs(t, err, conversation.ErrUnsuccessful)
+				apiErr := wantAs[*APIError](t, err)
+				wantIs(t, err, ErrUnsuccessful)
 				if apiErr.StatusCode != 200 || apiErr.Attempts != 1 {
 					t.Errorf("APIError{%d, %d attempts}", apiErr.StatusCode, apiErr.Attempts)
 				}
@@ -384,7 +382,7 @@ func TestFaultSuccessFalseWithoutEnvelope(t *testing.T) {
 			if wc != nil || st != nil {
 				t.Errorf("a response came with the error")
 			}
-			faultWantRequests(t, "server", srv.Count(), 2)
+			wantRequests(t, "server", rc.count(), 2)
 		})
 	}
 }

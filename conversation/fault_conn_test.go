@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
@@ -15,33 +15,31 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // A refused connection is retried up to MaxAttempts, then reported as a
 // *TransportError wrapping the dial error.
 func TestFaultConnectionRefused(t *testing.T) {
-	faultLeakCheck(t)
-	addr := faultRefusedAddr(t)
-	d := &faultDialer{}
-	c := faultClientWith(t, "http://"+addr+"/rest/v2", faultTransport(t, d.DialContext))
+	checkLeaks(t)
+	addr := refusedAddr(t)
+	d := &countingDialer{}
+	c := newClientVia(t, "http://"+addr+"/rest/v2", testTransport(t, d.DialContext))
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, syscall.ECONNREFUSED)
-	faultIsNot(t, err, context.DeadlineExceeded, conversation.ErrServer)
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, syscall.ECONNREFUSED)
+	wantIsNot(t, err, context.DeadlineExceeded, ErrServer)
 	var opErr *net.OpError
 	if !errors.As(err, &opErr) || opErr.Op != "dial" {
 		t.Errorf("want a dial *net.OpError inside, got %v", err)
 	}
-	n := faultPolicy.MaxAttempts
+	n := fastPolicy.MaxAttempts
 	if te.Attempts != n || !strings.Contains(err.Error(), "after 4 attempts") {
 		t.Errorf("Attempts = %d, message %q; want %d attempts reported", te.Attempts, err, n)
 	}
-	faultWantRequests(t, "dials", int(d.dials.Load()), n)
+	wantRequests(t, "dials", int(d.dials.Load()), n)
 	if el > 2*time.Second {
 		t.Errorf("took %v", el)
 	}
@@ -50,8 +48,8 @@ func TestFaultConnectionRefused(t *testing.T) {
 // A connection reset in the middle of a response body is a *TransportError;
 // a read is retried, every attempt failing the same way.
 func TestFaultResetMidBody(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
@@ -60,28 +58,28 @@ func TestFaultResetMidBody(t *testing.T) {
 		c.sleep(20 * time.Millisecond) // let the client read the start
 		c.reset()
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.Base())
 
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	te := wantAs[*TransportError](t, err)
 	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("want ECONNRESET or io.ErrUnexpectedEOF inside, got %v", err)
 	}
-	var decErr *conversation.DecodeError
+	var decErr *DecodeError
 	if errors.As(err, &decErr) {
 		t.Errorf("a broken connection reported as a decode error: %v", err)
 	}
-	if te.Attempts != faultPolicy.MaxAttempts {
-		t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
+	if te.Attempts != fastPolicy.MaxAttempts {
+		t.Errorf("Attempts = %d, want %d", te.Attempts, fastPolicy.MaxAttempts)
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+	wantRequests(t, "server", int(srv.requests.Load()), fastPolicy.MaxAttempts)
 }
 
 // A reset after the request was read and before any response is retried for
 // a read, then recovers when the server does.
 func TestFaultResetBeforeResponseRecovers(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
@@ -89,61 +87,61 @@ func TestFaultResetBeforeResponseRecovers(t *testing.T) {
 			c.reset()
 			return
 		}
-		body := faultDepartmentsOK
+		body := departmentsOK
 		c.writeString("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
 			strconv.Itoa(len(body)) + "\r\n\r\n" + body)
 	})
-	c := faultClient(t, srv.Base())
-	if _, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second)); err != nil {
+	c := newClientAt(t, srv.Base())
+	if _, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second)); err != nil {
 		t.Fatalf("GetConversationDepartments: %v", err)
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 3)
+	wantRequests(t, "server", int(srv.requests.Load()), 3)
 }
 
 // A server that accepts the connection and never answers: the call ends with
 // the caller's deadline, as a *TransportError matching DeadlineExceeded, and
 // is not retried past it.
 func TestFaultAcceptNeverAnswer(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
 		c.waitGone()
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.Base())
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
 	faultWithin(t, start, deadline)
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.DeadlineExceeded)
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, context.DeadlineExceeded)
 	if te.Attempts != 1 {
 		t.Errorf("Attempts = %d, want 1", te.Attempts)
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 }
 
 // A server that accepts and never even reads the request.
 func TestFaultAcceptNeverRead(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) { c.waitGone() })
-	c := faultClient(t, srv.Base())
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) { c.waitGone() })
+	c := newClientAt(t, srv.Base())
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	err := c.GetAgentKeepAlive(faultCtx(t, deadline))
+	err := c.GetAgentKeepAlive(ctxWithin(t, deadline))
 	faultWithin(t, start, deadline)
-	faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.DeadlineExceeded)
-	faultWantRequests(t, "connections", int(srv.accepted.Load()), 1)
+	wantAs[*TransportError](t, err)
+	wantIs(t, err, context.DeadlineExceeded)
+	wantRequests(t, "connections", int(srv.accepted.Load()), 1)
 }
 
 // Response headers that trickle forever end with the deadline too.
 func TestFaultHeadersTrickle(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
@@ -156,21 +154,21 @@ func TestFaultHeadersTrickle(t *testing.T) {
 			}
 		}
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.Base())
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
 	faultWithin(t, start, deadline)
-	faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.DeadlineExceeded)
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantAs[*TransportError](t, err)
+	wantIs(t, err, context.DeadlineExceeded)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 }
 
 // A body that trickles forever, a byte at a time, ends with the deadline.
 func TestFaultBodyTricklesForever(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
@@ -183,18 +181,18 @@ func TestFaultBodyTricklesForever(t *testing.T) {
 			}
 		}
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.Base())
 	const deadline = 400 * time.Millisecond
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, deadline))
+	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
 	faultWithin(t, start, deadline)
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.DeadlineExceeded)
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, context.DeadlineExceeded)
 	if te.Attempts != 1 {
 		t.Errorf("Attempts = %d, want 1", te.Attempts)
 	}
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 }
 
 // A void operation's 2xx body is ignored: one that trickles forever, or
@@ -204,8 +202,8 @@ func TestFaultBodyTricklesForever(t *testing.T) {
 func TestFaultVoidBodyNeverEnds(t *testing.T) {
 	for _, mode := range []string{"trickle", "silent"} {
 		t.Run(mode, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultRawServe(t, func(c *faultConn) {
+			checkLeaks(t)
+			srv := newRawServer(t, func(c *rawConn) {
 				if _, _, err := c.readRequest(); err != nil {
 					return
 				}
@@ -222,15 +220,15 @@ func TestFaultVoidBodyNeverEnds(t *testing.T) {
 					}
 				}
 			})
-			c := faultClient(t, srv.Base())
+			c := newClientAt(t, srv.Base())
 			const drainBound = time.Second // voidDrainWait in request.go
 			start := time.Now()
-			err := c.GetAgentKeepAlive(faultCtx(t, 10*time.Second))
+			err := c.GetAgentKeepAlive(ctxWithin(t, 10*time.Second))
 			faultWithin(t, start, drainBound)
 			if err != nil {
 				t.Errorf("GetAgentKeepAlive after a 200: %v", err)
 			}
-			faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+			wantRequests(t, "server", int(srv.requests.Load()), 1)
 		})
 	}
 }
@@ -241,7 +239,7 @@ func TestFaultVoidBodyNeverEnds(t *testing.T) {
 // node behind the name may serve a valid certificate); an insert is not,
 // since only a refused dial proves it was not delivered.
 func TestFaultUntrustedCertificate(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	var handshakes atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("a request reached the handler: %s %s", r.Method, r.URL)
@@ -254,24 +252,24 @@ func TestFaultUntrustedCertificate(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake errors are expected
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	c := faultClient(t, srv.URL+"/rest/v2") // its transport trusts only the system roots
+	c := newClientAt(t, srv.URL+"/rest/v2") // its transport trusts only the system roots
 
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
+	te := wantAs[*TransportError](t, err)
 	var certErr *tls.CertificateVerificationError
 	if !errors.As(err, &certErr) {
 		t.Errorf("want a *tls.CertificateVerificationError inside, got %v", err)
 	}
-	faultWantRequests(t, "connections (read)", int(handshakes.Load()), te.Attempts)
-	if te.Attempts != faultPolicy.MaxAttempts {
-		t.Errorf("Attempts = %d, want %d", te.Attempts, faultPolicy.MaxAttempts)
+	wantRequests(t, "connections (read)", int(handshakes.Load()), te.Attempts)
+	if te.Attempts != fastPolicy.MaxAttempts {
+		t.Errorf("Attempts = %d, want %d", te.Attempts, fastPolicy.MaxAttempts)
 	}
 
 	before := handshakes.Load()
-	_, err = c.InsertConversationDepartment(faultCtx(t, 10*time.Second), &conversation.ConversationDepartment{})
-	te = faultAs[*conversation.TransportError](t, err)
+	_, err = c.InsertConversationDepartment(ctxWithin(t, 10*time.Second), &ConversationDepartment{})
+	te = wantAs[*TransportError](t, err)
 	if te.Attempts != 1 {
 		t.Errorf("insert: Attempts = %d, want 1", te.Attempts)
 	}
-	faultWantRequests(t, "connections (insert)", int(handshakes.Load()-before), 1)
+	wantRequests(t, "connections (insert)", int(handshakes.Load()-before), 1)
 }

@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"errors"
@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // A credential net/http cannot send as a header value (CR, LF, NUL, DEL and
@@ -19,36 +17,36 @@ import (
 // failed with a *TransportError after four attempts of backoff, though
 // nothing was sent.
 func TestFaultCredentialNotAHeaderValue(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		t.Errorf("request %d sent", n)
-		faultJSON(w, 200, faultDepartmentsOK)
+		writeJSON(w, 200, departmentsOK)
 	})
 	bad := map[string]string{
-		"crlf":           faultKey + "\r\n",
-		"lf":             faultKey + "\n",
+		"crlf":           testKey + "\r\n",
+		"lf":             testKey + "\n",
 		"cr_inside":      "test-key\rdo-not-use",
-		"header_inject":  faultKey + "\r\nX-Evil: 1",
-		"nul":            faultKey + "\x00",
-		"del":            faultKey + "\x7f",
-		"escape":         "\x1b[31m" + faultKey,
-		"leading_space":  " " + faultKey,
-		"trailing_tab":   faultKey + "\t",
-		"trailing_space": faultKey + " ",
+		"header_inject":  testKey + "\r\nX-Evil: 1",
+		"nul":            testKey + "\x00",
+		"del":            testKey + "\x7f",
+		"escape":         "\x1b[31m" + testKey,
+		"leading_space":  " " + testKey,
+		"trailing_tab":   testKey + "\t",
+		"trailing_space": testKey + " ",
 	}
 	for name, v := range bad {
 		for _, opt := range []struct {
 			name string
-			make func(string) conversation.Option
-		}{{"WithSimpleKey", conversation.WithSimpleKey}, {"WithBearerToken", conversation.WithBearerToken}} {
+			make func(string) Option
+		}{{"WithSimpleKey", WithSimpleKey}, {"WithBearerToken", WithBearerToken}} {
 			t.Run(opt.name+"/"+name, func(t *testing.T) {
-				c, err := conversation.NewClient(conversation.WithBaseURL(srv.Base()), opt.make(v))
+				c, err := NewClient(WithBaseURL(srv.URL+basePath), opt.make(v))
 				if err == nil {
-					_, callErr := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
+					_, callErr := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
 					t.Fatalf("NewClient accepted the credential; a call then returned %v", callErr)
 				}
-				ae := faultAs[*conversation.ArgumentError](t, err)
-				faultIs(t, err, conversation.ErrInvalidArgument)
+				ae := wantAs[*ArgumentError](t, err)
+				wantIs(t, err, ErrInvalidArgument)
 				if ae.Argument != opt.name || !strings.Contains(err.Error(), opt.name) {
 					t.Errorf("error does not name %s: %v", opt.name, err)
 				}
@@ -60,20 +58,15 @@ func TestFaultCredentialNotAHeaderValue(t *testing.T) {
 	}
 	// From the environment, the error names the variable.
 	t.Run("env", func(t *testing.T) {
-		t.Setenv(conversation.EnvSimpleKey, faultKey+"\n") // as read from a file
-		_, err := conversation.NewClientFromEnv(conversation.WithBaseURL(srv.Base()))
-		ae := faultAs[*conversation.ArgumentError](t, err)
-		if ae.Argument != conversation.EnvSimpleKey {
-			t.Errorf("Argument = %q, want %s", ae.Argument, conversation.EnvSimpleKey)
+		t.Setenv(EnvSimpleKey, testKey+"\n") // as read from a file
+		_, err := NewClientFromEnv(WithBaseURL(srv.URL + basePath))
+		ae := wantAs[*ArgumentError](t, err)
+		if ae.Argument != EnvSimpleKey {
+			t.Errorf("Argument = %q, want %s", ae.Argument, EnvSimpleKey)
 		}
 	})
-	faultWantRequests(t, "server", srv.Count(), 0)
+	wantRequests(t, "server", rc.count(), 0)
 }
-
-// faultTokenFunc is a TokenSource from a function.
-type faultTokenFunc func() (*oauth2.Token, error)
-
-func (f faultTokenFunc) Token() (*oauth2.Token, error) { return f() }
 
 // Local, permanent failures fail after one attempt: a token source that
 // hands out a token net/http cannot send or no token at all, a token
@@ -82,15 +75,15 @@ func (f faultTokenFunc) Token() (*oauth2.Token, error) { return f() }
 // Before, each was retried four times, and the content type was found bad
 // only after the upload URL had been fetched.
 func TestFaultLocalErrorsNotRetried(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		faultJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k","url":"http://127.0.0.1:1/put"},"success":true}`)
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k","url":"http://127.0.0.1:1/put"},"success":true}`)
 	})
 	for name, tok := range map[string]func() (*oauth2.Token, error){
 		"token_with_crlf": func() (*oauth2.Token, error) {
-			return &oauth2.Token{AccessToken: faultToken + "\r\nX-Evil: 1", Expiry: time.Now().Add(time.Hour)}, nil
+			return &oauth2.Token{AccessToken: testToken + "\r\nX-Evil: 1", Expiry: time.Now().Add(time.Hour)}, nil
 		},
-		"token_with_nul": func() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: faultToken + "\x00"}, nil },
+		"token_with_nul": func() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: testToken + "\x00"}, nil },
 		"empty_token":    func() (*oauth2.Token, error) { return &oauth2.Token{}, nil },
 		"nil_token":      func() (*oauth2.Token, error) { return nil, nil },
 		"grant_refused": func() (*oauth2.Token, error) {
@@ -99,12 +92,12 @@ func TestFaultLocalErrorsNotRetried(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var calls int
-			c := faultClient(t, srv.Base(), conversation.WithTokenSource(faultTokenFunc(func() (*oauth2.Token, error) {
+			c := newClientAt(t, srv.URL+basePath, WithTokenSource(tokenFunc(func() (*oauth2.Token, error) {
 				calls++ // one refresh at a time: no race
 				return tok()
 			})))
-			_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-			te := faultAs[*conversation.TransportError](t, err)
+			_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+			te := wantAs[*TransportError](t, err)
 			if te.Attempts != 1 || calls != 1 {
 				t.Errorf("Attempts = %d, token source called %d times; want 1 and 1 (%v)", te.Attempts, calls, err)
 			}
@@ -113,32 +106,32 @@ func TestFaultLocalErrorsNotRetried(t *testing.T) {
 			}
 		})
 	}
-	faultWantRequests(t, "server (token cases)", srv.Count(), 0)
+	wantRequests(t, "server (token cases)", rc.count(), 0)
 
-	c := faultClient(t, srv.Base())
-	_, err := c.UploadConversationMultimedia(faultCtx(t, 5*time.Second), "png", "image/png\r\nX-Evil: 1", strings.NewReader("x"))
-	ae := faultAs[*conversation.ArgumentError](t, err)
+	c := newClientAt(t, srv.URL+basePath)
+	_, err := c.UploadConversationMultimedia(ctxWithin(t, 5*time.Second), "png", "image/png\r\nX-Evil: 1", strings.NewReader("x"))
+	ae := wantAs[*ArgumentError](t, err)
 	if ae.Argument != "contentType" {
 		t.Errorf("Argument = %q", ae.Argument)
 	}
-	faultWantRequests(t, "server (upload)", srv.Count(), 0)
+	wantRequests(t, "server (upload)", rc.count(), 0)
 }
 
 // A token source that fails for a reason that may pass (a network error)
 // is still retried: only local, permanent failures are not. (The contrast
 // of TestFaultLocalErrorsNotRetried; TestFaultTokenRefreshFails has more.)
 func TestFaultTransientTokenErrorRetried(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, faultDepartmentsOK) })
+	checkLeaks(t)
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, departmentsOK) })
 	calls := 0
-	c := faultClient(t, srv.Base(), conversation.WithTokenSource(faultTokenFunc(func() (*oauth2.Token, error) {
+	c := newClientAt(t, srv.URL+basePath, WithTokenSource(tokenFunc(func() (*oauth2.Token, error) {
 		calls++
 		return nil, &oauth2.RetrieveError{Response: &http.Response{StatusCode: 503}}
 	})))
-	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
+	_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+	te := wantAs[*TransportError](t, err)
 	var re *oauth2.RetrieveError
-	if te.Attempts != faultPolicy.MaxAttempts || calls != faultPolicy.MaxAttempts || !errors.As(err, &re) {
-		t.Errorf("Attempts = %d, calls = %d, want %d; err %v", te.Attempts, calls, faultPolicy.MaxAttempts, err)
+	if te.Attempts != fastPolicy.MaxAttempts || calls != fastPolicy.MaxAttempts || !errors.As(err, &re) {
+		t.Errorf("Attempts = %d, calls = %d, want %d; err %v", te.Attempts, calls, fastPolicy.MaxAttempts, err)
 	}
 }

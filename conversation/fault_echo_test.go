@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,21 +14,19 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // Credentials a hostile server echoes back. They hold characters that JSON,
 // URLs and HTML escape, so that each escaped form differs from the raw one.
 const (
-	faultEchoKey   = "test-echo-key/do+not&use<1>"
-	faultEchoToken = "test-echo-token/do+not&use<2>"
+	echoKey   = "test-echo-key/do+not&use<1>"
+	echoToken = "test-echo-token/do+not&use<2>"
 )
 
-// faultEchoForms lists the ways a server may write s back: as sent,
+// echoOracle lists the ways a server may write s back: as sent,
 // JSON-escaped (Go's way, minimal, with "\/"), URL-escaped (query and path,
 // either case of hex) and HTML-escaped.
-func faultEchoForms(s string) []string {
+func echoOracle(s string) []string {
 	goJSON, _ := json.Marshal(s)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -44,10 +41,10 @@ func faultEchoForms(s string) []string {
 	}
 }
 
-// faultEchoCount counts the credentials (in any echoed form) in texts.
-func faultEchoCount(secret string, texts ...string) int {
+// echoCount counts the credentials (in any echoed form) in texts.
+func echoCount(secret string, texts ...string) int {
 	n := 0
-	for _, form := range faultEchoForms(secret) {
+	for _, form := range echoOracle(secret) {
 		for _, s := range texts {
 			n += strings.Count(s, form)
 		}
@@ -55,14 +52,14 @@ func faultEchoCount(secret string, texts ...string) int {
 	return n
 }
 
-// faultEchoTexts is everything err prints and carries: Error() and every
+// echoTexts is everything err prints and carries: Error() and every
 // fmt verb, and each field of an *APIError or *DecodeError in it.
-func faultEchoTexts(err error) []string {
+func echoTexts(err error) []string {
 	if err == nil {
 		return nil
 	}
 	texts := []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%s", err), fmt.Sprintf("%q", err)}
-	var apiErr *conversation.APIError
+	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		texts = append(texts, apiErr.DeveloperMessage, apiErr.UserMessage, apiErr.MoreInfo, apiErr.ObjectID,
 			apiErr.ErrorCode, apiErr.RESTError, string(apiErr.Body), fmt.Sprintf("%#v", *apiErr))
@@ -71,7 +68,7 @@ func faultEchoTexts(err error) []string {
 			texts = append(texts, vs...)
 		}
 	}
-	var decErr *conversation.DecodeError
+	var decErr *DecodeError
 	if errors.As(err, &decErr) {
 		texts = append(texts, string(decErr.Snippet), decErr.ContentType, fmt.Sprintf("%#v", *decErr))
 		if decErr.Err != nil {
@@ -92,10 +89,10 @@ var faultEchoTotal struct {
 	checks, found int
 }
 
-// faultNoEcho fails the test for each credential form found in texts.
-func faultNoEcho(t *testing.T, what, secret string, texts ...string) {
+// noEcho fails the test for each credential form found in texts.
+func noEcho(t *testing.T, what, secret string, texts ...string) {
 	t.Helper()
-	n := faultEchoCount(secret, texts...)
+	n := echoCount(secret, texts...)
 	faultEchoTotal.Lock()
 	faultEchoTotal.checks += len(texts)
 	faultEchoTotal.found += n
@@ -103,17 +100,17 @@ func faultNoEcho(t *testing.T, what, secret string, texts ...string) {
 	t.Logf("MEASURE credentials-found[%s]=%d in %d texts", what, n, len(texts))
 	if n > 0 {
 		for _, s := range texts {
-			if faultEchoCount(secret, s) > 0 {
+			if echoCount(secret, s) > 0 {
 				t.Errorf("%s: a credential in %q", what, s)
 			}
 		}
 	}
 }
 
-// faultEchoErrorResponse answers with an ErrorResponse whose every field,
+// echoErrorResponse answers with an ErrorResponse whose every field,
 // the UC-REST-ERROR header and other headers repeat secret, raw and
 // escaped.
-func faultEchoErrorResponse(w http.ResponseWriter, status int, secret string) {
+func echoErrorResponse(w http.ResponseWriter, status int, secret string) {
 	body, _ := json.Marshal(map[string]any{
 		"error": map[string]any{
 			"developer_message": "invalid key " + secret,
@@ -132,88 +129,74 @@ func faultEchoErrorResponse(w http.ResponseWriter, status int, secret string) {
 	w.Header().Set("X-Echo", secret)
 	w.Header().Add("X-Echo", url.QueryEscape(secret))
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", token="`+secret+`"`)
-	faultJSON(w, status, string(body))
+	writeJSON(w, status, string(body))
 }
 
 // A 401 whose body, UC-REST-ERROR and other headers repeat the simple key:
 // no rendering of the error and none of its fields holds it. Before, the
 // key was in Error(), every %v form and every field.
 func TestFaultEchoedKey401(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		faultEchoErrorResponse(w, 401, r.Header.Get("X-Ultracart-Simple-Key"))
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		echoErrorResponse(w, 401, r.Header.Get("X-Ultracart-Simple-Key"))
 	})
-	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
-	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrUnauthorized)
-	faultNoEcho(t, "401", faultEchoKey, faultEchoTexts(err)...)
+	c := newClientAt(t, srv.URL+basePath, WithSimpleKey(echoKey))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrUnauthorized)
+	noEcho(t, "401", echoKey, echoTexts(err)...)
 	// What is not a credential is kept, with the marker in its place.
 	if !strings.Contains(apiErr.DeveloperMessage, "invalid key [redacted]") || apiErr.RESTError != "invalid credentials: [redacted]" ||
 		apiErr.Header.Get("Content-Type") != "application/json" || !bytes.HasPrefix(apiErr.Body, []byte(`{"error":`)) {
 		t.Errorf("scrubbed too much: %q, %q, %v, %q", apiErr.DeveloperMessage, apiErr.RESTError, apiErr.Header, apiErr.Body)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }
 
 // The same for a bearer token and for a token source's current token, echoed
 // from the Authorization header.
 func TestFaultEchoedToken(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		faultEchoErrorResponse(w, 401, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	checkLeaks(t)
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		echoErrorResponse(w, 401, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
 	})
-	for name, opt := range map[string]conversation.Option{
-		"bearer": conversation.WithBearerToken(faultEchoToken),
-		"token_source": conversation.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{
-			AccessToken: faultEchoToken, Expiry: time.Now().Add(time.Hour)})),
+	for name, opt := range map[string]Option{
+		"bearer": WithBearerToken(echoToken),
+		"token_source": WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{
+			AccessToken: echoToken, Expiry: time.Now().Add(time.Hour)})),
 	} {
-		c := faultClient(t, srv.Base(), opt)
-		_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-		faultAs[*conversation.APIError](t, err)
-		faultNoEcho(t, name, faultEchoToken, faultEchoTexts(err)...)
+		c := newClientAt(t, srv.URL+basePath, opt)
+		_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+		wantAs[*APIError](t, err)
+		noEcho(t, name, echoToken, echoTexts(err)...)
 	}
 }
 
 // A 503 storm echoing the key, with a debug logger: neither the retries'
 // log lines nor the final error hold it.
 func TestFaultEchoedKeyInRetryLog(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		faultEchoErrorResponse(w, 503, r.Header.Get("X-Ultracart-Simple-Key"))
+	checkLeaks(t)
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		echoErrorResponse(w, 503, r.Header.Get("X-Ultracart-Simple-Key"))
 	})
-	var log bytes.Buffer
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
-	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-	faultAs[*conversation.APIError](t, err)
-	mu.Lock()
+	var log lockedBuffer
+	logger := debugLogger(&log)
+	c := newClientAt(t, srv.URL+basePath, WithSimpleKey(echoKey), WithLogger(logger))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+	wantAs[*APIError](t, err)
 	logged := log.String()
-	mu.Unlock()
-	if strings.Count(logged, "conversation: retrying") != faultPolicy.MaxAttempts-1 {
+	if strings.Count(logged, "conversation: retrying") != fastPolicy.MaxAttempts-1 {
 		t.Errorf("log:\n%s", logged)
 	}
-	faultNoEcho(t, "retry log", faultEchoKey, logged)
-	faultNoEcho(t, "503 error", faultEchoKey, faultEchoTexts(err)...)
-}
-
-type faultLockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (w faultLockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.w.Write(p)
+	noEcho(t, "retry log", echoKey, logged)
+	noEcho(t, "503 error", echoKey, echoTexts(err)...)
 }
 
 // Undecodable 2xx bodies and long error bodies echoing the key, including
 // one where the 4 KiB cut of Snippet or Body falls inside the key: not even
 // the start of the key is kept.
 func TestFaultEchoedKeyInBodies(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	for _, tc := range []struct {
 		name   string
 		status int
@@ -231,20 +214,20 @@ func TestFaultEchoedKeyInBodies(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				w.Header().Set("Content-Type", "text/html; key="+url.QueryEscape(r.Header.Get("X-Ultracart-Simple-Key")))
 				w.WriteHeader(tc.status)
 				_, _ = w.Write([]byte(tc.body(r.Header.Get("X-Ultracart-Simple-Key"))))
 			})
-			c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey))
-			_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
+			c := newClientAt(t, srv.URL+basePath, WithSimpleKey(echoKey))
+			_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
 			if err == nil {
 				t.Fatal("no error")
 			}
-			texts := faultEchoTexts(err)
-			faultNoEcho(t, tc.name, faultEchoKey, texts...)
+			texts := echoTexts(err)
+			noEcho(t, tc.name, echoKey, texts...)
 			for _, s := range texts {
-				for _, form := range faultEchoForms(faultEchoKey) {
+				for _, form := range echoOracle(echoKey) {
 					if strings.Contains(s, form[:10]) {
 						t.Errorf("the start of a credential %q in %q", form[:10], s)
 					}
@@ -264,35 +247,32 @@ func TestFaultEchoedKeyInBodies(t *testing.T) {
 // *TransportError nor the retry log holds the key, and errors.Is still
 // finds what the cause matches.
 func TestFaultEchoedKeyInTransportError(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		req, _, err := c.readRequest()
 		if err != nil {
 			return
 		}
 		c.writeString("HTTP/1.1 " + req.Header.Get("X-Ultracart-Simple-Key") + "\r\n\r\n")
 	})
-	var log bytes.Buffer
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(faultLockedWriter{&mu, &log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := faultClient(t, srv.Base(), conversation.WithSimpleKey(faultEchoKey), conversation.WithLogger(logger))
-	_, err := c.GetConversationDepartments(faultCtx(t, 5*time.Second))
-	te := faultAs[*conversation.TransportError](t, err)
-	if te.Attempts != faultPolicy.MaxAttempts || !strings.Contains(err.Error(), "malformed HTTP status code") ||
+	var log lockedBuffer
+	logger := debugLogger(&log)
+	c := newClientAt(t, srv.Base(), WithSimpleKey(echoKey), WithLogger(logger))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 5*time.Second))
+	te := wantAs[*TransportError](t, err)
+	if te.Attempts != fastPolicy.MaxAttempts || !strings.Contains(err.Error(), "malformed HTTP status code") ||
 		!strings.Contains(err.Error(), "[redacted]") {
 		t.Errorf("Attempts %d, %v", te.Attempts, err)
 	}
 	// errors.As finds no error whose text would show the key.
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		faultNoEcho(t, "url.Error found by errors.As", faultEchoKey, ue.Error())
+		noEcho(t, "url.Error found by errors.As", echoKey, ue.Error())
 	}
-	mu.Lock()
 	logged := log.String()
-	mu.Unlock()
-	faultNoEcho(t, "transport error", faultEchoKey, faultEchoTexts(err)...)
-	faultNoEcho(t, "transport retry log", faultEchoKey, logged)
-	faultWantRequests(t, "server", int(srv.requests.Load()), faultPolicy.MaxAttempts)
+	noEcho(t, "transport error", echoKey, echoTexts(err)...)
+	noEcho(t, "transport retry log", echoKey, logged)
+	wantRequests(t, "server", int(srv.requests.Load()), fastPolicy.MaxAttempts)
 }
 
 // TestFaultEchoSummary prints the total over the echo tests (run them

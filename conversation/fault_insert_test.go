@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
@@ -9,60 +9,56 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
-// faultInsert is one operation that acts each time it is sent: the three
+// insertCase is one operation that acts each time it is sent: the three
 // inserts and startConversation.
-type faultInsert struct {
+type insertCase struct {
 	name   string
 	method string
 	path   string // escaped path under the base URL
 	ok     string // a success body
-	call   func(ctx context.Context, c *conversation.Client) error
+	call   func(ctx context.Context, c *Client) error
 }
 
-func faultStr(s string) *string { return &s }
-
-var faultInserts = []faultInsert{
+var insertCases = []insertCase{
 	{"InsertConversationCannedMessage", "POST", "/rest/v2/conversation/canned_messages",
 		`{"conversation_canned_message":{"conversation_canned_message_oid":7,"short_code":"hi"},"success":true}`,
-		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertConversationCannedMessage(ctx, &conversation.ConversationCannedMessage{ShortCode: faultStr("hi"), CannedMessage: faultStr("Hello!")})
+		func(ctx context.Context, c *Client) error {
+			_, err := c.InsertConversationCannedMessage(ctx, &ConversationCannedMessage{ShortCode: ptr("hi"), CannedMessage: ptr("Hello!")})
 			return err
 		}},
 	{"InsertConversationDepartment", "POST", "/rest/v2/conversation/departments",
 		`{"conversation_department":{"conversation_department_oid":7,"department_name":"Sales"},"success":true}`,
-		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertConversationDepartment(ctx, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
+		func(ctx context.Context, c *Client) error {
+			_, err := c.InsertConversationDepartment(ctx, &ConversationDepartment{DepartmentName: ptr("Sales")})
 			return err
 		}},
 	{"InsertConversationEngagement", "POST", "/rest/v2/conversation/engagements",
 		`{"conversation_engagement":{"conversation_engagement_oid":7,"engagement_name":"Welcome"},"success":true}`,
-		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.InsertConversationEngagement(ctx, &conversation.ConversationEngagement{EngagementName: faultStr("Welcome")})
+		func(ctx context.Context, c *Client) error {
+			_, err := c.InsertConversationEngagement(ctx, &ConversationEngagement{EngagementName: ptr("Welcome")})
 			return err
 		}},
 	{"StartConversation", "PUT", "/rest/v2/conversation/conversations",
 		`{"conversation":{"conversation_uuid":"c-1"}}`,
-		func(ctx context.Context, c *conversation.Client) error {
-			_, err := c.StartConversation(ctx, &conversation.ConversationStartRequest{})
+		func(ctx context.Context, c *Client) error {
+			_, err := c.StartConversation(ctx, &ConversationStartRequest{})
 			return err
 		}},
 }
 
-// faultCountInserts asserts the server saw exactly want requests, each the
+// countInserts asserts the server saw exactly want requests, each the
 // insert itself with its body, and logs duplicates.
-func faultCountInserts(t *testing.T, ins faultInsert, seen []faultSeen, want int) {
+func countInserts(t *testing.T, ins insertCase, seen []recReq, want int) {
 	t.Helper()
-	faultWantRequests(t, ins.name, len(seen), want)
+	wantRequests(t, ins.name, len(seen), want)
 	if want == 1 {
 		t.Logf("MEASURE duplicate-inserts[%s]=%d", ins.name, max(len(seen)-1, 0))
 	}
 	for i, s := range seen {
-		if s.Method != ins.method || s.EscapedPath != ins.path || len(s.Body) == 0 {
-			t.Errorf("request %d: %s %s with %d body bytes, want %s %s with a body", i+1, s.Method, s.EscapedPath, len(s.Body), ins.method, ins.path)
+		if s.Method != ins.method || s.Path != ins.path || len(s.Body) == 0 {
+			t.Errorf("request %d: %s %s with %d body bytes, want %s %s with a body", i+1, s.Method, s.Path, len(s.Body), ins.method, ins.path)
 		}
 	}
 }
@@ -70,22 +66,22 @@ func faultCountInserts(t *testing.T, ins faultInsert, seen []faultSeen, want int
 // A 502, 503 or 504 after the insert was sent is not retried: the service
 // may have acted on it. Exactly one insert is seen.
 func TestFaultInsert5xxNotRetried(t *testing.T) {
-	for _, ins := range faultInserts {
+	for _, ins := range insertCases {
 		for _, status := range []int{502, 503, 504} {
 			t.Run(ins.name+"/"+strconv.Itoa(status), func(t *testing.T) {
-				faultLeakCheck(t)
-				srv := faultServe(t, faultStorm(status))
-				c := faultClient(t, srv.Base())
-				err := ins.call(faultCtx(t, 10*time.Second), c)
-				apiErr := faultAs[*conversation.APIError](t, err)
-				faultIs(t, err, conversation.ErrServer)
+				checkLeaks(t)
+				srv, rc := newServer(t, statusStorm(status))
+				c := newClientAt(t, srv.URL+basePath)
+				err := ins.call(ctxWithin(t, 10*time.Second), c)
+				apiErr := wantAs[*APIError](t, err)
+				wantIs(t, err, ErrServer)
 				if apiErr.StatusCode != status || apiErr.Attempts != 1 {
 					t.Errorf("APIError{%d, %d attempts}, want %d after 1", apiErr.StatusCode, apiErr.Attempts, status)
 				}
 				if !apiErr.Temporary() {
 					t.Errorf("Temporary() = false: the status is transient even if this call could not retry it")
 				}
-				faultCountInserts(t, ins, srv.Seen(), 1)
+				countInserts(t, ins, rc.all(), 1)
 			})
 		}
 	}
@@ -94,35 +90,35 @@ func TestFaultInsert5xxNotRetried(t *testing.T) {
 // The same 503 on an update (idempotent) is retried: the contrast shows the
 // insert's single attempt is deliberate.
 func TestFaultUpdate503Retried(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultStorm(503))
-	c := faultClient(t, srv.Base())
-	_, err := c.UpdateConversationDepartment(faultCtx(t, 10*time.Second), 7, &conversation.ConversationDepartment{DepartmentName: faultStr("Sales")})
-	apiErr := faultAs[*conversation.APIError](t, err)
-	if apiErr.Attempts != faultPolicy.MaxAttempts {
-		t.Errorf("Attempts = %d, want %d", apiErr.Attempts, faultPolicy.MaxAttempts)
+	checkLeaks(t)
+	srv, rc := newServer(t, statusStorm(503))
+	c := newClientAt(t, srv.URL+basePath)
+	_, err := c.UpdateConversationDepartment(ctxWithin(t, 10*time.Second), 7, &ConversationDepartment{DepartmentName: ptr("Sales")})
+	apiErr := wantAs[*APIError](t, err)
+	if apiErr.Attempts != fastPolicy.MaxAttempts {
+		t.Errorf("Attempts = %d, want %d", apiErr.Attempts, fastPolicy.MaxAttempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), faultPolicy.MaxAttempts)
+	wantRequests(t, "server", rc.count(), fastPolicy.MaxAttempts)
 }
 
 // A 429 proves the service refused the insert: it is retried, and the
 // insert then made once.
 func TestFaultInsert429Retried(t *testing.T) {
-	for _, ins := range faultInserts {
+	for _, ins := range insertCases {
 		t.Run(ins.name, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			checkLeaks(t)
+			srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				if n <= 2 {
-					faultRateLimited(1000, "")(w, r, n)
+					rateLimited(1000, "")(w, r, n)
 					return
 				}
-				faultJSON(w, 200, ins.ok)
+				writeJSON(w, 200, ins.ok)
 			})
-			c := faultClient(t, srv.Base())
-			if err := ins.call(faultCtx(t, 10*time.Second), c); err != nil {
+			c := newClientAt(t, srv.URL+basePath)
+			if err := ins.call(ctxWithin(t, 10*time.Second), c); err != nil {
 				t.Fatalf("%s: %v", ins.name, err)
 			}
-			faultCountInserts(t, ins, srv.Seen(), 3)
+			countInserts(t, ins, rc.all(), 3)
 			t.Logf("MEASURE inserts-acted-on[%s]=1 (2 refused with 429)", ins.name)
 		})
 	}
@@ -130,33 +126,33 @@ func TestFaultInsert429Retried(t *testing.T) {
 
 // A storm of 429s ends at MaxAttempts with the 429.
 func TestFaultInsert429Storm(t *testing.T) {
-	faultLeakCheck(t)
-	ins := faultInserts[0]
-	srv := faultServe(t, faultRateLimited(1000, ""))
-	c := faultClient(t, srv.Base())
-	err := ins.call(faultCtx(t, 10*time.Second), c)
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrRateLimited)
-	if apiErr.Attempts != faultPolicy.MaxAttempts {
+	checkLeaks(t)
+	ins := insertCases[0]
+	srv, rc := newServer(t, rateLimited(1000, ""))
+	c := newClientAt(t, srv.URL+basePath)
+	err := ins.call(ctxWithin(t, 10*time.Second), c)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrRateLimited)
+	if apiErr.Attempts != fastPolicy.MaxAttempts {
 		t.Errorf("Attempts = %d", apiErr.Attempts)
 	}
-	faultCountInserts(t, ins, srv.Seen(), faultPolicy.MaxAttempts)
+	countInserts(t, ins, rc.all(), fastPolicy.MaxAttempts)
 }
 
 // A refused connection proves the insert never reached the service: it is
 // retried, and the service sees it once.
 func TestFaultInsertConnectionRefusedRetried(t *testing.T) {
-	for _, ins := range faultInserts {
+	for _, ins := range insertCases {
 		t.Run(ins.name, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, ins.ok) })
-			d := &faultDialer{refused: faultRefusedAddr(t), refuse: 2}
-			c := faultClientWith(t, srv.Base(), faultTransport(t, d.DialContext))
-			if err := ins.call(faultCtx(t, 10*time.Second), c); err != nil {
+			checkLeaks(t)
+			srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, ins.ok) })
+			d := &countingDialer{refused: refusedAddr(t), refuse: 2}
+			c := newClientVia(t, srv.URL+basePath, testTransport(t, d.DialContext))
+			if err := ins.call(ctxWithin(t, 10*time.Second), c); err != nil {
 				t.Fatalf("%s: %v", ins.name, err)
 			}
-			faultWantRequests(t, "dials", int(d.dials.Load()), 3)
-			faultCountInserts(t, ins, srv.Seen(), 1)
+			wantRequests(t, "dials", int(d.dials.Load()), 3)
+			countInserts(t, ins, rc.all(), 1)
 		})
 	}
 }
@@ -164,29 +160,29 @@ func TestFaultInsertConnectionRefusedRetried(t *testing.T) {
 // Refused every time: the insert fails after MaxAttempts dials, with the
 // dial error.
 func TestFaultInsertConnectionRefusedStorm(t *testing.T) {
-	faultLeakCheck(t)
-	ins := faultInserts[1]
-	d := &faultDialer{}
-	c := faultClientWith(t, "http://"+faultRefusedAddr(t)+"/rest/v2", faultTransport(t, d.DialContext))
-	err := ins.call(faultCtx(t, 10*time.Second), c)
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, syscall.ECONNREFUSED)
-	if te.Attempts != faultPolicy.MaxAttempts {
+	checkLeaks(t)
+	ins := insertCases[1]
+	d := &countingDialer{}
+	c := newClientVia(t, "http://"+refusedAddr(t)+"/rest/v2", testTransport(t, d.DialContext))
+	err := ins.call(ctxWithin(t, 10*time.Second), c)
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, syscall.ECONNREFUSED)
+	if te.Attempts != fastPolicy.MaxAttempts {
 		t.Errorf("Attempts = %d", te.Attempts)
 	}
-	faultWantRequests(t, "dials", int(d.dials.Load()), faultPolicy.MaxAttempts)
+	wantRequests(t, "dials", int(d.dials.Load()), fastPolicy.MaxAttempts)
 }
 
 // A connection broken after the insert was sent (reset before any response,
 // or in the middle of it) is not retried: exactly one insert is seen.
 func TestFaultInsertBrokenConnectionNotRetried(t *testing.T) {
 	for _, mode := range []string{"reset before response", "reset mid-body", "close before response"} {
-		for _, ins := range faultInserts {
+		for _, ins := range insertCases {
 			t.Run(mode+"/"+ins.name, func(t *testing.T) {
-				faultLeakCheck(t)
+				checkLeaks(t)
 				var methods, paths []string
 				bodyless := 0
-				srv := faultRawServe(t, func(c *faultConn) {
+				srv := newRawServer(t, func(c *rawConn) {
 					req, body, err := c.readRequest()
 					if err != nil {
 						return
@@ -206,18 +202,18 @@ func TestFaultInsertBrokenConnectionNotRetried(t *testing.T) {
 						// a FIN, not a RST: the client sees EOF
 					}
 				})
-				c := faultClient(t, srv.Base())
-				err := ins.call(faultCtx(t, 10*time.Second), c)
-				te := faultAs[*conversation.TransportError](t, err)
+				c := newClientAt(t, srv.Base())
+				err := ins.call(ctxWithin(t, 10*time.Second), c)
+				te := wantAs[*TransportError](t, err)
 				if te.Attempts != 1 {
 					t.Errorf("Attempts = %d, want 1", te.Attempts)
 				}
-				faultIsNot(t, err, context.DeadlineExceeded)
+				wantIsNot(t, err, context.DeadlineExceeded)
 				if !errors.Is(err, syscall.ECONNRESET) && !strings.Contains(err.Error(), "EOF") {
 					t.Errorf("want a reset or EOF inside, got %v", err)
 				}
 				srv.Close()
-				faultWantRequests(t, ins.name, int(srv.requests.Load()), 1)
+				wantRequests(t, ins.name, int(srv.requests.Load()), 1)
 				t.Logf("MEASURE duplicate-inserts[%s/%s]=%d", mode, ins.name, srv.requests.Load()-1)
 				if bodyless != 0 {
 					t.Errorf("%d requests without a body", bodyless)
@@ -234,37 +230,37 @@ func TestFaultInsertBrokenConnectionNotRetried(t *testing.T) {
 
 // An insert that gets no answer ends with the deadline, once.
 func TestFaultInsertNeverAnswered(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultRawServe(t, func(c *faultConn) {
+	checkLeaks(t)
+	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
 			return
 		}
 		c.waitGone()
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.Base())
 	const deadline = 400 * time.Millisecond
 	start := time.Now()
-	err := faultInserts[2].call(faultCtx(t, deadline), c)
+	err := insertCases[2].call(ctxWithin(t, deadline), c)
 	faultWithin(t, start, deadline)
-	faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.DeadlineExceeded)
+	wantAs[*TransportError](t, err)
+	wantIs(t, err, context.DeadlineExceeded)
 	srv.Close()
-	faultWantRequests(t, "server", int(srv.requests.Load()), 1)
+	wantRequests(t, "server", int(srv.requests.Load()), 1)
 }
 
 // A "success": false answer to an insert is not retried.
 func TestFaultInsertSuccessFalse(t *testing.T) {
-	faultLeakCheck(t)
-	ins := faultInserts[0]
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		faultJSON(w, 200, faultErrorBody("dup", "short code already used"))
+	checkLeaks(t)
+	ins := insertCases[0]
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, apiErrorBody("dup", "short code already used"))
 	})
-	c := faultClient(t, srv.Base())
-	err := ins.call(faultCtx(t, 10*time.Second), c)
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrUnsuccessful)
+	c := newClientAt(t, srv.URL+basePath)
+	err := ins.call(ctxWithin(t, 10*time.Second), c)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrUnsuccessful)
 	if apiErr.ErrorCode != "dup" {
 		t.Errorf("ErrorCode = %q", apiErr.ErrorCode)
 	}
-	faultCountInserts(t, ins, srv.Seen(), 1)
+	countInserts(t, ins, rc.all(), 1)
 }

@@ -1,21 +1,20 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
-// faultHostilePaths are path values meant to change which endpoint is
+// hostilePaths are path values meant to change which endpoint is
 // called: dot segments, separators, query and fragment starters, escapes,
 // header injection, control characters, invalid UTF-8 and unicode.
-var faultHostilePaths = []string{
+var hostilePaths = []string{
 	"..", ".", "...", "....", "/", "//", "%2F", "%2f", "?", "#", "?limit=1", "#frag",
 	"../../canned_messages", "../..", "../", "./", "a/../../departments", "..%2F..%2Fcanned_messages",
 	"%2e%2e", "%2E%2E%2F", "queues/statuses", "queues", "\\..\\..\\", "..;", ";x=1", "a b", "+", "%", "%zz",
@@ -24,104 +23,104 @@ var faultHostilePaths = []string{
 	"x" + strings.Repeat("y", 2000),
 }
 
-// faultPathCase is one path-taking method: the route it must reach, the
+// pathCase is one path-taking method: the route it must reach, the
 // wildcard that carries the value, and a call with the value.
-type faultPathCase struct {
+type pathCase struct {
 	name     string
 	pattern  string // ServeMux pattern, method included
 	wildcard string
 	prefix   string // escaped path before the value
 	suffix   string // escaped path after the value
-	call     func(ctx context.Context, c *conversation.Client, v string) error
+	call     func(ctx context.Context, c *Client, v string) error
 	requests int    // requests one accepted call makes to the API host
 	query    string // the raw query the server must see
 }
 
-const faultAPI = "/rest/v2/conversation"
+const apiPrefix = "/rest/v2/conversation"
 
-var faultPathCases = []faultPathCase{
-	{"GetConversation", "GET " + faultAPI + "/conversations/{uuid}", "uuid", faultAPI + "/conversations/", "",
-		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.GetConversation(ctx, v, &conversation.GetConversationOptions{Limit: 5})
+var pathCases = []pathCase{
+	{"GetConversation", "GET " + apiPrefix + "/conversations/{uuid}", "uuid", apiPrefix + "/conversations/", "",
+		func(ctx context.Context, c *Client, v string) error {
+			_, err := c.GetConversation(ctx, v, &GetConversationOptions{Limit: 5})
 			return err
 		}, 1, "limit=5"},
-	{"GetConversationContext", "PUT " + faultAPI + "/conversations/{uuid}/context", "uuid", faultAPI + "/conversations/", "/context",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"GetConversationContext", "PUT " + apiPrefix + "/conversations/{uuid}/context", "uuid", apiPrefix + "/conversations/", "/context",
+		func(ctx context.Context, c *Client, v string) error {
 			_, err := c.GetConversationContext(ctx, v)
 			return err
 		}, 1, ""},
-	{"JoinConversation", "PUT " + faultAPI + "/conversations/{uuid}/join", "uuid", faultAPI + "/conversations/", "/join",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"JoinConversation", "PUT " + apiPrefix + "/conversations/{uuid}/join", "uuid", apiPrefix + "/conversations/", "/join",
+		func(ctx context.Context, c *Client, v string) error {
 			return c.JoinConversation(ctx, v, nil)
 		}, 1, ""},
-	{"LeaveConversation", "DELETE " + faultAPI + "/conversations/{uuid}/leave", "uuid", faultAPI + "/conversations/", "/leave",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"LeaveConversation", "DELETE " + apiPrefix + "/conversations/{uuid}/leave", "uuid", apiPrefix + "/conversations/", "/leave",
+		func(ctx context.Context, c *Client, v string) error {
 			return c.LeaveConversation(ctx, v)
 		}, 1, ""},
-	{"MarkReadConversation", "PUT " + faultAPI + "/conversations/{uuid}/markread", "uuid", faultAPI + "/conversations/", "/markread",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"MarkReadConversation", "PUT " + apiPrefix + "/conversations/{uuid}/markread", "uuid", apiPrefix + "/conversations/", "/markread",
+		func(ctx context.Context, c *Client, v string) error {
 			return c.MarkReadConversation(ctx, v)
 		}, 1, ""},
-	{"GetConversationMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"GetConversationMessages", "GET " + apiPrefix + "/conversations/{uuid}/messages/{since}", "uuid", apiPrefix + "/conversations/", "/messages/1700000000000",
+		func(ctx context.Context, c *Client, v string) error {
 			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), nil)
 			return err
 		}, 1, ""},
-	{"GetConversationMessagesWithLimit", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/1700000000000",
-		func(ctx context.Context, c *conversation.Client, v string) error {
-			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), &conversation.GetConversationMessagesOptions{Limit: 10})
+	{"GetConversationMessagesWithLimit", "GET " + apiPrefix + "/conversations/{uuid}/messages/{since}", "uuid", apiPrefix + "/conversations/", "/messages/1700000000000",
+		func(ctx context.Context, c *Client, v string) error {
+			_, err := c.GetConversationMessages(ctx, v, time.UnixMilli(1700000000000), &GetConversationMessagesOptions{Limit: 10})
 			return err
 		}, 1, "limit=10"},
-	{"FollowConversationMessages", "GET " + faultAPI + "/conversations/{uuid}/messages/{since}", "uuid", faultAPI + "/conversations/", "/messages/0",
-		func(ctx context.Context, c *conversation.Client, v string) error {
-			for _, err := range c.FollowConversationMessages(ctx, v, &conversation.FollowConversationMessagesOptions{Interval: time.Millisecond}) {
+	{"FollowConversationMessages", "GET " + apiPrefix + "/conversations/{uuid}/messages/{since}", "uuid", apiPrefix + "/conversations/", "/messages/0",
+		func(ctx context.Context, c *Client, v string) error {
+			for _, err := range c.FollowConversationMessages(ctx, v, &FollowConversationMessagesOptions{Interval: time.Millisecond}) {
 				return err // the first message or error
 			}
 			return nil
 		}, 1, "limit=100"},
-	{"UpdateConversationWebchatQueueStatus", "PUT " + faultAPI + "/conversations/queues/{queue}/status", "queue", faultAPI + "/conversations/queues/", "/status",
-		func(ctx context.Context, c *conversation.Client, v string) error {
-			s := conversation.AgentAvailable
-			return c.UpdateConversationWebchatQueueStatus(ctx, v, &conversation.ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &s})
+	{"UpdateConversationWebchatQueueStatus", "PUT " + apiPrefix + "/conversations/queues/{queue}/status", "queue", apiPrefix + "/conversations/queues/", "/status",
+		func(ctx context.Context, c *Client, v string) error {
+			s := AgentAvailable
+			return c.UpdateConversationWebchatQueueStatus(ctx, v, &ConversationWebchatQueueStatusUpdateRequest{AgentStatus: &s})
 		}, 1, ""},
-	{"GetConversationMultimediaUploadURL", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"GetConversationMultimediaUploadURL", "GET " + apiPrefix + "/upload_url/{ext}", "ext", apiPrefix + "/upload_url/", "",
+		func(ctx context.Context, c *Client, v string) error {
 			_, err := c.GetConversationMultimediaUploadURL(ctx, v)
 			return err
 		}, 1, ""},
-	{"UploadConversationMultimedia", "GET " + faultAPI + "/upload_url/{ext}", "ext", faultAPI + "/upload_url/", "",
-		func(ctx context.Context, c *conversation.Client, v string) error {
+	{"UploadConversationMultimedia", "GET " + apiPrefix + "/upload_url/{ext}", "ext", apiPrefix + "/upload_url/", "",
+		func(ctx context.Context, c *Client, v string) error {
 			_, err := c.UploadConversationMultimedia(ctx, v, "application/octet-stream", strings.NewReader("data"))
 			return err
 		}, 1, ""},
 }
 
-// faultRoutes are every route of the API, so that a value that escaped its
+// apiRoutes are every route of the API, so that a value that escaped its
 // segment would land on a real endpoint and be seen to.
-var faultRoutes = []string{
-	"PUT " + faultAPI + "/agent/auth",
-	"GET " + faultAPI + "/agent/keepalive",
-	"GET " + faultAPI + "/canned_messages",
-	"POST " + faultAPI + "/canned_messages",
-	"POST " + faultAPI + "/canned_messages/search",
-	"PUT " + faultAPI + "/canned_messages/{oid}",
-	"GET " + faultAPI + "/conversations",
-	"PUT " + faultAPI + "/conversations",
-	"GET " + faultAPI + "/conversations/queues/statuses",
-	"PUT " + faultAPI + "/conversations/queues/{queue}/status",
-	"GET " + faultAPI + "/conversations/{uuid}",
-	"PUT " + faultAPI + "/conversations/{uuid}/context",
-	"PUT " + faultAPI + "/conversations/{uuid}/join",
-	"DELETE " + faultAPI + "/conversations/{uuid}/leave",
-	"PUT " + faultAPI + "/conversations/{uuid}/markread",
-	"GET " + faultAPI + "/conversations/{uuid}/messages/{since}",
-	"GET " + faultAPI + "/departments",
-	"POST " + faultAPI + "/departments",
-	"PUT " + faultAPI + "/departments/{oid}",
-	"GET " + faultAPI + "/engagements",
-	"POST " + faultAPI + "/engagements",
-	"PUT " + faultAPI + "/engagements/{oid}",
-	"GET " + faultAPI + "/upload_url/{ext}",
+var apiRoutes = []string{
+	"PUT " + apiPrefix + "/agent/auth",
+	"GET " + apiPrefix + "/agent/keepalive",
+	"GET " + apiPrefix + "/canned_messages",
+	"POST " + apiPrefix + "/canned_messages",
+	"POST " + apiPrefix + "/canned_messages/search",
+	"PUT " + apiPrefix + "/canned_messages/{oid}",
+	"GET " + apiPrefix + "/conversations",
+	"PUT " + apiPrefix + "/conversations",
+	"GET " + apiPrefix + "/conversations/queues/statuses",
+	"PUT " + apiPrefix + "/conversations/queues/{queue}/status",
+	"GET " + apiPrefix + "/conversations/{uuid}",
+	"PUT " + apiPrefix + "/conversations/{uuid}/context",
+	"PUT " + apiPrefix + "/conversations/{uuid}/join",
+	"DELETE " + apiPrefix + "/conversations/{uuid}/leave",
+	"PUT " + apiPrefix + "/conversations/{uuid}/markread",
+	"GET " + apiPrefix + "/conversations/{uuid}/messages/{since}",
+	"GET " + apiPrefix + "/departments",
+	"POST " + apiPrefix + "/departments",
+	"PUT " + apiPrefix + "/departments/{oid}",
+	"GET " + apiPrefix + "/engagements",
+	"POST " + apiPrefix + "/engagements",
+	"PUT " + apiPrefix + "/engagements/{oid}",
+	"GET " + apiPrefix + "/upload_url/{ext}",
 	"PUT /upload-target",
 }
 
@@ -130,32 +129,32 @@ var faultRoutes = []string{
 // server routes the request to the intended endpoint with the value intact
 // as the single path segment, and sees nothing else.
 func TestFaultHostilePathValues(t *testing.T) {
-	faultLeakCheck(t)
-	var srv *faultHTTP
-	srv = faultServeMux(t, faultRoutes, func(w http.ResponseWriter, r *http.Request, n int) {
+	checkLeaks(t)
+	var srv *httptest.Server
+	srv, rc := newRoutedServer(t, apiRoutes, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
 		case strings.HasSuffix(r.Pattern, "/upload_url/{ext}"):
-			faultJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k1","url":"`+srv.URL+`/upload-target?X-Amz-Signature=sig"},"success":true}`)
+			writeJSON(w, 200, `{"conversation_multimedia_upload_url":{"key":"k1","url":"`+srv.URL+`/upload-target?X-Amz-Signature=sig"},"success":true}`)
 		case strings.HasSuffix(r.Pattern, "/messages/{since}"):
-			faultJSON(w, 200, `{"conversation_messages":[{"conversation_message_uuid":"m1","message_epoch":1700000000001}],"success":true}`)
+			writeJSON(w, 200, `{"conversation_messages":[{"conversation_message_uuid":"m1","message_epoch":1700000000001}],"success":true}`)
 		case r.Pattern == "PUT /upload-target":
 			w.WriteHeader(200)
 		default:
-			faultJSON(w, 200, `{"success":true}`)
+			writeJSON(w, 200, `{"success":true}`)
 		}
 	})
-	c := faultClient(t, srv.Base())
+	c := newClientAt(t, srv.URL+basePath)
 
 	rejected, accepted, misrouted := 0, 0, 0
-	for _, pc := range faultPathCases {
+	for _, pc := range pathCases {
 		t.Run(pc.name, func(t *testing.T) {
-			for _, v := range faultHostilePaths {
-				before := len(srv.Seen())
-				err := pc.call(faultCtx(t, 5*time.Second), c, v)
-				seen := srv.Seen()[before:]
+			for _, v := range hostilePaths {
+				before := len(rc.all())
+				err := pc.call(ctxWithin(t, 5*time.Second), c, v)
+				seen := rc.all()[before:]
 				if err != nil {
-					ae := faultAs[*conversation.ArgumentError](t, err)
-					faultIs(t, err, conversation.ErrInvalidArgument)
+					ae := wantAs[*ArgumentError](t, err)
+					wantIs(t, err, ErrInvalidArgument)
 					if ae.Argument == "" || ae.Reason == "" {
 						t.Errorf("%q: ArgumentError without argument or reason: %v", v, err)
 					}
@@ -169,8 +168,8 @@ func TestFaultHostilePathValues(t *testing.T) {
 				api := seen
 				if pc.name == "UploadConversationMultimedia" && len(seen) == 2 {
 					api = seen[:1]
-					if seen[1].Pattern != "PUT /upload-target" || seen[1].SimpleKey != "" || seen[1].Auth != "" {
-						t.Errorf("%q: the upload PUT went to %q with key %q", v, seen[1].Pattern, seen[1].SimpleKey)
+					if seen[1].Pattern != "PUT /upload-target" || seen[1].key() != "" || seen[1].auth() != "" {
+						t.Errorf("%q: the upload PUT went to %q with key %q", v, seen[1].Pattern, seen[1].key())
 					}
 				}
 				if len(api) != pc.requests {
@@ -180,15 +179,15 @@ func TestFaultHostilePathValues(t *testing.T) {
 				}
 				got := api[0]
 				wantPath := pc.prefix + url.PathEscape(v) + pc.suffix
-				if got.Pattern != pc.pattern || got.PathValues[pc.wildcard] != v || got.EscapedPath != wantPath {
+				if got.Pattern != pc.pattern || got.PathValues[pc.wildcard] != v || got.Path != wantPath {
 					misrouted++
 					t.Errorf("%q: server matched %q with %s=%q at %q; want %q with the value intact at %q",
-						v, got.Pattern, pc.wildcard, got.PathValues[pc.wildcard], got.EscapedPath, pc.pattern, wantPath)
+						v, got.Pattern, pc.wildcard, got.PathValues[pc.wildcard], got.Path, pc.pattern, wantPath)
 				}
 				if got.RawQuery != pc.query {
 					t.Errorf("%q: the server saw the query %q, want %q", v, got.RawQuery, pc.query)
 				}
-				if got.SimpleKey != faultKey {
+				if got.key() != testKey {
 					t.Errorf("%q: the API request lacks the key", v)
 				}
 			}
@@ -196,7 +195,7 @@ func TestFaultHostilePathValues(t *testing.T) {
 	}
 	// Values that can only change the endpoint must be refused everywhere.
 	for _, v := range []string{"", ".", "..", "\x00", "\xff", "a\r\nX-Injected: 1"} {
-		for _, pc := range faultPathCases {
+		for _, pc := range pathCases {
 			if err := pc.call(t.Context(), c, v); err == nil {
 				t.Errorf("%s(%q) was accepted", pc.name, v)
 			}
@@ -207,34 +206,34 @@ func TestFaultHostilePathValues(t *testing.T) {
 
 // Numeric ids outside the wire's range are refused before sending.
 func TestFaultHostileOids(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, func(w http.ResponseWriter, r *http.Request, n int) { faultJSON(w, 200, `{"success":true}`) })
-	c := faultClient(t, srv.Base())
-	ctx := faultCtx(t, 5*time.Second)
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, `{"success":true}`) })
+	c := newClientAt(t, srv.URL+basePath)
+	ctx := ctxWithin(t, 5*time.Second)
 	for _, oid := range []int{0, -1, -2147483648, 2147483648, 1 << 40} {
 		t.Run(strconv.Itoa(oid), func(t *testing.T) {
 			for _, call := range []func() error{
 				func() error {
-					_, err := c.UpdateConversationCannedMessage(ctx, oid, &conversation.ConversationCannedMessage{})
+					_, err := c.UpdateConversationCannedMessage(ctx, oid, &ConversationCannedMessage{})
 					return err
 				},
 				func() error {
-					_, err := c.UpdateConversationDepartment(ctx, oid, &conversation.ConversationDepartment{})
+					_, err := c.UpdateConversationDepartment(ctx, oid, &ConversationDepartment{})
 					return err
 				},
 				func() error {
-					_, err := c.UpdateConversationEngagement(ctx, oid, &conversation.ConversationEngagement{})
+					_, err := c.UpdateConversationEngagement(ctx, oid, &ConversationEngagement{})
 					return err
 				},
 			} {
 				err := call()
-				ae := faultAs[*conversation.ArgumentError](t, err)
-				faultIs(t, err, conversation.ErrInvalidArgument)
+				ae := wantAs[*ArgumentError](t, err)
+				wantIs(t, err, ErrInvalidArgument)
 				if !strings.HasSuffix(ae.Argument, "Oid") {
 					t.Errorf("Argument = %q, want the oid's name", ae.Argument)
 				}
 			}
 		})
 	}
-	faultWantRequests(t, "server", srv.Count(), 0)
+	wantRequests(t, "server", rc.count(), 0)
 }

@@ -1,4 +1,4 @@
-package conversation_test
+package conversation
 
 import (
 	"context"
@@ -6,36 +6,16 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/ultracart-community/ultracart-go/conversation"
 )
-
-const faultDepartmentsOK = `{"conversation_departments":[{"conversation_department_oid":1,"department_name":"Support"}],"success":true}`
-
-// faultRateLimited answers the first n requests with a 429 carrying the
-// Retry-After value ra ("" for none), then 200.
-func faultRateLimited(n int, ra string) faultHandler {
-	return func(w http.ResponseWriter, r *http.Request, i int) {
-		if i <= n {
-			if ra != "" {
-				w.Header().Set("Retry-After", ra)
-			}
-			w.Header().Set("UC-REST-ERROR", "Rate limit exceeded")
-			faultJSON(w, http.StatusTooManyRequests, faultErrorBody("rate_limit", "slow down "+strconv.Itoa(i)))
-			return
-		}
-		faultJSON(w, http.StatusOK, faultDepartmentsOK)
-	}
-}
 
 // A 429 with Retry-After in seconds is retried after that long, then succeeds.
 func TestFault429RetryAfterSeconds(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultRateLimited(1, "1"))
-	c := faultClient(t, srv.Base())
+	checkLeaks(t)
+	srv, rc := newServer(t, rateLimited(1, "1"))
+	c := newClientAt(t, srv.URL+basePath)
 
 	start := time.Now()
-	resp, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	resp, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
 	if err != nil {
 		t.Fatalf("GetConversationDepartments: %v", err)
@@ -43,7 +23,7 @@ func TestFault429RetryAfterSeconds(t *testing.T) {
 	if len(resp) != 1 {
 		t.Errorf("got %d departments, want 1", len(resp))
 	}
-	faultWantRequests(t, "server", srv.Count(), 2)
+	wantRequests(t, "server", rc.count(), 2)
 	t.Logf("MEASURE elapsed=%v retry-after=1s", el.Round(time.Millisecond))
 	if el < 900*time.Millisecond {
 		t.Errorf("retried after %v, before the 1s Retry-After", el)
@@ -55,20 +35,20 @@ func TestFault429RetryAfterSeconds(t *testing.T) {
 
 // A 429 with Retry-After as an HTTP-date is retried at that date.
 func TestFault429RetryAfterHTTPDate(t *testing.T) {
-	faultLeakCheck(t)
+	checkLeaks(t)
 	// HTTP-dates have one-second resolution: two seconds ahead is a wait of
 	// more than one second and at most two.
 	date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
-	srv := faultServe(t, faultRateLimited(1, date))
-	c := faultClient(t, srv.Base())
+	srv, rc := newServer(t, rateLimited(1, date))
+	c := newClientAt(t, srv.URL+basePath)
 
 	start := time.Now()
-	_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
 	if err != nil {
 		t.Fatalf("GetConversationDepartments: %v", err)
 	}
-	faultWantRequests(t, "server", srv.Count(), 2)
+	wantRequests(t, "server", rc.count(), 2)
 	t.Logf("MEASURE elapsed=%v retry-after=%q", el.Round(time.Millisecond), date)
 	if el < 900*time.Millisecond || el > 2*time.Second+faultSlack {
 		t.Errorf("retried after %v, want between 1s and 2s", el)
@@ -81,18 +61,18 @@ func TestFault429RetryAfterHTTPDate(t *testing.T) {
 func TestFault429RetryAfterAbsentOrGarbage(t *testing.T) {
 	for _, ra := range []string{"", "soon", "-5", "1.5", "0x10", "Wed, 99 Foo 2022 99:99:99 GMT", "99999999999999999999999", "Retry-After: 5"} {
 		t.Run(strconv.Quote(ra), func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, faultRateLimited(1000, ra))
-			c := faultClient(t, srv.Base())
+			checkLeaks(t)
+			srv, rc := newServer(t, rateLimited(1000, ra))
+			c := newClientAt(t, srv.URL+basePath)
 
 			start := time.Now()
-			_, err := c.GetConversationDepartments(faultCtx(t, 10*time.Second))
+			_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 			el := time.Since(start)
-			apiErr := faultAs[*conversation.APIError](t, err)
-			faultIs(t, err, conversation.ErrRateLimited)
-			faultIsNot(t, err, conversation.ErrServer, conversation.ErrUnsuccessful)
-			if apiErr.StatusCode != http.StatusTooManyRequests || apiErr.Attempts != faultPolicy.MaxAttempts {
-				t.Errorf("status %d after %d attempts, want 429 after %d", apiErr.StatusCode, apiErr.Attempts, faultPolicy.MaxAttempts)
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, ErrRateLimited)
+			wantIsNot(t, err, ErrServer, ErrUnsuccessful)
+			if apiErr.StatusCode != http.StatusTooManyRequests || apiErr.Attempts != fastPolicy.MaxAttempts {
+				t.Errorf("status %d after %d attempts, want 429 after %d", apiErr.StatusCode, apiErr.Attempts, fastPolicy.MaxAttempts)
 			}
 			if apiErr.RetryAfter != 0 {
 				t.Errorf("RetryAfter = %v for %q, want 0", apiErr.RetryAfter, ra)
@@ -103,7 +83,7 @@ func TestFault429RetryAfterAbsentOrGarbage(t *testing.T) {
 			if apiErr.RESTError != "Rate limit exceeded" {
 				t.Errorf("RESTError = %q", apiErr.RESTError)
 			}
-			faultWantRequests(t, "server", srv.Count(), faultPolicy.MaxAttempts)
+			wantRequests(t, "server", rc.count(), fastPolicy.MaxAttempts)
 			if el > 2*time.Second {
 				t.Errorf("took %v: the backoff should be milliseconds", el)
 			}
@@ -120,23 +100,23 @@ func TestFault429RetryAfterBeyondDeadline(t *testing.T) {
 		time.Now().Add(time.Hour).UTC().Format(http.TimeFormat),
 	} {
 		t.Run(ra, func(t *testing.T) {
-			faultLeakCheck(t)
-			srv := faultServe(t, faultRateLimited(1000, ra))
-			c := faultClient(t, srv.Base())
+			checkLeaks(t)
+			srv, rc := newServer(t, rateLimited(1000, ra))
+			c := newClientAt(t, srv.URL+basePath)
 			const deadline = time.Second
 
 			start := time.Now()
-			_, err := c.GetConversationDepartments(faultCtx(t, deadline))
+			_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
 			el := time.Since(start)
-			apiErr := faultAs[*conversation.APIError](t, err)
-			faultIs(t, err, conversation.ErrRateLimited)
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, ErrRateLimited)
 			if apiErr.RetryAfter < 2*time.Second {
 				t.Errorf("RetryAfter = %v, want the header's value", apiErr.RetryAfter)
 			}
 			if apiErr.Attempts != 1 {
 				t.Errorf("Attempts = %d, want 1", apiErr.Attempts)
 			}
-			faultWantRequests(t, "server", srv.Count(), 1)
+			wantRequests(t, "server", rc.count(), 1)
 			t.Logf("MEASURE elapsed=%v deadline=%v retry-after=%v", el.Round(time.Millisecond), deadline, apiErr.RetryAfter)
 			if el > deadline/2 {
 				t.Errorf("returned after %v: want at once, well before the %v deadline", el, deadline)
@@ -148,19 +128,19 @@ func TestFault429RetryAfterBeyondDeadline(t *testing.T) {
 // Without a deadline, a Retry-After beyond the policy's MaxRetryAfter
 // returns the 429 at once rather than sleeping for it.
 func TestFault429RetryAfterBeyondPolicy(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultRateLimited(1000, "86400"))
-	c := faultClient(t, srv.Base())
+	checkLeaks(t)
+	srv, rc := newServer(t, rateLimited(1000, "86400"))
+	c := newClientAt(t, srv.URL+basePath)
 
 	start := time.Now()
 	_, err := c.GetConversationDepartments(t.Context())
 	el := time.Since(start)
-	apiErr := faultAs[*conversation.APIError](t, err)
-	faultIs(t, err, conversation.ErrRateLimited)
+	apiErr := wantAs[*APIError](t, err)
+	wantIs(t, err, ErrRateLimited)
 	if apiErr.RetryAfter != 24*time.Hour || apiErr.Attempts != 1 {
 		t.Errorf("RetryAfter %v, Attempts %d; want 24h, 1", apiErr.RetryAfter, apiErr.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 	if el > faultSlack {
 		t.Errorf("returned after %v, want at once", el)
 	}
@@ -170,21 +150,21 @@ func TestFault429RetryAfterBeyondPolicy(t *testing.T) {
 // for and cut short by cancellation: the call returns when the context is
 // cancelled, with both the cancellation and the 429 matchable.
 func TestFault429CancelledWhileWaiting(t *testing.T) {
-	faultLeakCheck(t)
-	srv := faultServe(t, faultRateLimited(1000, "4"))
-	c := faultClient(t, srv.Base())
+	checkLeaks(t)
+	srv, rc := newServer(t, rateLimited(1000, "4"))
+	c := newClientAt(t, srv.URL+basePath)
 
-	ctx, cancel := context.WithCancel(faultCtx(t, 10*time.Second))
+	ctx, cancel := context.WithCancel(ctxWithin(t, 10*time.Second))
 	defer cancel()
 	stop := time.AfterFunc(300*time.Millisecond, cancel)
 	defer stop.Stop()
 	start := time.Now()
 	_, err := c.GetConversationDepartments(ctx)
 	faultWithin(t, start, 300*time.Millisecond)
-	te := faultAs[*conversation.TransportError](t, err)
-	faultIs(t, err, context.Canceled, conversation.ErrRateLimited)
+	te := wantAs[*TransportError](t, err)
+	wantIs(t, err, context.Canceled, ErrRateLimited)
 	if te.Attempts != 1 {
 		t.Errorf("Attempts = %d, want 1", te.Attempts)
 	}
-	faultWantRequests(t, "server", srv.Count(), 1)
+	wantRequests(t, "server", rc.count(), 1)
 }

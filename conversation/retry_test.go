@@ -227,7 +227,7 @@ func TestRetryCanceledWhileWaiting(t *testing.T) {
 // on, so every operation, inserts included, is retried.
 func TestConnectionRefusedRetried(t *testing.T) {
 	var buf lockedBuffer
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)+basePath),
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+refusedAddr(t)+basePath),
 		WithRetryPolicy(fastPolicy), WithLogger(debugLogger(&buf)), WithoutBudget())
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +288,7 @@ func TestWithoutRetries(t *testing.T) {
 			t.Errorf("%d: %d requests", status, rc.count())
 		}
 	}
-	c, _ := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)), WithoutRetries())
+	c, _ := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+refusedAddr(t)), WithoutRetries())
 	err := c.GetAgentKeepAlive(ctxT(t))
 	var te *TransportError
 	if !errors.As(err, &te) || te.Attempts != 1 {

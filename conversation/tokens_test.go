@@ -11,10 +11,6 @@ import (
 	"golang.org/x/oauth2"
 )
 
-type tokenFunc func() (*oauth2.Token, error)
-
-func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
-
 // A TokenSource that panics fails the call (it runs on a goroutine the
 // caller cannot guard, so a panic there would end the program); the next
 // call asks it again.
