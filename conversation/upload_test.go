@@ -191,6 +191,7 @@ func TestUploadExtensionAndType(t *testing.T) {
 			if !errors.As(err, &ae) || ae.Argument != tc.arg || ae.Operation != uc.putOp {
 				t.Errorf("%s %q: err = %v, want an *ArgumentError of %s naming %s", uc.name, tc.ext, err, uc.putOp, tc.arg)
 			}
+			noSecret(t, err)
 			if rc.count() != 0 {
 				t.Errorf("%s: %d requests", uc.name, rc.count())
 			}
