@@ -31,6 +31,9 @@ type rawServer struct {
 	accepted atomic.Int64 // connections accepted
 	requests atomic.Int64 // request heads read
 	written  atomic.Int64 // bytes written to clients
+
+	gaveUp     chan struct{} // closed when a handler let go of a client first (hold, trickle)
+	gaveUpOnce sync.Once
 }
 
 // rawConn is one accepted connection of a rawServer.
@@ -47,7 +50,7 @@ func newRawServer(t *testing.T, handle func(c *rawConn)) *rawServer {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	s := &rawServer{ln: ln, handle: handle, done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	s := &rawServer{ln: ln, handle: handle, done: make(chan struct{}), conns: map[net.Conn]struct{}{}, gaveUp: make(chan struct{})}
 	s.wg.Add(1)
 	go s.accept()
 	t.Cleanup(s.Close)
@@ -141,6 +144,48 @@ func (c *rawConn) reset() {
 
 // waitGone blocks until the peer closes the connection or the server closes.
 func (c *rawConn) waitGone() { _, _ = io.Copy(io.Discard, c.br) }
+
+// holdBound is how long a handler holds on to a client that does not go
+// away (hold, trickle): far beyond any deadline a test gives a call.
+const holdBound = 10 * time.Second
+
+// hold keeps the connection open and silent until the client hangs up or
+// the server closes; after holdBound it lets go first (giveUp).
+func (c *rawConn) hold() {
+	_ = c.SetReadDeadline(time.Now().Add(holdBound))
+	_, err := io.Copy(io.Discard, c.br)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		c.srv.giveUp()
+	}
+}
+
+// trickle writes next(0), next(1), ... one every interval until the client
+// hangs up or the server closes; after holdBound it lets go first (giveUp).
+func (c *rawConn) trickle(next func(i int) string, interval time.Duration) {
+	for i, end := 0, time.Now().Add(holdBound); time.Now().Before(end); i++ {
+		if !c.writeString(next(i)) || !c.sleep(interval) {
+			return
+		}
+	}
+	c.srv.giveUp()
+}
+
+// giveUp records that a handler let go of a client that was still there.
+func (s *rawServer) giveUp() { s.gaveUpOnce.Do(func() { close(s.gaveUp) }) }
+
+// wantHeld fails the test if a handler let go of its client before the
+// call returned: the call then ended because the server did, not on its
+// own (its context, its drain bound). It is the structural form of "the
+// call returned with its deadline", which holds on a loaded machine where
+// a bound on elapsed time would not.
+func (s *rawServer) wantHeld(t testing.TB) {
+	t.Helper()
+	select {
+	case <-s.gaveUp:
+		t.Errorf("the call returned only after the server let go of it (%v): it did not end on its own", holdBound)
+	default:
+	}
+}
 
 // sleep waits d, or less if the server is closing; false means closing.
 func (c *rawConn) sleep(d time.Duration) bool {

@@ -682,17 +682,22 @@ func ctxWithin(t testing.TB, d time.Duration) context.Context {
 
 func ptr[T any](v T) *T { return &v }
 
-// faultSlack is how much later than its deadline a call may return.
-const faultSlack = 500 * time.Millisecond
-
-// faultWithin asserts that a call started at start returned before deadline
-// d plus faultSlack.
-func faultWithin(t *testing.T, start time.Time, d time.Duration) time.Duration {
+// logElapsed logs how long a call started at start took against the bound
+// d it had (a deadline, a drain bound): a figure, not a check (wantHeld and
+// the error's type are the checks).
+func logElapsed(t testing.TB, start time.Time, d time.Duration) {
 	t.Helper()
-	el := time.Since(start)
-	if el > d+faultSlack {
-		t.Errorf("returned after %v, want before the %v deadline + %v", el, d, faultSlack)
-	}
-	t.Logf("MEASURE elapsed=%v deadline=%v", el.Round(time.Millisecond), d)
-	return el
+	t.Logf("MEASURE elapsed=%v bound=%v", time.Since(start).Round(time.Millisecond), d)
+}
+
+// ctxCancelledAfter is a context without a deadline, so that the client
+// cannot see how long it has, cancelled after d: a wait the client should
+// not have made then ends as a context error the test reports, not as a
+// hang.
+func ctxCancelledAfter(t testing.TB, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := time.AfterFunc(d, cancel)
+	t.Cleanup(func() { stop.Stop(); cancel() })
+	return ctx
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 // Bodies that are not the documented JSON fail with a *DecodeError that
 // keeps the status, content type and the start of the body, and are not
 // retried: the same request would get the same body.
-func TestFault2xxUndecodableBody(t *testing.T) {
+func Test2xxUndecodableBody(t *testing.T) {
 	for _, tc := range []struct {
 		name, contentType, body string
 		status                  int
@@ -77,7 +78,7 @@ func TestFault2xxUndecodableBody(t *testing.T) {
 
 // A gateway's HTML page with a 502 is still a 502: an *APIError keeping the
 // page, retried like any 502.
-func TestFault502HTMLPage(t *testing.T) {
+func Test502HTMLPage(t *testing.T) {
 	checkLeaks(t)
 	page := "<html><body><h1>502 Bad Gateway</h1></body></html>"
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -95,34 +96,8 @@ func TestFault502HTMLPage(t *testing.T) {
 	wantRequests(t, "server", rc.count(), fastPolicy.MaxAttempts)
 }
 
-// A 2xx whose body says "success": false is an *APIError matching
-// ErrUnsuccessful, with the ErrorResponse fields, and is not retried.
-func TestFault2xxSuccessFalse(t *testing.T) {
-	checkLeaks(t)
-	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("UC-REST-ERROR", "Department lookup failed")
-		writeJSON(w, http.StatusOK, apiErrorBody("dept_lookup", "could not list departments"))
-	})
-	c := newClientAt(t, srv.URL+basePath)
-	resp, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
-	if resp != nil {
-		t.Errorf("got a response with the error")
-	}
-	apiErr := wantAs[*APIError](t, err)
-	wantIs(t, err, ErrUnsuccessful)
-	wantIsNot(t, err, ErrServer, ErrBadRequest, ErrRateLimited)
-	if apiErr.StatusCode != 200 || apiErr.ErrorCode != "dept_lookup" || apiErr.DeveloperMessage != "could not list departments" ||
-		apiErr.RESTError != "Department lookup failed" || apiErr.Attempts != 1 || apiErr.Temporary() {
-		t.Errorf("APIError = %+v", *apiErr)
-	}
-	if !strings.Contains(err.Error(), `"success": false`) {
-		t.Errorf("message %q does not say success is false", err)
-	}
-	wantRequests(t, "server", rc.count(), 1)
-}
-
 // A void operation accepts any 2xx body, even one that is not JSON.
-func TestFaultVoid2xxAnyBody(t *testing.T) {
+func TestVoid2xxAnyBody(t *testing.T) {
 	for _, body := range []string{"", "not json", `{"success": true}`, strings.Repeat("x", 200<<10)} {
 		t.Run(strconv.Itoa(len(body)), func(t *testing.T) {
 			checkLeaks(t)
@@ -175,7 +150,7 @@ func hugeBody(t *testing.T, status int, declared int64) *rawServer {
 // A 2xx declaring a 100 MB body is refused at the configured maximum from
 // its Content-Length, without reading it: far fewer than 100 MB cross the
 // socket before the client hangs up.
-func TestFaultHugeDeclaredBody(t *testing.T) {
+func TestHugeDeclaredBody(t *testing.T) {
 	checkLeaks(t)
 	const declared = 100 << 20
 	const maxBytes = 1 << 20
@@ -200,14 +175,11 @@ func TestFaultHugeDeclaredBody(t *testing.T) {
 	if sent > 32<<20 {
 		t.Errorf("server sent %d bytes: the client read far past its %d-byte limit", sent, maxBytes)
 	}
-	if el > 2*time.Second {
-		t.Errorf("refusal took %v", el)
-	}
 }
 
 // The same for an error status: the *APIError keeps the start of the body
 // and the status, read no further than the error-body bound.
-func TestFaultHugeDeclaredErrorBody(t *testing.T) {
+func TestHugeDeclaredErrorBody(t *testing.T) {
 	checkLeaks(t)
 	srv := hugeBody(t, http.StatusBadRequest, 100<<20)
 	c := newClientAt(t, srv.Base(), WithMaxResponseBytes(1<<20))
@@ -227,7 +199,7 @@ func TestFaultHugeDeclaredErrorBody(t *testing.T) {
 
 // A chunked body with no Content-Length is read up to the maximum and no
 // further.
-func TestFaultHugeChunkedBody(t *testing.T) {
+func TestHugeChunkedBody(t *testing.T) {
 	checkLeaks(t)
 	const maxBytes = 1 << 20
 	srv := hugeBody(t, 200, -1)
@@ -251,7 +223,7 @@ func TestFaultHugeChunkedBody(t *testing.T) {
 }
 
 // A body exactly at the maximum is accepted; one byte more is not.
-func TestFaultBodyAtLimit(t *testing.T) {
+func TestBodyAtLimit(t *testing.T) {
 	checkLeaks(t)
 	ok := []byte(departmentsOK)
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -271,7 +243,7 @@ func TestFaultBodyAtLimit(t *testing.T) {
 // A response whose Content-Length is longer than what the server sends
 // before closing: a truncated body is a transport failure (retried for a
 // read), never decoded as if complete.
-func TestFaultShortBodyThenClose(t *testing.T) {
+func TestShortBodyThenClose(t *testing.T) {
 	checkLeaks(t)
 	srv := newRawServer(t, func(c *rawConn) {
 		if _, _, err := c.readRequest(); err != nil {
@@ -292,7 +264,7 @@ func TestFaultShortBodyThenClose(t *testing.T) {
 }
 
 // A response that is not HTTP at all.
-func TestFaultGarbageResponse(t *testing.T) {
+func TestGarbageResponse(t *testing.T) {
 	for _, tc := range []struct{ name, resp string }{
 		{"not http", "SSH-2.0-OpenSSH_9.6\r\n"},
 		{"malformed header", "HTTP/1.1 200 OK\r\nRetry-After: \x7f\r\n\r\n"},
@@ -322,7 +294,7 @@ func TestFaultGarbageResponse(t *testing.T) {
 // inflates it transparently (the client does not set Accept-Encoding), so
 // the declared length says nothing; the maximum still applies to the
 // inflated bytes and the client stops there.
-func TestFaultGzipBomb(t *testing.T) {
+func TestGzipBomb(t *testing.T) {
 	checkLeaks(t)
 	const inflated = 100 << 20
 	// One gzip member inflating to 1 MiB, served 100 times: gzip readers
@@ -339,7 +311,9 @@ func TestFaultGzipBomb(t *testing.T) {
 		_, _ = w.Write(zipped)
 	})
 	const maxBytes = 1 << 20
-	c := newClientAt(t, srv.URL+basePath, WithMaxResponseBytes(maxBytes))
+	// What the client reads of the body, counted after net/http inflated it.
+	counter := &countingTransport{rt: testTransport(t, nil)}
+	c := newClientAt(t, srv.URL+basePath, WithMaxResponseBytes(maxBytes), WithHTTPClient(&http.Client{Transport: counter}))
 	start := time.Now()
 	_, err := c.GetConversationDepartments(ctxWithin(t, 10*time.Second))
 	el := time.Since(start)
@@ -349,16 +323,42 @@ func TestFaultGzipBomb(t *testing.T) {
 		t.Errorf("Snippet of %d bytes", len(decErr.Snippet))
 	}
 	wantRequests(t, "server", rc.count(), 1)
-	t.Logf("MEASURE gzip-bomb: %d compressed bytes inflating to %d, refused at %d in %v", len(zipped), inflated, maxBytes, el.Round(time.Millisecond))
-	if el > 2*time.Second {
-		t.Errorf("took %v: the client inflated far past its maximum", el)
+	read := counter.read.Load()
+	t.Logf("MEASURE gzip-bomb: %d compressed bytes inflating to %d, refused at %d after reading %d inflated bytes in %v", len(zipped), inflated, maxBytes, read, el.Round(time.Millisecond))
+	if read > 2*maxBytes {
+		t.Errorf("the client read %d inflated bytes: far past its %d-byte maximum", read, maxBytes)
 	}
+}
+
+// countingTransport counts the body bytes read from its responses.
+type countingTransport struct {
+	rt   http.RoundTripper
+	read atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(r)
+	if err == nil {
+		resp.Body = countingBody{resp.Body, &c.read}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }
 
 // The operations whose schema has no "success" field (the webchat context,
 // startConversation) still fail on a body that says "success": false, even
 // when its "error" object is not of the documented shape.
-func TestFaultSuccessFalseWithoutEnvelope(t *testing.T) {
+func TestSuccessFalseWithoutEnvelope(t *testing.T) {
 	for _, body := range []string{
 		`{"success":false,"error":{"developer_message":"no such conversation","error_code":"E1"}}`,
 		`{"success":false,"error":5}`,

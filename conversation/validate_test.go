@@ -128,7 +128,7 @@ var apiRoutes = []string{
 // refused before anything is sent (an *ArgumentError, no request), or the
 // server routes the request to the intended endpoint with the value intact
 // as the single path segment, and sees nothing else.
-func TestFaultHostilePathValues(t *testing.T) {
+func TestHostilePathValues(t *testing.T) {
 	checkLeaks(t)
 	var srv *httptest.Server
 	srv, rc := newRoutedServer(t, apiRoutes, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -205,7 +205,7 @@ func TestFaultHostilePathValues(t *testing.T) {
 }
 
 // Numeric ids outside the wire's range are refused before sending.
-func TestFaultHostileOids(t *testing.T) {
+func TestHostileOids(t *testing.T) {
 	checkLeaks(t)
 	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, `{"success":true}`) })
 	c := newClientAt(t, srv.URL+basePath)
