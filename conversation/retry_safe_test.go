@@ -77,29 +77,23 @@ func TestConnectionRefusedRetried(t *testing.T) {
 	}
 }
 
-// TestConnectionDroppedAfterSend: a connection that dies after the request
-// was sent may have been acted on: reads are retried, inserts are not.
+// TestConnectionDroppedAfterSend: a connection that the server closes after
+// reading the request, before any response, may have been acted on: reads
+// are retried, inserts are not. (The raw server makes the fault exact: the
+// whole request is read, then the connection closed, nothing written.)
 func TestConnectionDroppedAfterSend(t *testing.T) {
 	for _, op := range primaryOps() {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
-			srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-				conn, _, err := w.(http.Hijacker).Hijack()
-				if err == nil {
-					conn.Close()
-				}
-			})
-			_, err := op.call(ctxT(t), t, newClient(t, srv))
-			var te *TransportError
-			if !errors.As(err, &te) {
-				t.Fatalf("err = %T %v", err, err)
-			}
+			srv := newRawServer(t, func(c *rawConn) { _, _, _ = c.readRequest() })
+			_, err := op.call(ctxT(t), t, newClientAt(t, srv.Base()))
+			te := wantAs[*TransportError](t, err)
 			want := fastPolicy.MaxAttempts
 			if op.insert {
 				want = 1
 			}
-			if rc.count() != want || te.Attempts != want {
-				t.Errorf("%d requests (Attempts %d), want %d", rc.count(), te.Attempts, want)
+			if n := int(srv.requests.Load()); n != want || te.Attempts != want {
+				t.Errorf("%d requests (Attempts %d), want %d", n, te.Attempts, want)
 			}
 		})
 	}
