@@ -84,16 +84,16 @@ bench:
 		rc=$$?; cat $$tmp >>bench.txt; grep -E '^(Benchmark|--- FAIL|FAIL)' $$tmp; \
 		if [ $$rc -ne 0 ]; then tail -n 30 $$tmp; rm -f $$tmp; exit $$rc; fi; \
 	done; rm -f $$tmp
-	$(GO) run ./cmd/benchratio bench.txt
+	$(GO) run ./internal/benchratio bench.txt
 	$(if $(filter 0 no,$(SIZEBENCH)),@echo 'sizebench skipped (SIZEBENCH=$(SIZEBENCH))',@$(MAKE) --no-print-directory sizebench)
 
 ## sizebench: binary size, start-to-exit time and build time of a minimal
 ## program importing conversation against the same program on net/http and
-## encoding/json (cmd/sizebench; about a minute). SIZEBENCHFLAGS passes flags,
+## encoding/json (internal/sizebench/cmd; about a minute). SIZEBENCHFLAGS passes flags,
 ## e.g. SIZEBENCHFLAGS='-runs 201 -builds 9' or '-md'. A report: misses do not
 ## fail the target.
 sizebench:
-	$(GO) run ./cmd/sizebench -go $(GO) $(SIZEBENCHFLAGS)
+	$(GO) run ./internal/sizebench/cmd -go $(GO) $(SIZEBENCHFLAGS)
 
 ## fuzz: each fuzz target of the conversation package for $(FUZZTIME), one at a time
 ## (minimizing a new input is capped at 1s: it is quadratic in the input's
