@@ -95,15 +95,22 @@ bench:
 sizebench:
 	$(GO) run ./internal/sizebench/cmd -go $(GO) $(SIZEBENCHFLAGS)
 
-## fuzz: each fuzz target of the conversation package for $(FUZZTIME), one at a time
+## fuzz: every fuzz target of the module (FUZZPKG narrows, default ./...), each
+## for $(FUZZTIME), one at a time: `go test -list '^Fuzz'` finds them, package
+## by package, so that a new target is fuzzed without being listed here
 ## (minimizing a new input is capped at 1s: it is quadratic in the input's
 ## length and would otherwise use up a short run)
 fuzz:
-	@targets="$$($(GO) test -list '^Fuzz' ./conversation/ | grep '^Fuzz')" && test -n "$$targets" || { echo 'fuzz: no fuzz targets found'; exit 1; }; \
-	for t in $$targets; do \
-		echo "== $$t ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./conversation/ || exit 1; \
-	done
+	@start=$$(date +%s); \
+	out="$$($(GO) test -list '^Fuzz' $(or $(FUZZPKG),./...) 2>&1)" || { echo "$$out"; exit 1; }; \
+	targets="$$(echo "$$out" | awk '/^Fuzz/ { t[++n] = $$1; next } /^ok/ { for (i = 1; i <= n; i++) print $$2 ":" t[i]; n = 0 }')"; \
+	test -n "$$targets" || { echo 'fuzz: no fuzz targets found'; exit 1; }; \
+	n=0; for pt in $$targets; do \
+		pkg=$${pt%:*}; t=$${pt##*:}; n=$$((n + 1)); \
+		echo "== $$t in $$pkg ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s "$$pkg" || exit 1; \
+	done; \
+	echo "fuzz: $$n targets, $(FUZZTIME) each, in $$(( $$(date +%s) - start ))s"
 
 ## quickstart: the README's first command
 quickstart:
