@@ -1,20 +1,25 @@
 // Where the tests of this package live, for a newcomer:
 //
-//   - x_test.go tests x.go (request_test.go tests request.go, retry_test.go
-//     retry.go, tokens_test.go tokens.go, auth_test.go auth.go and its
-//     redirect guard, ...); a unit with many tests splits them by aspect
-//     into x_aspect_test.go, which sorts beside it (retry_after_test.go,
-//     request_conn_test.go, follow_ties_test.go). Faults a hostile or broken
-//     service can cause are tested with the unit that must survive them.
-//   - Every test is in package conversation and uses the one harness here:
-//     helpers_test.go (credentials, recording servers, clients, assertions,
-//     samples built from the spec) and helpers_raw_test.go (a raw TCP server
-//     for faults below HTTP, a refused address, a counting dialer).
-//   - Examples are in example_*_test.go and x_example_test.go, benchmarks in
-//     bench_*_test.go and x_bench_test.go, fuzz targets in fuzz_test.go and
-//     x_fuzz_test.go; the tests against the fake (conversationtest), which
-//     imports this package, are in package conversation_test
-//     (modify_fake_test.go, resume_test.go).
+//   - x_test.go tests x.go, as in go-github: request_test.go tests
+//     request.go, retry_test.go retry.go, tokens_test.go tokens.go,
+//     auth_test.go auth.go (the credentials and the redirect guard),
+//     upload_test.go upload.go, and so on. A unit with many tests splits
+//     them by aspect into x_aspect_test.go, which sorts beside it
+//     (retry_after_test.go and retry_safe_test.go beside retry_test.go,
+//     request_conn_test.go, follow_ties_test.go, list_walk_test.go).
+//   - What a broken or hostile service can do (resets, trickles, storms,
+//     echoed credentials, hostile path values) is tested with the unit that
+//     must survive it, with this one harness: helpers_test.go (credentials,
+//     recording servers, clients, assertions, samples built from the spec)
+//     and helpers_raw_test.go (a raw TCP server for faults below HTTP, a
+//     counting dialer; refusedAddr in helpers_refused_*_test.go).
+//   - Package conversation_test holds what must see only the public API or
+//     import packages that import this one: examples (example_*_test.go,
+//     x_example_test.go), the benchmarks against the floor
+//     (bench_*_test.go), the tests against the fake, conversationtest
+//     (resume_test.go, modify_fake_test.go), and deps_test.go.
+//   - Fuzz targets: fuzz_test.go and x_fuzz_test.go (make fuzz finds every
+//     target of the module).
 
 package conversation
 
