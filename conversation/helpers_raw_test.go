@@ -142,9 +142,6 @@ func (c *rawConn) reset() {
 	c.Conn.Close()
 }
 
-// waitGone blocks until the peer closes the connection or the server closes.
-func (c *rawConn) waitGone() { _, _ = io.Copy(io.Discard, c.br) }
-
 // holdBound is how long a handler holds on to a client that does not go
 // away (hold, trickle): far beyond any deadline a test gives a call.
 const holdBound = 10 * time.Second
