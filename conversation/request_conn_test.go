@@ -69,97 +69,66 @@ func TestResetBeforeResponseRecovers(t *testing.T) {
 	wantRequests(t, "server", int(srv.requests.Load()), 3)
 }
 
-// A server that accepts the connection and never answers: the call ends with
-// the caller's deadline, as a *TransportError matching DeadlineExceeded, and
-// is not retried past it.
-func TestAcceptNeverAnswer(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c *rawConn) {
-		if _, _, err := c.readRequest(); err != nil {
-			return
+// TestStalledServerEndsWithDeadline: a server that stalls (accepts and never
+// answers, never even reads the request, trickles its headers or its body
+// for ever) holds the call only until the caller's deadline: it ends with a
+// *TransportError matching context.DeadlineExceeded, after one attempt,
+// while the server still holds on, and nothing is sent again. An insert
+// that gets no answer ends the same way, once.
+func TestStalledServerEndsWithDeadline(t *testing.T) {
+	readThen := func(then func(c *rawConn)) func(c *rawConn) {
+		return func(c *rawConn) {
+			if _, _, err := c.readRequest(); err == nil {
+				then(c)
+			}
 		}
-		c.hold()
-	})
-	c := newClientAt(t, srv.Base())
-	const deadline = 400 * time.Millisecond
-
-	start := time.Now()
-	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
-	srv.wantHeld(t)
-	logElapsed(t, start, deadline)
-	te := wantAs[*TransportError](t, err)
-	wantIs(t, err, context.DeadlineExceeded)
-	if te.Attempts != 1 {
-		t.Errorf("Attempts = %d, want 1", te.Attempts)
 	}
-	wantRequests(t, "server", int(srv.requests.Load()), 1)
-}
-
-// A server that accepts and never even reads the request.
-func TestAcceptNeverRead(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c *rawConn) { c.hold() })
-	c := newClientAt(t, srv.Base())
-	const deadline = 400 * time.Millisecond
-
-	start := time.Now()
-	err := c.GetAgentKeepAlive(ctxWithin(t, deadline))
-	srv.wantHeld(t)
-	logElapsed(t, start, deadline)
-	wantAs[*TransportError](t, err)
-	wantIs(t, err, context.DeadlineExceeded)
-	wantRequests(t, "connections", int(srv.accepted.Load()), 1)
-}
-
-// Response headers that trickle forever end with the deadline too.
-func TestHeadersTrickle(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c *rawConn) {
-		if _, _, err := c.readRequest(); err != nil {
-			return
-		}
-		if !c.writeString("HTTP/1.1 200 OK\r\n") {
-			return
-		}
-		c.trickle(func(i int) string { return "X-Slow-" + strconv.Itoa(i) + ": x\r\n" }, 20*time.Millisecond)
-	})
-	c := newClientAt(t, srv.Base())
-	const deadline = 400 * time.Millisecond
-
-	start := time.Now()
-	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
-	srv.wantHeld(t)
-	logElapsed(t, start, deadline)
-	wantAs[*TransportError](t, err)
-	wantIs(t, err, context.DeadlineExceeded)
-	wantRequests(t, "server", int(srv.requests.Load()), 1)
-}
-
-// A body that trickles forever, a byte at a time, ends with the deadline.
-func TestBodyTricklesForever(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c *rawConn) {
-		if _, _, err := c.readRequest(); err != nil {
-			return
-		}
-		if !c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n") {
-			return
-		}
-		c.trickle(func(int) string { return "1\r\n \r\n" }, 20*time.Millisecond)
-	})
-	c := newClientAt(t, srv.Base())
-	const deadline = 400 * time.Millisecond
-
-	start := time.Now()
-	_, err := c.GetConversationDepartments(ctxWithin(t, deadline))
-	srv.wantHeld(t)
-	logElapsed(t, start, deadline)
-	te := wantAs[*TransportError](t, err)
-	wantIs(t, err, context.DeadlineExceeded)
-	if te.Attempts != 1 {
-		t.Errorf("Attempts = %d, want 1", te.Attempts)
+	getDepartments := func(ctx context.Context, c *Client) error {
+		_, err := c.GetConversationDepartments(ctx)
+		return err
 	}
-	wantRequests(t, "server", int(srv.requests.Load()), 1)
+	for _, tc := range []struct {
+		name        string
+		handle      func(c *rawConn)
+		call        func(ctx context.Context, c *Client) error
+		connections bool // count connections accepted, not requests read
+	}{
+		{"never_answers", readThen((*rawConn).hold), getDepartments, false},
+		{"never_reads", (*rawConn).hold, func(ctx context.Context, c *Client) error { return c.GetAgentKeepAlive(ctx) }, true},
+		{"headers_trickle", readThen(func(c *rawConn) {
+			if c.writeString("HTTP/1.1 200 OK\r\n") {
+				c.trickle(func(i int) string { return "X-Slow-" + strconv.Itoa(i) + ": x\r\n" }, 20*time.Millisecond)
+			}
+		}), getDepartments, false},
+		{"body_trickles", readThen(func(c *rawConn) { // a byte at a time
+			if c.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n") {
+				c.trickle(func(int) string { return "1\r\n \r\n" }, 20*time.Millisecond)
+			}
+		}), getDepartments, false},
+		{"insert_never_answered", readThen((*rawConn).hold), insertCases[2].call, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := newRawServer(t, tc.handle)
+			c := newClientAt(t, srv.Base())
+			const deadline = 400 * time.Millisecond
+			start := time.Now()
+			err := tc.call(ctxWithin(t, deadline), c)
+			srv.wantHeld(t)
+			logElapsed(t, start, deadline)
+			te := wantAs[*TransportError](t, err)
+			wantIs(t, err, context.DeadlineExceeded)
+			if te.Attempts != 1 {
+				t.Errorf("Attempts = %d, want 1", te.Attempts)
+			}
+			srv.Close() // every handler done: the counts are final
+			if tc.connections {
+				wantRequests(t, "connections", int(srv.accepted.Load()), 1)
+			} else {
+				wantRequests(t, "server", int(srv.requests.Load()), 1)
+			}
+		})
+	}
 }
 
 // A void operation's 2xx body is ignored: one that trickles forever, or

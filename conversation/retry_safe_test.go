@@ -300,27 +300,6 @@ func TestInsertBrokenConnectionNotRetried(t *testing.T) {
 	}
 }
 
-// An insert that gets no answer ends with the deadline, once.
-func TestInsertNeverAnswered(t *testing.T) {
-	checkLeaks(t)
-	srv := newRawServer(t, func(c *rawConn) {
-		if _, _, err := c.readRequest(); err != nil {
-			return
-		}
-		c.hold()
-	})
-	c := newClientAt(t, srv.Base())
-	const deadline = 400 * time.Millisecond
-	start := time.Now()
-	err := insertCases[2].call(ctxWithin(t, deadline), c)
-	srv.wantHeld(t)
-	logElapsed(t, start, deadline)
-	wantAs[*TransportError](t, err)
-	wantIs(t, err, context.DeadlineExceeded)
-	srv.Close()
-	wantRequests(t, "server", int(srv.requests.Load()), 1)
-}
-
 // A "success": false answer to an insert is not retried.
 func TestInsertSuccessFalse(t *testing.T) {
 	checkLeaks(t)
