@@ -84,26 +84,33 @@ bench:
 		rc=$$?; cat $$tmp >>bench.txt; grep -E '^(Benchmark|--- FAIL|FAIL)' $$tmp; \
 		if [ $$rc -ne 0 ]; then tail -n 30 $$tmp; rm -f $$tmp; exit $$rc; fi; \
 	done; rm -f $$tmp
-	$(GO) run ./cmd/benchratio bench.txt
+	$(GO) run ./internal/benchratio bench.txt
 	$(if $(filter 0 no,$(SIZEBENCH)),@echo 'sizebench skipped (SIZEBENCH=$(SIZEBENCH))',@$(MAKE) --no-print-directory sizebench)
 
 ## sizebench: binary size, start-to-exit time and build time of a minimal
 ## program importing conversation against the same program on net/http and
-## encoding/json (cmd/sizebench; about a minute). SIZEBENCHFLAGS passes flags,
+## encoding/json (internal/sizebench/cmd; about a minute). SIZEBENCHFLAGS passes flags,
 ## e.g. SIZEBENCHFLAGS='-runs 201 -builds 9' or '-md'. A report: misses do not
 ## fail the target.
 sizebench:
-	$(GO) run ./cmd/sizebench -go $(GO) $(SIZEBENCHFLAGS)
+	$(GO) run ./internal/sizebench/cmd -go $(GO) $(SIZEBENCHFLAGS)
 
-## fuzz: each fuzz target of the conversation package for $(FUZZTIME), one at a time
+## fuzz: every fuzz target of the module (FUZZPKG narrows, default ./...), each
+## for $(FUZZTIME), one at a time: `go test -list '^Fuzz'` finds them, package
+## by package, so that a new target is fuzzed without being listed here
 ## (minimizing a new input is capped at 1s: it is quadratic in the input's
 ## length and would otherwise use up a short run)
 fuzz:
-	@targets="$$($(GO) test -list '^Fuzz' ./conversation/ | grep '^Fuzz')" && test -n "$$targets" || { echo 'fuzz: no fuzz targets found'; exit 1; }; \
-	for t in $$targets; do \
-		echo "== $$t ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./conversation/ || exit 1; \
-	done
+	@start=$$(date +%s); \
+	out="$$($(GO) test -list '^Fuzz' $(or $(FUZZPKG),./...) 2>&1)" || { echo "$$out"; exit 1; }; \
+	targets="$$(echo "$$out" | awk '/^Fuzz/ { t[++n] = $$1; next } /^ok/ { for (i = 1; i <= n; i++) print $$2 ":" t[i]; n = 0 }')"; \
+	test -n "$$targets" || { echo 'fuzz: no fuzz targets found'; exit 1; }; \
+	n=0; for pt in $$targets; do \
+		pkg=$${pt%:*}; t=$${pt##*:}; n=$$((n + 1)); \
+		echo "== $$t in $$pkg ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s "$$pkg" || exit 1; \
+	done; \
+	echo "fuzz: $$n targets, $(FUZZTIME) each, in $$(( $$(date +%s) - start ))s"
 
 ## quickstart: the README's first command
 quickstart:

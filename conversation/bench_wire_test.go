@@ -3,7 +3,7 @@ package conversation_test
 // Benchmarks over the wire: each operation called by the floor, the generated
 // client and the wrapper, one after the other in the same run, against a
 // loopback server serving fixed payloads. Sub-benchmark names pair up
-// (BenchmarkGetConversation/floor, /generated, /wrapper) for cmd/benchratio
+// (BenchmarkGetConversation/floor, /generated, /wrapper) for internal/benchratio
 // and benchstat. Run them with `make bench`; see docs/BENCHMARKS.md.
 
 import (

@@ -141,8 +141,13 @@ func (c *Client) String() string {
 }
 
 // Format makes every verb, %+v and %#v included, print String: the client
-// holds credentials, which must never reach a log.
-func (c *Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+// holds credentials, which must never reach a log. Its receiver is a value
+// so that a Client value (*c) prints the same way: without Format, fmt
+// would walk the value's fields, and a verb such as %s follows their
+// pointers into state other goroutines change (a shared budget's count of
+// its clients, decremented by the runtime's cleanup goroutine), which is
+// a data race.
+func (c Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
 
 func defaultUserAgent() string {
 	return "ultracart-go-conversation/" + Version + " (" + runtime.Version() + ")"

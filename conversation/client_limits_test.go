@@ -187,3 +187,34 @@ func TestHeaderValueLimits(t *testing.T) {
 		}
 	})
 }
+
+// A header value net/http would refuse (here a User-Agent set past the
+// options' check) fails after one attempt: it is local and permanent.
+// Before, it was retried as a transport error.
+func TestInvalidHeaderNotRetried(t *testing.T) {
+	srv, rc := newServer(t, failOnRequest(t))
+	c := newClient(t, srv)
+	c.userAgent = "bot/1.0\r\nX-Evil: 1"
+	_, err := c.GetConversationDepartments(ctxT(t))
+	var te *TransportError
+	if !errors.As(err, &te) || te.Attempts != 1 {
+		t.Fatalf("err = %v, want a *TransportError after 1 attempt", err)
+	}
+	if strings.Contains(err.Error(), "X-Evil") || !strings.Contains(err.Error(), "User-Agent") {
+		t.Errorf("error %q quotes the value or does not name the header", err)
+	}
+	if rc.count() != 0 {
+		t.Errorf("%d requests sent", rc.count())
+	}
+	// The options refuse it outright.
+	for name, opt := range map[string]Option{
+		"WithUserAgent":  WithUserAgent("bot/1.0\nX: y"),
+		"WithAPIVersion": WithAPIVersion("2017-03-01\r\n"),
+	} {
+		_, err := NewClient(WithSimpleKey(testKey), opt)
+		var ae *ArgumentError
+		if !errors.As(err, &ae) || ae.Argument != name {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,6 +219,13 @@ func TestClientFormatting(t *testing.T) {
 		if s := c.String(); !strings.Contains(s, DefaultBaseURL) || !strings.Contains(s, c.creds().scheme()) {
 			t.Errorf("%s: String() = %q", name, s)
 		}
+		// A value prints as the pointer does: fmt never walks its fields
+		// (which would follow pointers into state other goroutines change).
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+			if got := fmt.Sprintf(verb, *c); got != c.String() {
+				t.Errorf("%s: Sprintf(%q, value) = %q, want String()", name, verb, got)
+			}
+		}
 	}
 	if s := fmt.Sprintf("%v", clients["simple_key"]); s != "conversation.Client{base: "+DefaultBaseURL+", auth: simple key}" {
 		t.Errorf("%%v = %q", s)
@@ -239,4 +250,147 @@ func TestOptionErrorsWrapped(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "conversation: ") || !strings.Contains(err.Error(), "custom failure") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// TestConnectionReuse: the default transport keeps enough idle connections
+// per host for a burst of concurrent calls to reuse them (net/http's default
+// keeps 2, which would open ~30 new connections per burst).
+func TestConnectionReuse(t *testing.T) {
+	var newConns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(5 * time.Millisecond) // keep the calls overlapping
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL), WithoutBudget()) // concurrency is the point
+	if err != nil {
+		t.Fatal(err)
+	}
+	const concurrent, rounds = 32, 5
+	ctx := ctxT(t)
+	for range rounds {
+		var wg sync.WaitGroup
+		errs := make(chan error, concurrent)
+		for range concurrent {
+			wg.Go(func() {
+				if err := c.GetAgentKeepAlive(ctx); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	}
+	// The first round opens up to 32; later rounds reuse them. Allow plenty
+	// of slack for scheduling, far below the 32*5 of no reuse.
+	if n := newConns.Load(); n > 2*concurrent {
+		t.Errorf("%d connections for %d calls, want at most %d", n, concurrent*rounds, 2*concurrent)
+	}
+	if tr, ok := c.hc.Transport.(*http.Transport); !ok {
+		t.Errorf("default transport is %T", c.hc.Transport)
+	} else if tr.MaxIdleConnsPerHost < concurrent {
+		t.Errorf("transport keeps %d idle connections per host", tr.MaxIdleConnsPerHost)
+	}
+}
+
+// TestDefaultTransportCapsConnections: more concurrent calls than
+// DefaultMaxConnsPerHost wait for a connection instead of dialing more:
+// the connections open at once, counted where the client dials and closes
+// them, never exceed the cap. (How many were opened in all is logged: a
+// connection the pool cannot keep is closed and another dialed later,
+// which the cap allows.)
+func TestDefaultTransportCapsConnections(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(2 * time.Millisecond) // keep calls overlapping
+		w.WriteHeader(204)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL+basePath), WithoutBudget()) // concurrency is the point
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := c.hc.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("default transport is %T", c.hc.Transport)
+	}
+	if tr.MaxConnsPerHost != DefaultMaxConnsPerHost {
+		t.Errorf("MaxConnsPerHost = %d, want %d", tr.MaxConnsPerHost, DefaultMaxConnsPerHost)
+	}
+	conns := &openConns{dial: tr.DialContext}
+	tr.DialContext = conns.DialContext // before the first call: the transport is the client's alone
+	t.Cleanup(tr.CloseIdleConnections)
+	var wg sync.WaitGroup
+	for range 2 * DefaultMaxConnsPerHost {
+		wg.Go(func() {
+			for range 3 {
+				if err := c.GetAgentKeepAlive(context.Background()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	most, opened := conns.stats()
+	t.Logf("MEASURE connections: at most %d open at once, %d opened in all, for %d workers", most, opened, 2*DefaultMaxConnsPerHost)
+	if most > DefaultMaxConnsPerHost {
+		t.Errorf("%d connections open at once for %d workers, want at most %d", most, 2*DefaultMaxConnsPerHost, DefaultMaxConnsPerHost)
+	}
+	if most < 2 {
+		t.Errorf("at most %d connection open at once: the calls did not overlap, the cap was not tested", most)
+	}
+}
+
+// openConns wraps a dialer to count the connections it opened that are not
+// closed yet, and the most at once.
+type openConns struct {
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	mu                 sync.Mutex
+	open, most, opened int
+}
+
+func (o *openConns) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	conn, err := o.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	o.open++
+	o.opened++
+	o.most = max(o.most, o.open)
+	o.mu.Unlock()
+	return &countedConn{Conn: conn, o: o}, nil
+}
+
+func (o *openConns) stats() (most, opened int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.most, o.opened
+}
+
+// countedConn counts itself closed once, however often Close is called.
+type countedConn struct {
+	net.Conn
+	o    *openConns
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.o.mu.Lock()
+		c.o.open--
+		c.o.mu.Unlock()
+	})
+	return c.Conn.Close()
 }

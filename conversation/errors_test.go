@@ -158,7 +158,9 @@ func TestAPIErrorMessage(t *testing.T) {
 }
 
 // TestUnsuccessful2xx: a 2xx whose body says "success": false is an
-// *APIError matching ErrUnsuccessful, for every operation with a body.
+// *APIError matching ErrUnsuccessful (and no other status sentinel), with
+// the ErrorResponse fields and UC-REST-ERROR, not temporary and not
+// retried, for every operation with a body.
 func TestUnsuccessful2xx(t *testing.T) {
 	for _, op := range primaryOps() {
 		if op.respSchema == "" {
@@ -174,12 +176,12 @@ func TestUnsuccessful2xx(t *testing.T) {
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %T %v, want *APIError", err, err)
 			}
-			if !errors.Is(err, ErrUnsuccessful) || errors.Is(err, ErrBadRequest) || errors.Is(err, ErrServer) {
+			if !errors.Is(err, ErrUnsuccessful) || errors.Is(err, ErrBadRequest) || errors.Is(err, ErrServer) || errors.Is(err, ErrRateLimited) {
 				t.Errorf("sentinels wrong for %v", err)
 			}
 			if ae.StatusCode != 200 || ae.Operation != op.opID || ae.ErrorCode != "E400" || ae.DeveloperMessage != "dev message 400" ||
 				ae.UserMessage != "user message 400" || ae.MoreInfo == "" || ae.ObjectID != "obj-400" || ae.RESTError != "it did not work" ||
-				ae.Header == nil || len(ae.Body) == 0 || ae.Attempts != 1 {
+				ae.Header == nil || len(ae.Body) == 0 || ae.Attempts != 1 || ae.Temporary() {
 				t.Errorf("APIError %#v", ae)
 			}
 			if !strings.Contains(err.Error(), `"success": false`) {
@@ -298,7 +300,7 @@ func TestResponseTooLarge(t *testing.T) {
 // body are *TransportErrors that unwrap to their cause.
 func TestTransportErrors(t *testing.T) {
 	t.Run("connection_refused", func(t *testing.T) {
-		c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)+basePath), WithoutRetries(), WithoutBudget())
+		c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+refusedAddr(t)+basePath), WithoutRetries(), WithoutBudget())
 		if err != nil {
 			t.Fatal(err)
 		}

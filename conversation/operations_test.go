@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"golang.org/x/oauth2"
 )
 
 // opCase is one call of the client and the request it must make.
@@ -660,58 +659,6 @@ func TestClientOptionsOnTheWire(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// TestTokenSourceRefresh: tokens are cached while valid and refreshed once
-// they expire; a refresh failure is a *TransportError without the token.
-func TestTokenSourceRefresh(t *testing.T) {
-	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(204) })
-
-	cached := &countingTokenSource{ttl: time.Hour}
-	c := newClient(t, srv, WithTokenSource(cached))
-	for range 5 {
-		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if cached.refreshes() != 1 {
-		t.Errorf("valid token refreshed: %d calls to Token", cached.refreshes())
-	}
-
-	// A token within oauth2's expiry margin counts as expired: each call refreshes.
-	expiring := &countingTokenSource{ttl: time.Second}
-	c = newClient(t, srv, WithTokenSource(expiring))
-	for range 3 {
-		if err := c.GetAgentKeepAlive(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if expiring.refreshes() != 3 {
-		t.Errorf("expiring token: %d calls to Token, want 3", expiring.refreshes())
-	}
-	reqs := rc.all()
-	if got := reqs[len(reqs)-1].Header.Get("Authorization"); got != "Bearer "+testTokenPrefix+"-3" {
-		t.Errorf("last Authorization %q", got)
-	}
-
-	failing := &countingTokenSource{err: errors.New("refresh refused by the provider")}
-	before := rc.count()
-	c = newClient(t, srv, WithTokenSource(failing), WithoutRetries())
-	err := c.GetAgentKeepAlive(ctxT(t))
-	var te *TransportError
-	if !errors.As(err, &te) || !strings.Contains(err.Error(), "refresh refused") {
-		t.Errorf("err = %v, want *TransportError with the refresh error", err)
-	}
-	if rc.count() != before {
-		t.Errorf("a request was sent without a token")
-	}
-	noSecret(t, err)
-
-	empty := oauth2.StaticTokenSource(&oauth2.Token{})
-	c = newClient(t, srv, WithTokenSource(empty), WithoutRetries())
-	if err := c.GetAgentKeepAlive(ctxT(t)); err == nil || !strings.Contains(err.Error(), "no access token") {
-		t.Errorf("empty token: err = %v", err)
-	}
-}
 
 // TestConcurrentUse runs every operation from many goroutines on one client
 // (meaningful under -race).

@@ -276,7 +276,7 @@ func TestInboxResumeExactly(t *testing.T) {
 		}
 	}
 	watch := func(opts conversation.InboxOptions, n int, pos *conversation.InboxPosition) []string {
-		return watchInbox(t, c, opts, n, 500*time.Millisecond, func(e conversation.InboxEvent) {
+		return watchInbox(t, c, opts, n, 10*time.Second, func(e conversation.InboxEvent) {
 			persist(t, e.Position, pos)
 			activity := e.Conversation.StartDts.Time
 			if d := e.Conversation.LastMessageDts; d != nil && d.After(activity) {
@@ -355,7 +355,7 @@ func TestInboxBacklogNeverSilent(t *testing.T) {
 		add(i)
 	}
 	events := func(opts conversation.InboxOptions) (n int, errs []error) {
-		ctx, cancel := context.WithTimeout(testCtx(t), 500*time.Millisecond)
+		ctx, cancel := context.WithTimeout(testCtx(t), 10*time.Second)
 		defer cancel()
 		opts.Interval = time.Millisecond
 		for e, err := range c.WatchInbox(ctx, &opts) {

@@ -1,14 +1,12 @@
 package conversation
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -100,180 +98,95 @@ func findOp(t testing.TB, name string) opCase {
 	return opCase{}
 }
 
-// TestRetryAfterHonoured: a 429's Retry-After, in seconds or as an HTTP-date,
-// is waited for before the retry.
-func TestRetryAfterHonoured(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		value func() string
-	}{
-		{"seconds", func() string { return "1" }},
-		{"http_date", func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
-				if n == 1 {
-					writeError(w, 429, tc.value())
-					return
-				}
-				writeJSON(w, 200, `{"success":true}`)
-			})
+// 502, 503 and 504 are retried until MaxAttempts; the error is the last
+// response's *APIError, reports the attempts made, in its field and text.
+func TestRetry5xxStormOutlastsBudget(t *testing.T) {
+	for _, status := range []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			checkLeaks(t)
+			srv, rc := newServer(t, statusStorm(status))
+			c := newClientAt(t, srv.URL+basePath)
+
 			start := time.Now()
-			if _, err := newClient(t, srv).GetConversationDepartments(ctxT(t)); err != nil {
-				t.Fatal(err)
+			_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+			el := time.Since(start)
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, ErrServer)
+			wantIsNot(t, err, ErrRateLimited, ErrUnsuccessful, ErrInvalidArgument)
+			n := fastPolicy.MaxAttempts
+			if apiErr.StatusCode != status || apiErr.Attempts != n {
+				t.Errorf("status %d, Attempts %d; want %d, %d", apiErr.StatusCode, apiErr.Attempts, status, n)
 			}
-			elapsed := time.Since(start)
-			if rc.count() != 2 {
-				t.Errorf("%d requests", rc.count())
+			if !apiErr.Temporary() {
+				t.Errorf("Temporary() = false for %d", status)
 			}
-			// The wait is about a second; the backoff alone would be ~1ms.
-			if elapsed < 400*time.Millisecond || elapsed > 10*time.Second {
-				t.Errorf("elapsed %v, want about the Retry-After", elapsed)
+			// The last failure, not the first, is what the caller sees.
+			last := "failure " + strconv.Itoa(n)
+			if apiErr.DeveloperMessage != last || apiErr.RESTError != "upstream failure "+strconv.Itoa(n) {
+				t.Errorf("DeveloperMessage %q, RESTError %q; want the last attempt's", apiErr.DeveloperMessage, apiErr.RESTError)
 			}
+			if apiErr.ErrorCode != "upstream" || apiErr.UserMessage == "" || apiErr.MoreInfo == "" || apiErr.ObjectID != "obj-1" {
+				t.Errorf("ErrorResponse fields not kept: %+v", *apiErr)
+			}
+			if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("after %d attempts", n)) || !strings.Contains(msg, last) {
+				t.Errorf("message %q does not report the attempts and the last failure", msg)
+			}
+			wantRequests(t, "server", rc.count(), n)
+			t.Logf("MEASURE elapsed=%v (millisecond backoff)", el.Round(time.Millisecond))
 		})
 	}
 }
 
-// TestRetryAfterTooLong: a Retry-After beyond MaxRetryAfter, or beyond the
-// context's deadline, returns the 429 at once.
-func TestRetryAfterTooLong(t *testing.T) {
-	t.Run("beyond_policy", func(t *testing.T) {
-		t.Parallel()
-		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "120") })
-		start := time.Now()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: 2 * time.Second})).GetConversationDepartments(ctxT(t))
-		var ae *APIError
-		if !errors.As(err, &ae) || !errors.Is(err, ErrRateLimited) || ae.RetryAfter != 120*time.Second {
-			t.Fatalf("err = %v", err)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("took %v", d)
-		}
-		if rc.count() != 1 {
-			t.Errorf("%d requests", rc.count())
-		}
-	})
-	t.Run("beyond_deadline", func(t *testing.T) {
-		t.Parallel()
-		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "30") })
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		start := time.Now()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute, MaxTotalWait: time.Hour})).GetConversationDepartments(ctx)
-		var ae *APIError
-		if !errors.As(err, &ae) || !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("err = %v, want the 429", err)
-		}
-		var te *TransportError
-		if errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("waited for the deadline: %v", err)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("took %v", d)
-		}
-		if rc.count() != 1 {
-			t.Errorf("%d requests", rc.count())
-		}
-	})
-	t.Run("backoff_beyond_deadline", func(t *testing.T) {
-		t.Parallel()
-		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{BaseDelay: time.Minute, MaxDelay: time.Minute, MaxTotalWait: time.Hour})).GetConversationDepartments(ctx)
-		if !errors.Is(err, ErrServer) || errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v", err)
-		}
-		if rc.count() != 1 {
-			t.Errorf("%d requests", rc.count())
-		}
-	})
-}
-
-// TestRetryCanceledWhileWaiting: canceling the context during a Retry-After
-// wait returns promptly with context.Canceled.
-func TestRetryCanceledWhileWaiting(t *testing.T) {
-	t.Parallel()
-	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "20") })
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	// The retry is logged just before the wait starts: cancel then.
-	waiting := make(chan struct{})
-	logger := slog.New(signalHandler{msg: "conversation: retrying", ch: waiting, once: new(sync.Once)})
-	go func() {
-		<-waiting
-		cancel()
-	}()
-	start := time.Now()
-	_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxRetryAfter: time.Minute}), WithLogger(logger)).GetConversationDepartments(ctx)
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
-	}
-	var te *TransportError
-	if !errors.As(err, &te) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %T %v", err, err)
-	}
-	if !errors.Is(err, ErrRateLimited) {
-		t.Errorf("the 429 that was being waited on is lost: %v", err)
-	}
-	if rc.count() != 1 {
-		t.Errorf("%d requests", rc.count())
-	}
-	noSecret(t, err)
-}
-
-// TestConnectionRefusedRetried: no connection made means nothing was acted
-// on, so every operation, inserts included, is retried.
-func TestConnectionRefusedRetried(t *testing.T) {
-	var buf lockedBuffer
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)+basePath),
-		WithRetryPolicy(fastPolicy), WithLogger(debugLogger(&buf)), WithoutBudget())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, op := range primaryOps() {
-		_, err := op.call(ctxT(t), t, c)
-		var te *TransportError
-		if !errors.As(err, &te) || te.Attempts != fastPolicy.MaxAttempts || !errors.Is(err, syscall.ECONNREFUSED) {
-			t.Errorf("%s: err = %v (attempts %d)", op.name, err, te.Attempts)
-		}
-		if !strings.Contains(err.Error(), "after 4 attempts") {
-			t.Errorf("message %q", err)
-		}
-		noSecret(t, err)
-	}
-	if strings.Contains(buf.String(), testKey) {
-		t.Error("log contains the key")
-	}
-}
-
-// TestConnectionDroppedAfterSend: a connection that dies after the request
-// was sent may have been acted on: reads are retried, inserts are not.
-func TestConnectionDroppedAfterSend(t *testing.T) {
-	for _, op := range primaryOps() {
-		t.Run(op.name, func(t *testing.T) {
-			t.Parallel()
-			srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-				conn, _, err := w.(http.Hijacker).Hijack()
-				if err == nil {
-					conn.Close()
-				}
-			})
-			_, err := op.call(ctxT(t), t, newClient(t, srv))
-			var te *TransportError
-			if !errors.As(err, &te) {
-				t.Fatalf("err = %T %v", err, err)
+// TestStatusesNotRetried: a 500 (only 429, 502, 503 and 504 are temporary)
+// and the API's other error statuses are not retried: one attempt, the
+// status's sentinel, no "attempts" in the message.
+func TestStatusesNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		is     error
+	}{
+		{400, ErrBadRequest},
+		{401, ErrUnauthorized},
+		{404, ErrNotFound},
+		{410, ErrGone},
+		{500, ErrServer},
+	} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			checkLeaks(t)
+			srv, rc := newServer(t, statusStorm(tc.status))
+			_, err := newClientAt(t, srv.URL+basePath).GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+			apiErr := wantAs[*APIError](t, err)
+			wantIs(t, err, tc.is)
+			wantIsNot(t, err, ErrRateLimited)
+			if tc.status != 500 {
+				wantIsNot(t, err, ErrServer)
 			}
-			want := fastPolicy.MaxAttempts
-			if op.insert {
-				want = 1
+			if apiErr.StatusCode != tc.status || apiErr.Attempts != 1 || apiErr.Temporary() {
+				t.Errorf("status %d, Attempts %d, Temporary %v; want %d, 1, false", apiErr.StatusCode, apiErr.Attempts, apiErr.Temporary(), tc.status)
 			}
-			if rc.count() != want || te.Attempts != want {
-				t.Errorf("%d requests (Attempts %d), want %d", rc.count(), te.Attempts, want)
+			if strings.Contains(err.Error(), "attempts") {
+				t.Errorf("a single attempt reported as several: %v", err)
 			}
+			wantRequests(t, "server", rc.count(), 1)
 		})
 	}
+}
+
+// A storm that ends within the budget is invisible to the caller.
+func TestRetry503StormRecovers(t *testing.T) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n <= 3 {
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+	})
+	c := newClientAt(t, srv.URL+basePath)
+	if _, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second)); err != nil {
+		t.Fatalf("GetConversationCannedMessages: %v", err)
+	}
+	wantRequests(t, "server", rc.count(), 4)
 }
 
 // TestWithoutRetries: one attempt, whatever the failure.
@@ -281,17 +194,17 @@ func TestWithoutRetries(t *testing.T) {
 	for _, status := range []int{429, 502, 503, 504} {
 		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, status, "1") })
 		_, err := newClient(t, srv, WithoutRetries()).GetConversationDepartments(ctxT(t))
+		apiErr := wantAs[*APIError](t, err)
 		if !errors.Is(err, ErrRateLimited) && !errors.Is(err, ErrServer) {
 			t.Fatalf("%d: err = %v", status, err)
 		}
-		if rc.count() != 1 {
-			t.Errorf("%d: %d requests", status, rc.count())
+		if rc.count() != 1 || apiErr.Attempts != 1 {
+			t.Errorf("%d: %d requests, Attempts %d", status, rc.count(), apiErr.Attempts)
 		}
 	}
-	c, _ := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+closedAddr(t)), WithoutRetries())
+	c, _ := NewClient(WithSimpleKey(testKey), WithBaseURL("http://"+refusedAddr(t)), WithoutRetries())
 	err := c.GetAgentKeepAlive(ctxT(t))
-	var te *TransportError
-	if !errors.As(err, &te) || te.Attempts != 1 {
+	if te := wantAs[*TransportError](t, err); te.Attempts != 1 {
 		t.Errorf("refused: %v", err)
 	}
 	// MaxAttempts 1 is the same.
@@ -404,61 +317,55 @@ func TestRetryLogged(t *testing.T) {
 	}
 }
 
-// TestMaxTotalWait: the sum of waits of one call stays within MaxTotalWait.
+// TestMaxTotalWait: the sum of waits of one call stays within MaxTotalWait:
+// the call stops retrying when the next wait would exceed it, before
+// MaxAttempts. (How many requests that allows follows from the policy's
+// planned waits, not from the clock.)
 func TestMaxTotalWait(t *testing.T) {
-	srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
-	p := RetryPolicy{MaxAttempts: 1000, BaseDelay: 20 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxTotalWait: 100 * time.Millisecond}
-	start := time.Now()
-	_, err := newClient(t, srv, WithRetryPolicy(p)).GetConversationDepartments(ctxT(t))
-	if !errors.Is(err, ErrServer) {
-		t.Fatal(err)
-	}
-	// Each wait is 10..20ms, so 100ms allows 5..10 retries.
-	if n := rc.count(); n < 6 || n > 11 {
-		t.Errorf("%d requests, want 6..11", n)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
-	}
-
-	// A Retry-After longer than what is left of the budget is not waited for.
-	srv2, rc2 := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "10") })
-	start = time.Now()
-	_, err = newClient(t, srv2, WithRetryPolicy(RetryPolicy{MaxTotalWait: 500 * time.Millisecond})).GetConversationDepartments(ctxT(t))
-	if !errors.Is(err, ErrRateLimited) || rc2.count() != 1 {
-		t.Errorf("err %v after %d requests", err, rc2.count())
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("waited %v", d)
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2022, 12, 13, 14, 58, 41, 0, time.UTC)
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0},
-		{"   ", 0},
-		{"0", 0},
-		{"-5", 0},
-		{"abc", 0},
-		{"1.5", 0},
-		{"1", time.Second},
-		{" 30 ", 30 * time.Second},
-		{"99999999999999", maxRetryAfter},
-		{"Tue, 13 Dec 2022 14:58:51 GMT", 10 * time.Second},
-		{"Tuesday, 13-Dec-22 14:59:41 GMT", time.Minute},
-		{"Tue Dec 13 14:58:43 2022", 2 * time.Second},
-		{"Tue, 13 Dec 2022 14:58:40 GMT", 0},
-		{"Tue, 13 Dec 2122 14:58:40 GMT", maxRetryAfter},
-		{"Tue, 13 Dec 2022 14:58:51 +0000", 0}, // not an HTTP-date
-	} {
-		if got := parseRetryAfter(tc.in, now); got != tc.want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", tc.in, got, tc.want)
+	t.Run("backoff", func(t *testing.T) {
+		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 503, "") })
+		p := RetryPolicy{MaxAttempts: 1000, BaseDelay: 20 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxTotalWait: 100 * time.Millisecond}
+		start := time.Now()
+		_, err := newClient(t, srv, WithRetryPolicy(p)).GetConversationDepartments(ctxT(t))
+		t.Logf("MEASURE elapsed=%v", time.Since(start).Round(time.Millisecond))
+		if !errors.Is(err, ErrServer) {
+			t.Fatal(err)
 		}
-	}
+		// Each wait is 10..20ms, so 100ms allows 5..10 retries.
+		if n := rc.count(); n < 6 || n > 11 {
+			t.Errorf("%d requests, want 6..11", n)
+		}
+	})
+	t.Run("retry_after_beyond_what_is_left", func(t *testing.T) {
+		// A Retry-After longer than what is left of the budget is not waited for.
+		srv, rc := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeError(w, 429, "10") })
+		start := time.Now()
+		_, err := newClient(t, srv, WithRetryPolicy(RetryPolicy{MaxTotalWait: 500 * time.Millisecond})).GetConversationDepartments(ctxT(t))
+		t.Logf("MEASURE elapsed=%v", time.Since(start).Round(time.Millisecond))
+		if !errors.Is(err, ErrRateLimited) || rc.count() != 1 {
+			t.Errorf("err %v after %d requests", err, rc.count())
+		}
+	})
+	t.Run("storm_of_retry_after", func(t *testing.T) {
+		// Room for one 1s wait, not two: two attempts.
+		checkLeaks(t)
+		srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Retry-After", "1")
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
+		})
+		p := fastPolicy
+		p.MaxAttempts = 10
+		p.MaxTotalWait = 1500 * time.Millisecond
+		start := time.Now()
+		_, err := newClientAt(t, srv.URL+basePath, WithRetryPolicy(p)).GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+		t.Logf("MEASURE elapsed=%v MaxTotalWait=%v", time.Since(start).Round(time.Millisecond), p.MaxTotalWait)
+		apiErr := wantAs[*APIError](t, err)
+		wantIs(t, err, ErrServer)
+		if apiErr.Attempts != 2 {
+			t.Errorf("Attempts = %d, want 2", apiErr.Attempts)
+		}
+		wantRequests(t, "server", rc.count(), 2)
+	})
 }
 
 func TestRetryPolicyDelays(t *testing.T) {
@@ -505,47 +412,47 @@ func TestRetryPolicyDelays(t *testing.T) {
 	}
 }
 
-func TestRetrySafe(t *testing.T) {
-	ctx := context.Background()
-	canceled, cancel := context.WithCancel(ctx)
-	cancel()
-	for _, tc := range []struct {
-		name       string
-		ctx        context.Context
-		idempotent bool
-		err        error
-		want       bool
-	}{
-		{"429_insert", ctx, false, &APIError{StatusCode: 429}, true},
-		{"503_read", ctx, true, &APIError{StatusCode: 503}, true},
-		{"503_insert", ctx, false, &APIError{StatusCode: 503}, false},
-		{"500_read", ctx, true, &APIError{StatusCode: 500}, false},
-		{"decode", ctx, true, &DecodeError{Err: errors.New("x")}, false},
-		{"canceled_ctx", canceled, true, &APIError{StatusCode: 429}, false},
-		{"deadline_err", ctx, true, context.DeadlineExceeded, false},
-		{"other_read", ctx, true, errors.New("reset"), true},
-		{"other_insert", ctx, false, errors.New("reset"), false},
-	} {
-		if got := retrySafe(tc.ctx, tc.idempotent, tc.err); got != tc.want {
-			t.Errorf("%s: retrySafe = %v", tc.name, got)
+// Many goroutines sharing one client against a server that fails two
+// requests in three: every call ends in success or in the typed 503 after
+// the full budget, the server sees no more than the budget allows, and
+// (under -race) nothing races.
+func TestRetryConcurrentFlakyServer(t *testing.T) {
+	checkLeaks(t)
+	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n%3 != 0 {
+			statusStorm(http.StatusServiceUnavailable)(w, r, n)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"conversation_canned_messages":[],"success":true}`)
+	})
+	c := newClientAt(t, srv.URL+basePath)
+	const calls = 24
+	errs := make(chan error, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.GetConversationCannedMessages(ctxWithin(t, 10*time.Second))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err == nil {
+			continue
+		}
+		failed++
+		apiErr := wantAs[*APIError](t, err)
+		if apiErr.StatusCode != 503 || apiErr.Attempts != fastPolicy.MaxAttempts {
+			t.Errorf("APIError{%d, %d attempts}", apiErr.StatusCode, apiErr.Attempts)
 		}
 	}
-}
-
-// signalHandler is a slog.Handler that closes ch on the first record with
-// message msg.
-type signalHandler struct {
-	msg  string
-	ch   chan struct{}
-	once *sync.Once
-}
-
-func (h signalHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h signalHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h signalHandler) WithGroup(string) slog.Handler            { return h }
-func (h signalHandler) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == h.msg {
-		h.once.Do(func() { close(h.ch) })
+	n := rc.count()
+	t.Logf("MEASURE concurrent: %d calls, %d failed after the budget, %d requests", calls, failed, n)
+	if n > calls*fastPolicy.MaxAttempts || n < calls {
+		t.Errorf("server saw %d requests for %d calls", n, calls)
 	}
-	return nil
 }

@@ -1,8 +1,9 @@
-// Package sizebench holds what the two minimal programs of cmd/sizebench
-// share: the conversation they fetch and how they find the server. The
-// programs themselves are its subdirectories wrapper (conversation.Client)
-// and floor (net/http and encoding/json only, the least a program can link
-// to make the same call); cmd/sizebench builds and runs both.
+// Package sizebench holds what the two minimal programs of the sizebench
+// command share: the conversation they fetch and how they find the server.
+// The programs themselves are its subdirectories wrapper
+// (conversation.Client) and floor (net/http and encoding/json only, the
+// least a program can link to make the same call); the command, in its
+// subdirectory cmd, builds and runs both.
 //
 // It imports only os, so that it adds nothing to the floor.
 package sizebench

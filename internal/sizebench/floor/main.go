@@ -1,6 +1,7 @@
 // Command floor fetches one conversation with net/http and encoding/json
 // only: the least a Go program links to make the call that the wrapper
-// program makes through conversation.Client. cmd/sizebench compares the two.
+// program makes through conversation.Client. internal/sizebench/cmd
+// compares the two.
 //
 // It decodes into hand-written structs equivalent to the generated models of
 // ConversationResponse (every field of the v4 reference, pointers for

@@ -1,5 +1,5 @@
 // Package sizebenchtest serves the conversation the minimal programs of
-// cmd/sizebench fetch, for their tests.
+// internal/sizebench/cmd fetch, for their tests.
 package sizebenchtest
 
 import (

@@ -1,7 +1,8 @@
 // Command wrapper fetches one conversation through conversation.Client with
 // its defaults (retries, rate-limit handling, the pooled transport): what a
-// program pays for importing the package. cmd/sizebench compares it with
-// the floor program, the same call on net/http and encoding/json alone.
+// program pays for importing the package. internal/sizebench/cmd compares
+// it with the floor program, the same call on net/http and encoding/json
+// alone.
 //
 //	wrapper [BASE_URL]   (or SIZEBENCH_BASE_URL)
 package main

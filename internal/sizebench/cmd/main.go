@@ -23,11 +23,11 @@
 //     is a validator the package must not link (kin-openapi, YAML, JSON
 //     Schema).
 //
-// Like cmd/benchratio it reports, it does not gate: the exit status is 0
+// Like internal/benchratio it reports, it does not gate: the exit status is 0
 // whatever the verdicts, 1 when a measurement could not be made, 2 for bad
 // flags. Run it from the module (`make bench` runs it after the benchmarks):
 //
-//	go run ./cmd/sizebench [-runs 101] [-builds 5] [-md]
+//	go run ./internal/sizebench/cmd [-runs 101] [-builds 5] [-md]
 package main
 
 import (

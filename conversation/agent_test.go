@@ -4,65 +4,12 @@ import (
 	"context"
 	"errors"
 	"math"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// TestConnectionReuse: the default transport keeps enough idle connections
-// per host for a burst of concurrent calls to reuse them (net/http's default
-// keeps 2, which would open ~30 new connections per burst).
-func TestConnectionReuse(t *testing.T) {
-	var newConns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		time.Sleep(5 * time.Millisecond) // keep the calls overlapping
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			newConns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL), WithoutBudget()) // concurrency is the point
-	if err != nil {
-		t.Fatal(err)
-	}
-	const concurrent, rounds = 32, 5
-	ctx := ctxT(t)
-	for range rounds {
-		var wg sync.WaitGroup
-		errs := make(chan error, concurrent)
-		for range concurrent {
-			wg.Go(func() {
-				if err := c.GetAgentKeepAlive(ctx); err != nil {
-					errs <- err
-				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-	}
-	// The first round opens up to 32; later rounds reuse them. Allow plenty
-	// of slack for scheduling, far below the 32*5 of no reuse.
-	if n := newConns.Load(); n > 2*concurrent {
-		t.Errorf("%d connections for %d calls, want at most %d", n, concurrent*rounds, 2*concurrent)
-	}
-	if tr, ok := c.hc.Transport.(*http.Transport); !ok {
-		t.Errorf("default transport is %T", c.hc.Transport)
-	} else if tr.MaxIdleConnsPerHost < concurrent {
-		t.Errorf("transport keeps %d idle connections per host", tr.MaxIdleConnsPerHost)
-	}
-}
 
 // TestRunAgentKeepAlive: RunAgentKeepAlive calls GetAgentKeepAlive at once and then every
 // interval until the context ends, passing failures to onFailure.
@@ -196,43 +143,6 @@ func TestRunAgentKeepAliveBoundsEachCall(t *testing.T) {
 	if rc.count() < 2 {
 		t.Errorf("%d calls, want at least 2", rc.count())
 	}
-}
-
-// TestDefaultTransportCapsConnections: more concurrent calls than
-// DefaultMaxConnsPerHost wait for a connection instead of dialing more.
-func TestDefaultTransportCapsConnections(t *testing.T) {
-	var opened atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		time.Sleep(2 * time.Millisecond) // keep calls overlapping
-		w.WriteHeader(204)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			opened.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	c, err := NewClient(WithSimpleKey(testKey), WithBaseURL(srv.URL+basePath), WithoutBudget()) // concurrency is the point
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	for range 2 * DefaultMaxConnsPerHost {
-		wg.Go(func() {
-			for range 3 {
-				if err := c.GetAgentKeepAlive(context.Background()); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if n := opened.Load(); n > DefaultMaxConnsPerHost {
-		t.Errorf("%d connections opened for %d workers, want at most %d", n, 2*DefaultMaxConnsPerHost, DefaultMaxConnsPerHost)
-	}
-	t.Logf("%d connections for %d workers", opened.Load(), 2*DefaultMaxConnsPerHost)
 }
 
 // TestRunAgentKeepAliveNeverSpins: against a service that fails every call at

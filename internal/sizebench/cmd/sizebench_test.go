@@ -232,7 +232,7 @@ func TestRunFlags(t *testing.T) {
 // about a minute (it seeds a build cache with the standard library), so it
 // runs only with -sizebench.e2e:
 //
-//	go test ./cmd/sizebench -run TestEndToEnd -sizebench.e2e -v
+//	go test ./internal/sizebench/cmd -run TestEndToEnd -sizebench.e2e -v
 func TestEndToEnd(t *testing.T) {
 	if !*e2e {
 		t.Skip("builds and runs both programs: pass -sizebench.e2e to run it")
