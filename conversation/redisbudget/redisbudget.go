@@ -24,8 +24,12 @@
 // owner token, for as long as it runs. The slot expires after LockTTL
 // unless renewed; its holder renews it every LockTTL/3 while the request
 // runs, so a slow request keeps it, and a process that dies holding it
-// blocks the others for at most LockTTL. It is freed by compare-and-delete,
-// so a holder whose slot expired cannot free another's. A caller whose
+// blocks the others for at most LockTTL. A holder whose renewal comes
+// more than LockTTL*2/3 late (its process, or Redis, stalled that long)
+// may lose the slot to another caller: Options.OnError is told, and the
+// holder takes the slot back once it is free. It is freed by
+// compare-and-delete, so a holder whose slot expired cannot free
+// another's. A caller whose
 // permit is due while every slot is taken polls for one every
 // PollInterval: that wait depends on the request in flight and ends with
 // the caller's context.
@@ -134,7 +138,7 @@ type Options struct {
 	Fallback conversation.Limiter
 	// OnError, when not nil, is told of Redis failures that no caller
 	// sees: renewing or freeing a slot, recording a pause, using the
-	// Fallback.
+	// Fallback; and of a slot lost to a late renewal.
 	OnError func(error)
 }
 
@@ -424,6 +428,7 @@ type holding struct {
 	token    string
 	mu       sync.Mutex
 	done     bool
+	lost     bool // a renewal found the slot held by another owner (told once)
 	timer    *time.Timer
 	renewing sync.WaitGroup
 }
@@ -439,16 +444,25 @@ func (h *holding) renew() {
 	defer h.renewing.Done()
 	l := h.l
 	ctx, cancel := context.WithTimeout(context.Background(), l.o.LockTTL/3)
-	err := renewScript.Run(ctx, l.rdb, l.releaseKeys[h.slot][:1], h.token, l.lockTTL).Err()
+	held, err := renewScript.Run(ctx, l.rdb, l.releaseKeys[h.slot][:1], h.token, l.lockTTL).Int64()
 	cancel()
 	if err != nil {
 		l.report(fmt.Errorf("redisbudget: renewing the in-flight lock: %w", err))
 	}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err == nil && held == 0 && !h.lost {
+		// The renewal came after the slot expired (this process, or Redis,
+		// stalled for LockTTL*2/3), and another caller took it: two
+		// requests may be in flight until this one ends. The holder keeps
+		// renewing, and takes the slot back once it is free.
+		h.lost = true
+		l.report(fmt.Errorf("redisbudget: a request's in-flight slot expired before its renewal (LockTTL %v) and another caller took it: "+
+			"two requests may be in flight until it ends", l.o.LockTTL))
+	}
 	if !h.done {
 		h.timer.Reset(l.o.LockTTL / 3)
 	}
-	h.mu.Unlock()
 }
 
 // release ends the permit once: a 429's pause and drain, then the slot

@@ -107,7 +107,7 @@ func TestReservations(t *testing.T) {
 	name := budgetName(t)
 	a := newLimiter(t, rdb, redisbudget.Options{Name: name, Limits: tenAfterOne})
 	b := newLimiter(t, rdb, redisbudget.Options{Name: name, Limits: tenAfterOne})
-	rel, err := a.Acquire(context.Background()) // the burst
+	rel, err := a.Acquire(waitCtx(t)) // the burst
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestRoundTripsPerPermit(t *testing.T) {
 	rdb, h := countedRedis(t)
 	leakCheck(t)
 	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t), Limits: tenAfterOne})
-	ctx := context.Background()
+	ctx := waitCtx(t)
 	permit := func(f conversation.Feedback) {
 		t.Helper()
 		rel, err := l.Acquire(ctx)
@@ -231,7 +231,7 @@ func TestPauseNeverShortenedRedis(t *testing.T) {
 	b := newLimiter(t, rdb, redisbudget.Options{Name: name, Limits: conversation.BudgetLimits{MaxInFlight: 3}})
 	var rels []func(conversation.Feedback)
 	for range 3 {
-		rel, err := a.Acquire(context.Background())
+		rel, err := a.Acquire(waitCtx(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +259,7 @@ func TestPauseNeverShortenedRedis(t *testing.T) {
 func TestPauseBoundsRedis(t *testing.T) {
 	rdb := requireRedis(t)
 	leakCheck(t)
-	ctx := context.Background()
+	ctx := waitCtx(t)
 	for _, tc := range []struct {
 		name string
 		f    conversation.Feedback
@@ -305,7 +305,7 @@ func TestPauseBoundsRedis(t *testing.T) {
 func TestStrayKeys(t *testing.T) {
 	rdb := requireRedis(t)
 	leakCheck(t)
-	ctx := context.Background()
+	ctx := waitCtx(t)
 	for _, tc := range []struct {
 		name  string
 		plant func(base string) error
@@ -389,7 +389,7 @@ func TestRestartedRedis(t *testing.T) {
 	opts := redisbudget.Options{Name: name, Limits: tenPerSecond, LockTTL: 150 * time.Millisecond, PollInterval: 5 * time.Millisecond}
 	a := newLimiter(t, rdb, opts)
 	b := newLimiter(t, rdb, opts)
-	ctx := context.Background()
+	ctx := waitCtx(t)
 	for range tenPerSecond.Burst { // b spends the burst: both processes have seen the budget
 		rel, err := b.Acquire(ctx)
 		if err != nil {
@@ -466,7 +466,7 @@ func TestFallbackAfterRecovery(t *testing.T) {
 	var reports atomic.Int32
 	name := budgetName(t)
 	l := newLimiter(t, rdb, redisbudget.Options{Name: name, Fallback: fallback, OnError: func(error) { reports.Add(1) }})
-	ctx := context.Background()
+	ctx := waitCtx(t)
 	srv.Stop()
 
 	rel, err := l.Acquire(ctx) // the fallback's burst: at once
