@@ -450,18 +450,18 @@ func (h *holding) renew() {
 		l.report(fmt.Errorf("redisbudget: renewing the in-flight lock: %w", err))
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err == nil && held == 0 && !h.lost {
-		// The renewal came after the slot expired (this process, or Redis,
-		// stalled for LockTTL*2/3), and another caller took it: two
-		// requests may be in flight until this one ends. The holder keeps
-		// renewing, and takes the slot back once it is free.
-		h.lost = true
-		l.report(fmt.Errorf("redisbudget: a request's in-flight slot expired before its renewal (LockTTL %v) and another caller took it: "+
-			"two requests may be in flight until it ends", l.o.LockTTL))
-	}
+	// Taken: the renewal came after the slot expired (this process, or
+	// Redis, stalled for LockTTL*2/3), and another caller took it. The
+	// holder keeps renewing, and takes the slot back once it is free.
+	taken := err == nil && held == 0 && !h.lost
+	h.lost = h.lost || taken
 	if !h.done {
 		h.timer.Reset(l.o.LockTTL / 3)
+	}
+	h.mu.Unlock()
+	if taken {
+		l.report(fmt.Errorf("redisbudget: a request's in-flight slot expired before its renewal (LockTTL %v) and another caller took it: "+
+			"two requests may be in flight until it ends", l.o.LockTTL))
 	}
 }
 
