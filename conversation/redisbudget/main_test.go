@@ -3,6 +3,7 @@ package redisbudget_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -11,10 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/ultracart-community/ultracart-go/conversation"
 )
 
 // The tests run against a real redis-server (Debian's package), started by
@@ -52,6 +56,82 @@ func waitCtx(t testing.TB) context.Context {
 		cancel(nil)
 	})
 	return ctx
+}
+
+// stallWatch measures, while a test runs, how late this process's timers
+// fire and how long Redis takes to answer: how long the machine stalled
+// the test. A claim on timing (a slot renewed before it expires, a permit
+// granted before a deadline) cannot be checked on a run the machine
+// stalled for longer than the margin the claim has: such a run skips the
+// check, saying so, rather than fail on the machine's account.
+type stallWatch struct{ worst atomic.Int64 }
+
+// watchStalls starts a stallWatch, stopped when the test ends; rdb, when
+// not nil, is pinged.
+func watchStalls(t *testing.T, rdb *redis.Client) *stallWatch {
+	w := &stallWatch{}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	const tick = 5 * time.Millisecond
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			start := time.Now()
+			time.Sleep(tick)
+			w.note(time.Since(start) - tick)
+		}
+	})
+	if rdb != nil {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				start := time.Now()
+				_ = rdb.Ping(ctx).Err()
+				w.note(time.Since(start))
+				time.Sleep(tick)
+			}
+		})
+	}
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	return w
+}
+
+func (w *stallWatch) note(d time.Duration) {
+	for old := w.worst.Load(); int64(d) > old && !w.worst.CompareAndSwap(old, int64(d)); old = w.worst.Load() {
+	}
+}
+
+// Worst is the longest stall seen so far.
+func (w *stallWatch) Worst() time.Duration { return time.Duration(w.worst.Load()) }
+
+// Errorf fails the test, unless the machine stalled it for margin or more:
+// then it skips the rest of the test, saying why.
+func (w *stallWatch) Errorf(t *testing.T, margin time.Duration, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if worst := w.Worst(); worst >= margin {
+		t.Skipf("%s; but the machine stalled the test for %v (timers late, or Redis slow to answer), more than this claim's margin of %v: a run like this cannot check it",
+			msg, worst.Round(time.Millisecond), margin)
+	}
+	t.Error(msg)
+}
+
+// acquireWithin calls l.Acquire with a deadline d away, again (up to five
+// times) while the deadline passes before Redis could be asked: the
+// machine stalled, and a call that ends with its deadline has reserved
+// nothing. A refusal, the claim such calls check, needs Redis to be asked.
+func acquireWithin(t *testing.T, ctx context.Context, l conversation.Limiter, d time.Duration) (func(conversation.Feedback), error) {
+	t.Helper()
+	for i := 0; ; i++ {
+		cctx, cancel := context.WithTimeout(ctx, d)
+		rel, err := l.Acquire(cctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || i == 4 {
+			return rel, err
+		}
+		t.Logf("the call's %v deadline passed before Redis answered: asking again", d)
+	}
 }
 
 func TestMain(m *testing.M) {

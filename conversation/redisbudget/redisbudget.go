@@ -23,16 +23,15 @@
 // a request holds a slot in Redis, a key set with SET NX PX to a random
 // owner token, for as long as it runs. The slot expires after LockTTL
 // unless renewed; its holder renews it every LockTTL/3 while the request
-// runs, so a slow request keeps it, and a process that dies holding it
-// blocks the others for at most LockTTL. A holder whose renewal comes
-// more than LockTTL*2/3 late (its process, or Redis, stalled that long)
-// may lose the slot to another caller: Options.OnError is told, and the
-// holder takes the slot back once it is free. It is freed by
-// compare-and-delete, so a holder whose slot expired cannot free
-// another's. A caller whose
-// permit is due while every slot is taken polls for one every
-// PollInterval: that wait depends on the request in flight and ends with
-// the caller's context.
+// runs (every LockTTL/9 after a failed renewal), so a slow request keeps
+// it, and a process that dies holding it blocks the others for at most
+// LockTTL. A holder whose renewal comes more than LockTTL*2/3 late (its
+// process, or Redis, stalled that long) may lose the slot to another
+// caller: Options.OnError is told, and the holder takes the slot back
+// once it is free. A slot is freed by compare-and-delete, so a holder
+// whose slot expired cannot free another's. A caller whose permit is due
+// while every slot is taken polls for one every PollInterval: that wait
+// depends on the request in flight and ends with the caller's context.
 //
 // A permit costs two Redis round trips when the budget has one to give
 // (the script above, and one that frees the slot), three when the caller
@@ -456,7 +455,13 @@ func (h *holding) renew() {
 	taken := err == nil && held == 0 && !h.lost
 	h.lost = h.lost || taken
 	if !h.done {
-		h.timer.Reset(l.o.LockTTL / 3)
+		// After a failure (a connection that died with a restarted Redis,
+		// say), try again soon: the slot has at most LockTTL*2/3 left.
+		next := l.o.LockTTL / 3
+		if err != nil {
+			next = l.o.LockTTL / 9
+		}
+		h.timer.Reset(next)
 	}
 	h.mu.Unlock()
 	if taken {

@@ -172,8 +172,20 @@ func TestSharedAcrossLimiters(t *testing.T) {
 	if len(times) < tenPerSecond.Burst {
 		t.Errorf("%d requests: the budget was not used", len(times))
 	}
-	if st := a.State(); st.Limits.PerHour != 36000 || st.InFlight != 0 || st.Waiting != 0 || st.HourLeft > 1 {
-		t.Errorf("state %+v", st)
+	// a's state after an exchange with Redis: what the two spent together,
+	// refilled since at 10 a second. (Right after the hammer, not a moment
+	// later: a's last exchange may be from well before its end, and the
+	// buckets refill while a stalled machine gets to the check.)
+	asked := time.Now()
+	rel, err := acquireWithin(t, waitCtx(t), a, 20*time.Millisecond)
+	left := 1 // refused: less than a permit left
+	if err == nil {
+		rel(ok200) // granted: the buckets refilled meanwhile, and a took a permit
+		left = tenPerSecond.Burst - 1
+	}
+	st := a.State()
+	if left += int(10 * time.Since(asked).Seconds()); st.Limits.PerHour != 36000 || st.InFlight != 0 || st.Waiting != 0 || st.HourLeft > left {
+		t.Errorf("state %+v, want at most %d permits left", st, left)
 	}
 	t.Logf("MEASURE %d requests (%d calls) in %v by two limiters, bound %.1f; %d refused at once near the deadline; at most %d in flight",
 		len(times), calls, time.Since(start).Round(time.Millisecond), 3+10*time.Since(start).Seconds(), refused, srv.top.Load())
@@ -287,6 +299,7 @@ func TestPauseSharedByProcesses(t *testing.T) {
 	name := budgetName(t)
 	a := newLimiter(t, rdb, redisbudget.Options{Name: name})
 	b := newLimiter(t, rdb, redisbudget.Options{Name: name})
+	stalls := watchStalls(t, requireRedis(t))
 	rel, err := a.Acquire(waitCtx(t))
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +313,7 @@ func TestPauseSharedByProcesses(t *testing.T) {
 	cancel()
 	var be *conversation.BudgetError
 	if !errors.As(err, &be) || !be.Paused || be.Wait > 300*time.Millisecond || be.Wait < 100*time.Millisecond {
-		t.Errorf("b: err = %#v, want a *BudgetError for the pause", err)
+		stalls.Errorf(t, 100*time.Millisecond, "b: err = %#v, want a *BudgetError for the pause", err)
 	}
 	// After the pause: the daily bucket is empty, so the next permit is a
 	// daily interval (8.64s) away.
@@ -325,6 +338,7 @@ func TestInFlightLock(t *testing.T) {
 	rdb := requireRedis(t)
 	leakCheck(t)
 	ctx := waitCtx(t)
+	stalls := watchStalls(t, requireRedis(t))
 	name := budgetName(t)
 	var late atomic.Int32
 	opts := redisbudget.Options{Name: name, LockTTL: 300 * time.Millisecond, PollInterval: 5 * time.Millisecond,
@@ -342,7 +356,7 @@ func TestInFlightLock(t *testing.T) {
 	cancel()
 	if err == nil {
 		relB(ok200)
-		t.Errorf("b got the lock while a held it (%d renewals of a's lock came too late, or failed)", late.Load())
+		stalls.Errorf(t, opts.LockTTL/3, "b got the lock while a held it (%d renewals of a's lock came too late, or failed)", late.Load())
 	} else if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("b while a holds the lock: %v, want the deadline", err)
 	}
@@ -511,4 +525,36 @@ func TestClient(t *testing.T) {
 	if err := l.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRenewalRetriedSoon: while Redis fails, a holder tries to renew its
+// slot every LockTTL/9, not every LockTTL/3: a slot last renewed before
+// the failure has LockTTL*2/3 left, too little for one more try to be
+// enough. (A connection that died with a restarted Redis fails one try.)
+func TestRenewalRetriedSoon(t *testing.T) {
+	leakCheck(t) // first: its check runs after the server is stopped
+	srv := newPrivateRedis(t)
+	var failed atomic.Int32
+	l := newLimiter(t, srv.client(), redisbudget.Options{Name: budgetName(t), LockTTL: 900 * time.Millisecond,
+		OnError: func(err error) {
+			if strings.Contains(err.Error(), "renewing the in-flight lock") {
+				failed.Add(1)
+			}
+		}})
+	stalls := watchStalls(t, nil)
+	rel, err := l.Acquire(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel(ok200)
+	srv.Stop()
+	time.Sleep(time.Second)
+	n := failed.Load()
+	srv.Start()
+	// The first try fails within LockTTL/3 (300 ms), then one every 100 ms:
+	// seven or more in the second; every LockTTL/3, four at most.
+	if n < 5 {
+		stalls.Errorf(t, 100*time.Millisecond, "%d renewals tried in a second of Redis down, want 5 or more: one every LockTTL/9 after a failure", n)
+	}
+	t.Logf("MEASURE %d renewals tried in a second of Redis down (LockTTL %v)", n, 900*time.Millisecond)
 }
