@@ -67,6 +67,11 @@
 // Redis answers again may overlap the first one Redis grants. How soon a
 // call finds Redis down is the go-redis client's doing: by default it
 // dials five times, 100 ms apart (Options.DialerRetries: 1 fails at once).
+// So is how long a Redis that stops answering holds a call: every wait of
+// the Limiter ends with the caller's context, but a Redis command under
+// way runs on until its reply or the client's ReadTimeout (5 s by
+// default; -1, none, lets a silent Redis hold the call for ever), and
+// ends at the context's deadline too only with ContextTimeoutEnabled.
 //
 // Every process sharing a Name must use the same figures and the same
 // LockTTL. Only programs that import this package link go-redis: package
