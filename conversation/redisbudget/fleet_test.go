@@ -44,7 +44,8 @@ var fleetLimits = conversation.BudgetLimits{PerHour: 36000, PerDay: 36000 * 24 *
 func fleetProcess(get func(string) string) int {
 	ms, _ := strconv.Atoi(get("MS"))
 	goroutines, _ := strconv.Atoi(get("GOROUTINES"))
-	rdb := followingClient(addrFrom(get("REDIS_ADDR_FILE")), "")
+	addr := addrFrom(get("REDIS_ADDR_FILE"))
+	rdb := followingClient(addr, addr())
 	defer rdb.Close()
 	h := &roundTrips{}
 	rdb.AddHook(h)
