@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/ultracart-community/ultracart-go/conversation"
 	"github.com/ultracart-community/ultracart-go/conversation/redisbudget"
@@ -47,7 +44,8 @@ var fleetLimits = conversation.BudgetLimits{PerHour: 36000, PerDay: 36000 * 24 *
 func fleetProcess(get func(string) string) int {
 	ms, _ := strconv.Atoi(get("MS"))
 	goroutines, _ := strconv.Atoi(get("GOROUTINES"))
-	rdb := redis.NewClient(&redis.Options{Addr: get("REDIS"), MaxRetries: -1, DialTimeout: 200 * time.Millisecond, DialerRetries: 1})
+	addr := addrFrom(get("REDIS_ADDR_FILE"))
+	rdb := followingClient(addr, addr())
 	defer rdb.Close()
 	h := &roundTrips{}
 	rdb.AddHook(h)
@@ -68,8 +66,11 @@ func fleetProcess(get func(string) string) int {
 		return 2
 	}
 	if get("VICTIM") != "" {
-		for { // until a permit: the test kills the process during its request
-			err := c.GetAgentKeepAlive(context.Background())
+		// Until a permit: the test kills the process during its request.
+		ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+		defer cancel()
+		for {
+			err := c.GetAgentKeepAlive(ctx)
 			if !errors.Is(err, conversation.ErrBudgetExhausted) {
 				fmt.Fprintln(os.Stderr, "the victim's call returned:", err)
 				return 1
@@ -175,25 +176,16 @@ func TestFleet(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer api.Close()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	name := budgetName(t)
 	env := func(extra ...string) []string {
-		return append(append(os.Environ(), helperEnv+"=fleet", helperEnv+"_REDIS="+srv.addr, helperEnv+"_NAME="+name,
+		return append(append(os.Environ(), helperEnv+"=fleet", helperEnv+"_REDIS_ADDR_FILE="+srv.AddrFile, helperEnv+"_NAME="+name,
 			helperEnv+"_URL="+api.URL, helperEnv+"_MS=4500", helperEnv+"_GOROUTINES=4"), extra...)
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	// The victim first, so that it gets a permit of the burst.
 	var victimOut bytes.Buffer
-	vcmd := exec.Command(exe)
-	vcmd.Env = env(helperEnv + "_VICTIM=1")
-	vcmd.Stdout, vcmd.Stderr = &victimOut, &victimOut
-	if err := vcmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	vcmd := startHelper(t, env(helperEnv+"_VICTIM=1"), &victimOut)
 	var killedAt time.Duration
 	wg.Go(func() {
 		select {
@@ -208,12 +200,7 @@ func TestFleet(t *testing.T) {
 	})
 	outs := make([]bytes.Buffer, 3)
 	for i := range outs {
-		cmd := exec.Command(exe)
-		cmd.Env = env()
-		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd := startHelper(t, env(), &outs[i])
 		wg.Go(func() {
 			if err := cmd.Wait(); err != nil {
 				t.Errorf("process %d: %v\n%s", i, err, outs[i].String())

@@ -23,12 +23,15 @@
 // a request holds a slot in Redis, a key set with SET NX PX to a random
 // owner token, for as long as it runs. The slot expires after LockTTL
 // unless renewed; its holder renews it every LockTTL/3 while the request
-// runs, so a slow request keeps it, and a process that dies holding it
-// blocks the others for at most LockTTL. It is freed by compare-and-delete,
-// so a holder whose slot expired cannot free another's. A caller whose
-// permit is due while every slot is taken polls for one every
-// PollInterval: that wait depends on the request in flight and ends with
-// the caller's context.
+// runs (every LockTTL/9 after a failed renewal), so a slow request keeps
+// it, and a process that dies holding it blocks the others for at most
+// LockTTL. A holder whose renewal comes more than LockTTL*2/3 late (its
+// process, or Redis, stalled that long) may lose the slot to another
+// caller: Options.OnError is told, and the holder takes the slot back
+// once it is free. A slot is freed by compare-and-delete, so a holder
+// whose slot expired cannot free another's. A caller whose permit is due
+// while every slot is taken polls for one every PollInterval: that wait
+// depends on the request in flight and ends with the caller's context.
 //
 // A permit costs two Redis round trips when the budget has one to give
 // (the script above, and one that frees the slot), three when the caller
@@ -64,6 +67,11 @@
 // Redis answers again may overlap the first one Redis grants. How soon a
 // call finds Redis down is the go-redis client's doing: by default it
 // dials five times, 100 ms apart (Options.DialerRetries: 1 fails at once).
+// So is how long a Redis that stops answering holds a call: every wait of
+// the Limiter ends with the caller's context, but a Redis command under
+// way runs on until its reply or the client's ReadTimeout (5 s by
+// default; -1, none, lets a silent Redis hold the call for ever), and
+// ends at the context's deadline too only with ContextTimeoutEnabled.
 //
 // Every process sharing a Name must use the same figures and the same
 // LockTTL. Only programs that import this package link go-redis: package
@@ -134,7 +142,7 @@ type Options struct {
 	Fallback conversation.Limiter
 	// OnError, when not nil, is told of Redis failures that no caller
 	// sees: renewing or freeing a slot, recording a pause, using the
-	// Fallback.
+	// Fallback; and of a slot lost to a late renewal.
 	OnError func(error)
 }
 
@@ -424,6 +432,7 @@ type holding struct {
 	token    string
 	mu       sync.Mutex
 	done     bool
+	lost     bool // a renewal found the slot held by another owner (told once)
 	timer    *time.Timer
 	renewing sync.WaitGroup
 }
@@ -439,16 +448,31 @@ func (h *holding) renew() {
 	defer h.renewing.Done()
 	l := h.l
 	ctx, cancel := context.WithTimeout(context.Background(), l.o.LockTTL/3)
-	err := renewScript.Run(ctx, l.rdb, l.releaseKeys[h.slot][:1], h.token, l.lockTTL).Err()
+	held, err := renewScript.Run(ctx, l.rdb, l.releaseKeys[h.slot][:1], h.token, l.lockTTL).Int64()
 	cancel()
 	if err != nil {
 		l.report(fmt.Errorf("redisbudget: renewing the in-flight lock: %w", err))
 	}
 	h.mu.Lock()
+	// Taken: the renewal came after the slot expired (this process, or
+	// Redis, stalled for LockTTL*2/3), and another caller took it. The
+	// holder keeps renewing, and takes the slot back once it is free.
+	taken := err == nil && held == 0 && !h.lost
+	h.lost = h.lost || taken
 	if !h.done {
-		h.timer.Reset(l.o.LockTTL / 3)
+		// After a failure (a connection that died with a restarted Redis,
+		// say), try again soon: the slot has at most LockTTL*2/3 left.
+		next := l.o.LockTTL / 3
+		if err != nil {
+			next = l.o.LockTTL / 9
+		}
+		h.timer.Reset(next)
 	}
 	h.mu.Unlock()
+	if taken {
+		l.report(fmt.Errorf("redisbudget: a request's in-flight slot expired before its renewal (LockTTL %v) and another caller took it: "+
+			"two requests may be in flight until it ends", l.o.LockTTL))
+	}
 }
 
 // release ends the permit once: a 429's pause and drain, then the slot

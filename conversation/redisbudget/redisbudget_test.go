@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,8 +172,20 @@ func TestSharedAcrossLimiters(t *testing.T) {
 	if len(times) < tenPerSecond.Burst {
 		t.Errorf("%d requests: the budget was not used", len(times))
 	}
-	if st := a.State(); st.Limits.PerHour != 36000 || st.InFlight != 0 || st.Waiting != 0 || st.HourLeft > 1 {
-		t.Errorf("state %+v", st)
+	// a's state after an exchange with Redis: what the two spent together,
+	// refilled since at 10 a second. (Right after the hammer, not a moment
+	// later: a's last exchange may be from well before its end, and the
+	// buckets refill while a stalled machine gets to the check.)
+	asked := time.Now()
+	rel, err := acquireWithin(t, waitCtx(t), a, 20*time.Millisecond)
+	left := 1 // refused: less than a permit left
+	if err == nil {
+		rel(ok200) // granted: the buckets refilled meanwhile, and a took a permit
+		left = tenPerSecond.Burst - 1
+	}
+	st := a.State()
+	if left += int(10 * time.Since(asked).Seconds()); st.Limits.PerHour != 36000 || st.InFlight != 0 || st.Waiting != 0 || st.HourLeft > left {
+		t.Errorf("state %+v, want at most %d permits left", st, left)
 	}
 	t.Logf("MEASURE %d requests (%d calls) in %v by two limiters, bound %.1f; %d refused at once near the deadline; at most %d in flight",
 		len(times), calls, time.Since(start).Round(time.Millisecond), 3+10*time.Since(start).Seconds(), refused, srv.top.Load())
@@ -222,22 +233,13 @@ func helperProcess() int {
 func TestTwoProcesses(t *testing.T) {
 	requireRedis(t)
 	srv := newAPIServer(t)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	name := budgetName(t)
 	start := time.Now()
 	var wg sync.WaitGroup
 	outs := make([]bytes.Buffer, 2)
 	for i := range 2 {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), helperEnv+"=1", helperEnv+"_REDIS="+redisAddr, helperEnv+"_NAME="+name,
-			helperEnv+"_URL="+srv.URL, helperEnv+"_MS=1200")
-		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd := startHelper(t, append(os.Environ(), helperEnv+"=1", helperEnv+"_REDIS="+redisAddr, helperEnv+"_NAME="+name,
+			helperEnv+"_URL="+srv.URL, helperEnv+"_MS=1200"), &outs[i])
 		wg.Go(func() {
 			if err := cmd.Wait(); err != nil {
 				t.Errorf("process %d: %v\n%s", i, err, outs[i].String())
@@ -267,7 +269,7 @@ func TestFailsFastPastDeadline(t *testing.T) {
 	rdb := requireRedis(t)
 	leakCheck(t)
 	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t), Limits: conversation.BudgetLimits{PerHour: 60, Burst: 1}})
-	rel, err := l.Acquire(context.Background())
+	rel, err := l.Acquire(waitCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +299,8 @@ func TestPauseSharedByProcesses(t *testing.T) {
 	name := budgetName(t)
 	a := newLimiter(t, rdb, redisbudget.Options{Name: name})
 	b := newLimiter(t, rdb, redisbudget.Options{Name: name})
-	rel, err := a.Acquire(context.Background())
+	stalls := watchStalls(t, requireRedis(t))
+	rel, err := a.Acquire(waitCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +313,7 @@ func TestPauseSharedByProcesses(t *testing.T) {
 	cancel()
 	var be *conversation.BudgetError
 	if !errors.As(err, &be) || !be.Paused || be.Wait > 300*time.Millisecond || be.Wait < 100*time.Millisecond {
-		t.Errorf("b: err = %#v, want a *BudgetError for the pause", err)
+		stalls.Errorf(t, 100*time.Millisecond, "b: err = %#v, want a *BudgetError for the pause", err)
 	}
 	// After the pause: the daily bucket is empty, so the next permit is a
 	// daily interval (8.64s) away.
@@ -325,56 +328,124 @@ func TestPauseSharedByProcesses(t *testing.T) {
 // TestInFlightLock: the lock outlives its TTL while its holder runs (it is
 // renewed), a dead holder's lock expires, and a release never deletes a
 // lock that another owner holds.
+//
+// Every permit the test gets is released, expected or not: a permit left
+// held is renewed for as long as the process lives, and the next wait for
+// the slot would never end. (Under load, a renewal more than LockTTL*2/3
+// late once let b in beside a; b's permit, dropped, then held the slot
+// for ever, and the next Acquire, without a deadline, hung the package.)
 func TestInFlightLock(t *testing.T) {
 	rdb := requireRedis(t)
 	leakCheck(t)
+	ctx := waitCtx(t)
+	stalls := watchStalls(t, requireRedis(t))
 	name := budgetName(t)
-	opts := redisbudget.Options{Name: name, LockTTL: 150 * time.Millisecond, PollInterval: 5 * time.Millisecond}
+	var late atomic.Int32
+	opts := redisbudget.Options{Name: name, LockTTL: 300 * time.Millisecond, PollInterval: 5 * time.Millisecond,
+		OnError: func(error) { late.Add(1) }}
 	a := newLimiter(t, rdb, opts)
 	b := newLimiter(t, rdb, opts)
-	rel, err := a.Acquire(context.Background())
+	rel, err := a.Acquire(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Held for three TTLs: b cannot get in, and waits until its deadline.
-	ctx, cancel := context.WithTimeout(context.Background(), 450*time.Millisecond)
-	_, err = b.Acquire(ctx)
+	defer rel(ok200) // a no-op once released below
+	// Held for two TTLs: b cannot get in, and waits until its deadline.
+	bctx, cancel := context.WithTimeout(ctx, 600*time.Millisecond)
+	relB, err := b.Acquire(bctx)
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
+	if err == nil {
+		relB(ok200)
+		stalls.Errorf(t, opts.LockTTL/3, "b got the lock while a held it (%d renewals of a's lock came too late, or failed)", late.Load())
+	} else if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("b while a holds the lock: %v, want the deadline", err)
 	}
 	if st := a.State(); st.InFlight != 1 {
 		t.Errorf("a: %+v", st)
 	}
-	rel(conversation.Feedback{StatusCode: 200})
-	rel(conversation.Feedback{StatusCode: 200}) // a second release does nothing
-	relB, err := b.Acquire(context.Background())
+	rel(ok200)
+	rel(ok200) // a second release does nothing
+	relB, err = b.Acquire(ctx)
 	if err != nil {
 		t.Fatalf("b after the release: %v", err)
 	}
-	relB(conversation.Feedback{StatusCode: 200})
+	relB(ok200)
 
 	// A holder that died: its lock, never renewed, expires after its TTL.
 	lockKey := redisbudget.DefaultPrefix + "{" + name + "}:inflight:0"
-	if err := rdb.Set(context.Background(), lockKey, "dead-owner", 100*time.Millisecond).Err(); err != nil {
+	if err := rdb.Set(ctx, lockKey, "dead-owner", 100*time.Millisecond).Err(); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	relB, err = b.Acquire(context.Background())
+	relB, err = b.Acquire(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waited := time.Since(start)
 	// Another owner took the lock meanwhile (ours expired): releasing ours
 	// must leave theirs.
-	if err := rdb.Set(context.Background(), lockKey, "other-owner", time.Minute).Err(); err != nil {
+	if err := rdb.Set(ctx, lockKey, "other-owner", time.Minute).Err(); err != nil {
+		relB(ok200)
 		t.Fatal(err)
 	}
-	relB(conversation.Feedback{StatusCode: 200})
-	if v, err := rdb.Get(context.Background(), lockKey).Result(); err != nil || v != "other-owner" {
+	relB(ok200)
+	if v, err := rdb.Get(ctx, lockKey).Result(); err != nil || v != "other-owner" {
 		t.Errorf("after release: %q, %v; want the other owner's lock kept", v, err)
 	}
 	t.Logf("MEASURE a dead holder's 100ms lock held b for %v", waited.Round(time.Millisecond))
+}
+
+// TestSlotTakenWhileHeld: a holder whose slot another caller took (as
+// when its renewal comes after the slot expired: its process, or Redis,
+// stalled) is told so through OnError, once; it takes the slot back once
+// it is free, and its release leaves another owner's slot alone.
+func TestSlotTakenWhileHeld(t *testing.T) {
+	rdb := requireRedis(t)
+	leakCheck(t)
+	ctx := waitCtx(t)
+	name := budgetName(t)
+	reports := make(chan error, 100)
+	l := newLimiter(t, rdb, redisbudget.Options{Name: name, LockTTL: 90 * time.Millisecond, // renewed every 30 ms
+		OnError: func(err error) { reports <- err }})
+	rel, err := l.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel(ok200)
+	lockKey := redisbudget.DefaultPrefix + "{" + name + "}:inflight:0"
+	if err := rdb.Set(ctx, lockKey, "other-owner", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-reports:
+		if !strings.Contains(err.Error(), "another caller took it") {
+			t.Errorf("OnError: %v, want the slot reported taken", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OnError was never told that another caller took the slot")
+	}
+	time.Sleep(120 * time.Millisecond) // four more renewals
+	if n := len(reports); n != 0 {
+		t.Errorf("%d more reports: want the loss told once", n)
+	}
+	// Free again: the holder, still running, takes its slot back.
+	if err := rdb.Del(ctx, lockKey).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		v, err := rdb.Get(ctx, lockKey).Result()
+		if err == nil && v != "other-owner" {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the holder never took its slot back: %q, %v", v, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	rel(ok200)
+	if n, err := rdb.Exists(ctx, lockKey).Result(); err != nil || n != 0 {
+		t.Errorf("after the release: the slot exists (%d, %v), want it freed", n, err)
+	}
 }
 
 // TestRedisDown: with Redis unreachable a call fails with the Redis error,
@@ -385,7 +456,8 @@ func TestRedisDown(t *testing.T) {
 	t.Cleanup(func() { _ = dead.Close() })
 	var reported atomic.Int32
 	l := newLimiter(t, dead, redisbudget.Options{Name: budgetName(t)})
-	_, err := l.Acquire(context.Background())
+	ctx := waitCtx(t)
+	_, err := l.Acquire(ctx)
 	if err == nil || !strings.Contains(err.Error(), "redisbudget") {
 		t.Errorf("err = %v, want the Redis error", err)
 	}
@@ -394,7 +466,7 @@ func TestRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	l = newLimiter(t, dead, redisbudget.Options{Name: budgetName(t), Fallback: local, OnError: func(error) { reported.Add(1) }})
-	rel, err := l.Acquire(context.Background())
+	rel, err := l.Acquire(ctx)
 	if err != nil {
 		t.Fatalf("with a fallback: %v", err)
 	}
@@ -439,17 +511,50 @@ func TestClient(t *testing.T) {
 	srv := newAPIServer(t)
 	l := newLimiter(t, rdb, redisbudget.Options{Name: budgetName(t)})
 	c := client(t, srv.URL, l)
-	if err := c.GetAgentKeepAlive(context.Background()); err != nil {
+	ctx := waitCtx(t)
+	if err := c.GetAgentKeepAlive(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st := c.Budget()
 	if !st.Enabled || st.Limits.PerHour != 1000 || st.HourLeft != 99 || st.DayLeft != 999 {
 		t.Errorf("budget %+v", st)
 	}
-	if err := c.RunAgentKeepAlive(context.Background(), time.Second, nil); !errors.Is(err, conversation.ErrInvalidArgument) {
+	if err := c.RunAgentKeepAlive(ctx, time.Second, nil); !errors.Is(err, conversation.ErrInvalidArgument) {
 		t.Errorf("RunAgentKeepAlive every second: %v, want refused", err)
 	}
-	if err := l.Reset(context.Background()); err != nil {
+	if err := l.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRenewalRetriedSoon: while Redis fails, a holder tries to renew its
+// slot every LockTTL/9, not every LockTTL/3: a slot last renewed before
+// the failure has LockTTL*2/3 left, too little for one more try to be
+// enough. (A connection that died with a restarted Redis fails one try.)
+func TestRenewalRetriedSoon(t *testing.T) {
+	leakCheck(t) // first: its check runs after the server is stopped
+	srv := newPrivateRedis(t)
+	var failed atomic.Int32
+	l := newLimiter(t, srv.client(), redisbudget.Options{Name: budgetName(t), LockTTL: 900 * time.Millisecond,
+		OnError: func(err error) {
+			if strings.Contains(err.Error(), "renewing the in-flight lock") {
+				failed.Add(1)
+			}
+		}})
+	stalls := watchStalls(t, nil)
+	rel, err := l.Acquire(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel(ok200)
+	srv.Stop()
+	time.Sleep(time.Second)
+	n := failed.Load()
+	srv.Start()
+	// The first try fails within LockTTL/3 (300 ms), then one every 100 ms:
+	// seven or more in the second; every LockTTL/3, four at most.
+	if n < 5 {
+		stalls.Errorf(t, 100*time.Millisecond, "%d renewals tried in a second of Redis down, want 5 or more: one every LockTTL/9 after a failure", n)
+	}
+	t.Logf("MEASURE %d renewals tried in a second of Redis down (LockTTL %v)", n, 900*time.Millisecond)
 }

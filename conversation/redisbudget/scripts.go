@@ -200,7 +200,8 @@ return 0
 
 // renewScript extends a slot's TTL if the owner still holds it, or takes
 // it back when Redis lost it (missing, or held by the placeholder that
-// recover sets): the owner's request was in flight before the loss.
+// recover sets): the owner's request was in flight before the loss. It
+// returns 1, or 0 when another owner holds the slot.
 var renewScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
