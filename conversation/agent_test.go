@@ -162,8 +162,10 @@ func TestRunAgentKeepAliveNeverSpins(t *testing.T) {
 		t.Errorf("returned %v", err)
 	}
 	elapsed := time.Since(start)
-	if n, most := rc.count(), int(elapsed/interval)+2; n > most || n < 1 || int(failures.Load()) != n {
-		t.Errorf("%d calls (%d failures) in %v, want 1 to %d, each failure passed on", n, failures.Load(), elapsed, most)
+	// Every failure is passed on, but the last call's: the loop's own
+	// context may end it after the server saw it.
+	if n, most, f := rc.count(), int(elapsed/interval)+2, int(failures.Load()); n > most || n < 1 || f > n || f < n-1 {
+		t.Errorf("%d calls (%d failures) in %v, want 1 to %d, each failure passed on", n, f, elapsed, most)
 	}
 
 	served := make(chan struct{}, 1)

@@ -107,6 +107,9 @@ const (
 	// fallbackRetry bounds the wait, while Redis fails, before a caller
 	// that the fallback could not serve at once asks Redis again.
 	fallbackRetry = 100 * time.Millisecond
+	// minPollInterval is the shortest PollInterval: shorter ones are
+	// taken as this.
+	minPollInterval = time.Millisecond
 )
 
 // Options configure a Limiter.
@@ -130,7 +133,8 @@ type Options struct {
 	LockTTL time.Duration
 	// PollInterval is how often a caller whose permit is due polls for a
 	// free in-flight slot (default DefaultPollInterval, jittered by up to
-	// half), and how long it waits for the Fallback's permit.
+	// half; at least a millisecond), and how long it waits for the
+	// Fallback's permit.
 	PollInterval time.Duration
 	// Fallback, when not nil, gives the permits while Redis cannot: a call
 	// whose Redis call fails takes a permit of the Fallback available at
@@ -200,6 +204,8 @@ func New(rdb redis.UniversalClient, opts Options) (*Limiter, error) {
 	if opts.PollInterval == 0 {
 		opts.PollInterval = DefaultPollInterval
 	}
+	// A poll every few nanoseconds would be a busy loop on Redis.
+	opts.PollInterval = max(opts.PollInterval, minPollInterval)
 	base := opts.Prefix + "{" + opts.Name + "}:"
 	hourKey, dayKey, pauseKey := "rate:"+base+"hour", "rate:"+base+"day", base+"pause"
 	lim := &Limiter{
@@ -360,6 +366,7 @@ func (a *acquisition) viaRedis() (func(conversation.Feedback), error) {
 func (a *acquisition) viaFallback(cause error) (func(conversation.Feedback), time.Duration, error) {
 	l := a.l
 	l.report(fmt.Errorf("redisbudget: using the fallback limiter: %w", cause))
+	start := time.Now()
 	fctx, cancel := context.WithTimeout(a.ctx, l.o.PollInterval)
 	release, err := l.o.Fallback.Acquire(fctx)
 	cancel()
@@ -380,7 +387,10 @@ func (a *acquisition) viaFallback(cause error) (func(conversation.Feedback), tim
 		return nil, min(be.Wait, fallbackRetry), nil
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, 0, nil // a request of the fallback in flight: ask Redis again
+		// A request of the fallback in flight: ask Redis again once
+		// PollInterval has passed, even if the Fallback gave up sooner
+		// (asking again at once would be a busy loop on both).
+		return nil, max(0, l.o.PollInterval-time.Since(start)), nil
 	}
 	return nil, 0, fmt.Errorf("redisbudget: fallback: %w", err)
 }

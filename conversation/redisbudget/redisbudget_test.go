@@ -558,3 +558,43 @@ func TestRenewalRetriedSoon(t *testing.T) {
 	}
 	t.Logf("MEASURE %d renewals tried in a second of Redis down (LockTTL %v)", n, 900*time.Millisecond)
 }
+
+// refusingFallback is a Fallback that gives up at once with a deadline
+// error, as a custom Limiter might.
+type refusingFallback struct{ calls atomic.Int32 }
+
+func (f *refusingFallback) Acquire(context.Context) (func(conversation.Feedback), error) {
+	f.calls.Add(1)
+	return nil, context.DeadlineExceeded
+}
+
+func (f *refusingFallback) State() conversation.BudgetState { return conversation.BudgetState{} }
+
+// TestNoBusyLoopWhileRedisDown: with Redis unreachable, a Fallback that
+// gives up at once and a PollInterval of a nanosecond, a caller still asks
+// at most once per millisecond (the shortest PollInterval) until its
+// context ends, instead of spinning.
+func TestNoBusyLoopWhileRedisDown(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1})
+	defer rdb.Close()
+	for _, poll := range []time.Duration{time.Nanosecond, 20 * time.Millisecond} {
+		fb := &refusingFallback{}
+		l, err := redisbudget.New(rdb, redisbudget.Options{Name: "busy", PollInterval: poll, Fallback: fb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const window = 200 * time.Millisecond
+		ctx, cancel := context.WithTimeout(context.Background(), window)
+		start := time.Now()
+		if _, err := l.Acquire(ctx); err == nil {
+			t.Fatalf("poll %v: a permit with Redis down and a refusing fallback", poll)
+		}
+		cancel()
+		elapsed := time.Since(start)
+		step := max(poll, time.Millisecond)
+		if n, most := int(fb.calls.Load()), int(elapsed/step)+2; n < 1 || n > most {
+			t.Errorf("poll %v: the fallback was asked %d times in %v, want 1 to %d", poll, n, elapsed, most)
+		}
+		t.Logf("poll %v: the fallback asked %d times in %v", poll, fb.calls.Load(), elapsed)
+	}
+}
