@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"testing"
@@ -149,11 +150,12 @@ func isStatus(err error, status int) bool {
 	return ok && ae.StatusCode == status
 }
 
-// TestSearchPbxCallsIter pages searchPbxCalls by offset and keeps the search
-// body on every page.
-func TestSearchPbxCallsIter(t *testing.T) {
-	const total = 450
-	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+// offsetServer serves a list of total items paged by _offset and _limit
+// under the response property list, each item {key: prefix<n>}; with
+// shifted, every page after the first starts with the previous page's last
+// item again (a list that shifted while it was read).
+func offsetServer(t *testing.T, total int, list, key, prefix string, shifted bool) (*httptest.Server, *recorder) {
+	return newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n > 20 {
 			t.Errorf("does not stop")
 			writeJSON(w, 200, `{"success":true}`)
@@ -162,13 +164,23 @@ func TestSearchPbxCallsIter(t *testing.T) {
 		q := r.URL.Query()
 		offset, _ := strconv.Atoi(q.Get("_offset"))
 		limit, _ := strconv.Atoi(q.Get("_limit"))
-		var calls []map[string]any
-		for i := offset; i < total && i < offset+limit; i++ {
-			calls = append(calls, map[string]any{"call_uuid": "call" + strconv.Itoa(i)})
+		var items []map[string]any
+		if shifted && offset > 0 {
+			items = append(items, map[string]any{key: prefix + strconv.Itoa(offset-1)})
 		}
-		writeValue(t, w, 200, map[string]any{"success": true, "calls": calls,
-			"metadata": map[string]any{"result_set": honest(offset, limit, len(calls), total)}})
+		for i := offset; i < total && i < offset+limit; i++ {
+			items = append(items, map[string]any{key: prefix + strconv.Itoa(i)})
+		}
+		writeValue(t, w, 200, map[string]any{"success": true, list: items,
+			"metadata": map[string]any{"result_set": honest(offset, limit, len(items), total)}})
 	})
+}
+
+// TestSearchPbxCallsIter pages searchPbxCalls by offset and keeps the search
+// body on every page.
+func TestSearchPbxCallsIter(t *testing.T) {
+	const total = 450
+	srv, rc := offsetServer(t, total, "calls", "call_uuid", "call", false)
 	c := newClient(t, srv)
 	search := &ConversationPbxCallSearchRequest{Direction: Ptr(ConversationCallDirectionInbound)}
 	opts := &SearchPbxCallsOptions{Sort: "-start_time"}
@@ -201,26 +213,7 @@ func TestSearchPbxCallsIter(t *testing.T) {
 // yields each event once.
 func TestSearchAgentStatusHistoryIter(t *testing.T) {
 	const total = 250
-	srv, rc := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n > 20 {
-			t.Errorf("does not stop")
-			writeJSON(w, 200, `{"success":true}`)
-			return
-		}
-		q := r.URL.Query()
-		offset, _ := strconv.Atoi(q.Get("_offset"))
-		limit, _ := strconv.Atoi(q.Get("_limit"))
-		var events []map[string]any
-		for i := offset; i < total && i < offset+limit; i++ {
-			events = append(events, map[string]any{"event_uuid": "ev" + strconv.Itoa(i)})
-		}
-		if offset == 200 {
-			// the first page's last event again: a shifted list
-			events = append([]map[string]any{{"event_uuid": "ev199"}}, events...)
-		}
-		writeValue(t, w, 200, map[string]any{"success": true, "events": events, "total": total,
-			"metadata": map[string]any{"result_set": honest(offset, limit, len(events), total)}})
-	})
+	srv, rc := offsetServer(t, total, "events", "event_uuid", "ev", true)
 	c := newClient(t, srv)
 	search := &ConversationAgentStatusHistorySearchRequest{AgentUserID: Ptr("42")}
 	opts := &SearchAgentStatusHistoryOptions{}
