@@ -90,7 +90,6 @@ func (s *Server) statusRollups(rq *request) (any, error) {
 		}
 		return a.channel < b.channel
 	})
-	rollupSchema := s.spec.doc.Components.Schemas["ConversationAgentStatusRollup"]
 	out := []obj{}
 	for _, k := range keys {
 		t := rows[k]
@@ -104,9 +103,7 @@ func (s *Server) statusRollups(rq *request) (any, error) {
 		} else {
 			r["chats_handled"] = t.chats
 		}
-		if allows(rollupSchema, "availability_pct", "number") {
-			r["availability_pct"] = t.pct()
-		}
+		r["availability_pct"] = t.pct() // a number, as its description says (see wireShapes)
 		out = append(out, r)
 	}
 	return out, nil
@@ -150,8 +147,6 @@ func (s *Server) statusSummary(rq *request) (any, error) {
 	}
 	users := slices.Collect(maps.Keys(byAgent))
 	names := s.byNameLocked(users)
-	summarySchema := s.spec.doc.Components.Schemas["AgentSummary"]
-	withPct := allows(summarySchema, "availability_pct", "number")
 	agents := []obj{}
 	total := &tally{}
 	var pcts []float64
@@ -159,24 +154,19 @@ func (s *Server) statusSummary(rq *request) (any, error) {
 		t := byAgent[u]
 		total.merge(t)
 		a := obj{"agent_user_id": u, "agent_name": names[u], "available_seconds": t.available,
-			"total_tracked_seconds": t.tracked, "calls_taken": t.callsTaken, "chats_handled": t.chats}
-		if withPct {
-			a["availability_pct"] = t.pct()
-		}
+			"total_tracked_seconds": t.tracked, "calls_taken": t.callsTaken, "chats_handled": t.chats,
+			"availability_pct": t.pct()}
 		if t.tracked > 0 {
 			pcts = append(pcts, t.pct())
 		}
 		agents = append(agents, a)
 	}
-	out := fields{"agents": agents, "total_agents": len(transitions), "status_breakdown": breakdown(total.breakdown)}
-	if allows(s.spec.doc.Components.Schemas["ConversationAgentStatusSummaryResponse"], "avg_available_pct", "number") {
-		avg := 0.0
-		for _, p := range pcts {
-			avg += p / float64(len(pcts))
-		}
-		out["avg_available_pct"] = round(avg, 2)
+	avg := 0.0
+	for _, p := range pcts {
+		avg += p / float64(len(pcts))
 	}
-	return out, nil
+	return fields{"agents": agents, "total_agents": len(transitions), "status_breakdown": breakdown(total.breakdown),
+		"avg_available_pct": round(avg, 2)}, nil
 }
 
 // statusHeatmap is getAgentStatusHeatmap: per agent (the y axis, by
@@ -249,11 +239,9 @@ func (s *Server) statusHeatmap(rq *request) (any, error) {
 	for h := range hours {
 		hours[h] = h
 	}
-	out := fields{"agents": labels, "hours": hours}
-	if items := s.spec.doc.Components.Schemas["ConversationAgentStatusHeatmapResponse"].Value.Properties["data"].Value.Items; allowsType(items, "array") {
-		out["data"] = nonNil(data)
-	}
-	return out, nil
+	// data rows are [agent_index, hour, value] arrays, as the description
+	// says (see wireShapes).
+	return fields{"agents": labels, "hours": hours, "data": nonNil(data)}, nil
 }
 
 // availableSpansLocked are each agent's stretches of available (or busy)

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // The agent status reports, computed from the status events
@@ -418,21 +416,4 @@ func nonNil(v []any) []any {
 		return []any{}
 	}
 	return v
-}
-
-// allows reports whether the schema lets property prop hold a value of
-// JSON type typ (one the spec leaves untyped does).
-func allows(sc *openapi3.SchemaRef, prop, typ string) bool {
-	if sc == nil || sc.Value == nil {
-		return false
-	}
-	return allowsType(sc.Value.Properties[prop], typ)
-}
-
-func allowsType(sc *openapi3.SchemaRef, typ string) bool {
-	if sc == nil || sc.Value == nil {
-		return false
-	}
-	t := sc.Value.Type
-	return t == nil || len(*t) == 0 || t.Includes(typ) || (typ == "integer" && t.Includes("number"))
 }

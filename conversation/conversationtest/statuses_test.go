@@ -190,14 +190,12 @@ func TestStatusReports(t *testing.T) {
 	if !slices.Equal(hm.Agents, []string{"Fake Agent", "Riley"}) || len(hm.Hours) != 24 || hm.Hours[23] != 23 {
 		t.Errorf("heatmap axes: %+v %+v", hm.Agents, hm.Hours)
 	}
-	{
-		var cells []string
-		for _, d := range hm.Data {
-			cells = append(cells, string(d))
-		}
-		if got := strings.Join(cells, " "); got != "[0,9,100] [0,10,50] [1,23,50]" {
-			t.Errorf("heatmap cells: %s", got)
-		}
+	var cells []string
+	for _, d := range hm.Data {
+		cells = append(cells, string(d))
+	}
+	if got := strings.Join(cells, " "); got != "[0,9,100] [0,10,50] [1,23,50]" {
+		t.Errorf("heatmap cells: %s", got)
 	}
 	// Two days: the cells are averages.
 	hm2 := must(c.GetAgentStatusHeatmap(ctx, &cv.ConversationAgentStatusHeatmapRequest{DateStart: &d20, DateEnd: &d21, Metric: &metric, Channel: cv.Ptr(cv.ConversationAgentChannel("pbx"))}))
