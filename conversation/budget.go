@@ -140,6 +140,16 @@ func (b BudgetLimits) Resolve() (BudgetLimits, error) {
 	return d, nil
 }
 
+// resolvedOrDefault is b resolved, or the default figures when b is
+// invalid: for readings that have no error to return.
+func (b BudgetLimits) resolvedOrDefault() BudgetLimits {
+	r, err := b.Resolve()
+	if err != nil {
+		r, _ = BudgetLimits{}.Resolve()
+	}
+	return r
+}
+
 // hourlyInterval is the time the hourly rate takes to earn one permit.
 func (b BudgetLimits) hourlyInterval() time.Duration { return time.Hour / time.Duration(b.PerHour) }
 
@@ -148,10 +158,7 @@ func (b BudgetLimits) hourlyInterval() time.Duration { return time.Hour / time.D
 // with the default figures, where the daily rate binds). A poll loop with a
 // shorter interval would alone spend the whole budget.
 func (b BudgetLimits) SustainedInterval() time.Duration {
-	b, err := b.Resolve()
-	if err != nil {
-		b, _ = BudgetLimits{}.Resolve()
-	}
+	b = b.resolvedOrDefault()
 	return max(b.hourlyInterval(), 24*time.Hour/time.Duration(b.PerDay))
 }
 
@@ -210,11 +217,7 @@ func (f Feedback) Pause(l BudgetLimits) time.Duration {
 	}
 	d := f.RetryAfter
 	if d <= 0 && !f.RetryAfterSet {
-		r, err := l.Resolve()
-		if err != nil {
-			r, _ = BudgetLimits{}.Resolve()
-		}
-		d = r.Pause
+		d = l.resolvedOrDefault().Pause
 	}
 	return min(max(d, 0), MaxPause)
 }
