@@ -4,11 +4,9 @@ package conversation
 // type, each payload populated with every property its schema lists, read
 // by DecodeWebsocketMessage and written back by json.Marshal.
 //
-// testdata/websocket-schemas-4.1.86.json is a verbatim copy of the
-// reference's websocket schemas and everything they reference (key
-// "schemas" of ../shared/reference/ultracart-conversation-v4.1.86.json,
-// starting from its "websocket_schemas"), so that the test runs in any
-// clone.
+// The schemas are read from the reference committed in api/testdata (its
+// "websocket_schemas" roots and the "schemas" they reach), so that the
+// test runs in any clone.
 
 import (
 	"bytes"
@@ -16,6 +14,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -46,7 +45,7 @@ type wsReference struct {
 
 func wsLoadReference(t *testing.T) *wsReference {
 	t.Helper()
-	data, err := os.ReadFile("testdata/websocket-schemas-4.1.86.json")
+	data, err := os.ReadFile(filepath.Join("..", "api", "testdata", "ultracart-conversation-v4.1.86.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +54,7 @@ func wsLoadReference(t *testing.T) *wsReference {
 		t.Fatal(err)
 	}
 	if len(ref.Schemas["ConversationWebsocketMessage"].Properties) == 0 {
-		t.Fatal("testdata has no ConversationWebsocketMessage schema")
+		t.Fatal("the reference has no ConversationWebsocketMessage schema")
 	}
 	return &ref
 }
