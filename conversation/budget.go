@@ -1,9 +1,9 @@
 package conversation
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"time"
@@ -95,9 +95,13 @@ type BudgetLimits struct {
 // is capped at MaxPause. A negative field is an error that names it.
 // NewLocalLimiter, WithBudget and package redisbudget take figures this
 // way.
-func (b BudgetLimits) Resolve() (BudgetLimits, error) {
+func (b BudgetLimits) Resolve() (BudgetLimits, error) { return b.resolve("BudgetLimits.Resolve") }
+
+// resolve is Resolve for op, the option or function given the figures,
+// which its errors name.
+func (b BudgetLimits) resolve(op string) (BudgetLimits, error) {
 	d := DefaultBudgetLimits
-	for _, f := range []struct {
+	ints := []struct {
 		name string
 		v    int
 		dst  *int
@@ -107,26 +111,29 @@ func (b BudgetLimits) Resolve() (BudgetLimits, error) {
 		{"Burst", b.Burst, &d.Burst},
 		{"DailyBurst", b.DailyBurst, &d.DailyBurst},
 		{"MaxInFlight", b.MaxInFlight, &d.MaxInFlight},
-	} {
-		switch {
-		case f.v < 0:
-			return BudgetLimits{}, fmt.Errorf("budget: %s must not be negative (0 takes the default)", f.name)
-		case f.v > 0:
+	}
+	for _, f := range ints {
+		if err := notNegative(op, "BudgetLimits", f.name, f.v, *f.dst); err != nil {
+			return BudgetLimits{}, err
+		}
+		if f.v > 0 {
 			*f.dst = f.v
 		}
 	}
-	for _, f := range []struct {
-		name string
-		v    time.Duration
-		dst  *time.Duration
+	durations := []struct {
+		name     string
+		v        time.Duration
+		dst      *time.Duration
+		fallback time.Duration // what zero takes, where the default is derived
 	}{
-		{"Pause", b.Pause, &d.Pause},
-		{"MaxWait", b.MaxWait, &d.MaxWait},
-	} {
-		switch {
-		case f.v < 0:
-			return BudgetLimits{}, fmt.Errorf("budget: %s must not be negative (0 takes the default)", f.name)
-		case f.v > 0:
+		{"Pause", b.Pause, &d.Pause, d.hourlyInterval()},
+		{"MaxWait", b.MaxWait, &d.MaxWait, DefaultMaxWait},
+	}
+	for _, f := range durations {
+		if err := notNegative(op, "BudgetLimits", f.name, f.v, cmp.Or(*f.dst, f.fallback)); err != nil {
+			return BudgetLimits{}, err
+		}
+		if f.v > 0 {
 			*f.dst = f.v
 		}
 	}

@@ -205,7 +205,7 @@ func ExampleBudgetLimits_Resolve() {
 	fmt.Println(err)
 	// Output:
 	// 2000 10000 100 1.8s 10m0s
-	// budget: Burst must not be negative (0 takes the default)
+	// conversation: BudgetLimits.Resolve: invalid argument BudgetLimits.Burst: must not be negative (0 takes the default, 100)
 }
 
 // How long a budget pauses after a 429: its Retry-After, nothing when the

@@ -40,7 +40,7 @@ type LocalLimiter struct {
 // NewLocalLimiter returns an in-process budget with the given figures (zero
 // fields take DefaultBudgetLimits'). Its buckets start full.
 func NewLocalLimiter(limits BudgetLimits) (*LocalLimiter, error) {
-	l, err := limits.Resolve()
+	l, err := limits.resolve("NewLocalLimiter")
 	if err != nil {
 		return nil, err
 	}

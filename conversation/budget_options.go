@@ -24,8 +24,8 @@ type budgetConfig struct {
 // (WithLimiter).
 func WithBudget(limits BudgetLimits) Option {
 	return func(c *config) error {
-		if _, err := limits.Resolve(); err != nil {
-			return errors.New("WithBudget: " + err.Error())
+		if _, err := limits.resolve("WithBudget"); err != nil {
+			return err
 		}
 		c.budget = budgetConfig{limits: limits}
 		return nil

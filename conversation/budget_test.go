@@ -151,8 +151,15 @@ func TestBudgetLimitsValidation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "WithBudget") || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("WithBudget(%+v): %v, want an error naming %s", tc.in, err, tc.want)
 		}
-		if _, err := NewLocalLimiter(tc.in); err == nil {
-			t.Errorf("NewLocalLimiter(%+v) accepted", tc.in)
+		// One rule with RetryPolicy's figures: an *ArgumentError naming the
+		// field and the default zero takes.
+		var ae *ArgumentError
+		if !errors.As(err, &ae) || ae.Operation != "WithBudget" || ae.Argument != "BudgetLimits."+tc.want ||
+			!strings.Contains(ae.Reason, "must not be negative (0 takes the default, ") {
+			t.Errorf("WithBudget(%+v): %#v, want an *ArgumentError for BudgetLimits.%s", tc.in, err, tc.want)
+		}
+		if _, err := NewLocalLimiter(tc.in); !errors.As(err, &ae) || ae.Operation != "NewLocalLimiter" {
+			t.Errorf("NewLocalLimiter(%+v): %v, want an *ArgumentError", tc.in, err)
 		}
 	}
 	if _, err := NewClient(WithSimpleKey(testKey), WithLimiter(nil)); err == nil || !strings.Contains(err.Error(), "WithLimiter") {

@@ -157,7 +157,7 @@ func apiVersionOption(arg, v string) Option {
 // *ArgumentError naming it, as WithBudget refuses a negative figure.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
-		if err := p.validate(); err != nil {
+		if err := p.validate("WithRetryPolicy"); err != nil {
 			return err
 		}
 		c.retryer = p.withDefaults()
@@ -176,10 +176,10 @@ func WithRetryer(r Retryer) Option {
 		var err error
 		switch p := r.(type) {
 		case RetryPolicy:
-			err = p.validate()
+			err = p.validate("WithRetryer")
 		case *RetryPolicy:
 			if p != nil {
-				err = p.validate()
+				err = p.validate("WithRetryer")
 			}
 		}
 		if err != nil {

@@ -54,14 +54,14 @@ var DefaultRetryPolicy = RetryPolicy{
 // validate refuses negative figures, by the rule of notNegative (the one
 // WithBudget applies to BudgetLimits): a negative figure would otherwise
 // silently become the default.
-func (p RetryPolicy) validate() error {
+func (p RetryPolicy) validate(op string) error {
 	d := DefaultRetryPolicy
 	for _, err := range []error{
-		notNegative("RetryPolicy", "MaxAttempts", p.MaxAttempts, d.MaxAttempts),
-		notNegative("RetryPolicy", "BaseDelay", p.BaseDelay, d.BaseDelay),
-		notNegative("RetryPolicy", "MaxDelay", p.MaxDelay, d.MaxDelay),
-		notNegative("RetryPolicy", "MaxRetryAfter", p.MaxRetryAfter, d.MaxRetryAfter),
-		notNegative("RetryPolicy", "MaxTotalWait", p.MaxTotalWait, d.MaxTotalWait),
+		notNegative(op, "RetryPolicy", "MaxAttempts", p.MaxAttempts, d.MaxAttempts),
+		notNegative(op, "RetryPolicy", "BaseDelay", p.BaseDelay, d.BaseDelay),
+		notNegative(op, "RetryPolicy", "MaxDelay", p.MaxDelay, d.MaxDelay),
+		notNegative(op, "RetryPolicy", "MaxRetryAfter", p.MaxRetryAfter, d.MaxRetryAfter),
+		notNegative(op, "RetryPolicy", "MaxTotalWait", p.MaxTotalWait, d.MaxTotalWait),
 	} {
 		if err != nil {
 			return err
